@@ -1,0 +1,34 @@
+/**
+ * What a command may touch: its output streams and where the user ran it from. Commands receive
+ * it instead of reaching for `process`, so tests run them in-process and read what they printed.
+ */
+export interface CliContext {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** True when stdout is a terminal (live views); false in pipes, CI and tests. */
+  readonly isTTY: boolean;
+  /** Aborted on Ctrl-C; long-running commands stop cleanly when it fires. */
+  readonly signal: AbortSignal;
+}
+
+/** Exit codes, in one place: 0 success, 1 the thing checked or run failed, 2 usage error. */
+export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** A mistake in how the command was called: printed with the usage hint, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** An expected failure (missing repo, unknown run…): printed as is, exit code 1. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+}
+
+/**
+ * The directory the user ran `hyperp` from. `pnpm hyperp …` runs the script from the workspace
+ * root but keeps the caller's directory in INIT_CWD.
+ */
+export const userCwd = (ctx: Pick<CliContext, 'cwd' | 'env'>): string => ctx.env.INIT_CWD ?? ctx.cwd;

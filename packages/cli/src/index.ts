@@ -1,0 +1,2 @@
+export { runCli } from './program.js';
+export type { CliContext } from './context.js';

@@ -1,0 +1,47 @@
+/**
+ * The `hyperp` command line: one commander program, each command in `commands/<name>.ts`
+ * registering itself. Errors become exit codes here and nowhere else.
+ */
+import { Command, CommanderError } from 'commander';
+import { CliError, ExitCode, UsageError, type CliContext } from './context.js';
+import { commands } from './commands/index.js';
+
+/** A command's action: returns its exit code. */
+export type Action = (ctx: CliContext) => Promise<number>;
+export type Register = (program: Command, run: (action: Action) => void) => void;
+
+export const runCli = async (argv: readonly string[], ctx: CliContext): Promise<number> => {
+  let pending: Action | undefined;
+  const program = new Command('hyperp')
+    .description('hyperp: git-driven workflows on ECS Fargate, or on this machine')
+    .exitOverride()
+    .configureOutput({ writeOut: ctx.out, writeErr: ctx.err })
+    .showSuggestionAfterError(true);
+  for (const register of commands) register(program, (action) => (pending = action));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.ok;
+      return ExitCode.usage;
+    }
+    throw e;
+  }
+  if (!pending) {
+    ctx.err(program.helpInformation());
+    return ExitCode.usage;
+  }
+  try {
+    return await pending(ctx);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      ctx.err(`error: ${e.message}\n`);
+      return ExitCode.usage;
+    }
+    if (e instanceof CliError) {
+      ctx.err(`error: ${e.message}\n`);
+      return ExitCode.failed;
+    }
+    throw e;
+  }
+};

@@ -1,0 +1,4 @@
+// @hyperp/core: the pure heart of hyperp. Nothing here performs I/O, reads a clock or draws
+// random numbers; adapters feed facts in as events and carry the returned commands out.
+export * from './workflow/model.js';
+export * from './taskdef/model.js';
