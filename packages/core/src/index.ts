@@ -2,3 +2,5 @@
 // random numbers; adapters feed facts in as events and carry the returned commands out.
 export * from './workflow/model.js';
 export * from './taskdef/model.js';
+export * from './workflow/spec.js';
+export * from './plan/types.js';

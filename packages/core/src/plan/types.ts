@@ -1,0 +1,41 @@
+/**
+ * What a plan decides for a commit: per workflow, per job, per container, whether its image is
+ * built or reused, and why. Produced by `plan.ts`, carried inside `RunRequested`.
+ */
+export type ImageAction = 'build' | 'reuse';
+
+export interface ImagePlan {
+  /** Container name in the job's task definition. */
+  readonly container: string;
+  /** Repo path of the Dockerfile. */
+  readonly dockerfilePath: string;
+  /** Repo path of the build context (the Dockerfile's directory; '' for the repo root). */
+  readonly context: string;
+  /** Content-addressed image key (also the ECR tag and the local image directory name). */
+  readonly key: string;
+  readonly action: ImageAction;
+  /** For a person: "reuse: key 3f2a… exists", "build: z/main.py changed since …", "build: no earlier image". */
+  readonly reason: string;
+  /** Context files that differ from the newest earlier image of this job and container. */
+  readonly changedFiles: readonly string[];
+}
+
+export interface JobPlan {
+  readonly name: string;
+  /** `build` when any of the job's images is built. */
+  readonly action: ImageAction;
+  /** One per container that names a `dockerfilePath`; containers with `image` are used as given. */
+  readonly images: readonly ImagePlan[];
+}
+
+export interface WorkflowPlan {
+  readonly name: string;
+  readonly file: string;
+  readonly jobs: readonly JobPlan[];
+}
+
+export interface Plan {
+  readonly commit: string;
+  readonly branch: string;
+  readonly workflows: readonly WorkflowPlan[];
+}

@@ -1,0 +1,38 @@
+/**
+ * The normalised workflow every part downstream of validation works with: defaults applied,
+ * sizes as numbers, each job's task definition decoded. Validation (`validate.ts`) is the only
+ * producer; plan, render and the run reducer consume it.
+ */
+import type { CronTrigger } from './model.js';
+import type { TaskDefinition } from '../taskdef/model.js';
+
+export interface JobSpec {
+  readonly name: string;
+  readonly description?: string;
+  readonly taskDefinitionPath: string;
+  readonly taskDefinition: TaskDefinition;
+  /** Direct dependencies, by job name, in declaration order. */
+  readonly dependsOn: readonly string[];
+  /** Tasks launched in parallel for this job; each sees TASK_INDEX 1..concurrency. */
+  readonly concurrency: number;
+  /** Extra attempts per task after the first fails. */
+  readonly retries: number;
+  readonly timeoutSeconds?: number;
+  readonly downloadable: boolean;
+  /** Size of the image builds of this job (Fargate cpu units, MiB). */
+  readonly imageBuildResources?: { readonly cpu: number; readonly memory: number };
+}
+
+export interface WorkflowSpec {
+  /** Repo path of the YAML file, e.g. `hyperp-workflows/calculator.yaml`. */
+  readonly file: string;
+  readonly name: string;
+  readonly description?: string;
+  /** Branch patterns (GitHub filter syntax); `['**']` when the file gives none. */
+  readonly branches: readonly string[];
+  readonly sharedArtifacts: readonly string[];
+  readonly failFast: boolean;
+  readonly triggers: { readonly push: boolean; readonly manual: boolean; readonly cron: readonly CronTrigger[] };
+  /** In declaration order. */
+  readonly jobs: readonly JobSpec[];
+}
