@@ -4,3 +4,4 @@ export * from './workflow/model.js';
 export * from './taskdef/model.js';
 export * from './workflow/spec.js';
 export * from './plan/types.js';
+export * from './repo/snapshot.js';

@@ -1,0 +1,22 @@
+/**
+ * A repository as core sees it: the file listing at one commit as (path, blob id) pairs — what
+ * `git ls-tree -r` and the GitHub Trees API both give — and a way to read a file's text.
+ * Adapters build it (local git, GitHub API); core only reads it.
+ */
+export interface RepoFile {
+  /** Path relative to the repository folder hyperp works on, with `/` separators. */
+  readonly path: string;
+  /** Git blob id (SHA-1 hex) of the file's content. */
+  readonly blob: string;
+}
+
+export interface RepoSnapshot {
+  /** The commit id; for a working tree with uncommitted changes, the commit it is based on. */
+  readonly commit: string;
+  /** True when the listing includes uncommitted changes. */
+  readonly dirty: boolean;
+  /** Every file, sorted by path. */
+  readonly files: readonly RepoFile[];
+  /** The text of a file of the listing, or undefined when there is no such file. */
+  readonly read: (path: string) => string | undefined;
+}
