@@ -5,3 +5,4 @@ export * from './taskdef/model.js';
 export * from './workflow/spec.js';
 export * from './plan/types.js';
 export * from './repo/snapshot.js';
+export * from './dag/graph.js';

@@ -1,0 +1,203 @@
+/**
+ * The job graph: deterministic orderings over jobs that name their dependencies.
+ *
+ * Every function takes the jobs in declaration order and is total: names that no job declares
+ * are ignored (validation reports them), the first job of a duplicated name wins, and jobs on
+ * or behind a cycle are left out of orderings (validation rejects cycles, so for a
+ * `WorkflowSpec` every job is present). Ties are broken by declaration order, so the same
+ * workflow always gives the same answer.
+ */
+
+/** The least a job needs to be placed in the graph; `JobSpec` fits. */
+export interface DagNode {
+  readonly name: string;
+  readonly dependsOn: readonly string[];
+}
+
+/** Index of every name (first declaration wins) and, per job, its known direct dependencies. */
+interface Indexed<T extends DagNode> {
+  readonly nodes: readonly T[];
+  readonly index: ReadonlyMap<string, number>;
+  /** deps[i]: declaration indexes of job i's dependencies, duplicates removed. */
+  readonly deps: readonly (readonly number[])[];
+  /** dependents[i]: declaration indexes of jobs that depend on job i, ascending. */
+  readonly dependents: readonly (readonly number[])[];
+}
+
+const indexed = <T extends DagNode>(all: readonly T[]): Indexed<T> => {
+  const index = new Map<string, number>();
+  const nodes: T[] = [];
+  for (const n of all) {
+    if (index.has(n.name)) continue;
+    index.set(n.name, nodes.length);
+    nodes.push(n);
+  }
+  const deps = nodes.map((n) => [
+    ...new Set(n.dependsOn.map((d) => index.get(d)).filter((i): i is number => i !== undefined)),
+  ]);
+  const dependents: number[][] = nodes.map(() => []);
+  deps.forEach((ds, i) => ds.forEach((d) => dependents[d]!.push(i)));
+  return { nodes, index, deps, dependents };
+};
+
+/** Declaration indexes in Kahn order; a job becomes ready when its last dependency is placed. */
+const kahn = (g: Indexed<DagNode>): number[] => {
+  const waiting = g.deps.map((ds) => ds.length);
+  // Ready jobs are kept sorted by declaration index; graphs are small (tens of jobs), so an
+  // ordered insert beats a heap in clarity at no practical cost.
+  const ready: number[] = [];
+  const insert = (i: number): void => {
+    let at = ready.findIndex((r) => r > i);
+    if (at < 0) at = ready.length;
+    ready.splice(at, 0, i);
+  };
+  waiting.forEach((w, i) => w === 0 && insert(i));
+  const order: number[] = [];
+  while (ready.length > 0) {
+    const next = ready.shift()!;
+    order.push(next);
+    for (const d of g.dependents[next]!) if (--waiting[d]! === 0) insert(d);
+  }
+  return order;
+};
+
+/**
+ * Jobs so that each comes after all of its dependencies (Kahn's algorithm); among jobs that are
+ * ready at the same time, the one declared first comes first.
+ */
+export const topologicalOrder = <T extends DagNode>(jobs: readonly T[]): T[] => {
+  const g = indexed(jobs);
+  return kahn(g).map((i) => g.nodes[i]!);
+};
+
+/**
+ * Jobs grouped by depth: level 0 holds jobs without dependencies, level k the jobs whose
+ * deepest dependency is at level k-1. Jobs of one level may run together. Declaration order
+ * within a level.
+ */
+export const levels = <T extends DagNode>(jobs: readonly T[]): T[][] => {
+  const g = indexed(jobs);
+  const depth: number[] = g.nodes.map(() => 0);
+  const placed = kahn(g);
+  for (const i of placed) depth[i] = Math.max(0, ...g.deps[i]!.map((d) => depth[d]! + 1));
+  const out: T[][] = [];
+  for (const i of [...placed].sort((a, b) => a - b)) (out[depth[i]!] ??= []).push(g.nodes[i]!);
+  return out;
+};
+
+/** Names of the jobs that list `name` in their `dependsOn`, in declaration order. */
+export const dependents = (jobs: readonly DagNode[], name: string): string[] => {
+  const g = indexed(jobs);
+  const i = g.index.get(name);
+  return i === undefined ? [] : g.dependents[i]!.map((d) => g.nodes[d]!.name);
+};
+
+/**
+ * Names of every job that depends on `name` directly or through other jobs (what must be
+ * skipped when it fails), in declaration order; `name` itself is not included.
+ */
+export const transitiveDependents = (jobs: readonly DagNode[], name: string): string[] => {
+  const g = indexed(jobs);
+  const start = g.index.get(name);
+  if (start === undefined) return [];
+  const seen = new Set<number>();
+  const stack = [...g.dependents[start]!];
+  while (stack.length > 0) {
+    const i = stack.pop()!;
+    if (seen.has(i) || i === start) continue;
+    seen.add(i);
+    stack.push(...g.dependents[i]!);
+  }
+  return [...seen].sort((a, b) => a - b).map((i) => g.nodes[i]!.name);
+};
+
+/**
+ * Names of every job that `name` depends on directly or through other jobs, in declaration
+ * order; `name` itself is not included.
+ */
+export const transitiveDependencies = (jobs: readonly DagNode[], name: string): string[] => {
+  const g = indexed(jobs);
+  const start = g.index.get(name);
+  if (start === undefined) return [];
+  const seen = new Set<number>();
+  const stack = [...g.deps[start]!];
+  while (stack.length > 0) {
+    const i = stack.pop()!;
+    if (seen.has(i) || i === start) continue;
+    seen.add(i);
+    stack.push(...g.deps[i]!);
+  }
+  return [...seen].sort((a, b) => a - b).map((i) => g.nodes[i]!.name);
+};
+
+/**
+ * The first cycle of `dependsOn` edges, as job names where each depends on the next and the
+ * last depends on the first, starting at the earliest-declared job of the cycle; undefined when
+ * the graph is acyclic. Search follows declaration order, so the answer is deterministic.
+ */
+export const findCycle = (jobs: readonly DagNode[]): string[] | undefined => {
+  const g = indexed(jobs);
+  const state: Array<'new' | 'open' | 'done'> = g.nodes.map(() => 'new');
+  const path: number[] = [];
+  const visit = (i: number): number[] | undefined => {
+    state[i] = 'open';
+    path.push(i);
+    for (const d of g.deps[i]!) {
+      if (state[d] === 'open') return path.slice(path.indexOf(d));
+      if (state[d] === 'new') {
+        const found = visit(d);
+        if (found) return found;
+      }
+    }
+    path.pop();
+    state[i] = 'done';
+    return undefined;
+  };
+  for (let i = 0; i < g.nodes.length; i++) {
+    if (state[i] !== 'new') continue;
+    const cycle = visit(i);
+    if (cycle) {
+      const first = cycle.indexOf(Math.min(...cycle));
+      return [...cycle.slice(first), ...cycle.slice(0, first)].map((c) => g.nodes[c]!.name);
+    }
+  }
+  return undefined;
+};
+
+export interface CriticalPath {
+  /** Job names from a job without dependencies to the job that finishes last. */
+  readonly path: readonly string[];
+  /** Sum of the durations along the path: the shortest possible run time with unlimited capacity. */
+  readonly duration: number;
+  /** Earliest finish time of every job (by name) when each starts as soon as its dependencies end. */
+  readonly finish: Readonly<Record<string, number>>;
+}
+
+/**
+ * The longest chain of dependent jobs when each job takes `durations[name]` (0 when absent;
+ * any unit). Ties — between predecessors and between end jobs — go to the job declared first.
+ */
+export const criticalPath = (
+  jobs: readonly DagNode[],
+  durations: Readonly<Record<string, number>>,
+): CriticalPath => {
+  const g = indexed(jobs);
+  const finish: number[] = g.nodes.map(() => 0);
+  const via: (number | undefined)[] = g.nodes.map(() => undefined);
+  const placed = kahn(g);
+  for (const i of placed) {
+    let start = 0;
+    for (const d of [...g.deps[i]!].sort((a, b) => a - b)) {
+      // Strictly greater: among equally late dependencies the one declared first is kept.
+      if (via[i] === undefined || finish[d]! > start) [start, via[i]] = [finish[d]!, d];
+    }
+    finish[i] = start + (durations[g.nodes[i]!.name] ?? 0);
+  }
+  let end: number | undefined;
+  for (const i of [...placed].sort((a, b) => a - b)) if (end === undefined || finish[i]! > finish[end]!) end = i;
+  const path: string[] = [];
+  for (let i = end; i !== undefined; i = via[i]) path.unshift(g.nodes[i]!.name);
+  const byName: Record<string, number> = {};
+  for (const i of placed) byName[g.nodes[i]!.name] = finish[i]!;
+  return { path, duration: end === undefined ? 0 : finish[end]!, finish: byName };
+};
