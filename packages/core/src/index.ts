@@ -6,3 +6,5 @@ export * from './workflow/spec.js';
 export * from './plan/types.js';
 export * from './repo/snapshot.js';
 export * from './dag/graph.js';
+export * from './fargate/grid.js';
+export * from './fargate/size.js';
