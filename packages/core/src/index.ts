@@ -8,3 +8,4 @@ export * from './repo/snapshot.js';
 export * from './dag/graph.js';
 export * from './fargate/grid.js';
 export * from './fargate/size.js';
+export * from './names/index.js';
