@@ -1,0 +1,58 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { testEnv } from './support/env.js';
+
+const load = suite('loadConfig');
+
+load('reads every variable of the contract, splitting the id lists', () => {
+  assert.equal(loadConfig({ ...testEnv, HYPERP_PRICE_REGION: 'eu-west-1' }), {
+    tableName: 'hyperp-test',
+    artifactsBucket: 'hyperp-artifacts-test',
+    clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/hyperp',
+    efsFileSystemId: 'fs-0123',
+    efsAccessPointId: 'fsap-0123',
+    ecrRepositoryUri: '123456789012.dkr.ecr.us-east-1.amazonaws.com/hyperp',
+    taskExecutionRoleArn: 'arn:aws:iam::123456789012:role/hyperp-exec',
+    jobTaskRoleArn: 'arn:aws:iam::123456789012:role/hyperp-job',
+    builderTaskRoleArn: 'arn:aws:iam::123456789012:role/hyperp-builder',
+    builderImage: 'martizih/kaniko:v1.26.0',
+    zipTaskRoleArn: 'arn:aws:iam::123456789012:role/hyperp-zip',
+    taskLogGroup: '/hyperp/tasks',
+    githubAppId: '4242',
+    githubPrivateKeySecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gh-key',
+    webhookSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gh-webhook',
+    plannerFunctionName: 'hyperp-planner',
+    stepperFunctionName: 'hyperp-stepper',
+    efsFunctionName: 'hyperp-efs',
+    schedulerGroupName: 'hyperp',
+    schedulerRoleArn: 'arn:aws:iam::123456789012:role/hyperp-scheduler',
+    manualRunFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:hyperp-api',
+    subnetIds: ['subnet-aaa', 'subnet-bbb'],
+    securityGroupIds: ['sg-123'],
+    assignPublicIp: 'ENABLED',
+    priceRegion: 'eu-west-1',
+    region: 'us-east-1',
+  });
+});
+
+load('names every missing or malformed variable in one error', () => {
+  const env = { ...testEnv, HYPERP_TABLE_NAME: undefined, HYPERP_SUBNET_IDS: ' ', HYPERP_ASSIGN_PUBLIC_IP: 'yes' };
+  try {
+    loadConfig(env);
+    assert.unreachable('loadConfig accepted a broken environment');
+  } catch (e) {
+    assert.instance(e, ConfigError);
+    assert.is(
+      (e as Error).message,
+      'hyperp is misconfigured: HYPERP_TABLE_NAME is not set; HYPERP_SUBNET_IDS is not set; ' +
+        'HYPERP_ASSIGN_PUBLIC_IP is "yes", expected ENABLED or DISABLED',
+    );
+  }
+});
+
+load('a list of only commas is malformed, not empty', () => {
+  assert.throws(() => loadConfig({ ...testEnv, HYPERP_SECURITY_GROUP_IDS: ',,' }), /HYPERP_SECURITY_GROUP_IDS is ",,", expected a comma-separated list of ids/);
+});
+
+load.run();
