@@ -1,0 +1,142 @@
+/**
+ * `RepoSnapshot`s from a local git repository: the files of a commit, or of the working tree as
+ * it is now (uncommitted edits and new files that are not ignored included). `dir` may be any
+ * folder of the repository; paths are then relative to it and only files below it are listed,
+ * so a repository can keep hyperp's files in a subfolder.
+ */
+import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RepoFile, RepoSnapshot } from '@hyperp/core';
+import { GitError, git, gitSync, gitText, records } from './git.js';
+
+interface Location {
+  /** The repository's top folder. */
+  readonly top: string;
+  /** `dir` relative to `top`, with a trailing `/`; '' at the top. */
+  readonly prefix: string;
+}
+
+const locate = async (dir: string): Promise<Location> => {
+  try {
+    const [top, prefix] = (await gitText(dir, ['rev-parse', '--show-toplevel', '--show-prefix'])).split('\n');
+    return { top: top!, prefix: prefix ?? '' };
+  } catch (e) {
+    throw new GitError(`${dir} is not inside a git repository (${(e as Error).message})`);
+  }
+};
+
+// Pathspecs are taken literally: a folder named `a*` must not match `ab`.
+const literal = ['--literal-pathspecs'];
+const pathspec = (loc: Location): string[] => (loc.prefix === '' ? [] : ['--', loc.prefix]);
+const relative = (loc: Location, full: string): string => full.slice(loc.prefix.length);
+const byPath = (a: RepoFile, b: RepoFile): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/** Blob entries of a commit's tree below the prefix (submodules and trees left out). */
+const treeFiles = async (loc: Location, commit: string): Promise<RepoFile[]> =>
+  records(await git(loc.top, [...literal, 'ls-tree', '-r', '-z', commit, ...pathspec(loc)]))
+    .flatMap((rec) => {
+      const tab = rec.indexOf('\t');
+      const [, type, blob] = rec.slice(0, tab).split(' ');
+      return type === 'blob' ? [{ path: relative(loc, rec.slice(tab + 1)), blob: blob! }] : [];
+    })
+    .sort(byPath);
+
+const resolveCommit = async (loc: Location, rev: string): Promise<string> => {
+  try {
+    return await gitText(loc.top, ['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`]);
+  } catch {
+    throw new GitError(`${rev} is not a commit of the repository at ${loc.top}`);
+  }
+};
+
+/** The files of commit `rev` below `dir`; contents are read with `git cat-file` when asked for. */
+export const snapshotCommit = async (dir: string, rev: string = 'HEAD'): Promise<RepoSnapshot> => {
+  const loc = await locate(dir);
+  const commit = await resolveCommit(loc, rev);
+  const files = await treeFiles(loc, commit);
+  const blobs = new Map(files.map((f) => [f.path, f.blob]));
+  const cache = new Map<string, string>();
+  const read = (path: string): string | undefined => {
+    const blob = blobs.get(path);
+    if (blob === undefined) return undefined;
+    if (!cache.has(blob)) cache.set(blob, gitSync(loc.top, ['cat-file', 'blob', blob]).toString('utf8'));
+    return cache.get(blob);
+  };
+  return { commit, dirty: false, files, read };
+};
+
+/**
+ * Blob ids of working-tree files, as `git add` would compute them (clean filters and line-ending
+ * rules of the path applied). Symbolic links hash their target, as git stores them.
+ */
+const hashWorkingFiles = async (loc: Location, paths: readonly string[]): Promise<Map<string, string>> => {
+  const out = new Map<string, string>();
+  const regular: string[] = [];
+  for (const p of paths) {
+    const stat = lstatSync(join(loc.top, p), { throwIfNoEntry: false });
+    if (!stat) continue;
+    if (stat.isSymbolicLink()) {
+      out.set(p, await gitText(loc.top, ['hash-object', '--stdin'], readlinkSync(join(loc.top, p))));
+    } else if (stat.isFile()) {
+      regular.push(p);
+    }
+  }
+  // Paths go as arguments (any character is safe there), in chunks that fit a command line.
+  for (let k = 0; k < regular.length; k += 200) {
+    const chunk = regular.slice(k, k + 200);
+    const ids = (await gitText(loc.top, ['hash-object', '--', ...chunk])).split('\n');
+    chunk.forEach((p, i) => out.set(p, ids[i]!));
+  }
+  return out;
+};
+
+/**
+ * The working tree below `dir` as it is now: tracked files with their uncommitted edits, staged
+ * or not, plus untracked files that `.gitignore` does not exclude; deleted files are left out.
+ * `commit` is HEAD ('' before the first commit); `dirty` is true when the listing differs from
+ * HEAD's below `dir`. Contents are read from disk when asked for.
+ */
+export const snapshotWorkingTree = async (dir: string): Promise<RepoSnapshot> => {
+  const loc = await locate(dir);
+  const head = await gitText(loc.top, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).catch(() => '');
+  const ls = (args: string[]): Promise<string[]> =>
+    git(loc.top, [...literal, 'ls-files', '-z', ...args, ...pathspec(loc)]).then(records);
+  const [staged, modified, deleted, untracked] = await Promise.all([
+    ls(['--stage']),
+    ls(['--modified']),
+    ls(['--deleted']),
+    ls(['--others', '--exclude-standard']),
+  ]);
+  const gone = new Set(deleted);
+  const index = new Map<string, string>();
+  const toHash = new Set<string>();
+  for (const rec of staged) {
+    const tab = rec.indexOf('\t');
+    const [mode, blob, stage] = rec.slice(0, tab).split(' ');
+    const path = rec.slice(tab + 1);
+    if (mode === '160000' || gone.has(path)) continue; // submodules are not files of this repo
+    if (stage === '0') index.set(path, blob!);
+    else toHash.add(path); // a merge conflict: the working file is what the user has
+  }
+  for (const p of modified) if (!gone.has(p)) toHash.add(p);
+  // A nested repository shows up as `dir/`; it is not part of this one.
+  for (const p of untracked) if (!p.endsWith('/')) toHash.add(p);
+  const hashed = await hashWorkingFiles(loc, [...toHash]);
+  const blobs = new Map([...index, ...hashed]);
+  const files = [...blobs].map(([full, blob]) => ({ path: relative(loc, full), blob })).sort(byPath);
+
+  const base = head === '' ? [] : await treeFiles(loc, head);
+  const dirty =
+    base.length !== files.length || base.some((f, k) => f.path !== files[k]!.path || f.blob !== files[k]!.blob);
+  const listed = new Set(files.map((f) => f.path));
+  const root = join(loc.top, loc.prefix);
+  const read = (path: string): string | undefined => {
+    if (!listed.has(path)) return undefined;
+    try {
+      return readFileSync(join(root, path), 'utf8');
+    } catch {
+      return undefined; // removed since the listing was taken
+    }
+  };
+  return { commit: head, dirty, files, read };
+};
