@@ -9,3 +9,4 @@ export * from './dag/graph.js';
 export * from './fargate/grid.js';
 export * from './fargate/size.js';
 export * from './names/index.js';
+export * from './cost/index.js';

@@ -1,0 +1,34 @@
+/**
+ * EFS storage cost. EFS bills Standard storage by the GB-month, measured in GB-hours and
+ * prorated: 100 GB kept for 15 days of a 31-day month is 100 × 360 / 744 = 48.39 GB-months
+ * (the example on https://aws.amazon.com/efs/pricing/, read 2026-11-22). A run's artifacts are
+ * measured as GB-hours (size × hours kept); `hoursInMonth` defaults to 730, AWS's usual
+ * average month, when the caller does not know the calendar month.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type { CostError } from './errors.js';
+import { defaultPriceTable, type PriceTable } from './prices.js';
+import { fromNanos, toNanos } from './task.js';
+
+export const AVERAGE_HOURS_IN_MONTH = 730;
+
+export interface StorageCost {
+  readonly usd: number;
+  readonly gbMonths: number;
+  readonly region: string;
+}
+
+export const efsStorageCost = (
+  region: string,
+  gbHours: number,
+  table: PriceTable = defaultPriceTable,
+  hoursInMonth: number = AVERAGE_HOURS_IN_MONTH,
+): E.Either<CostError, StorageCost> => {
+  const p = table.regions[region];
+  if (!p) return E.left({ _tag: 'UnknownRegion', region, known: Object.keys(table.regions).sort() });
+  if (!Number.isFinite(gbHours) || gbHours < 0 || !(hoursInMonth > 0)) {
+    return E.left({ _tag: 'InvalidDuration', detail: `storage of ${gbHours} GB-hours over a ${hoursInMonth}-hour month is not measurable` });
+  }
+  const gbMonths = gbHours / hoursInMonth;
+  return E.right({ usd: fromNanos(toNanos(gbMonths * p.efsStandardPerGbMonth)), gbMonths, region });
+};

@@ -1,0 +1,25 @@
+/** Why a cost cannot be computed: returned as data, never turned into a zero. */
+import type { Capacity, CpuArchitecture } from './prices.js';
+
+export type CostError =
+  | { readonly _tag: 'UnknownRegion'; readonly region: string; readonly known: readonly string[] }
+  | { readonly _tag: 'NoPrice'; readonly region: string; readonly arch: CpuArchitecture; readonly capacity: Capacity }
+  | { readonly _tag: 'InvalidTaskSize'; readonly cpu: number; readonly memory: number }
+  | { readonly _tag: 'InvalidEphemeralStorage'; readonly gb: number }
+  | { readonly _tag: 'InvalidDuration'; readonly detail: string };
+
+/** One line for a person. */
+export const describeCostError = (e: CostError): string => {
+  switch (e._tag) {
+    case 'UnknownRegion':
+      return `no prices for region "${e.region}" (known: ${e.known.join(', ')})`;
+    case 'NoPrice':
+      return `no ${e.capacity} price for ${e.arch} in ${e.region}`;
+    case 'InvalidTaskSize':
+      return `cpu ${e.cpu} with memory ${e.memory} MiB is not a valid Fargate size`;
+    case 'InvalidEphemeralStorage':
+      return `ephemeral storage of ${e.gb} GB is outside Fargate's 20–200 GB`;
+    case 'InvalidDuration':
+      return e.detail;
+  }
+};
