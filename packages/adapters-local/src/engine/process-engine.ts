@@ -1,0 +1,136 @@
+/**
+ * The `process` engine: builds lay out image directories (see `build/layout.ts`), tasks run each
+ * container's command in its own bubblewrap sandbox over a private copy of the image's files.
+ * When an essential container exits, the task's other containers are stopped (as on ECS).
+ */
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseRecipe } from '../build/recipe.js';
+import { layoutImage, type ImageConfig } from '../build/layout.js';
+import { containerCommand } from './command.js';
+import { bwrapArgs } from './sandbox.js';
+import { supervise, type ProcessExit, type Supervised } from './supervise.js';
+import type { BuildOutcome, BuildRequest, ContainerExit, Engine, RunningTask, TaskExit, TaskLaunch } from './types.js';
+
+export interface ProcessEngineOptions {
+  /** `.hyperp/images` */
+  readonly imagesDir: string;
+  /** Scratch space for per-task copies of image files (`.hyperp/tmp`). */
+  readonly scratchDir: string;
+  readonly bwrap?: string;
+}
+
+const readConfig = (imagesDir: string, key: string): ImageConfig | undefined => {
+  const path = join(imagesDir, key, 'image.json');
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ImageConfig) : undefined;
+};
+
+export const processEngine = (opts: ProcessEngineOptions): Engine => {
+  const bwrap = opts.bwrap ?? 'bwrap';
+
+  const build = async (req: BuildRequest): Promise<BuildOutcome> => {
+    const recipe = parseRecipe(req.dockerfile);
+    if (recipe._tag === 'RecipeError') return { _tag: 'BuildFailed', reason: `${req.dockerfilePath}: ${recipe.message}` };
+    const laid = layoutImage(recipe.recipe, req.files, opts.imagesDir, req.key);
+    if (laid._tag === 'LayoutError') return { _tag: 'BuildFailed', reason: `${req.dockerfilePath}: ${laid.message}` };
+    const c = laid.config;
+    mkdirSync(dirname(req.logFile), { recursive: true });
+    const lines = [
+      `process engine: laid out ${c.files.length} file(s) of ${req.context || '.'} for ${req.dockerfilePath} (base ${c.baseImage})`,
+      ...c.files.map((f) => `  ${f}`),
+      ...c.skippedRuns.map((r) => `RUN not executed (the host provides the runtime): ${r}`),
+      ...c.warnings,
+    ];
+    const fd = openSync(req.logFile, 'a');
+    writeSync(fd, lines.join('\n') + '\n');
+    closeSync(fd);
+    return { _tag: 'Built', imageRef: req.key, notes: c.warnings, skippedRuns: c.skippedRuns.length };
+  };
+
+  const run = (task: TaskLaunch): RunningTask => {
+    const startedAt = Date.now();
+    mkdirSync(dirname(task.logFile), { recursive: true });
+    const logFd = openSync(task.logFile, 'a');
+    const scratch = join(opts.scratchDir, `${process.pid}-${startedAt}-${Math.random().toString(16).slice(2, 10)}`);
+    const procs: { name: string; essential: boolean; sup?: Supervised; early?: ContainerExit }[] = [];
+    const log = (s: string) => writeSync(logFd, s + '\n');
+
+    for (const c of task.containers) {
+      const image = readConfig(opts.imagesDir, c.image);
+      if (!image) {
+        procs.push({ name: c.name, essential: c.essential, early: { name: c.name, exitCode: null, reason: `image ${c.image} is not in the local image store; the process engine runs images built from a dockerfilePath (use --engine docker for registry images)` } });
+        continue;
+      }
+      const cmd = containerCommand(
+        {
+          name: c.name,
+          ...(c.entryPoint ? { entryPoint: [...c.entryPoint] } : {}),
+          ...(c.command ? { command: [...c.command] } : {}),
+          ...(c.workingDirectory ? { workingDirectory: c.workingDirectory } : {}),
+        },
+        image,
+        c.environment,
+      );
+      if (cmd._tag === 'NoCommand') {
+        procs.push({ name: c.name, essential: c.essential, early: { name: c.name, exitCode: null, reason: cmd.message } });
+        continue;
+      }
+      // A private, writable copy of the image's files: a task may write next to its code, as in
+      // a container, without changing the image other tasks use.
+      const root = join(scratch, c.name.replace(/[^A-Za-z0-9._-]/g, '_'), 'rootfs');
+      mkdirSync(root, { recursive: true });
+      cpSync(join(opts.imagesDir, c.image, 'rootfs'), root, { recursive: true });
+      const args = bwrapArgs({
+        imageRoot: root,
+        imageTopLevel: readdirSync(root),
+        workdir: cmd.workdir,
+        argv: cmd.argv,
+        env: cmd.env,
+        binds: c.binds,
+        network: task.network,
+      });
+      if (task.containers.length > 1) log(`=== container ${c.name}`);
+      procs.push({ name: c.name, essential: c.essential, sup: supervise(bwrap, args, { logFd, graceMs: c.stopTimeoutSeconds * 1000, politeTarget: 'sandboxed' }) });
+    }
+
+    let stopReason: string | undefined;
+    const stopAll = (reason: string) => {
+      for (const p of procs) p.sup?.stop(reason);
+    };
+    const done = (async (): Promise<TaskExit> => {
+      // An essential container that could not start stops the task, as on ECS.
+      const failedEarly = procs.find((p) => p.early && p.essential);
+      if (failedEarly) stopAll(failedEarly.early!.reason ?? 'container failed to start');
+      let essentialExited: string | undefined;
+      const exits = await Promise.all(
+        procs.map(async (p): Promise<ContainerExit> => {
+          if (p.early) return p.early;
+          const r: ProcessExit = await p.sup!.done;
+          if (p.essential && !stopReason && !essentialExited) {
+            essentialExited = p.name;
+            stopAll(`essential container ${p.name} exited`);
+          }
+          return { name: p.name, exitCode: r.spawnError ? null : r.exitCode, reason: r.spawnError ?? (r.stoppedBy ? (r.stopReason ?? null) : null) };
+        }),
+      );
+      closeSync(logFd);
+      rmSync(scratch, { recursive: true, force: true });
+      const stoppedAt = Date.now();
+      if (failedEarly) {
+        return { containers: exits, stopCode: 'TaskFailedToStart', stoppedReason: failedEarly.early!.reason ?? '', startedAt, stoppedAt };
+      }
+      if (stopReason) return { containers: exits, stopCode: 'UserInitiated', stoppedReason: stopReason, startedAt, stoppedAt };
+      return { containers: exits, stopCode: 'EssentialContainerExited', stoppedReason: `Essential container in task exited`, startedAt, stoppedAt };
+    })();
+    return {
+      done,
+      stop: (reason: string) => {
+        if (stopReason) return;
+        stopReason = reason;
+        stopAll(reason);
+      },
+    };
+  };
+
+  return { name: 'process', build, run };
+};

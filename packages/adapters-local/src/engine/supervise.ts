@@ -1,0 +1,121 @@
+/**
+ * Runs one sandboxed process to its end and stops it the way ECS stops a container: SIGTERM to
+ * the container's processes, then SIGKILL to the whole process group once the container's
+ * stopTimeout has passed. bubblewrap itself dies on SIGTERM (and then takes its sandbox down at
+ * once with SIGKILL), so the polite signal goes to the programs inside it, not to bwrap: they
+ * are found as descendants through /proc. A deadline or a stop request both go through `stop`;
+ * the result says which one ended it.
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+export interface ProcessExit {
+  /** The exit code, or 128 + signal number when a signal ended it (as a shell reports it). */
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** Why hyperp stopped it, when it did. */
+  readonly stoppedBy?: 'deadline' | 'stop';
+  readonly stopReason?: string;
+  /** The program could not be started at all (no such file…). */
+  readonly spawnError?: string;
+}
+
+export interface Supervised {
+  readonly done: Promise<ProcessExit>;
+  readonly pid: number | undefined;
+  /** SIGTERM now, SIGKILL after `graceMs`; harmless when it has already ended. */
+  readonly stop: (reason: string, by?: 'deadline' | 'stop') => void;
+}
+
+/** Processes below `root` whose program is not bwrap (its outer process and its pid-1 reaper). */
+const sandboxedProcesses = (root: number): number[] => {
+  const children = new Map<number, number[]>();
+  const comm = new Map<number, string>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // "pid (comm) state ppid …": comm may hold spaces and parentheses; the last ')' ends it.
+      const close = stat.lastIndexOf(')');
+      const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+      const pid = Number(name);
+      comm.set(pid, stat.slice(stat.indexOf('(') + 1, close));
+      children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const out: number[] = [];
+  const walk = (pid: number) => {
+    for (const c of children.get(pid) ?? []) {
+      if (comm.get(c) !== 'bwrap') out.push(c);
+      walk(c);
+    }
+  };
+  walk(root);
+  return out;
+};
+
+const SIGNALS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15, SIGABRT: 6, SIGSEGV: 11, SIGPIPE: 13 };
+
+export interface SuperviseOptions {
+  readonly logFd: number;
+  /** Milliseconds since the epoch after which the process is stopped as timed out. */
+  readonly deadline?: number;
+  readonly graceMs: number;
+  /**
+   * Who gets the SIGTERM: `sandboxed` for bwrap (the programs inside it), `group` for a program
+   * that handles it itself (the docker or podman client forwards it to the container).
+   */
+  readonly politeTarget: 'sandboxed' | 'group';
+}
+
+export const supervise = (file: string, args: readonly string[], opts: SuperviseOptions): Supervised => {
+  // detached: the child leads its own process group, so one kill reaches everything it started.
+  const child = spawn(file, [...args], { stdio: ['ignore', opts.logFd, opts.logFd], detached: true });
+  let stoppedBy: 'deadline' | 'stop' | undefined;
+  let stopReason: string | undefined;
+  let ended = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  let deadlineTimer: NodeJS.Timeout | undefined;
+
+  const signalGroup = (sig: NodeJS.Signals) => {
+    if (ended || child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, sig);
+    } catch {
+      // the group is already gone
+    }
+  };
+  const stop = (reason: string, by: 'deadline' | 'stop' = 'stop') => {
+    if (ended || stoppedBy) return;
+    stoppedBy = by;
+    stopReason = reason;
+    if (opts.politeTarget === 'group') signalGroup('SIGTERM');
+    else if (child.pid !== undefined) {
+      for (const pid of sandboxedProcesses(child.pid)) {
+        try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
+      }
+    }
+    killTimer = setTimeout(() => signalGroup('SIGKILL'), opts.graceMs);
+  };
+  if (opts.deadline !== undefined) {
+    deadlineTimer = setTimeout(() => stop('timeout', 'deadline'), Math.max(0, opts.deadline - Date.now()));
+  }
+  const done = new Promise<ProcessExit>((resolve) => {
+    child.once('error', (e) => {
+      ended = true;
+      clearTimeout(killTimer);
+      clearTimeout(deadlineTimer);
+      resolve({ exitCode: null, signal: null, spawnError: e.message });
+    });
+    child.once('exit', (code, signal) => {
+      ended = true;
+      clearTimeout(killTimer);
+      clearTimeout(deadlineTimer);
+      const exitCode = code ?? (signal ? 128 + (SIGNALS[signal] ?? 0) : null);
+      resolve({ exitCode, signal, ...(stoppedBy ? { stoppedBy, stopReason } : {}) });
+    });
+  });
+  return { done, pid: child.pid, stop };
+};

@@ -1,0 +1,64 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readFileSync, statSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseRecipe, type ImageRecipe } from '../../src/build/recipe.js';
+import { layoutImage, type BuildContext } from '../../src/build/layout.js';
+
+const ctx = (files: Record<string, string>, exec: string[] = []): BuildContext => ({
+  files: Object.keys(files).sort(),
+  read: (p) => Buffer.from(files[p]!),
+  mode: (p) => (exec.includes(p) ? 0o755 : 0o644),
+});
+const recipeOf = (text: string): ImageRecipe => {
+  const r = parseRecipe(text);
+  if (r._tag !== 'Recipe') throw new Error(r.message);
+  return r.recipe;
+};
+
+const layout = suite('layoutImage');
+
+layout('files, directories and globs land where Docker puts them', () => {
+  const images = mkdtempSync(join(tmpdir(), 'hyperp-img-'));
+  const r = layoutImage(
+    recipeOf(`FROM python:3
+WORKDIR /app
+COPY main.py .
+COPY lib ./lib
+COPY *.txt conf/
+COPY run.sh /usr/local/bin/run
+COPY . /all/
+`),
+    ctx({ 'main.py': 'print(1)', 'lib/a.py': 'A', 'lib/sub/b.py': 'B', 'x.txt': 'X', 'y.txt': 'Y', 'sub/z.txt': 'Z', 'run.sh': '#!/bin/sh' }, ['run.sh']),
+    images,
+    'k1',
+  );
+  assert.is(r._tag, 'Laid');
+  const files = r._tag === 'Laid' ? r.config.files : [];
+  assert.equal(files, [
+    '/all/lib/a.py', '/all/lib/sub/b.py', '/all/main.py', '/all/run.sh', '/all/sub/z.txt', '/all/x.txt', '/all/y.txt',
+    '/app/conf/x.txt', '/app/conf/y.txt', '/app/lib/a.py', '/app/lib/sub/b.py', '/app/main.py', '/usr/local/bin/run',
+  ]);
+  assert.is(readFileSync(join(images, 'k1/rootfs/app/lib/sub/b.py'), 'utf8'), 'B');
+  assert.is(statSync(join(images, 'k1/rootfs/usr/local/bin/run')).mode & 0o777, 0o755);
+  assert.equal(JSON.parse(readFileSync(join(images, 'k1/image.json'), 'utf8')).workdir, '/app');
+  // no temporary directory is left next to the image
+  assert.equal(readdirSync(images), ['k1']);
+});
+
+layout('a COPY source missing from the (filtered) context fails with its line', () => {
+  const images = mkdtempSync(join(tmpdir(), 'hyperp-img-'));
+  const r = layoutImage(recipeOf('FROM x\nCOPY secret.env /app/\n'), ctx({ 'main.py': '' }), images, 'k2');
+  assert.equal(r, { _tag: 'LayoutError', message: 'line 2: COPY source "secret.env" matches no file of the build context (after .dockerignore)' });
+  assert.is(existsSync(join(images, 'k2')), false);
+});
+
+layout('an image already laid out under its key is kept as is', () => {
+  const images = mkdtempSync(join(tmpdir(), 'hyperp-img-'));
+  layoutImage(recipeOf('FROM x\nCOPY a /a\n'), ctx({ a: 'first' }), images, 'k3');
+  layoutImage(recipeOf('FROM x\nCOPY a /a\n'), ctx({ a: 'second' }), images, 'k3');
+  assert.is(readFileSync(join(images, 'k3/rootfs/a'), 'utf8'), 'first');
+});
+
+layout.run();

@@ -1,0 +1,112 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { processEngine } from '../../src/engine/process-engine.js';
+import type { ContainerLaunch } from '../../src/engine/types.js';
+
+const setup = async (script: string) => {
+  const root = mkdtempSync(join(tmpdir(), 'hyperp-pe-'));
+  const engine = processEngine({ imagesDir: join(root, 'images'), scratchDir: join(root, 'tmp') });
+  const built = await engine.build({
+    key: 'img1',
+    dockerfilePath: 'job/Dockerfile',
+    context: 'job',
+    dockerfile: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY main.py .\nRUN pip install nothing\nCMD ["python3", "main.py"]\n',
+    files: { files: ['main.py'], read: () => Buffer.from(script), mode: () => 0o644 },
+    logFile: join(root, 'build.log'),
+  });
+  const out = join(root, 'out');
+  const input = join(root, 'in');
+  const shared = join(root, 'shared');
+  for (const d of [out, input, shared]) mkdirSync(d);
+  writeFileSync(join(input, 'value.txt'), '41');
+  const container = (over: Partial<ContainerLaunch> = {}): ContainerLaunch => ({
+    name: 'main', image: 'img1', essential: true, environment: { TASK_INDEX: '2', TASK_TOTAL_SIZE: '3' }, stopTimeoutSeconds: 1,
+    binds: [
+      { host: out, sandbox: '/output', readOnly: false },
+      { host: input, sandbox: '/input/first job', readOnly: true },
+      { host: shared, sandbox: '/shared/s', readOnly: false },
+    ],
+    ...over,
+  });
+  return { root, engine, built, out, input, shared, container };
+};
+
+const pe = suite('process engine');
+
+pe('a task reads its input, writes its output and shared folder, and sees its index', async () => {
+  const s = await setup(`import os
+v = int(open('/input/first job/value.txt').read())
+open('/output/result.txt', 'w').write(str(v + 1))
+open('/shared/s/from-' + os.environ['TASK_INDEX'], 'w').write(os.environ['TASK_TOTAL_SIZE'])
+try:
+    open('/input/first job/value.txt', 'w').write('changed')
+    print('input writable')
+except OSError as e:
+    print('input read-only', e.errno)
+print('cwd', os.getcwd())
+`);
+  assert.equal(s.built, { _tag: 'Built', imageRef: 'img1', notes: [], skippedRuns: 1 });
+  assert.match(readFileSync(join(s.root, 'build.log'), 'utf8'), 'RUN not executed (the host provides the runtime): pip install nothing');
+  const t = s.engine.run({ attemptKey: 'r/j/2/1', containers: [s.container()], network: false, logFile: join(s.root, 'task.log') });
+  const exit = await t.done;
+  assert.equal(exit.containers, [{ name: 'main', exitCode: 0, reason: null }]);
+  assert.is(exit.stopCode, 'EssentialContainerExited');
+  assert.is(readFileSync(join(s.out, 'result.txt'), 'utf8'), '42');
+  assert.is(readFileSync(join(s.shared, 'from-2'), 'utf8'), '3');
+  assert.is(readFileSync(join(s.input, 'value.txt'), 'utf8'), '41');
+  assert.is(readFileSync(join(s.root, 'task.log'), 'utf8'), 'input read-only 30\ncwd /app\n');
+});
+
+pe('no network inside the sandbox unless asked', async () => {
+  const s = await setup(`import socket
+try:
+    socket.create_connection(('1.1.1.1', 53), timeout=1)
+    print('connected')
+except OSError as e:
+    print('no network')
+`);
+  const exit = await s.engine.run({ attemptKey: 'k', containers: [s.container()], network: false, logFile: join(s.root, 'task.log') }).done;
+  assert.equal(exit.containers[0]!.exitCode, 0);
+  assert.is(readFileSync(join(s.root, 'task.log'), 'utf8'), 'no network\n');
+});
+
+pe('stop sends SIGTERM first, then SIGKILL after stopTimeout', async () => {
+  const s = await setup(`import signal, time, sys
+def bye(*_):
+    print('got SIGTERM', flush=True)
+    sys.exit(3)
+signal.signal(signal.SIGTERM, bye)
+print('ready', flush=True)
+time.sleep(30)
+`);
+  const t = s.engine.run({ attemptKey: 'k', containers: [s.container()], network: false, logFile: join(s.root, 'task.log') });
+  await new Promise((r) => setTimeout(r, 400));
+  t.stop('cancelled by user');
+  const exit = await t.done;
+  assert.equal({ containers: exit.containers, stopCode: exit.stopCode, stoppedReason: exit.stoppedReason }, {
+    containers: [{ name: 'main', exitCode: 3, reason: 'cancelled by user' }], stopCode: 'UserInitiated', stoppedReason: 'cancelled by user',
+  });
+  assert.is(readFileSync(join(s.root, 'task.log'), 'utf8'), 'ready\ngot SIGTERM\n');
+
+  const s2 = await setup(`import signal, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+print('stubborn', flush=True)
+time.sleep(30)
+`);
+  const t2 = s2.engine.run({ attemptKey: 'k', containers: [s2.container()], network: false, logFile: join(s2.root, 'task.log') });
+  await new Promise((r) => setTimeout(r, 400));
+  t2.stop('timeout');
+  assert.equal((await t2.done).containers, [{ name: 'main', exitCode: 137, reason: 'timeout' }]);
+});
+
+pe('an image missing from the store fails the task to start, with the reason', async () => {
+  const s = await setup('print(1)');
+  const exit = await s.engine.run({ attemptKey: 'k', containers: [s.container({ image: 'nope' })], network: false, logFile: join(s.root, 't.log') }).done;
+  assert.is(exit.stopCode, 'TaskFailedToStart');
+  assert.equal(exit.containers, [{ name: 'main', exitCode: null, reason: 'image nope is not in the local image store; the process engine runs images built from a dockerfilePath (use --engine docker for registry images)' }]);
+});
+
+pe.run();
