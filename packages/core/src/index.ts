@@ -10,3 +10,4 @@ export * from './fargate/grid.js';
 export * from './fargate/size.js';
 export * from './names/index.js';
 export * from './cost/index.js';
+export * from './run/index.js';

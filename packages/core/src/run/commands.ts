@@ -1,0 +1,179 @@
+/**
+ * Commands: what the reducer asks the outside world to do, as plain JSON. Each carries all an
+ * adapter needs to act without reading the run's state, and each is safe to carry out twice
+ * (a crash between saving state and acting repeats them): RunTask is deduplicated by its
+ * `clientToken`, the rest are idempotent by nature. `commandResults` names the events that
+ * report each command's outcome.
+ */
+import type { TaskDefinition } from '../taskdef/model.js';
+import type { Millis, RunEventTag } from './events.js';
+
+export interface Tag {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** ECS RunTask `overrides` as hyperp uses them (environment per container, optional size). */
+export interface TaskOverrides {
+  readonly containerOverrides: readonly {
+    readonly name: string;
+    readonly environment: readonly { readonly name: string; readonly value: string }[];
+  }[];
+}
+
+/** Make the run's artifact folders (relative to the artifacts root: EFS access point or `.hyperp/artifacts`). */
+export interface EnsureDirectories {
+  readonly _tag: 'EnsureDirectories';
+  readonly runId: string;
+  /** `{commit}/{runId}/{wfHash}/{jobHash}` per job run here, `…/shared/{name}` per shared folder. */
+  readonly paths: readonly string[];
+}
+
+/**
+ * Build one image (every job and container needing this key waits for it). An engine that runs
+ * builds as tasks (kaniko on Fargate) answers with the task events under `startedBy`; one that
+ * builds directly answers with `ImageBuild*` events under `key`. Either path ends the build.
+ */
+export interface BuildImage {
+  readonly _tag: 'BuildImage';
+  readonly runId: string;
+  readonly key: string;
+  /** The first job and container that asked for the image (for logs and tags). */
+  readonly job: string;
+  readonly container: string;
+  readonly commit: string;
+  readonly dockerfilePath: string;
+  /** Build context, a repo path ('' for the repo root). */
+  readonly context: string;
+  /** Where the image goes (`${imageRepositoryUri}:${key}`). */
+  readonly imageUri: string;
+  /** Builder task size (Fargate CPU units, MiB). */
+  readonly cpu: number;
+  readonly memory: number;
+  readonly attemptKey: string;
+  readonly clientToken: string;
+  readonly startedBy: string;
+  readonly tags: readonly Tag[];
+}
+
+/** Register a job's rendered task definition (images substituted, volumes and roles filled in). */
+export interface RegisterTaskDefinition {
+  readonly _tag: 'RegisterTaskDefinition';
+  readonly runId: string;
+  readonly job: string;
+  readonly family: string;
+  /** The RegisterTaskDefinition input: no `dockerfilePath` left, `family` set. */
+  readonly taskDefinition: TaskDefinition;
+  readonly tags: readonly Tag[];
+}
+
+/** Launch one attempt of one task of a job. */
+export interface RunTask {
+  readonly _tag: 'RunTask';
+  readonly runId: string;
+  readonly job: string;
+  /** TASK_INDEX, 1..concurrency. */
+  readonly index: number;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /** `{runId}/{job}/{index}/{attempt}`: events about this task name it. */
+  readonly attemptKey: string;
+  /** RunTask idempotency token (≤ 64 characters): a repeated command starts no second task. */
+  readonly clientToken: string;
+  /** ECS `startedBy`: lets a task state change be mapped back to this attempt. */
+  readonly startedBy: string;
+  /** `family:revision` ARN from `TaskDefinitionRegistered`. */
+  readonly taskDefinitionArn: string;
+  readonly overrides: TaskOverrides;
+  readonly tags: readonly Tag[];
+}
+
+/** Stop a running task or build; its STOPPED state follows as a `TaskStateObserved` (or build event). */
+export interface StopTask {
+  readonly _tag: 'StopTask';
+  readonly runId: string;
+  readonly attemptKey: string;
+  readonly startedBy: string;
+  /** Null when the engine reported none (local builds); stop by attempt key then. */
+  readonly taskArn: string | null;
+  readonly reason: string;
+}
+
+/** Zip a succeeded job's output for download. */
+export interface CreateDownloadable {
+  readonly _tag: 'CreateDownloadable';
+  readonly runId: string;
+  readonly job: string;
+  /** The job's output folder, relative to the artifacts root. */
+  readonly sourcePath: string;
+  readonly bucket: string;
+  /** `hyperp-artifacts/{commit}/{runId}/{wfHash}/{jobHash}/artifacts.zip`. */
+  readonly objectKey: string;
+}
+
+/** Remember a built image in the image store (key → URI), so later plans reuse it. */
+export interface RecordImage {
+  readonly _tag: 'RecordImage';
+  readonly key: string;
+  readonly imageUri: string;
+  readonly job: string;
+  readonly container: string;
+  readonly commit: string;
+  readonly builtAt: Millis;
+}
+
+/** Deregister (and delete) the task definitions this run registered; sent once, when it ends. */
+export interface DeregisterTaskDefinitions {
+  readonly _tag: 'DeregisterTaskDefinitions';
+  readonly runId: string;
+  readonly taskDefinitionArns: readonly string[];
+}
+
+export type CommitState = 'pending' | 'success' | 'failure' | 'error';
+
+/** Set the GitHub commit status of the run's commit (local mode may ignore it). */
+export interface SetCommitStatus {
+  readonly _tag: 'SetCommitStatus';
+  readonly runId: string;
+  readonly commit: string;
+  readonly context: string;
+  readonly state: CommitState;
+  /** ≤ 140 characters (GitHub's limit). */
+  readonly description: string;
+  readonly targetUrl: string | null;
+}
+
+/** Deliver a `Tick` at (or soon after) this time; earlier ticks are harmless. */
+export interface ScheduleWakeup {
+  readonly _tag: 'ScheduleWakeup';
+  readonly runId: string;
+  readonly at: Millis;
+}
+
+export type Command =
+  | EnsureDirectories
+  | BuildImage
+  | RegisterTaskDefinition
+  | RunTask
+  | StopTask
+  | CreateDownloadable
+  | RecordImage
+  | DeregisterTaskDefinitions
+  | SetCommitStatus
+  | ScheduleWakeup;
+
+export type CommandTag = Command['_tag'];
+
+/** The events that report each command's outcome (empty: fire and forget, retried by the adapter). */
+export const commandResults: { readonly [K in CommandTag]: readonly RunEventTag[] } = {
+  EnsureDirectories: ['DirectoriesEnsured', 'DirectoriesFailed'],
+  BuildImage: ['ImageBuildStarted', 'ImageBuildSucceeded', 'ImageBuildFailed', 'TaskLaunchAccepted', 'TaskLaunchRejected', 'TaskStateObserved'],
+  RegisterTaskDefinition: ['TaskDefinitionRegistered', 'TaskDefinitionRejected'],
+  RunTask: ['TaskLaunchAccepted', 'TaskLaunchRejected', 'TaskStateObserved'],
+  StopTask: ['TaskStateObserved', 'ImageBuildFailed'],
+  CreateDownloadable: ['DownloadableReady', 'DownloadableFailed'],
+  RecordImage: [],
+  DeregisterTaskDefinitions: [],
+  SetCommitStatus: [],
+  ScheduleWakeup: ['Tick'],
+};

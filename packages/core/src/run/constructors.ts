@@ -1,0 +1,75 @@
+/**
+ * Constructors for the events adapters produce most, with the fields they rarely know set to
+ * null; tests and the simulator use them too. Each returns plain data.
+ */
+import type { CpuArchitecture } from '../cost/prices.js';
+import type {
+  CancelRequested, ContainerState, Millis, TaskLaunchAccepted, TaskLaunchRejected, TaskStateObserved, Tick,
+} from './events.js';
+
+export const tick = (at: Millis): Tick => ({ _tag: 'Tick', at });
+
+export const cancelRequested = (at: Millis, reason: string, by: string | null = null): CancelRequested => ({
+  _tag: 'CancelRequested', at, reason, by,
+});
+
+export const taskLaunchAccepted = (at: Millis, startedBy: string, taskArn: string): TaskLaunchAccepted => ({
+  _tag: 'TaskLaunchAccepted', at, startedBy, taskArn,
+});
+
+export const taskLaunchRejected = (
+  at: Millis, startedBy: string, reason: string, retryable: boolean,
+): TaskLaunchRejected => ({ _tag: 'TaskLaunchRejected', at, startedBy, reason, retryable });
+
+/** Size and times of a task as ECS reports them; defaults describe a 0.25 vCPU / 512 MiB x86 task. */
+export interface ObservedTask {
+  readonly cpu?: number;
+  readonly memory?: number;
+  readonly arch?: CpuArchitecture;
+  readonly ephemeralStorageGiB?: number;
+  readonly pullStartedAt?: Millis | null;
+  readonly startedAt?: Millis | null;
+}
+
+const observed = (
+  at: Millis, startedBy: string, taskArn: string, o: ObservedTask,
+): Omit<TaskStateObserved, 'lastStatus' | 'containers' | 'stopCode' | 'stoppedReason' | 'stoppedAt'> => ({
+  _tag: 'TaskStateObserved',
+  at,
+  startedBy,
+  taskArn,
+  pullStartedAt: o.pullStartedAt ?? null,
+  startedAt: o.startedAt ?? null,
+  cpu: o.cpu ?? 256,
+  memory: o.memory ?? 512,
+  arch: o.arch ?? 'x86_64',
+  ephemeralStorageGiB: o.ephemeralStorageGiB ?? 20,
+});
+
+/** A RUNNING state change. */
+export const taskRunning = (
+  at: Millis, startedBy: string, taskArn: string, containers: readonly string[], o: ObservedTask = {},
+): TaskStateObserved => ({
+  ...observed(at, startedBy, taskArn, { startedAt: at, ...o }),
+  lastStatus: 'RUNNING',
+  containers: containers.map((name): ContainerState => ({ name, exitCode: null, reason: null })),
+  stopCode: null,
+  stoppedReason: null,
+  stoppedAt: null,
+});
+
+/** A STOPPED state change with each container's exit code. */
+export const taskStopped = (
+  at: Millis,
+  startedBy: string,
+  taskArn: string,
+  exitCodes: Readonly<Record<string, number | null>>,
+  o: ObservedTask & { readonly stopCode?: string; readonly stoppedReason?: string } = {},
+): TaskStateObserved => ({
+  ...observed(at, startedBy, taskArn, o),
+  lastStatus: 'STOPPED',
+  containers: Object.entries(exitCodes).map(([name, exitCode]): ContainerState => ({ name, exitCode, reason: null })),
+  stopCode: o.stopCode ?? 'EssentialContainerExited',
+  stoppedReason: o.stoppedReason ?? 'Essential container in task exited',
+  stoppedAt: at,
+});

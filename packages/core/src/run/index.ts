@@ -1,0 +1,7 @@
+export * from './events.js';
+export * from './commands.js';
+export * from './settings.js';
+export * from './state.js';
+export * from './constructors.js';
+export * from './reduce.js';
+export * from './vector.js';

@@ -1,0 +1,288 @@
+/**
+ * The state of one run, as `reduce` folds it from events. Plain JSON (no Map, no class, no
+ * undefined: absent values are null), so an adapter stores it as it is. Collections that grow
+ * with the run (jobs, tasks, images, timers, the launch queue) are persistent vectors, so one
+ * event copies one path instead of the whole run. Read it with the functions in `view.ts`.
+ */
+import type { Heap } from './heap.js';
+import type { Queue } from './queue.js';
+import type { Millis, RunRequested, TaskUsage } from './events.js';
+import type { Vec } from './vector.js';
+import { vecEmpty } from './vector.js';
+import { heapEmpty } from './heap.js';
+import { queueEmpty } from './queue.js';
+import { type StartedByIndex, startedByIndexEmpty } from './started-by-index.js';
+
+export type RunStatus = 'PENDING' | 'BUILDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
+/**
+ * PENDING: waits for dependencies; BUILDING: its own images are being built; READY: may start
+ * (waits for its task definition, the folders or a launch slot); RUNNING: tasks launched;
+ * SKIPPED: an upstream job failed, or the run was cancelled or failed fast before it started.
+ */
+export type JobStatus =
+  | 'PENDING' | 'BUILDING' | 'READY' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'SKIPPED' | 'CANCELLED';
+
+/**
+ * One TASK_INDEX of a job. WAITING: job not started; QUEUED: waits for a launch slot; LAUNCHING:
+ * RunTask sent; STARTING: accepted, not yet RUNNING; BACKOFF: an attempt failed, the next waits
+ * for its time; CANCELLED: stopped or never launched because the job failed or the run ended.
+ */
+export type TaskStatus =
+  | 'WAITING' | 'QUEUED' | 'LAUNCHING' | 'STARTING' | 'RUNNING' | 'BACKOFF'
+  | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
+/** One attempt of one task: what was asked and what ECS reported. */
+export interface AttemptRecord {
+  readonly attempt: number;
+  readonly attemptKey: string;
+  readonly startedBy: string;
+  /** Null until the launch is accepted (or a state change names it). */
+  readonly taskArn: string | null;
+  /** When RunTask was sent; null while queued or backing off. */
+  readonly launchedAt: Millis | null;
+  /** Earliest time the attempt may be launched (back-off); null for the first attempt. */
+  readonly notBefore: Millis | null;
+  readonly runningAt: Millis | null;
+  readonly stoppedAt: Millis | null;
+  /** Last `lastStatus` seen; null before any state change. */
+  readonly lastStatus: string | null;
+  /** Set once, when the attempt is over. */
+  readonly outcome: 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | null;
+  /** Why it failed or was cancelled, for a person. */
+  readonly reason: string | null;
+  readonly exitCodes: Readonly<Record<string, number | null>>;
+  readonly stopCode: string | null;
+  /** Deadline from the job's `timeoutSeconds`, counted from the launch; null for none. */
+  readonly deadline: Millis | null;
+  readonly timedOut: boolean;
+  /** Reason of a stop asked for; `StopTask` is sent once the task ARN is known. */
+  readonly stopReason: string | null;
+  readonly stopSent: boolean;
+  /** Launches refused with a retryable error (throttling), retried without using an attempt. */
+  readonly throttled: number;
+  readonly usage: TaskUsage | null;
+  readonly costUsd: number;
+}
+
+export interface TaskRecord {
+  /** TASK_INDEX, 1..concurrency. */
+  readonly index: number;
+  readonly status: TaskStatus;
+  /** Oldest first; the last is the current one. */
+  readonly attempts: readonly AttemptRecord[];
+}
+
+export type TaskCounts = Readonly<Record<TaskStatus, number>>;
+
+export interface DownloadableRecord {
+  readonly status: 'PENDING' | 'READY' | 'FAILED';
+  readonly location: string | null;
+  readonly bytes: number | null;
+  readonly reason: string | null;
+}
+
+export interface JobRecord {
+  readonly name: string;
+  readonly status: JobStatus;
+  /** Why it failed, was skipped or cancelled; how it was reused. */
+  readonly reason: string | null;
+  /** Own images not yet available. */
+  readonly imagesWaiting: number;
+  /** Direct dependencies not yet SUCCEEDED. */
+  readonly depsWaiting: number;
+  readonly registration: 'NONE' | 'REGISTERING' | 'REGISTERED' | 'REJECTED';
+  readonly taskDefinitionArn: string | null;
+  /** Empty until the job starts, then one record per TASK_INDEX (index i at position i-1). */
+  readonly tasks: Vec<TaskRecord>;
+  /** Tasks per status: changed only when a task record changes status, so never past the mark. */
+  readonly taskCounts: TaskCounts;
+  readonly startedAt: Millis | null;
+  readonly finishedAt: Millis | null;
+  readonly costUsd: number;
+  /** The run whose output folder holds this job's output (this run, or the one it reuses). */
+  readonly outputRunId: string;
+  readonly downloadable: DownloadableRecord | null;
+}
+
+export interface ImageRecord {
+  readonly key: string;
+  /** The build's attempt key and `startedBy` (builds run as tasks on Fargate). */
+  readonly attemptKey: string;
+  readonly startedBy: string;
+  /** REUSED: exists already; QUEUED: waits for a launch slot; BUILDING: BuildImage sent. */
+  readonly status: 'REUSED' | 'QUEUED' | 'BUILDING' | 'BUILT' | 'FAILED' | 'UNUSED';
+  readonly imageUri: string;
+  readonly taskArn: string | null;
+  readonly startedAt: Millis | null;
+  readonly finishedAt: Millis | null;
+  readonly reason: string | null;
+  readonly stopReason: string | null;
+  readonly stopSent: boolean;
+  readonly costUsd: number;
+}
+
+/** Something the launch queue holds: a task attempt or an image build (both are RunTask calls on Fargate). */
+export type LaunchRef =
+  | { readonly kind: 'task'; readonly job: number; readonly index: number; readonly attempt: number }
+  | { readonly kind: 'build'; readonly image: number };
+
+/** A point in time the run must act at: a retry's back-off ends, or an attempt's deadline passes. */
+export interface Timer {
+  readonly at: Millis;
+  readonly kind: 'retry' | 'deadline';
+  readonly job: number;
+  readonly index: number;
+  readonly attempt: number;
+}
+
+/** Per-image facts of the graph, fixed when the run is requested. */
+export interface GraphImage {
+  readonly key: string;
+  readonly dockerfilePath: string;
+  readonly context: string;
+  /** First job and container that needs it. */
+  readonly job: string;
+  readonly container: string;
+  readonly cpu: number;
+  readonly memory: number;
+  /** Jobs (indexes) whose containers use this image. */
+  readonly jobs: readonly number[];
+}
+
+/**
+ * Everything derived once from the request and never changed: name→index maps and adjacency
+ * lists, so no event scans the workflow. Shared by reference between successive states.
+ */
+export interface RunGraph {
+  readonly jobNames: readonly string[];
+  readonly jobIndex: Readonly<Record<string, number>>;
+  readonly deps: readonly (readonly number[])[];
+  readonly dependents: readonly (readonly number[])[];
+  readonly images: readonly GraphImage[];
+  readonly imageIndex: Readonly<Record<string, number>>;
+  /** Per job, image indexes of its containers (built or reused). */
+  readonly jobImages: readonly (readonly number[])[];
+  /** Per job, the container name → image index it is substituted with. */
+  readonly containerImages: readonly Readonly<Record<string, number>>[];
+  /** Per job, names of its essential containers (every container unless `essential: false`). */
+  readonly essential: readonly (readonly string[])[];
+  readonly wfHash: string;
+  readonly jobHashes: readonly string[];
+}
+
+export type JobCounts = Readonly<Record<JobStatus, number>>;
+
+export type DiagnosticCode =
+  | 'BeforeRunRequested'
+  | 'AfterRunFinished'
+  | 'SecondRunRequested'
+  | 'InvalidRequest'
+  | 'UnknownJob'
+  | 'UnknownTask'
+  | 'UnknownImage'
+  | 'ImpossibleEvent';
+
+export interface Diagnostic {
+  readonly at: Millis;
+  readonly code: DiagnosticCode;
+  readonly event: string;
+  readonly detail: string;
+}
+
+/** Events the reducer ignored, counted by kind; the last few kept for a person to read. */
+export interface Diagnostics {
+  readonly ignored: number;
+  readonly byCode: Readonly<Partial<Record<DiagnosticCode, number>>>;
+  /** The most recent, newest last, at most `diagnosticsKept`. */
+  readonly recent: readonly Diagnostic[];
+}
+
+export const diagnosticsKept = 20;
+
+/** Fargate usage and cost of the run so far; final once the run has ended. */
+export interface RunTotals {
+  readonly tasksUsd: number;
+  readonly buildsUsd: number;
+  readonly totalUsd: number;
+  readonly vcpuSeconds: number;
+  readonly gbSeconds: number;
+}
+
+export interface RunState {
+  /** Null until `RunRequested`. */
+  readonly runId: string | null;
+  readonly status: RunStatus;
+  /** The latest event time seen: the reducer's clock (never goes back). */
+  readonly now: Millis;
+  readonly requestedAt: Millis | null;
+  readonly finishedAt: Millis | null;
+  /** The request as received (workflow, plan, settings); null until `RunRequested`. */
+  readonly request: RunRequested | null;
+  readonly graph: RunGraph | null;
+  readonly directories: 'PENDING' | 'READY' | 'FAILED';
+  readonly jobs: Vec<JobRecord>;
+  readonly jobCounts: JobCounts;
+  readonly images: Vec<ImageRecord>;
+  /** Launched and not yet stopped: task attempts, image builds; zips asked for and not answered. */
+  readonly inFlight: { readonly tasks: number; readonly builds: number; readonly downloads: number };
+  readonly launchQueue: Queue<LaunchRef>;
+  /** Launch pacing (GCRA): the theoretical time the next launch slot frees up. */
+  readonly pacerTat: Millis;
+  readonly timers: Heap<Timer>;
+  /** The earliest `ScheduleWakeup` asked for and not yet passed; null for none. */
+  readonly wakeupAt: Millis | null;
+  /** Task definitions registered by this run, deregistered when it ends. */
+  readonly registered: Vec<string>;
+  readonly cost: RunTotals;
+  /** `startedBy` → the attempt or build it names. */
+  readonly startedByIndex: StartedByIndex;
+  /** Why the run failed (the first cause), for a person. */
+  readonly failure: string | null;
+  readonly cancel: { readonly at: Millis; readonly reason: string; readonly by: string | null } | null;
+  /** Set when `failFast` took effect: everything is being stopped. */
+  readonly stopping: boolean;
+  readonly diagnostics: Diagnostics;
+}
+
+export const zeroJobCounts: JobCounts = {
+  PENDING: 0, BUILDING: 0, READY: 0, RUNNING: 0, SUCCEEDED: 0, FAILED: 0, SKIPPED: 0, CANCELLED: 0,
+};
+
+export const zeroTaskCounts: TaskCounts = {
+  WAITING: 0, QUEUED: 0, LAUNCHING: 0, STARTING: 0, RUNNING: 0, BACKOFF: 0, SUCCEEDED: 0, FAILED: 0, CANCELLED: 0,
+};
+
+export const zeroCost: RunTotals = { tasksUsd: 0, buildsUsd: 0, totalUsd: 0, vcpuSeconds: 0, gbSeconds: 0 };
+
+/** The state before any event: a run with no request yet. */
+export const initialState = (): RunState => ({
+  runId: null,
+  status: 'PENDING',
+  now: 0,
+  requestedAt: null,
+  finishedAt: null,
+  request: null,
+  graph: null,
+  directories: 'PENDING',
+  jobs: vecEmpty(),
+  jobCounts: zeroJobCounts,
+  images: vecEmpty(),
+  inFlight: { tasks: 0, builds: 0, downloads: 0 },
+  launchQueue: queueEmpty(),
+  pacerTat: 0,
+  timers: heapEmpty(),
+  wakeupAt: null,
+  registered: vecEmpty(),
+  cost: zeroCost,
+  startedByIndex: startedByIndexEmpty,
+  failure: null,
+  cancel: null,
+  stopping: false,
+  diagnostics: { ignored: 0, byCode: {}, recent: [] },
+});
+
+export const isTerminalRun = (s: RunStatus): boolean => s === 'SUCCEEDED' || s === 'FAILED' || s === 'CANCELLED';
+export const isTerminalJob = (s: JobStatus): boolean =>
+  s === 'SUCCEEDED' || s === 'FAILED' || s === 'SKIPPED' || s === 'CANCELLED';
+export const isTerminalTask = (s: TaskStatus): boolean => s === 'SUCCEEDED' || s === 'FAILED' || s === 'CANCELLED';
