@@ -3,7 +3,7 @@
  * answer) plans nothing twice. Items expire through the table's TTL after a week: GitHub's
  * redelivery UI offers deliveries of the past 3 days (GitHub docs "Redelivering webhooks", read 2026-11).
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableContext } from './context.js';
 import { DELIVERY_SK, deliveryPk, isConditionFailed } from './table.js';
 
@@ -12,6 +12,8 @@ export const DELIVERY_TTL_SECONDS = 7 * 24 * 3600;
 export interface Deliveries {
   /** 'new' the first time an id is claimed, 'duplicate' afterwards. `now` in epoch seconds. */
   readonly claim: (id: string, nowSeconds: number) => Promise<'new' | 'duplicate'>;
+  /** Withdraws a claim whose work could not be started, so a redelivery is accepted. */
+  readonly release: (id: string) => Promise<void>;
 }
 
 export const deliveries = (ctx: TableContext): Deliveries => ({
@@ -29,5 +31,8 @@ export const deliveries = (ctx: TableContext): Deliveries => ({
       if (isConditionFailed(err)) return 'duplicate';
       throw err;
     }
+  },
+  release: async (id) => {
+    await ctx.doc.send(new DeleteCommand({ TableName: ctx.tableName, Key: { pk: deliveryPk(id), sk: DELIVERY_SK } }));
   },
 });

@@ -1,0 +1,160 @@
+/**
+ * A core `RepoSnapshot` of a commit read through the GitHub API: the listing from the Git Trees
+ * API (one call per commit unless GitHub truncates it), contents from the Git Blobs API by blob
+ * id, so every read is of exactly that commit. Core reads synchronously, so contents are fetched
+ * ahead: `snapshotReading` runs a reader, notes the listed files it asked for that were not
+ * fetched yet, fetches them and runs it again, until it asks for nothing new.
+ *
+ * A file is "missing" only when the listing does not hold it; an API failure is a `GitHubError`,
+ * never a missing file (that would plan a run on a half-read repository).
+ */
+import type { RepoFile, RepoSnapshot } from '@hyperp/core';
+import type { GitHub } from './app-client.js';
+
+export class GitHubError extends Error {
+  constructor(message: string, readonly status: number | undefined) {
+    super(message);
+    this.name = 'GitHubError';
+  }
+}
+
+export interface RepoRef {
+  readonly owner: string;
+  readonly repo: string;
+  readonly commit: string;
+}
+
+interface TreeEntry {
+  readonly path: string;
+  readonly type: string;
+  readonly sha: string;
+}
+
+const describe = (e: unknown): { message: string; status: number | undefined } => {
+  const status = typeof (e as { status?: unknown }).status === 'number' ? (e as { status: number }).status : undefined;
+  return { message: e instanceof Error ? e.message : String(e), status };
+};
+
+const call = async <T>(what: string, f: () => Promise<{ data: T }>): Promise<T> => {
+  try {
+    return (await f()).data;
+  } catch (e) {
+    const { message, status } = describe(e);
+    throw new GitHubError(`GitHub API: ${what} failed${status ? ` (HTTP ${status})` : ''}: ${message}`, status);
+  }
+};
+
+const treeOf = (gh: GitHub, ref: RepoRef, sha: string, recursive: boolean) =>
+  call<{ tree: TreeEntry[]; truncated: boolean }>(`tree ${sha} of ${ref.owner}/${ref.repo}`, () =>
+    gh.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+      owner: ref.owner,
+      repo: ref.repo,
+      tree_sha: sha,
+      ...(recursive ? { recursive: '1' } : {}),
+    }) as Promise<{ data: { tree: TreeEntry[]; truncated: boolean } }>,
+  );
+
+/**
+ * Every file (blob) of the commit, sorted by path. GitHub truncates recursive listings above
+ * 100,000 entries or 7 MB (REST docs "Get a tree", read 2026-11); then each directory is listed
+ * on its own, which is slower but complete.
+ */
+export const listFiles = async (gh: GitHub, ref: RepoRef): Promise<RepoFile[]> => {
+  const whole = await treeOf(gh, ref, ref.commit, true);
+  let entries: TreeEntry[];
+  if (!whole.truncated) {
+    entries = whole.tree;
+  } else {
+    entries = [];
+    const walk = async (sha: string, prefix: string): Promise<void> => {
+      const level = await treeOf(gh, ref, sha, false);
+      if (level.truncated) throw new GitHubError(`GitHub API: tree ${prefix || '/'} of ${ref.owner}/${ref.repo} is too large to list`, undefined);
+      for (const e of level.tree) {
+        const path = prefix + e.path;
+        if (e.type === 'tree') await walk(e.sha, `${path}/`);
+        else entries.push({ ...e, path });
+      }
+    };
+    await walk(ref.commit, '');
+  }
+  return entries
+    .filter((e) => e.type === 'blob')
+    .map((e) => ({ path: e.path, blob: e.sha }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+};
+
+export const readBlob = async (gh: GitHub, ref: RepoRef, sha: string): Promise<string> => {
+  const blob = await call<{ content: string; encoding: string }>(`blob ${sha} of ${ref.owner}/${ref.repo}`, () =>
+    gh.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { owner: ref.owner, repo: ref.repo, file_sha: sha }) as Promise<{
+      data: { content: string; encoding: string };
+    }>,
+  );
+  if (blob.encoding === 'base64') return Buffer.from(blob.content, 'base64').toString('utf8');
+  if (blob.encoding === 'utf-8' || blob.encoding === 'utf8') return blob.content;
+  throw new GitHubError(`GitHub API: blob ${sha} has unknown encoding ${blob.encoding}`, undefined);
+};
+
+export interface RemoteRepo {
+  readonly files: readonly RepoFile[];
+  /**
+   * Runs `reader` on a snapshot, fetching the listed files it reads until it reads nothing new.
+   * `prefetch` selects files worth fetching before the first pass (saves passes).
+   */
+  readonly snapshotReading: <T>(reader: (s: RepoSnapshot) => T, prefetch?: (path: string) => boolean) => Promise<T>;
+  /** How many blobs were fetched so far (each one API call). */
+  readonly fetched: () => number;
+}
+
+/** At most this many passes: workflows → task definitions → .dockerignore files, and slack. */
+const MAX_PASSES = 6;
+/** Blobs fetched at once. */
+const FETCH_PARALLEL = 8;
+
+export const remoteRepo = async (gh: GitHub, ref: RepoRef): Promise<RemoteRepo> => {
+  const files = await listFiles(gh, ref);
+  const blobOf = new Map(files.map((f) => [f.path, f.blob]));
+  const contents = new Map<string, string>();
+  const fetch = async (paths: string[]): Promise<void> => {
+    for (let i = 0; i < paths.length; i += FETCH_PARALLEL) {
+      await Promise.all(
+        paths.slice(i, i + FETCH_PARALLEL).map(async (p) => contents.set(p, await readBlob(gh, ref, blobOf.get(p)!))),
+      );
+    }
+  };
+  return {
+    files,
+    fetched: () => contents.size,
+    snapshotReading: async (reader, prefetch) => {
+      if (prefetch) await fetch(files.map((f) => f.path).filter((p) => prefetch(p) && !contents.has(p)));
+      for (let pass = 0; ; pass++) {
+        const wanted = new Set<string>();
+        const snapshot: RepoSnapshot = {
+          commit: ref.commit,
+          dirty: false,
+          files,
+          read: (path) => {
+            const text = contents.get(path);
+            if (text === undefined && blobOf.has(path)) wanted.add(path);
+            return text;
+          },
+        };
+        const result = reader(snapshot);
+        if (wanted.size === 0) return result;
+        if (pass + 1 >= MAX_PASSES) {
+          throw new GitHubError(`reading ${ref.owner}/${ref.repo}@${ref.commit} still wanted files after ${MAX_PASSES} passes`, undefined);
+        }
+        await fetch([...wanted].sort());
+      }
+    },
+  };
+};
+
+/** The commit a branch points at now (cron and manual runs start from the branch head). */
+export const headCommit = async (gh: GitHub, owner: string, repo: string, branch: string): Promise<string> => {
+  const ref = await call<{ object: { sha: string } }>(`branch ${branch} of ${owner}/${repo}`, () =>
+    gh.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner, repo, ref: `heads/${branch}` }) as Promise<{
+      data: { object: { sha: string } };
+    }>,
+  );
+  return ref.object.sha;
+};

@@ -1,0 +1,42 @@
+/**
+ * What the planner is asked to plan: sent by the webhook (push), by an EventBridge Scheduler
+ * schedule (cron, through the API function) and by the API (manual). Plain JSON, the payload of
+ * an asynchronous Lambda invocation.
+ */
+export type PlanRequest =
+  | {
+      readonly kind: 'push';
+      readonly repo: string;
+      readonly branch: string;
+      readonly commit: string;
+      readonly installationId: number;
+      readonly deliveryId: string;
+      readonly sender: string | null;
+      /** Epoch ms the webhook received the delivery. */
+      readonly receivedAt: number;
+    }
+  | {
+      readonly kind: 'cron';
+      readonly repo: string;
+      readonly branch: string;
+      readonly workflow: string;
+      readonly schedule: string;
+      readonly installationId: number;
+      /** Epoch ms of the scheduled time (`<aws.scheduler.scheduled-time>`), so a retried invocation plans the same run. */
+      readonly scheduledAt: number;
+    }
+  | {
+      readonly kind: 'manual';
+      readonly repo: string;
+      readonly branch: string;
+      /** The branch head when absent. */
+      readonly commit: string | null;
+      readonly workflow: string;
+      readonly installationId: number;
+      readonly requestedBy: string | null;
+      /** The API request id: a retried request plans the same run. */
+      readonly requestId: string;
+      readonly receivedAt: number;
+    };
+
+export type PlanRequestKind = PlanRequest['kind'];
