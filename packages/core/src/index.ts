@@ -11,3 +11,4 @@ export * from './fargate/size.js';
 export * from './names/index.js';
 export * from './cost/index.js';
 export * from './run/index.js';
+export * from './render/index.js';

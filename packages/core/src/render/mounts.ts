@@ -1,0 +1,52 @@
+/**
+ * The mounts hyperp gives every container of a job: `/output` (read-write), one read-only
+ * `/input/<dependency>` per direct dependency, one `/shared/<name>` per shared artifact of the
+ * workflow. Each is an EFS volume named `hyperp-…`; the names are reserved.
+ */
+import { jobArtifactPath, jobHash, sharedArtifactPath, type ArtifactScope } from '../names/artifacts.js';
+import { taggedHash } from '../names/hash.js';
+
+export interface HyperpMount {
+  readonly volumeName: string;
+  readonly containerPath: string;
+  readonly readOnly: boolean;
+  /** Artifact path relative to the artifact root (`{commit}/{runId}/{wfHash}/…`). */
+  readonly artifactPath: string;
+}
+
+export const RESERVED_VOLUME_PREFIX = 'hyperp-';
+
+export interface MountRequest {
+  readonly scope: ArtifactScope;
+  readonly job: string;
+  readonly dependsOn: readonly string[];
+  readonly sharedArtifacts: readonly string[];
+  /** Run whose outputs a dependency's `/input` shows; default the run itself (a rerun reuses earlier outputs). */
+  readonly inputRuns?: Readonly<Record<string, string>>;
+}
+
+export const hyperpMounts = (r: MountRequest): readonly HyperpMount[] => [
+  { volumeName: 'hyperp-output', containerPath: '/output', readOnly: false, artifactPath: jobArtifactPath(r.scope, r.job) },
+  ...r.dependsOn.map((dep) => ({
+    volumeName: `hyperp-input-${jobHash(dep)}`,
+    containerPath: `/input/${dep}`,
+    readOnly: true,
+    artifactPath: jobArtifactPath({ ...r.scope, runId: r.inputRuns?.[dep] ?? r.scope.runId }, dep),
+  })),
+  ...r.sharedArtifacts.map((name) => ({
+    volumeName: `hyperp-shared-${taggedHash('shared', name, 16)}`,
+    containerPath: `/shared/${name}`,
+    readOnly: false,
+    artifactPath: sharedArtifactPath(r.scope, name),
+  })),
+];
+
+/** `/a//b/` → `/a/b`, for comparing container paths. */
+export const normalizeContainerPath = (p: string): string => `/${p.split('/').filter((s) => s !== '' && s !== '.').join('/')}`;
+
+/** True when one path is the other or lies inside it: either mount would hide the other. */
+export const pathsOverlap = (a: string, b: string): boolean => {
+  const x = normalizeContainerPath(a);
+  const y = normalizeContainerPath(b);
+  return x === y || x === '/' || y === '/' || x.startsWith(`${y}/`) || y.startsWith(`${x}/`);
+};
