@@ -3,7 +3,7 @@
  * `TASK_TOTAL_SIZE` (N). Overrides add to the task definition's environment (ECS merges them,
  * the override winning on a name clash), so the user's own variables stay.
  */
-export interface TaskOverrides {
+export interface RunTaskOverrides {
   readonly containerOverrides: readonly {
     readonly name: string;
     readonly environment: readonly { readonly name: string; readonly value: string }[];
@@ -17,7 +17,7 @@ export const taskOverrides = (
   taskDefinition: { readonly containerDefinitions: readonly { readonly name: string }[] },
   index: number,
   total: number,
-): TaskOverrides => ({
+): RunTaskOverrides => ({
   containerOverrides: taskDefinition.containerDefinitions.map((c) => ({
     name: c.name,
     environment: [
