@@ -5,7 +5,8 @@
  * `clientToken`, the rest are idempotent by nature. `commandResults` names the events that
  * report each command's outcome.
  */
-import type { TaskDefinition } from '../taskdef/model.js';
+import type { RunTaskOverrides } from '../render/overrides.js';
+import type { RenderedTaskDefinition } from '../render/taskdef.js';
 import type { Millis, RunEventTag } from './events.js';
 
 export interface Tag {
@@ -13,13 +14,8 @@ export interface Tag {
   readonly value: string;
 }
 
-/** ECS RunTask `overrides` as hyperp uses them (environment per container, optional size). */
-export interface TaskOverrides {
-  readonly containerOverrides: readonly {
-    readonly name: string;
-    readonly environment: readonly { readonly name: string; readonly value: string }[];
-  }[];
-}
+/** ECS RunTask `overrides` as hyperp uses them: TASK_INDEX and TASK_TOTAL_SIZE per container. */
+export type TaskOverrides = RunTaskOverrides;
 
 /** Make the run's artifact folders (relative to the artifacts root: EFS access point or `.hyperp/artifacts`). */
 export interface EnsureDirectories {
@@ -45,7 +41,7 @@ export interface BuildImage {
   readonly dockerfilePath: string;
   /** Build context, a repo path ('' for the repo root). */
   readonly context: string;
-  /** Where the image goes (`${imageRepositoryUri}:${key}`). */
+  /** Where the image goes (`imageUri(settings.render.imageRepository, key)`). */
   readonly imageUri: string;
   /** Builder task size (Fargate CPU units, MiB). */
   readonly cpu: number;
@@ -62,8 +58,8 @@ export interface RegisterTaskDefinition {
   readonly runId: string;
   readonly job: string;
   readonly family: string;
-  /** The RegisterTaskDefinition input: no `dockerfilePath` left, `family` set. */
-  readonly taskDefinition: TaskDefinition;
+  /** The RegisterTaskDefinition input (`renderTaskDefinition`): images, EFS mounts, awslogs set. */
+  readonly taskDefinition: RenderedTaskDefinition;
   readonly tags: readonly Tag[];
 }
 
