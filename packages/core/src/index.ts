@@ -12,3 +12,8 @@ export * from './names/index.js';
 export * from './cost/index.js';
 export * from './run/index.js';
 export * from './render/index.js';
+export * from './workflow/issue.js';
+export * from './workflow/load.js';
+export * from './workflow/repo-path.js';
+export { branchPatternProblem, artifactNameProblem, cronScheduleProblem } from './workflow/rules-workflow.js';
+export { checkTaskDefinition, type TaskDefinitionCheck } from './taskdef/validate.js';

@@ -51,8 +51,10 @@ export type Triggers = t.TypeOf<typeof Triggers>;
 
 export const Workflow = t.intersection(
   [
-    t.type({ workflowName: t.string, jobs: t.array(Job) }),
+    t.type({ workflowName: t.string }),
     t.partial({
+      // Optional here so that a missing list gets the `jobs-empty` rule's message, not a type error.
+      jobs: t.array(Job),
       workflowDescription: t.string,
       branches: t.array(t.string),
       artifacts: t.partial({ shared: t.array(SharedArtifact) }),
@@ -78,6 +80,14 @@ export const knownKeys = {
   cron: ['schedule', 'timezone'],
 } as const;
 
-/** Defaults applied after decoding, in one place. */
+/** Defaults applied after decoding, in one place (`normalise.ts`). */
 export const jobDefaults = { concurrency: 1, retries: 0, downloadable: false, dependsOn: [] as string[] };
-export const workflowDefaults = { failFast: false, branches: ['**'], triggers: { push: true } as Triggers };
+/**
+ * Each trigger has its own default: a workflow runs on push (the original hyperp's only
+ * trigger) and may be started by hand unless it says `push: false` / `manual: false`.
+ */
+export const workflowDefaults = {
+  failFast: false,
+  branches: ['**'],
+  triggers: { push: true, manual: true, cron: [] as CronTrigger[] },
+};

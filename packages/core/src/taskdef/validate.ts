@@ -1,0 +1,99 @@
+/**
+ * Checking a task definition file of the repo: JSON syntax, the RegisterTaskDefinition shape,
+ * one image source per container, Dockerfiles present, and a task size Fargate accepts.
+ * Issues point into the JSON file with line and column.
+ */
+import type { RepoSnapshot } from '../repo/snapshot.js';
+import { decode } from '../workflow/decode.js';
+import { formatPath, type ValidationIssue } from '../workflow/issue.js';
+import { normaliseRepoPath, sameNameFiles } from '../workflow/repo-path.js';
+import { didYouMean, issueAt, type FileContext } from '../workflow/rule.js';
+import { fargateSizeIssues } from '../workflow/rules-workflow.js';
+import { parseJson } from '../workflow/source.js';
+import { parseCpuUnits, parseMemoryMiB } from '../fargate/size.js';
+import { TaskDefinition } from './model.js';
+
+export interface TaskDefinitionCheck {
+  /**
+   * Present when the file has no errors: task-level `cpu` and `memory` as whole-number strings
+   * (units, MiB; what ECS stores), `dockerfilePath`s as normalised repo paths.
+   */
+  readonly taskDefinition?: TaskDefinition;
+  readonly issues: readonly ValidationIssue[];
+}
+
+type TaskDefinitionContext = FileContext & { readonly taskDefinition: TaskDefinition; readonly repo: RepoSnapshot };
+type TaskDefinitionRule = (ctx: TaskDefinitionContext) => ValidationIssue[];
+
+export const containerImages: TaskDefinitionRule = (ctx) =>
+  ctx.taskDefinition.containerDefinitions.flatMap((c, k) => {
+    const has = [c.image !== undefined, c.dockerfilePath !== undefined];
+    if (has[0] !== has[1]) return [];
+    const message = has[0]
+      ? `container "${c.name}" gives both "image" and "dockerfilePath"; keep one`
+      : `container "${c.name}" gives neither "image" nor "dockerfilePath"; hyperp needs one of them`;
+    return [issueAt(ctx, 'error', 'container-image', ['containerDefinitions', k], message)];
+  });
+
+export const dockerfilesPresent: TaskDefinitionRule = (ctx) =>
+  ctx.taskDefinition.containerDefinitions.flatMap((c, k) => {
+    if (c.dockerfilePath === undefined) return [];
+    const path = normaliseRepoPath(c.dockerfilePath);
+    const at = ['containerDefinitions', k, 'dockerfilePath'];
+    if (path === undefined) {
+      return [issueAt(ctx, 'error', 'dockerfile-missing', at, `container "${c.name}" names Dockerfile "${c.dockerfilePath}", which is not a path inside the repository`)];
+    }
+    if (ctx.repo.files.some((f) => f.path === path)) return [];
+    const hint = didYouMean(path, sameNameFiles(path, ctx.repo.files));
+    return [issueAt(ctx, 'error', 'dockerfile-missing', at, `container "${c.name}" names Dockerfile "${path}", which is not in the repository${hint}`)];
+  });
+
+export const taskSize: TaskDefinitionRule = (ctx) => {
+  const { cpu, memory } = ctx.taskDefinition;
+  if (cpu === undefined || memory === undefined) {
+    const missing = [cpu === undefined ? '"cpu"' : '', memory === undefined ? '"memory"' : ''].filter(Boolean).join(' and ');
+    return [issueAt(ctx, 'error', 'task-size', [], `Fargate needs a task-level cpu and memory; add ${missing} (for example "cpu": "256", "memory": "512")`)];
+  }
+  return fargateSizeIssues(ctx, 'task-size', 'the task size', [], { cpu, memory });
+};
+
+const rules: readonly TaskDefinitionRule[] = [containerImages, dockerfilesPresent, taskSize];
+
+const normalise = (td: TaskDefinition): TaskDefinition => ({
+  ...td,
+  ...(td.cpu !== undefined ? { cpu: String(parseCpuUnits(td.cpu)) } : {}),
+  ...(td.memory !== undefined ? { memory: String(parseMemoryMiB(td.memory)) } : {}),
+  containerDefinitions: td.containerDefinitions.map((c) =>
+    c.dockerfilePath === undefined ? c : { ...c, dockerfilePath: normaliseRepoPath(c.dockerfilePath) ?? c.dockerfilePath },
+  ),
+});
+
+export const checkTaskDefinition = (file: string, text: string, repo: RepoSnapshot): TaskDefinitionCheck => {
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
+    return {
+      issues: parsed.problems.map((p) => ({
+        severity: 'error',
+        file,
+        path: '',
+        ...(p.line !== undefined ? { line: p.line, column: p.column } : {}),
+        message: `task definition is not valid JSON: ${p.message}`,
+        rule: 'task-definition-syntax',
+      })),
+    };
+  }
+  const ctx: FileContext = { file, source: parsed.source };
+  const decoded = decode(TaskDefinition, parsed.source.value);
+  if (!decoded.ok) {
+    return {
+      issues: decoded.problems.map((p) =>
+        issueAt(ctx, 'error', 'task-definition-schema', p.path, `${p.path.length === 0 ? 'the task definition' : formatPath(p.path)} ${p.message}`),
+      ),
+    };
+  }
+  if (decoded.value.containerDefinitions.length === 0) {
+    return { issues: [issueAt(ctx, 'error', 'task-definition-schema', ['containerDefinitions'], 'containerDefinitions is empty; a task needs at least one container')] };
+  }
+  const issues = rules.flatMap((rule) => rule({ ...ctx, taskDefinition: decoded.value, repo }));
+  return issues.some((i) => i.severity === 'error') ? { issues } : { taskDefinition: normalise(decoded.value), issues };
+};

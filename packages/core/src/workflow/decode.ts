@@ -1,0 +1,71 @@
+/**
+ * Decoding with io-ts, with failures turned into one readable problem per field: io-ts reports
+ * every member of a union and the index of every intersection member; people want "field must
+ * be a number, not "two"".
+ */
+import * as t from 'io-ts';
+import type { FieldPath } from './issue.js';
+
+export interface DecodeProblem {
+  readonly path: FieldPath;
+  /** True when the field is absent (a required key is missing). */
+  readonly missing: boolean;
+  readonly message: string;
+}
+
+export type Decoded<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly problems: DecodeProblem[] };
+
+/** What a codec accepts, in words. Codec names are io-ts's (`number`, `Array<string>`) or ours. */
+const expected = (type: t.Decoder<unknown, unknown>): string => {
+  const name = type.name;
+  if (name === 'number') return 'a number';
+  if (name === 'string') return 'a string';
+  if (name === 'boolean') return 'true or false';
+  if (name === 'NumberLike') return 'a number or a numeric string';
+  if (name === 'UnknownRecord') return 'a mapping';
+  if (/^Array<.*>$/.test(name)) return 'a list';
+  if (/^\(?[\w ]+ \| /.test(name)) return `one of ${name}`;
+  return 'a mapping';
+};
+
+export const describeValue = (v: unknown): string => {
+  if (v === null) return 'null (empty)';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return JSON.stringify(v);
+  return String(v);
+};
+
+const isWrapper = (type: unknown): boolean => {
+  const tag = (type as { _tag?: string })._tag;
+  return tag === 'IntersectionType' || tag === 'UnionType';
+};
+
+/**
+ * Keeps one problem per field path: the first failure io-ts reports for it, described by the
+ * codec at that field (for a union, the union as a whole).
+ */
+export const decode = <A>(codec: t.Decoder<unknown, A>, value: unknown): Decoded<A> => {
+  const result = codec.decode(value);
+  if (result._tag === 'Right') return { ok: true, value: result.right };
+  const byPath = new Map<string, DecodeProblem>();
+  for (const error of result.left) {
+    const path: (string | number)[] = [];
+    let field = error.context[0];
+    for (let k = 1; k < error.context.length; k++) {
+      const entry = error.context[k]!;
+      if (isWrapper(error.context[k - 1]!.type)) continue; // the member index of a union or intersection
+      path.push(/^\d+$/.test(entry.key) && Array.isArray(error.context[k - 1]!.actual) ? Number(entry.key) : entry.key);
+      field = entry;
+    }
+    const key = JSON.stringify(path);
+    if (!field) continue;
+    // A problem at or inside a field already reported (e.g. a union member's own fields) adds nothing.
+    if ([...byPath.values()].some((p) => p.path.every((seg, k) => path[k] === seg))) continue;
+    const missing = field.actual === undefined;
+    const want = expected(field.type);
+    const message = missing ? `is required (${want})` : `must be ${want}, not ${describeValue(field.actual)}`;
+    byPath.set(key, { path, missing, message });
+  }
+  return { ok: false, problems: [...byPath.values()] };
+};

@@ -1,0 +1,186 @@
+/**
+ * Loading the workflows of a repository snapshot: every `hyperp-workflows/*.yaml|yml` is
+ * parsed, checked by each rule and, when it has no errors (nor do its task definitions),
+ * normalised into a `WorkflowSpec`. Issues are returned as data; nothing here throws.
+ */
+import type { RepoSnapshot } from '../repo/snapshot.js';
+import { checkTaskDefinition, type TaskDefinitionCheck } from '../taskdef/validate.js';
+import type { TaskDefinition } from '../taskdef/model.js';
+import { decode } from './decode.js';
+import { formatPath, hasErrors, sortIssues, type ValidationIssue } from './issue.js';
+import { Workflow } from './model.js';
+import { normaliseRepoPath, sameNameFiles } from './repo-path.js';
+import { didYouMean, issueAt, type FileContext, type WorkflowContext, type WorkflowRule } from './rule.js';
+import {
+  concurrencyRange,
+  dependencyCycles,
+  duplicateDependencies,
+  duplicateJobNames,
+  jobNamePaths,
+  jobsEmpty,
+  retriesRange,
+  selfDependencies,
+  timeoutPositive,
+  unknownDependencies,
+} from './rules-jobs.js';
+import { unknownKeys } from './rules-keys.js';
+import { artifactNames, branchPatterns, cronSchedules, imageBuildResources } from './rules-workflow.js';
+import { parseYaml } from './source.js';
+import type { WorkflowSpec } from './spec.js';
+import { toWorkflowSpec } from './normalise.js';
+
+/** Where workflows live, relative to the repository folder. */
+export const workflowDirectory = 'hyperp-workflows';
+export const isWorkflowFile = (path: string): boolean => /^hyperp-workflows\/[^/]+\.ya?ml$/.test(path);
+
+export const taskDefinitionsPresent: WorkflowRule = (ctx) =>
+  (ctx.workflow.jobs ?? []).flatMap((job, k) => {
+    const at = ['jobs', k, 'taskDefinitionPath'];
+    const path = normaliseRepoPath(job.taskDefinitionPath);
+    if (path === undefined) {
+      return [issueAt(ctx, 'error', 'task-definition-missing', at, `job "${job.jobName}" names task definition "${job.taskDefinitionPath}", which is not a path inside the repository`)];
+    }
+    if (ctx.repo.files.some((f) => f.path === path)) return [];
+    const hint = didYouMean(path, sameNameFiles(path, ctx.repo.files));
+    return [issueAt(ctx, 'error', 'task-definition-missing', at, `job "${job.jobName}" names task definition "${path}", which is not in the repository${hint}`)];
+  });
+
+/** The rules over a decoded workflow, in the order their issues are most useful. */
+export const workflowRules: readonly WorkflowRule[] = [
+  jobsEmpty,
+  duplicateJobNames,
+  jobNamePaths,
+  unknownDependencies,
+  selfDependencies,
+  duplicateDependencies,
+  dependencyCycles,
+  concurrencyRange,
+  retriesRange,
+  timeoutPositive,
+  imageBuildResources,
+  branchPatterns,
+  artifactNames,
+  cronSchedules,
+  taskDefinitionsPresent,
+];
+
+export interface WorkflowFileResult {
+  /** Present when neither the file nor its task definitions have errors. */
+  readonly workflow?: WorkflowSpec;
+  readonly issues: readonly ValidationIssue[];
+}
+
+/**
+ * Validates one workflow file. `taskDefinitions` caches checked task definitions by path, so a
+ * file shared by several jobs or workflows is read and reported once.
+ */
+export const validateWorkflowFile = (
+  file: string,
+  text: string,
+  repo: RepoSnapshot,
+  taskDefinitions: Map<string, TaskDefinitionCheck> = new Map(),
+): WorkflowFileResult => {
+  const parsed = parseYaml(text);
+  if (!parsed.ok) {
+    return {
+      issues: parsed.problems.map((p) => ({
+        severity: 'error',
+        file,
+        path: '',
+        ...(p.line !== undefined ? { line: p.line, column: p.column } : {}),
+        message: `YAML syntax: ${p.message}`,
+        rule: 'yaml-syntax',
+      })),
+    };
+  }
+  const ctx: FileContext = { file, source: parsed.source };
+  const issues: ValidationIssue[] = parsed.warnings.map((p) => ({
+    severity: 'warning',
+    file,
+    path: '',
+    ...(p.line !== undefined ? { line: p.line, column: p.column } : {}),
+    message: `YAML: ${p.message}`,
+    rule: 'yaml-syntax',
+  }));
+  if (parsed.source.value === null || parsed.source.value === undefined) {
+    return { issues: [...issues, { severity: 'error', file, path: '', line: 1, column: 1, message: 'the file is empty; a workflow needs at least workflowName and jobs', rule: 'schema' }] };
+  }
+  issues.push(...unknownKeys(ctx));
+  const decoded = decode(Workflow, parsed.source.value);
+  if (!decoded.ok) {
+    issues.push(
+      ...decoded.problems.map((p) =>
+        issueAt(ctx, 'error', 'schema', p.path, `${p.path.length === 0 ? 'the workflow' : formatPath(p.path)} ${p.message}`),
+      ),
+    );
+    return { issues };
+  }
+  const wctx: WorkflowContext = { ...ctx, workflow: decoded.value, repo };
+  issues.push(...workflowRules.flatMap((rule) => rule(wctx)));
+
+  // Task definitions of jobs whose file exists: checked once per path, reported in their own file.
+  const resolved = new Map<string, TaskDefinition>();
+  let taskDefinitionErrors = false;
+  for (const job of decoded.value.jobs ?? []) {
+    const path = normaliseRepoPath(job.taskDefinitionPath);
+    const text = path === undefined ? undefined : repo.read(path);
+    if (path === undefined || text === undefined) continue;
+    let check = taskDefinitions.get(path);
+    if (!check) {
+      check = checkTaskDefinition(path, text, repo);
+      taskDefinitions.set(path, check);
+      issues.push(...check.issues);
+    }
+    if (check.taskDefinition) resolved.set(path, check.taskDefinition);
+    else taskDefinitionErrors = true;
+  }
+  if (hasErrors(issues) || taskDefinitionErrors) return { issues };
+  return { workflow: toWorkflowSpec(file, decoded.value, resolved), issues };
+};
+
+export interface LoadedWorkflows {
+  /** Workflows without errors, by file path. */
+  readonly workflows: WorkflowSpec[];
+  /** Every issue of every workflow file and task definition, sorted by file and position. */
+  readonly issues: ValidationIssue[];
+}
+
+export const loadWorkflows = (snapshot: RepoSnapshot): LoadedWorkflows => {
+  const files = snapshot.files.map((f) => f.path).filter(isWorkflowFile);
+  if (files.length === 0) {
+    return {
+      workflows: [],
+      issues: [
+        {
+          severity: 'warning',
+          file: workflowDirectory,
+          path: '',
+          message: `no workflow files: hyperp reads ${workflowDirectory}/*.yaml and ${workflowDirectory}/*.yml`,
+          rule: 'no-workflows',
+        },
+      ],
+    };
+  }
+  const cache = new Map<string, TaskDefinitionCheck>();
+  const workflows: WorkflowSpec[] = [];
+  const issues: ValidationIssue[] = [];
+  const names = new Map<string, string>();
+  for (const file of files) {
+    const result = validateWorkflowFile(file, snapshot.read(file) ?? '', snapshot, cache);
+    issues.push(...result.issues);
+    const wf = result.workflow;
+    if (!wf) continue;
+    const other = names.get(wf.name);
+    if (other !== undefined) {
+      const source = parseYaml(snapshot.read(file) ?? '');
+      const ctx: FileContext | undefined = source.ok ? { file, source: source.source } : undefined;
+      if (ctx) {
+        issues.push(issueAt(ctx, 'error', 'duplicate-workflow-name', ['workflowName'], `workflow name "${wf.name}" is already used by ${other}; workflow names must be unique`));
+      }
+      continue;
+    }
+    names.set(wf.name, file);
+    workflows.push(wf);
+  }
+  return { workflows, issues: sortIssues(issues) };
+};

@@ -1,0 +1,52 @@
+/**
+ * Rule `unknown-key`: a key the workflow format does not have is most often a typo that would
+ * silently drop a setting (`dependOn` loses the dependency), so it is an error, reported at the
+ * key with the closest known key. Runs on the raw parsed value, before decoding.
+ */
+import { knownKeys } from './model.js';
+import { formatPath, type FieldPath, type ValidationIssue } from './issue.js';
+import { didYouMean, issueAt, type FileContext } from './rule.js';
+
+type Level = keyof typeof knownKeys;
+
+/** Which level a nested key leads to; lists apply their level to each item. */
+const children: Partial<Record<Level, Partial<Record<string, Level>>>> = {
+  workflow: { artifacts: 'artifacts', jobs: 'job', triggers: 'triggers' },
+  artifacts: { shared: 'shared' },
+  job: { imageBuildResources: 'imageBuildResources' },
+  triggers: { cron: 'cron' },
+};
+
+const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const where = (path: FieldPath): string => (path.length === 0 ? 'the workflow' : formatPath(path));
+
+export const unknownKeys = (ctx: FileContext): ValidationIssue[] => {
+  const issues: ValidationIssue[] = [];
+  const visit = (value: unknown, level: Level, path: FieldPath): void => {
+    const items = Array.isArray(value) ? value.map((v, k) => [v, [...path, k]] as const) : [[value, path] as const];
+    for (const [item, at] of items) {
+      if (!isMapping(item)) continue;
+      const known: readonly string[] = knownKeys[level];
+      for (const [key, child] of Object.entries(item)) {
+        if (!known.includes(key)) {
+          issues.push(
+            issueAt(
+              ctx,
+              'error',
+              'unknown-key',
+              [...at, key],
+              `unknown key "${key}" in ${where(at)}${didYouMean(key, known) || `; known keys: ${known.join(', ')}`}`,
+              { key: true },
+            ),
+          );
+          continue;
+        }
+        const next = children[level]?.[key];
+        if (next) visit(child, next, [...at, key]);
+      }
+    }
+  };
+  visit(ctx.source.value, 'workflow', []);
+  return issues;
+};

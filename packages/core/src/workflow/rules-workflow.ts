@@ -1,0 +1,145 @@
+/**
+ * Rules on workflow-level settings and sizes: branch patterns, shared artifact names, cron
+ * schedules and the size of image builds.
+ */
+import { Cron } from 'croner';
+import { cheapestFargateSize, formatFargateSize, isValidFargateSize, parseCpuUnits, parseMemoryMiB } from '../fargate/size.js';
+import type { FieldPath, ValidationIssue } from './issue.js';
+import { issueAt, type FileContext, type WorkflowRule } from './rule.js';
+
+/** Why a GitHub-style branch filter pattern cannot match a branch, or undefined when it is fine. */
+export const branchPatternProblem = (pattern: string): string | undefined => {
+  const body = pattern.startsWith('!') ? pattern.slice(1) : pattern;
+  if (body === '') return 'it is empty';
+  if (/\s/.test(body)) return 'it contains whitespace, which branch names cannot';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f~^:\\]/.test(body)) return 'it contains a character branch names cannot (~ ^ : \\ or a control character)';
+  if (body.includes('..')) return 'it contains "..", which branch names cannot';
+  if (body.startsWith('/') || body.endsWith('/')) return 'it starts or ends with "/"';
+  let open = false;
+  for (let k = 0; k < body.length; k++) {
+    const c = body[k];
+    if (c === '[') {
+      if (open) return 'a "[" opens inside a character class';
+      if (body[k + 1] === ']') return 'it has an empty character class "[]"';
+      open = true;
+    } else if (c === ']') {
+      if (!open) return 'a "]" has no matching "["';
+      open = false;
+    }
+  }
+  if (open) return 'a "[" is never closed';
+  return undefined;
+};
+
+export const branchPatterns: WorkflowRule = (ctx) => {
+  const patterns = ctx.workflow.branches ?? [];
+  const issues: ValidationIssue[] = patterns.flatMap((p, k) => {
+    const why = branchPatternProblem(p);
+    return why ? [issueAt(ctx, 'error', 'branch-pattern', ['branches', k], `branch pattern "${p}" is not valid: ${why}`)] : [];
+  });
+  if (patterns.length > 0 && patterns.every((p) => p.startsWith('!')) && issues.length === 0) {
+    issues.push(
+      issueAt(ctx, 'warning', 'branch-pattern', ['branches'], 'every branch pattern starts with "!", so no branch matches; add a pattern such as "**" before the exclusions'),
+    );
+  }
+  return issues;
+};
+
+/** A shared artifact is the folder `/shared/<name>`: the name must be one safe path segment. */
+export const artifactNameProblem = (name: string): string | undefined => {
+  if (name.trim() === '') return 'it is empty';
+  if (name.includes('/') || name.includes('\\')) return 'it contains a "/" or "\\"';
+  if (name === '.' || name === '..') return `it is "${name}"`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'it contains a control character';
+  return undefined;
+};
+
+export const artifactNames: WorkflowRule = (ctx) => {
+  const shared = ctx.workflow.artifacts?.shared ?? [];
+  return shared.flatMap((a, k) => {
+    const path: FieldPath = ['artifacts', 'shared', k, 'name'];
+    const why = artifactNameProblem(a.name);
+    if (why) return [issueAt(ctx, 'error', 'artifact-name', path, `shared artifact name "${a.name}" is not a safe folder name: ${why}`)];
+    const first = shared.findIndex((b) => b.name === a.name);
+    return first < k
+      ? [issueAt(ctx, 'error', 'artifact-name', path, `shared artifact name "${a.name}" is already used by artifacts.shared[${first}]`)]
+      : [];
+  });
+};
+
+/**
+ * Schedules are five-field cron expressions (minute hour day-of-month month day-of-week) or a
+ * nickname such as `@daily`: the finest step EventBridge Scheduler can run is a minute.
+ */
+export const cronScheduleProblem = (schedule: string): string | undefined => {
+  const fields = schedule.trim().split(/\s+/);
+  if (!schedule.trim().startsWith('@') && fields.length !== 5) {
+    return `it has ${fields.length} field${fields.length === 1 ? '' : 's'}; write five: minute hour day-of-month month day-of-week`;
+  }
+  try {
+    // Paused: parsing only, nothing is scheduled.
+    new Cron(schedule, { paused: true });
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.replace(/^CronPattern: /, '');
+  }
+};
+
+const knownTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const cronSchedules: WorkflowRule = (ctx) =>
+  (ctx.workflow.triggers?.cron ?? []).flatMap((c, k) => {
+    const issues: ValidationIssue[] = [];
+    const why = cronScheduleProblem(c.schedule);
+    if (why) issues.push(issueAt(ctx, 'error', 'cron-schedule', ['triggers', 'cron', k, 'schedule'], `cron schedule "${c.schedule}" does not parse: ${why}`));
+    if (c.timezone !== undefined && !knownTimeZone(c.timezone)) {
+      issues.push(issueAt(ctx, 'error', 'cron-schedule', ['triggers', 'cron', k, 'timezone'], `timezone "${c.timezone}" is not a known IANA time zone (e.g. "Europe/Berlin", "UTC")`));
+    }
+    return issues;
+  });
+
+/**
+ * Checks a cpu/memory pair against the Fargate grid; the message names the cheapest valid size
+ * that covers it. `what` names the pair for a person ("imageBuildResources of job "a"").
+ */
+export const fargateSizeIssues = (
+  ctx: FileContext,
+  rule: 'image-build-resources' | 'task-size',
+  what: string,
+  at: FieldPath,
+  raw: { readonly cpu: number | string; readonly memory: number | string },
+): ValidationIssue[] => {
+  const cpu = parseCpuUnits(raw.cpu);
+  const memory = parseMemoryMiB(raw.memory);
+  const issues: ValidationIssue[] = [];
+  if (cpu === undefined) {
+    issues.push(issueAt(ctx, 'error', rule, [...at, 'cpu'], `cpu of ${what} must be CPU units such as 1024 or "1 vCPU", not ${JSON.stringify(raw.cpu)}`));
+  }
+  if (memory === undefined) {
+    issues.push(issueAt(ctx, 'error', rule, [...at, 'memory'], `memory of ${what} must be MiB such as 2048 or "2 GB", not ${JSON.stringify(raw.memory)}`));
+  }
+  if (cpu === undefined || memory === undefined || isValidFargateSize(cpu, memory)) return issues;
+  const fit = cheapestFargateSize({ cpu, memory });
+  const advice = fit
+    ? `the cheapest size that covers it is ${formatFargateSize(fit)} (cpu ${fit.cpu}, memory ${fit.memory})`
+    : 'it is larger than the largest size, 16 vCPU / 120 GB (cpu 16384, memory 122880)';
+  return [
+    issueAt(ctx, 'error', rule, [...at, 'cpu'], `${what} (cpu ${cpu}, memory ${memory}) is not a Fargate task size; ${advice}`),
+  ];
+};
+
+export const imageBuildResources: WorkflowRule = (ctx) =>
+  (ctx.workflow.jobs ?? []).flatMap((job, k) =>
+    job.imageBuildResources
+      ? fargateSizeIssues(ctx, 'image-build-resources', `imageBuildResources of job "${job.jobName}"`, ['jobs', k, 'imageBuildResources'], job.imageBuildResources)
+      : [],
+  );
