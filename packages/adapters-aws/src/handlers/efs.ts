@@ -1,0 +1,80 @@
+/**
+ * The EFS helper: a Lambda with hyperp's file system mounted (through the access point) at
+ * `EFS_MOUNT_PATH`. It makes a run's artifact folders before its tasks start (invoked
+ * synchronously: a failure is a `DirectoriesFailed` event) and zips a job's output to S3
+ * (invoked asynchronously by the stepper, or synchronously by the API; it appends the
+ * `DownloadableReady`/`DownloadableFailed` event itself).
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { RunEvent } from '@hyperp/core';
+import { mkdir } from 'node:fs/promises';
+import { isAbsolute, join, normalize } from 'node:path';
+import type { EventLog } from '../store/event-log.js';
+import { zipDirectoryToS3 } from '../efs/zip-to-s3.js';
+
+/** Where the Lambda's file system config mounts the access point (the Pulumi program sets it). */
+export const EFS_MOUNT_PATH = '/mnt/hyperp';
+
+export type EfsRequest =
+  | { readonly op: 'mkdirs'; readonly runId: string; readonly paths: readonly string[] }
+  | {
+      readonly op: 'zip';
+      readonly runId: string;
+      readonly job: string;
+      readonly sourcePath: string;
+      readonly bucket: string;
+      readonly objectKey: string;
+      /** Append the result as an event of the run (the stepper's zips); the API's own zips do not. */
+      readonly appendEvent: boolean;
+    };
+
+export type EfsResponse =
+  | { readonly op: 'mkdirs'; readonly created: number }
+  | { readonly op: 'zip'; readonly location: string; readonly bytes: number; readonly files: number };
+
+export interface EfsDeps {
+  readonly root: string;
+  readonly s3: Pick<S3Client, 'send'>;
+  readonly events: EventLog;
+  readonly now: () => number;
+}
+
+/** A relative artifact path inside the root; anything climbing out of it is refused. */
+const inside = (root: string, path: string): string => {
+  const clean = normalize(path);
+  if (isAbsolute(path) || clean === '..' || clean.startsWith('../') || clean.includes('/../')) {
+    throw new Error(`artifact path ${JSON.stringify(path)} leaves the artifacts root`);
+  }
+  return join(root, clean);
+};
+
+export const efsHandler =
+  (deps: EfsDeps) =>
+  async (request: EfsRequest): Promise<EfsResponse> => {
+    switch (request.op) {
+      case 'mkdirs': {
+        for (const p of request.paths) await mkdir(inside(deps.root, p), { recursive: true });
+        return { op: 'mkdirs', created: request.paths.length };
+      }
+      case 'zip': {
+        const append = async (event: RunEvent): Promise<void> => {
+          if (!request.appendEvent) return;
+          await deps.events.append({
+            id: `zip:${request.job}:${event._tag}`,
+            runId: request.runId,
+            event,
+            storedAt: new Date(deps.now()).toISOString(),
+          });
+        };
+        try {
+          const r = await zipDirectoryToS3(deps.s3, inside(deps.root, request.sourcePath), request.bucket, request.objectKey);
+          const location = `s3://${request.bucket}/${request.objectKey}`;
+          await append({ _tag: 'DownloadableReady', at: deps.now(), job: request.job, location, bytes: r.bytes });
+          return { op: 'zip', location, bytes: r.bytes, files: r.files };
+        } catch (e) {
+          await append({ _tag: 'DownloadableFailed', at: deps.now(), job: request.job, reason: (e as Error).message });
+          throw e;
+        }
+      }
+    }
+  };

@@ -1,0 +1,22 @@
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { AwsConfig } from '../config.js';
+import type { RetryPolicy } from '../aws/retry.js';
+import type { GitHub } from '../github/app-client.js';
+import type { ImageStore } from '../store/images.js';
+
+/** What carrying out commands needs: clients as capabilities, so tests pass mocks or local servers. */
+export interface InterpreterDeps {
+  readonly config: AwsConfig;
+  readonly ecs: Pick<ECSClient, 'send'>;
+  readonly lambda: Pick<LambdaClient, 'send'>;
+  readonly images: ImageStore;
+  /** A GitHub client for an App installation. */
+  readonly github: (installationId: number) => GitHub;
+  /** An installation token, for the builder's `git://` context of a private repository. */
+  readonly gitToken: (installationId: number) => Promise<string>;
+  readonly retry: RetryPolicy;
+  /** Epoch ms. */
+  readonly now: () => number;
+  readonly log: (message: string, detail?: Record<string, unknown>) => void;
+}

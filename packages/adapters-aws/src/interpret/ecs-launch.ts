@@ -1,0 +1,211 @@
+/**
+ * RunTask for job attempts and image builds. Every launch carries the attempt's `clientToken`
+ * (a repeated command starts no second task: ECS returns the first one for 8 hours, ECS API
+ * reference "RunTask", read 2026-11), its `startedBy` (echoed on every task event) and the group
+ * `hyperp:{runId}` (also echoed, so the task-event handler finds the run without a lookup).
+ */
+import {
+  DescribeTaskDefinitionCommand, ListTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand,
+  type Failure, type RunTaskCommandInput,
+} from '@aws-sdk/client-ecs';
+import type { BuildImage, RunEvent, RunTask, StopTask, Tag } from '@hyperp/core';
+import { posix } from 'node:path';
+import { isThrottling, withThrottlingRetry } from '../aws/retry.js';
+import type { RunMeta } from '../run/meta.js';
+import type { InterpreterDeps } from './deps.js';
+
+/** `group` of every task of a run: ECS echoes it on task events. At most 255 characters. */
+export const runGroup = (runId: string): string => `hyperp:${runId}`;
+export const runIdOfGroup = (group: string | undefined): string | undefined =>
+  group?.startsWith('hyperp:') ? group.slice('hyperp:'.length) : undefined;
+
+export const BUILDER_FAMILY = 'hyperp-builder';
+export const BUILDER_CONTAINER = 'kaniko';
+/** Largest builder size; each build overrides cpu and memory down to what its job asks. */
+const BUILDER_MAX = { cpu: '4096', memory: '16384' };
+
+const networkConfiguration = (d: InterpreterDeps): RunTaskCommandInput['networkConfiguration'] => ({
+  awsvpcConfiguration: {
+    subnets: [...d.config.subnetIds],
+    securityGroups: [...d.config.securityGroupIds],
+    assignPublicIp: d.config.assignPublicIp,
+  },
+});
+
+const ecsTags = (tags: readonly Tag[]) => tags.map((t) => ({ key: t.key, value: t.value }));
+
+/** Capacity and throttling failures clear up by themselves: the launch is retried, not failed. */
+const retryableFailure = (f: Failure): boolean => /^RESOURCE:|AGENT|throttl|capacity|rate exceeded/i.test(`${f.reason ?? ''} ${f.detail ?? ''}`);
+
+const launch = async (
+  d: InterpreterDeps,
+  startedBy: string,
+  input: RunTaskCommandInput,
+): Promise<RunEvent[]> => {
+  try {
+    const r = await withThrottlingRetry(d.retry, () => d.ecs.send(new RunTaskCommand(input)));
+    const taskArn = r.tasks?.[0]?.taskArn;
+    if (taskArn) return [{ _tag: 'TaskLaunchAccepted', at: d.now(), startedBy, taskArn }];
+    const f = r.failures?.[0];
+    const reason = f ? `${f.reason ?? 'RunTask failure'}${f.detail ? `: ${f.detail}` : ''}` : 'RunTask returned no task and no failure';
+    return [{ _tag: 'TaskLaunchRejected', at: d.now(), startedBy, reason, retryable: f ? retryableFailure(f) : true }];
+  } catch (e) {
+    if (isThrottling(e)) {
+      return [{ _tag: 'TaskLaunchRejected', at: d.now(), startedBy, reason: `RunTask throttled: ${(e as Error).message}`, retryable: true }];
+    }
+    // The request itself is wrong (bad overrides, unknown task definition): retrying cannot help.
+    if (e instanceof Error && (e.name === 'ClientException' || e.name === 'InvalidParameterException')) {
+      return [{ _tag: 'TaskLaunchRejected', at: d.now(), startedBy, reason: `${e.name}: ${e.message}`, retryable: false }];
+    }
+    throw e;
+  }
+};
+
+export const runTask = (d: InterpreterDeps, c: RunTask): Promise<RunEvent[]> =>
+  launch(d, c.startedBy, {
+    cluster: d.config.clusterArn,
+    taskDefinition: c.taskDefinitionArn,
+    launchType: 'FARGATE',
+    count: 1,
+    clientToken: c.clientToken,
+    startedBy: c.startedBy,
+    group: runGroup(c.runId),
+    networkConfiguration: networkConfiguration(d),
+    overrides: {
+      containerOverrides: c.overrides.containerOverrides.map((o) => ({
+        name: o.name,
+        environment: o.environment.map((e) => ({ name: e.name, value: e.value })),
+      })),
+    },
+    tags: ecsTags(c.tags),
+    enableECSManagedTags: true,
+  });
+
+let builderArn: { image: string; arn: Promise<string> } | undefined;
+
+/**
+ * The builder's task definition: registered once per image (DescribeTaskDefinition first, so a
+ * cold start does not add a revision when nothing changed).
+ */
+export const builderTaskDefinition = (d: InterpreterDeps): Promise<string> => {
+  if (builderArn?.image === d.config.builderImage) return builderArn.arn;
+  const arn = (async () => {
+    try {
+      const current = await d.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: BUILDER_FAMILY }));
+      const td = current.taskDefinition;
+      if (
+        td?.taskDefinitionArn &&
+        td.containerDefinitions?.[0]?.image === d.config.builderImage &&
+        td.taskRoleArn === d.config.builderTaskRoleArn &&
+        td.executionRoleArn === d.config.taskExecutionRoleArn
+      ) {
+        return td.taskDefinitionArn;
+      }
+    } catch (e) {
+      if (!(e instanceof Error && e.name === 'ClientException')) throw e;
+    }
+    const r = await withThrottlingRetry(d.retry, () =>
+      d.ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: BUILDER_FAMILY,
+          requiresCompatibilities: ['FARGATE'],
+          networkMode: 'awsvpc',
+          cpu: BUILDER_MAX.cpu,
+          memory: BUILDER_MAX.memory,
+          taskRoleArn: d.config.builderTaskRoleArn,
+          executionRoleArn: d.config.taskExecutionRoleArn,
+          containerDefinitions: [
+            {
+              name: BUILDER_CONTAINER,
+              image: d.config.builderImage,
+              essential: true,
+              logConfiguration: {
+                logDriver: 'awslogs',
+                options: {
+                  'awslogs-group': d.config.taskLogGroup,
+                  'awslogs-region': d.config.region ?? 'us-east-1',
+                  'awslogs-stream-prefix': 'hyperp-builds',
+                },
+              },
+            },
+          ],
+        }),
+      ),
+    );
+    const registered = r.taskDefinition?.taskDefinitionArn;
+    if (!registered) throw new Error('RegisterTaskDefinition for the builder returned no ARN');
+    return registered;
+  })();
+  builderArn = { image: d.config.builderImage, arn };
+  arn.catch(() => {
+    if (builderArn?.arn === arn) builderArn = undefined;
+  });
+  return arn;
+};
+
+/** The kaniko arguments: the git context at the exact commit, the image key as an immutable tag. */
+export const kanikoArgs = (c: BuildImage, meta: RunMeta): string[] => {
+  const dockerfile = c.context === '' ? c.dockerfilePath : posix.relative(c.context, c.dockerfilePath);
+  return [
+    `--context=git://github.com/${meta.repo}.git#refs/heads/${meta.branch}#${c.commit}`,
+    ...(c.context === '' ? [] : [`--context-sub-path=${c.context}`]),
+    `--dockerfile=${dockerfile}`,
+    `--destination=${c.imageUri}`,
+    // The tag is a content hash: an image already pushed under it is the same image.
+    '--push-ignore-immutable-tag-errors',
+  ];
+};
+
+export const buildImage = async (d: InterpreterDeps, c: BuildImage, meta: RunMeta): Promise<RunEvent[]> => {
+  const taskDefinition = await builderTaskDefinition(d);
+  const token = await d.gitToken(meta.installationId);
+  return launch(d, c.startedBy, {
+    cluster: d.config.clusterArn,
+    taskDefinition,
+    launchType: 'FARGATE',
+    count: 1,
+    clientToken: c.clientToken,
+    startedBy: c.startedBy,
+    group: runGroup(c.runId),
+    networkConfiguration: networkConfiguration(d),
+    overrides: {
+      cpu: String(c.cpu),
+      memory: String(c.memory),
+      containerOverrides: [
+        {
+          name: BUILDER_CONTAINER,
+          command: kanikoArgs(c, meta),
+          environment: [
+            { name: 'GIT_USERNAME', value: 'x-access-token' },
+            { name: 'GIT_PASSWORD', value: token },
+          ],
+        },
+      ],
+    },
+    tags: ecsTags(c.tags),
+    enableECSManagedTags: true,
+  });
+};
+
+/** Stops a task; an unknown or already stopped task is not an error (the stop may be a repeat). */
+export const stopTask = async (d: InterpreterDeps, c: StopTask): Promise<RunEvent[]> => {
+  const reason = c.reason.length > 255 ? `${c.reason.slice(0, 254)}…` : c.reason;
+  let arns: string[];
+  if (c.taskArn) {
+    arns = [c.taskArn];
+  } else {
+    const listed = await withThrottlingRetry(d.retry, () =>
+      d.ecs.send(new ListTasksCommand({ cluster: d.config.clusterArn, startedBy: c.startedBy })),
+    );
+    arns = listed.taskArns ?? [];
+  }
+  for (const task of arns) {
+    try {
+      await withThrottlingRetry(d.retry, () => d.ecs.send(new StopTaskCommand({ cluster: d.config.clusterArn, task, reason })));
+    } catch (e) {
+      if (!(e instanceof Error && (e.name === 'InvalidParameterException' || e.name === 'ClientException'))) throw e;
+      d.log('StopTask refused; the task is gone or stopped already', { task, error: e.message });
+    }
+  }
+  return [];
+};

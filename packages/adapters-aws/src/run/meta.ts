@@ -1,0 +1,40 @@
+/**
+ * What the AWS adapter knows about a run beyond the reducer's state: the GitHub repository and
+ * App installation (the reducer has no notion of either). The planner writes it beside the
+ * `RunRequested` event; the stepper keeps it inside the state item.
+ */
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { TableContext } from '../store/context.js';
+import { runPk } from '../store/table.js';
+
+export interface RunMeta {
+  readonly runId: string;
+  /** `owner/name`. */
+  readonly repo: string;
+  readonly installationId: number;
+  readonly branch: string;
+  readonly commit: string;
+  readonly workflow: string;
+  readonly trigger: string;
+}
+
+export const META_SK = 'META';
+
+export const putRunMeta = async (ctx: TableContext, meta: RunMeta): Promise<void> => {
+  await ctx.doc.send(new PutCommand({ TableName: ctx.tableName, Item: { pk: runPk(meta.runId), sk: META_SK, kind: 'meta', ...meta } }));
+};
+
+export const getRunMeta = async (ctx: TableContext, runId: string): Promise<RunMeta | undefined> => {
+  const r = await ctx.doc.send(new GetCommand({ TableName: ctx.tableName, Key: { pk: runPk(runId), sk: META_SK } }));
+  const i = r.Item;
+  if (!i) return undefined;
+  return {
+    runId,
+    repo: String(i['repo']),
+    installationId: Number(i['installationId']),
+    branch: String(i['branch']),
+    commit: String(i['commit']),
+    workflow: String(i['workflow']),
+    trigger: String(i['trigger']),
+  };
+};
