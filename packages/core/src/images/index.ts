@@ -1,0 +1,3 @@
+// Content-addressed image keys: what Docker would build from, hashed.
+export * from './dockerignore.js';
+export * from './key.js';

@@ -1,0 +1,104 @@
+/**
+ * Content-addressed image keys. An image is exactly what Docker builds from: the Dockerfile
+ * and the files of its context (the Dockerfile's directory) that `.dockerignore` lets through,
+ * built by a given builder. The key hashes those — file contents as git blob ids, so no file is
+ * read — and nothing else: not the job's task definition (read at run time), not the build's
+ * cpu and memory (they change the speed, not the image). An image is rebuilt exactly when no
+ * image exists for its key.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type { RepoFile, RepoSnapshot } from '../repo/snapshot.js';
+import { sha256Hex } from '../names/hash.js';
+import { dockerignoreFilter } from './dockerignore.js';
+
+export interface ImageKey {
+  readonly key: string;
+  /** Repo path of the Dockerfile, normalised (no leading `./` or `/`). */
+  readonly dockerfilePath: string;
+  /** Repo path of the build context; '' for the repository root. */
+  readonly context: string;
+  /** Which `.dockerignore` applied (repo path), if any. */
+  readonly dockerignore?: string;
+  /** The files that went into the key, repo paths with blob ids, sorted; the Dockerfile included. */
+  readonly files: readonly RepoFile[];
+}
+
+export type ImageKeyError =
+  | { readonly _tag: 'DockerfileNotFound'; readonly dockerfilePath: string }
+  | { readonly _tag: 'InvalidDockerfilePath'; readonly dockerfilePath: string; readonly reason: string };
+
+/** Bump when the key's recipe changes, so old keys stop matching. */
+export const IMAGE_KEY_VERSION = 1;
+
+export const normalizeRepoPath = (p: string): string =>
+  p.replace(/\\/g, '/').replace(/^(\.\/|\/)+/, '').replace(/\/{2,}/g, '/');
+
+const dirname = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
+
+/**
+ * The `.dockerignore` Docker would use: BuildKit's `<Dockerfile>.dockerignore` next to the
+ * Dockerfile first, else `.dockerignore` at the context root.
+ */
+const dockerignorePath = (snapshot: Pick<RepoSnapshot, 'read'>, dockerfilePath: string, context: string): string | undefined => {
+  const specific = `${dockerfilePath}.dockerignore`;
+  const general = context === '' ? '.dockerignore' : `${context}/.dockerignore`;
+  if (snapshot.read(specific) !== undefined) return specific;
+  if (snapshot.read(general) !== undefined) return general;
+  return undefined;
+};
+
+/** The build context's files as Docker would send them (Dockerfile always included). */
+export interface ImageKeyOptions {
+  /** Repo paths left out of the key even inside the context: the job's task definition file. */
+  readonly exclude?: readonly string[];
+}
+
+export const contextFiles = (
+  snapshot: Pick<RepoSnapshot, 'files' | 'read'>,
+  dockerfilePath: string,
+  options: ImageKeyOptions = {},
+): E.Either<ImageKeyError, Omit<ImageKey, 'key'>> => {
+  const path = normalizeRepoPath(dockerfilePath);
+  if (path === '' || path.endsWith('/') || path.split('/').some((s) => s === '..' || s === '.')) {
+    return E.left({ _tag: 'InvalidDockerfilePath', dockerfilePath, reason: 'must name a file inside the repository' });
+  }
+  const dockerfile = snapshot.files.find((f) => f.path === path);
+  if (!dockerfile) return E.left({ _tag: 'DockerfileNotFound', dockerfilePath: path });
+  const context = dirname(path);
+  const prefix = context === '' ? '' : `${context}/`;
+  const ignorePath = dockerignorePath(snapshot, path, context);
+  const keep = dockerignoreFilter(ignorePath === undefined ? undefined : snapshot.read(ignorePath));
+  const excluded = new Set((options.exclude ?? []).map(normalizeRepoPath));
+  const files = snapshot.files.filter(
+    (f) => f.path === path || (f.path.startsWith(prefix) && !excluded.has(f.path) && keep(f.path.slice(prefix.length))),
+  );
+  return E.right({ dockerfilePath: path, context, ...(ignorePath !== undefined ? { dockerignore: ignorePath } : {}), files });
+};
+
+/**
+ * The canonical text hashed into a key: a version line, the builder, the Dockerfile's repo path
+ * and one `file path NUL blob` line per file. Paths are repo paths, so a changed
+ * `dockerfilePath` (or a moved context) builds, while content alone decides everything else.
+ */
+const recipe = (k: Omit<ImageKey, 'key'>, builderVersion: string): string =>
+  [
+    `hyperp-image-key v${IMAGE_KEY_VERSION}`,
+    `builder ${builderVersion}`,
+    `dockerfile ${k.dockerfilePath}`,
+    ...k.files.map((f) => `file ${f.path}\u0000${f.blob}`),
+  ].join('\n');
+
+export const imageKey = (
+  snapshot: Pick<RepoSnapshot, 'files' | 'read'>,
+  dockerfilePath: string,
+  builderVersion: string,
+  options: ImageKeyOptions = {},
+): E.Either<ImageKeyError, ImageKey> =>
+  E.map((k: Omit<ImageKey, 'key'>): ImageKey => ({ key: sha256Hex(recipe(k, builderVersion)), ...k }))(
+    contextFiles(snapshot, dockerfilePath, options),
+  );
+
+export const describeImageKeyError = (e: ImageKeyError): string =>
+  e._tag === 'DockerfileNotFound'
+    ? `Dockerfile ${e.dockerfilePath} is not in the repository at this commit`
+    : `dockerfilePath "${e.dockerfilePath}" ${e.reason}`;

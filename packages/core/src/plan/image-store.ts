@@ -1,0 +1,55 @@
+/**
+ * What plan needs to know about images that exist: per key, when it was built, for which job
+ * and container, and the file listing that produced it (to explain a rebuild by the files
+ * that changed since). The local store (`.hyperp/images/`) and the AWS one (DynamoDB) both
+ * read into this shape.
+ */
+import type { RepoFile } from '../repo/snapshot.js';
+
+export interface StoredImage {
+  readonly key: string;
+  /** Epoch milliseconds. */
+  readonly builtAt: number;
+  readonly workflow: string;
+  readonly job: string;
+  readonly container: string;
+  readonly dockerfilePath: string;
+  /** The files that went into the key (`ImageKey.files`); absent when not recorded. */
+  readonly files?: readonly RepoFile[];
+}
+
+/** Images that exist, by key. */
+export type ImageStore = ReadonlyMap<string, StoredImage>;
+
+export const imageStoreOf = (images: readonly StoredImage[]): ImageStore => new Map(images.map((i) => [i.key, i]));
+
+/**
+ * The newest image built for this job and container (else for the same Dockerfile), other
+ * than `exceptKey`: the baseline a rebuild is explained against.
+ */
+export const newestEarlierImage = (
+  store: ImageStore,
+  target: { readonly workflow: string; readonly job: string; readonly container: string; readonly dockerfilePath: string },
+  exceptKey: string,
+): StoredImage | undefined => {
+  const newest = (pred: (i: StoredImage) => boolean): StoredImage | undefined => {
+    let best: StoredImage | undefined;
+    for (const i of store.values()) {
+      if (i.key === exceptKey || !pred(i)) continue;
+      if (!best || i.builtAt > best.builtAt || (i.builtAt === best.builtAt && i.key > best.key)) best = i;
+    }
+    return best;
+  };
+  return (
+    newest((i) => i.workflow === target.workflow && i.job === target.job && i.container === target.container) ??
+    newest((i) => i.dockerfilePath === target.dockerfilePath)
+  );
+};
+
+/** Paths whose blob differs between two listings, or that only one has; sorted. */
+export const changedFiles = (before: readonly RepoFile[], after: readonly RepoFile[]): string[] => {
+  const a = new Map(before.map((f) => [f.path, f.blob]));
+  const b = new Map(after.map((f) => [f.path, f.blob]));
+  const paths = new Set([...a.keys(), ...b.keys()]);
+  return [...paths].filter((p) => a.get(p) !== b.get(p)).sort();
+};

@@ -1,0 +1,73 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as E from 'fp-ts/lib/Either.js';
+import { contextFiles, dockerignoreFilter, imageKey, normalizeRepoPath } from '../../src/images/index.js';
+import type { RepoFile } from '../../src/repo/snapshot.js';
+
+const paths = ['a.md', 'keep.md', 'sub/a.md', 'build', 'build/x', 'src/build/y', 'tmp/a', 'src/tmp/a', 'x.log', 'a/b/c.log', 'main.py', 'docs/guide/intro.txt'];
+
+const d = suite('.dockerignore semantics (Docker\'s, not .gitignore\'s)');
+
+d('* stays in one segment, ** crosses, ! re-includes, leading / is the same as none, a matched directory takes its contents', () => {
+  const keep = dockerignoreFilter('# comment\n\n*.md\n!keep.md\nbuild\n/tmp\n**/*.log\ndocs\n');
+  assert.equal(paths.filter(keep), ['keep.md', 'sub/a.md', 'src/build/y', 'src/tmp/a', 'main.py']);
+});
+
+d('no file, or only comments: everything is kept', () => {
+  assert.equal(paths.filter(dockerignoreFilter(undefined)), paths);
+  assert.equal(paths.filter(dockerignoreFilter('# nothing\n')), paths);
+});
+
+d.run();
+
+const files = (entries: Record<string, string>): { files: RepoFile[]; read: (p: string) => string | undefined } => {
+  const list = Object.keys(entries).sort().map((path) => ({ path, blob: `blob-${entries[path]}` }));
+  return { files: list, read: (p) => (p in entries ? entries[p] : undefined) };
+};
+
+const k = suite('image keys');
+
+k('the context is the Dockerfile\'s directory; BuildKit\'s <Dockerfile>.dockerignore wins over .dockerignore', () => {
+  const snap = files({
+    'app/Dockerfile.prod': 'FROM x', 'app/Dockerfile.prod.dockerignore': '*.txt', 'app/.dockerignore': '*.py',
+    'app/a.txt': 'a', 'app/b.py': 'b', 'apple/c.py': 'c', 'root.py': 'r',
+  });
+  assert.equal(contextFiles(snap, './app/Dockerfile.prod'), E.right({
+    dockerfilePath: 'app/Dockerfile.prod',
+    context: 'app',
+    dockerignore: 'app/Dockerfile.prod.dockerignore',
+    files: [
+      { path: 'app/.dockerignore', blob: 'blob-*.py' },
+      { path: 'app/Dockerfile.prod', blob: 'blob-FROM x' },
+      { path: 'app/Dockerfile.prod.dockerignore', blob: 'blob-*.txt' },
+      { path: 'app/b.py', blob: 'blob-b' },
+    ],
+  }));
+});
+
+k('the Dockerfile is always part of the key, even when .dockerignore names it', () => {
+  const snap = files({ 'Dockerfile': 'FROM x', '.dockerignore': 'Dockerfile\n*.log', 'a.log': 'l', 'main.py': 'm' });
+  const c = contextFiles(snap, 'Dockerfile');
+  assert.equal(E.isRight(c) && [c.right.context, c.right.files.map((f) => f.path)], ['', ['.dockerignore', 'Dockerfile', 'main.py']]);
+});
+
+k('same content, same key; a different builder or blob, a different key', () => {
+  const a = imageKey(files({ 'x/Dockerfile': 'F', 'x/m.py': '1' }), 'x/Dockerfile', 'b1');
+  const same = imageKey(files({ 'x/Dockerfile': 'F', 'x/m.py': '1', 'y/z': 'other' }), 'x/Dockerfile', 'b1');
+  const builder = imageKey(files({ 'x/Dockerfile': 'F', 'x/m.py': '1' }), 'x/Dockerfile', 'b2');
+  const blob = imageKey(files({ 'x/Dockerfile': 'F', 'x/m.py': '2' }), 'x/Dockerfile', 'b1');
+  const key = (e: typeof a) => (E.isRight(e) ? e.right.key : 'error');
+  assert.is(key(a), key(same));
+  assert.is.not(key(a), key(builder));
+  assert.is.not(key(a), key(blob));
+  assert.match(key(a), /^[0-9a-f]{64}$/);
+});
+
+k('a missing Dockerfile or a path outside the repository is an error', () => {
+  const snap = files({ 'x/Dockerfile': 'F' });
+  assert.equal(imageKey(snap, 'y/Dockerfile', 'b'), E.left({ _tag: 'DockerfileNotFound', dockerfilePath: 'y/Dockerfile' }));
+  assert.equal(imageKey(snap, '../x/Dockerfile', 'b'), E.left({ _tag: 'InvalidDockerfilePath', dockerfilePath: '../x/Dockerfile', reason: 'must name a file inside the repository' }));
+  assert.is(normalizeRepoPath('.//a//b'), 'a/b');
+});
+
+k.run();
