@@ -2,3 +2,18 @@
 // store, image builds and job execution.
 export * from './repo/snapshot.js';
 export { GitError } from './repo/git.js';
+export * from './layout.js';
+export * from './store/event-log.js';
+export * from './store/lock.js';
+export * from './engine/types.js';
+export * from './engine/detect.js';
+export { processEngine } from './engine/process-engine.js';
+export { containerEngine } from './engine/container-engine.js';
+export * from './build/source.js';
+export * from './artifacts/zip.js';
+export * from './driver/drive.js';
+export type { BuildSource } from './driver/interpreter.js';
+export * from './runs/image-index.js';
+export * from './runs/settings.js';
+export * from './runs/start.js';
+export * from './runs/view.js';

@@ -1,4 +1,13 @@
 // Every command of `hyperp`, in the order `hyperp --help` lists them.
 import type { Register } from '../program.js';
+import { registerRun } from './run.js';
+import { registerRuns } from './runs.js';
+import { registerLogs } from './logs.js';
+import { registerArtifacts } from './artifacts.js';
+import { registerCancel } from './cancel.js';
+import { registerResume } from './resume.js';
+import { registerRerun } from './rerun.js';
 
-export const commands: Register[] = [];
+export const commands: Register[] = [
+  registerRun, registerRuns, registerLogs, registerArtifacts, registerCancel, registerResume, registerRerun,
+];

@@ -1,0 +1,150 @@
+/**
+ * Drives one run to its end on this machine: fold the log with the core reducer, carry out the
+ * commands, append their outcomes to the log, fold those, until the run has ended and nothing
+ * is in flight. Every event — ours, or a `hyperp cancel` from another process — goes through
+ * the log, so the state is always exactly the fold of the log. One process drives a run at a
+ * time (the driver lock); a crashed driver's lock is stale and `resume` takes it over.
+ */
+import { appendLog, readLog } from '../store/event-log.js';
+import { tryLock } from '../store/lock.js';
+import { driverLockFile, eventsFile, type LocalLayout } from '../layout.js';
+import { initialState, isTerminalRun, reduce, type Command, type RunEvent, type RunState, type RecordImage } from '@hyperp/core';
+import type { Engine } from '../engine/types.js';
+import { interpreter, type BuildSource } from './interpreter.js';
+import { outstandingCommands } from './outstanding.js';
+
+export interface DriveOptions {
+  readonly layout: LocalLayout;
+  readonly runId: string;
+  readonly engine: Engine;
+  readonly parallel: number;
+  readonly network: boolean;
+  readonly source: BuildSource;
+  /** Aborting it cancels the run cleanly (tasks stopped, run CANCELLED). */
+  readonly signal?: AbortSignal;
+  /** Called after each batch of events is folded (live view, progress lines). */
+  readonly onState?: (state: RunState, events: readonly RunEvent[]) => void;
+  readonly note?: (line: string) => void;
+  readonly recordImage?: (cmd: RecordImage) => void;
+  /** How often the log is checked for events appended by other processes. */
+  readonly pollMs?: number;
+}
+
+export class RunBusyError extends Error {
+  override readonly name = 'RunBusyError';
+}
+
+/** The state of a run as its log says now (no lock needed: appends are whole lines). */
+export const foldRun = (layout: LocalLayout, runId: string): { state: RunState; commands: Command[]; events: number } => {
+  const log = readLog<RunEvent>(eventsFile(layout, runId));
+  let state = initialState();
+  const commands: Command[] = [];
+  for (const e of log.events) {
+    const [next, cmds] = reduce(state, e);
+    state = next;
+    commands.push(...cmds);
+  }
+  return { state, commands, events: log.events.length };
+};
+
+export const driveRun = async (o: DriveOptions): Promise<RunState> => {
+  const lockPath = driverLockFile(o.layout, o.runId);
+  const lock = tryLock(lockPath, 'driver');
+  if (lock._tag === 'Held') {
+    throw new RunBusyError(`run ${o.runId} is being driven by process ${lock.owner.pid} on ${lock.owner.host}; wait for it, or stop it with: hyperp cancel ${o.runId}`);
+  }
+  const path = eventsFile(o.layout, o.runId);
+  const note = o.note ?? (() => undefined);
+  let state = initialState();
+  let offset = 0;
+  let line = 1;
+  const all: Command[] = [];
+  {
+    const log = readLog<RunEvent>(path);
+    for (const e of log.events) {
+      const [next, cmds] = reduce(state, e);
+      state = next;
+      all.push(...cmds);
+    }
+    offset = log.offset;
+    line = 1 + log.events.length + log.badLines.length;
+    if (log.badLines.length > 0) note(`warning: ${path}: lines ${log.badLines.join(', ')} are not valid JSON and were skipped`);
+  }
+
+  const interp = interpreter({
+    layout: o.layout,
+    runId: o.runId,
+    engine: o.engine,
+    parallel: o.parallel,
+    network: o.network,
+    repository: state.request?.settings.render.imageRepository ?? 'hyperp-local',
+    source: o.source,
+    emit: async (events) => {
+      await appendLog(path, events);
+      kick();
+    },
+    now: () => Date.now(),
+    note,
+    recordImage: o.recordImage ?? (() => undefined),
+  });
+
+  // Fold new lines of the log and carry out what they ask; one pump at a time.
+  let pumping = false;
+  let again = false;
+  let wake: (() => void) | undefined;
+  const pump = () => {
+    if (pumping) {
+      again = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        again = false;
+        const log = readLog<RunEvent>(path, offset, line);
+        offset = log.offset;
+        line += log.events.length + log.badLines.length;
+        if (log.events.length === 0) continue;
+        for (const e of log.events) {
+          const [next, cmds] = reduce(state, e);
+          state = next;
+          for (const c of cmds) interp.carryOut(c);
+        }
+        o.onState?.(state, log.events);
+      } while (again);
+    } finally {
+      pumping = false;
+    }
+    wake?.();
+  };
+  function kick() {
+    pump();
+  }
+
+  const onAbort = () => {
+    void appendLog(path, [{ _tag: 'CancelRequested', at: Date.now(), reason: 'interrupted (Ctrl-C)', by: 'cli' } satisfies RunEvent]).then(kick);
+  };
+  const poll = setInterval(pump, o.pollMs ?? 200);
+  try {
+    o.onState?.(state, []);
+    for (const c of outstandingCommands(state, all)) interp.carryOut(c);
+    if (o.signal?.aborted) onAbort();
+    else o.signal?.addEventListener('abort', onAbort, { once: true });
+    pump();
+    // Done when the run has ended and nothing it started is still in flight (zips, stops).
+    while (!(isTerminalRun(state.status) && interp.busy() === 0)) {
+      await new Promise<void>((r) => {
+        wake = r;
+        setTimeout(r, 1000);
+      });
+      wake = undefined;
+      pump();
+    }
+    return state;
+  } finally {
+    clearInterval(poll);
+    o.signal?.removeEventListener('abort', onAbort);
+    interp.shutdown('hyperp stopped driving the run');
+    lock.release();
+  }
+};

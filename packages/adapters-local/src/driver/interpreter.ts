@@ -1,0 +1,259 @@
+/**
+ * Carries out the reducer's commands on this machine and reports their outcomes as events.
+ * Every command is safe to receive twice (a resumed run repeats what was not confirmed):
+ * a task attempt is started at most once per process by its attempt key, builds are keyed by
+ * image, folders and zips are idempotent by nature.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import {
+  taskRunning, taskStopped, type Command, type RunEvent, type RunTask, type BuildImage, type TaskDefinition, type RecordImage,
+} from '@hyperp/core';
+import type { Engine, RunningTask, BuildRequest } from '../engine/types.js';
+import { buildLogFile, runDir, taskDefinitionFile, taskLogFile, type LocalLayout } from '../layout.js';
+import { zipDirectory } from '../artifacts/zip.js';
+import { slots as makeSlots } from './slots.js';
+import { launchPlan, taskSize } from './task-launch.js';
+
+export interface BuildSource {
+  /** The Dockerfile's text and the context's files after `.dockerignore`. */
+  readonly context: (dockerfilePath: string, context: string) => Pick<BuildRequest, 'dockerfile' | 'files'> | { readonly error: string };
+}
+
+export interface InterpreterOptions {
+  readonly layout: LocalLayout;
+  readonly runId: string;
+  readonly engine: Engine;
+  readonly parallel: number;
+  readonly network: boolean;
+  /** `imageRepositoryUri` of the run's settings: images are `${repository}:${key}`. */
+  readonly repository: string;
+  readonly source: BuildSource;
+  readonly emit: (events: readonly RunEvent[]) => Promise<void>;
+  readonly now: () => number;
+  /** A line for the person watching (progress view). */
+  readonly note: (line: string) => void;
+  readonly recordImage: (cmd: RecordImage) => void;
+}
+
+export interface Interpreter {
+  readonly carryOut: (cmd: Command) => void;
+  /** Work started and not finished (tasks, builds, zips, timers don't count). */
+  readonly busy: () => number;
+  /** Resolves when nothing is in flight. */
+  readonly idle: () => Promise<void>;
+  /** Stops everything still running (the process is going away). */
+  readonly shutdown: (reason: string) => void;
+}
+
+const localTaskArn = (clientToken: string): string => `local:task/${clientToken.slice(0, 32)}`;
+
+export const interpreter = (o: InterpreterOptions): Interpreter => {
+  const pool = makeSlots(Math.max(1, o.parallel));
+  const started = new Set<string>();
+  const running = new Map<string, RunningTask>();
+  const queued = new Map<string, { cancel: () => boolean; cmd: RunTask }>();
+  const builds = new Set<string>();
+  const timers = new Map<number, NodeJS.Timeout>();
+  const taskDefs = new Map<string, TaskDefinition>();
+  let inFlight = 0;
+  let idleWaiters: (() => void)[] = [];
+  let skippedRunsNoted = false;
+
+  const settle = () => {
+    inFlight--;
+    if (inFlight === 0) {
+      const w = idleWaiters;
+      idleWaiters = [];
+      for (const f of w) f();
+    }
+  };
+  const guarded = async (f: () => Promise<void>): Promise<void> => {
+    try {
+      await f();
+    } catch (e) {
+      o.note(`internal error: ${(e as Error).stack ?? String(e)}`);
+    }
+  };
+  /** Runs `f` now, counted as in flight until it ends. */
+  const track = (f: () => Promise<void>): void => {
+    inFlight++;
+    void guarded(f).finally(settle);
+  };
+  /** Runs `f` when a `--parallel` slot frees; counted as in flight from now. */
+  const enqueue = (f: () => Promise<void>): { cancel: () => boolean } => {
+    inFlight++;
+    const ticket = pool.submit(() => guarded(f).finally(settle));
+    return {
+      cancel: () => {
+        const dropped = ticket.cancel();
+        if (dropped) settle();
+        return dropped;
+      },
+    };
+  };
+
+  const taskDefinitionOf = (arn: string): TaskDefinition | undefined => {
+    const known = taskDefs.get(arn);
+    if (known) return known;
+    // After a resume the map is empty: the ARN names the file the registration wrote.
+    const family = arn.replace(/^local:task-definition\//, '').replace(/:[0-9]+$/, '');
+    const file = taskDefinitionFile(o.layout, o.runId, family);
+    if (!existsSync(file)) return undefined;
+    const td = JSON.parse(readFileSync(file, 'utf8')) as TaskDefinition;
+    taskDefs.set(arn, td);
+    return td;
+  };
+
+  const runTask = (cmd: RunTask) => {
+    if (started.has(cmd.attemptKey)) return;
+    started.add(cmd.attemptKey);
+    const entry = { cancel: (): boolean => false, cmd };
+    queued.set(cmd.attemptKey, entry);
+    const ticket = enqueue(async () => {
+      queued.delete(cmd.attemptKey);
+      const td = taskDefinitionOf(cmd.taskDefinitionArn);
+      const taskArn = localTaskArn(cmd.clientToken);
+      if (!td) {
+        await o.emit([{ _tag: 'TaskLaunchRejected', at: o.now(), startedBy: cmd.startedBy, reason: `task definition ${cmd.taskDefinitionArn} is unknown`, retryable: false }]);
+        return;
+      }
+      const size = taskSize(td);
+      const plan = launchPlan(td, cmd, o.layout.artifactsDir, o.repository);
+      const logFile = taskLogFile(o.layout, o.runId, cmd.job, cmd.index, cmd.attempt);
+      mkdirSync(dirname(logFile), { recursive: true });
+      if (plan.notes.length > 0) writeFileSync(logFile, plan.notes.map((n) => `hyperp: ${n}\n`).join(''), { flag: 'a' });
+      const t0 = o.now();
+      const task = o.engine.run({ attemptKey: cmd.attemptKey, containers: plan.containers, network: o.network, logFile });
+      running.set(cmd.attemptKey, task);
+      await o.emit([
+        { _tag: 'TaskLaunchAccepted', at: t0, startedBy: cmd.startedBy, taskArn },
+        taskRunning(t0, cmd.startedBy, taskArn, plan.containers.map((c) => c.name), { ...size, pullStartedAt: t0, startedAt: t0 }),
+      ]);
+      const exit = await task.done;
+      running.delete(cmd.attemptKey);
+      const codes = Object.fromEntries(exit.containers.map((c) => [c.name, c.exitCode]));
+      await o.emit([
+        taskStopped(exit.stoppedAt, cmd.startedBy, taskArn, codes, {
+          ...size, pullStartedAt: t0, startedAt: t0, stopCode: exit.stopCode, stoppedReason: exit.stoppedReason,
+        }),
+      ]);
+    });
+    entry.cancel = ticket.cancel;
+  };
+
+  const buildImage = (cmd: BuildImage) => {
+    if (builds.has(cmd.key)) return;
+    builds.add(cmd.key);
+    enqueue(async () => {
+      await o.emit([{ _tag: 'ImageBuildStarted', at: o.now(), key: cmd.key, taskArn: null }]);
+      const src = o.source.context(cmd.dockerfilePath, cmd.context);
+      if ('error' in src) {
+        await o.emit([{ _tag: 'ImageBuildFailed', at: o.now(), key: cmd.key, reason: src.error, usage: null }]);
+        return;
+      }
+      const logFile = buildLogFile(o.layout, o.runId, cmd.key);
+      const r = await o.engine.build({ key: cmd.key, dockerfilePath: cmd.dockerfilePath, context: cmd.context, dockerfile: src.dockerfile, files: src.files, logFile });
+      if (r._tag === 'Built' && r.skippedRuns > 0 && !skippedRunsNoted) {
+        skippedRunsNoted = true;
+        o.note(`note: the process engine does not execute Dockerfile RUN steps; the host provides the runtime (see ${logFile})`);
+      }
+      await o.emit([
+        r._tag === 'Built'
+          ? { _tag: 'ImageBuildSucceeded', at: o.now(), key: cmd.key, imageUri: cmd.imageUri, usage: null }
+          : { _tag: 'ImageBuildFailed', at: o.now(), key: cmd.key, reason: r.reason, usage: null },
+      ]);
+    });
+  };
+
+  const carryOut = (cmd: Command): void => {
+    switch (cmd._tag) {
+      case 'EnsureDirectories':
+        track(async () => {
+          try {
+            for (const p of cmd.paths) mkdirSync(join(o.layout.artifactsDir, p), { recursive: true });
+            await o.emit([{ _tag: 'DirectoriesEnsured', at: o.now() }]);
+          } catch (e) {
+            await o.emit([{ _tag: 'DirectoriesFailed', at: o.now(), reason: (e as Error).message }]);
+          }
+        });
+        return;
+      case 'RegisterTaskDefinition':
+        track(async () => {
+          const file = taskDefinitionFile(o.layout, o.runId, cmd.family);
+          mkdirSync(dirname(file), { recursive: true });
+          writeFileSync(file, JSON.stringify(cmd.taskDefinition, null, 2) + '\n');
+          const arn = `local:task-definition/${cmd.family}:1`;
+          // Rendered definitions are read-only views of the same JSON shape.
+          taskDefs.set(arn, cmd.taskDefinition as unknown as TaskDefinition);
+          await o.emit([{ _tag: 'TaskDefinitionRegistered', at: o.now(), job: cmd.job, taskDefinitionArn: arn }]);
+        });
+        return;
+      case 'BuildImage':
+        buildImage(cmd);
+        return;
+      case 'RunTask':
+        runTask(cmd);
+        return;
+      case 'StopTask': {
+        const live = running.get(cmd.attemptKey);
+        if (live) {
+          live.stop(cmd.reason);
+          return;
+        }
+        const waiting = queued.get(cmd.attemptKey);
+        if (waiting && waiting.cancel()) {
+          queued.delete(cmd.attemptKey);
+          track(() => o.emit([taskStopped(o.now(), cmd.startedBy, cmd.taskArn ?? 'local:task/never-started', {}, { stopCode: 'UserInitiated', stoppedReason: cmd.reason })]));
+          return;
+        }
+        if (!started.has(cmd.attemptKey)) {
+          // Not running in this process (a resumed run): it is not running anywhere.
+          started.add(cmd.attemptKey);
+          track(() => o.emit([taskStopped(o.now(), cmd.startedBy, cmd.taskArn ?? 'local:task/never-started', {}, { stopCode: 'UserInitiated', stoppedReason: cmd.reason })]));
+        }
+        return;
+      }
+      case 'CreateDownloadable':
+        track(async () => {
+          const zip = join(o.layout.downloadsDir, cmd.objectKey);
+          try {
+            const bytes = zipDirectory(join(o.layout.artifactsDir, cmd.sourcePath), zip);
+            await o.emit([{ _tag: 'DownloadableReady', at: o.now(), job: cmd.job, location: zip, bytes }]);
+          } catch (e) {
+            await o.emit([{ _tag: 'DownloadableFailed', at: o.now(), job: cmd.job, reason: (e as Error).message }]);
+          }
+        });
+        return;
+      case 'RecordImage':
+        o.recordImage(cmd);
+        return;
+      case 'ScheduleWakeup': {
+        if (timers.has(cmd.at)) return;
+        const timer = setTimeout(() => {
+          timers.delete(cmd.at);
+          track(() => o.emit([{ _tag: 'Tick', at: Math.max(o.now(), cmd.at) }]));
+        }, Math.max(0, cmd.at - o.now()));
+        timers.set(cmd.at, timer);
+        return;
+      }
+      case 'DeregisterTaskDefinitions':
+      case 'SetCommitStatus':
+        // Nothing is registered with a service locally, and there is no commit status to set.
+        return;
+    }
+  };
+
+  return {
+    carryOut,
+    busy: () => inFlight,
+    idle: () => (inFlight === 0 ? Promise.resolve() : new Promise((r) => idleWaiters.push(r))),
+    shutdown: (reason) => {
+      for (const t of timers.values()) clearTimeout(t);
+      timers.clear();
+      for (const t of running.values()) t.stop(reason);
+    },
+  };
+};
+
+export { runDir };

@@ -1,0 +1,68 @@
+/**
+ * After a crash, which commands of the folded log still need carrying out. Every command the
+ * fold produced is a candidate; those whose outcome the state already records are dropped, so a
+ * resumed run redoes nothing that finished: a task attempt with an outcome is never started
+ * again, a built image is not rebuilt, a made zip is not remade.
+ */
+import { vecGet, type Command, type RunState, type AttemptRecord } from '@hyperp/core';
+
+const attemptOf = (s: RunState, job: string, index: number, attemptKey: string): AttemptRecord | undefined => {
+  const j = s.graph?.jobIndex[job];
+  if (j === undefined) return undefined;
+  const task = vecGet(vecGet(s.jobs, j)!.tasks, index - 1);
+  return task?.attempts.find((a) => a.attemptKey === attemptKey);
+};
+
+const jobOf = (s: RunState, job: string) => {
+  const j = s.graph?.jobIndex[job];
+  return j === undefined ? undefined : vecGet(s.jobs, j);
+};
+
+const imageOf = (s: RunState, key: string) => {
+  const i = s.graph?.imageIndex[key];
+  return i === undefined ? undefined : vecGet(s.images, i);
+};
+
+export const isOutstanding = (s: RunState, c: Command): boolean => {
+  switch (c._tag) {
+    case 'EnsureDirectories':
+      return s.directories === 'PENDING';
+    case 'RegisterTaskDefinition':
+      return jobOf(s, c.job)?.registration === 'REGISTERING';
+    case 'BuildImage': {
+      const st = imageOf(s, c.key)?.status;
+      return st === 'BUILDING' || st === 'QUEUED';
+    }
+    case 'RunTask': {
+      const a = attemptOf(s, c.job, c.index, c.attemptKey);
+      return a !== undefined && a.outcome === null && a.stopReason === null;
+    }
+    case 'StopTask': {
+      const j = c.attemptKey.split('/');
+      const a = j.length === 4 ? attemptOf(s, decodeURIComponent(j[1]!), Number(j[2]), c.attemptKey) : undefined;
+      return a !== undefined && a.outcome === null;
+    }
+    case 'CreateDownloadable':
+      return jobOf(s, c.job)?.downloadable?.status === 'PENDING';
+    case 'ScheduleWakeup':
+      return s.wakeupAt !== null && c.at === s.wakeupAt;
+    case 'RecordImage':
+      return true;
+    case 'DeregisterTaskDefinitions':
+    case 'SetCommitStatus':
+      return false;
+  }
+};
+
+/** The outstanding commands of a whole fold, each once, in the order they were asked for. */
+export const outstandingCommands = (s: RunState, all: readonly Command[]): Command[] => {
+  const seen = new Set<string>();
+  const out: Command[] = [];
+  for (const c of all) {
+    const id = JSON.stringify(c);
+    if (seen.has(id) || !isOutstanding(s, c)) continue;
+    seen.add(id);
+    out.push(c);
+  }
+  return out;
+};

@@ -1,0 +1,114 @@
+/**
+ * The `docker` and `podman` engines: one CLI, two names. A build sends the filtered context
+ * (written to a scratch folder, so `.dockerignore` is applied exactly as for the image key) to
+ * `build`; a task runs each container with `run --rm`, the task's folders as bind mounts (inputs
+ * read-only), no network unless asked, and is stopped with `stop -t <stopTimeout>` (SIGTERM,
+ * then SIGKILL), as ECS does.
+ */
+import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { supervise, type Supervised } from './supervise.js';
+import type { BuildOutcome, BuildRequest, ContainerExit, ContainerLaunch, Engine, RunningTask, TaskExit, TaskLaunch } from './types.js';
+
+export interface ContainerEngineOptions {
+  readonly cli: 'docker' | 'podman';
+  readonly scratchDir: string;
+  /** Local image name; an image is `${repository}:${key}`. */
+  readonly repository?: string;
+}
+
+/** `run` arguments for one container (pure, so its shape is tested without a daemon). */
+export const containerRunArgs = (name: string, c: ContainerLaunch, imageRef: string, network: boolean): string[] => {
+  const args = ['run', '--rm', '--name', name, '--stop-timeout', String(c.stopTimeoutSeconds)];
+  if (!network) args.push('--network', 'none');
+  for (const b of c.binds) args.push('--mount', `type=bind,source=${b.host},target=${b.sandbox}${b.readOnly ? ',readonly' : ''}`);
+  for (const [k, v] of Object.entries(c.environment)) args.push('--env', `${k}=${v}`);
+  if (c.workingDirectory) args.push('--workdir', c.workingDirectory);
+  let command = c.command ? [...c.command] : [];
+  if (c.entryPoint && c.entryPoint.length > 0) {
+    // --entrypoint takes one program; the rest of an exec-form entryPoint leads the command.
+    args.push('--entrypoint', c.entryPoint[0]!);
+    command = [...c.entryPoint.slice(1), ...command];
+  }
+  args.push(imageRef, ...command);
+  return args;
+};
+
+const exec = (file: string, args: readonly string[], logFile: string): Promise<number | null> =>
+  new Promise((resolve) => {
+    mkdirSync(dirname(logFile), { recursive: true });
+    const fd = openSync(logFile, 'a');
+    const child = spawn(file, [...args], { stdio: ['ignore', fd, fd] });
+    child.once('error', () => { closeSync(fd); resolve(null); });
+    child.once('exit', (code) => { closeSync(fd); resolve(code); });
+  });
+
+export const containerEngine = (opts: ContainerEngineOptions): Engine => {
+  const repo = opts.repository ?? 'hyperp-local';
+
+  const build = async (req: BuildRequest): Promise<BuildOutcome> => {
+    const dir = join(opts.scratchDir, `build-${req.key}-${process.pid}`);
+    rmSync(dir, { recursive: true, force: true });
+    for (const f of req.files.files) {
+      const target = join(dir, f);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, req.files.read(f));
+      chmodSync(target, req.files.mode(f) & 0o777);
+    }
+    const dockerfile = join(opts.scratchDir, `build-${req.key}-${process.pid}.Dockerfile`);
+    writeFileSync(dockerfile, req.dockerfile);
+    const code = await exec(opts.cli, ['build', '-t', `${repo}:${req.key}`, '-f', dockerfile, dir], req.logFile);
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(dockerfile, { force: true });
+    return code === 0
+      ? { _tag: 'Built', imageRef: `${repo}:${req.key}`, notes: [], skippedRuns: 0 }
+      : { _tag: 'BuildFailed', reason: `${opts.cli} build of ${req.dockerfilePath} failed (exit ${code}); see ${req.logFile}` };
+  };
+
+  const run = (task: TaskLaunch): RunningTask => {
+    const startedAt = Date.now();
+    mkdirSync(dirname(task.logFile), { recursive: true });
+    const logFd = openSync(task.logFile, 'a');
+    const tag = Buffer.from(task.attemptKey).toString('hex').slice(0, 24);
+    const procs = task.containers.map((c, i) => {
+      const name = `hyperp-${tag}-${i}-${startedAt}`;
+      const imageRef = c.image.includes(':') || c.image.includes('/') ? c.image : `${repo}:${c.image}`;
+      return { c, name, sup: supervise(opts.cli, containerRunArgs(name, c, imageRef, task.network), { logFd, graceMs: (c.stopTimeoutSeconds + 5) * 1000, politeTarget: 'group' }) as Supervised };
+    });
+    let stopReason: string | undefined;
+    const stopAll = (reason: string) => {
+      for (const p of procs) {
+        // `stop` asks the daemon (SIGTERM, SIGKILL after -t); the client's own exit follows.
+        spawn(opts.cli, ['stop', '-t', String(p.c.stopTimeoutSeconds), p.name], { stdio: 'ignore' }).once('error', () => undefined);
+        void reason;
+      }
+    };
+    const done = (async (): Promise<TaskExit> => {
+      let essentialExited = false;
+      const exits = await Promise.all(procs.map(async (p): Promise<ContainerExit> => {
+        const r = await p.sup.done;
+        if (p.c.essential && !essentialExited && !stopReason) {
+          essentialExited = true;
+          stopAll(`essential container ${p.c.name} exited`);
+        }
+        return { name: p.c.name, exitCode: r.spawnError ? null : r.exitCode, reason: r.spawnError ?? (stopReason ?? null) };
+      }));
+      closeSync(logFd);
+      const stoppedAt = Date.now();
+      return stopReason
+        ? { containers: exits, stopCode: 'UserInitiated', stoppedReason: stopReason, startedAt, stoppedAt }
+        : { containers: exits, stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', startedAt, stoppedAt };
+    })();
+    return {
+      done,
+      stop: (reason) => {
+        if (stopReason) return;
+        stopReason = reason;
+        stopAll(reason);
+      },
+    };
+  };
+
+  return { name: opts.cli, build, run };
+};

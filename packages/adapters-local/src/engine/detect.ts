@@ -1,0 +1,70 @@
+/**
+ * Which engine runs jobs here. `auto` prefers docker, then podman (real images), then the
+ * process engine (bubblewrap). A binary on the PATH is not enough: docker's client is often
+ * installed without a running daemon, and bwrap can be forbidden to make namespaces, so each
+ * candidate is probed by doing the smallest real thing. Without any, hyperp says how to get one
+ * and runs nothing: jobs never run unsandboxed.
+ */
+import { spawn } from 'node:child_process';
+import type { EngineName } from './types.js';
+
+export type EngineChoice = 'auto' | EngineName;
+
+export interface Probe {
+  readonly ok: boolean;
+  /** Why it is unusable (missing binary, daemon down, namespaces refused), for messages. */
+  readonly detail: string;
+}
+
+export type Detected =
+  | { readonly _tag: 'Detected'; readonly engine: EngineName; readonly skipped: readonly string[] }
+  | { readonly _tag: 'NoEngine'; readonly message: string };
+
+const run = (file: string, args: readonly string[], timeoutMs: number): Promise<Probe> =>
+  new Promise((resolve) => {
+    let err = '';
+    const child = spawn(file, [...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.once('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      resolve({ ok: false, detail: e.code === 'ENOENT' ? `${file} is not installed` : e.message });
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      const first = err.trim().split('\n').find((l) => l.trim() !== '') ?? '';
+      resolve(code === 0 ? { ok: true, detail: '' } : { ok: false, detail: signal ? `${file} did not answer within ${timeoutMs} ms` : `${file}: ${first || `exit code ${code}`}` });
+    });
+  });
+
+/** The probes, one per engine; tests replace them. */
+export const probes: Record<EngineName, () => Promise<Probe>> = {
+  docker: () => run('docker', ['info', '--format', '{{.ServerVersion}}'], 5000),
+  podman: () => run('podman', ['info', '--format', '{{.Version.Version}}'], 5000),
+  process: () => run('bwrap', ['--unshare-all', '--die-with-parent', '--ro-bind', '/', '/', '--', 'true'], 5000),
+};
+
+export const INSTALL_HINT =
+  'Install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora: sudo dnf install bubblewrap; ' +
+  'Arch: sudo pacman -S bubblewrap) for the process engine, or install and start Docker or Podman. ' +
+  'hyperp never runs jobs unsandboxed.';
+
+export const detectEngine = async (choice: EngineChoice, probe: Record<EngineName, () => Promise<Probe>> = probes): Promise<Detected> => {
+  const order: EngineName[] = choice === 'auto' ? ['docker', 'podman', 'process'] : [choice];
+  const skipped: string[] = [];
+  for (const name of order) {
+    const p = await probe[name]();
+    if (p.ok) return { _tag: 'Detected', engine: name, skipped };
+    skipped.push(`${name}: ${p.detail}`);
+  }
+  const why = skipped.join('; ');
+  const userns = skipped.some((s) => s.startsWith('process:') && !s.includes('not installed'))
+    ? ' If bwrap is installed but may not create namespaces, allow unprivileged user namespaces (e.g. sysctl kernel.apparmor_restrict_unprivileged_userns=0 on Ubuntu 24.04, or an AppArmor profile for bwrap).'
+    : '';
+  return {
+    _tag: 'NoEngine',
+    message: choice === 'auto'
+      ? `no engine can run jobs on this machine (${why}). ${INSTALL_HINT}${userns}`
+      : `engine ${choice} cannot run jobs on this machine (${why}). ${INSTALL_HINT}${userns}`,
+  };
+};

@@ -1,0 +1,118 @@
+/**
+ * Starting runs locally: snapshot the repository (working tree as it is, or a commit), load and
+ * plan its workflows against the local image store, and open one run per workflow by appending
+ * its `RunRequested` to a new event log. Reruns copy the earlier run's request, reusing the
+ * outputs of the jobs that succeeded when only the failed part is run again.
+ */
+import { execFileSync } from 'node:child_process';
+import * as E from 'fp-ts/lib/Either.js';
+import {
+  loadWorkflows, planWorkflow, workflowsForPush, vecToArray, describeImageKeyError,
+  type RepoSnapshot, type RunRequested, type RunState, type Trigger, type WorkflowSpec, type ImageStore, type WorkflowPlan,
+} from '@hyperp/core';
+import { snapshotCommit, snapshotWorkingTree } from '../repo/snapshot.js';
+import { appendLog } from '../store/event-log.js';
+import { ensureLayout, eventsFile, newRunId, type LocalLayout } from '../layout.js';
+import { localRunSettings } from './settings.js';
+
+export interface PrepareInput {
+  readonly repoDir: string;
+  /** A commit to run instead of the working tree. */
+  readonly ref?: string;
+  /** Workflow names to run whatever their branches; empty: those a push of this branch runs. */
+  readonly workflows: readonly string[];
+  readonly images: ImageStore;
+  readonly builderVersion: string;
+  readonly now: number;
+  readonly priceRegion?: string;
+}
+
+export type Prepared =
+  | { readonly _tag: 'Prepared'; readonly snapshot: RepoSnapshot; readonly branch: string; readonly requests: readonly RunRequested[] }
+  | { readonly _tag: 'PrepareError'; readonly message: string };
+
+/** The checked-out branch (`HEAD` when detached), or the ref itself when it names a branch. */
+const branchOf = (dir: string, ref: string | undefined): string => {
+  const run = (args: string[]) => {
+    try {
+      return execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return '';
+    }
+  };
+  if (ref !== undefined) {
+    const full = run(['rev-parse', '--symbolic-full-name', ref]);
+    return full.startsWith('refs/heads/') ? full.slice('refs/heads/'.length) : 'HEAD';
+  }
+  return run(['symbolic-ref', '--short', '-q', 'HEAD']) || 'HEAD';
+};
+
+export const prepareRuns = async (input: PrepareInput): Promise<Prepared> => {
+  const snapshot = input.ref === undefined ? await snapshotWorkingTree(input.repoDir) : await snapshotCommit(input.repoDir, input.ref);
+  const branch = branchOf(input.repoDir, input.ref);
+  const loaded = loadWorkflows(snapshot);
+  const errors = loaded.issues.filter((i) => i.severity === 'error');
+  if (errors.length > 0) {
+    return { _tag: 'PrepareError', message: `the workflows have errors (run hyperp validate):\n${errors.map((i) => `  ${i.file}: ${i.message}`).join('\n')}` };
+  }
+  let chosen: WorkflowSpec[];
+  if (input.workflows.length > 0) {
+    const missing = input.workflows.filter((n) => !loaded.workflows.some((w) => w.name === n));
+    if (missing.length > 0) {
+      return { _tag: 'PrepareError', message: `no workflow named ${missing.map((m) => `"${m}"`).join(', ')}; the repository has ${loaded.workflows.map((w) => `"${w.name}"`).join(', ') || 'none'}` };
+    }
+    chosen = loaded.workflows.filter((w) => input.workflows.includes(w.name));
+  } else {
+    chosen = workflowsForPush(loaded.workflows, branch);
+    if (chosen.length === 0) {
+      return { _tag: 'PrepareError', message: `no workflow runs on branch ${branch}; name one with --workflow (the repository has ${loaded.workflows.map((w) => `"${w.name}"`).join(', ') || 'none'})` };
+    }
+  }
+  const requests: RunRequested[] = [];
+  for (const [i, workflow] of chosen.entries()) {
+    const plan = planWorkflow({ snapshot, images: input.images, builderVersion: input.builderVersion }, workflow);
+    if (E.isLeft(plan)) {
+      return { _tag: 'PrepareError', message: plan.left.map((p) => `${workflow.file}: job "${p.job}" container "${p.container}": ${describeImageKeyError(p)}`).join('\n') };
+    }
+    requests.push({
+      _tag: 'RunRequested',
+      at: input.now,
+      runId: newRunId(new Date(input.now + i)),
+      trigger: { kind: 'manual', requestedBy: null },
+      commit: snapshot.commit,
+      branch,
+      dirty: snapshot.dirty,
+      workflow,
+      plan: plan.right,
+      settings: localRunSettings(input.priceRegion),
+      reuse: [],
+    });
+  }
+  return { _tag: 'Prepared', snapshot, branch, requests };
+};
+
+/** Writes the run's first event: from now on the run exists. */
+export const openRun = async (layout: LocalLayout, request: RunRequested): Promise<void> => {
+  ensureLayout(layout);
+  await appendLog(eventsFile(layout, request.runId), [request]);
+};
+
+/** Images of an earlier plan, marked reuse where the store has them now (they were built by that run). */
+const replan = (plan: WorkflowPlan, images: ImageStore): WorkflowPlan => ({
+  ...plan,
+  jobs: plan.jobs.map((j) => {
+    const imgs = j.images.map((i) => (images.has(i.key) ? { ...i, action: 'reuse' as const, reason: `reuse: key ${i.key.slice(0, 12)}… exists`, changedFiles: [] } : i));
+    return { ...j, images: imgs, action: imgs.some((i) => i.action === 'build') ? ('build' as const) : ('reuse' as const) };
+  }),
+});
+
+/** A new run of the same workflow at the same commit; with `failedOnly`, succeeded jobs are reused. */
+export const rerunRequest = (old: RunState, failedOnly: boolean, images: ImageStore, now: number): RunRequested | undefined => {
+  const req = old.request;
+  if (!req) return undefined;
+  const trigger: Trigger = { kind: 'rerun', fromRunId: req.runId, failedOnly };
+  const reuse = failedOnly
+    ? vecToArray(old.jobs).filter((j) => j.status === 'SUCCEEDED').map((j) => ({ job: j.name, runId: j.outputRunId }))
+    : [];
+  return { ...req, at: now, runId: newRunId(new Date(now)), trigger, plan: replan(req.plan, images), reuse };
+};

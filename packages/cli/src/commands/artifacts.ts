@@ -1,0 +1,47 @@
+/**
+ * `hyperp artifacts download RUN JOB [-o FILE]`: a zip of the job's output — the run's
+ * downloadable zip when the job has one, else made now from the output folder.
+ */
+import { copyFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { foldRun, runView, zipDirectory } from '@hyperp/adapters-local';
+import { vecGet } from '@hyperp/core';
+import type { Register } from '../program.js';
+import { CliError, ExitCode, userCwd } from '../context.js';
+import { findRun, layoutOf } from '../local/repo.js';
+
+const safeName = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'job';
+
+export const registerArtifacts: Register = (program, run) => {
+  const artifacts = program.command('artifacts').description("a run's job outputs");
+  artifacts
+    .command('download')
+    .description("a zip of a job's output")
+    .argument('<run>', 'run id (a unique prefix, or "last")')
+    .argument('<job>', 'job name')
+    .option('--repo <dir>', 'repository folder')
+    .option('-o, --output <file>', 'where to write the zip (default: <job>-<run>.zip here)')
+    .action((given: string, job: string, opts: { repo?: string; output?: string }) =>
+      run(async (ctx) => {
+        const layout = layoutOf(ctx, opts.repo);
+        const runId = findRun(layout, given);
+        const { state } = foldRun(layout, runId);
+        const j = state.graph?.jobIndex[job];
+        if (j === undefined) throw new CliError(`the run has no job "${job}" (jobs: ${state.request?.workflow.jobs.map((x) => `"${x.name}"`).join(', ') ?? ''})`);
+        const record = vecGet(state.jobs, j)!;
+        const out = resolve(userCwd(ctx), opts.output ?? `${safeName(job)}-${runId}.zip`);
+        const ready = record.downloadable?.status === 'READY' ? record.downloadable.location : null;
+        let bytes: number;
+        if (ready && existsSync(ready)) {
+          copyFileSync(ready, out);
+          bytes = record.downloadable!.bytes ?? 0;
+        } else {
+          const dir = runView(state, layout).jobs[j]!.outputDir;
+          if (!existsSync(dir)) throw new CliError(`job "${job}" has no output folder yet (${record.status})`);
+          bytes = zipDirectory(dir, out);
+        }
+        ctx.out(`${out} (${bytes} bytes)\n`);
+        return ExitCode.ok;
+      }),
+    );
+};

@@ -1,0 +1,38 @@
+/**
+ * `hyperp cancel RUN`: appends a cancel request to the run's log. The process driving the run
+ * sees it and stops everything; when no process drives it (it crashed), cancel drives the run
+ * to its CANCELLED end itself.
+ */
+import { appendLog, eventsFile, foldRun, tryLock, driverLockFile } from '@hyperp/adapters-local';
+import { isTerminalRun } from '@hyperp/core';
+import type { Register } from '../program.js';
+import { CliError, ExitCode } from '../context.js';
+import { findRun, layoutOf } from '../local/repo.js';
+import { driveAll, openEngine } from '../local/session.js';
+
+export const registerCancel: Register = (program, run) => {
+  program
+    .command('cancel')
+    .description('cancel a run: its tasks are stopped and it ends CANCELLED')
+    .argument('<run>', 'run id (a unique prefix, or "last")')
+    .option('--repo <dir>', 'repository folder')
+    .action((given: string, opts: { repo?: string }) =>
+      run(async (ctx) => {
+        const layout = layoutOf(ctx, opts.repo);
+        const runId = findRun(layout, given);
+        const before = foldRun(layout, runId).state;
+        if (isTerminalRun(before.status)) throw new CliError(`run ${runId} has already ended ${before.status}`);
+        await appendLog(eventsFile(layout, runId), [{ _tag: 'CancelRequested', at: Date.now(), reason: 'cancelled with hyperp cancel', by: 'cli' }]);
+        const probe = tryLock(driverLockFile(layout, runId), 'cancel');
+        if (probe._tag === 'Held') {
+          ctx.out(`cancel requested; process ${probe.owner.pid} is stopping run ${runId}\n`);
+          return ExitCode.ok;
+        }
+        probe.release();
+        const engine = await openEngine('process', layout).catch(() => openEngine('auto', layout));
+        const [state] = await driveAll(ctx, [{ layout, runId, engine, parallel: 1, network: false, state: before }], true);
+        ctx.out(`run ${runId}: ${state!.status}\n`);
+        return ExitCode.ok;
+      }),
+    );
+};

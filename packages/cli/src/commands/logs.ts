@@ -1,0 +1,75 @@
+/** `hyperp logs RUN JOB`: a task attempt's output; `--follow` prints it as it grows, until the attempt ends. */
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { foldRun, taskLogFile } from '@hyperp/adapters-local';
+import { vecGet, vecToArray, isTerminalRun, type RunState } from '@hyperp/core';
+import type { Register } from '../program.js';
+import { CliError, ExitCode, UsageError, type CliContext } from '../context.js';
+import { findRun, layoutOf } from '../local/repo.js';
+
+const positive = (name: string, s: string | undefined): number | undefined => {
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a whole number of 1 or more, not "${s}"`);
+  return n;
+};
+
+/** The attempt to show: the one asked for, else the newest of the task. */
+const pick = (state: RunState, job: string, index: number, attempt: number | undefined) => {
+  const j = state.graph?.jobIndex[job];
+  if (j === undefined) {
+    const names = state.request?.workflow.jobs.map((x) => `"${x.name}"`).join(', ') ?? '';
+    throw new CliError(`the run has no job "${job}" (jobs: ${names})`);
+  }
+  const task = vecGet(vecGet(state.jobs, j)!.tasks, index - 1);
+  if (!task || task.attempts.length === 0) throw new CliError(`job "${job}" has no task ${index} that started (${vecToArray(vecGet(state.jobs, j)!.tasks).length} task(s))`);
+  const a = attempt === undefined ? task.attempts[task.attempts.length - 1]! : task.attempts.find((x) => x.attempt === attempt);
+  if (!a) throw new CliError(`task ${index} of job "${job}" has no attempt ${attempt} (it has ${task.attempts.length})`);
+  return a;
+};
+
+const printFrom = (ctx: CliContext, file: string, offset: number): number => {
+  if (!existsSync(file)) return offset;
+  const size = statSync(file).size;
+  if (size <= offset) return offset;
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(size - offset);
+    const n = readSync(fd, buf, 0, buf.length, offset);
+    ctx.out(buf.subarray(0, n).toString('utf8'));
+    return offset + n;
+  } finally {
+    closeSync(fd);
+  }
+};
+
+export const registerLogs: Register = (program, run) => {
+  program
+    .command('logs')
+    .description("a task attempt's output (task 1, newest attempt unless asked)")
+    .argument('<run>', 'run id (a unique prefix, or "last")')
+    .argument('<job>', 'job name')
+    .option('--repo <dir>', 'repository folder')
+    .option('--index <n>', 'TASK_INDEX of the task', '1')
+    .option('--attempt <n>', 'attempt number (default: the newest)')
+    .option('-f, --follow', 'keep printing until the attempt ends')
+    .action((given: string, job: string, opts: { repo?: string; index?: string; attempt?: string; follow?: boolean }) =>
+      run(async (ctx) => {
+        const layout = layoutOf(ctx, opts.repo);
+        const runId = findRun(layout, given);
+        const index = positive('--index', opts.index) ?? 1;
+        const attemptNo = positive('--attempt', opts.attempt);
+        let state = foldRun(layout, runId).state;
+        let a = pick(state, job, index, attemptNo);
+        const file = taskLogFile(layout, runId, job, index, a.attempt);
+        let offset = printFrom(ctx, file, 0);
+        while (opts.follow && a.outcome === null && !isTerminalRun(state.status) && !ctx.signal.aborted) {
+          await new Promise((r) => setTimeout(r, 200));
+          offset = printFrom(ctx, file, offset);
+          state = foldRun(layout, runId).state;
+          a = pick(state, job, index, a.attempt);
+        }
+        printFrom(ctx, file, offset);
+        return ExitCode.ok;
+      }),
+    );
+};

@@ -1,0 +1,41 @@
+/**
+ * `hyperp rerun RUN [--failed]`: a new run of the same workflow at the same commit. With
+ * --failed, jobs that succeeded are not run again: their outputs (in the earlier run's folders)
+ * are the inputs of the jobs that run.
+ */
+import { foldRun, loadImageStore, openRun, rerunRequest } from '@hyperp/adapters-local';
+import { isTerminalRun } from '@hyperp/core';
+import type { Register } from '../program.js';
+import { CliError, ExitCode } from '../context.js';
+import { findRun, layoutOf } from '../local/repo.js';
+import { allSucceeded, driveAll, openEngine, parseEngine, parseParallel } from '../local/session.js';
+import { printRuns } from './run.js';
+
+export const registerRerun: Register = (program, run) => {
+  program
+    .command('rerun')
+    .description('run a finished run again (with --failed, only its failed, skipped and cancelled jobs)')
+    .argument('<run>', 'run id (a unique prefix, or "last")')
+    .option('--repo <dir>', 'repository folder')
+    .option('--failed', 'reuse the outputs of the jobs that succeeded; run only the rest')
+    .option('--engine <engine>', 'auto | process | docker | podman', 'auto')
+    .option('--parallel <n>', 'tasks and builds at once (default: the number of CPUs)')
+    .option('--network', 'give tasks network access')
+    .option('--json', 'print the run as JSON')
+    .action((given: string, opts: { repo?: string; failed?: boolean; engine?: string; parallel?: string; network?: boolean; json?: boolean }) =>
+      run(async (ctx) => {
+        const layout = layoutOf(ctx, opts.repo);
+        const from = findRun(layout, given);
+        const old = foldRun(layout, from).state;
+        if (!isTerminalRun(old.status)) throw new CliError(`run ${from} is still ${old.status}; wait for it to end or cancel it first`);
+        const engine = await openEngine(parseEngine(opts.engine), layout);
+        const req = rerunRequest(old, opts.failed === true, loadImageStore(layout.imagesDir), Date.now());
+        if (!req) throw new CliError(`run ${from} has no request in its log`);
+        await openRun(layout, req);
+        if (!opts.json) ctx.err(`run ${req.runId}: rerun of ${from}${opts.failed ? ' (failed jobs only)' : ''}\n`);
+        const states = await driveAll(ctx, [{ layout, runId: req.runId, engine, parallel: parseParallel(opts.parallel), network: opts.network === true, state: { request: req } as never }], opts.json === true);
+        printRuns(ctx, states, layout, opts.json === true);
+        return allSucceeded(states) ? ExitCode.ok : ExitCode.failed;
+      }),
+    );
+};

@@ -1,0 +1,39 @@
+/**
+ * `hyperp resume RUN`: continues a run whose driving process stopped (crash, SIGKILL, closed
+ * terminal) from its log: finished tasks are not run again; tasks that were running when the
+ * process died are started again under the same attempt.
+ */
+import { foldRun } from '@hyperp/adapters-local';
+import { isTerminalRun } from '@hyperp/core';
+import type { Register } from '../program.js';
+import { ExitCode } from '../context.js';
+import { findRun, layoutOf } from '../local/repo.js';
+import { allSucceeded, driveAll, openEngine, parseEngine, parseParallel } from '../local/session.js';
+import { printRuns } from './run.js';
+
+export const registerResume: Register = (program, run) => {
+  program
+    .command('resume')
+    .description('continue a run whose hyperp process stopped, from its event log')
+    .argument('<run>', 'run id (a unique prefix, or "last")')
+    .option('--repo <dir>', 'repository folder')
+    .option('--engine <engine>', 'auto | process | docker | podman', 'auto')
+    .option('--parallel <n>', 'tasks and builds at once (default: the number of CPUs)')
+    .option('--network', 'give tasks network access')
+    .option('--json', 'print the run as JSON')
+    .action((given: string, opts: { repo?: string; engine?: string; parallel?: string; network?: boolean; json?: boolean }) =>
+      run(async (ctx) => {
+        const layout = layoutOf(ctx, opts.repo);
+        const runId = findRun(layout, given);
+        const { state } = foldRun(layout, runId);
+        if (isTerminalRun(state.status)) {
+          printRuns(ctx, [state], layout, opts.json === true);
+          return state.status === 'SUCCEEDED' ? ExitCode.ok : ExitCode.failed;
+        }
+        const engine = await openEngine(parseEngine(opts.engine), layout);
+        const states = await driveAll(ctx, [{ layout, runId, engine, parallel: parseParallel(opts.parallel), network: opts.network === true, state }], opts.json === true);
+        printRuns(ctx, states, layout, opts.json === true);
+        return allSucceeded(states) ? ExitCode.ok : ExitCode.failed;
+      }),
+    );
+};

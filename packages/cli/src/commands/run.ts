@@ -1,0 +1,97 @@
+/**
+ * `hyperp run`: runs the workflows of a repository on this machine — the working tree as it is
+ * (or a commit with --ref) — building missing images, and waits for the end.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureLayout, loadImageStore, localBuilderVersion, openRun, prepareRuns, runView, formatRun, type RunView } from '@hyperp/adapters-local';
+import type { RunState } from '@hyperp/core';
+import type { Register } from '../program.js';
+import { CliError, ExitCode, type CliContext } from '../context.js';
+import { layoutOf } from '../local/repo.js';
+import { allSucceeded, driveAll, openEngine, parseEngine, parseParallel } from '../local/session.js';
+
+interface RunOptions {
+  repo?: string;
+  workflow: string[];
+  ref?: string;
+  engine?: string;
+  parallel?: string;
+  network?: boolean;
+  json?: boolean;
+}
+
+/** The small text files of the jobs nothing depends on: a run's result, shown after it. */
+export const resultLines = (v: RunView, state: RunState): string[] => {
+  const deps = new Set(state.request?.workflow.jobs.flatMap((j) => j.dependsOn) ?? []);
+  const lines: string[] = [];
+  for (const j of v.jobs) {
+    if (deps.has(j.name) || j.status !== 'SUCCEEDED' || !existsSync(j.outputDir)) continue;
+    const files = readdirSync(j.outputDir).filter((f) => statSync(join(j.outputDir, f)).isFile()).sort().slice(0, 5);
+    for (const f of files) {
+      const text = readFileSync(join(j.outputDir, f));
+      if (text.length <= 2048 && !text.includes(0)) lines.push(`result ${j.name}/${f}: ${text.toString('utf8').trim()}`);
+    }
+  }
+  return lines;
+};
+
+export const printRuns = (ctx: CliContext, states: readonly RunState[], layout: ReturnType<typeof layoutOf>, json: boolean): void => {
+  const views = states.map((s) => runView(s, layout));
+  if (json) {
+    ctx.out(JSON.stringify({ runs: views }, null, 2) + '\n');
+    return;
+  }
+  for (const [i, v] of views.entries()) {
+    ctx.out(formatRun(v, states[i]!));
+    for (const l of resultLines(v, states[i]!)) ctx.out(`${l}\n`);
+    ctx.out(`outputs under ${layout.artifactsDir}; details: hyperp runs show ${v.runId}; cost: hyperp cost ${v.runId}\n`);
+  }
+};
+
+export const registerRun: Register = (program, run) => {
+  program
+    .command('run')
+    .description('run workflows on this machine and wait for the end (exit 0 when every run SUCCEEDED)')
+    .option('--repo <dir>', 'repository folder (may be a folder inside a git repository)')
+    .option('--workflow <name>', 'run this workflow whatever its branches (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--ref <rev>', 'run a commit instead of the working tree')
+    .option('--engine <engine>', 'auto | process | docker | podman', 'auto')
+    .option('--parallel <n>', 'tasks and builds at once (default: the number of CPUs)')
+    .option('--network', 'give tasks network access (off by default)')
+    .option('--json', 'print the runs as JSON')
+    .action((opts: RunOptions) =>
+      run(async (ctx) => {
+        const layout = layoutOf(ctx, opts.repo);
+        const engineChoice = parseEngine(opts.engine);
+        const parallel = parseParallel(opts.parallel);
+        const engine = await openEngine(engineChoice, layout);
+        ensureLayout(layout);
+        const prepared = await prepareRuns({
+          repoDir: layout.repoDir,
+          ...(opts.ref !== undefined ? { ref: opts.ref } : {}),
+          workflows: opts.workflow,
+          images: loadImageStore(layout.imagesDir),
+          builderVersion: localBuilderVersion(engine.name),
+          now: Date.now(),
+        });
+        if (prepared._tag === 'PrepareError') throw new CliError(prepared.message);
+        for (const r of prepared.requests) await openRun(layout, r);
+        if (!opts.json) {
+          for (const r of prepared.requests) {
+            ctx.err(`run ${r.runId}: ${r.workflow.name} at ${r.commit.slice(0, 12)}${r.dirty ? ' (with uncommitted changes)' : ''}, engine ${engine.name}\n`);
+          }
+        }
+        const states = await driveAll(
+          ctx,
+          prepared.requests.map((r) => ({ layout, runId: r.runId, engine, parallel, network: opts.network === true, state: stateOf(r) })),
+          opts.json === true,
+        );
+        printRuns(ctx, states, layout, opts.json === true);
+        return allSucceeded(states) ? ExitCode.ok : ExitCode.failed;
+      }),
+    );
+};
+
+/** A state that only carries the request (what driveAll needs before it folds the log). */
+const stateOf = (r: Parameters<typeof openRun>[1]): RunState => ({ request: r } as unknown as RunState);

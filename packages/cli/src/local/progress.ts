@@ -1,0 +1,76 @@
+/**
+ * What a person sees while runs go: on a terminal, a live block of jobs, task counts,
+ * durations and cost, redrawn in place; elsewhere (pipes, CI), one plain line per change.
+ */
+import { vecToArray, type RunEvent, type RunState } from '@hyperp/core';
+import type { CliContext } from '../context.js';
+
+export interface ProgressView {
+  readonly update: (runId: string, state: RunState, events: readonly RunEvent[]) => void;
+  readonly note: (line: string) => void;
+  readonly close: () => void;
+}
+
+const money = (x: number): string => `$${x.toFixed(4)}`;
+const clock = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
+const elapsed = (from: number | null, to: number): string => (from === null ? '' : `${((to - from) / 1000).toFixed(1)}s`);
+
+const liveLines = (runId: string, s: RunState, now: number): string[] => {
+  const lines = [`${s.request?.workflow.name ?? runId}  ${runId}  ${s.status}  ${money(s.cost.totalUsd)}`];
+  for (const j of vecToArray(s.jobs)) {
+    const c = j.taskCounts;
+    const total = vecToArray(j.tasks).length;
+    const tasks = total === 0 ? '' : `  tasks ${c.SUCCEEDED}/${total} done${c.RUNNING + c.STARTING ? `, ${c.RUNNING + c.STARTING} running` : ''}${c.FAILED ? `, ${c.FAILED} failed` : ''}`;
+    lines.push(`  ${j.status.padEnd(9)} ${j.name}${tasks}  ${elapsed(j.startedAt, j.finishedAt ?? now)}  ${money(j.costUsd)}`);
+  }
+  return lines;
+};
+
+export const progressView = (ctx: CliContext, quiet: boolean): ProgressView => {
+  if (quiet) return { update: () => undefined, note: () => undefined, close: () => undefined };
+  if (!ctx.isTTY) {
+    const seen = new Map<string, string>();
+    return {
+      update: (runId, s) => {
+        const key = (k: string, v: string, line: string) => {
+          if (seen.get(k) === v) return;
+          seen.set(k, v);
+          ctx.err(`${clock(s.now || Date.now())} ${line}\n`);
+        };
+        key(`${runId}`, s.status, `run ${runId} (${s.request?.workflow.name ?? '?'}): ${s.status}${s.failure && s.status === 'FAILED' ? ` — ${s.failure}` : ''}`);
+        for (const j of vecToArray(s.jobs)) {
+          key(`${runId}/${j.name}`, j.status, `  job "${j.name}": ${j.status}${j.reason && (j.status === 'FAILED' || j.status === 'SKIPPED') ? ` — ${j.reason}` : ''}`);
+          for (const t of vecToArray(j.tasks)) {
+            const a = t.attempts[t.attempts.length - 1];
+            if (!a || !a.outcome) continue;
+            key(`${runId}/${j.name}/${t.index}/${a.attempt}`, a.outcome, `    task ${t.index} attempt ${a.attempt}: ${a.outcome}${a.reason ? ` — ${a.reason}` : ''}`);
+          }
+        }
+      },
+      note: (line) => ctx.err(`${line}\n`),
+      close: () => undefined,
+    };
+  }
+  const states = new Map<string, RunState>();
+  let drawn = 0;
+  const draw = () => {
+    const now = Date.now();
+    const lines = [...states.entries()].flatMap(([id, s]) => liveLines(id, s, now));
+    // Move up over the previous block and clear it, then draw the new one.
+    ctx.out(`${drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ''}${lines.join('\n')}\n`);
+    drawn = lines.length;
+  };
+  const timer = setInterval(draw, 250);
+  return {
+    update: (runId, s) => void states.set(runId, s),
+    note: (line) => {
+      ctx.out(`${drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ''}${line}\n`);
+      drawn = 0;
+      draw();
+    },
+    close: () => {
+      clearInterval(timer);
+      draw();
+    },
+  };
+};

@@ -1,0 +1,28 @@
+/** `--repo DIR` of the local-runtime commands, resolved against where the user ran hyperp. */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { localLayout, listRunIds, type LocalLayout } from '@hyperp/adapters-local';
+import { CliError, userCwd, type CliContext } from '../context.js';
+
+export const repoDirOf = (ctx: CliContext, repo: string | undefined): string => {
+  const dir = resolve(userCwd(ctx), repo ?? '.');
+  if (!existsSync(dir)) throw new CliError(`--repo ${repo ?? '.'}: ${dir} does not exist`);
+  return dir;
+};
+
+export const layoutOf = (ctx: CliContext, repo: string | undefined): LocalLayout => localLayout(repoDirOf(ctx, repo));
+
+/** A run id as given, or the newest run whose id starts with it (`hyperp runs show 2026`); `last` names the newest. */
+export const findRun = (layout: LocalLayout, given: string): string => {
+  const ids = listRunIds(layout);
+  if (given === 'last' || given === 'latest') {
+    const last = ids[ids.length - 1];
+    if (!last) throw new CliError(`no runs under ${layout.root}`);
+    return last;
+  }
+  if (ids.includes(given)) return given;
+  const matches = ids.filter((id) => id.startsWith(given));
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length > 1) throw new CliError(`run id ${given} is ambiguous: ${matches.slice(-5).join(', ')}`);
+  throw new CliError(`no run ${given} under ${layout.root} (hyperp runs list shows the runs)`);
+};

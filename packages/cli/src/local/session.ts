@@ -1,0 +1,89 @@
+/**
+ * One local session: choose the engine, drive runs to their end with a view for the person
+ * watching, record built images in the store. Shared by `run`, `resume`, `rerun` and `cancel`.
+ */
+import {
+  containerEngine, detectEngine, driveRun, processEngine, recordImages, snapshotBuildSource, snapshotCommit, snapshotWorkingTree,
+  RunBusyError, type Engine, type EngineChoice, type LocalLayout,
+} from '@hyperp/adapters-local';
+import { contextFiles, isTerminalRun, type RecordImage, type RunState } from '@hyperp/core';
+import { cpus } from 'node:os';
+import { CliError, UsageError, type CliContext } from '../context.js';
+import { progressView } from './progress.js';
+
+export const ENGINES = ['auto', 'process', 'docker', 'podman'] as const;
+
+export const parseEngine = (s: string | undefined): EngineChoice => {
+  const v = s ?? 'auto';
+  if (!(ENGINES as readonly string[]).includes(v)) throw new UsageError(`--engine must be one of ${ENGINES.join(', ')}, not "${v}"`);
+  return v as EngineChoice;
+};
+
+export const parseParallel = (s: string | undefined): number => {
+  if (s === undefined) return Math.max(1, cpus().length);
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--parallel must be a whole number of 1 or more, not "${s}"`);
+  return n;
+};
+
+export const openEngine = async (choice: EngineChoice, layout: LocalLayout): Promise<Engine> => {
+  const d = await detectEngine(choice);
+  if (d._tag === 'NoEngine') throw new CliError(d.message);
+  return d.engine === 'process'
+    ? processEngine({ imagesDir: layout.imagesDir, scratchDir: layout.tmpDir })
+    : containerEngine({ cli: d.engine, scratchDir: layout.tmpDir });
+};
+
+export interface DriveInput {
+  readonly layout: LocalLayout;
+  readonly runId: string;
+  readonly engine: Engine;
+  readonly parallel: number;
+  readonly network: boolean;
+  readonly state: RunState;
+}
+
+/** Drives runs at once, with one view of all of them; returns their final states. */
+export const driveAll = async (ctx: CliContext, runs: readonly DriveInput[], quiet: boolean): Promise<RunState[]> => {
+  const view = progressView(ctx, quiet);
+  try {
+    return await Promise.all(runs.map(async (r) => {
+      const req = r.state.request;
+      if (!req) throw new CliError(`run ${r.runId} has no request in its log`);
+      // Builds read the files the run was planned on: the working tree for a dirty run, else the commit.
+      const snapshot = req.dirty ? await snapshotWorkingTree(r.layout.repoDir) : await snapshotCommit(r.layout.repoDir, req.commit);
+      const recordImage = (cmd: RecordImage) => {
+        const image = req.plan.jobs.flatMap((j) => j.images).find((i) => i.key === cmd.key);
+        const job = req.workflow.jobs.find((j) => j.name === cmd.job);
+        const files = image ? contextFiles(snapshot, image.dockerfilePath, { exclude: job ? [job.taskDefinitionPath] : [] }) : undefined;
+        void recordImages(r.layout.imagesDir, [{
+          key: cmd.key, builtAt: cmd.builtAt, workflow: req.workflow.name, job: cmd.job, container: cmd.container,
+          dockerfilePath: image?.dockerfilePath ?? '',
+          ...(files && files._tag === 'Right' ? { files: files.right.files } : {}),
+        }]);
+      };
+      try {
+        return await driveRun({
+          layout: r.layout,
+          runId: r.runId,
+          engine: r.engine,
+          parallel: r.parallel,
+          network: r.network,
+          source: snapshotBuildSource(r.layout.repoDir, snapshot, req.dirty),
+          signal: ctx.signal,
+          onState: (s, events) => view.update(r.runId, s, events),
+          note: (line) => view.note(line),
+          recordImage,
+        });
+      } catch (e) {
+        if (e instanceof RunBusyError) throw new CliError(e.message);
+        throw e;
+      }
+    }));
+  } finally {
+    view.close();
+  }
+};
+
+export const allSucceeded = (states: readonly RunState[]): boolean => states.every((s) => s.status === 'SUCCEEDED');
+export { isTerminalRun };
