@@ -22,7 +22,9 @@ export const runCli = async (argv: readonly string[], ctx: CliContext): Promise<
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.ok;
+      // `commander.help` with a non-zero exit code is help shown because no (sub)command was given.
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return ExitCode.ok;
+      if (e.code === 'commander.help') return e.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
       return ExitCode.usage;
     }
     throw e;
