@@ -6,32 +6,34 @@
 export type Severity = 'error' | 'warning';
 
 /** Every rule, by the name issues carry (stable: fixtures and users' tooling match on it). */
-export type RuleName =
-  | 'no-workflows'
-  | 'yaml-syntax'
-  | 'schema'
-  | 'unknown-key'
-  | 'jobs-empty'
-  | 'duplicate-job-name'
-  | 'duplicate-workflow-name'
-  | 'unknown-dependency'
-  | 'self-dependency'
-  | 'duplicate-dependency'
-  | 'dependency-cycle'
-  | 'concurrency-range'
-  | 'retries-range'
-  | 'timeout-positive'
-  | 'image-build-resources'
-  | 'task-size'
-  | 'branch-pattern'
-  | 'artifact-name'
-  | 'job-name-path'
-  | 'task-definition-missing'
-  | 'task-definition-syntax'
-  | 'task-definition-schema'
-  | 'container-image'
-  | 'dockerfile-missing'
-  | 'cron-schedule';
+export const ruleNames = [
+  'no-workflows',
+  'yaml-syntax',
+  'schema',
+  'unknown-key',
+  'jobs-empty',
+  'duplicate-job-name',
+  'duplicate-workflow-name',
+  'unknown-dependency',
+  'self-dependency',
+  'duplicate-dependency',
+  'dependency-cycle',
+  'concurrency-range',
+  'retries-range',
+  'timeout-positive',
+  'image-build-resources',
+  'task-size',
+  'branch-pattern',
+  'artifact-name',
+  'job-name-path',
+  'task-definition-missing',
+  'task-definition-syntax',
+  'task-definition-schema',
+  'container-image',
+  'dockerfile-missing',
+  'cron-schedule',
+] as const;
+export type RuleName = (typeof ruleNames)[number];
 
 export interface ValidationIssue {
   readonly severity: Severity;

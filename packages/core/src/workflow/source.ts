@@ -4,6 +4,7 @@
  * is YAML's flow style). Positions are 1-based line and column.
  */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { FieldPath } from './issue.js';
 
 export interface SourcePosition {
@@ -69,9 +70,16 @@ export const parseYaml = (text: string): ParseResult => {
     ...(e.linePos ? { line: e.linePos[0].line, column: e.linePos[0].col } : {}),
   });
   if (doc.errors.length > 0) return { ok: false, problems: doc.errors.map(problem) };
+  let value: unknown;
+  try {
+    // Aliases resolve here: an undefined anchor or too many aliases (a "billion laughs") throw.
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    return { ok: false, problems: [{ message: (e as Error).message, line: 1, column: 1 }] };
+  }
   return {
     ok: true,
-    source: { value: doc.toJS(), position: positionIn(doc, counter) },
+    source: { value, position: positionIn(doc, counter) },
     warnings: doc.warnings.map(problem),
   };
 };
@@ -82,18 +90,24 @@ const lineColumn = (text: string, offset: number): SourcePosition => {
   return { line: before.length, column: (before[before.length - 1]?.length ?? 0) + 1 };
 };
 
+/** jsonc-parser's error code name in words: `CloseBraceExpected` → "close brace expected". */
+const words = (code: string): string => code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+
 export const parseJson = (text: string): ParseResult => {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    const message = (e as Error).message;
-    // Node 20 says "… in JSON at position 42"; newer versions add "(line 3 column 5)".
-    const lc = /line (\d+) column (\d+)/.exec(message);
-    const pos = /at position (\d+)/.exec(message);
-    const where = lc ? { line: Number(lc[1]), column: Number(lc[2]) } : pos ? lineColumn(text, Number(pos[1])) : {};
-    const clean = message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
-    return { ok: false, problems: [{ message: clean, ...where }] };
+    // JSON.parse says what but not always where; jsonc-parser, held to strict JSON, says both.
+    const errors: ParseError[] = [];
+    parseJsonc(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
+    const first = errors[0];
+    if (!first) return { ok: false, problems: [{ message: (e as Error).message }] };
+    const near = text.slice(first.offset, first.offset + Math.max(1, first.length)).trim();
+    return {
+      ok: false,
+      problems: [{ message: `${words(printParseErrorCode(first.error))}${near ? ` at "${near}"` : ''}`, ...lineColumn(text, first.offset) }],
+    };
   }
   const counter = new LineCounter();
   // JSON allows repeated keys (the last wins, as here); YAML would refuse them.

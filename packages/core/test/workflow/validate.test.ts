@@ -1,0 +1,181 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import { loadWorkflows, validateWorkflowFile } from '../../src/workflow/load.js';
+import { formatPath, ruleNames, sortIssues } from '../../src/workflow/issue.js';
+import { parseJson, parseYaml } from '../../src/workflow/source.js';
+import { decode } from '../../src/workflow/decode.js';
+import { Workflow } from '../../src/workflow/model.js';
+import { suggestion } from '../../src/workflow/rule.js';
+import { artifactNameProblem, branchPatternProblem, cronScheduleProblem } from '../../src/workflow/rules-workflow.js';
+import { normaliseRepoPath } from '../../src/workflow/repo-path.js';
+import { memorySnapshot } from './fs-snapshot.js';
+
+const taskdef = JSON.stringify({ cpu: '256', memory: '512', containerDefinitions: [{ name: 'main', dockerfilePath: 'job/Dockerfile' }] });
+const repo = (workflow: string, extra: Record<string, string> = {}) =>
+  memorySnapshot({ 'hyperp-workflows/w.yaml': workflow, 'job/taskdef.json': taskdef, 'job/Dockerfile': 'FROM scratch\n', ...extra });
+
+const paths = suite('field paths and positions');
+
+paths('formatPath writes keys, indexes and quoted odd keys', () => {
+  assert.is(formatPath(['jobs', 2, 'dependsOn', 0]), 'jobs[2].dependsOn[0]');
+  assert.is(formatPath([]), '');
+  assert.is(formatPath(['a b', 0]), '["a b"][0]');
+});
+
+paths('YAML positions point at values, keys, and the enclosing mapping of a missing key', () => {
+  const r = parseYaml('workflowName: w\njobs:\n  - jobName: a\n    dependsOn: [x, "y"]\n');
+  assert.ok(r.ok);
+  if (!r.ok) return;
+  const at = r.source.position;
+  assert.equal(at(['jobs', 0, 'dependsOn', 1]), { line: 4, column: 20 });
+  assert.equal(at(['jobs', 0, 'dependsOn'], { key: true }), { line: 4, column: 5 });
+  assert.equal(at(['jobs', 0, 'taskDefinitionPath']), { line: 3, column: 5 });
+  assert.equal(at(['jobs', 7]), { line: 3, column: 3 });
+  assert.equal(at([]), { line: 1, column: 1 });
+});
+
+paths('JSON positions and syntax errors carry line and column', () => {
+  const ok = parseJson('{\n  "a": [1, {"b": true}]\n}');
+  assert.equal(ok.ok && ok.source.position(['a', 1, 'b']), { line: 2, column: 18 });
+  assert.equal(parseJson('{\n  "a": 1\n  "b": 2\n}'), { ok: false, problems: [{ message: 'comma expected at ""b""', line: 3, column: 3 }] });
+  assert.equal(parseJson(''), { ok: false, problems: [{ message: 'value expected', line: 1, column: 1 }] });
+});
+
+paths.run();
+
+const schema = suite('decoding');
+
+schema('one readable problem per field, unions described as a whole', () => {
+  const d = decode(Workflow, { workflowName: 3, jobs: [{ jobName: 'a', taskDefinitionPath: 'p', imageBuildResources: { cpu: true, memory: 1 } }] });
+  assert.equal(d, {
+    ok: false,
+    problems: [
+      { path: ['workflowName'], missing: false, message: 'must be a string, not 3' },
+      { path: ['jobs', 0, 'imageBuildResources', 'cpu'], missing: false, message: 'must be a number or a numeric string, not true' },
+    ],
+  });
+  assert.equal(decode(Workflow, ['x']), { ok: false, problems: [{ path: [], missing: false, message: 'must be a mapping, not a list' }] });
+});
+
+schema('an empty file and a list at the top are schema errors at line 1', () => {
+  assert.equal(validateWorkflowFile('w.yaml', '# nothing\n', repo('')).issues, [
+    { severity: 'error', file: 'w.yaml', path: '', line: 1, column: 1, message: 'the file is empty; a workflow needs at least workflowName and jobs', rule: 'schema' },
+  ]);
+  assert.equal(validateWorkflowFile('w.yaml', '- a\n', repo('')).issues, [
+    { severity: 'error', file: 'w.yaml', path: '', line: 1, column: 1, message: 'the workflow must be a mapping, not a list', rule: 'schema' },
+  ]);
+});
+
+schema.run();
+
+const rules = suite('rule helpers');
+
+rules('did-you-mean suggests only close keys', () => {
+  assert.is(suggestion('dependOn', ['jobName', 'dependsOn']), 'dependsOn');
+  assert.is(suggestion('depends_on', ['jobName', 'dependsOn']), 'dependsOn');
+  assert.is(suggestion('TaskDefinitionPath', ['taskDefinitionPath']), 'taskDefinitionPath');
+  assert.is(suggestion('schedule', ['jobName', 'dependsOn']), undefined);
+  assert.is(suggestion('x', []), undefined);
+});
+
+rules('branch patterns, artifact names, cron schedules and repo paths', () => {
+  assert.equal(['**', 'main', '!release/**', 'feature/[a-z]*', 'v+([0-9])'].map(branchPatternProblem), [undefined, undefined, undefined, undefined, undefined]);
+  assert.equal(['', '!', 'a b', 'a..b', 'x]', '[]', 'a:b'].map((p) => branchPatternProblem(p) !== undefined), [true, true, true, true, true, true, true]);
+  assert.equal(['notes', 'my notes', '.', '..', 'a/b', ''].map((n) => artifactNameProblem(n) === undefined), [true, true, false, false, false, false]);
+  assert.equal(['0 3 * * *', '@daily', '*/15 * * * MON-FRI', '0 3 * * * *', '0 25 * * *'].map((c) => cronScheduleProblem(c) === undefined), [true, true, true, false, false]);
+  assert.equal(['./a//b', 'a/./b', '/abs', 'a/../b', '', 'a\\b'].map(normaliseRepoPath), ['a/b', 'a/b', undefined, undefined, undefined, undefined]);
+});
+
+rules('every-negative branch filters warn that nothing matches, and the workflow still loads', () => {
+  const r = loadWorkflows(repo('workflowName: w\nbranches: ["!main"]\njobs:\n  - jobName: a\n    taskDefinitionPath: job/taskdef.json\n'));
+  assert.equal(r.workflows.map((w) => w.branches), [['!main']]);
+  assert.equal(r.issues.map((i) => [i.severity, i.rule, i.path]), [['warning', 'branch-pattern', 'branches']]);
+});
+
+rules.run();
+
+const load = suite('loadWorkflows');
+
+load('defaults, "./" paths, vCPU/GB sizes and triggers are normalised', () => {
+  const r = loadWorkflows(
+    repo(
+      'workflowName: w\ntriggers:\n  push: false\n  cron: [{schedule: "0 3 * * *", timezone: UTC}]\nfailFast: true\njobs:\n' +
+        '  - jobName: a\n    taskDefinitionPath: ./job/taskdef.json\n    imageBuildResources: {cpu: 1 vCPU, memory: 2 GB}\n    timeoutSeconds: 60\n' +
+        '  - jobName: b\n    taskDefinitionPath: job/taskdef.json\n    dependsOn: [a]\n    retries: 2\n',
+    ),
+  );
+  assert.equal(r.issues, []);
+  const [w] = r.workflows;
+  assert.equal({ ...w!, jobs: w!.jobs.map(({ taskDefinition: _, ...j }) => j) }, {
+    file: 'hyperp-workflows/w.yaml',
+    name: 'w',
+    branches: ['**'],
+    sharedArtifacts: [],
+    failFast: true,
+    triggers: { push: false, manual: true, cron: [{ schedule: '0 3 * * *', timezone: 'UTC' }] },
+    jobs: [
+      { name: 'a', taskDefinitionPath: 'job/taskdef.json', dependsOn: [], concurrency: 1, retries: 0, timeoutSeconds: 60, downloadable: false, imageBuildResources: { cpu: 1024, memory: 2048 } },
+      { name: 'b', taskDefinitionPath: 'job/taskdef.json', dependsOn: ['a'], concurrency: 1, retries: 2, downloadable: false },
+    ],
+  });
+});
+
+load('a task definition shared by two workflows is reported once; only error-free workflows load', () => {
+  const bad = JSON.stringify({ cpu: '256', memory: '512', containerDefinitions: [{ name: 'main' }] });
+  const wf = (n: string, td: string) => `workflowName: ${n}\njobs:\n  - jobName: a\n    taskDefinitionPath: ${td}\n`;
+  const r = loadWorkflows(
+    memorySnapshot({
+      'hyperp-workflows/one.yaml': wf('one', 'bad.json'),
+      'hyperp-workflows/two.yml': wf('two', 'bad.json'),
+      'hyperp-workflows/three.yaml': wf('three', 'good.json'),
+      'hyperp-workflows/nested/ignored.yaml': 'not: read',
+      'bad.json': bad,
+      'good.json': JSON.stringify({ cpu: 256, memory: 512, containerDefinitions: [{ name: 'main', image: 'busybox' }] }),
+    }),
+  );
+  assert.equal(r.workflows.map((w) => [w.name, w.jobs[0]!.taskDefinition.cpu]), [['three', '256']]);
+  assert.equal(r.issues.map((i) => [i.file, i.rule]), [['bad.json', 'container-image']]);
+});
+
+load('issues are sorted by file, line and column', () => {
+  const issues = sortIssues([
+    { severity: 'error', file: 'b', path: '', line: 1, column: 1, message: 'm', rule: 'schema' },
+    { severity: 'error', file: 'a', path: '', line: 3, column: 1, message: 'm', rule: 'schema' },
+    { severity: 'error', file: 'a', path: '', line: 2, column: 9, message: 'm', rule: 'schema' },
+  ]);
+  assert.equal(issues.map((i) => [i.file, i.line]), [['a', 2], ['a', 3], ['b', 1]]);
+});
+
+load('never throws on arbitrary text, and every issue is well formed', () => {
+  const check = (text: string) => {
+    const r = loadWorkflows(repo(text));
+    for (const i of r.issues) {
+      assert.ok(ruleNames.includes(i.rule), i.rule);
+      assert.ok(i.message.length > 0 && ['error', 'warning'].includes(i.severity));
+      if (i.line !== undefined) assert.ok(i.line >= 1 && i.column! >= 1);
+    }
+    return r;
+  };
+  fc.assert(fc.property(fc.string({ maxLength: 200 }), (s) => void check(s)), { numRuns: 150 });
+  assert.equal(check('*!').issues.map((i) => i.rule), ['yaml-syntax']);
+  assert.equal(check('a: &x [*x]\njobs: *x\n').issues.map((i) => i.rule), ['schema', 'unknown-key', 'schema']);
+  // Structured input close to a real workflow reaches the deeper rules.
+  const name = fc.constantFrom('a', 'b', 'c', '', '..', 'a/b');
+  const job = fc.record(
+    {
+      jobName: name,
+      taskDefinitionPath: fc.constantFrom('job/taskdef.json', 'nope.json', '../x'),
+      dependsOn: fc.array(name, { maxLength: 3 }),
+      concurrency: fc.oneof(fc.integer({ min: -2, max: 200 }), fc.constant('2')),
+      imageBuildResources: fc.record({ cpu: fc.constantFrom(256, 512, '1 vCPU', 'x'), memory: fc.constantFrom(512, 4096, '2 GB') }),
+      dependOn: fc.constant(['a']),
+    },
+    { requiredKeys: ['jobName'] },
+  );
+  const workflow = fc.record({ workflowName: fc.constantFrom('w', 3), jobs: fc.array(job, { maxLength: 4 }) }, { requiredKeys: [] });
+  fc.assert(fc.property(workflow, (w) => void check(stringify(w))), { numRuns: 150 });
+});
+
+load.run();
