@@ -1,0 +1,33 @@
+/**
+ * The names the platform is built from: the Lambda functions (one per bundle of
+ * `@hyperp/adapters-aws`), the task roles, and the S3 prefixes the handlers write under.
+ */
+
+/** Each names a bundle `packages/adapters-aws/dist/bundles/<name>/index.mjs` and a function. */
+export const FUNCTION_NAMES = ['webhook', 'planner', 'task-events', 'stepper', 'sweep', 'api', 'efs'] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/** Roles that ECS tasks run with: user jobs, image builds, downloadable zips. */
+export const TASK_KINDS = ['job', 'builder', 'zip'] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+
+/** Downloadable zips (`DOWNLOADABLE_PREFIX` in core's names): the only objects that expire. */
+export const DOWNLOADS_PREFIX = 'hyperp-artifacts/';
+/** Run states and events too large for a DynamoDB item (the adapters' body codec spills here). */
+export const SPILL_PREFIX = 'runs/';
+
+/** Where the `efs` function sees hyperp's access point; Lambda requires a path under /mnt. */
+export const EFS_MOUNT_PATH = '/mnt/hyperp';
+
+/** Task-definition families all start with this (core's `taskDefinitionFamily`). */
+export const TASK_FAMILY_PREFIX = 'hyperp-';
+
+/** Value of the `hyperp:role` tag on each role; the policy pack finds roles by it. */
+export const roleTag = {
+  function: (fn: FunctionName) => `function:${fn}`,
+  task: (kind: TaskKind) => `task:${kind}`,
+  execution: 'task-execution',
+  scheduler: 'scheduler',
+  sweepSchedule: 'sweep-schedule',
+} as const;
+export const ROLE_TAG_KEY = 'hyperp:role';

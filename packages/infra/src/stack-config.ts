@@ -1,0 +1,70 @@
+/**
+ * Stack config (`pulumi config set hyperp:<key> <value>`) to `PlatformArgs`. Each key is the
+ * option of the same name; nested options are flattened (`networkMode`, not `network.mode`)
+ * so that every key is set with a plain `pulumi config set`. Unset keys keep the defaults.
+ */
+import type * as pulumi from '@pulumi/pulumi';
+import { defaultBundlesDir } from './functions.js';
+import type { PlatformArgs } from './platform.js';
+import { PlatformArgsError } from './settings.js';
+import type { EfsIaDays } from './storage.js';
+
+/** Every key the program reads, for docs and for the test that keeps docs/deploy.md complete. */
+export const CONFIG_KEYS = [
+  'githubAppId',
+  'namePrefix',
+  'networkMode',
+  'availabilityZones',
+  'cidrBlock',
+  'natGateways',
+  'builderImage',
+  'imageExpiryDays',
+  'downloadExpiryDays',
+  'efsTransitionToIaDays',
+  'logRetentionDays',
+  'retainData',
+  'priceRegion',
+  'jobTaskPolicyArns',
+  'bundlesDir',
+  'functions',
+  'containerInsights',
+  'tags',
+] as const;
+
+type Config = Pick<pulumi.Config, 'require' | 'get' | 'getNumber' | 'getBoolean' | 'getObject'>;
+
+const defined = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+export const readPlatformConfig = (config: Config, stack: string): PlatformArgs & { bundlesDir: string } => {
+  const githubAppId = config.require('githubAppId');
+  if (!/^\d+$/.test(githubAppId)) {
+    throw new PlatformArgsError(`hyperp:githubAppId must be the GitHub App's numeric id, got ${JSON.stringify(githubAppId)}`);
+  }
+  const network = defined({
+    mode: config.get('networkMode') as 'public' | 'private' | undefined,
+    availabilityZones: config.getNumber('availabilityZones'),
+    cidrBlock: config.get('cidrBlock'),
+    natGateways: config.get('natGateways') as 'single' | 'perAz' | undefined,
+  });
+  return {
+    githubAppId,
+    // One account may hold several stacks (dev, prod): the stack name keeps their names apart.
+    namePrefix: config.get('namePrefix') ?? `hyperp-${stack.toLowerCase()}`,
+    network,
+    bundlesDir: config.get('bundlesDir') ?? defaultBundlesDir(),
+    ...defined({
+      builderImage: config.get('builderImage'),
+      imageExpiryDays: config.getNumber('imageExpiryDays'),
+      downloadExpiryDays: config.getNumber('downloadExpiryDays'),
+      efsTransitionToIaDays: config.getNumber('efsTransitionToIaDays') as EfsIaDays | undefined,
+      logRetentionDays: config.getNumber('logRetentionDays'),
+      retainData: config.getBoolean('retainData'),
+      priceRegion: config.get('priceRegion'),
+      jobTaskPolicyArns: config.getObject<string[]>('jobTaskPolicyArns'),
+      functions: config.getObject<PlatformArgs['functions']>('functions'),
+      containerInsights: config.getBoolean('containerInsights'),
+      tags: config.getObject<Record<string, string>>('tags'),
+    }),
+  };
+};
