@@ -36,7 +36,15 @@ export interface AwsConfig {
   readonly priceRegion?: string;
   /** The Lambda's region (`AWS_REGION`, set by the Lambda runtime). */
   readonly region?: string;
+  /**
+   * Root directory of the EFS access point (`HYPERP_EFS_ROOT_DIRECTORY`, default `/hyperp`): job
+   * tasks mount `{root}/{artifact path}` with IAM authorization, the EFS helper sees the root at
+   * its mount path through the access point, so both must name the same directory.
+   */
+  readonly efsRootDirectory: string;
 }
+
+export const DEFAULT_EFS_ROOT_DIRECTORY = '/hyperp';
 
 /** Each field, the variable it comes from, and how its text is read. */
 const stringVars = {
@@ -74,6 +82,7 @@ export const configVariables: readonly string[] = [
   ...Object.values(listVars),
   'HYPERP_ASSIGN_PUBLIC_IP',
   'HYPERP_PRICE_REGION',
+  'HYPERP_EFS_ROOT_DIRECTORY',
 ];
 
 export type ConfigProblem =
@@ -136,6 +145,7 @@ export const loadConfig = (env: Env): AwsConfig => {
     subnetIds,
     securityGroupIds,
     assignPublicIp: ip as AssignPublicIp,
+    efsRootDirectory: env['HYPERP_EFS_ROOT_DIRECTORY']?.trim() || DEFAULT_EFS_ROOT_DIRECTORY,
     ...(priceRegion ? { priceRegion } : {}),
     ...(region ? { region } : {}),
   };

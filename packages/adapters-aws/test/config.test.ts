@@ -31,6 +31,7 @@ load('reads every variable of the contract, splitting the id lists', () => {
     subnetIds: ['subnet-aaa', 'subnet-bbb'],
     securityGroupIds: ['sg-123'],
     assignPublicIp: 'ENABLED',
+    efsRootDirectory: '/hyperp',
     priceRegion: 'eu-west-1',
     region: 'us-east-1',
   });

@@ -43,7 +43,9 @@ export const interpreter =
         return [];
       }
       case 'RecordImage':
-        await d.images.record(c.key, c.imageUri, new Date(c.builtAt).toISOString());
+        await d.images.record(c.key, c.imageUri, new Date(c.builtAt).toISOString(), {
+          repo: meta.repo, workflow: meta.workflow, job: c.job, container: c.container,
+        });
         return [];
       case 'DeregisterTaskDefinitions':
         return deregisterTaskDefinitions(d, c);

@@ -2,9 +2,29 @@
  * The image store: which content-addressed image keys have an image in ECR, and when each was
  * last used (the ECR lifecycle expires by time since last use, never an image still in use).
  */
-import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { RepoFile } from '@hyperp/core';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { bodyAttributes, storedBodyOf } from './body.js';
 import type { TableContext } from './context.js';
-import { IMAGE_SK, imagePk } from './table.js';
+import { GSI1, IMAGE_SK, imagePk } from './table.js';
+
+/** Which job and container an image is built for: the lineage a rebuild is explained against. */
+export interface ImageOwner {
+  readonly repo: string;
+  readonly workflow: string;
+  readonly job: string;
+  readonly container: string;
+}
+
+/** What the planner writes for an image it plans to build: the files of its key, for later explanations. */
+export interface PlannedImage extends ImageOwner {
+  readonly key: string;
+  readonly dockerfilePath: string;
+  readonly files: readonly RepoFile[];
+}
+
+const PLANNED_SK = 'PLANNED';
+const lineageKey = (o: ImageOwner): string => `IMAGES#${o.repo}#${o.workflow}#${o.job}#${o.container}`;
 
 export interface StoredImage {
   readonly key: string;
@@ -17,7 +37,11 @@ export interface ImageStore {
   /** The stored images among `keys` (absent keys have no image). */
   readonly get: (keys: readonly string[]) => Promise<Map<string, StoredImage>>;
   /** Records a built image, or refreshes its last use; keeps the first build time. */
-  readonly record: (key: string, uri: string, at: string) => Promise<void>;
+  readonly record: (key: string, uri: string, at: string, owner?: ImageOwner) => Promise<void>;
+  /** Remembers the files of an image about to be built. */
+  readonly plan: (p: PlannedImage) => Promise<void>;
+  /** The newest image built for this job and container, with its files when they were planned here. */
+  readonly newest: (owner: ImageOwner) => Promise<(StoredImage & { readonly planned?: PlannedImage }) | undefined>;
 }
 
 /** BatchGetItem reads at most 100 keys per call (DynamoDB API reference, read 2026-11). */
@@ -47,15 +71,44 @@ export const imageStore = (ctx: TableContext): ImageStore => ({
     }
     return found;
   },
-  record: async (key, uri, at) => {
+  record: async (key, uri, at, owner) => {
     await ctx.doc.send(
       new UpdateCommand({
         TableName: ctx.tableName,
         Key: { pk: imagePk(key), sk: IMAGE_SK },
-        UpdateExpression: 'SET #k = :k, uri = :u, lastUsedAt = :at, builtAt = if_not_exists(builtAt, :at), kind = :kind',
-        ExpressionAttributeNames: { '#k': 'key' },
-        ExpressionAttributeValues: { ':k': key, ':u': uri, ':at': at, ':kind': 'image' },
+        UpdateExpression:
+          'SET #k = :k, uri = :u, lastUsedAt = :at, builtAt = if_not_exists(builtAt, :at), kind = :kind' +
+          (owner ? ', gsi1pk = if_not_exists(gsi1pk, :g), gsi1sk = if_not_exists(gsi1sk, :gs), #o = if_not_exists(#o, :o)' : ''),
+        ExpressionAttributeNames: { '#k': 'key', ...(owner ? { '#o': 'owner' } : {}) },
+        ExpressionAttributeValues: {
+          ':k': key, ':u': uri, ':at': at, ':kind': 'image',
+          ...(owner ? { ':g': lineageKey(owner), ':gs': `${at}#${key}`, ':o': owner } : {}),
+        },
       }),
     );
+  },
+  plan: async (p) => {
+    await ctx.doc.send(
+      new PutCommand({
+        TableName: ctx.tableName,
+        Item: {
+          pk: imagePk(p.key), sk: PLANNED_SK, kind: 'planned-image',
+          ...bodyAttributes(await ctx.codec.pack(p, `images/${p.key}`)),
+        },
+      }),
+    );
+  },
+  newest: async (owner) => {
+    const r = await ctx.doc.send(
+      new QueryCommand({
+        TableName: ctx.tableName, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :g',
+        ExpressionAttributeValues: { ':g': lineageKey(owner) }, ScanIndexForward: false, Limit: 1,
+      }),
+    );
+    const item = r.Items?.[0];
+    if (!item) return undefined;
+    const image = { key: String(item['key']), uri: String(item['uri']), builtAt: String(item['builtAt']), lastUsedAt: String(item['lastUsedAt']) };
+    const planned = await ctx.doc.send(new GetCommand({ TableName: ctx.tableName, Key: { pk: imagePk(image.key), sk: PLANNED_SK } }));
+    return planned.Item ? { ...image, planned: (await ctx.codec.unpack(storedBodyOf(planned.Item))) as PlannedImage } : image;
   },
 });

@@ -1,0 +1,193 @@
+/**
+ * The planner (invoked asynchronously by the webhook, the cron schedules and the API): reads the
+ * commit through the GitHub API, validates the workflows, plans builds against the image store,
+ * and opens one run per triggered workflow by appending its `RunRequested` event (the table's
+ * stream wakes the stepper). Workflows with errors are reported on the commit status instead.
+ */
+import {
+  isWorkflowFile, jobImageKeys, loadWorkflows, planWorkflow, runSettings, workflowsForPush,
+  type RunRequested, type StoredImage as CoreStoredImage, type Trigger, type WorkflowPlan, type WorkflowSpec,
+} from '@hyperp/core';
+import type { AwsConfig } from '../config.js';
+import type { GitHub } from '../github/app-client.js';
+import { headCommit, remoteRepo } from '../github/repo-reader.js';
+import { setCommitStatus } from '../github/statuses.js';
+import { putRunMeta } from '../run/meta.js';
+import { REQUESTED_EVENT_ID } from '../run/event-ids.js';
+import type { Store } from '../store/store.js';
+import type { PlanRequest } from './request.js';
+import { runIdFor } from './run-id.js';
+
+/** fp-ts Either, read without depending on fp-ts here. */
+type Either<L, R> = { readonly _tag: 'Left'; readonly left: L } | { readonly _tag: 'Right'; readonly right: R };
+const E = {
+  isLeft: <L, R>(e: Either<L, R>): e is { readonly _tag: 'Left'; readonly left: L } => e._tag === 'Left',
+  isRight: <L, R>(e: Either<L, R>): e is { readonly _tag: 'Right'; readonly right: R } => e._tag === 'Right',
+};
+
+export interface PlannerDeps {
+  readonly store: Store;
+  readonly config: AwsConfig;
+  readonly github: (installationId: number) => GitHub;
+  /** Keeps the EventBridge Scheduler schedules of the branch's cron triggers in step with its workflows. */
+  readonly syncSchedules?: (repo: string, branch: string, installationId: number, workflows: readonly WorkflowSpec[]) => Promise<void>;
+  readonly now: () => number;
+  readonly log: (message: string, detail?: Record<string, unknown>) => void;
+}
+
+export interface PlannerResult {
+  readonly commit: string;
+  readonly runs: readonly { readonly runId: string; readonly workflow: string; readonly appended: boolean }[];
+  /** Validation and plan problems, for a person. */
+  readonly problems: readonly string[];
+}
+
+const triggerOf = (r: PlanRequest): Trigger => {
+  switch (r.kind) {
+    case 'push':
+      return { kind: 'push', deliveryId: r.deliveryId, sender: r.sender };
+    case 'cron':
+      return { kind: 'cron', schedule: r.schedule };
+    case 'manual':
+      return { kind: 'manual', requestedBy: r.requestedBy };
+  }
+};
+
+const identityOf = (r: PlanRequest): { at: number; identity: string } => {
+  switch (r.kind) {
+    case 'push':
+      return { at: r.receivedAt, identity: `push:${r.deliveryId}` };
+    case 'cron':
+      return { at: r.scheduledAt, identity: `cron:${r.repo}:${r.branch}:${r.schedule}:${r.scheduledAt}` };
+    case 'manual':
+      return { at: r.receivedAt, identity: `manual:${r.requestId}` };
+  }
+};
+
+export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise<PlannerResult> => {
+  const [owner, name] = request.repo.split('/') as [string, string];
+  const gh = d.github(request.installationId);
+  const commit =
+    request.kind === 'push' ? request.commit : request.kind === 'manual' && request.commit ? request.commit : await headCommit(gh, owner, name, request.branch);
+  const repo = await remoteRepo(gh, { owner, repo: name, commit });
+  const prefetch = (p: string) => isWorkflowFile(p) || p === '.dockerignore' || p.endsWith('/.dockerignore');
+  const loaded = await repo.snapshotReading(loadWorkflows, prefetch);
+  const problems = loaded.issues.filter((i) => i.severity === 'error').map((i) => `${i.file}: ${i.message}`);
+
+  if (request.kind === 'push' && d.syncSchedules) {
+    await d.syncSchedules(request.repo, request.branch, request.installationId, loaded.workflows);
+  }
+
+  const selected =
+    request.kind === 'push'
+      ? workflowsForPush(loaded.workflows, request.branch)
+      : loaded.workflows.filter((w) => w.name === request.workflow && (request.kind === 'cron' || w.triggers.manual));
+  if (request.kind !== 'push' && selected.length === 0) {
+    problems.push(`workflow ${JSON.stringify(request.workflow)} is not in ${request.repo}@${commit.slice(0, 12)} or does not allow ${request.kind} runs`);
+  }
+
+  // The image store, as plan reads it: the images of this commit's keys, and per job and
+  // container the newest earlier image (to explain a rebuild by the files that changed).
+  const keysOf = await repo.snapshotReading((s) =>
+    selected.flatMap((w) => w.jobs.flatMap((j) => jobImageKeys(s, j, d.config.builderImage).map((k) => ({ w, j, k })))),
+  );
+  const keys = keysOf.flatMap(({ k }) => (E.isRight(k.result) ? [k.result.right.key] : []));
+  const existing = await d.store.images.get(keys);
+  const coreImages = new Map<string, CoreStoredImage>();
+  for (const { w, j, k } of keysOf) {
+    if (E.isLeft(k.result)) continue;
+    const key = k.result.right.key;
+    const found = existing.get(key);
+    if (found) {
+      coreImages.set(key, { key, builtAt: Date.parse(found.builtAt), workflow: w.name, job: j.name, container: k.container, dockerfilePath: k.result.right.dockerfilePath });
+      continue;
+    }
+    const newest = await d.store.images.newest({ repo: request.repo, workflow: w.name, job: j.name, container: k.container });
+    if (newest && !coreImages.has(newest.key)) {
+      coreImages.set(newest.key, {
+        key: newest.key,
+        builtAt: Date.parse(newest.builtAt),
+        workflow: w.name,
+        job: j.name,
+        container: k.container,
+        dockerfilePath: newest.planned?.dockerfilePath ?? k.result.right.dockerfilePath,
+        ...(newest.planned ? { files: newest.planned.files } : {}),
+      });
+    }
+  }
+
+  const plans = await repo.snapshotReading((s) =>
+    selected.map((w) => ({ w, plan: planWorkflow({ snapshot: s, images: coreImages, builderVersion: d.config.builderImage }, w) })),
+  );
+  const settingsBase = {
+    render: {
+      region: d.config.region ?? 'us-east-1',
+      imageRepository: d.config.ecrRepositoryUri,
+      efs: { fileSystemId: d.config.efsFileSystemId, rootDirectory: d.config.efsRootDirectory },
+      logGroup: d.config.taskLogGroup,
+      executionRoleArn: d.config.taskExecutionRoleArn,
+      taskRoleArn: d.config.jobTaskRoleArn,
+    },
+    priceRegion: d.config.priceRegion ?? d.config.region ?? 'us-east-1',
+    artifactsBucket: d.config.artifactsBucket,
+  };
+
+  const { at, identity } = identityOf(request);
+  const runs: { runId: string; workflow: string; appended: boolean }[] = [];
+  for (const { w, plan } of plans) {
+    if (E.isLeft(plan)) {
+      problems.push(...plan.left.map((p) => `${w.name} / ${p.job} / ${p.container}: ${p._tag} ${p.dockerfilePath}`));
+      continue;
+    }
+    const runId = runIdFor(at, identity, w.name);
+    await rememberBuildFiles(d, request.repo, w, plan.right, keysOf);
+    await putRunMeta(d.store.ctx, {
+      runId, repo: request.repo, installationId: request.installationId, branch: request.branch, commit, workflow: w.name, trigger: request.kind,
+    });
+    const event: RunRequested = {
+      _tag: 'RunRequested',
+      at: d.now(),
+      runId,
+      trigger: triggerOf(request),
+      commit,
+      branch: request.branch,
+      dirty: false,
+      workflow: w,
+      plan: plan.right,
+      settings: runSettings({ ...settingsBase, statusContext: `hyperp/${w.name}` }),
+      reuse: [],
+    };
+    const r = await d.store.events.append({ id: REQUESTED_EVENT_ID, runId, event, storedAt: new Date(d.now()).toISOString() });
+    runs.push({ runId, workflow: w.name, appended: r === 'appended' });
+  }
+
+  if (problems.length > 0) {
+    d.log('planning problems', { repo: request.repo, commit, problems });
+    await setCommitStatus(gh, {
+      repo: request.repo, commit, state: 'failure', context: 'hyperp', targetUrl: null,
+      description: `${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems[0]}`,
+    }).catch((e: Error) => d.log('commit status not set', { error: e.message }));
+  }
+  return { commit, runs, problems };
+};
+
+/** The files of every image this plan builds, so a later rebuild can say what changed. */
+const rememberBuildFiles = async (
+  d: PlannerDeps,
+  repo: string,
+  w: WorkflowSpec,
+  plan: WorkflowPlan,
+  keysOf: readonly { w: WorkflowSpec; j: { name: string }; k: ReturnType<typeof jobImageKeys>[number] }[],
+): Promise<void> => {
+  for (const job of plan.jobs) {
+    for (const image of job.images) {
+      if (image.action !== 'build') continue;
+      const k = keysOf.find((x) => x.w === w && x.j.name === job.name && x.k.container === image.container)?.k.result;
+      if (!k || E.isLeft(k)) continue;
+      await d.store.images.plan({
+        key: image.key, repo, workflow: w.name, job: job.name, container: image.container,
+        dockerfilePath: image.dockerfilePath, files: k.right.files,
+      });
+    }
+  }
+};

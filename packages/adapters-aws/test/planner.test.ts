@@ -1,0 +1,156 @@
+import type { RunRequested } from '@hyperp/core';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { loadConfig } from '../src/config.js';
+import { installationClient } from '../src/github/app-client.js';
+import { GitHubError, remoteRepo } from '../src/github/repo-reader.js';
+import { planner } from '../src/planner/planner.js';
+import { getRunMeta } from '../src/run/meta.js';
+import { dynamoStore, type Store } from '../src/store/store.js';
+import { startDynamoLocal, type LocalDynamo } from './support/dynamodb-local.js';
+import { testEnv } from './support/env.js';
+import { gitRepoFrom, type GitRepo } from './support/git-repo.js';
+import { startGitHubFake, type GitHubFake } from './support/github-server.js';
+
+const NOW = Date.UTC(2026, 10, 22, 8, 0, 0);
+const config = loadConfig(testEnv);
+let local: LocalDynamo;
+let repo: GitRepo;
+let gh: GitHubFake;
+const fixture = new URL('../../../fixtures/calculator', import.meta.url).pathname;
+
+const plannerWith = (store: Store) =>
+  planner({
+    store,
+    config,
+    github: (id) => installationClient({ appId: gh.appId, privateKey: gh.privateKey, baseUrl: gh.baseUrl }, id),
+    now: () => NOW,
+    log: () => undefined,
+  });
+
+const push = (commit: string, branch = 'main', deliveryId = 'd-1') =>
+  ({ kind: 'push', repo: 'acme/calculator', branch, commit, installationId: 77, deliveryId, sender: 'octocat', receivedAt: NOW }) as const;
+
+const p = suite('planner');
+p.before(async () => {
+  local = await startDynamoLocal();
+  repo = gitRepoFrom(fixture);
+  gh = await startGitHubFake(repo);
+});
+p.after(async () => {
+  await gh.close();
+  repo.remove();
+  await local.stop();
+});
+
+p('reads the commit listing exactly as git lists it, with the App installation token', async () => {
+  const commit = repo.git('rev-parse', 'HEAD');
+  const r = await remoteRepo(installationClient({ appId: gh.appId, privateKey: gh.privateKey, baseUrl: gh.baseUrl }, 77), {
+    owner: 'acme', repo: 'calculator', commit,
+  });
+  const expected = repo.git('ls-tree', '-r', commit).split('\n').map((l) => {
+    const [meta, path] = l.split('\t') as [string, string];
+    return { path, blob: meta.split(' ')[2]! };
+  });
+  assert.equal(r.files, expected);
+  assert.is(gh.requests[0]?.path, '/app/installations/77/access_tokens');
+});
+
+p('a push to a matching branch opens one run with its plan, metadata and build file lists', async () => {
+  const store = dynamoStore(local.doc, await local.createTable());
+  const commit = repo.git('rev-parse', 'HEAD');
+  const result = await plannerWith(store)(push(commit));
+  assert.equal(result.problems, []);
+  assert.is(result.runs.length, 1);
+  const run = result.runs[0]!;
+  assert.equal(run.workflow, 'calculator');
+  assert.match(run.runId, /^20261122-080000-[0-9a-f]{10}$/);
+  const events = await store.events.list(run.runId);
+  assert.equal(events.map((e) => e.id), ['requested']);
+  const requested = events[0]!.event as RunRequested;
+  assert.equal(
+    requested.plan.jobs.map((j) => [j.name, j.action, j.images.map((i) => [i.container, i.dockerfilePath, i.action, i.reason])]),
+    [
+      ['Generate x', 'build', [['generate_x', 'generate_x/Dockerfile', 'build', 'build: no earlier image']]],
+      ['x * y', 'build', [['multiply', 'multiply/Dockerfile', 'build', 'build: no earlier image']]],
+      ['x / z', 'build', [['divide', 'divide/Dockerfile', 'build', 'build: no earlier image']]],
+      ['(x * y) + (x / z)', 'build', [['add', 'add/Dockerfile', 'build', 'build: no earlier image']]],
+    ],
+  );
+  assert.equal(requested.trigger, { kind: 'push', deliveryId: 'd-1', sender: 'octocat' });
+  assert.equal([requested.commit, requested.branch, requested.settings.render.imageRepository, requested.settings.statusContext], [
+    commit, 'main', config.ecrRepositoryUri, 'hyperp/calculator',
+  ]);
+  assert.equal(await getRunMeta(store.ctx, run.runId), {
+    runId: run.runId, repo: 'acme/calculator', installationId: 77, branch: 'main', commit, workflow: 'calculator', trigger: 'push',
+  });
+  // The same delivery planned again appends nothing new.
+  const again = await plannerWith(store)(push(commit));
+  assert.equal(again.runs, [{ ...run, appended: false }]);
+});
+
+p('after the images exist, the next commit reuses unchanged ones and explains the rebuild by its files', async () => {
+  const store = dynamoStore(local.doc, await local.createTable());
+  const first = repo.git('rev-parse', 'HEAD');
+  const r1 = await plannerWith(store)(push(first, 'main', 'd-a'));
+  const req1 = (await store.events.list(r1.runs[0]!.runId))[0]!.event as RunRequested;
+  for (const job of req1.plan.jobs) {
+    for (const i of job.images) {
+      await store.images.record(i.key, `${config.ecrRepositoryUri}:${i.key}`, '2026-11-22T08:05:00.000Z', {
+        repo: 'acme/calculator', workflow: 'calculator', job: job.name, container: i.container,
+      });
+    }
+  }
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(`${repo.dir}/multiply/main.py`, 'print("changed")\n');
+  const second = repo.commit('change multiply');
+  const r2 = await plannerWith(store)(push(second, 'main', 'd-b'));
+  const req2 = (await store.events.list(r2.runs[0]!.runId))[0]!.event as RunRequested;
+  assert.equal(
+    req2.plan.jobs.map((j) => [j.name, j.images[0]!.action, j.images[0]!.changedFiles]),
+    [['Generate x', 'reuse', []], ['x * y', 'build', ['multiply/main.py']], ['x / z', 'reuse', []], ['(x * y) + (x / z)', 'reuse', []]],
+  );
+  assert.match(req2.plan.jobs[1]!.images[0]!.reason, /^build: multiply\/main\.py changed since image [0-9a-f]{12}…$/);
+});
+
+p('a truncated tree is listed directory by directory, with the same result', async () => {
+  const store = dynamoStore(local.doc, await local.createTable());
+  const commit = repo.git('rev-parse', 'HEAD');
+  const whole = await plannerWith(store)(push(commit, 'main', 'd-t1'));
+  gh.faults.truncateTrees = true;
+  try {
+    const before = gh.requests.length;
+    const walked = await plannerWith(store)(push(commit, 'main', 'd-t2'));
+    const a = (await store.events.list(whole.runs[0]!.runId))[0]!.event as RunRequested;
+    const b = (await store.events.list(walked.runs[0]!.runId))[0]!.event as RunRequested;
+    assert.equal(b.plan, a.plan);
+    assert.ok(gh.requests.slice(before).filter((r) => r.path.includes('/git/trees/') && !r.path.includes('recursive')).length >= 6);
+  } finally {
+    gh.faults.truncateTrees = false;
+  }
+});
+
+p('an API failure is an error naming the call, never a missing file, and opens no run', async () => {
+  const store = dynamoStore(local.doc, await local.createTable());
+  const commit = repo.git('rev-parse', 'HEAD');
+  gh.faults.blobStatus = 502;
+  try {
+    await plannerWith(store)(push(commit, 'main', 'd-e'));
+    assert.unreachable('planned on a half-read repository');
+  } catch (e) {
+    assert.instance(e, GitHubError);
+    assert.match((e as Error).message, /^GitHub API: blob [0-9a-f]{40} of acme\/calculator failed \(HTTP 502\)/);
+  } finally {
+    gh.faults.blobStatus = null;
+  }
+  assert.equal((await store.listing.list({ by: 'repo', repo: 'acme/calculator' })).runs, []);
+});
+
+p('a push to a branch no workflow runs on opens nothing', async () => {
+  const store = dynamoStore(local.doc, await local.createTable());
+  const r = await plannerWith(store)(push(repo.git('rev-parse', 'HEAD'), 'dev', 'd-dev'));
+  assert.equal(r.runs, []);
+  assert.equal(r.problems, []);
+});
+
+p.run();
