@@ -7,7 +7,9 @@ import { registerArtifacts } from './artifacts.js';
 import { registerCancel } from './cancel.js';
 import { registerResume } from './resume.js';
 import { registerRerun } from './rerun.js';
+import { registerPlan } from './plan.js';
+import { registerCost } from './cost.js';
 
 export const commands: Register[] = [
-  registerRun, registerRuns, registerLogs, registerArtifacts, registerCancel, registerResume, registerRerun,
+  registerRun, registerRuns, registerLogs, registerArtifacts, registerCancel, registerResume, registerRerun, registerPlan, registerCost,
 ];

@@ -1,0 +1,118 @@
+/**
+ * `hyperp plan`: what a push of this repository would run — which workflows trigger on the
+ * branch, and for every job and container whether its image is built or reused, and why —
+ * against the local image store (`.hyperp/images/`; a missing store is empty). Read → pure
+ * plan → print; nothing is built or run.
+ */
+import { execFileSync } from 'node:child_process';
+import {
+  localBuilderVersion, loadImageStore, snapshotCommit, snapshotWorkingTree, detectEngine, localLayout, GitError,
+  type EngineChoice,
+} from '@hyperp/adapters-local';
+import { describeImageKeyError, loadWorkflows, planPush, type Plan } from '@hyperp/core';
+import type { Register } from '../program.js';
+import { CliError, ExitCode, UsageError, type CliContext } from '../context.js';
+import { repoDirOf } from '../local/repo.js';
+
+interface PlanOptions {
+  repo?: string;
+  ref?: string;
+  branch?: string;
+  engine: string;
+  json?: boolean;
+}
+
+const ENGINES = ['auto', 'process', 'docker', 'podman'] as const;
+
+const checkedOutBranch = (dir: string): string => {
+  try {
+    return execFileSync('git', ['symbolic-ref', '--short', '-q', 'HEAD'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '';
+  }
+};
+
+/**
+ * Image keys include the builder, and local builders differ per engine (a docker image is not a
+ * process-engine image), so plan computes keys for the engine `hyperp run` would use.
+ */
+const builderFor = async (choice: EngineChoice): Promise<{ builder: string; note?: string }> => {
+  if (choice !== 'auto') return { builder: localBuilderVersion(choice) };
+  const d = await detectEngine('auto');
+  return d._tag === 'Detected'
+    ? { builder: localBuilderVersion(d.engine) }
+    : { builder: localBuilderVersion('process'), note: 'no engine is available here; planned for the process engine' };
+};
+
+export const formatPlan = (p: Plan): string => {
+  const lines = [`commit ${p.commit} on branch ${p.branch}`];
+  if (p.workflows.length === 0) lines.push(`no workflow runs on branch ${p.branch}`);
+  for (const w of p.workflows) {
+    lines.push(`workflow ${w.name} (${w.file})`);
+    for (const j of w.jobs) {
+      lines.push(`  job ${j.name}: ${j.images.length === 0 ? 'no images to build' : j.action}`);
+      for (const i of j.images) lines.push(`    ${i.container}: ${i.reason}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+};
+
+const plan = async (ctx: CliContext, opts: PlanOptions): Promise<number> => {
+  if (!(ENGINES as readonly string[]).includes(opts.engine)) throw new UsageError(`--engine must be one of ${ENGINES.join(', ')}, not "${opts.engine}"`);
+  const dir = repoDirOf(ctx, opts.repo);
+  let snapshot;
+  try {
+    snapshot = opts.ref === undefined ? await snapshotWorkingTree(dir) : await snapshotCommit(dir, opts.ref);
+  } catch (e) {
+    if (e instanceof GitError) throw new CliError(e.message);
+    throw e;
+  }
+  const branch = opts.branch ?? checkedOutBranch(dir);
+  if (branch === '') throw new UsageError('HEAD is detached: name the branch to plan for with --branch');
+  const loaded = loadWorkflows(snapshot);
+  const errors = loaded.issues.filter((i) => i.severity === 'error');
+  if (errors.length > 0) {
+    const where = (i: (typeof errors)[number]) => `${i.file}${i.line !== undefined ? `:${i.line}:${i.column ?? 1}` : ''}`;
+    throw new CliError(`the workflows have errors (hyperp validate shows them all):\n${errors.map((i) => `  ${where(i)}: ${i.message}`).join('\n')}`);
+  }
+  const { builder, note } = await builderFor(opts.engine as EngineChoice);
+  if (note) ctx.err(`note: ${note}\n`);
+  const images = loadImageStore(localLayout(dir).imagesDir);
+  const result = planPush({ workflows: loaded.workflows, branch, snapshot, images, builderVersion: builder });
+  if (result._tag === 'Left') {
+    throw new CliError(result.left.map((p) => `workflow ${p.workflow}, job "${p.job}", container "${p.container}": ${describeImageKeyError(p)}`).join('\n'));
+  }
+  const p = result.right;
+  if (opts.json) {
+    const json = {
+      commit: p.commit,
+      branch: p.branch,
+      workflows: p.workflows.map((w) => ({
+        name: w.name,
+        file: w.file,
+        jobs: w.jobs.map((j) => ({
+          name: j.name,
+          action: j.action,
+          images: j.images.map((i) => ({ container: i.container, key: i.key, action: i.action, reason: i.reason, changedFiles: i.changedFiles })),
+        })),
+      })),
+    };
+    ctx.out(`${JSON.stringify(json, null, 2)}\n`);
+  } else {
+    if (snapshot.dirty) ctx.out('planning the working tree, uncommitted changes included\n');
+    ctx.out(formatPlan(p));
+  }
+  return ExitCode.ok;
+};
+
+export const registerPlan: Register = (program, run) => {
+  program
+    .command('plan')
+    .description('show which workflows a push would run and which images would be built or reused, and why')
+    .option('--repo <dir>', 'repository folder (may be a folder inside a git repository)')
+    .option('--ref <rev>', 'plan a commit instead of the working tree')
+    .option('--branch <name>', 'branch the push goes to (default: the checked-out branch)')
+    .option('--engine <engine>', 'whose image keys to compute: auto | process | docker | podman', 'auto')
+    .option('--json', 'print the plan as JSON')
+    .action((opts: PlanOptions) => run((ctx) => plan(ctx, opts)));
+};
