@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureLayout, loadImageStore, localBuilderVersion, openRun, prepareRuns, runView, formatRun, type RunView } from '@hyperp/adapters-local';
+import { loadImageStore, localBuilderVersion, openRun, prepareRuns, runView, formatRun, type RunView } from '@hyperp/adapters-local';
 import type { RunState } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, type CliContext } from '../context.js';
@@ -66,7 +66,6 @@ export const registerRun: Register = (program, run) => {
         const engineChoice = parseEngine(opts.engine);
         const parallel = parseParallel(opts.parallel);
         const engine = await openEngine(engineChoice, layout);
-        ensureLayout(layout);
         const prepared = await prepareRuns({
           repoDir: layout.repoDir,
           ...(opts.ref !== undefined ? { ref: opts.ref } : {}),

@@ -37,8 +37,12 @@ export const progressView = (ctx: CliContext, quiet: boolean): ProgressView => {
           seen.set(k, v);
           ctx.err(`${clock(s.now || Date.now())} ${line}\n`);
         };
-        key(`${runId}`, s.status, `run ${runId} (${s.request?.workflow.name ?? '?'}): ${s.status}${s.failure && s.status === 'FAILED' ? ` — ${s.failure}` : ''}`);
         for (const j of vecToArray(s.jobs)) {
+          // Every job starts PENDING: say only what changes.
+          if (!seen.has(`${runId}/${j.name}`) && j.status === 'PENDING') {
+            seen.set(`${runId}/${j.name}`, j.status);
+            continue;
+          }
           key(`${runId}/${j.name}`, j.status, `  job "${j.name}": ${j.status}${j.reason && (j.status === 'FAILED' || j.status === 'SKIPPED') ? ` — ${j.reason}` : ''}`);
           for (const t of vecToArray(j.tasks)) {
             const a = t.attempts[t.attempts.length - 1];
@@ -46,6 +50,7 @@ export const progressView = (ctx: CliContext, quiet: boolean): ProgressView => {
             key(`${runId}/${j.name}/${t.index}/${a.attempt}`, a.outcome, `    task ${t.index} attempt ${a.attempt}: ${a.outcome}${a.reason ? ` — ${a.reason}` : ''}`);
           }
         }
+        key(`${runId}`, s.status, `run ${runId} (${s.request?.workflow.name ?? '?'}): ${s.status}${s.failure && s.status === 'FAILED' ? ` — ${s.failure}` : ''}`);
       },
       note: (line) => ctx.err(`${line}\n`),
       close: () => undefined,

@@ -1,0 +1,181 @@
+// End to end: real workflows through the CLI with the process engine (bubblewrap).
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { unzipSync, strFromU8 } from 'fflate';
+import { hyperp } from '../run-cli.js';
+import { calculatorRepo, makeRepo, read } from './repo.js';
+
+interface TaskJ { index: number; attempt: number; status: string; exitCode: number | null; durationSeconds: number | null; costUsd: number; logFile: string }
+interface JobJ { name: string; status: string; attempts: number; outputDir: string; costUsd: number; tasks: TaskJ[] }
+interface RunJ { runId: string; workflow: string; commit: string; status: string; costUsd: number; jobs: JobJ[] }
+
+const runJson = async (args: string[]): Promise<{ code: number; runs: RunJ[]; stderr: string }> => {
+  const r = await hyperp([...args, '--engine', 'process', '--parallel', '4', '--json']);
+  let runs: RunJ[] = [];
+  try {
+    runs = (JSON.parse(r.stdout) as { runs: RunJ[] }).runs;
+  } catch {
+    throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+  return { code: r.code, runs, stderr: r.stderr };
+};
+const job = (run: RunJ, name: string): JobJ => run.jobs.find((j) => j.name === name)!;
+const statuses = (run: RunJ) => Object.fromEntries(run.jobs.map((j) => [j.name, j.status]));
+
+const e2e = suite('hyperp run (process engine)');
+
+e2e('the calculator succeeds: result, shared folder, downloadable zip, cost, logs', async () => {
+  const repo = calculatorRepo();
+  const { code, runs } = await runJson(['run', '--repo', repo]);
+  assert.is(code, 0);
+  assert.is(runs.length, 1);
+  const run = runs[0]!;
+  assert.equal(statuses(run), { 'Generate x': 'SUCCEEDED', 'x * y': 'SUCCEEDED', 'x / z': 'SUCCEEDED', '(x * y) + (x / z)': 'SUCCEEDED' });
+  assert.is(run.status, 'SUCCEEDED');
+  const x = Number(read(join(job(run, 'Generate x').outputDir, 'result.txt')));
+  const product = Number(read(join(job(run, 'x * y').outputDir, 'result.txt')));
+  const quotient = Number(read(join(job(run, 'x / z').outputDir, 'result.txt')));
+  assert.is(product, x * 7);
+  assert.is(Number(read(join(job(run, '(x * y) + (x / z)').outputDir, 'result.txt'))), product + quotient);
+  // both tasks of a concurrency-2 job ran, each with its own index
+  assert.equal(readdirSync(job(run, 'x * y').outputDir).filter((f) => f.startsWith('task-')).sort(), ['task-1.txt', 'task-2.txt']);
+  assert.is(read(join(job(run, 'x * y').outputDir, 'task-2.txt')), `task 2 of 2: ${x} * 7 = ${x * 7}\n`);
+  // cost: every task billed (one-minute minimum), the run's total is the sum of its jobs
+  assert.ok(run.jobs.every((j) => j.tasks.length > 0 && j.tasks.every((t) => t.costUsd > 0)));
+  assert.is(Math.round(run.costUsd * 1e6), Math.round(run.jobs.reduce((a, j) => a + j.costUsd, 0) * 1e6));
+  // the log of the last job tells the sum, and checks x against the shared note
+  const logs = await hyperp(['logs', run.runId, '(x * y) + (x / z)', '--repo', repo]);
+  assert.is(logs.stdout, `x = ${x}: (x * y) + (x / z) = ${product} + ${quotient} = ${product + quotient}\n`);
+  // the downloadable zip holds the job's output
+  const zipPath = join(repo, 'out.zip');
+  const dl = await hyperp(['artifacts', 'download', run.runId, 'x * y', '--repo', repo, '-o', zipPath]);
+  assert.is(dl.code, 0);
+  const entries = unzipSync(readFileSync(zipPath));
+  assert.equal(Object.keys(entries).sort(), ['result.txt', 'task-1.txt', 'task-2.txt']);
+  assert.is(strFromU8(entries['result.txt']!), `${x * 7}\n`);
+  // runs show --json is the run's element of run --json
+  const show = await hyperp(['runs', 'show', run.runId, '--repo', repo, '--json']);
+  assert.equal(JSON.parse(show.stdout), run);
+  // .hyperp/ keeps itself out of git
+  assert.is(read(join(repo, '.hyperp', '.gitignore')).includes('*'), true);
+  // a second run reuses every image (the plan sees the local image store)
+  const again = await runJson(['run', '--repo', repo]);
+  assert.is(again.runs[0]!.status, 'SUCCEEDED');
+});
+
+e2e('a failed job skips its dependents while independent jobs go on; rerun --failed reuses what succeeded', async () => {
+  const repo = makeRepo([
+    { name: 'bad', script: 'import sys\nprint("failing")\nsys.exit(3)\n' },
+    { name: 'after bad', script: 'print("never")\n', dependsOn: ['bad'] },
+    { name: 'good', script: 'open("/output/g.txt", "w").write("ok")\n' },
+  ]);
+  const { code, runs } = await runJson(['run', '--repo', repo]);
+  assert.is(code, 1);
+  const run = runs[0]!;
+  assert.equal(statuses(run), { bad: 'FAILED', 'after bad': 'SKIPPED', good: 'SUCCEEDED' });
+  assert.is(run.status, 'FAILED');
+  assert.equal(job(run, 'bad').tasks.map((t) => [t.attempt, t.status, t.exitCode]), [[1, 'FAILED', 3]]);
+  assert.equal(job(run, 'after bad').tasks, []);
+
+  const re = await runJson(['rerun', run.runId, '--failed', '--repo', repo]);
+  const second = re.runs[0]!;
+  assert.ok(second.runId !== run.runId);
+  assert.equal(statuses(second), { bad: 'FAILED', 'after bad': 'SKIPPED', good: 'SUCCEEDED' });
+  // "good" was not run again: no task, and its output is the first run's folder
+  assert.equal(job(second, 'good').tasks, []);
+  assert.is(job(second, 'good').outputDir, job(run, 'good').outputDir);
+  assert.equal(job(second, 'bad').tasks.map((t) => t.status), ['FAILED']);
+});
+
+e2e('a task that fails once succeeds on its retry', async () => {
+  const repo = makeRepo([{
+    name: 'flaky',
+    retries: 2,
+    script: 'import os, sys\nif not os.path.exists("/output/tried"):\n    open("/output/tried", "w").write("1")\n    sys.exit(1)\nprint("second time lucky")\n',
+  }]);
+  const { code, runs } = await runJson(['run', '--repo', repo]);
+  assert.is(code, 0);
+  const j = job(runs[0]!, 'flaky');
+  assert.is(j.status, 'SUCCEEDED');
+  assert.is(j.attempts, 2);
+  assert.equal(j.tasks.map((t) => [t.index, t.attempt, t.status, t.exitCode]), [[1, 1, 'FAILED', 1], [1, 2, 'SUCCEEDED', 0]]);
+  assert.is(read(j.tasks[1]!.logFile), 'second time lucky\n');
+});
+
+e2e('a task past its timeoutSeconds is stopped and fails its job', async () => {
+  const repo = makeRepo([{ name: 'slow', timeoutSeconds: 1, stopTimeout: 1, script: 'import time\nprint("started")\ntime.sleep(30)\nprint("finished")\n' }]);
+  const { code, runs } = await runJson(['run', '--repo', repo]);
+  assert.is(code, 1);
+  const j = job(runs[0]!, 'slow');
+  assert.is(j.status, 'FAILED');
+  assert.is(read(j.tasks[0]!.logFile), 'started\n');
+  assert.ok(j.tasks[0]!.exitCode !== 0);
+});
+
+e2e('inputs are read-only; every task sees TASK_INDEX and TASK_TOTAL_SIZE', async () => {
+  const repo = makeRepo([
+    { name: 'a', script: 'open("/output/v.txt", "w").write("41")\n' },
+    {
+      name: 'b',
+      dependsOn: ['a'],
+      concurrency: 3,
+      script: [
+        'import os',
+        'i, n = os.environ["TASK_INDEX"], os.environ["TASK_TOTAL_SIZE"]',
+        'v = open("/input/a/v.txt").read()',
+        'try:',
+        '    open("/input/a/v.txt", "w").write("changed")',
+        '    w = "writable"',
+        'except OSError:',
+        '    w = "read-only"',
+        'open(f"/output/task-{i}.txt", "w").write(f"{i}/{n} {v} {w}")',
+      ].join('\n') + '\n',
+    },
+  ]);
+  const { code, runs } = await runJson(['run', '--repo', repo]);
+  assert.is(code, 0);
+  const b = job(runs[0]!, 'b');
+  assert.equal(
+    readdirSync(b.outputDir).sort().map((f) => read(join(b.outputDir, f))),
+    ['1/3 41 read-only', '2/3 41 read-only', '3/3 41 read-only'],
+  );
+  assert.is(read(join(job(runs[0]!, 'a').outputDir, 'v.txt')), '41');
+});
+
+e2e('hyperp cancel stops the running task; the run ends CANCELLED and its dependents SKIPPED', async () => {
+  const repo = makeRepo([
+    { name: 'long', stopTimeout: 1, script: 'import time\nprint("started", flush=True)\ntime.sleep(30)\nprint("finished")\n' },
+    { name: 'next', dependsOn: ['long'], script: 'print(1)\n' },
+  ]);
+  const running = runJson(['run', '--repo', repo]);
+  // wait until the task runs, then cancel from "another" command
+  let runId = '';
+  for (let i = 0; i < 100 && runId === ''; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const list = await hyperp(['runs', 'show', 'last', '--repo', repo, '--json']);
+    if (list.code !== 0) continue;
+    const v = JSON.parse(list.stdout) as RunJ;
+    if (job(v, 'long').tasks.some((t) => t.status === 'RUNNING')) runId = v.runId;
+  }
+  assert.ok(runId !== '', 'the task started');
+  const c = await hyperp(['cancel', runId, '--repo', repo]);
+  assert.is(c.code, 0);
+  const { code, runs } = await running;
+  assert.is(code, 1);
+  assert.is(runs[0]!.status, 'CANCELLED');
+  assert.equal(statuses(runs[0]!), { long: 'CANCELLED', next: 'SKIPPED' });
+  assert.is(read(job(runs[0]!, 'long').tasks[0]!.logFile), 'started\n');
+});
+
+e2e('an unknown workflow name and an invalid --parallel are clear errors', async () => {
+  const repo = makeRepo([{ name: 'a', script: 'print(1)\n' }]);
+  const r = await hyperp(['run', '--repo', repo, '--engine', 'process', '--workflow', 'nope']);
+  assert.equal([r.code, r.stderr], [1, 'error: no workflow named "nope"; the repository has "test"\n']);
+  const p = await hyperp(['run', '--repo', repo, '--parallel', '0']);
+  assert.equal([p.code, p.stderr], [2, 'error: --parallel must be a whole number of 1 or more, not "0"\n']);
+  assert.is(existsSync(join(repo, '.hyperp', 'runs')), false);
+});
+
+e2e.run();
