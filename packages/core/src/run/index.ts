@@ -1,3 +1,4 @@
+// The run reducer: types of its events, commands and state, the reducer, and ways to read a state.
 export * from './events.js';
 export * from './commands.js';
 export * from './settings.js';

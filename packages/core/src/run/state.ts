@@ -93,6 +93,8 @@ export interface JobRecord {
   readonly depsWaiting: number;
   readonly registration: 'NONE' | 'REGISTERING' | 'REGISTERED' | 'REJECTED';
   readonly taskDefinitionArn: string | null;
+  /** Further revisions a repeated registration created; deregistered with the first. */
+  readonly otherTaskDefinitionArns: readonly string[];
   /** Empty until the job starts, then one record per TASK_INDEX (index i at position i-1). */
   readonly tasks: Vec<TaskRecord>;
   /** Tasks per status: changed only when a task record changes status, so never past the mark. */
@@ -114,7 +116,10 @@ export interface ImageRecord {
   readonly status: 'REUSED' | 'QUEUED' | 'BUILDING' | 'BUILT' | 'FAILED' | 'UNUSED';
   readonly imageUri: string;
   readonly taskArn: string | null;
+  /** When `BuildImage` was sent. */
   readonly startedAt: Millis | null;
+  /** The engine reported the build started (`ImageBuildStarted` or an accepted launch). */
+  readonly reportedStarted: boolean;
   readonly finishedAt: Millis | null;
   readonly reason: string | null;
   readonly stopReason: string | null;
@@ -127,13 +132,15 @@ export type LaunchRef =
   | { readonly kind: 'task'; readonly job: number; readonly index: number; readonly attempt: number }
   | { readonly kind: 'build'; readonly image: number };
 
-/** A point in time the run must act at: a retry's back-off ends, or an attempt's deadline passes. */
+/**
+ * A point in time the run must act at: a retry's back-off ends, an attempt's deadline passes, or
+ * a throttled launch may be tried again. Timers are never removed early; one that no longer
+ * applies is dropped when it comes due.
+ */
 export interface Timer {
   readonly at: Millis;
-  readonly kind: 'retry' | 'deadline';
-  readonly job: number;
-  readonly index: number;
-  readonly attempt: number;
+  readonly kind: 'retry' | 'deadline' | 'relaunch';
+  readonly ref: LaunchRef;
 }
 
 /** Per-image facts of the graph, fixed when the run is requested. */
@@ -146,6 +153,8 @@ export interface GraphImage {
   readonly container: string;
   readonly cpu: number;
   readonly memory: number;
+  /** The plan's decision: build it, or reuse the image that exists for the key. */
+  readonly action: 'build' | 'reuse';
   /** Jobs (indexes) whose containers use this image. */
   readonly jobs: readonly number[];
 }
@@ -216,6 +225,8 @@ export interface RunState {
   /** The latest event time seen: the reducer's clock (never goes back). */
   readonly now: Millis;
   readonly requestedAt: Millis | null;
+  /** When the first task was launched; null before. */
+  readonly startedAt: Millis | null;
   readonly finishedAt: Millis | null;
   /** The request as received (workflow, plan, settings); null until `RunRequested`. */
   readonly request: RunRequested | null;
@@ -232,8 +243,6 @@ export interface RunState {
   readonly timers: Heap<Timer>;
   /** The earliest `ScheduleWakeup` asked for and not yet passed; null for none. */
   readonly wakeupAt: Millis | null;
-  /** Task definitions registered by this run, deregistered when it ends. */
-  readonly registered: Vec<string>;
   readonly cost: RunTotals;
   /** `startedBy` → the attempt or build it names. */
   readonly startedByIndex: StartedByIndex;
@@ -261,6 +270,7 @@ export const initialState = (): RunState => ({
   status: 'PENDING',
   now: 0,
   requestedAt: null,
+  startedAt: null,
   finishedAt: null,
   request: null,
   graph: null,
@@ -273,7 +283,6 @@ export const initialState = (): RunState => ({
   pacerTat: 0,
   timers: heapEmpty(),
   wakeupAt: null,
-  registered: vecEmpty(),
   cost: zeroCost,
   startedByIndex: startedByIndexEmpty,
   failure: null,

@@ -1,0 +1,78 @@
+/**
+ * RunTask's answer for a task attempt or a builder task. Accepted: the task ARN is kept (and a
+ * stop asked for meanwhile is sent now). Rejected: throttling and capacity errors put the launch
+ * back after a short back-off without using an attempt; any other error fails the attempt.
+ * A rejection older than the attempt's latest launch is a late duplicate and changes nothing.
+ */
+import type { RunEvent, TaskLaunchAccepted, TaskLaunchRejected } from './events.js';
+import { endAttempt } from './attempts.js';
+import { buildFailed, buildStarted } from './on-image-build.js';
+import { currentAttempt, imageAt, inFlight, putAttempt, putImage, taskAt } from './records.js';
+import { startedByLookup } from './started-by-index.js';
+import type { LaunchRef } from './state.js';
+import { flushAttemptStop } from './stop.js';
+import { addTimer } from './timers.js';
+import { diagnose, type Tx } from './tx.js';
+
+/** Back-off after the n-th throttled launch of the same attempt: 1 s, 2 s, 4 s, … at most 60 s. */
+export const throttleDelayMs = (n: number): number => Math.min(60_000, 1000 * 2 ** Math.max(0, n - 1));
+
+export const lookupStartedBy = (tx: Tx, e: RunEvent, sb: string): LaunchRef | undefined => {
+  const ref = startedByLookup(tx.s.startedByIndex, sb);
+  if (ref === undefined) diagnose(tx, 'UnknownTask', e, `no task or build of this run was started by "${sb}"`);
+  return ref;
+};
+
+export const onTaskLaunchAccepted = (tx: Tx, e: TaskLaunchAccepted): void => {
+  const ref = lookupStartedBy(tx, e, e.startedBy);
+  if (ref === undefined) return;
+  if (ref.kind === 'build') {
+    buildStarted(tx, ref.image, e.taskArn);
+    return;
+  }
+  const t = taskAt(tx, ref.job, ref.index);
+  const a = t?.attempts[ref.attempt - 1];
+  if (t === undefined || a === undefined) {
+    diagnose(tx, 'UnknownTask', e, `attempt ${ref.attempt} of task ${ref.index} was never asked for`);
+    return;
+  }
+  if (a.outcome !== null || a.taskArn !== null) return;
+  const current = currentAttempt(t).attempt === a.attempt;
+  putAttempt(tx, ref.job, ref.index, { ...a, taskArn: e.taskArn }, current && t.status === 'LAUNCHING' ? 'STARTING' : undefined);
+  flushAttemptStop(tx, ref.job, ref.index);
+};
+
+export const onTaskLaunchRejected = (tx: Tx, e: TaskLaunchRejected): void => {
+  const ref = lookupStartedBy(tx, e, e.startedBy);
+  if (ref === undefined) return;
+  if (ref.kind === 'build') {
+    const img = imageAt(tx, ref.image);
+    if (img === undefined || img.status !== 'BUILDING' || img.startedAt === null || e.at < img.startedAt) return;
+    if (e.retryable && img.stopReason === null) {
+      putImage(tx, ref.image, { ...img, status: 'QUEUED', startedAt: null });
+      addTimer(tx, { at: tx.s.now + throttleDelayMs(1), kind: 'relaunch', ref });
+    } else {
+      buildFailed(tx, ref.image, `the builder task could not be launched: ${e.reason}`, null);
+    }
+    return;
+  }
+  const t = taskAt(tx, ref.job, ref.index);
+  const a = t?.attempts[ref.attempt - 1];
+  if (t === undefined || a === undefined) {
+    diagnose(tx, 'UnknownTask', e, `attempt ${ref.attempt} of task ${ref.index} was never asked for`);
+    return;
+  }
+  if (t.status !== 'LAUNCHING' || currentAttempt(t).attempt !== a.attempt || a.launchedAt === null || e.at < a.launchedAt) return;
+  if (a.stopReason !== null) {
+    endAttempt(tx, ref.job, ref.index, a.attempt, { outcome: a.timedOut ? 'FAILED' : 'CANCELLED', reason: a.stopReason, update: {} });
+    return;
+  }
+  if (e.retryable) {
+    const throttled = a.throttled + 1;
+    putAttempt(tx, ref.job, ref.index, { ...a, throttled, launchedAt: null, deadline: null }, 'QUEUED');
+    inFlight(tx, { tasks: -1 });
+    addTimer(tx, { at: tx.s.now + throttleDelayMs(throttled), kind: 'relaunch', ref });
+    return;
+  }
+  endAttempt(tx, ref.job, ref.index, a.attempt, { outcome: 'FAILED', reason: `the task could not be launched: ${e.reason}`, update: {} });
+};

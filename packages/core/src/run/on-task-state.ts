@@ -1,0 +1,94 @@
+/**
+ * A task's state as ECS reports it. Progress (PENDING, RUNNING, …) only moves forward, so a
+ * late RUNNING after STOPPED changes nothing; STOPPED ends the attempt once. An attempt
+ * succeeds when every essential container exited 0 on its own; one hyperp stopped for its
+ * deadline failed; one stopped because its job failed or the run was cancelled is CANCELLED.
+ */
+import type { TaskStateObserved } from './events.js';
+import { endAttempt } from './attempts.js';
+import { buildFailed, buildStarted, buildSucceeded } from './on-image-build.js';
+import { lookupStartedBy } from './on-task-launch.js';
+import { currentAttempt, imageAt, putAttempt, taskAt } from './records.js';
+import type { AttemptRecord, TaskStatus } from './state.js';
+import { flushAttemptStop } from './stop.js';
+import { diagnose, type Tx } from './tx.js';
+
+const progress: Readonly<Record<string, number>> = {
+  PROVISIONING: 1, PENDING: 2, ACTIVATING: 3, RUNNING: 4, DEACTIVATING: 5, STOPPING: 6, DEPROVISIONING: 7, STOPPED: 8,
+};
+const rank = (status: string | null): number => (status === null ? 0 : progress[status] ?? 0);
+
+/** Why a stopped task did not succeed, for a person; null when every essential container exited 0. */
+export const stopFailure = (e: TaskStateObserved, essential: readonly string[]): string | null => {
+  if (e.stopCode === 'TaskFailedToStart') return `the task failed to start: ${e.stoppedReason ?? 'no reason given'}`;
+  for (const name of essential) {
+    const c = e.containers.find((x) => x.name === name);
+    if (c === undefined || c.exitCode === null) {
+      return `container "${name}" did not exit normally (${[e.stopCode, c?.reason ?? e.stoppedReason].filter((x) => x !== null).join(': ') || 'no reason given'})`;
+    }
+    if (c.exitCode !== 0) return `container "${name}" exited with code ${c.exitCode}`;
+  }
+  // Every essential container exited 0, but hyperp (or someone) stopped the task: not a success.
+  if (e.stopCode === 'UserInitiated') return `the task was stopped: ${e.stoppedReason ?? 'no reason given'}`;
+  return null;
+};
+
+const usageOf = (e: TaskStateObserved) => {
+  const from = e.pullStartedAt ?? e.startedAt;
+  return from === null ? null : {
+    cpu: e.cpu, memory: e.memory, arch: e.arch, ephemeralStorageGiB: e.ephemeralStorageGiB,
+    pullStartedAt: from, stoppedAt: e.stoppedAt ?? e.at,
+  };
+};
+
+const onBuildTaskState = (tx: Tx, image: number, e: TaskStateObserved): void => {
+  if (e.lastStatus !== 'STOPPED') {
+    buildStarted(tx, image, e.taskArn);
+    return;
+  }
+  const essential = e.containers.map((c) => c.name);
+  const failure = stopFailure(e, essential);
+  if (failure === null) buildSucceeded(tx, image, imageAt(tx, image)!.imageUri, usageOf(e));
+  else buildFailed(tx, image, failure, usageOf(e));
+};
+
+export const onTaskStateObserved = (tx: Tx, e: TaskStateObserved): void => {
+  const ref = lookupStartedBy(tx, e, e.startedBy);
+  if (ref === undefined) return;
+  if (ref.kind === 'build') {
+    onBuildTaskState(tx, ref.image, e);
+    return;
+  }
+  const t = taskAt(tx, ref.job, ref.index);
+  const a = t?.attempts[ref.attempt - 1];
+  if (t === undefined || a === undefined) {
+    diagnose(tx, 'UnknownTask', e, `attempt ${ref.attempt} of task ${ref.index} was never asked for`);
+    return;
+  }
+  if (a.outcome !== null || rank(e.lastStatus) <= rank(a.lastStatus)) return;
+  const current = currentAttempt(t).attempt === a.attempt;
+  const seen: AttemptRecord = {
+    ...a,
+    taskArn: a.taskArn ?? e.taskArn,
+    lastStatus: e.lastStatus,
+    runningAt: a.runningAt ?? (rank(e.lastStatus) >= rank('RUNNING') ? e.startedAt ?? e.at : null),
+  };
+  if (e.lastStatus !== 'STOPPED') {
+    const status: TaskStatus | undefined = !current ? undefined
+      : rank(e.lastStatus) >= rank('RUNNING') ? 'RUNNING'
+      : t.status === 'LAUNCHING' ? 'STARTING' : undefined;
+    putAttempt(tx, ref.job, ref.index, seen, status);
+    flushAttemptStop(tx, ref.job, ref.index);
+    return;
+  }
+  const essential = tx.s.graph!.essential[ref.job]!;
+  const failure = stopFailure(e, essential);
+  const exitCodes: Record<string, number | null> = {};
+  for (const c of e.containers) exitCodes[c.name] = c.exitCode;
+  putAttempt(tx, ref.job, ref.index, seen);
+  const update = { stoppedAt: e.stoppedAt ?? e.at, exitCodes, stopCode: e.stopCode, usage: usageOf(e) };
+  if (failure === null) endAttempt(tx, ref.job, ref.index, a.attempt, { outcome: 'SUCCEEDED', reason: null, update });
+  else if (a.timedOut) endAttempt(tx, ref.job, ref.index, a.attempt, { outcome: 'FAILED', reason: a.stopReason, update });
+  else if (a.stopReason !== null) endAttempt(tx, ref.job, ref.index, a.attempt, { outcome: 'CANCELLED', reason: a.stopReason, update });
+  else endAttempt(tx, ref.job, ref.index, a.attempt, { outcome: 'FAILED', reason: failure, update });
+};

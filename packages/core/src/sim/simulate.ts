@@ -1,0 +1,134 @@
+/**
+ * The deterministic simulator: drives `reduce` against a fake cluster on simulated time, with
+ * faults an adapter meets in production — events delivered twice, late or out of order, and a
+ * crash after the state was saved but before its commands were carried out (the commands are
+ * then carried out again). Seeded, so any failing history replays exactly. Usable by anyone
+ * embedding the core to try their workflow shapes and failure modes.
+ */
+import type { Command } from '../run/commands.js';
+import type { RunEvent, RunRequested } from '../run/events.js';
+import { reduce } from '../run/reduce.js';
+import { initialState, isTerminalRun, type RunState } from '../run/state.js';
+import { vecGet } from '../run/vector.js';
+import { Agenda } from './agenda.js';
+import { FakeCluster, type ClusterModel } from './cluster.js';
+import { invariantViolations } from './invariants.js';
+import { seededRandom } from './random.js';
+
+export interface SimFaults {
+  /** Probability that an event is delivered a second time, later. */
+  readonly duplicate: number;
+  /** Probability that an event is delivered late (which reorders it). */
+  readonly delay: number;
+  /** Upper bound of a delay, ms. */
+  readonly maxDelayMs: number;
+  /** Probability that the adapter crashes after saving a state: its commands are carried out again later. */
+  readonly crash: number;
+}
+
+export const noFaults: SimFaults = { duplicate: 0, delay: 0, maxDelayMs: 0, crash: 0 };
+
+export interface SimOptions {
+  readonly seed: number;
+  readonly request: RunRequested;
+  readonly model: ClusterModel;
+  readonly faults?: SimFaults;
+  /** Deliver a `CancelRequested` at this time. */
+  readonly cancelAt?: number;
+  /** Give up after this many deliveries (a run that never ends). Default 200,000. */
+  readonly maxDeliveries?: number;
+  /** Check the state's counters against its records after every event (slow on large runs). */
+  readonly checkInvariants?: boolean;
+  /** Keep every delivered event (a replayable history). */
+  readonly recordHistory?: boolean;
+}
+
+export interface SimResult {
+  readonly state: RunState;
+  /** The run reached SUCCEEDED, FAILED or CANCELLED. */
+  readonly terminated: boolean;
+  readonly deliveries: number;
+  /** Run end minus request time (ms); null if it never ended. */
+  readonly makespanMs: number | null;
+  /** The most tasks one clientToken really started (1 is right). */
+  readonly maxStartsPerToken: number;
+  readonly tasksStarted: number;
+  /** Tasks or builds still running in the cluster once everything was delivered. */
+  readonly leftRunning: number;
+  readonly throttled: number;
+  readonly commands: number;
+  /** Things that must never happen: a job launched before a dependency succeeded, broken counters. */
+  readonly violations: readonly string[];
+  readonly history: readonly RunEvent[];
+}
+
+type Item = { readonly kind: 'deliver'; readonly event: RunEvent } | { readonly kind: 'act'; readonly f: () => void };
+
+export const simulate = (o: SimOptions): SimResult => {
+  const rnd = seededRandom(o.seed);
+  const faults = o.faults ?? noFaults;
+  const agenda = new Agenda<Item>();
+  const violations: string[] = [];
+  const history: RunEvent[] = [];
+  let now = o.request.at;
+
+  const deliverLater = (at: number, event: RunEvent): void => {
+    const when = faults.delay > 0 && rnd.chance(faults.delay) ? at + rnd.int(1, faults.maxDelayMs) : at;
+    agenda.add(when, { kind: 'deliver', event });
+    if (rnd.chance(faults.duplicate)) agenda.add(when + rnd.int(0, Math.max(1, faults.maxDelayMs)), { kind: 'deliver', event });
+  };
+  const cluster = new FakeCluster(o.model, deliverLater, (at, f) => agenda.add(at, { kind: 'act', f }));
+
+  const checkLaunch = (s: RunState, c: Command): void => {
+    if (c._tag !== 'RunTask' || s.graph === null) return;
+    const j = s.graph.jobIndex[c.job]!;
+    for (const d of s.graph.deps[j]!) {
+      const dep = vecGet(s.jobs, d)!;
+      if (dep.status !== 'SUCCEEDED') violations.push(`job ${c.job} launched while its dependency ${dep.name} was ${dep.status}`);
+    }
+  };
+
+  let state = initialState();
+  let deliveries = 0;
+  let commands = 0;
+  const max = o.maxDeliveries ?? 200_000;
+  agenda.add(o.request.at, { kind: 'deliver', event: o.request });
+  if (o.cancelAt !== undefined) agenda.add(o.cancelAt, { kind: 'deliver', event: { _tag: 'CancelRequested', at: o.cancelAt, reason: 'simulated cancel', by: null } });
+
+  for (let entry = agenda.take(); entry !== undefined && deliveries < max; entry = agenda.take()) {
+    now = Math.max(now, entry.at);
+    if (entry.item.kind === 'act') {
+      entry.item.f();
+      continue;
+    }
+    deliveries++;
+    if (o.recordHistory) history.push(entry.item.event);
+    const [next, out] = reduce(state, entry.item.event);
+    state = next;
+    commands += out.length;
+    if (o.checkInvariants) for (const v of invariantViolations(state)) violations.push(`after ${entry.item.event._tag}: ${v}`);
+    for (const c of out) checkLaunch(state, c);
+    const at = now;
+    const carryOut = (): void => out.forEach((c) => cluster.carryOut(Math.max(at, now), c));
+    carryOut();
+    if (rnd.chance(faults.crash)) {
+      const again = at + rnd.int(0, Math.max(1, faults.maxDelayMs));
+      agenda.add(again, { kind: 'act', f: () => out.forEach((c) => cluster.carryOut(again, c)) });
+    }
+  }
+
+  const starts = [...cluster.counts.startsPerToken.values()];
+  return {
+    state,
+    terminated: isTerminalRun(state.status),
+    deliveries,
+    makespanMs: state.finishedAt === null ? null : state.finishedAt - o.request.at,
+    maxStartsPerToken: starts.length === 0 ? 0 : Math.max(...starts),
+    tasksStarted: starts.length,
+    leftRunning: cluster.running(),
+    throttled: cluster.counts.throttled,
+    commands,
+    violations,
+    history,
+  };
+};
