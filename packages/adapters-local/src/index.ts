@@ -1,7 +1,8 @@
 // @hyperp/adapters-local: hyperp on one machine — repository snapshots from git, the event-log
 // store, image builds and job execution.
 export * from './repo/snapshot.js';
-export { GitError } from './repo/git.js';
+export { GitError, NotAGitRepository } from './repo/git.js';
+export * from './repo/folder.js';
 export * from './layout.js';
 export * from './store/event-log.js';
 export * from './store/lock.js';

@@ -5,7 +5,12 @@
 import { execFile, execFileSync } from 'node:child_process';
 
 export class GitError extends Error {
-  override readonly name = 'GitError';
+  override readonly name: string = 'GitError';
+}
+
+/** The folder is in no git repository (plain folders get `snapshotFolder`). */
+export class NotAGitRepository extends GitError {
+  override readonly name = 'NotAGitRepository';
 }
 
 // Listings of large repositories exceed Node's 1 MiB default.

@@ -7,7 +7,7 @@
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RepoFile, RepoSnapshot } from '@hyperp/core';
-import { GitError, git, gitSync, gitText, records } from './git.js';
+import { GitError, NotAGitRepository, git, gitSync, gitText, records } from './git.js';
 
 interface Location {
   /** The repository's top folder. */
@@ -21,7 +21,7 @@ const locate = async (dir: string): Promise<Location> => {
     const [top, prefix] = (await gitText(dir, ['rev-parse', '--show-toplevel', '--show-prefix'])).split('\n');
     return { top: top!, prefix: prefix ?? '' };
   } catch (e) {
-    throw new GitError(`${dir} is not inside a git repository (${(e as Error).message})`);
+    throw new NotAGitRepository(`${dir} is not inside a git repository (${(e as Error).message})`);
   }
 };
 

@@ -7,9 +7,11 @@ import { registerArtifacts } from './artifacts.js';
 import { registerCancel } from './cancel.js';
 import { registerResume } from './resume.js';
 import { registerRerun } from './rerun.js';
+import { registerValidate } from './validate.js';
+import { registerGraph } from './graph.js';
 import { registerPlan } from './plan.js';
 import { registerCost } from './cost.js';
 
 export const commands: Register[] = [
-  registerRun, registerRuns, registerLogs, registerArtifacts, registerCancel, registerResume, registerRerun, registerPlan, registerCost,
+  registerRun, registerRuns, registerLogs, registerArtifacts, registerCancel, registerResume, registerRerun, registerValidate, registerGraph, registerPlan, registerCost,
 ];

@@ -1,0 +1,53 @@
+/**
+ * A `RepoSnapshot` of a folder that is not in a git repository, so `hyperp validate` and
+ * friends work on a plain checkout too. Blob ids are computed as git computes them for files
+ * without filters: SHA-1 of `blob <size>\0<content>`.
+ */
+import { createHash } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RepoFile, RepoSnapshot } from '@hyperp/core';
+import { NotAGitRepository } from './git.js';
+import { snapshotWorkingTree } from './snapshot.js';
+
+/** Folders that are never part of a workflow repository's content. */
+const skipped = new Set(['.git', '.hyperp', 'node_modules']);
+
+export const gitBlobId = (content: Buffer): string =>
+  createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+
+export const snapshotFolder = (dir: string): RepoSnapshot => {
+  const files: RepoFile[] = [];
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(dir, rel)).sort()) {
+      if (skipped.has(name)) continue;
+      const path = rel === '' ? name : `${rel}/${name}`;
+      const stat = lstatSync(join(dir, path));
+      if (stat.isDirectory()) walk(path);
+      else if (stat.isSymbolicLink()) files.push({ path, blob: gitBlobId(Buffer.from(readlinkSync(join(dir, path)))) });
+      else if (stat.isFile()) files.push({ path, blob: gitBlobId(readFileSync(join(dir, path))) });
+    }
+  };
+  walk('');
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const listed = new Set(files.map((f) => f.path));
+  const read = (path: string): string | undefined => {
+    if (!listed.has(path)) return undefined;
+    try {
+      return readFileSync(join(dir, path), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  return { commit: '', dirty: true, files, read };
+};
+
+/** The git working tree when `dir` is in a git repository, else the plain folder. */
+export const snapshotDirectory = async (dir: string): Promise<RepoSnapshot> => {
+  try {
+    return await snapshotWorkingTree(dir);
+  } catch (e) {
+    if (e instanceof NotAGitRepository) return snapshotFolder(dir);
+    throw e;
+  }
+};

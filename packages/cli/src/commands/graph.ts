@@ -1,0 +1,50 @@
+/**
+ * `hyperp graph`: the job DAG of the repository's workflows as Mermaid, Graphviz DOT or text.
+ * Read → pure `loadWorkflows` and `formatGraph` → print.
+ */
+import { formatGraph, graphFormats, loadWorkflows, type GraphFormat } from '@hyperp/core';
+import type { Register } from '../program.js';
+import { CliError, ExitCode, UsageError, type CliContext } from '../context.js';
+import { repoDirOf } from '../local/repo.js';
+import { formatIssue, readRepository } from './validate.js';
+
+interface GraphOptions {
+  repo?: string;
+  workflow?: string;
+  format: string;
+}
+
+const graph = async (ctx: CliContext, opts: GraphOptions): Promise<number> => {
+  if (!(graphFormats as readonly string[]).includes(opts.format)) {
+    throw new UsageError(`--format must be one of ${graphFormats.join(', ')}, not "${opts.format}"`);
+  }
+  const { workflows, issues } = loadWorkflows(await readRepository(repoDirOf(ctx, opts.repo)));
+  const errors = issues.filter((i) => i.severity === 'error');
+  const listing = errors.map((i) => `\n  ${formatIssue(i)}`).join('');
+  let chosen = workflows;
+  if (opts.workflow !== undefined) {
+    chosen = workflows.filter((w) => w.name === opts.workflow);
+    if (chosen.length === 0 && errors.length > 0) {
+      throw new CliError(`workflow "${opts.workflow}" did not load; the workflows have errors (hyperp validate shows them all):${listing}`);
+    }
+    if (chosen.length === 0) {
+      throw new CliError(`no workflow named "${opts.workflow}" (workflows: ${workflows.map((w) => w.name).join(', ') || 'none'})`);
+    }
+  } else if (errors.length > 0) {
+    throw new CliError(`the workflows have errors (hyperp validate shows them all):${listing}`);
+  } else if (workflows.length === 0) {
+    throw new CliError('no workflows: hyperp reads hyperp-workflows/*.yaml and hyperp-workflows/*.yml');
+  }
+  ctx.out(formatGraph(chosen, opts.format as GraphFormat));
+  return ExitCode.ok;
+};
+
+export const registerGraph: Register = (program, run) => {
+  program
+    .command('graph')
+    .description('print the job graph of the workflows')
+    .option('--repo <dir>', 'repository folder (default: the current directory)')
+    .option('--workflow <name>', 'only this workflow')
+    .option('--format <format>', 'mermaid | dot | text', 'text')
+    .action((opts: GraphOptions) => run((ctx) => graph(ctx, opts)));
+};

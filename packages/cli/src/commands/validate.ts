@@ -1,0 +1,69 @@
+/**
+ * `hyperp validate`: checks every workflow of the repository (the working tree, uncommitted
+ * changes included; a plain folder works too) and the task definitions they use. Read →
+ * pure `loadWorkflows` → print. Exit 0 without errors (warnings allowed), 1 with errors.
+ */
+import { snapshotDirectory, GitError } from '@hyperp/adapters-local';
+import { loadWorkflows, type RepoSnapshot, type ValidationIssue } from '@hyperp/core';
+import type { Register } from '../program.js';
+import { CliError, ExitCode, type CliContext } from '../context.js';
+import { repoDirOf } from '../local/repo.js';
+
+interface ValidateOptions {
+  repo?: string;
+  json?: boolean;
+}
+
+/** The repository as the workflow commands read it. */
+export const readRepository = async (dir: string): Promise<RepoSnapshot> => {
+  try {
+    return await snapshotDirectory(dir);
+  } catch (e) {
+    if (e instanceof GitError) throw new CliError(e.message);
+    throw e;
+  }
+};
+
+/** `file:line:col severity message`, the form editors and CI annotate from. */
+export const formatIssue = (i: ValidationIssue): string =>
+  `${i.file}${i.line !== undefined ? `:${i.line}:${i.column ?? 1}` : ''} ${i.severity} ${i.message}`;
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+const validate = async (ctx: CliContext, opts: ValidateOptions): Promise<number> => {
+  const snapshot = await readRepository(repoDirOf(ctx, opts.repo));
+  const { workflows, issues } = loadWorkflows(snapshot);
+  const errors = issues.filter((i) => i.severity === 'error').length;
+  if (opts.json) {
+    const json = {
+      ok: errors === 0,
+      workflows: workflows.map((w) => ({ file: w.file, name: w.name, jobs: w.jobs.map((j) => j.name) })),
+      issues: issues.map((i) => ({
+        severity: i.severity,
+        file: i.file,
+        path: i.path,
+        line: i.line ?? null,
+        column: i.column ?? null,
+        message: i.message,
+        rule: i.rule,
+      })),
+    };
+    ctx.out(`${JSON.stringify(json, null, 2)}\n`);
+  } else {
+    for (const i of issues) ctx.out(`${formatIssue(i)}\n`);
+    const valid = workflows.map((w) => `${w.name} (${plural(w.jobs.length, 'job')})`).join(', ');
+    const summary = [`${plural(errors, 'error')}, ${plural(issues.length - errors, 'warning')}`];
+    if (workflows.length > 0) summary.push(`valid: ${valid}`);
+    ctx.out(`${summary.join('; ')}\n`);
+  }
+  return errors === 0 ? ExitCode.ok : ExitCode.failed;
+};
+
+export const registerValidate: Register = (program, run) => {
+  program
+    .command('validate')
+    .description('check the workflows in hyperp-workflows/ and their task definitions')
+    .option('--repo <dir>', 'repository folder (default: the current directory; may be a folder inside a git repository)')
+    .option('--json', 'print {ok, workflows, issues} as JSON')
+    .action((opts: ValidateOptions) => run((ctx) => validate(ctx, opts)));
+};

@@ -1,0 +1,168 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hyperp } from './run-cli.js';
+
+const fixtures = new URL('../../../fixtures/', import.meta.url).pathname;
+const calculator = join(fixtures, 'calculator');
+const cycle = join(fixtures, 'invalid', 'dependency-cycle');
+const dirs: string[] = [];
+
+const validate = suite('hyperp validate');
+
+validate('the calculator fixture is valid: exit 0', async () => {
+  assert.equal(await hyperp(['validate', '--repo', calculator]), {
+    code: 0,
+    stdout: '0 errors, 0 warnings; valid: calculator (4 jobs)\n',
+    stderr: '',
+  });
+});
+
+validate('errors print as file:line:col severity message and exit 1', async () => {
+  assert.equal(await hyperp(['validate', '--repo', cycle]), {
+    code: 1,
+    stdout:
+      'hyperp-workflows/workflow.yaml:7:24 error jobs depend on each other in a cycle: "b" → "d" → "c" → "b" (each depends on the next)\n' +
+      '1 error, 0 warnings\n',
+    stderr: '',
+  });
+});
+
+validate('warnings alone exit 0', async () => {
+  const r = await hyperp(['validate', '--repo', join(fixtures, 'invalid', 'duplicate-dependency')]);
+  assert.equal(r, {
+    code: 0,
+    stdout: 'hyperp-workflows/workflow.yaml:7:20 warning job "b" lists "a" in dependsOn more than once\n0 errors, 1 warning; valid: wf (2 jobs)\n',
+    stderr: '',
+  });
+});
+
+validate('--json prints ok, workflows and issues', async () => {
+  const ok = await hyperp(['validate', '--repo', calculator, '--json']);
+  assert.is(ok.code, 0);
+  assert.equal(JSON.parse(ok.stdout), {
+    ok: true,
+    workflows: [{ file: 'hyperp-workflows/calculator.yaml', name: 'calculator', jobs: ['Generate x', 'x * y', 'x / z', '(x * y) + (x / z)'] }],
+    issues: [],
+  });
+  const bad = await hyperp(['validate', '--repo', join(fixtures, 'invalid', 'no-workflows'), '--json']);
+  assert.equal(JSON.parse(bad.stdout), {
+    ok: true,
+    workflows: [],
+    issues: [
+      {
+        severity: 'warning',
+        file: 'hyperp-workflows',
+        path: '',
+        line: null,
+        column: null,
+        message: 'no workflow files: hyperp reads hyperp-workflows/*.yaml and hyperp-workflows/*.yml',
+        rule: 'no-workflows',
+      },
+    ],
+  });
+  const expected = JSON.parse(readFileSync(join(cycle, 'expected.json'), 'utf8'));
+  const failed = await hyperp(['validate', '--repo', cycle, '--json']);
+  assert.is(failed.code, 1);
+  assert.equal(JSON.parse(failed.stdout), { ok: false, workflows: [], issues: expected.issues });
+});
+
+validate('reads the working tree of a git repository, uncommitted files included, from the current directory', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hyperp-validate-'));
+  dirs.push(dir);
+  execFileSync('git', ['init', '-q'], { cwd: dir });
+  mkdirSync(join(dir, 'sub', 'hyperp-workflows'), { recursive: true });
+  writeFileSync(join(dir, 'sub', 'hyperp-workflows', 'w.yml'), 'workflowName: w\njobs:\n  - jobName: a\n    taskDefinitionPath: td.json\n');
+  writeFileSync(join(dir, '.gitignore'), 'td.json\n');
+  writeFileSync(join(dir, 'sub', 'td.json'), '{"cpu": "256", "memory": "512", "containerDefinitions": [{"name": "a", "image": "busybox"}]}');
+  const ignored = await hyperp(['validate'], { cwd: join(dir, 'sub') });
+  assert.equal(ignored, {
+    code: 1,
+    stdout: 'hyperp-workflows/w.yml:4:25 error job "a" names task definition "td.json", which is not in the repository\n1 error, 0 warnings\n',
+    stderr: '',
+  });
+  writeFileSync(join(dir, '.gitignore'), '');
+  assert.equal(await hyperp(['validate', '--repo', 'sub'], { cwd: dir }), { code: 0, stdout: '0 errors, 0 warnings; valid: w (1 job)\n', stderr: '' });
+});
+
+validate('usage errors exit 2; a missing folder exits 1', async () => {
+  const usage = await hyperp(['validate', '--bogus']);
+  assert.is(usage.code, 2);
+  assert.match(usage.stderr, "unknown option '--bogus'");
+  const missing = await hyperp(['validate', '--repo', '/nonexistent/hyperp']);
+  assert.equal(missing, { code: 1, stdout: '', stderr: 'error: --repo /nonexistent/hyperp: /nonexistent/hyperp does not exist\n' });
+});
+
+validate.after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+validate.run();
+
+const graph = suite('hyperp graph');
+
+graph('text by level is the default', async () => {
+  assert.equal(await hyperp(['graph', '--repo', calculator]), {
+    code: 0,
+    stdout: [
+      'workflow calculator (hyperp-workflows/calculator.yaml): 4 jobs in 3 levels',
+      '  level 1',
+      '    "Generate x"',
+      '  level 2',
+      '    "x * y" (2 tasks)  after "Generate x"',
+      '    "x / z" (2 tasks)  after "Generate x"',
+      '  level 3',
+      '    "(x * y) + (x / z)"  after "x * y", "x / z"',
+      '',
+    ].join('\n'),
+    stderr: '',
+  });
+});
+
+graph('mermaid and dot', async () => {
+  const mermaid = await hyperp(['graph', '--repo', calculator, '--format', 'mermaid', '--workflow', 'calculator']);
+  assert.equal(mermaid, {
+    code: 0,
+    stdout: [
+      'flowchart TD',
+      '  w0j0["Generate x"]',
+      '  w0j1["x * y ×2"]',
+      '  w0j2["x / z ×2"]',
+      '  w0j3["(x * y) + (x / z)"]',
+      '  w0j0 --> w0j1',
+      '  w0j0 --> w0j2',
+      '  w0j1 --> w0j3',
+      '  w0j2 --> w0j3',
+      '',
+    ].join('\n'),
+    stderr: '',
+  });
+  const dot = await hyperp(['graph', '--repo', calculator, '--format', 'dot']);
+  assert.is(dot.code, 0);
+  assert.match(dot.stdout, /^digraph "calculator" \{\n/);
+  assert.match(dot.stdout, '  "x * y" [label="x * y ×2"];\n');
+  assert.match(dot.stdout, '  "x / z" -> "(x * y) + (x / z)";\n}\n');
+  assert.is(dot.stdout.split('->').length - 1, 4);
+});
+
+graph('unknown workflow, invalid workflows and a bad format', async () => {
+  assert.equal(await hyperp(['graph', '--repo', calculator, '--workflow', 'nope']), {
+    code: 1,
+    stdout: '',
+    stderr: 'error: no workflow named "nope" (workflows: calculator)\n',
+  });
+  assert.equal(await hyperp(['graph', '--repo', cycle]), {
+    code: 1,
+    stdout: '',
+    stderr:
+      'error: the workflows have errors (hyperp validate shows them all):\n' +
+      '  hyperp-workflows/workflow.yaml:7:24 error jobs depend on each other in a cycle: "b" → "d" → "c" → "b" (each depends on the next)\n',
+  });
+  assert.equal(await hyperp(['graph', '--repo', calculator, '--format', 'svg']), {
+    code: 2,
+    stdout: '',
+    stderr: 'error: --format must be one of mermaid, dot, text, not "svg"\n',
+  });
+});
+
+graph.run();
