@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import { foldRun, runView } from '@hyperp/adapters-local';
-import type { Action } from '../program.js';
+import type { Action, Register } from '../program.js';
+import { costCommand } from './cost.js';
 import { ExitCode } from '../context.js';
 import { findRun, layoutOf } from '../local/repo.js';
 
@@ -47,3 +48,5 @@ export const addCostRun = (cost: Command, run: (action: Action) => void): void =
       }),
     );
 };
+
+export const registerCostRun: Register = (program, run) => addCostRun(costCommand(program), run);

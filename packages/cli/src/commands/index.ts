@@ -11,7 +11,8 @@ import { registerValidate } from './validate.js';
 import { registerGraph } from './graph.js';
 import { registerPlan } from './plan.js';
 import { registerCost } from './cost.js';
+import { registerCostRun } from './cost-run.js';
 
 export const commands: Register[] = [
-  registerRun, registerRuns, registerLogs, registerArtifacts, registerCancel, registerResume, registerRerun, registerValidate, registerGraph, registerPlan, registerCost,
+  registerRun, registerRuns, registerLogs, registerArtifacts, registerCancel, registerResume, registerRerun, registerValidate, registerGraph, registerPlan, registerCost, registerCostRun,
 ];

@@ -58,6 +58,9 @@ e2e('the calculator succeeds: result, shared folder, downloadable zip, cost, log
   // runs show --json is the run's element of run --json
   const show = await hyperp(['runs', 'show', run.runId, '--repo', repo, '--json']);
   assert.equal(JSON.parse(show.stdout), run);
+  // cost RUN: per task, job and total, the same figures as the run's
+  const cost = JSON.parse((await hyperp(['cost', run.runId, '--repo', repo, '--json'])).stdout) as { totalUsd: number; final: boolean; jobs: { name: string; costUsd: number }[] };
+  assert.equal([cost.totalUsd, cost.final, cost.jobs.map((j) => [j.name, j.costUsd])], [run.costUsd, true, run.jobs.map((j) => [j.name, j.costUsd])]);
   // .hyperp/ keeps itself out of git
   assert.is(read(join(repo, '.hyperp', '.gitignore')).includes('*'), true);
   // a second run reuses every image (the plan sees the local image store)
@@ -154,10 +157,8 @@ e2e('hyperp cancel stops the running task; the run ends CANCELLED and its depend
   let runId = '';
   for (let i = 0; i < 100 && runId === ''; i++) {
     await new Promise((r) => setTimeout(r, 100));
-    const list = await hyperp(['runs', 'show', 'last', '--repo', repo, '--json']);
-    if (list.code !== 0) continue;
-    const v = JSON.parse(list.stdout) as RunJ;
-    if (job(v, 'long').tasks.some((t) => t.status === 'RUNNING')) runId = v.runId;
+    if ((await hyperp(['logs', 'last', 'long', '--repo', repo])).stdout !== 'started\n') continue;
+    runId = (JSON.parse((await hyperp(['runs', 'show', 'last', '--repo', repo, '--json'])).stdout) as RunJ).runId;
   }
   assert.ok(runId !== '', 'the task started');
   const c = await hyperp(['cancel', runId, '--repo', repo]);
@@ -167,6 +168,34 @@ e2e('hyperp cancel stops the running task; the run ends CANCELLED and its depend
   assert.is(runs[0]!.status, 'CANCELLED');
   assert.equal(statuses(runs[0]!), { long: 'CANCELLED', next: 'SKIPPED' });
   assert.is(read(job(runs[0]!, 'long').tasks[0]!.logFile), 'started\n');
+});
+
+e2e('Ctrl-C (the abort signal) cancels the run; no task is left running', async () => {
+  const repo = makeRepo([{ name: 'long', stopTimeout: 1, script: 'import time\nprint("started", flush=True)\ntime.sleep(30)\n' }]);
+  const ac = new AbortController();
+  const running = hyperp(['run', '--repo', repo, '--engine', 'process', '--json'], { signal: ac.signal });
+  for (let i = 0; i < 100; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    if ((await hyperp(['logs', 'last', 'long', '--repo', repo])).stdout === 'started\n') break;
+  }
+  // follow the log while the task runs: it ends when the attempt ends
+  const follow = hyperp(['logs', 'last', 'long', '--follow', '--repo', repo]);
+  ac.abort();
+  const r = await running;
+  assert.is(r.code, 1);
+  const run = (JSON.parse(r.stdout) as { runs: RunJ[] }).runs[0]!;
+  assert.equal([run.status, run.jobs[0]!.status], ['CANCELLED', 'CANCELLED']);
+  assert.is((await follow).stdout, 'started\n');
+  // nothing hyperp started is still running: no bwrap below this process
+  const children = readdirSync('/proc').filter((p) => /^[0-9]+$/.test(p)).filter((p) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      return stat.includes('(bwrap)') && stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] === String(process.pid);
+    } catch {
+      return false;
+    }
+  });
+  assert.equal(children, []);
 });
 
 e2e('an unknown workflow name and an invalid --parallel are clear errors', async () => {
