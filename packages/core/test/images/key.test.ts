@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
+import fc from 'fast-check';
 import { contextFiles, dockerignoreFilter, imageKey, normalizeRepoPath } from '../../src/images/index.js';
 import type { RepoFile } from '../../src/repo/snapshot.js';
 
@@ -11,6 +12,12 @@ const d = suite('.dockerignore semantics (Docker\'s, not .gitignore\'s)');
 d('* stays in one segment, ** crosses, ! re-includes, leading / is the same as none, a matched directory takes its contents', () => {
   const keep = dockerignoreFilter('# comment\n\n*.md\n!keep.md\nbuild\n/tmp\n**/*.log\ndocs\n');
   assert.equal(paths.filter(keep), ['keep.md', 'sub/a.md', 'src/build/y', 'src/tmp/a', 'main.py']);
+});
+
+d('! re-includes a file inside an excluded directory; */ is one level, **/ any', () => {
+  const keep = dockerignoreFilter('build\n!build/keep\n*/temp*\n**/*.tmp\n');
+  const all = ['build/x', 'build/keep', 'a/tempx', 'a/b/tempx', 'x.tmp', 'a/b/x.tmp', 'src/main.c'];
+  assert.equal(all.filter(keep), ['build/keep', 'a/b/tempx', 'src/main.c']);
 });
 
 d('no file, or only comments: everything is kept', () => {
@@ -61,6 +68,14 @@ k('same content, same key; a different builder or blob, a different key', () => 
   assert.is.not(key(a), key(builder));
   assert.is.not(key(a), key(blob));
   assert.match(key(a), /^[0-9a-f]{64}$/);
+});
+
+k('files outside the context never change the key', () => {
+  const key = (extra: Record<string, string>) => {
+    const r = imageKey(files({ 'x/Dockerfile': 'F', 'x/m.py': '1', ...extra }), 'x/Dockerfile', 'b1');
+    return E.isRight(r) ? r.right.key : 'error';
+  };
+  fc.assert(fc.property(fc.dictionary(fc.stringMatching(/^(y|x-|xx|z\/x)[a-z\/]{0,8}[a-z]$/), fc.string()), (extra) => key(extra) === key({})), { numRuns: 200 });
 });
 
 k('a missing Dockerfile or a path outside the repository is an error', () => {
