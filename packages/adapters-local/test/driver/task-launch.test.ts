@@ -1,0 +1,41 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jobArtifactPath, renderTaskDefinition, sharedArtifactPath, taskOverrides, type TaskDefinition } from '@hyperp/core';
+import { launchPlan } from '../../src/driver/task-launch.js';
+import { localRunSettings } from '../../src/runs/settings.js';
+
+test('a rendered task definition runs locally with its EFS folders under .hyperp/artifacts', () => {
+  const artifacts = mkdtempSync(join(tmpdir(), 'hyperp-art-'));
+  const td: TaskDefinition = {
+    cpu: '512', memory: '1024',
+    containerDefinitions: [{ name: 'main', dockerfilePath: 'j/Dockerfile', environment: [{ name: 'Y', value: '7' }, { name: 'TASK_INDEX', value: 'mine' }], stopTimeout: 4 }],
+  };
+  const rendered = renderTaskDefinition({
+    workflow: { name: 'wf', sharedArtifacts: ['notes'] },
+    job: { name: 'x * y', dependsOn: ['Generate x'], taskDefinition: td },
+    commit: 'c0ffee', runId: 'r1', imageKeys: { main: 'k'.repeat(64) },
+    settings: localRunSettings().render,
+  });
+  assert.is(rendered._tag, 'Right');
+  const plan = launchPlan(rendered._tag === 'Right' ? (rendered.right as unknown as TaskDefinition) : td, { overrides: taskOverrides(td, 2, 3) }, artifacts, 'hyperp-local');
+  const scope = { commit: 'c0ffee', runId: 'r1', workflow: 'wf' };
+  assert.equal(plan, {
+    notes: [],
+    containers: [{
+      name: 'main', image: 'k'.repeat(64), essential: true,
+      environment: { Y: '7', TASK_INDEX: '2', TASK_TOTAL_SIZE: '3' },
+      stopTimeoutSeconds: 4,
+      binds: [
+        { host: join(artifacts, jobArtifactPath(scope, 'x * y')), sandbox: '/output', readOnly: false },
+        { host: join(artifacts, jobArtifactPath(scope, 'Generate x')), sandbox: '/input/Generate x', readOnly: true },
+        { host: join(artifacts, sharedArtifactPath(scope, 'notes')), sandbox: '/shared/notes', readOnly: false },
+      ],
+    }],
+  });
+  assert.ok(plan.containers[0]!.binds.every((b) => existsSync(b.host)));
+});
+
+test.run();

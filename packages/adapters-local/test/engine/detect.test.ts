@@ -1,0 +1,43 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { detectEngine, INSTALL_HINT, type Probe } from '../../src/engine/detect.js';
+import type { EngineName } from '../../src/engine/types.js';
+
+const probes = (r: Record<EngineName, Probe>): Record<EngineName, () => Promise<Probe>> => ({
+  docker: async () => r.docker, podman: async () => r.podman, process: async () => r.process,
+});
+const ok: Probe = { ok: true, detail: '' };
+const detect = suite('detectEngine');
+
+detect('auto prefers docker, then podman, then process, skipping what does not work', async () => {
+  assert.equal(await detectEngine('auto', probes({ docker: ok, podman: ok, process: ok })), { _tag: 'Detected', engine: 'docker', skipped: [] });
+  assert.equal(
+    await detectEngine('auto', probes({
+      docker: { ok: false, detail: 'docker: Cannot connect to the Docker daemon' },
+      podman: { ok: false, detail: 'podman is not installed' },
+      process: ok,
+    })),
+    { _tag: 'Detected', engine: 'process', skipped: ['docker: docker: Cannot connect to the Docker daemon', 'podman: podman is not installed'] },
+  );
+});
+
+detect('with no engine it says why and how to install one, and runs nothing', async () => {
+  const none = probes({
+    docker: { ok: false, detail: 'docker is not installed' },
+    podman: { ok: false, detail: 'podman is not installed' },
+    process: { ok: false, detail: 'bwrap is not installed' },
+  });
+  assert.equal(await detectEngine('auto', none), {
+    _tag: 'NoEngine',
+    message: `no engine can run jobs on this machine (docker: docker is not installed; podman: podman is not installed; process: bwrap is not installed). ${INSTALL_HINT}`,
+  });
+  const r = await detectEngine('process', probes({ docker: ok, podman: ok, process: { ok: false, detail: 'bwrap: setting up uid map: Permission denied' } }));
+  assert.is(r._tag, 'NoEngine');
+  assert.match(r._tag === 'NoEngine' ? r.message : '', /^engine process cannot run jobs on this machine \(process: bwrap: setting up uid map: Permission denied\)\. Install bubblewrap .* unprivileged user namespaces/);
+});
+
+detect('the real probe finds the process engine on this machine (bubblewrap is installed)', async () => {
+  assert.equal(await detectEngine('process'), { _tag: 'Detected', engine: 'process', skipped: [] });
+});
+
+detect.run();
