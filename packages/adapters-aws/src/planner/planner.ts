@@ -58,7 +58,10 @@ const identityOf = (r: PlanRequest): { at: number; identity: string } => {
     case 'push':
       return { at: r.receivedAt, identity: `push:${r.deliveryId}` };
     case 'cron':
-      return { at: r.scheduledAt, identity: `cron:${r.repo}:${r.branch}:${r.schedule}:${r.scheduledAt}` };
+    {
+      const at = typeof r.scheduledAt === 'number' ? r.scheduledAt : Date.parse(r.scheduledAt);
+      return { at, identity: `cron:${r.repo}:${r.branch}:${r.workflow}:${r.schedule}:${at}` };
+    }
     case 'manual':
       return { at: r.receivedAt, identity: `manual:${r.requestId}` };
   }

@@ -22,8 +22,11 @@ export type PlanRequest =
       readonly workflow: string;
       readonly schedule: string;
       readonly installationId: number;
-      /** Epoch ms of the scheduled time (`<aws.scheduler.scheduled-time>`), so a retried invocation plans the same run. */
-      readonly scheduledAt: number;
+      /**
+       * The scheduled time: Scheduler's `<aws.scheduler.scheduled-time>` (ISO text) or epoch ms,
+       * so a retried invocation plans the same run.
+       */
+      readonly scheduledAt: number | string;
     }
   | {
       readonly kind: 'manual';

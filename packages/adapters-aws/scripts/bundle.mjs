@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// Builds one ESM bundle per Lambda handler: dist/bundles/<name>/index.mjs (export `handler`),
+// Node.js 22. The AWS SDK v3 is bundled, not left to the runtime's copy: the handlers then run
+// the exact SDK versions the tests ran (the runtime's SDK changes under a deployed function),
+// and tree-shaking keeps only the clients each handler uses. Prints each bundle's size.
+import { build } from 'esbuild';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const handlers = ['webhook', 'planner', 'task-events', 'stepper', 'sweep', 'api', 'efs'];
+
+export const bundleAll = async () => {
+  const sizes = {};
+  for (const name of handlers) {
+    const outfile = join(pkg, 'dist', 'bundles', name, 'index.mjs');
+    mkdirSync(dirname(outfile), { recursive: true });
+    await build({
+      entryPoints: [join(pkg, 'src', 'lambda', `${name}.ts`)],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'esm',
+      conditions: ['source'],
+      minify: true,
+      sourcemap: false,
+      legalComments: 'none',
+      // Some bundled CommonJS dependencies call require(); give the ESM bundle one.
+      banner: { js: "import { createRequire as __hyperpRequire } from 'node:module'; const require = __hyperpRequire(import.meta.url);" },
+      logLevel: 'warning',
+    });
+    sizes[name] = statSync(outfile).size;
+  }
+  return sizes;
+};
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const sizes = await bundleAll();
+  for (const [name, bytes] of Object.entries(sizes)) console.log(`${name.padEnd(12)} ${(bytes / 1024).toFixed(0).padStart(6)} KiB  dist/bundles/${name}/index.mjs`);
+}

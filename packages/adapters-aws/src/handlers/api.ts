@@ -1,0 +1,240 @@
+/**
+ * The API for the CLI (Lambda Function URL with AWS_IAM auth: the CLI signs with the user's
+ * credentials; the caller's ARN is recorded on cancels and manual runs). Also the target of the
+ * cron schedules, which invoke it with a `{"kind":"cron",…}` payload instead of an HTTP event.
+ *
+ *   GET  /runs?repo=&workflow=|branch=|commit=&limit=&cursor=   list, newest first
+ *   GET  /runs/{runId}                                          show
+ *   GET  /runs/{runId}/logs?job=&index=&container=&nextToken=   task output (CloudWatch Logs)
+ *   GET  /runs/{runId}/jobs/{job}/download                      presigned zip URL (zips first if needed)
+ *   POST /runs/{runId}/cancel   {reason?, requestId}
+ *   POST /runs/{runId}/rerun    {failedOnly?, requestId}
+ *   POST /runs                  {repo, branch, workflow, commit?, installationId, requestId}
+ */
+import { GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  downloadableKey, jobArtifactPath, logStreamName, logStreamPrefix, vecToArray,
+  type RunRequested, type RunState,
+} from '@hyperp/core';
+import type { LambdaFunctionURLEvent } from 'aws-lambda';
+import type { AwsConfig } from '../config.js';
+import { invokeSync } from '../aws/invoke-sync.js';
+import { runView } from '../api/run-view.js';
+import type { EfsRequest } from './efs.js';
+import { bodyText, json, type HttpResult } from '../http/response.js';
+import type { PlanRequest } from '../planner/request.js';
+import { runIdFor } from '../planner/run-id.js';
+import { REQUESTED_EVENT_ID, requestEventId } from '../run/event-ids.js';
+import { putRunMeta, type RunMeta } from '../run/meta.js';
+import type { StoredRun } from '../run/stepper.js';
+import type { ListBy } from '../store/run-listing.js';
+import type { Store } from '../store/store.js';
+
+export interface ApiDeps {
+  readonly store: Store;
+  readonly config: AwsConfig;
+  readonly lambda: Pick<LambdaClient, 'send'>;
+  readonly logs: Pick<CloudWatchLogsClient, 'send'>;
+  readonly presign: (bucket: string, key: string, expiresInSeconds: number) => Promise<string>;
+  readonly startPlanner: (request: PlanRequest) => Promise<void>;
+  readonly now: () => number;
+}
+
+export type CronInvocation = Extract<PlanRequest, { kind: 'cron' }>;
+
+const PRESIGN_SECONDS = 3600;
+
+class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+const callerOf = (event: LambdaFunctionURLEvent): string | null =>
+  (event.requestContext as { authorizer?: { iam?: { userArn?: string } } }).authorizer?.iam?.userArn ?? null;
+
+const parseJson = (event: LambdaFunctionURLEvent): Record<string, unknown> => {
+  const text = bodyText(event);
+  if (text === '') return {};
+  try {
+    const v = JSON.parse(text);
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new HttpError(400, 'the request body must be a JSON object');
+};
+
+const requireString = (body: Record<string, unknown>, key: string): string => {
+  const v = body[key];
+  if (typeof v !== 'string' || v === '') throw new HttpError(400, `"${key}" is required and must be a non-empty string`);
+  return v;
+};
+
+export const apiHandler = (d: ApiDeps) => {
+  const loadRun = async (runId: string): Promise<{ meta: RunMeta; run: RunState }> => {
+    const saved = await d.store.states.load(runId);
+    if (!saved) throw new HttpError(404, `no run ${runId}`);
+    const { run, meta } = saved.state as StoredRun;
+    return { meta, run };
+  };
+
+  const list = async (q: Record<string, string | undefined>): Promise<HttpResult> => {
+    const repo = q['repo'];
+    if (!repo) throw new HttpError(400, 'query parameter "repo" is required (owner/name)');
+    const by: ListBy = q['workflow']
+      ? { by: 'workflow', repo, workflow: q['workflow'] }
+      : q['branch']
+        ? { by: 'branch', repo, branch: q['branch'] }
+        : q['commit']
+          ? { by: 'commit', repo, commit: q['commit'] }
+          : { by: 'repo', repo };
+    const limit = q['limit'] ? Number(q['limit']) : undefined;
+    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new HttpError(400, '"limit" must be a positive whole number');
+    return json(200, await d.store.listing.list(by, { ...(limit ? { limit } : {}), ...(q['cursor'] ? { cursor: q['cursor'] } : {}) }));
+  };
+
+  const logs = async (runId: string, q: Record<string, string | undefined>): Promise<HttpResult> => {
+    const { meta, run } = await loadRun(runId);
+    const jobName = q['job'];
+    const job = vecToArray(run.jobs).find((j) => j.name === jobName);
+    if (!job) throw new HttpError(404, `run ${runId} has no job ${JSON.stringify(jobName ?? '')}`);
+    const index = Number(q['index'] ?? '1');
+    const task = vecToArray(job.tasks).find((t) => t.index === index);
+    const attempt = task?.attempts[task.attempts.length - 1];
+    if (!attempt?.taskArn) throw new HttpError(404, `task ${index} of ${job.name} has not started`);
+    const container =
+      q['container'] ?? run.request?.workflow.jobs.find((j) => j.name === job.name)?.taskDefinition.containerDefinitions[0]?.name ?? '';
+    const stream = logStreamName(logStreamPrefix(runId, meta.workflow, job.name), container, attempt.taskArn);
+    const r = await d.logs.send(
+      new GetLogEventsCommand({
+        logGroupName: d.config.taskLogGroup, logStreamName: stream, startFromHead: true,
+        ...(q['nextToken'] ? { nextToken: q['nextToken'] } : {}),
+      }),
+    );
+    return json(200, {
+      logStream: stream,
+      events: (r.events ?? []).map((e) => ({ at: e.timestamp ?? null, message: e.message ?? '' })),
+      nextToken: r.nextForwardToken ?? null,
+    });
+  };
+
+  const download = async (runId: string, jobName: string): Promise<HttpResult> => {
+    const { meta, run } = await loadRun(runId);
+    const job = vecToArray(run.jobs).find((j) => j.name === jobName);
+    if (!job) throw new HttpError(404, `run ${runId} has no job ${JSON.stringify(jobName)}`);
+    if (job.status !== 'SUCCEEDED') throw new HttpError(409, `job ${jobName} is ${job.status}; only a succeeded job's output can be downloaded`);
+    const scope = { commit: meta.commit, runId: job.outputRunId, workflow: meta.workflow };
+    const key = downloadableKey(scope, jobName);
+    let created = false;
+    if (job.downloadable?.status !== 'READY') {
+      const request: EfsRequest = {
+        op: 'zip', runId, job: jobName, sourcePath: jobArtifactPath(scope, jobName),
+        bucket: d.config.artifactsBucket, objectKey: key, appendEvent: false,
+      };
+      const r = await invokeSync(d.lambda, d.config.efsFunctionName, request);
+      if (r._tag === 'FunctionError') throw new HttpError(502, `zipping ${jobName} failed: ${r.message}`);
+      created = true;
+    }
+    return json(200, { url: await d.presign(d.config.artifactsBucket, key, PRESIGN_SECONDS), expiresInSeconds: PRESIGN_SECONDS, created });
+  };
+
+  const cancel = async (runId: string, body: Record<string, unknown>, by: string | null): Promise<HttpResult> => {
+    const requestId = requireString(body, 'requestId');
+    const { run } = await loadRun(runId);
+    if (run.finishedAt !== null) return json(409, { error: `run ${runId} has already ended ${run.status}` });
+    const reason = typeof body['reason'] === 'string' ? body['reason'] : 'cancelled from the CLI';
+    const r = await d.store.events.append({
+      id: requestEventId('cancel', requestId), runId,
+      event: { _tag: 'CancelRequested', at: d.now(), reason, by }, storedAt: new Date(d.now()).toISOString(),
+    });
+    return json(202, { runId, cancel: r });
+  };
+
+  const rerun = async (runId: string, body: Record<string, unknown>): Promise<HttpResult> => {
+    const requestId = requireString(body, 'requestId');
+    const failedOnly = body['failedOnly'] !== false;
+    const { meta, run } = await loadRun(runId);
+    if (!run.request) throw new HttpError(409, `run ${runId} has no request to run again`);
+    if (run.finishedAt === null) throw new HttpError(409, `run ${runId} is still ${run.status}; cancel it or wait for it to end`);
+    const newRunId = runIdFor(d.now(), `rerun:${requestId}`, meta.workflow);
+    const reuse = failedOnly
+      ? vecToArray(run.jobs).filter((j) => j.status === 'SUCCEEDED').map((j) => ({ job: j.name, runId: j.outputRunId }))
+      : [];
+    const built = new Set(vecToArray(run.images).filter((i) => i.status === 'BUILT' || i.status === 'REUSED').map((i) => i.key));
+    const old: RunRequested = run.request;
+    const event: RunRequested = {
+      ...old,
+      at: d.now(),
+      runId: newRunId,
+      trigger: { kind: 'rerun', fromRunId: runId, failedOnly },
+      plan: {
+        ...old.plan,
+        jobs: old.plan.jobs.map((j) => {
+          const images = j.images.map((i) =>
+            built.has(i.key) ? { ...i, action: 'reuse' as const, reason: `reuse: built by run ${runId}`, changedFiles: [] } : i,
+          );
+          return { ...j, images, action: images.some((i) => i.action === 'build') ? ('build' as const) : ('reuse' as const) };
+        }),
+      },
+      reuse,
+    };
+    await putRunMeta(d.store.ctx, { ...meta, runId: newRunId, trigger: 'rerun' });
+    const r = await d.store.events.append({ id: REQUESTED_EVENT_ID, runId: newRunId, event, storedAt: new Date(d.now()).toISOString() });
+    return json(202, { runId: newRunId, from: runId, reused: reuse.map((j) => j.job), appended: r === 'appended' });
+  };
+
+  const manual = async (body: Record<string, unknown>, by: string | null): Promise<HttpResult> => {
+    const installationId = Number(body['installationId']);
+    if (!Number.isInteger(installationId) || installationId <= 0) throw new HttpError(400, '"installationId" (the GitHub App installation) is required');
+    const request: PlanRequest = {
+      kind: 'manual',
+      repo: requireString(body, 'repo'),
+      branch: requireString(body, 'branch'),
+      workflow: requireString(body, 'workflow'),
+      commit: typeof body['commit'] === 'string' ? body['commit'] : null,
+      installationId,
+      requestedBy: by,
+      requestId: requireString(body, 'requestId'),
+      receivedAt: d.now(),
+    };
+    await d.startPlanner(request);
+    return json(202, { accepted: true, repo: request.repo, branch: request.branch, workflow: request.workflow });
+  };
+
+  const route = async (event: LambdaFunctionURLEvent): Promise<HttpResult> => {
+    const method = event.requestContext.http.method;
+    const parts = event.rawPath.split('/').filter((p) => p !== '').map(decodeURIComponent);
+    const q = event.queryStringParameters ?? {};
+    const by = callerOf(event);
+    if (parts[0] !== 'runs') throw new HttpError(404, `no route ${method} ${event.rawPath}`);
+    if (method === 'GET' && parts.length === 1) return list(q);
+    if (method === 'POST' && parts.length === 1) return manual(parseJson(event), by);
+    const runId = parts[1]!;
+    if (method === 'GET' && parts.length === 2) {
+      const { meta, run } = await loadRun(runId);
+      return json(200, runView(meta, run));
+    }
+    if (method === 'GET' && parts[2] === 'logs' && parts.length === 3) return logs(runId, q);
+    if (method === 'GET' && parts[2] === 'jobs' && parts[4] === 'download' && parts.length === 5) return download(runId, parts[3]!);
+    if (method === 'POST' && parts[2] === 'cancel' && parts.length === 3) return cancel(runId, parseJson(event), by);
+    if (method === 'POST' && parts[2] === 'rerun' && parts.length === 3) return rerun(runId, parseJson(event));
+    throw new HttpError(404, `no route ${method} ${event.rawPath}`);
+  };
+
+  return async (event: LambdaFunctionURLEvent | CronInvocation): Promise<HttpResult | { planned: true }> => {
+    if ('kind' in event && event.kind === 'cron') {
+      await d.startPlanner(event);
+      return { planned: true };
+    }
+    try {
+      return await route(event as LambdaFunctionURLEvent);
+    } catch (e) {
+      if (e instanceof HttpError) return json(e.status, { error: e.message });
+      if (e instanceof Error && /invalid page cursor/.test(e.message)) return json(400, { error: e.message });
+      throw e;
+    }
+  };
+};
+

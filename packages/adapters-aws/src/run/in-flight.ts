@@ -1,0 +1,29 @@
+/** Tasks and builds a run believes are launched and not yet stopped: what the sweep reconciles. */
+import { vecToArray, type RunState } from '@hyperp/core';
+
+export interface InFlightTask {
+  readonly taskArn: string;
+  readonly startedBy: string;
+  readonly lastStatus: string | null;
+  /** Epoch ms of the launch; null when unknown. */
+  readonly launchedAt: number | null;
+}
+
+export const inFlightTasks = (run: RunState): InFlightTask[] => {
+  const out: InFlightTask[] = [];
+  for (const job of vecToArray(run.jobs)) {
+    for (const task of vecToArray(job.tasks)) {
+      for (const a of task.attempts) {
+        if (a.taskArn && a.stoppedAt === null && a.lastStatus !== 'STOPPED') {
+          out.push({ taskArn: a.taskArn, startedBy: a.startedBy, lastStatus: a.lastStatus, launchedAt: a.launchedAt });
+        }
+      }
+    }
+  }
+  for (const image of vecToArray(run.images)) {
+    if (image.status === 'BUILDING' && image.taskArn) {
+      out.push({ taskArn: image.taskArn, startedBy: image.startedBy, lastStatus: null, launchedAt: image.startedAt });
+    }
+  }
+  return out;
+};
