@@ -1,6 +1,7 @@
 /**
  * The environment every handler starts with: exactly the variables of the AWS contract that
- * `@hyperp/adapters-aws` reads in its one config module (`loadConfig`). All functions get the
+ * `@hyperp/adapters-aws` reads in its one config module (`loadConfig`), plus its optional
+ * `HYPERP_EFS_ROOT_DIRECTORY`, set so the access point and the task mounts cannot drift apart. All functions get the
  * same set, so any handler can be moved or merged without a deployment change.
  */
 
@@ -13,6 +14,8 @@ export interface HandlerEnvironmentValues {
   readonly assignPublicIp: 'ENABLED' | 'DISABLED';
   readonly efsFileSystemId: string;
   readonly efsAccessPointId: string;
+  /** The access point's root: tasks mount `{root}/{artifact path}` directly, so both must agree. */
+  readonly efsRootDirectory: string;
   readonly ecrRepositoryUri: string;
   readonly taskExecutionRoleArn: string;
   readonly jobTaskRoleArn: string;
@@ -43,6 +46,7 @@ export const handlerEnvironment = (v: HandlerEnvironmentValues): Record<string, 
   HYPERP_ASSIGN_PUBLIC_IP: v.assignPublicIp,
   HYPERP_EFS_FILE_SYSTEM_ID: v.efsFileSystemId,
   HYPERP_EFS_ACCESS_POINT_ID: v.efsAccessPointId,
+  HYPERP_EFS_ROOT_DIRECTORY: v.efsRootDirectory,
   HYPERP_ECR_REPOSITORY_URI: v.ecrRepositoryUri,
   HYPERP_TASK_EXECUTION_ROLE_ARN: v.taskExecutionRoleArn,
   HYPERP_JOB_TASK_ROLE_ARN: v.jobTaskRoleArn,

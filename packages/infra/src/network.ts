@@ -10,6 +10,8 @@ import type * as pulumi from '@pulumi/pulumi';
 import { childOf, tagsWith, type Scope } from './scope.js';
 
 export interface NetworkSettings {
+  /** The deployment's region, which the gateway endpoints' service names contain. */
+  readonly region: string;
   readonly mode: 'public' | 'private';
   readonly availabilityZones: number;
   readonly cidrBlock: string;
@@ -28,6 +30,9 @@ export interface Network {
 
 const NFS_PORT = 2049;
 
+/** The services reached through gateway endpoints (VPC gateway endpoints guide, read 2026-11). */
+export const gatewayEndpoints = (region: string): string[] => [`com.amazonaws.${region}.s3`, `com.amazonaws.${region}.dynamodb`];
+
 export const createNetwork = (scope: Scope, s: NetworkSettings): Network => {
   const vpc = new awsx.ec2.Vpc(
     `${scope.name}-vpc`,
@@ -39,6 +44,11 @@ export const createNetwork = (scope: Scope, s: NetworkSettings): Network => {
       natGateways: { strategy: s.mode === 'public' ? 'None' : s.natGateways === 'single' ? 'Single' : 'OnePerAz' },
       enableDnsHostnames: true,
       enableDnsSupport: true,
+      // Gateway endpoints cost nothing and put S3 and DynamoDB on every route table: the `efs`
+      // function (in the VPC, with no public IP even in public subnets) reaches the table and
+      // the bucket, and in private mode image layers from S3 skip the NAT gateway's data charge.
+      vpcEndpointSpecs: gatewayEndpoints(s.region).map((serviceName) => ({ serviceName, vpcEndpointType: 'Gateway' })),
+      vpcEndpointStrategy: 'Auto',
       tags: tagsWith(scope),
     },
     { parent: scope.parent },

@@ -17,11 +17,13 @@ import { nextSteps } from './next-steps.js';
 import type { Scope } from './scope.js';
 import { createSecrets } from './secrets.js';
 import { resolvePlatformArgs } from './settings.js';
-import { createStorage, type EfsIaDays } from './storage.js';
+import { EFS_ROOT, createStorage, type EfsIaDays } from './storage.js';
 
 export interface PlatformArgs {
   /** The GitHub App's numeric id (its settings page, "App ID"). Required: every handler reads it. */
   readonly githubAppId: pulumi.Input<string>;
+  /** The region the AWS provider deploys to. Default: `aws:region` config, else `AWS_REGION`. */
+  readonly region?: string;
   /**
    * Prefix of the names hyperp chooses: functions `<prefix>-webhook`…, log groups
    * `/hyperp/<prefix>/…`, logical names. Lowercase letters, digits and dashes, at most 40.
@@ -91,7 +93,7 @@ export class Platform extends pulumi.ComponentResource {
 
   constructor(name: string, args: PlatformArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('hyperp:index:Platform', name, {}, opts);
-    const s = resolvePlatformArgs(name, args);
+    const s = resolvePlatformArgs(name, { ...args, region: args.region ?? aws.config.region });
     const scope: Scope = { name: s.prefix, parent: this, tags: s.tags };
 
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
@@ -164,6 +166,7 @@ export class Platform extends pulumi.ComponentResource {
         handlerEnvironment({
           ...v,
           assignPublicIp: network.assignPublicIp,
+          efsRootDirectory: EFS_ROOT,
           plannerFunctionName: functionName(s.prefix, 'planner'),
           stepperFunctionName: functionName(s.prefix, 'stepper'),
           efsFunctionName: functionName(s.prefix, 'efs'),

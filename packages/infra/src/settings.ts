@@ -62,6 +62,12 @@ export const resolvePlatformArgs = (name: string, args: PlatformArgs): PlatformS
       `namePrefix ${JSON.stringify(prefix)} must be 1 to 40 lowercase letters, digits and dashes, start with a letter and not end with a dash`,
     );
   }
+  const region = args.region;
+  if (region === undefined || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    throw new PlatformArgsError(
+      `the AWS region is ${region === undefined ? 'not set' : JSON.stringify(region)}: set it with \`pulumi config set aws:region <region>\` (or AWS_REGION)`,
+    );
+  }
   const mode = oneOf('network.mode', args.network?.mode ?? 'public', ['public', 'private'] as const);
   const availabilityZones = integerIn('network.availabilityZones', args.network?.availabilityZones ?? 2, 2, 6);
   const cidrBlock = args.network?.cidrBlock ?? '10.0.0.0/16';
@@ -91,7 +97,7 @@ export const resolvePlatformArgs = (name: string, args: PlatformArgs): PlatformS
   return {
     prefix,
     githubAppId: args.githubAppId,
-    network: { mode, availabilityZones, cidrBlock, natGateways },
+    network: { region, mode, availabilityZones, cidrBlock, natGateways },
     storage: {
       availabilityZones,
       retainData,

@@ -8,7 +8,7 @@ import { ACCOUNT, REGION, captured, fakeBundles, installMocks, ofType, one, sett
 import { json, pick } from './support/pick.js';
 
 const bundles = await fakeBundles();
-await installMocks({ 'hyperp:githubAppId': '424242', 'hyperp:bundlesDir': bundles, 'hyperp:priceRegion': 'us-west-2' }, 'prod');
+await installMocks({ 'aws:region': REGION, 'hyperp:githubAppId': '424242', 'hyperp:bundlesDir': bundles, 'hyperp:priceRegion': 'us-west-2' }, 'prod');
 const program = await import('../src/program.js');
 await settle();
 
@@ -98,12 +98,20 @@ test('the artifacts file system: encrypted, to IA after 30 days, a mount target 
 });
 
 test('network: public subnets without NAT by default; NFS reaches the file system only from tasks and the efs function', () => {
-  assert.equal(pick(one('awsx:ec2:Vpc', `${P}-vpc`).inputs, ['numberOfAvailabilityZones', 'subnetSpecs', 'natGateways', 'cidrBlock']), {
-    numberOfAvailabilityZones: 2,
-    subnetSpecs: [{ type: 'Public' }],
-    natGateways: { strategy: 'None' },
-    cidrBlock: '10.0.0.0/16',
-  });
+  assert.equal(
+    pick(one('awsx:ec2:Vpc', `${P}-vpc`).inputs, ['numberOfAvailabilityZones', 'subnetSpecs', 'natGateways', 'cidrBlock', 'vpcEndpointSpecs', 'vpcEndpointStrategy']),
+    {
+      numberOfAvailabilityZones: 2,
+      subnetSpecs: [{ type: 'Public' }],
+      natGateways: { strategy: 'None' },
+      cidrBlock: '10.0.0.0/16',
+      vpcEndpointSpecs: [
+        { serviceName: `com.amazonaws.${REGION}.s3`, vpcEndpointType: 'Gateway' },
+        { serviceName: `com.amazonaws.${REGION}.dynamodb`, vpcEndpointType: 'Gateway' },
+      ],
+      vpcEndpointStrategy: 'Auto',
+    },
+  );
   const rules = [...ofType('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule'), ...ofType('aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule')];
   assert.equal(
     rules.map((r) => [r.name, pick(r.inputs, ['securityGroupId', 'referencedSecurityGroupId', 'cidrIpv4', 'ipProtocol', 'fromPort', 'toPort'])]),
@@ -157,6 +165,7 @@ const expectedEnvironment = {
   HYPERP_ASSIGN_PUBLIC_IP: 'ENABLED',
   HYPERP_EFS_FILE_SYSTEM_ID: 'fs-0123abcd',
   HYPERP_EFS_ACCESS_POINT_ID: 'fsap-0123abcd',
+  HYPERP_EFS_ROOT_DIRECTORY: '/hyperp',
   HYPERP_ECR_REPOSITORY_URI: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${P}-images-a1b2c3d`,
   HYPERP_TASK_EXECUTION_ROLE_ARN: roleArn(`${P}-task-execution`),
   HYPERP_JOB_TASK_ROLE_ARN: roleArn(`${P}-task-job`),
@@ -307,9 +316,8 @@ test('the job task role may only use the artifacts file system', () => {
       {
         Sid: 'ArtifactsFileSystem',
         Effect: 'Allow',
-        Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+        Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite', 'elasticfilesystem:ClientRootAccess'],
         Resource: [arn('elasticfilesystem', 'file-system/fs-0123abcd')],
-        Condition: { StringEquals: { 'elasticfilesystem:AccessPointArn': arn('elasticfilesystem', 'access-point/fsap-0123abcd') } },
       },
     ],
   });

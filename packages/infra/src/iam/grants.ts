@@ -62,13 +62,26 @@ const ownLogs = (a: PlatformArns, fn: FunctionName): Statement =>
 const invoke = (sid: string, a: PlatformArns, fns: readonly FunctionName[]): Statement =>
   allow(sid, ['lambda:InvokeFunction'], fns.map((f) => a.functions[f]));
 
-const efsClient = (a: PlatformArns, write: boolean): Statement =>
+/**
+ * Tasks mount `{root}/{artifact path}` of the file system itself, with IAM authorization and
+ * TLS (core's render: ECS rejects a volume that names an access point and a root directory
+ * other than `/`). Containers often run as root, hence ClientRootAccess.
+ */
+const efsForTasks = (a: PlatformArns, write: boolean): Statement =>
   allow(
     'ArtifactsFileSystem',
-    write ? ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'] : ['elasticfilesystem:ClientMount'],
+    ['elasticfilesystem:ClientMount', ...(write ? ['elasticfilesystem:ClientWrite'] : []), 'elasticfilesystem:ClientRootAccess'],
     [a.fileSystem],
-    { StringEquals: { 'elasticfilesystem:AccessPointArn': a.accessPoint } },
   );
+
+/** The `efs` function mounts the access point (uid and gid 1000, root `/hyperp`) only. */
+const efsThroughAccessPoint = (a: PlatformArns): Statement =>
+  allow('ArtifactsAccessPoint', ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'], [a.fileSystem], {
+    StringEquals: { 'elasticfilesystem:AccessPointArn': a.accessPoint },
+  });
+
+const writeDownloads = (a: PlatformArns): Statement =>
+  allow('WriteDownloads', ['s3:PutObject', 's3:AbortMultipartUpload'], [`${a.bucket}/${DOWNLOADS_PREFIX}*`]);
 
 /** Asynchronous invocations that fail for good go to the dead-letter queue with the function's role. */
 const failedInvocations = (a: PlatformArns): Statement =>
@@ -161,12 +174,16 @@ export const functionGrants = (fn: FunctionName, a: PlatformArns): Statement[] =
         allow('TaskLogs', ['logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:DescribeLogStreams'], logsOf(a.taskLogGroup)),
         allow('Downloads', ['s3:GetObject'], [`${a.bucket}/${DOWNLOADS_PREFIX}*`]),
         invoke('PlanManualRuns', a, ['planner']),
+        invoke('ZipOnRequest', a, ['efs']),
       ];
     case 'efs':
-      // Directory commands on the artifacts file system, from inside the VPC.
+      // Makes a run's directories; zips a job's output to S3 and appends the result event.
       return [
         ownLogs(a, fn),
-        efsClient(a, true),
+        efsThroughAccessPoint(a),
+        tableItems(a),
+        spill(a),
+        writeDownloads(a),
         // Lambda creates the function's network interfaces with its role; these actions take
         // no resource ARN (AWSLambdaVPCAccessExecutionRole grants the same, read 2026-11).
         allow('VpcNetworkInterfaces', [
@@ -186,19 +203,16 @@ export const taskGrants = (kind: TaskKind, a: PlatformArns): Statement[] => {
   switch (kind) {
     case 'job':
       // Only the artifacts: jobs are user code and must not reach hyperp's control plane.
-      return [efsClient(a, true)];
+      return [efsForTasks(a, true)];
     case 'builder':
       return [
-        efsClient(a, false),
+        efsForTasks(a, false),
         // GetAuthorizationToken takes no resource ARN (Amazon ECR user guide, read 2026-11).
         allow('RegistryLogin', ['ecr:GetAuthorizationToken'], ['*']),
         allow('PushImages', [...ECR_PULL, ...ECR_PUSH], [a.repository]),
       ];
     case 'zip':
-      return [
-        efsClient(a, false),
-        allow('WriteDownloads', ['s3:PutObject', 's3:AbortMultipartUpload'], [`${a.bucket}/${DOWNLOADS_PREFIX}*`]),
-      ];
+      return [efsForTasks(a, false), writeDownloads(a)];
   }
 };
 

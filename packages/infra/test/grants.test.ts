@@ -1,0 +1,127 @@
+// Least privilege, checked on the statements each role receives.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { cliUserGrants, executionGrants, functionGrants, schedulerGrants, taskGrants } from '../src/iam/grants.js';
+import { grantsOf } from '../src/iam/roles.js';
+import type { Statement } from '../src/iam/statements.js';
+import { FUNCTION_NAMES, TASK_KINDS } from '../src/names.js';
+import { arns } from './support/arns.js';
+
+const all = grantsOf(arns);
+const everyRole: [string, Statement[]][] = [
+  ...FUNCTION_NAMES.map((fn): [string, Statement[]] => [`function ${fn}`, all.functions[fn]]),
+  ...TASK_KINDS.map((k): [string, Statement[]] => [`task ${k}`, all.tasks[k]]),
+  ['execution', all.execution],
+  ['scheduler', all.scheduler],
+  ['sweep schedule', all.sweepSchedule],
+];
+const rolesWith = (action: string): string[] =>
+  everyRole.filter(([, ss]) => ss.some((s) => s.Action.includes(action))).map(([name]) => name);
+
+test('no statement of any role allows a wildcard action', () => {
+  const wild = everyRole.flatMap(([name, ss]) => ss.flatMap((s) => s.Action.filter((a) => a.includes('*')).map((a) => `${name}: ${a}`)));
+  assert.equal(wild, []);
+});
+
+test('table statements are item-level and name the table and its indexes only', () => {
+  const tableStatements = everyRole.flatMap(([, ss]) => ss.filter((s) => s.Action.some((a) => a.startsWith('dynamodb:'))));
+  for (const s of tableStatements) {
+    const expected = s.Sid === 'EventStream' ? [arns.tableStream] : [arns.table, `${arns.table}/index/*`];
+    assert.equal(s.Resource, expected, s.Sid);
+    assert.not.ok(s.Action.some((a) => /Scan|Table|Delete(Table|Backup)/.test(a)), `${s.Sid}: ${s.Action.join(', ')}`);
+  }
+  assert.equal(rolesWith('dynamodb:PutItem'), ['function webhook', 'function planner', 'function task-events', 'function stepper', 'function sweep', 'function api', 'function efs']);
+});
+
+test('the job task role gets the artifacts file system and nothing else', () => {
+  assert.equal(taskGrants('job', arns), [
+    {
+      Sid: 'ArtifactsFileSystem',
+      Effect: 'Allow',
+      Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite', 'elasticfilesystem:ClientRootAccess'],
+      Resource: [arns.fileSystem],
+    },
+  ]);
+});
+
+test('the builder may push to hyperp\'s repository only; nobody else may push', () => {
+  assert.equal(taskGrants('builder', arns), [
+    { Sid: 'ArtifactsFileSystem', Effect: 'Allow', Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientRootAccess'], Resource: [arns.fileSystem] },
+    { Sid: 'RegistryLogin', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] },
+    {
+      Sid: 'PushImages',
+      Effect: 'Allow',
+      Action: [
+        'ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage',
+        'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage',
+      ],
+      Resource: [arns.repository],
+    },
+  ]);
+  assert.equal(rolesWith('ecr:PutImage'), ['task builder']);
+});
+
+test('the zip task writes only under the downloads prefix', () => {
+  assert.equal(taskGrants('zip', arns), [
+    { Sid: 'ArtifactsFileSystem', Effect: 'Allow', Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientRootAccess'], Resource: [arns.fileSystem] },
+    { Sid: 'WriteDownloads', Effect: 'Allow', Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Resource: [`${arns.bucket}/hyperp-artifacts/*`] },
+  ]);
+});
+
+test('secrets: the webhook secret to the webhook only, the App key to the planner and the stepper only', () => {
+  const readers = (secret: string) =>
+    everyRole.filter(([, ss]) => ss.some((s) => s.Action.includes('secretsmanager:GetSecretValue') && s.Resource.includes(secret))).map(([n]) => n);
+  assert.equal(readers(arns.webhookSecret), ['function webhook']);
+  assert.equal(readers(arns.githubPrivateKeySecret), ['function planner', 'function stepper']);
+  assert.equal(rolesWith('secretsmanager:GetSecretValue'), ['function webhook', 'function planner', 'function stepper']);
+});
+
+test('roles are passed only to the service they are for', () => {
+  const passes = everyRole.flatMap(([name, ss]) =>
+    ss.filter((s) => s.Action.includes('iam:PassRole')).map((s) => [name, s.Resource, s.Condition]),
+  );
+  assert.equal(passes, [
+    ['function planner', [arns.schedulerRole], { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } }],
+    [
+      'function stepper',
+      [arns.executionRole, arns.taskRoles.job, arns.taskRoles.builder, arns.taskRoles.zip],
+      { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    ],
+  ]);
+});
+
+test('tasks are started, stopped and described only on hyperp\'s cluster and families', () => {
+  const stepper = functionGrants('stepper', arns);
+  const run = stepper.find((s) => s.Action.includes('ecs:RunTask'));
+  assert.equal(run, {
+    Sid: 'RunTasks',
+    Effect: 'Allow',
+    Action: ['ecs:RunTask'],
+    Resource: ['arn:aws:ecs:us-east-1:123456789012:task-definition/hyperp-*'],
+    Condition: { ArnEquals: { 'ecs:cluster': arns.cluster } },
+  });
+  const manage = [...stepper, ...functionGrants('sweep', arns)].filter((s) => s.Action.includes('ecs:StopTask'));
+  assert.equal(manage.map((s) => s.Resource), [['arn:aws:ecs:us-east-1:123456789012:task/hy-cluster/*'], ['arn:aws:ecs:us-east-1:123456789012:task/hy-cluster/*']]);
+  assert.equal(rolesWith('ecs:RunTask'), ['function stepper']);
+});
+
+test('each function writes only its own log group', () => {
+  for (const fn of FUNCTION_NAMES) {
+    const logs = functionGrants(fn, arns).filter((s) => s.Action.includes('logs:PutLogEvents'));
+    assert.equal(logs.map((s) => s.Resource), [[arns.functionLogGroups[fn], `${arns.functionLogGroups[fn]}:*`]], fn);
+  }
+});
+
+test('execution, scheduler and CLI policies', () => {
+  assert.equal(executionGrants(arns), [
+    { Sid: 'RegistryLogin', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] },
+    { Sid: 'PullImages', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], Resource: [arns.repository] },
+    { Sid: 'TaskLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [arns.taskLogGroup, `${arns.taskLogGroup}:*`] },
+  ]);
+  assert.equal(schedulerGrants(arns), [{ Sid: 'StartCronRuns', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [arns.functions.api] }]);
+  assert.equal(cliUserGrants(arns), [
+    { Sid: 'HyperpApi', Effect: 'Allow', Action: ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'], Resource: [arns.functions.api] },
+  ]);
+});
+
+test.run();

@@ -1,0 +1,98 @@
+// The policy pack over everything the mocked program declares: the deployment passes every
+// rule, and the same wiring reports a violation once a resource breaks one.
+import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from '@pulumi/policy';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { policies } from '../src/policy/policies.js';
+import {
+  everyFunctionHasLogRetention,
+  jobTaskRoleHasNoControlPlaneAccess,
+  noPublicBucket,
+  noUnencryptedStorage,
+  noWildcardTableActions,
+  type ResourceView,
+} from '../src/policy/rules.js';
+import { REGION, captured, fakeBundles, installMocks, settle } from './support/mocks.js';
+
+const bundles = await fakeBundles();
+await installMocks({ 'aws:region': REGION, 'hyperp:githubAppId': '7', 'hyperp:bundlesDir': bundles }, 'dev');
+await import('../src/program.js');
+await settle();
+
+interface Reported {
+  readonly policy: string;
+  readonly message: string;
+  readonly urn?: string;
+}
+
+/** Runs every policy of the pack as Pulumi would: resource policies per resource, stack policies once. */
+const runPack = async (resources: readonly ResourceView[]): Promise<Reported[]> => {
+  const reported: Reported[] = [];
+  for (const p of policies) {
+    const collect: ReportViolation = (message, urn) => void reported.push({ policy: p.name, message, ...(urn ? { urn } : {}) });
+    if ('validateStack' in p) {
+      const args = { resources: resources.map((r) => ({ ...r, urn: r.urn ?? r.name })) } as unknown as StackValidationArgs;
+      await (p as StackValidationPolicy).validateStack(args, collect);
+    } else {
+      const validate = (p as ResourceValidationPolicy).validateResource;
+      for (const r of resources) {
+        for (const v of [validate].flat()) if (v) await v({ ...r, urn: r.urn ?? r.name } as unknown as ResourceValidationArgs, collect);
+      }
+    }
+  }
+  return reported;
+};
+
+test('the program declares what the rules look at', () => {
+  const types = new Set(captured.map((r) => r.type));
+  for (const t of ['aws:iam/rolePolicy:RolePolicy', 'aws:s3/bucket:Bucket', 'aws:efs/fileSystem:FileSystem', 'aws:sqs/queue:Queue', 'aws:lambda/function:Function']) {
+    assert.ok(types.has(t), t);
+  }
+  assert.is(captured.filter((r) => (r.props['tags'] as Record<string, string> | undefined)?.['hyperp:role'] === 'task:job').length, 1);
+});
+
+test('every rule passes on the deployed program', () => {
+  assert.equal(captured.flatMap(noWildcardTableActions), []);
+  assert.equal(noPublicBucket(captured), []);
+  assert.equal(noUnencryptedStorage(captured), []);
+  assert.equal(everyFunctionHasLogRetention(captured), []);
+  assert.equal(jobTaskRoleHasNoControlPlaneAccess(captured), []);
+});
+
+test('the policy pack reports nothing on the deployed program', async () => {
+  assert.equal(await runPack(captured), []);
+});
+
+test('the policy pack reports a job role that reaches the table, and a function without retention', async () => {
+  const jobRole = captured.find((r) => (r.props['tags'] as Record<string, string> | undefined)?.['hyperp:role'] === 'task:job')!;
+  const roleName = String(jobRole.props['name']);
+  const grant: ResourceView = {
+    type: 'aws:iam/rolePolicy:RolePolicy',
+    name: 'sneaky',
+    urn: 'urn:sneaky',
+    props: {
+      role: roleName,
+      policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Runs', Effect: 'Allow', Action: 'dynamodb:*', Resource: '*' }] }),
+    },
+  };
+  const withoutRetention = captured.map((r) =>
+    r.type === 'aws:cloudwatch/logGroup:LogGroup' && String(r.props['name']).endsWith('/functions/api')
+      ? { ...r, props: { ...r.props, retentionInDays: undefined } }
+      : r,
+  );
+  assert.equal(await runPack([...withoutRetention, grant]), [
+    { policy: 'no-wildcard-table-actions', message: 'statement Runs allows dynamodb:* on *: name the DynamoDB actions one by one' },
+    {
+      policy: 'function-log-retention',
+      message: 'function hyperp-dev-api logs to /hyperp/hyperp-dev/functions/api, which keeps logs forever (set retentionInDays)',
+      urn: 'hyperp-dev-api',
+    },
+    {
+      policy: 'job-task-role-no-control-plane',
+      message: `job task role ${roleName} allows dynamodb:*: user jobs must not reach hyperp's control plane`,
+      urn: 'hyperp-dev-task-job',
+    },
+  ]);
+});
+
+test.run();

@@ -1,0 +1,153 @@
+// Each security rule on hand-made resources that pass and that fail, messages asserted verbatim.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  TYPES,
+  everyFunctionHasLogRetention,
+  jobTaskRoleHasNoControlPlaneAccess,
+  noPublicBucket,
+  noUnencryptedStorage,
+  noWildcardTableActions,
+  statementsOf,
+  type ResourceView,
+} from '../src/policy/rules.js';
+
+const TABLE = 'arn:aws:dynamodb:us-east-1:123456789012:table/runs';
+const doc = (...Statement: object[]) => JSON.stringify({ Version: '2012-10-17', Statement });
+const res = (type: string, name: string, props: Record<string, unknown>): ResourceView => ({ type, name, urn: `urn:${name}`, props });
+
+test('statementsOf reads JSON text and objects, single values and lists, and skips unknown documents', () => {
+  assert.equal(statementsOf(doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Principal: { AWS: ['a', 'b'] } })), [
+    { sid: '#0', effect: 'Allow', actions: ['s3:GetObject'], notActions: [], resources: ['*'], principals: ['a', 'b'] },
+  ]);
+  assert.equal(statementsOf({ Statement: { Sid: 'x', Effect: 'Deny', NotAction: ['iam:*'], Resource: ['r'], Principal: '*' } }), [
+    { sid: 'x', effect: 'Deny', actions: [], notActions: ['iam:*'], resources: ['r'], principals: ['*'] },
+  ]);
+  assert.equal(statementsOf(undefined), []);
+  assert.equal(statementsOf('not json'), []);
+});
+
+test('no-wildcard-table-actions: item actions pass; *, dynamodb:* and dynamodb:Get* on the table fail', () => {
+  const good = res(TYPES.rolePolicy, 'good', { policy: doc({ Sid: 'Items', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: [TABLE] }) });
+  assert.equal(noWildcardTableActions(good), []);
+  const otherService = res(TYPES.rolePolicy, 'logs', { policy: doc({ Effect: 'Allow', Action: ['logs:*'], Resource: ['arn:aws:logs:x'] }) });
+  assert.equal(noWildcardTableActions(otherService), []);
+  const bad = res(TYPES.rolePolicy, 'bad', {
+    policy: doc(
+      { Sid: 'All', Effect: 'Allow', Action: '*', Resource: '*' },
+      { Sid: 'Dynamo', Effect: 'Allow', Action: ['dynamodb:*', 'dynamodb:Get*', 'dynamodb:Query'], Resource: [TABLE, `${TABLE}/index/*`] },
+      { Sid: 'Denied', Effect: 'Deny', Action: '*', Resource: '*' },
+    ),
+  });
+  assert.equal(noWildcardTableActions(bad), [
+    { resource: 'urn:bad', message: 'statement All allows * on *: name the DynamoDB actions one by one' },
+    {
+      resource: 'urn:bad',
+      message: `statement Dynamo allows dynamodb:*, dynamodb:Get* on ${TABLE}, ${TABLE}/index/*: name the DynamoDB actions one by one`,
+    },
+  ]);
+  const notAction = res(TYPES.managedPolicy, 'na', { policy: doc({ Sid: 'Most', Effect: 'Allow', NotAction: ['iam:*'], Resource: '*' }) });
+  assert.equal(noWildcardTableActions(notAction), [
+    { resource: 'urn:na', message: 'statement Most allows NotAction iam:* on *: name the DynamoDB actions one by one' },
+  ]);
+  const inline = res(TYPES.role, 'r', { inlinePolicies: [{ name: 'p', policy: doc({ Sid: 'I', Effect: 'Allow', Action: 'dynamodb:*', Resource: TABLE }) }] });
+  assert.equal(noWildcardTableActions(inline).map((v) => v.message), [`statement I allows dynamodb:* on ${TABLE}: name the DynamoDB actions one by one`]);
+});
+
+const bucket = res(TYPES.bucket, 'b', { bucket: 'my-bucket' });
+const block = (flags: Partial<Record<string, boolean>>) =>
+  res(TYPES.publicAccessBlock, 'pab', { bucket: 'my-bucket', blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true, ...flags });
+const tlsOnly = res(TYPES.bucketPolicy, 'tls', {
+  bucket: 'my-bucket',
+  policy: doc({ Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+});
+
+test('no-public-bucket: a fully blocked bucket with a deny-only policy passes', () => {
+  assert.equal(noPublicBucket([bucket, block({}), tlsOnly]), []);
+});
+
+test('no-public-bucket: a missing block, a partial block, a public ACL and an allow-everyone policy fail', () => {
+  assert.equal(noPublicBucket([bucket]), [
+    { resource: 'urn:b', message: 'bucket my-bucket: public access is not blocked (blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets not true)' },
+  ]);
+  assert.equal(noPublicBucket([bucket, block({ restrictPublicBuckets: false })]).map((v) => v.message), [
+    'bucket my-bucket: public access is not blocked (restrictPublicBuckets not true)',
+  ]);
+  const publicBucket = res(TYPES.bucket, 'b', { bucket: 'my-bucket', acl: 'public-read' });
+  const allowAll = res(TYPES.bucketPolicy, 'p', { bucket: 'my-bucket', policy: doc({ Sid: 'Read', Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: '*' }) });
+  assert.equal(noPublicBucket([publicBucket, block({}), allowAll]).map((v) => v.message), [
+    'bucket my-bucket: its ACL public-read is public',
+    'bucket my-bucket: policy statement Read allows everyone',
+  ]);
+  // A block on another bucket does not count.
+  assert.equal(noPublicBucket([bucket, { ...block({}), props: { ...block({}).props, bucket: 'other' } }]).length, 1);
+});
+
+test('no-unencrypted-storage: encrypted file system, bucket and queue pass; unencrypted ones fail', () => {
+  const sse = res(TYPES.bucketEncryption, 'sse', { bucket: 'my-bucket', rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] });
+  const good = [
+    res(TYPES.fileSystem, 'fs', { encrypted: true }),
+    bucket,
+    sse,
+    res(TYPES.queue, 'q', { sqsManagedSseEnabled: true }),
+    res(TYPES.queue, 'kms', { kmsMasterKeyId: 'alias/aws/sqs' }),
+  ];
+  assert.equal(noUnencryptedStorage(good), []);
+  const bad = [res(TYPES.fileSystem, 'fs', {}), bucket, res(TYPES.queue, 'q', { sqsManagedSseEnabled: false })];
+  assert.equal(noUnencryptedStorage(bad), [
+    { resource: 'urn:fs', message: 'file system fs is not encrypted (set encrypted: true)' },
+    { resource: 'urn:b', message: 'bucket my-bucket has no default encryption configuration' },
+    { resource: 'urn:q', message: 'queue q is not encrypted (set sqsManagedSseEnabled or kmsMasterKeyId)' },
+  ]);
+});
+
+test('function-log-retention: a function whose log group keeps logs 30 days passes; forever or unknown fails', () => {
+  const fn = (name: string, logGroup?: string) =>
+    res(TYPES.function, name, { name, ...(logGroup ? { loggingConfig: { logFormat: 'Text', logGroup } } : {}) });
+  const group = (name: string, retentionInDays?: number) => res(TYPES.logGroup, name, { name, ...(retentionInDays ? { retentionInDays } : {}) });
+  assert.equal(everyFunctionHasLogRetention([fn('a', '/hyperp/a'), group('/hyperp/a', 30), fn('b'), group('/aws/lambda/b', 7)]), []);
+  assert.equal(everyFunctionHasLogRetention([fn('a', '/hyperp/a'), group('/hyperp/a'), fn('b')]), [
+    { resource: 'urn:a', message: 'function a logs to /hyperp/a, which keeps logs forever (set retentionInDays)' },
+    { resource: 'urn:b', message: 'function b logs to /aws/lambda/b, which is not a log group of this stack with a retention' },
+  ]);
+});
+
+const jobRole = res(TYPES.role, 'job', { name: 'job-role', tags: { 'hyperp:role': 'task:job' } });
+const efsOnly = res(TYPES.rolePolicy, 'job-policy', {
+  role: 'job-role',
+  policy: doc({ Effect: 'Allow', Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'], Resource: 'arn:aws:elasticfilesystem:x' }),
+});
+
+test('job-task-role-no-control-plane: file-system access and a user policy of their own pass', () => {
+  const userPolicy = res(TYPES.rolePolicyAttachment, 'user', { role: 'job-role', policyArn: 'arn:aws:iam::123456789012:policy/my-jobs-read-data' });
+  assert.equal(jobTaskRoleHasNoControlPlaneAccess([jobRole, efsOnly, userPolicy]), []);
+  // Another role may hold control-plane grants.
+  const stepper = res(TYPES.role, 'stepper', { name: 'stepper-role', tags: { 'hyperp:role': 'function:stepper' } });
+  const stepperPolicy = res(TYPES.rolePolicy, 'sp', { role: 'stepper-role', policy: doc({ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: TABLE }) });
+  assert.equal(jobTaskRoleHasNoControlPlaneAccess([jobRole, efsOnly, stepper, stepperPolicy]), []);
+});
+
+test('job-task-role-no-control-plane: table, secrets, ECR, wildcard and admin policies on the job role fail', () => {
+  const leaky = res(TYPES.rolePolicy, 'leaky', {
+    role: 'job-role',
+    policy: doc(
+      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'secretsmanager:GetSecretValue'], Resource: '*' },
+      { Effect: 'Allow', Action: ['ecr:PutImage', 'dynamodb:GetItem'], Resource: '*' },
+      { Effect: 'Deny', Action: ['lambda:InvokeFunction'], Resource: '*' },
+    ),
+  });
+  const admin = res(TYPES.rolePolicyAttachment, 'admin', { role: 'job-role', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' });
+  const everything = res(TYPES.rolePolicy, 'all', { role: 'job-role', policy: doc({ Effect: 'Allow', Action: '*', Resource: '*' }) });
+  assert.equal(jobTaskRoleHasNoControlPlaneAccess([jobRole, efsOnly, leaky, admin, everything]), [
+    {
+      resource: 'urn:job',
+      message: "job task role job-role allows dynamodb:GetItem, secretsmanager:GetSecretValue, ecr:PutImage, *: user jobs must not reach hyperp's control plane",
+    },
+    {
+      resource: 'urn:job',
+      message: "job task role job-role has arn:aws:iam::aws:policy/AdministratorAccess attached: user jobs must not reach hyperp's control plane",
+    },
+  ]);
+});
+
+test.run();
