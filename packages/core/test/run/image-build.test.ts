@@ -1,0 +1,75 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { imageUri } from '../../src/names/images.js';
+import type { ImageRecord, RunState } from '../../src/run/state.js';
+import { vecGet, vecSet } from '../../src/run/vector.js';
+import { syntheticImageKey } from '../../src/sim/workflow.js';
+import { buildKeys, registerCommand, request, RUN, smallWorkflow, stateAfter, step, T0, withJob } from './support.js';
+
+const ImageBuild = suite('onImageBuild*');
+const r = request();
+const KEY_A = syntheticImageKey('a');
+const URI_A = imageUri(r.settings.render.imageRepository, KEY_A);
+const withImage = (s: RunState, i: number, f: (x: ImageRecord) => ImageRecord): RunState => ({ ...s, images: vecSet(s.images, i, f(vecGet(s.images, i)!)) });
+
+ImageBuild('a built image is recorded, costs, and unblocks its job, which registers', () => {
+  const s0 = stateAfter([r]);
+  const usage = { cpu: 1024, memory: 2048, arch: 'x86_64' as const, ephemeralStorageGiB: 20, pullStartedAt: T0, stoppedAt: T0 + 120_000 };
+  const [s1, commands] = step(s0, { _tag: 'ImageBuildSucceeded', at: T0 + 120_000, key: KEY_A, imageUri: URI_A, usage });
+  // 120 s of 1 vCPU and 2 GB, us-east-1 x86 on-demand, each part rounded to a nanodollar: 1,349,333 + 296,333 nano-USD.
+  const usd = 0.001645666;
+  const expected: RunState = {
+    ...withImage(withJob(s0, 'a', (j) => ({ ...j, imagesWaiting: 0, status: 'READY', registration: 'REGISTERING' })), 0,
+      (x) => ({ ...x, status: 'BUILT', finishedAt: T0 + 120_000, costUsd: usd })),
+    now: T0 + 120_000,
+    jobCounts: { ...s0.jobCounts, BUILDING: 1, READY: 2 },
+    inFlight: { tasks: 0, builds: 1, downloads: 0 },
+    cost: { tasksUsd: 0, buildsUsd: usd, totalUsd: usd, vcpuSeconds: 120, gbSeconds: 240 },
+  };
+  assert.equal(s1, expected);
+  assert.equal(commands, [
+    { _tag: 'RecordImage', key: KEY_A, imageUri: URI_A, job: 'a', container: 'main', commit: r.commit, builtAt: T0 + 120_000 },
+    registerCommand(r, smallWorkflow, 'a'),
+  ]);
+  assert.equal(step(s1, { _tag: 'ImageBuildSucceeded', at: T0 + 120_000, key: KEY_A, imageUri: URI_A, usage }), [s1, []], 'a duplicate changes nothing');
+});
+
+ImageBuild('a failed build fails its job and skips the dependents; the independent job goes on', () => {
+  const s0 = stateAfter([r]);
+  const [s1, commands] = step(s0, { _tag: 'ImageBuildFailed', at: T0 + 5000, key: KEY_A, reason: 'RUN pip install failed', usage: null });
+  const reason = 'the image of container "main" (jobs/a/Dockerfile) failed to build: RUN pip install failed';
+  assert.equal(s1, {
+    ...withImage(
+      withJob(withJob(s0, 'a', (j) => ({ ...j, status: 'FAILED', reason, finishedAt: T0 + 5000 })), 'b',
+        (j) => ({ ...j, status: 'SKIPPED', reason: 'upstream job "a" failed', finishedAt: T0 + 5000 })),
+      0, (x) => ({ ...x, status: 'FAILED', reason: 'RUN pip install failed', finishedAt: T0 + 5000 })),
+    now: T0 + 5000,
+    jobCounts: { ...s0.jobCounts, BUILDING: 0, FAILED: 1, SKIPPED: 1 },
+    inFlight: { tasks: 0, builds: 1, downloads: 0 },
+    failure: `job "a" failed: ${reason}`,
+  });
+  assert.equal(commands, []);
+});
+
+ImageBuild('an image nobody in this run asked for is counted as a diagnostic', () => {
+  const s0 = stateAfter([r]);
+  const [s1, commands] = step(s0, { _tag: 'ImageBuildStarted', at: T0 + 1, key: 'f'.repeat(64), taskArn: null });
+  assert.equal([s1.diagnostics.byCode, s1.diagnostics.recent.map((d) => d.detail), commands], [{ UnknownImage: 1 }, [`no image ${'f'.repeat(64)} in this run`], []]);
+});
+
+ImageBuild('a builder task (kaniko on Fargate) ends its build through its own task events', () => {
+  const s0 = stateAfter([r]);
+  const sb = buildKeys('a').startedBy;
+  const [s1] = step(s0, { _tag: 'TaskLaunchAccepted', at: T0 + 10, startedBy: sb, taskArn: 'arn:task/build-a' });
+  assert.equal(vecGet(s1.images, 0), { ...vecGet(s0.images, 0)!, reportedStarted: true, taskArn: 'arn:task/build-a' });
+  const [s2, commands] = step(s1, {
+    _tag: 'TaskStateObserved', at: T0 + 60_000, startedBy: sb, taskArn: 'arn:task/build-a', lastStatus: 'STOPPED',
+    containers: [{ name: 'kaniko', exitCode: 0, reason: null }], stopCode: 'EssentialContainerExited', stoppedReason: null,
+    pullStartedAt: T0 + 100, startedAt: T0 + 2000, stoppedAt: T0 + 60_000, cpu: 1024, memory: 2048, arch: 'x86_64', ephemeralStorageGiB: 20,
+  });
+  assert.equal(vecGet(s2.images, 0)!.status, 'BUILT');
+  assert.equal(commands.map((c) => c._tag), ['RecordImage', 'RegisterTaskDefinition']);
+  assert.equal(RUN, s2.runId);
+});
+
+ImageBuild.run();
