@@ -40,7 +40,8 @@ const s = suite('hyperp plan');
 
 s.before(() => {
   dir = mkdtempSync(join(tmpdir(), 'hyperp-plan-'));
-  cpSync(fixture, dir, { recursive: true });
+  // The fixture's own .hyperp/ (left by local runs) is not part of the repository.
+  cpSync(fixture, dir, { recursive: true, filter: (src) => !src.split('/').includes('.hyperp') });
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-q', '-m', 'calculator');

@@ -20,6 +20,9 @@ export interface PlanInput {
   readonly builderVersion: string;
 }
 
+/** What planning one workflow needs: the commit's files, the images that exist, the builder. */
+export type PlanContext = Omit<PlanInput, 'workflows' | 'branch'>;
+
 export type PlanIssue = ImageKeyError & { readonly workflow: string; readonly job: string; readonly container: string };
 
 /** Workflows a push to `branch` runs: push trigger on and a `branches` pattern matching. */
@@ -50,7 +53,7 @@ export const jobImageKeys = (
   );
 
 const planImage = (
-  input: PlanInput,
+  input: PlanContext,
   workflow: WorkflowSpec,
   job: JobSpec,
   container: string,
@@ -73,7 +76,7 @@ const planImage = (
   return E.right({ ...base, action: 'build', reason, changedFiles: changed });
 };
 
-const planJob = (input: PlanInput, workflow: WorkflowSpec, job: JobSpec): E.Either<PlanIssue[], JobPlan> => {
+const planJob = (input: PlanContext, workflow: WorkflowSpec, job: JobSpec): E.Either<PlanIssue[], JobPlan> => {
   const results = jobImageKeys(input.snapshot, job, input.builderVersion).map((k) => planImage(input, workflow, job, k.container, k.result));
   const issues = results.flatMap((r) => (E.isLeft(r) ? [r.left] : []));
   if (issues.length > 0) return E.left(issues);
@@ -82,8 +85,8 @@ const planJob = (input: PlanInput, workflow: WorkflowSpec, job: JobSpec): E.Eith
 };
 
 /** Plans one workflow, whatever its triggers (manual and cron runs plan this way too). */
-export const planWorkflow = (input: Omit<PlanInput, 'workflows' | 'branch'>, workflow: WorkflowSpec): E.Either<PlanIssue[], WorkflowPlan> => {
-  const jobs = workflow.jobs.map((j) => planJob({ ...input, workflows: [workflow], branch: '' }, workflow, j));
+export const planWorkflow = (input: PlanContext, workflow: WorkflowSpec): E.Either<PlanIssue[], WorkflowPlan> => {
+  const jobs = workflow.jobs.map((j) => planJob(input, workflow, j));
   const issues = jobs.flatMap((j) => (E.isLeft(j) ? j.left : []));
   if (issues.length > 0) return E.left(issues);
   return E.right({ name: workflow.name, file: workflow.file, jobs: jobs.flatMap((j) => (E.isRight(j) ? [j.right] : [])) });
