@@ -24,6 +24,8 @@ export const bundleAll = async () => {
       target: 'node22',
       format: 'esm',
       conditions: ['source'],
+      // Prefer ES modules: jsonc-parser's `main` is a UMD build whose require() calls esbuild cannot follow.
+      mainFields: ['module', 'main'],
       minify: true,
       sourcemap: false,
       legalComments: 'none',
