@@ -3,7 +3,7 @@ import {
   RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { BuildImage, RunTask } from '@hyperp/core';
+import type { BuildImage, RegisterTaskDefinition, RunTask } from '@hyperp/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -159,10 +159,10 @@ t('task definitions are registered with tags, rejected on client errors, deregis
   ecs.on(DeregisterTaskDefinitionCommand).resolves({});
   ecs.on(DeleteTaskDefinitionsCommand).resolves({ failures: [] });
   const run = interpreter(deps());
-  const reg = {
+  const reg: RegisterTaskDefinition = {
     _tag: 'RegisterTaskDefinition', runId: 'r1', job: 'add', family: 'hyperp-calculator-add-1',
     taskDefinition: { containerDefinitions: [{ name: 'add', image: 'img' }], cpu: '256', memory: '512' }, tags: [{ key: 'hyperp:run', value: 'r1' }],
-  } as const;
+  };
   assert.equal(await run(reg, meta), [{ _tag: 'TaskDefinitionRegistered', at: NOW, job: 'add', taskDefinitionArn: 'arn:td/f:1' }]);
   assert.equal(ecs.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input, {
     containerDefinitions: [{ name: 'add', image: 'img' }], cpu: '256', memory: '512', family: 'hyperp-calculator-add-1', tags: [{ key: 'hyperp:run', value: 'r1' }],
