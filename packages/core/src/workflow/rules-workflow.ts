@@ -70,21 +70,28 @@ export const artifactNames: WorkflowRule = (ctx) => {
 };
 
 /**
- * Schedules are five-field cron expressions (minute hour day-of-month month day-of-week) or a
- * nickname such as `@daily`: the finest step EventBridge Scheduler can run is a minute.
+ * Schedules are five-field cron expressions (minute hour day-of-month month day-of-week), parsed
+ * by croner. They must also fit EventBridge Scheduler, which runs them on AWS: a minute is its
+ * finest step (no seconds field), it has no nicknames (`@daily`), and it cannot restrict both
+ * the day of the month and the day of the week (one must be `*`).
  */
 export const cronScheduleProblem = (schedule: string): string | undefined => {
   const fields = schedule.trim().split(/\s+/);
-  if (!schedule.trim().startsWith('@') && fields.length !== 5) {
+  if (schedule.trim().startsWith('@')) return 'nicknames such as @daily are not supported; write five fields, e.g. "0 0 * * *"';
+  if (fields.length !== 5) {
     return `it has ${fields.length} field${fields.length === 1 ? '' : 's'}; write five: minute hour day-of-month month day-of-week`;
   }
   try {
     // Paused: parsing only, nothing is scheduled.
     new Cron(schedule, { paused: true });
-    return undefined;
   } catch (e) {
     return (e as Error).message.replace(/^CronPattern: /, '');
   }
+  const wildcard = (f: string): boolean => f === '*' || f === '?';
+  if (!wildcard(fields[2]!) && !wildcard(fields[4]!)) {
+    return 'it restricts both day-of-month and day-of-week, which EventBridge Scheduler cannot run; set one of them to *';
+  }
+  return undefined;
 };
 
 const knownTimeZone = (zone: string): boolean => {
@@ -100,7 +107,7 @@ export const cronSchedules: WorkflowRule = (ctx) =>
   (ctx.workflow.triggers?.cron ?? []).flatMap((c, k) => {
     const issues: ValidationIssue[] = [];
     const why = cronScheduleProblem(c.schedule);
-    if (why) issues.push(issueAt(ctx, 'error', 'cron-schedule', ['triggers', 'cron', k, 'schedule'], `cron schedule "${c.schedule}" does not parse: ${why}`));
+    if (why) issues.push(issueAt(ctx, 'error', 'cron-schedule', ['triggers', 'cron', k, 'schedule'], `cron schedule "${c.schedule}" is not valid: ${why}`));
     if (c.timezone !== undefined && !knownTimeZone(c.timezone)) {
       issues.push(issueAt(ctx, 'error', 'cron-schedule', ['triggers', 'cron', k, 'timezone'], `timezone "${c.timezone}" is not a known IANA time zone (e.g. "Europe/Berlin", "UTC")`));
     }

@@ -84,7 +84,10 @@ rules('branch patterns, artifact names, cron schedules and repo paths', () => {
   assert.equal(['**', 'main', '!release/**', 'feature/[a-z]*', 'v+([0-9])'].map(branchPatternProblem), [undefined, undefined, undefined, undefined, undefined]);
   assert.equal(['', '!', 'a b', 'a..b', 'x]', '[]', 'a:b'].map((p) => branchPatternProblem(p) !== undefined), [true, true, true, true, true, true, true]);
   assert.equal(['notes', 'my notes', '.', '..', 'a/b', ''].map((n) => artifactNameProblem(n) === undefined), [true, true, false, false, false, false]);
-  assert.equal(['0 3 * * *', '@daily', '*/15 * * * MON-FRI', '0 3 * * * *', '0 25 * * *'].map((c) => cronScheduleProblem(c) === undefined), [true, true, true, false, false]);
+  assert.equal(
+    ['0 3 * * *', '*/15 * * * MON-FRI', '0 0 1 * ?', '@daily', '0 3 * * * *', '0 25 * * *', '0 0 1 * MON'].map((c) => cronScheduleProblem(c) === undefined),
+    [true, true, true, false, false, false, false],
+  );
   assert.equal(['./a//b', 'a/./b', '/abs', 'a/../b', '', 'a\\b'].map(normaliseRepoPath), ['a/b', 'a/b', undefined, undefined, undefined, undefined]);
 });
 
