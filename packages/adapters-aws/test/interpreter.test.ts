@@ -159,13 +159,17 @@ t('task definitions are registered with tags, rejected on client errors, deregis
   ecs.on(DeregisterTaskDefinitionCommand).resolves({});
   ecs.on(DeleteTaskDefinitionsCommand).resolves({ failures: [] });
   const run = interpreter(deps());
+  const td: RegisterTaskDefinition['taskDefinition'] = {
+    family: 'hyperp-calculator-add-1', cpu: '256', memory: '512', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], volumes: [],
+    containerDefinitions: [{ name: 'add', image: 'img', mountPoints: [], logConfiguration: { logDriver: 'awslogs' } }],
+  };
   const reg: RegisterTaskDefinition = {
     _tag: 'RegisterTaskDefinition', runId: 'r1', job: 'add', family: 'hyperp-calculator-add-1',
-    taskDefinition: { containerDefinitions: [{ name: 'add', image: 'img' }], cpu: '256', memory: '512' }, tags: [{ key: 'hyperp:run', value: 'r1' }],
+    taskDefinition: td, tags: [{ key: 'hyperp:run', value: 'r1' }],
   };
   assert.equal(await run(reg, meta), [{ _tag: 'TaskDefinitionRegistered', at: NOW, job: 'add', taskDefinitionArn: 'arn:td/f:1' }]);
   assert.equal(ecs.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input, {
-    containerDefinitions: [{ name: 'add', image: 'img' }], cpu: '256', memory: '512', family: 'hyperp-calculator-add-1', tags: [{ key: 'hyperp:run', value: 'r1' }],
+    ...td, tags: [{ key: 'hyperp:run', value: 'r1' }],
   });
   assert.equal(await run(reg, meta), [{ _tag: 'TaskDefinitionRejected', at: NOW, job: 'add', reason: 'ClientException: Invalid cpu' }]);
   const arns = Array.from({ length: 12 }, (_, i) => `arn:td/f:${i + 1}`);
