@@ -9,7 +9,13 @@ import type { TaskDefinition } from '../taskdef/model.js';
 export interface JobSpec {
   readonly name: string;
   readonly description?: string;
+  /** Normalised repo path (`./a//b.json` → `a/b.json`). */
   readonly taskDefinitionPath: string;
+  /**
+   * The decoded task definition: task-level `cpu` and `memory` as whole-number strings (CPU
+   * units, MiB; `"1 vCPU"` becomes `"1024"`) and a valid Fargate size; `dockerfilePath`s
+   * normalised; every container gives exactly one of `image` and `dockerfilePath`.
+   */
   readonly taskDefinition: TaskDefinition;
   /** Direct dependencies, by job name, in declaration order. */
   readonly dependsOn: readonly string[];
@@ -32,6 +38,7 @@ export interface WorkflowSpec {
   readonly branches: readonly string[];
   readonly sharedArtifacts: readonly string[];
   readonly failFast: boolean;
+  /** Each defaults on its own: push true, manual true, cron none. */
   readonly triggers: { readonly push: boolean; readonly manual: boolean; readonly cron: readonly CronTrigger[] };
   /** In declaration order. */
   readonly jobs: readonly JobSpec[];
