@@ -11,6 +11,7 @@ import { didYouMean, issueAt, type FileContext } from '../workflow/rule.js';
 import { fargateSizeIssues } from '../workflow/rules-workflow.js';
 import { parseJson } from '../workflow/source.js';
 import { parseCpuUnits, parseMemoryMiB } from '../fargate/size.js';
+import { fargateGrid } from '../fargate/grid.js';
 import { TaskDefinition } from './model.js';
 
 export interface TaskDefinitionCheck {
@@ -25,13 +26,23 @@ export interface TaskDefinitionCheck {
 type TaskDefinitionContext = FileContext & { readonly taskDefinition: TaskDefinition; readonly repo: RepoSnapshot };
 type TaskDefinitionRule = (ctx: TaskDefinitionContext) => ValidationIssue[];
 
+/** Keys of the raw container that look like a misspelt `image` or `dockerfilePath` ("dockerFilePath"). */
+const misspeltImageKey = (ctx: TaskDefinitionContext, k: number): string => {
+  const raw = (ctx.source.value as { containerDefinitions: Record<string, unknown>[] }).containerDefinitions[k] ?? {};
+  for (const key of Object.keys(raw)) {
+    const hint = didYouMean(key, ['image', 'dockerfilePath']);
+    if (hint && key !== 'image' && key !== 'dockerfilePath') return ` (it has "${key}"${hint.replace(/^;/, ',')})`;
+  }
+  return '';
+};
+
 export const containerImages: TaskDefinitionRule = (ctx) =>
   ctx.taskDefinition.containerDefinitions.flatMap((c, k) => {
     const has = [c.image !== undefined, c.dockerfilePath !== undefined];
     if (has[0] !== has[1]) return [];
     const message = has[0]
       ? `container "${c.name}" gives both "image" and "dockerfilePath"; keep one`
-      : `container "${c.name}" gives neither "image" nor "dockerfilePath"; hyperp needs one of them`;
+      : `container "${c.name}" gives neither "image" nor "dockerfilePath"; hyperp needs one of them${misspeltImageKey(ctx, k)}`;
     return [issueAt(ctx, 'error', 'container-image', ['containerDefinitions', k], message)];
   });
 
@@ -54,7 +65,15 @@ export const taskSize: TaskDefinitionRule = (ctx) => {
     const missing = [cpu === undefined ? '"cpu"' : '', memory === undefined ? '"memory"' : ''].filter(Boolean).join(' and ');
     return [issueAt(ctx, 'error', 'task-size', [], `Fargate needs a task-level cpu and memory; add ${missing} (for example "cpu": "256", "memory": "512")`)];
   }
-  return fargateSizeIssues(ctx, 'task-size', 'the task size', [], { cpu, memory });
+  const issues = fargateSizeIssues(ctx, 'task-size', 'the task size', [], { cpu, memory });
+  // Windows tasks take 1, 2 or 4 vCPU only (same ECS table as the grid).
+  const os = ctx.taskDefinition.runtimePlatform?.operatingSystemFamily ?? 'LINUX';
+  const units = parseCpuUnits(cpu);
+  if (issues.length === 0 && os.startsWith('WINDOWS') && !fargateGrid.some((r) => r.cpu === units && r.windows)) {
+    const allowed = fargateGrid.filter((r) => r.windows).map((r) => r.cpu).join(', ');
+    issues.push(issueAt(ctx, 'error', 'task-size', ['cpu'], `Windows tasks on Fargate take cpu ${allowed}, not ${units}`));
+  }
+  return issues;
 };
 
 const rules: readonly TaskDefinitionRule[] = [containerImages, dockerfilesPresent, taskSize];
