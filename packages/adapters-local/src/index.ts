@@ -14,6 +14,7 @@ export * from './build/source.js';
 export * from './artifacts/zip.js';
 export * from './driver/drive.js';
 export type { BuildSource } from './driver/interpreter.js';
+export { slots, type Slots } from './driver/slots.js';
 export * from './runs/image-index.js';
 export * from './runs/settings.js';
 export * from './runs/start.js';

@@ -11,6 +11,7 @@ import { driverLockFile, eventsFile, type LocalLayout } from '../layout.js';
 import { initialState, isTerminalRun, reduce, type Command, type RunEvent, type RunState, type RecordImage } from '@hyperp/core';
 import type { Engine } from '../engine/types.js';
 import { interpreter, type BuildSource } from './interpreter.js';
+import type { Slots } from './slots.js';
 import { outstandingCommands } from './outstanding.js';
 
 export interface DriveOptions {
@@ -28,11 +29,21 @@ export interface DriveOptions {
   readonly recordImage?: (cmd: RecordImage) => void;
   /** How often the log is checked for events appended by other processes. */
   readonly pollMs?: number;
+  /** `--parallel` slots shared by the runs of one command. */
+  readonly slots?: Slots;
 }
 
 export class RunBusyError extends Error {
   override readonly name = 'RunBusyError';
 }
+
+/** The run has not ended, yet nothing is in flight and no wake-up is set: no event can come. */
+export class RunStuckError extends Error {
+  override readonly name = 'RunStuckError';
+}
+
+/** How long a run may sit with nothing in flight before it is declared stuck. */
+const STUCK_AFTER_MS = 3000;
 
 /** The state of a run as its log says now (no lock needed: appends are whole lines). */
 export const foldRun = (layout: LocalLayout, runId: string): { state: RunState; commands: Command[]; events: number } => {
@@ -86,6 +97,7 @@ export const driveRun = async (o: DriveOptions): Promise<RunState> => {
     now: () => Date.now(),
     note,
     recordImage: o.recordImage ?? (() => undefined),
+    ...(o.slots ? { slots: o.slots } : {}),
   });
 
   // Fold new lines of the log and carry out what they ask; one pump at a time.
@@ -132,6 +144,7 @@ export const driveRun = async (o: DriveOptions): Promise<RunState> => {
     else o.signal?.addEventListener('abort', onAbort, { once: true });
     pump();
     // Done when the run has ended and nothing it started is still in flight (zips, stops).
+    let idleSince: number | undefined;
     while (!(isTerminalRun(state.status) && interp.busy() === 0)) {
       await new Promise<void>((r) => {
         wake = r;
@@ -139,6 +152,13 @@ export const driveRun = async (o: DriveOptions): Promise<RunState> => {
       });
       wake = undefined;
       pump();
+      // A reducer that refused the request (or any bug) must not leave `hyperp run` waiting forever.
+      const idle = !isTerminalRun(state.status) && interp.busy() === 0 && interp.timers() === 0;
+      idleSince = idle ? (idleSince ?? Date.now()) : undefined;
+      if (idleSince !== undefined && Date.now() - idleSince > STUCK_AFTER_MS) {
+        const why = state.diagnostics.recent.map((d) => `${d.code} (${d.event}): ${d.detail}`).join('; ');
+        throw new RunStuckError(`run ${o.runId} is ${state.status} with nothing left to do${why ? `: ${why}` : ''}`);
+      }
     }
     return state;
   } finally {

@@ -12,7 +12,7 @@ import {
 import type { Engine, RunningTask, BuildRequest } from '../engine/types.js';
 import { buildLogFile, runDir, taskDefinitionFile, taskLogFile, type LocalLayout } from '../layout.js';
 import { zipDirectory } from '../artifacts/zip.js';
-import { slots as makeSlots } from './slots.js';
+import { slots as makeSlots, type Slots } from './slots.js';
 import { launchPlan, taskSize } from './task-launch.js';
 
 export interface BuildSource {
@@ -34,12 +34,16 @@ export interface InterpreterOptions {
   /** A line for the person watching (progress view). */
   readonly note: (line: string) => void;
   readonly recordImage: (cmd: RecordImage) => void;
+  /** Slots shared with other runs of the same `hyperp run`; default: `parallel` of its own. */
+  readonly slots?: Slots;
 }
 
 export interface Interpreter {
   readonly carryOut: (cmd: Command) => void;
   /** Work started and not finished (tasks, builds, zips, timers don't count). */
   readonly busy: () => number;
+  /** Wake-ups set and not yet fired. */
+  readonly timers: () => number;
   /** Resolves when nothing is in flight. */
   readonly idle: () => Promise<void>;
   /** Stops everything still running (the process is going away). */
@@ -49,7 +53,7 @@ export interface Interpreter {
 const localTaskArn = (clientToken: string): string => `local:task/${clientToken.slice(0, 32)}`;
 
 export const interpreter = (o: InterpreterOptions): Interpreter => {
-  const pool = makeSlots(Math.max(1, o.parallel));
+  const pool = o.slots ?? makeSlots(Math.max(1, o.parallel));
   const started = new Set<string>();
   const running = new Map<string, RunningTask>();
   const queued = new Map<string, { cancel: () => boolean; cmd: RunTask }>();
@@ -247,6 +251,7 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
   return {
     carryOut,
     busy: () => inFlight,
+    timers: () => timers.size,
     idle: () => (inFlight === 0 ? Promise.resolve() : new Promise((r) => idleWaiters.push(r))),
     shutdown: (reason) => {
       for (const t of timers.values()) clearTimeout(t);

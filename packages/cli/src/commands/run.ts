@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadImageStore, localBuilderVersion, openRun, prepareRuns, runView, formatRun, type RunView } from '@hyperp/adapters-local';
+import { GitError, loadImageStore, localBuilderVersion, openRun, prepareRuns, runView, formatRun, type RunView } from '@hyperp/adapters-local';
 import type { RunState } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, type CliContext } from '../context.js';
@@ -73,6 +73,10 @@ export const registerRun: Register = (program, run) => {
           images: loadImageStore(layout.imagesDir),
           builderVersion: localBuilderVersion(engine.name),
           now: Date.now(),
+        }).catch((e: unknown) => {
+          // Not a git repository, an unknown --ref: the message says which.
+          if (e instanceof GitError) throw new CliError(e.message);
+          throw e;
         });
         if (prepared._tag === 'PrepareError') throw new CliError(prepared.message);
         for (const r of prepared.requests) await openRun(layout, r);

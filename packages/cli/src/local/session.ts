@@ -4,7 +4,7 @@
  */
 import {
   containerEngine, detectEngine, driveRun, processEngine, recordImages, snapshotBuildSource, snapshotCommit, snapshotWorkingTree,
-  RunBusyError, type Engine, type EngineChoice, type LocalLayout,
+  RunBusyError, RunStuckError, slots, type Engine, type EngineChoice, type LocalLayout,
 } from '@hyperp/adapters-local';
 import { contextFiles, isTerminalRun, type RecordImage, type RunState } from '@hyperp/core';
 import { cpus } from 'node:os';
@@ -46,6 +46,8 @@ export interface DriveInput {
 /** Drives runs at once, with one view of all of them; returns their final states. */
 export const driveAll = async (ctx: CliContext, runs: readonly DriveInput[], quiet: boolean): Promise<RunState[]> => {
   const view = progressView(ctx, quiet);
+  // One --parallel bound for every run of the command, as the option says.
+  const shared = slots(Math.max(1, ...runs.map((r) => r.parallel)));
   try {
     return await Promise.all(runs.map(async (r) => {
       const req = r.state.request;
@@ -74,9 +76,10 @@ export const driveAll = async (ctx: CliContext, runs: readonly DriveInput[], qui
           onState: (s, events) => view.update(r.runId, s, events),
           note: (line) => view.note(line),
           recordImage,
+          slots: shared,
         });
       } catch (e) {
-        if (e instanceof RunBusyError) throw new CliError(e.message);
+        if (e instanceof RunBusyError || e instanceof RunStuckError) throw new CliError(e.message);
         throw e;
       }
     }));

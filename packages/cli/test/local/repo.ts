@@ -25,7 +25,7 @@ const commitAll = (dir: string) => {
   git(dir, 'commit', '-q', '-m', 'test');
 };
 
-export const makeRepo = (jobs: readonly TestJob[], extra: { shared?: string[]; failFast?: boolean } = {}): string => {
+export const makeRepo = (jobs: readonly TestJob[], extra: { shared?: string[]; failFast?: boolean; files?: Record<string, string> } = {}): string => {
   const dir = mkdtempSync(join(tmpdir(), 'hyperp-e2e-'));
   const files: Record<string, string> = {};
   const yaml = [
@@ -50,6 +50,7 @@ export const makeRepo = (jobs: readonly TestJob[], extra: { shared?: string[]; f
     });
   });
   files['hyperp-workflows/test.yaml'] = yaml.join('\n') + '\n';
+  Object.assign(files, extra.files ?? {});
   for (const [p, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, p)), { recursive: true });
     writeFileSync(join(dir, p), text);

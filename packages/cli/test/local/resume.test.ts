@@ -43,4 +43,27 @@ test('a SIGKILLed run resumes from its log without redoing finished tasks', asyn
   assert.is(read(join(repo, '.hyperp', 'artifacts', shared)), 'ran\n');
 });
 
+test('hyperp cancel brings a run whose process was killed to its CANCELLED end', async () => {
+  const repo = makeRepo([
+    { name: 'long', script: 'import time\nprint("started", flush=True)\ntime.sleep(30)\n' },
+    { name: 'then', dependsOn: ['long'], script: 'print(1)\n' },
+  ]);
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'packages/cli/src/bin.ts', 'run', '--repo', repo, '--engine', 'process'], {
+    cwd: root, stdio: 'ignore', env: { ...process.env, INIT_CWD: '' },
+  });
+  for (let i = 0; i < 150; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    if ((await hyperp(['logs', 'last', 'long', '--repo', repo])).stdout === 'started\n') break;
+  }
+  child.kill('SIGKILL');
+  await new Promise((r) => child.once('exit', r));
+  const c = await hyperp(['cancel', 'last', '--repo', repo]);
+  assert.is(c.code, 0, c.stderr);
+  assert.match(c.stdout, /^run \S+: CANCELLED\n$/);
+  const show = JSON.parse((await hyperp(['runs', 'show', 'last', '--repo', repo, '--json'])).stdout) as { status: string; jobs: { name: string; status: string }[] };
+  assert.equal([show.status, show.jobs.map((j) => [j.name, j.status])], ['CANCELLED', [['long', 'CANCELLED'], ['then', 'SKIPPED']]]);
+  const again = await hyperp(['cancel', 'last', '--repo', repo]);
+  assert.equal([again.code, again.stderr.replace(/run \S+/, 'run R')], [1, 'error: run R has already ended CANCELLED\n']);
+});
+
 test.run();

@@ -1,7 +1,7 @@
 // End to end: real workflows through the CLI with the process engine (bubblewrap).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import { hyperp } from '../run-cli.js';
@@ -196,6 +196,26 @@ e2e('Ctrl-C (the abort signal) cancels the run; no task is left running', async 
     }
   });
   assert.equal(children, []);
+});
+
+e2e('the working tree runs as it is (recorded dirty); --ref runs the commit', async () => {
+  const repo = makeRepo([{ name: 'a', script: 'print("committed")\n' }], {
+    files: {
+      // a second workflow in the same repository runs in the same `hyperp run`
+      'hyperp-workflows/other.yaml': 'workflowName: other\njobs:\n  - jobName: b\n    taskDefinitionPath: job0/taskdef.json\n',
+    },
+  });
+  writeFileSync(join(repo, 'job0', 'main.py'), 'print("uncommitted")\n');
+  const dirty = await runJson(['run', '--repo', repo]);
+  assert.is(dirty.code, 0, dirty.stderr);
+  assert.equal(dirty.runs.map((r) => [r.workflow, r.status]).sort(), [['other', 'SUCCEEDED'], ['test', 'SUCCEEDED']]);
+  assert.equal(dirty.runs.map((r) => read(r.jobs[0]!.tasks[0]!.logFile)), ['uncommitted\n', 'uncommitted\n']);
+  const shown = await hyperp(['runs', 'show', dirty.runs[0]!.runId, '--repo', repo]);
+  assert.match(shown.stdout, '(with uncommitted changes)');
+  const { code, runs } = await runJson(['run', '--repo', repo, '--ref', 'HEAD', '--workflow', 'test']);
+  assert.is(code, 0);
+  assert.equal(runs.map((r) => r.workflow), ['test']);
+  assert.is(read(job(runs[0]!, 'a').tasks[0]!.logFile), 'committed\n');
 });
 
 e2e('an unknown workflow name and an invalid --parallel are clear errors', async () => {
