@@ -3,7 +3,6 @@
  * option of the same name; nested options are flattened (`networkMode`, not `network.mode`)
  * so that every key is set with a plain `pulumi config set`. Unset keys keep the defaults.
  */
-import type * as pulumi from '@pulumi/pulumi';
 import { defaultBundlesDir } from './functions.js';
 import type { PlatformArgs } from './platform.js';
 import { PlatformArgsError } from './settings.js';
@@ -31,12 +30,19 @@ export const CONFIG_KEYS = [
   'tags',
 ] as const;
 
-type Config = Pick<pulumi.Config, 'require' | 'get' | 'getNumber' | 'getBoolean' | 'getObject'>;
+/** The part of `pulumi.Config` the program reads through (tests pass a plain object). */
+export interface ConfigReader {
+  require(key: string): string;
+  get(key: string): string | undefined;
+  getNumber(key: string): number | undefined;
+  getBoolean(key: string): boolean | undefined;
+  getObject<T>(key: string): T | undefined;
+}
 
 const defined = <T extends object>(o: T): Partial<T> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
-export const readPlatformConfig = (config: Config, stack: string): PlatformArgs & { bundlesDir: string } => {
+export const readPlatformConfig = (config: ConfigReader, stack: string): PlatformArgs & { bundlesDir: string } => {
   const githubAppId = config.require('githubAppId');
   if (!/^\d+$/.test(githubAppId)) {
     throw new PlatformArgsError(`hyperp:githubAppId must be the GitHub App's numeric id, got ${JSON.stringify(githubAppId)}`);
