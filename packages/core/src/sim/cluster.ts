@@ -11,7 +11,7 @@ import type { LaunchRate } from '../run/settings.js';
 
 export interface TaskBehaviour {
   readonly durationMs: number;
-  /** Exit code of the essential container `main`. */
+  /** Exit code of every container of the task. */
   readonly exitCode: number;
 }
 
@@ -33,6 +33,8 @@ interface FakeTask {
   readonly kind: 'task' | 'build';
   readonly key: string;
   readonly launchedAt: number;
+  /** Container names (from the RunTask overrides); each exits with the task's exit code. */
+  readonly containers: readonly string[];
   runningAt: number | null;
   stopped: boolean;
 }
@@ -81,7 +83,7 @@ export class FakeCluster {
       case 'BuildImage':
         return this.build(now, c.clientToken, c.startedBy, c.key);
       case 'RunTask':
-        return this.runTask(now, c.clientToken, c.startedBy, c.job, c.index, c.attempt);
+        return this.runTask(now, c.clientToken, c.startedBy, c.job, c.index, c.attempt, c.overrides.containerOverrides.map((o) => o.name));
       case 'StopTask':
         return this.stop(now, c.startedBy);
       case 'CreateDownloadable':
@@ -110,12 +112,12 @@ export class FakeCluster {
     return true;
   }
 
-  private start(now: number, token: string, startedBy: string, kind: 'task' | 'build', key: string): FakeTask | undefined {
+  private start(now: number, token: string, startedBy: string, kind: 'task' | 'build', key: string, containers: readonly string[]): FakeTask | undefined {
     const known = this.byToken.get(token);
     if (known !== undefined) return known;
     const task: FakeTask = {
       taskArn: `arn:aws:ecs:us-east-1:123456789012:task/hyperp/${(++this.serial).toString(16).padStart(8, '0')}`,
-      startedBy, kind, key, launchedAt: now, runningAt: null, stopped: false,
+      startedBy, kind, key, launchedAt: now, containers, runningAt: null, stopped: false,
     };
     this.byToken.set(token, task);
     this.byStartedBy.set(startedBy, task);
@@ -125,7 +127,7 @@ export class FakeCluster {
 
   private build(now: number, token: string, startedBy: string, key: string): void {
     const repeated = this.byToken.has(token);
-    const task = this.start(now, token, startedBy, 'build', key)!;
+    const task = this.start(now, token, startedBy, 'build', key, ['builder'])!;
     this.emit(now, { _tag: 'ImageBuildStarted', at: now, key, taskArn: task.taskArn });
     if (repeated) return;
     const done = now + this.model.buildMs(key);
@@ -139,14 +141,14 @@ export class FakeCluster {
     });
   }
 
-  private runTask(now: number, token: string, startedBy: string, job: string, index: number, attempt: number): void {
+  private runTask(now: number, token: string, startedBy: string, job: string, index: number, attempt: number, containers: readonly string[]): void {
     if (!this.byToken.has(token) && !this.admit(now)) {
       this.counts.throttled++;
       this.emit(now, { _tag: 'TaskLaunchRejected', at: now, startedBy, reason: 'ThrottlingException: Rate exceeded', retryable: true });
       return;
     }
     const repeated = this.byToken.has(token);
-    const task = this.start(now, token, startedBy, 'task', job)!;
+    const task = this.start(now, token, startedBy, 'task', job, containers)!;
     this.emit(now, { _tag: 'TaskLaunchAccepted', at: now, startedBy, taskArn: task.taskArn });
     if (repeated) return;
     const b = this.model.task(job, index, attempt);
@@ -184,7 +186,7 @@ export class FakeCluster {
   ): TaskStateObserved {
     return {
       _tag: 'TaskStateObserved', at, startedBy: task.startedBy, taskArn: task.taskArn, lastStatus,
-      containers: [{ name: 'main', exitCode, reason: null }],
+      containers: task.containers.map((name) => ({ name, exitCode, reason: null })),
       stopCode, stoppedReason: stopCode === null ? null : stopCode === 'UserInitiated' ? 'Task stopped by hyperp' : 'Essential container in task exited',
       pullStartedAt: task.launchedAt, startedAt: task.runningAt, stoppedAt: lastStatus === 'STOPPED' ? at : null,
       cpu: 256, memory: 512, arch: 'x86_64', ephemeralStorageGiB: 20,
