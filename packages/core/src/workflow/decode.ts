@@ -16,15 +16,18 @@ export interface DecodeProblem {
 export type Decoded<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly problems: DecodeProblem[] };
 
 /** What a codec accepts, in words. Codec names are io-ts's (`number`, `Array<string>`) or ours. */
-const expected = (type: t.Decoder<unknown, unknown>): string => {
-  const name = type.name;
+const expected = (type: t.Decoder<unknown, unknown>): string => describeName(type.name);
+
+const describeName = (name: string): string => {
+  // io-ts names an unnamed union `(string | number)`.
+  const union = /^\((.+ \| .+)\)$/.exec(name);
+  if (union) return union[1]!.split(' | ').map(describeName).join(' or ');
   if (name === 'number') return 'a number';
   if (name === 'string') return 'a string';
   if (name === 'boolean') return 'true or false';
   if (name === 'NumberLike') return 'a number or a numeric string';
   if (name === 'UnknownRecord') return 'a mapping';
   if (/^Array<.*>$/.test(name)) return 'a list';
-  if (/^\(?[\w ]+ \| /.test(name)) return `one of ${name}`;
   return 'a mapping';
 };
 

@@ -7,6 +7,7 @@ import { formatPath, ruleNames, sortIssues } from '../../src/workflow/issue.js';
 import { parseJson, parseYaml } from '../../src/workflow/source.js';
 import { decode } from '../../src/workflow/decode.js';
 import { Workflow } from '../../src/workflow/model.js';
+import { TaskDefinition } from '../../src/taskdef/model.js';
 import { suggestion } from '../../src/workflow/rule.js';
 import { artifactNameProblem, branchPatternProblem, cronScheduleProblem } from '../../src/workflow/rules-workflow.js';
 import { normaliseRepoPath } from '../../src/workflow/repo-path.js';
@@ -57,6 +58,13 @@ schema('one readable problem per field, unions described as a whole', () => {
     ],
   });
   assert.equal(decode(Workflow, ['x']), { ok: false, problems: [{ path: [], missing: false, message: 'must be a mapping, not a list' }] });
+  assert.equal(decode(TaskDefinition, { cpu: true, containerDefinitions: [{ name: 'a', environment: [{ name: 'X' }] }] }), {
+    ok: false,
+    problems: [
+      { path: ['containerDefinitions', 0, 'environment', 0, 'value'], missing: true, message: 'is required (a string)' },
+      { path: ['cpu'], missing: false, message: 'must be a string or a number, not true' },
+    ],
+  });
 });
 
 schema('an empty file and a list at the top are schema errors at line 1', () => {
