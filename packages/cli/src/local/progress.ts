@@ -38,18 +38,19 @@ export const progressView = (ctx: CliContext, quiet: boolean): ProgressView => {
           ctx.err(`${clock(s.now || Date.now())} ${line}\n`);
         };
         for (const j of vecToArray(s.jobs)) {
+          for (const t of vecToArray(j.tasks)) {
+            const a = t.attempts[t.attempts.length - 1];
+            if (!a || !a.outcome) continue;
+            key(`${runId}/${j.name}/${t.index}/${a.attempt}`, a.outcome, `    task ${t.index} attempt ${a.attempt}: ${a.outcome}${a.reason ? ` — ${a.reason}` : ''}`);
+          }
           // Every job starts PENDING: say only what changes.
           if (!seen.has(`${runId}/${j.name}`) && j.status === 'PENDING') {
             seen.set(`${runId}/${j.name}`, j.status);
             continue;
           }
           key(`${runId}/${j.name}`, j.status, `  job "${j.name}": ${j.status}${j.reason && (j.status === 'FAILED' || j.status === 'SKIPPED') ? ` — ${j.reason}` : ''}`);
-          for (const t of vecToArray(j.tasks)) {
-            const a = t.attempts[t.attempts.length - 1];
-            if (!a || !a.outcome) continue;
-            key(`${runId}/${j.name}/${t.index}/${a.attempt}`, a.outcome, `    task ${t.index} attempt ${a.attempt}: ${a.outcome}${a.reason ? ` — ${a.reason}` : ''}`);
-          }
         }
+        if (!seen.has(runId) && s.status === 'PENDING') seen.set(runId, s.status);
         key(`${runId}`, s.status, `run ${runId} (${s.request?.workflow.name ?? '?'}): ${s.status}${s.failure && s.status === 'FAILED' ? ` — ${s.failure}` : ''}`);
       },
       note: (line) => ctx.err(`${line}\n`),
