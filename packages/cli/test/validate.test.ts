@@ -21,18 +21,18 @@ validate('the calculator fixture is valid: exit 0', async () => {
   });
 });
 
-validate('errors print as file:line:col severity message and exit 1', async () => {
-  assert.equal(await hyperp(['validate', '--repo', cycle]), {
+validate('errors print as file:line:col severity message, the file relative to the current directory, and exit 1', async () => {
+  assert.equal(await hyperp(['validate', '--repo', cycle], { cwd: fixtures }), {
     code: 1,
     stdout:
-      'hyperp-workflows/workflow.yaml:7:24 error jobs depend on each other in a cycle: "b" → "d" → "c" → "b" (each depends on the next)\n' +
+      'invalid/dependency-cycle/hyperp-workflows/workflow.yaml:7:24 error jobs depend on each other in a cycle: "b" → "d" → "c" → "b" (each depends on the next)\n' +
       '1 error, 0 warnings\n',
     stderr: '',
   });
 });
 
 validate('warnings alone exit 0', async () => {
-  const r = await hyperp(['validate', '--repo', join(fixtures, 'invalid', 'duplicate-dependency')]);
+  const r = await hyperp(['validate'], { cwd: join(fixtures, 'invalid', 'duplicate-dependency') });
   assert.equal(r, {
     code: 0,
     stdout: 'hyperp-workflows/workflow.yaml:7:20 warning job "b" lists "a" in dependsOn more than once\n0 errors, 1 warning; valid: wf (2 jobs)\n',
@@ -151,7 +151,7 @@ graph('unknown workflow, invalid workflows and a bad format', async () => {
     stdout: '',
     stderr: 'error: no workflow named "nope" (workflows: calculator)\n',
   });
-  assert.equal(await hyperp(['graph', '--repo', cycle]), {
+  assert.equal(await hyperp(['graph', '--repo', cycle], { cwd: cycle }), {
     code: 1,
     stdout: '',
     stderr:

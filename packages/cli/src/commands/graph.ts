@@ -4,7 +4,7 @@
  */
 import { formatGraph, graphFormats, loadWorkflows, type GraphFormat } from '@hyperp/core';
 import type { Register } from '../program.js';
-import { CliError, ExitCode, UsageError, type CliContext } from '../context.js';
+import { CliError, ExitCode, UsageError, userCwd, type CliContext } from '../context.js';
 import { repoDirOf } from '../local/repo.js';
 import { formatIssue, readRepository } from './validate.js';
 
@@ -18,9 +18,10 @@ const graph = async (ctx: CliContext, opts: GraphOptions): Promise<number> => {
   if (!(graphFormats as readonly string[]).includes(opts.format)) {
     throw new UsageError(`--format must be one of ${graphFormats.join(', ')}, not "${opts.format}"`);
   }
-  const { workflows, issues } = loadWorkflows(await readRepository(repoDirOf(ctx, opts.repo)));
+  const repoDir = repoDirOf(ctx, opts.repo);
+  const { workflows, issues } = loadWorkflows(await readRepository(repoDir));
   const errors = issues.filter((i) => i.severity === 'error');
-  const listing = errors.map((i) => `\n  ${formatIssue(i)}`).join('');
+  const listing = errors.map((i) => `\n  ${formatIssue(i, { cwd: userCwd(ctx), repoDir })}`).join('');
   let chosen = workflows;
   if (opts.workflow !== undefined) {
     chosen = workflows.filter((w) => w.name === opts.workflow);

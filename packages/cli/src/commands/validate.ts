@@ -3,10 +3,11 @@
  * changes included; a plain folder works too) and the task definitions they use. Read →
  * pure `loadWorkflows` → print. Exit 0 without errors (warnings allowed), 1 with errors.
  */
+import { join, relative } from 'node:path';
 import { snapshotDirectory, GitError } from '@hyperp/adapters-local';
 import { loadWorkflows, type RepoSnapshot, type ValidationIssue } from '@hyperp/core';
 import type { Register } from '../program.js';
-import { CliError, ExitCode, type CliContext } from '../context.js';
+import { CliError, ExitCode, userCwd, type CliContext } from '../context.js';
 import { repoDirOf } from '../local/repo.js';
 
 interface ValidateOptions {
@@ -24,14 +25,20 @@ export const readRepository = async (dir: string): Promise<RepoSnapshot> => {
   }
 };
 
-/** `file:line:col severity message`, the form editors and CI annotate from. */
-export const formatIssue = (i: ValidationIssue): string =>
-  `${i.file}${i.line !== undefined ? `:${i.line}:${i.column ?? 1}` : ''} ${i.severity} ${i.message}`;
+/**
+ * `file:line:col severity message`, the form editors and CI annotate from; `file` is made
+ * relative to where the user is (issues carry repo-relative paths) so it can be opened as is.
+ */
+export const formatIssue = (i: ValidationIssue, from?: { readonly cwd: string; readonly repoDir: string }): string => {
+  const file = from ? relative(from.cwd, join(from.repoDir, i.file)) || '.' : i.file;
+  return `${file}${i.line !== undefined ? `:${i.line}:${i.column ?? 1}` : ''} ${i.severity} ${i.message}`;
+};
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 const validate = async (ctx: CliContext, opts: ValidateOptions): Promise<number> => {
-  const snapshot = await readRepository(repoDirOf(ctx, opts.repo));
+  const repoDir = repoDirOf(ctx, opts.repo);
+  const snapshot = await readRepository(repoDir);
   const { workflows, issues } = loadWorkflows(snapshot);
   const errors = issues.filter((i) => i.severity === 'error').length;
   if (opts.json) {
@@ -50,7 +57,7 @@ const validate = async (ctx: CliContext, opts: ValidateOptions): Promise<number>
     };
     ctx.out(`${JSON.stringify(json, null, 2)}\n`);
   } else {
-    for (const i of issues) ctx.out(`${formatIssue(i)}\n`);
+    for (const i of issues) ctx.out(`${formatIssue(i, { cwd: userCwd(ctx), repoDir })}\n`);
     const valid = workflows.map((w) => `${w.name} (${plural(w.jobs.length, 'job')})`).join(', ');
     const summary = [`${plural(errors, 'error')}, ${plural(issues.length - errors, 'warning')}`];
     if (workflows.length > 0) summary.push(`valid: ${valid}`);
