@@ -138,27 +138,30 @@ export const transitiveDependencies = (jobs: readonly DagNode[], name: string): 
 export const findCycle = (jobs: readonly DagNode[]): string[] | undefined => {
   const g = indexed(jobs);
   const state: Array<'new' | 'open' | 'done'> = g.nodes.map(() => 'new');
-  const path: number[] = [];
-  const visit = (i: number): number[] | undefined => {
-    state[i] = 'open';
-    path.push(i);
-    for (const d of g.deps[i]!) {
-      if (state[d] === 'open') return path.slice(path.indexOf(d));
-      if (state[d] === 'new') {
-        const found = visit(d);
-        if (found) return found;
+  // Depth-first with an explicit stack (a long chain of jobs must not overflow the call stack):
+  // each frame is a job and the position of the next dependency to follow.
+  for (let root = 0; root < g.nodes.length; root++) {
+    if (state[root] !== 'new') continue;
+    const path: number[] = [root];
+    const next: number[] = [0];
+    state[root] = 'open';
+    while (path.length > 0) {
+      const top = path.length - 1;
+      const i = path[top]!;
+      const d = g.deps[i]![next[top]!++];
+      if (d === undefined) {
+        state[i] = 'done';
+        path.pop();
+        next.pop();
+      } else if (state[d] === 'open') {
+        const cycle = path.slice(path.indexOf(d));
+        const first = cycle.indexOf(cycle.reduce((a, b) => Math.min(a, b)));
+        return [...cycle.slice(first), ...cycle.slice(0, first)].map((c) => g.nodes[c]!.name);
+      } else if (state[d] === 'new') {
+        state[d] = 'open';
+        path.push(d);
+        next.push(0);
       }
-    }
-    path.pop();
-    state[i] = 'done';
-    return undefined;
-  };
-  for (let i = 0; i < g.nodes.length; i++) {
-    if (state[i] !== 'new') continue;
-    const cycle = visit(i);
-    if (cycle) {
-      const first = cycle.indexOf(Math.min(...cycle));
-      return [...cycle.slice(first), ...cycle.slice(0, first)].map((c) => g.nodes[c]!.name);
     }
   }
   return undefined;

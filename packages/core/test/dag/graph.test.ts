@@ -221,4 +221,13 @@ cyc('finds no cycle in random DAGs and finds one after adding a back edge', () =
   );
 });
 
+cyc('a chain of 20 000 jobs is searched without overflowing the stack', () => {
+  const n = 20_000;
+  const chain = Array.from({ length: n }, (_, k) => job(`j${k}`, ...(k === 0 ? [] : [`j${k - 1}`])));
+  assert.is(findCycle(chain), undefined);
+  const looped = [job('j0', `j${n - 1}`), ...chain.slice(1)];
+  assert.is(findCycle(looped)!.length, n);
+  assert.is(topologicalOrder(chain).length, n);
+});
+
 cyc.run();
