@@ -12,7 +12,8 @@ import { registerGraph } from './graph.js';
 import { registerPlan } from './plan.js';
 import { registerCost } from './cost.js';
 import { registerCostRun } from './cost-run.js';
+import { registerDeploy } from './deploy.js';
 
 export const commands: Register[] = [
-  registerRun, registerRuns, registerLogs, registerArtifacts, registerCancel, registerResume, registerRerun, registerValidate, registerGraph, registerPlan, registerCost, registerCostRun,
+  registerRun, registerRuns, registerLogs, registerArtifacts, registerCancel, registerResume, registerRerun, registerValidate, registerGraph, registerPlan, registerCost, registerCostRun, registerDeploy,
 ];
