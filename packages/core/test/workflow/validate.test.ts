@@ -37,6 +37,26 @@ paths('YAML positions point at values, keys, and the enclosing mapping of a miss
   assert.equal(at([]), { line: 1, column: 1 });
 });
 
+paths('positions point at the text of the value, on random workflows in any YAML style', () => {
+  const name = fc.stringMatching(/^[a-z][a-z *()/+-]{0,8}[a-z]$/);
+  fc.assert(
+    fc.property(fc.array(fc.record({ jobName: name, dependsOn: fc.array(name, { maxLength: 3 }) }), { minLength: 1, maxLength: 5 }), fc.boolean(), (jobs, flow) => {
+      const text = stringify({ workflowName: 'w', jobs }, flow ? { collectionStyle: 'flow' } : {});
+      const parsed = parseYaml(text);
+      assert.ok(parsed.ok);
+      if (!parsed.ok) return;
+      const lines = text.split('\n');
+      const textAt = (p: { line: number; column: number } | undefined) => lines[p!.line - 1]!.slice(p!.column - 1);
+      jobs.forEach((j, k) => {
+        assert.ok(textAt(parsed.source.position(['jobs', k, 'jobName'])).replace(/^"/, '').startsWith(j.jobName), text);
+        assert.ok(textAt(parsed.source.position(['jobs', k, 'jobName'], { key: true })).startsWith('jobName'));
+        j.dependsOn.forEach((d, i) => assert.ok(textAt(parsed.source.position(['jobs', k, 'dependsOn', i])).replace(/^"/, '').startsWith(d)));
+      });
+    }),
+    { numRuns: 100 },
+  );
+});
+
 paths('JSON positions and syntax errors carry line and column', () => {
   const ok = parseJson('{\n  "a": [1, {"b": true}]\n}');
   assert.equal(ok.ok && ok.source.position(['a', 1, 'b']), { line: 2, column: 18 });
