@@ -170,6 +170,37 @@ load('a task definition shared by two workflows is reported once; only error-fre
   assert.equal(r.issues.map((i) => [i.file, i.rule]), [['bad.json', 'container-image']]);
 });
 
+load('a job with several containers, built and given, is valid; task sizes and Dockerfile paths are normalised', () => {
+  const td = JSON.stringify({
+    cpu: '1 vCPU',
+    memory: '2 GB',
+    containerDefinitions: [
+      { name: 'app', dockerfilePath: './app/Dockerfile' },
+      { name: 'worker', dockerfilePath: 'worker/Dockerfile', essential: false },
+      { name: 'proxy', image: 'public.ecr.aws/nginx/nginx:1.27' },
+    ],
+  });
+  const r = loadWorkflows(
+    memorySnapshot({
+      'hyperp-workflows/w.yaml': 'workflowName: w\njobs:\n  - jobName: a\n    taskDefinitionPath: td.json\n',
+      'td.json': td,
+      'app/Dockerfile': 'FROM scratch\n',
+      'worker/Dockerfile': 'FROM scratch\n',
+    }),
+  );
+  assert.equal(r.issues, []);
+  const got = r.workflows[0]!.jobs[0]!.taskDefinition;
+  assert.equal(got, {
+    cpu: '1024',
+    memory: '2048',
+    containerDefinitions: [
+      { name: 'app', dockerfilePath: 'app/Dockerfile' },
+      { name: 'worker', dockerfilePath: 'worker/Dockerfile', essential: false },
+      { name: 'proxy', image: 'public.ecr.aws/nginx/nginx:1.27' },
+    ],
+  });
+});
+
 load('issues are sorted by file, line and column', () => {
   const issues = sortIssues([
     { severity: 'error', file: 'b', path: '', line: 1, column: 1, message: 'm', rule: 'schema' },
