@@ -72,7 +72,8 @@ export const createCompute = (scope: Scope, s: ComputeSettings): Compute => {
   new aws.ecr.LifecyclePolicy(
     `${scope.name}-images`,
     { repository: repository.name, policy: JSON.stringify(imageLifecyclePolicy(s.imageExpiryDays)) },
-    childOf(scope),
+    // A retained repository keeps expiring unused images.
+    childOf(scope, { retainOnDelete: s.retainData }),
   );
 
   const taskLogGroup = new aws.cloudwatch.LogGroup(

@@ -28,8 +28,10 @@ export const FUNCTION_DEFAULTS: Readonly<Record<FunctionName, FunctionSettings &
   'task-events': { memorySize: 256, timeout: 30, description: 'ECS task state changes into run events' },
   stepper: { memorySize: 1024, timeout: 300, description: 'folds new events into run state and carries out commands' },
   sweep: { memorySize: 512, timeout: 60, description: 'ticks active runs and reconciles lost task events' },
-  api: { memorySize: 512, timeout: 30, description: 'the CLI API' },
-  efs: { memorySize: 256, timeout: 60, description: 'directory commands on the artifacts file system' },
+  // A download of a job that was not marked downloadable waits for its zip.
+  api: { memorySize: 512, timeout: 300, description: 'the CLI API' },
+  // Zips a job's whole output to S3: Lambda's longest timeout, and memory for throughput.
+  efs: { memorySize: 1024, timeout: 900, description: 'directories and zips on the artifacts file system' },
 };
 
 /** Where the bundles are when this package sits in the hyperp repository (src/ or dist/ alike). */

@@ -119,25 +119,24 @@ export const tlsOnlyBucketPolicy = (bucketArn: string) => ({
 });
 
 const createBucket = (scope: Scope, s: StorageSettings): aws.s3.Bucket => {
-  const bucket = new aws.s3.Bucket(
-    `${scope.name}-downloads`,
-    { forceDestroy: !s.retainData, tags: tagsWith(scope) },
-    childOf(scope, { retainOnDelete: s.retainData }),
-  );
+  // A retained bucket keeps its protections too: deleting the public access block, the
+  // TLS-only policy or the expiry along with the stack would leave it open or growing.
+  const retained = childOf(scope, { retainOnDelete: s.retainData });
+  const bucket = new aws.s3.Bucket(`${scope.name}-downloads`, { forceDestroy: !s.retainData, tags: tagsWith(scope) }, retained);
   const publicAccess = new aws.s3.BucketPublicAccessBlock(
     `${scope.name}-downloads`,
     { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-    childOf(scope),
+    retained,
   );
   new aws.s3.BucketOwnershipControls(
     `${scope.name}-downloads`,
     { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } },
-    childOf(scope),
+    retained,
   );
   new aws.s3.BucketServerSideEncryptionConfiguration(
     `${scope.name}-downloads`,
     { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] },
-    childOf(scope),
+    retained,
   );
   new aws.s3.BucketLifecycleConfiguration(
     `${scope.name}-downloads`,
@@ -149,12 +148,12 @@ const createBucket = (scope: Scope, s: StorageSettings): aws.s3.Bucket => {
         { id: 'abort-incomplete-uploads', status: 'Enabled', filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
       ],
     },
-    childOf(scope),
+    retained,
   );
   new aws.s3.BucketPolicy(
     `${scope.name}-downloads`,
     { bucket: bucket.id, policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyBucketPolicy(arn))) },
-    childOf(scope, { dependsOn: [publicAccess] }),
+    { ...retained, dependsOn: [publicAccess] },
   );
   return bucket;
 };

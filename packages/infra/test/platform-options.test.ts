@@ -76,7 +76,7 @@ test('function sizes, bundles path, Container Insights and tags', async () => {
       ['acme-stepper', 2048, 300],
       ['acme-sweep', 512, 60],
       ['acme-api', 512, 60],
-      ['acme-efs', 256, 60],
+      ['acme-efs', 1024, 900],
     ],
   );
   assert.is(await (one('aws:lambda/function:Function', 'acme-api').inputs['code'] as { path: Promise<string> }).path, '/opt/hyperp/bundles/api');

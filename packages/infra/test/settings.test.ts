@@ -34,8 +34,8 @@ resolve('fills every default', () => {
       'task-events': { memorySize: 256, timeout: 30 },
       stepper: { memorySize: 1024, timeout: 300 },
       sweep: { memorySize: 512, timeout: 60 },
-      api: { memorySize: 512, timeout: 30 },
-      efs: { memorySize: 256, timeout: 60 },
+      api: { memorySize: 512, timeout: 300 },
+      efs: { memorySize: 1024, timeout: 900 },
     },
     tags: { 'hyperp:deployment': 'hyperp-dev' },
   });
