@@ -25,7 +25,7 @@ import {
 } from './rules-jobs.js';
 import { unknownKeys } from './rules-keys.js';
 import { artifactNames, branchPatterns, cronSchedules, imageBuildResources } from './rules-workflow.js';
-import { parseYaml } from './source.js';
+import { parseYaml, type ParsedSource } from './source.js';
 import type { WorkflowSpec } from './spec.js';
 import { toWorkflowSpec } from './normalise.js';
 
@@ -80,9 +80,26 @@ export const validateWorkflowFile = (
   repo: RepoSnapshot,
   taskDefinitions: Map<string, TaskDefinitionCheck> = new Map(),
 ): WorkflowFileResult => {
+  const { workflow, issues } = checkWorkflowFile(file, text, repo, taskDefinitions);
+  return workflow ? { workflow, issues } : { issues };
+};
+
+/** A checked file and, when it parsed, where its fields are (for rules across files). */
+interface CheckedFile extends WorkflowFileResult {
+  readonly file: string;
+  readonly source?: ParsedSource;
+}
+
+const checkWorkflowFile = (
+  file: string,
+  text: string,
+  repo: RepoSnapshot,
+  taskDefinitions: Map<string, TaskDefinitionCheck>,
+): CheckedFile => {
   const parsed = parseYaml(text);
   if (!parsed.ok) {
     return {
+      file,
       issues: parsed.problems.map((p) => ({
         severity: 'error',
         file,
@@ -94,6 +111,7 @@ export const validateWorkflowFile = (
     };
   }
   const ctx: FileContext = { file, source: parsed.source };
+  const done = (result: WorkflowFileResult): CheckedFile => ({ ...result, file, source: parsed.source });
   const issues: ValidationIssue[] = parsed.warnings.map((p) => ({
     severity: 'warning',
     file,
@@ -103,7 +121,7 @@ export const validateWorkflowFile = (
     rule: 'yaml-syntax',
   }));
   if (parsed.source.value === null || parsed.source.value === undefined) {
-    return { issues: [...issues, { severity: 'error', file, path: '', line: 1, column: 1, message: 'the file is empty; a workflow needs at least workflowName and jobs', rule: 'schema' }] };
+    return done({ issues: [...issues, { severity: 'error', file, path: '', line: 1, column: 1, message: 'the file is empty; a workflow needs at least workflowName and jobs', rule: 'schema' }] });
   }
   issues.push(...unknownKeys(ctx));
   const decoded = decode(Workflow, parsed.source.value);
@@ -113,7 +131,7 @@ export const validateWorkflowFile = (
         issueAt(ctx, 'error', 'schema', p.path, `${p.path.length === 0 ? 'the workflow' : formatPath(p.path)} ${p.message}`),
       ),
     );
-    return { issues };
+    return done({ issues });
   }
   const wctx: WorkflowContext = { ...ctx, workflow: decoded.value, repo };
   issues.push(...workflowRules.flatMap((rule) => rule(wctx)));
@@ -134,8 +152,26 @@ export const validateWorkflowFile = (
     if (check.taskDefinition) resolved.set(path, check.taskDefinition);
     else taskDefinitionErrors = true;
   }
-  if (hasErrors(issues) || taskDefinitionErrors) return { issues };
-  return { workflow: toWorkflowSpec(file, decoded.value, resolved), issues };
+  if (hasErrors(issues) || taskDefinitionErrors) return done({ issues });
+  return done({ workflow: toWorkflowSpec(file, decoded.value, resolved), issues });
+};
+
+/**
+ * Rule `duplicate-workflow-name`: runs, costs and schedules are keyed by workflow name, so two
+ * files may not share one. Reported in every file after the first that loads with that name.
+ */
+export const duplicateWorkflowNames = (files: readonly CheckedFile[]): ValidationIssue[] => {
+  const first = new Map<string, string>();
+  return files.flatMap((c) => {
+    if (!c.workflow || !c.source) return [];
+    const other = first.get(c.workflow.name);
+    if (other === undefined) {
+      first.set(c.workflow.name, c.file);
+      return [];
+    }
+    const ctx: FileContext = { file: c.file, source: c.source };
+    return [issueAt(ctx, 'error', 'duplicate-workflow-name', ['workflowName'], `workflow name "${c.workflow.name}" is already used by ${other}; workflow names must be unique`)];
+  });
 };
 
 export interface LoadedWorkflows {
@@ -162,25 +198,9 @@ export const loadWorkflows = (snapshot: RepoSnapshot): LoadedWorkflows => {
     };
   }
   const cache = new Map<string, TaskDefinitionCheck>();
-  const workflows: WorkflowSpec[] = [];
-  const issues: ValidationIssue[] = [];
-  const names = new Map<string, string>();
-  for (const file of files) {
-    const result = validateWorkflowFile(file, snapshot.read(file) ?? '', snapshot, cache);
-    issues.push(...result.issues);
-    const wf = result.workflow;
-    if (!wf) continue;
-    const other = names.get(wf.name);
-    if (other !== undefined) {
-      const source = parseYaml(snapshot.read(file) ?? '');
-      const ctx: FileContext | undefined = source.ok ? { file, source: source.source } : undefined;
-      if (ctx) {
-        issues.push(issueAt(ctx, 'error', 'duplicate-workflow-name', ['workflowName'], `workflow name "${wf.name}" is already used by ${other}; workflow names must be unique`));
-      }
-      continue;
-    }
-    names.set(wf.name, file);
-    workflows.push(wf);
-  }
+  const checked = files.map((file) => checkWorkflowFile(file, snapshot.read(file) ?? '', snapshot, cache));
+  const duplicates = duplicateWorkflowNames(checked);
+  const issues = [...checked.flatMap((c) => c.issues), ...duplicates];
+  const workflows = checked.filter((c) => !duplicates.some((d) => d.file === c.file)).flatMap((c) => (c.workflow ? [c.workflow] : []));
   return { workflows, issues: sortIssues(issues) };
 };
