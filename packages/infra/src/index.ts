@@ -6,3 +6,6 @@ export { FUNCTION_DEFAULTS, missingBundles, defaultBundlesDir, functionName, typ
 export { FUNCTION_NAMES, TASK_KINDS, EFS_MOUNT_PATH, DOWNLOADS_PREFIX, SPILL_PREFIX, type FunctionName, type TaskKind } from './names.js';
 export { functionGrants, taskGrants, executionGrants, schedulerGrants, cliUserGrants, type PlatformArns } from './iam/grants.js';
 export { nextSteps, type NextStepsValues } from './next-steps.js';
+export { readPlatformConfig, defaultNamePrefix, CONFIG_KEYS, type ConfigReader } from './stack-config.js';
+export * as policyRules from './policy/rules.js';
+export { policies } from './policy/policies.js';

@@ -42,6 +42,10 @@ export interface ConfigReader {
 const defined = <T extends object>(o: T): Partial<T> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
+/** `hyperp-<stack>`, the stack name made fit for a prefix (lowercase, dashes, at most 40 characters). */
+export const defaultNamePrefix = (stack: string): string =>
+  `hyperp-${stack.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`.slice(0, 40).replace(/-+$/, '');
+
 export const readPlatformConfig = (config: ConfigReader, stack: string): PlatformArgs & { bundlesDir: string } => {
   const githubAppId = config.require('githubAppId');
   if (!/^\d+$/.test(githubAppId)) {
@@ -56,7 +60,7 @@ export const readPlatformConfig = (config: ConfigReader, stack: string): Platfor
   return {
     githubAppId,
     // One account may hold several stacks (dev, prod): the stack name keeps their names apart.
-    namePrefix: config.get('namePrefix') ?? `hyperp-${stack.toLowerCase()}`,
+    namePrefix: config.get('namePrefix') ?? defaultNamePrefix(stack),
     network,
     bundlesDir: config.get('bundlesDir') ?? defaultBundlesDir(),
     ...defined({

@@ -9,7 +9,7 @@ import { handlerEnvironment } from '../src/environment.js';
 import { defaultBundlesDir, missingBundles } from '../src/functions.js';
 import { nextSteps } from '../src/next-steps.js';
 import { resolvePlatformArgs } from '../src/settings.js';
-import { CONFIG_KEYS, readPlatformConfig } from '../src/stack-config.js';
+import { CONFIG_KEYS, defaultNamePrefix, readPlatformConfig } from '../src/stack-config.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 
@@ -113,6 +113,16 @@ config('every key reaches its option', () => {
     containerInsights: true,
     tags: { team: 'data' },
   });
+});
+
+config('the default prefix fits any stack name', () => {
+  assert.equal(
+    ['prod', 'My_Stack.2', 'org/proj/dev', 'x'.repeat(50)].map(defaultNamePrefix),
+    ['hyperp-prod', 'hyperp-my-stack-2', 'hyperp-org-proj-dev', `hyperp-${'x'.repeat(33)}`],
+  );
+  for (const p of ['prod', 'My_Stack.2', 'trailing_'].map(defaultNamePrefix)) {
+    assert.not.throws(() => resolvePlatformArgs('hyperp', { githubAppId: '1', region: 'us-east-1', namePrefix: p }), p);
+  }
 });
 
 config('an App id that is not a number is refused', () => {
