@@ -9,8 +9,9 @@ import type { TaskDefinition } from '../taskdef/model.js';
 import { decode } from './decode.js';
 import { formatPath, hasErrors, sortIssues, type ValidationIssue } from './issue.js';
 import { Workflow } from './model.js';
-import { normaliseRepoPath, sameNameFiles } from './repo-path.js';
-import { didYouMean, issueAt, type FileContext, type WorkflowContext, type WorkflowRule } from './rule.js';
+import { normaliseRepoPath } from './repo-path.js';
+import { taskDefinitionsPresent } from './rules-repo.js';
+import { issueAt, type FileContext, type WorkflowContext, type WorkflowRule } from './rule.js';
 import {
   concurrencyRange,
   dependencyCycles,
@@ -32,18 +33,6 @@ import { toWorkflowSpec } from './normalise.js';
 /** Where workflows live, relative to the repository folder. */
 export const workflowDirectory = 'hyperp-workflows';
 export const isWorkflowFile = (path: string): boolean => /^hyperp-workflows\/[^/]+\.ya?ml$/.test(path);
-
-export const taskDefinitionsPresent: WorkflowRule = (ctx) =>
-  (ctx.workflow.jobs ?? []).flatMap((job, k) => {
-    const at = ['jobs', k, 'taskDefinitionPath'];
-    const path = normaliseRepoPath(job.taskDefinitionPath);
-    if (path === undefined) {
-      return [issueAt(ctx, 'error', 'task-definition-missing', at, `job "${job.jobName}" names task definition "${job.taskDefinitionPath}", which is not a path inside the repository`)];
-    }
-    if (ctx.repo.files.some((f) => f.path === path)) return [];
-    const hint = didYouMean(path, sameNameFiles(path, ctx.repo.files));
-    return [issueAt(ctx, 'error', 'task-definition-missing', at, `job "${job.jobName}" names task definition "${path}", which is not in the repository${hint}`)];
-  });
 
 /** The rules over a decoded workflow, in the order their issues are most useful. */
 export const workflowRules: readonly WorkflowRule[] = [
