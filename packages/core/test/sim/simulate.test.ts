@@ -31,7 +31,7 @@ const shapeArb = (withFailures: boolean): fc.Arbitrary<Shape> =>
     build: fc.array(fc.integer({ min: 1000, max: 60_000 }), { minLength: n + 2, maxLength: n + 2 }),
     duration: fc.array(fc.integer({ min: 1000, max: 60_000 }), { minLength: n, maxLength: n }),
     hang: fc.array(withFailures ? fc.boolean() : fc.constant(false), { minLength: n, maxLength: n }),
-    failing: withFailures ? fc.array(fc.tuple(fc.nat(n - 1), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 })), { maxLength: 4 }) : fc.constant([]),
+    failing: withFailures ? fc.array(fc.tuple(fc.nat(n - 1), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 })), { maxLength: 4 }) : fc.constant([] as [number, number, number][]),
     failFast: fc.boolean(),
     latency: fc.integer({ min: 0, max: 20_000 }),
   })).map((r) => {
