@@ -50,7 +50,12 @@ export const launchPlan = (td: TaskDefinition, cmd: Pick<RunTask, 'overrides'>, 
         notes.push(`container ${c.name}: volume ${mp.sourceVolume ?? '?'} at ${mp.containerPath ?? '?'} is not an EFS folder; not mounted locally`);
         continue;
       }
-      const host = join(artifactsDir, ...root.split('/').filter((s) => s !== ''));
+      const segments = root.split('/').filter((s) => s !== '' && s !== '.');
+      if (segments.includes('..')) {
+        notes.push(`container ${c.name}: volume ${mp.sourceVolume} points outside the artifacts folder (${root}); not mounted`);
+        continue;
+      }
+      const host = join(artifactsDir, ...segments);
       // A folder that should exist (EnsureDirectories) but does not: create it rather than fail the mount.
       mkdirSync(host, { recursive: true });
       binds.push({ host, sandbox: mp.containerPath, readOnly: mp.readOnly === true });

@@ -25,8 +25,23 @@ const readConfig = (imagesDir: string, key: string): ImageConfig | undefined => 
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ImageConfig) : undefined;
 };
 
+/** Scratch folders are named `<pid>-…`; those of processes that are gone (a crash) are removed. */
+const removeOrphanScratch = (dir: string): void => {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    const pid = Number(name.split('-')[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(dir, name), { recursive: true, force: true });
+    }
+  }
+};
+
 export const processEngine = (opts: ProcessEngineOptions): Engine => {
   const bwrap = opts.bwrap ?? 'bwrap';
+  removeOrphanScratch(opts.scratchDir);
 
   const build = async (req: BuildRequest): Promise<BuildOutcome> => {
     const recipe = parseRecipe(req.dockerfile);

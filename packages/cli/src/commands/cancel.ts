@@ -7,7 +7,7 @@ import { appendLog, eventsFile, foldRun, tryLock, driverLockFile } from '@hyperp
 import { isTerminalRun } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CliError, ExitCode } from '../context.js';
-import { findRun, layoutOf } from '../local/repo.js';
+import { findRun, layoutOf, requestOf } from '../local/repo.js';
 import { driveAll, openEngine } from '../local/session.js';
 
 export const registerCancel: Register = (program, run) => {
@@ -30,7 +30,7 @@ export const registerCancel: Register = (program, run) => {
         }
         probe.release();
         const engine = await openEngine('process', layout).catch(() => openEngine('auto', layout));
-        const [state] = await driveAll(ctx, [{ layout, runId, engine, parallel: 1, network: false, state: before }], true);
+        const [state] = await driveAll(ctx, [{ layout, runId, engine, parallel: 1, network: false, request: requestOf(before, runId) }], true);
         ctx.out(`run ${runId}: ${state!.status}\n`);
         return ExitCode.ok;
       }),

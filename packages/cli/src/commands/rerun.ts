@@ -33,7 +33,7 @@ export const registerRerun: Register = (program, run) => {
         if (!req) throw new CliError(`run ${from} has no request in its log`);
         await openRun(layout, req);
         if (!opts.json) ctx.err(`run ${req.runId}: rerun of ${from}${opts.failed ? ' (failed jobs only)' : ''}\n`);
-        const states = await driveAll(ctx, [{ layout, runId: req.runId, engine, parallel: parseParallel(opts.parallel), network: opts.network === true, state: { request: req } as never }], opts.json === true);
+        const states = await driveAll(ctx, [{ layout, runId: req.runId, engine, parallel: parseParallel(opts.parallel), network: opts.network === true, request: req }], opts.json === true);
         printRuns(ctx, states, layout, opts.json === true);
         return allSucceeded(states) ? ExitCode.ok : ExitCode.failed;
       }),

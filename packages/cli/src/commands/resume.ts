@@ -7,7 +7,7 @@ import { foldRun } from '@hyperp/adapters-local';
 import { isTerminalRun } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { ExitCode } from '../context.js';
-import { findRun, layoutOf } from '../local/repo.js';
+import { findRun, layoutOf, requestOf } from '../local/repo.js';
 import { allSucceeded, driveAll, openEngine, parseEngine, parseParallel } from '../local/session.js';
 import { printRuns } from './run.js';
 
@@ -31,7 +31,7 @@ export const registerResume: Register = (program, run) => {
           return state.status === 'SUCCEEDED' ? ExitCode.ok : ExitCode.failed;
         }
         const engine = await openEngine(parseEngine(opts.engine), layout);
-        const states = await driveAll(ctx, [{ layout, runId, engine, parallel: parseParallel(opts.parallel), network: opts.network === true, state }], opts.json === true);
+        const states = await driveAll(ctx, [{ layout, runId, engine, parallel: parseParallel(opts.parallel), network: opts.network === true, request: requestOf(state, runId) }], opts.json === true);
         printRuns(ctx, states, layout, opts.json === true);
         return allSucceeded(states) ? ExitCode.ok : ExitCode.failed;
       }),

@@ -87,7 +87,7 @@ export const registerRun: Register = (program, run) => {
         }
         const states = await driveAll(
           ctx,
-          prepared.requests.map((r) => ({ layout, runId: r.runId, engine, parallel, network: opts.network === true, state: stateOf(r) })),
+          prepared.requests.map((r) => ({ layout, runId: r.runId, engine, parallel, network: opts.network === true, request: r })),
           opts.json === true,
         );
         printRuns(ctx, states, layout, opts.json === true);
@@ -95,6 +95,3 @@ export const registerRun: Register = (program, run) => {
       }),
     );
 };
-
-/** A state that only carries the request (what driveAll needs before it folds the log). */
-const stateOf = (r: Parameters<typeof openRun>[1]): RunState => ({ request: r } as unknown as RunState);

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { localLayout, listRunIds, type LocalLayout } from '@hyperp/adapters-local';
+import type { RunRequested, RunState } from '@hyperp/core';
 import { CliError, userCwd, type CliContext } from '../context.js';
 
 export const repoDirOf = (ctx: CliContext, repo: string | undefined): string => {
@@ -25,4 +26,10 @@ export const findRun = (layout: LocalLayout, given: string): string => {
   if (matches.length === 1) return matches[0]!;
   if (matches.length > 1) throw new CliError(`run id ${given} is ambiguous: ${matches.slice(-5).join(', ')}`);
   throw new CliError(`no run ${given} under ${layout.root} (hyperp runs list shows the runs)`);
+};
+
+/** The run's request; a log without one (its first line torn by a crash) cannot be run. */
+export const requestOf = (state: RunState, runId: string): RunRequested => {
+  if (!state.request) throw new CliError(`run ${runId} has no RunRequested event in its log; it cannot be resumed`);
+  return state.request;
 };

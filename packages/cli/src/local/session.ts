@@ -6,7 +6,7 @@ import {
   containerEngine, detectEngine, driveRun, processEngine, recordImages, snapshotBuildSource, snapshotCommit, snapshotWorkingTree,
   RunBusyError, RunStuckError, slots, type Engine, type EngineChoice, type LocalLayout,
 } from '@hyperp/adapters-local';
-import { contextFiles, isTerminalRun, type RecordImage, type RunState } from '@hyperp/core';
+import { contextFiles, isTerminalRun, type RecordImage, type RunRequested, type RunState } from '@hyperp/core';
 import { cpus } from 'node:os';
 import { CliError, UsageError, type CliContext } from '../context.js';
 import { progressView } from './progress.js';
@@ -40,7 +40,8 @@ export interface DriveInput {
   readonly engine: Engine;
   readonly parallel: number;
   readonly network: boolean;
-  readonly state: RunState;
+  /** The run's request (its first event): what it runs, at which commit, planned how. */
+  readonly request: RunRequested;
 }
 
 /** Drives runs at once, with one view of all of them; returns their final states. */
@@ -50,19 +51,18 @@ export const driveAll = async (ctx: CliContext, runs: readonly DriveInput[], qui
   const shared = slots(Math.max(1, ...runs.map((r) => r.parallel)));
   try {
     return await Promise.all(runs.map(async (r) => {
-      const req = r.state.request;
-      if (!req) throw new CliError(`run ${r.runId} has no request in its log`);
+      const req = r.request;
       // Builds read the files the run was planned on: the working tree for a dirty run, else the commit.
       const snapshot = req.dirty ? await snapshotWorkingTree(r.layout.repoDir) : await snapshotCommit(r.layout.repoDir, req.commit);
       const recordImage = (cmd: RecordImage) => {
         const image = req.plan.jobs.flatMap((j) => j.images).find((i) => i.key === cmd.key);
         const job = req.workflow.jobs.find((j) => j.name === cmd.job);
         const files = image ? contextFiles(snapshot, image.dockerfilePath, { exclude: job ? [job.taskDefinitionPath] : [] }) : undefined;
-        void recordImages(r.layout.imagesDir, [{
+        recordImages(r.layout.imagesDir, [{
           key: cmd.key, builtAt: cmd.builtAt, workflow: req.workflow.name, job: cmd.job, container: cmd.container,
           dockerfilePath: image?.dockerfilePath ?? '',
           ...(files && files._tag === 'Right' ? { files: files.right.files } : {}),
-        }]);
+        }]).catch((e: unknown) => view.note(`warning: the image store index was not updated: ${(e as Error).message}`));
       };
       try {
         return await driveRun({
