@@ -1,0 +1,110 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { vecToArray, type RunState } from '@hyperp/core';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { StoredRun } from '../src/run/stepper.js';
+import { runCalculatorEndToEnd, type E2EResult } from './support/calculator-e2e.js';
+import { startDynamoLocal, type LocalDynamo } from './support/dynamodb-local.js';
+import { startS3Local, type LocalS3 } from './support/s3-local.js';
+
+let local: LocalDynamo;
+let s3: LocalS3;
+let r: E2EResult;
+
+const e2e = suite('calculator end to end on the AWS adapter');
+e2e.before(async () => {
+  local = await startDynamoLocal();
+  s3 = await startS3Local(['hyperp-artifacts-test']);
+  r = await runCalculatorEndToEnd(local, s3);
+});
+e2e.after(async () => {
+  await r?.cleanup();
+  await s3.stop();
+  await local.stop();
+});
+
+e2e('a signed push ends SUCCEEDED with every job done', async () => {
+  assert.is(r.webhook.statusCode, 202);
+  const saved = await r.store.states.load(r.runId);
+  const run = (saved!.state as StoredRun).run as RunState;
+  assert.is(run.status, 'SUCCEEDED');
+  assert.equal(vecToArray(run.jobs).map((j) => [j.name, j.status, j.tasks.size]), [
+    ['Generate x', 'SUCCEEDED', 1], ['x * y', 'SUCCEEDED', 2], ['x / z', 'SUCCEEDED', 2], ['(x * y) + (x / z)', 'SUCCEEDED', 1],
+  ]);
+  assert.equal(vecToArray(run.jobs).map((j) => j.downloadable?.status ?? null), [null, 'READY', 'READY', null]);
+  assert.is(saved!.outboxDone, true);
+});
+
+e2e('RunTask was asked for each of 4 builds and 6 job tasks once, with its attempt, index and network', async () => {
+  const jobs = r.runTaskInputs.filter((i) => !String(i.taskDefinition).includes('hyperp-builder'));
+  const builds = r.runTaskInputs.filter((i) => String(i.taskDefinition).includes('hyperp-builder'));
+  assert.is(builds.length, 4);
+  assert.is(jobs.length, 6);
+  assert.equal(new Set(r.runTaskInputs.map((i) => i.clientToken)).size, 10);
+  assert.equal(
+    jobs.map((i) => [i.taskDefinition!.replace(/^.*task-definition\//, '').replace(/-[0-9a-f]{16}:\d+$/, ''), i.overrides!.containerOverrides![0]!.environment!.map((e) => `${e.name}=${e.value}`)]).sort(),
+    [
+      ['hyperp-calculator-Generate-x', ['TASK_INDEX=1', 'TASK_TOTAL_SIZE=1']],
+      ['hyperp-calculator-x-y', ['TASK_INDEX=1', 'TASK_TOTAL_SIZE=2']],
+      ['hyperp-calculator-x-y', ['TASK_INDEX=2', 'TASK_TOTAL_SIZE=2']],
+      ['hyperp-calculator-x-y-x-z', ['TASK_INDEX=1', 'TASK_TOTAL_SIZE=1']],
+      ['hyperp-calculator-x-z', ['TASK_INDEX=1', 'TASK_TOTAL_SIZE=2']],
+      ['hyperp-calculator-x-z', ['TASK_INDEX=2', 'TASK_TOTAL_SIZE=2']],
+    ],
+  );
+  for (const i of r.runTaskInputs) {
+    assert.equal([i.launchType, i.count, i.group, i.networkConfiguration], [
+      'FARGATE', 1, `hyperp:${r.runId}`,
+      { awsvpcConfiguration: { subnets: ['subnet-aaa', 'subnet-bbb'], securityGroups: ['sg-123'], assignPublicIp: 'ENABLED' } },
+    ]);
+    assert.match(i.startedBy!, /^hyperp-[0-9a-f]{29}$/);
+  }
+});
+
+e2e('the cost is the sum of what each task and build billed, from pull start to stop', async () => {
+  const run = ((await r.store.states.load(r.runId))!.state as StoredRun).run as RunState;
+  // 6 tasks at 0.25 vCPU / 0.5 GB and 4 builds at 1 vCPU / 2 GB, each billed 90 s
+  // each, us-east-1 x86_64 on demand ($0.04048 per vCPU-hour, $0.004445 per GB-hour).
+  const rate = (vcpu: number, gb: number) => (90 / 3600) * (vcpu * 0.04048 + gb * 0.004445);
+  // Each task's cost is rounded to a nanodollar before it is added.
+  const tasks = 6 * (Math.round(rate(0.25, 0.5) * 1e9) / 1e9);
+  assert.ok(Math.abs(run.cost.tasksUsd - tasks) < 1e-12, `tasks ${run.cost.tasksUsd} vs ${tasks}`);
+  const builds = r.runTaskInputs
+    .filter((i) => String(i.taskDefinition).includes('hyperp-builder'))
+    .reduce((sum, i) => sum + Math.round(rate(Number(i.overrides!.cpu) / 1024, Number(i.overrides!.memory) / 1024) * 1e9) / 1e9, 0);
+  // Two jobs ask for 1 vCPU / 2 GB builds; the others get the reducer's default build size, the same.
+  assert.equal(
+    r.runTaskInputs.filter((i) => String(i.taskDefinition).includes('hyperp-builder')).map((i) => [i.overrides!.cpu, i.overrides!.memory]),
+    [['1024', '2048'], ['1024', '2048'], ['1024', '2048'], ['1024', '2048']],
+  );
+  assert.ok(Math.abs(run.cost.buildsUsd - builds) < 1e-12, `builds ${run.cost.buildsUsd} vs ${builds}`);
+  assert.ok(Math.abs(run.cost.totalUsd - (run.cost.tasksUsd + run.cost.buildsUsd)) < 1e-9);
+  const listed = await r.store.listing.list({ by: 'commit', repo: 'acme/calculator', commit: r.commit });
+  assert.equal(listed.runs.map((x) => [x.runId, x.status, x.costUsd]), [[r.runId, 'SUCCEEDED', run.cost.totalUsd]]);
+});
+
+e2e('the table holds the run log, state, listings and the four built images', async () => {
+  const items = await local.doc.send(new QueryCommand({
+    TableName: r.store.ctx.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `RUN#${r.runId}` },
+  }));
+  const sks = (items.Items ?? []).map((i) => String(i['sk']));
+  assert.equal(sks.filter((s) => !s.startsWith('EV#')), ['LIST#branch', 'LIST#commit', 'LIST#repo', 'LIST#workflow', 'META', 'STATE']);
+  const ids = sks.filter((s) => s.startsWith('EV#'));
+  // Every ECS state change is stored once however often EventBridge delivered it.
+  assert.is(ids.filter((s) => s.startsWith('EV#ecs:')).length, 20);
+  assert.ok(r.ecsEventsDelivered > 20);
+  assert.ok(ids.includes('EV#requested'));
+  const run = ((await r.store.states.load(r.runId))!.state as StoredRun).run as RunState;
+  for (const image of vecToArray(run.images)) {
+    const item = await local.doc.send(new GetCommand({ TableName: r.store.ctx.tableName, Key: { pk: `IMAGE#${image.key}`, sk: 'IMAGE' } }));
+    assert.equal(item.Item?.['uri'], `123456789012.dkr.ecr.us-east-1.amazonaws.com/hyperp:${image.key}`);
+  }
+  assert.is(vecToArray(run.images).length, 4);
+});
+
+e2e('the commit status goes from pending to success', async () => {
+  assert.equal(r.statuses.map((s) => [s.sha, s.body['state'], s.body['context']]).at(-1), [r.commit, 'success', 'hyperp/calculator']);
+  assert.ok(r.statuses.some((s) => s.body['state'] === 'pending'));
+});
+
+e2e.run();

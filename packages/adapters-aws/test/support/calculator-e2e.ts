@@ -1,0 +1,260 @@
+/**
+ * The calculator, end to end on the AWS adapter: a signed push webhook → planner (GitHub
+ * stand-in over a real git repository) → stepper driven by an emulated table stream → the
+ * interpreter against mocked ECS and Lambda (the EFS helper runs in-process on a temp dir and
+ * zips to s3rver) → ECS task state changes fed back through the task-event handler as
+ * EventBridge would deliver them: some twice, some STOPPED before RUNNING. Every AWS call is
+ * counted. Used by `e2e.test.ts` and `bench/calls.bench.ts`.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteTaskDefinitionsCommand, DeregisterTaskDefinitionCommand, DescribeTaskDefinitionCommand, ECSClient,
+  RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand, type RunTaskCommandInput,
+} from '@aws-sdk/client-ecs';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { sign } from '@octokit/webhooks-methods';
+import type { LambdaFunctionURLEvent } from 'aws-lambda';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import { invokeAsync } from '../../src/aws/invoke.js';
+import { installationClient } from '../../src/github/app-client.js';
+import { efsHandler, type EfsRequest } from '../../src/handlers/efs.js';
+import { streamHandler } from '../../src/handlers/stream.js';
+import { taskEventsHandler, type TaskStateChange } from '../../src/handlers/task-events.js';
+import { webhookHandler } from '../../src/handlers/webhook.js';
+import { interpreter } from '../../src/interpret/interpreter.js';
+import { planner } from '../../src/planner/planner.js';
+import type { PlanRequest } from '../../src/planner/request.js';
+import { stepper } from '../../src/run/stepper.js';
+import { eventItem } from '../../src/store/event-log.js';
+import { dynamoStore, type Store } from '../../src/store/store.js';
+import { pushPayload } from './github-shapes.js';
+import { testEnv } from './env.js';
+import { CALCULATOR } from './calculator-request.js';
+import { gitRepoFrom } from './git-repo.js';
+import { startGitHubFake, type GitHubFake } from './github-server.js';
+import type { LocalDynamo } from './dynamodb-local.js';
+import type { LocalS3 } from './s3-local.js';
+
+export const WEBHOOK_SECRET = 'calculator-secret';
+const T0 = Date.UTC(2026, 10, 22, 8, 0, 0);
+
+export interface E2EResult {
+  readonly store: Store;
+  readonly runId: string;
+  readonly commit: string;
+  readonly webhook: { statusCode: number; body: string };
+  readonly runTaskInputs: RunTaskCommandInput[];
+  readonly statuses: GitHubFake['statuses'];
+  readonly ecsEventsDelivered: number;
+  readonly calls: { dynamodb: Record<string, number>; ecs: Record<string, number>; lambda: number; s3: number; github: number };
+  readonly artifactsRoot: string;
+  readonly cleanup: () => Promise<void>;
+}
+
+type Attr = { S: string } | { N: string } | { B: string } | { BOOL: boolean };
+const toStreamImage = (item: Record<string, unknown>): Record<string, Attr> =>
+  Object.fromEntries(
+    Object.entries(item).map(([k, v]): [string, Attr] => [
+      k,
+      typeof v === 'string' ? { S: v } : typeof v === 'number' ? { N: String(v) } : typeof v === 'boolean' ? { BOOL: v } : { B: Buffer.from(v as Uint8Array).toString('base64') },
+    ]),
+  );
+
+const bump = (m: Record<string, number>, k: string) => void (m[k] = (m[k] ?? 0) + 1);
+
+export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3): Promise<E2EResult> => {
+  const config = loadConfig({ ...testEnv, HYPERP_ARTIFACTS_BUCKET: 'hyperp-artifacts-test' });
+  const clock = { now: T0 };
+  const now = () => clock.now;
+
+  // DynamoDB Local, every command counted.
+  const dynamoCalls: Record<string, number> = {};
+  const client = new DynamoDBClient({ endpoint: local.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  client.middlewareStack.add((next, context) => async (args) => {
+    bump(dynamoCalls, String(context.commandName).replace(/Command$/, ''));
+    return next(args);
+  }, { step: 'initialize', name: 'countCalls' });
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const tableName = await local.createTable();
+  const store = dynamoStore(doc, tableName);
+
+  // The table's stream: every inserted event item, in order, as NEW_IMAGE records.
+  const stream: DynamoDBStreamEvent['Records'] = [];
+  let seq = 0;
+  const append = store.events.append;
+  (store.events as { append: typeof append }).append = async (e) => {
+    const r = await append(e);
+    if (r === 'appended') {
+      stream.push({
+        eventName: 'INSERT',
+        dynamodb: { NewImage: toStreamImage(await eventItem(store.ctx, e)) as never, SequenceNumber: String(++seq).padStart(21, '0'), StreamViewType: 'NEW_IMAGE' },
+      });
+    }
+    return r;
+  };
+
+  const repo = gitRepoFrom(CALCULATOR);
+  const gh = await startGitHubFake(repo);
+  const github = (id: number) => installationClient({ appId: gh.appId, privateKey: gh.privateKey, baseUrl: gh.baseUrl }, id);
+  const artifactsRoot = mkdtempSync(join(tmpdir(), 'hyperp-efs-'));
+
+  // ECS: RunTask answers like ECS does for a clientToken it has seen (the same task).
+  const ecs = mockClient(ECSClient);
+  const tasks = new Map<string, { arn: string; input: RunTaskCommandInput }>();
+  let revision = 0;
+  ecs.on(DescribeTaskDefinitionCommand).rejects(Object.assign(new Error('Unable to describe task definition.'), { name: 'ClientException' }));
+  ecs.on(RegisterTaskDefinitionCommand).callsFake((input) => ({
+    taskDefinition: { taskDefinitionArn: `arn:aws:ecs:us-east-1:123456789012:task-definition/${input.family}:${++revision}` },
+  }));
+  ecs.on(RunTaskCommand).callsFake((input: RunTaskCommandInput) => {
+    const known = tasks.get(input.clientToken!);
+    const arn = known?.arn ?? `arn:aws:ecs:us-east-1:123456789012:task/hyperp/${createHash('sha256').update(input.clientToken!).digest('hex').slice(0, 32)}`;
+    if (!known) tasks.set(input.clientToken!, { arn, input });
+    return { tasks: [{ taskArn: arn, startedBy: input.startedBy, group: input.group, lastStatus: 'PROVISIONING' }], failures: [] };
+  });
+  ecs.on(StopTaskCommand).resolves({});
+  ecs.on(DeregisterTaskDefinitionCommand).resolves({});
+  ecs.on(DeleteTaskDefinitionsCommand).resolves({ failures: [] });
+
+  // Lambda: the planner is invoked asynchronously (run below), the EFS helper in-process.
+  const lambda = mockClient(LambdaClient);
+  const plannerQueue: PlanRequest[] = [];
+  const efs = efsHandler({ root: artifactsRoot, s3: s3.s3, events: store.events, now });
+  let s3Calls = 0;
+  s3.s3.middlewareStack.add((next) => async (args) => {
+    s3Calls++;
+    return next(args);
+  }, { step: 'initialize', name: 'countS3' });
+  lambda.on(InvokeCommand).callsFake(async (input) => {
+    const payload = JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array));
+    if (input.FunctionName === config.plannerFunctionName) {
+      plannerQueue.push(payload as PlanRequest);
+      return { StatusCode: 202 };
+    }
+    if (input.FunctionName === config.efsFunctionName) {
+      const request = payload as EfsRequest;
+      // Jobs write their outputs where the EFS helper zips them from.
+      if (request.op === 'zip') writeFileSync(join(artifactsRoot, request.sourcePath, 'result.txt'), `${request.job}\n`);
+      try {
+        const out = await efs(request);
+        return input.InvocationType === 'Event' ? { StatusCode: 202 } : { StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(out)) };
+      } catch (e) {
+        return { StatusCode: 200, FunctionError: 'Unhandled', Payload: new TextEncoder().encode(JSON.stringify({ errorType: 'Error', errorMessage: (e as Error).message })) };
+      }
+    }
+    throw new Error(`unexpected function ${input.FunctionName}`);
+  });
+  const lambdaClient = new LambdaClient({ region: 'us-east-1' });
+  const ecsClient = new ECSClient({ region: 'us-east-1' });
+
+  const step = stepper({
+    store,
+    interpret: interpreter({
+      config, ecs: ecsClient, lambda: lambdaClient, images: store.images, github,
+      gitToken: async (id) => ((await github(id).auth({ type: 'installation' })) as { token: string }).token,
+      retry: { attempts: 3, baseMs: 1, maxMs: 1, sleep: async () => undefined, random: () => 0 },
+      now, log: () => undefined,
+    }),
+    now, sleep: async (ms) => void (clock.now += ms), inlineWaitMs: 20_000, log: () => undefined,
+  }).step;
+  const onStream = streamHandler({ step, log: () => undefined });
+  const onTaskEvent = taskEventsHandler({ events: store.events, now });
+
+  // 1. GitHub delivers the push.
+  const commit = repo.git('rev-parse', 'HEAD');
+  const body = JSON.stringify(pushPayload({ ref: 'refs/heads/main', after: commit }));
+  const webhook = await webhookHandler({
+    webhookSecret: async () => WEBHOOK_SECRET, deliveries: store.deliveries, now,
+    startPlanner: (r) => invokeAsync(lambdaClient, config.plannerFunctionName, r),
+  })({
+    version: '2.0', routeKey: '$default', rawPath: '/', rawQueryString: '', isBase64Encoded: false, body,
+    headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'e2e-delivery-1', 'x-hub-signature-256': await sign(WEBHOOK_SECRET, body) },
+    requestContext: {} as LambdaFunctionURLEvent['requestContext'],
+  });
+
+  // 2. Lambda runs the planner it was asked for.
+  const plan = planner({ store, config, github, now, log: () => undefined });
+  let runId = '';
+  for (const request of plannerQueue.splice(0)) runId = (await plan(request)).runs[0]!.runId;
+
+  // 3. The stream drives the stepper; ECS reports the tasks it was asked to run.
+  const reported = new Set<string>();
+  let delivered = 0;
+  let version = 0;
+  const ecsEvent = (arn: string, input: RunTaskCommandInput, status: 'RUNNING' | 'STOPPED', v: number, at: number): TaskStateChange => ({
+    version: '0', id: `ev-${arn.slice(-8)}-${status}`, 'detail-type': 'ECS Task State Change', source: 'aws.ecs', account: '123456789012',
+    time: new Date(at).toISOString(), region: 'us-east-1', resources: [arn],
+    detail: {
+      taskArn: arn, group: input.group!, startedBy: input.startedBy!, lastStatus: status, version: v,
+      cpu: input.overrides?.cpu ?? '256', memory: input.overrides?.memory ?? '512',
+      containers: (input.overrides?.containerOverrides ?? []).map((c) => ({ name: c.name!, ...(status === 'STOPPED' ? { exitCode: 0 } : {}) })),
+      ...(status === 'STOPPED' ? { stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', stoppedAt: new Date(at).toISOString() } : {}),
+      pullStartedAt: new Date(at - (status === 'STOPPED' ? 90_000 : 10_000)).toISOString(),
+      startedAt: new Date(at - (status === 'STOPPED' ? 80_000 : 0)).toISOString(),
+      updatedAt: new Date(at).toISOString(),
+      attributes: [{ name: 'ecs.cpu-architecture', value: 'x86_64' }],
+      ephemeralStorage: { sizeInGiB: 20 },
+    },
+  });
+  for (let round = 0; round < 50; round++) {
+    while (stream.length > 0) {
+      const batch = stream.splice(0, 100);
+      const r = await onStream({ Records: batch });
+      if (r.batchItemFailures.length > 0) throw new Error(`stepper failed on ${JSON.stringify(r.batchItemFailures)}`);
+    }
+    const saved = await store.states.load(runId);
+    if (saved && saved.status === 'SUCCEEDED') break;
+    const fresh = [...tasks.values()].filter((t) => !reported.has(t.arn));
+    if (fresh.length === 0) throw new Error(`run ${runId} is ${saved?.status} with nothing running`);
+    for (const [i, t] of fresh.entries()) {
+      reported.add(t.arn);
+      clock.now += 90_000;
+      const running = ecsEvent(t.arn, t.input, 'RUNNING', 2, clock.now - 80_000);
+      const stopped = ecsEvent(t.arn, t.input, 'STOPPED', 4, clock.now);
+      // EventBridge delivers at least once and in no particular order.
+      const deliveries = i % 3 === 0 ? [stopped, running, stopped] : i % 3 === 1 ? [running, running, stopped] : [running, stopped];
+      for (const d of deliveries) {
+        await onTaskEvent(d);
+        delivered++;
+      }
+    }
+    version++;
+  }
+
+  return {
+    store,
+    runId,
+    commit,
+    webhook: { statusCode: webhook.statusCode, body: webhook.body },
+    runTaskInputs: ecs.commandCalls(RunTaskCommand).map((c) => c.args[0].input),
+    statuses: gh.statuses,
+    ecsEventsDelivered: delivered,
+    calls: {
+      dynamodb: dynamoCalls,
+      ecs: Object.fromEntries(
+        [...new Set(ecs.calls().map((c) => c.args[0].constructor.name.replace(/Command$/, '')))].map((n) => [
+          n, ecs.calls().filter((c) => c.args[0].constructor.name.replace(/Command$/, '') === n).length,
+        ]),
+      ),
+      lambda: lambda.calls().length,
+      s3: s3Calls,
+      github: gh.requests.length,
+    },
+    artifactsRoot,
+    cleanup: async () => {
+      ecs.restore();
+      lambda.restore();
+      client.destroy();
+      await gh.close();
+      repo.remove();
+      rmSync(artifactsRoot, { recursive: true, force: true });
+    },
+  };
+};
