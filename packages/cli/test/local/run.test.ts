@@ -63,7 +63,9 @@ e2e('the calculator succeeds: result, shared folder, downloadable zip, cost, log
   assert.equal([cost.totalUsd, cost.final, cost.jobs.map((j) => [j.name, j.costUsd])], [run.costUsd, true, run.jobs.map((j) => [j.name, j.costUsd])]);
   // .hyperp/ keeps itself out of git
   assert.is(read(join(repo, '.hyperp', '.gitignore')).includes('*'), true);
-  // a second run reuses every image (the plan sees the local image store)
+  // the plan sees the images the run built: every one is reused now
+  const plan = JSON.parse((await hyperp(['plan', '--repo', repo, '--engine', 'process', '--json'])).stdout) as { workflows: { jobs: { name: string; action: string }[] }[] };
+  assert.equal(plan.workflows[0]!.jobs.map((j) => [j.name, j.action]), run.jobs.map((j) => [j.name, 'reuse']));
   const again = await runJson(['run', '--repo', repo]);
   assert.is(again.runs[0]!.status, 'SUCCEEDED');
 });
@@ -216,6 +218,23 @@ e2e('the working tree runs as it is (recorded dirty); --ref runs the commit', as
   assert.is(code, 0);
   assert.equal(runs.map((r) => r.workflow), ['test']);
   assert.is(read(job(runs[0]!, 'a').tasks[0]!.logFile), 'committed\n');
+});
+
+e2e('the tasks of a job run at the same time (each waits for the other to show up)', async () => {
+  const script = [
+    'import os, time, pathlib',
+    'i, n = os.environ["TASK_INDEX"], int(os.environ["TASK_TOTAL_SIZE"])',
+    'pathlib.Path(f"/shared/meet/{i}").write_text(i)',
+    'for _ in range(100):',
+    '    if len(os.listdir("/shared/meet")) == n: break',
+    '    time.sleep(0.05)',
+    'else:',
+    '    raise SystemExit("alone")',
+  ].join('\n') + '\n';
+  const repo = makeRepo([{ name: 'pair', concurrency: 2, script }], { shared: ['meet'] });
+  const { code, runs } = await runJson(['run', '--repo', repo]);
+  assert.is(code, 0);
+  assert.equal(job(runs[0]!, 'pair').tasks.map((t) => [t.index, t.status]), [[1, 'SUCCEEDED'], [2, 'SUCCEEDED']]);
 });
 
 e2e('an unknown workflow name and an invalid --parallel are clear errors', async () => {
