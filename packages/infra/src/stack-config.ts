@@ -42,6 +42,20 @@ export interface ConfigReader {
 const defined = <T extends object>(o: T): Partial<T> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
+/**
+ * `pulumi config set --path 'hyperp:functions.stepper.memorySize' 2048` may store the number
+ * as text; sizes are numbers either way (a value that is no number is left for validation).
+ */
+const functionSizes = (given: Record<string, Record<string, unknown>> | undefined): PlatformArgs['functions'] =>
+  given === undefined
+    ? undefined
+    : Object.fromEntries(
+        Object.entries(given).map(([fn, sizes]) => [
+          fn,
+          Object.fromEntries(Object.entries(sizes ?? {}).map(([k, v]) => [k, typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v])),
+        ]),
+      );
+
 /** `hyperp-<stack>`, the stack name made fit for a prefix (lowercase, dashes, at most 40 characters). */
 export const defaultNamePrefix = (stack: string): string =>
   `hyperp-${stack.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`.slice(0, 40).replace(/-+$/, '');
@@ -72,7 +86,7 @@ export const readPlatformConfig = (config: ConfigReader, stack: string): Platfor
       retainData: config.getBoolean('retainData'),
       priceRegion: config.get('priceRegion'),
       jobTaskPolicyArns: config.getObject<string[]>('jobTaskPolicyArns'),
-      functions: config.getObject<PlatformArgs['functions']>('functions'),
+      functions: functionSizes(config.getObject<Record<string, Record<string, unknown>>>('functions')),
       containerInsights: config.getBoolean('containerInsights'),
       tags: config.getObject<Record<string, string>>('tags'),
     }),

@@ -125,6 +125,11 @@ config('the default prefix fits any stack name', () => {
   }
 });
 
+config('function sizes set with --path as text become numbers', () => {
+  const read = readPlatformConfig(fakeConfig({ githubAppId: '1', functions: '{"stepper":{"memorySize":"2048","timeout":120}}' }), 'dev');
+  assert.equal(read.functions, { stepper: { memorySize: 2048, timeout: 120 } });
+});
+
 config('an App id that is not a number is refused', () => {
   assert.throws(
     () => readPlatformConfig(fakeConfig({ githubAppId: 'my-app' }), 'dev'),
