@@ -4,11 +4,35 @@
  * tried again. A timer whose attempt has moved on is dropped.
  */
 import { enqueueLaunch, stillQueued } from './launch.js';
-import { currentAttempt, putAttempt, taskAt } from './records.js';
+import { currentAttempt, imageAt, putAttempt, taskAt } from './records.js';
 import type { Timer } from './state.js';
 import { flushAttemptStop } from './stop.js';
-import { takeDueTimer } from './timers.js';
+import { heapPeek, heapPop } from './heap.js';
+import { takeDueTimer, timerOrder } from './timers.js';
 import type { Tx } from './tx.js';
+
+/** Whether a timer would still do something when it comes due (read-only). */
+const timerLive = (tx: Tx, timer: Timer): boolean => {
+  const ref = timer.ref;
+  if (ref.kind === 'build') return timer.kind === 'relaunch' && imageAt(tx, ref.image)?.status === 'QUEUED';
+  const t = taskAt(tx, ref.job, ref.index);
+  if (t === undefined) return false;
+  const a = currentAttempt(t);
+  if (a.attempt !== ref.attempt) return false;
+  if (timer.kind === 'retry') return t.status === 'BACKOFF';
+  if (timer.kind === 'relaunch') return t.status === 'QUEUED';
+  return a.outcome === null && !a.timedOut && a.deadline === timer.at;
+};
+
+/**
+ * Drops timers at the top of the heap that no longer apply (the deadline of an attempt that
+ * ended, say), so the run does not ask to be woken for nothing. Each timer is dropped once.
+ */
+export const dropStaleTimers = (tx: Tx): void => {
+  for (let top = heapPeek(tx.s.timers); top !== undefined && !timerLive(tx, top); top = heapPeek(tx.s.timers)) {
+    tx.s = { ...tx.s, timers: heapPop(tx.s.timers, timerOrder) };
+  }
+};
 
 const fire = (tx: Tx, timer: Timer): void => {
   const ref = timer.ref;

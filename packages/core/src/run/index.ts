@@ -6,3 +6,4 @@ export * from './state.js';
 export * from './constructors.js';
 export * from './reduce.js';
 export * from './vector.js';
+export { startedByLookup, type StartedByIndex } from './started-by-index.js';

@@ -6,7 +6,7 @@
 import type { Command } from './commands.js';
 import type { RunEvent } from './events.js';
 import { pumpLaunches } from './launch.js';
-import { fireDueTimers } from './fire-timers.js';
+import { dropStaleTimers, fireDueTimers } from './fire-timers.js';
 import { settleRun } from './finish.js';
 import { onCancelRequested } from './on-cancel.js';
 import { onDirectoriesEnsured, onDirectoriesFailed } from './on-directories.js';
@@ -74,7 +74,9 @@ const step = (tx: Tx, event: RunEvent): void => {
   fireDueTimers(tx);
   pumpLaunches(tx);
   settleRun(tx);
-  if (!isTerminalRun(tx.s.status)) scheduleWakeup(tx);
+  if (isTerminalRun(tx.s.status)) return;
+  dropStaleTimers(tx);
+  scheduleWakeup(tx);
 };
 
 export const reduce = (state: RunState, event: RunEvent): Step => {

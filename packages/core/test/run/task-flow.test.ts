@@ -197,6 +197,15 @@ TaskState('a deadline stops the attempt, which fails as timed out', () => {
   assert.equal([attemptOf(s2, 'b', 1, 1).outcome, attemptOf(s2, 'b', 1, 1).reason, jobOf(s2, 'b').taskCounts.BACKOFF], ['FAILED', 'timed out after 60 s', 1]);
 });
 
+TaskState('the deadlines of tasks that ended are dropped, so no wake-up is asked for them', () => {
+  let s = bRunning();
+  assert.equal(s.timers.size, 2);
+  s = step(s, taskStopped(T0 + 40_000, keys('b', 1, 1).startedBy, taskArn(2), { main: 0 }))[0];
+  assert.equal(s.timers.size, 2, 'the deadline of task 2, at the same time, still applies and is on top');
+  const [s1, commands] = step(s, taskStopped(T0 + 41_000, keys('b', 2, 1).startedBy, taskArn(3), { main: 0 }));
+  assert.equal([s1.timers.size, commands, jobOf(s1, 'b').status], [0, [], 'SUCCEEDED']);
+});
+
 Registered.run();
 Launch.run();
 TaskState.run();
