@@ -86,6 +86,19 @@ validate('reads the working tree of a git repository, uncommitted files included
   });
   writeFileSync(join(dir, '.gitignore'), '');
   assert.equal(await hyperp(['validate', '--repo', 'sub'], { cwd: dir }), { code: 0, stdout: '0 errors, 0 warnings; valid: w (1 job)\n', stderr: '' });
+  // --ref reads a commit: here the first one, before the workflow existed, then the next one.
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, encoding: 'utf8' });
+  git('commit', '-q', '--allow-empty', '-m', 'empty');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'workflow');
+  assert.equal(await hyperp(['validate', '--ref', 'HEAD~1'], { cwd: dir }), {
+    code: 0,
+    stdout: 'hyperp-workflows warning no workflow files: hyperp reads hyperp-workflows/*.yaml and hyperp-workflows/*.yml\n0 errors, 1 warning\n',
+    stderr: '',
+  });
+  assert.equal((await hyperp(['validate', '--repo', join(dir, 'sub'), '--ref', 'HEAD'])).stdout, '0 errors, 0 warnings; valid: w (1 job)\n');
+  assert.equal(await hyperp(['validate', '--repo', dir, '--ref', 'nope']), { code: 1, stdout: '', stderr: `error: nope is not a commit of the repository at ${dir}\n` });
 });
 
 validate('usage errors exit 2; a missing folder exits 1', async () => {

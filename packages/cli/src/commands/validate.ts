@@ -4,7 +4,7 @@
  * pure `loadWorkflows` → print. Exit 0 without errors (warnings allowed), 1 with errors.
  */
 import { join, relative } from 'node:path';
-import { snapshotDirectory, GitError } from '@hyperp/adapters-local';
+import { snapshotCommit, snapshotDirectory, GitError } from '@hyperp/adapters-local';
 import { loadWorkflows, type RepoSnapshot, type ValidationIssue } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, userCwd, type CliContext } from '../context.js';
@@ -12,13 +12,14 @@ import { repoDirOf } from '../local/repo.js';
 
 interface ValidateOptions {
   repo?: string;
+  ref?: string;
   json?: boolean;
 }
 
-/** The repository as the workflow commands read it. */
-export const readRepository = async (dir: string): Promise<RepoSnapshot> => {
+/** The repository as the workflow commands read it: the working tree, or commit `ref`. */
+export const readRepository = async (dir: string, ref?: string): Promise<RepoSnapshot> => {
   try {
-    return await snapshotDirectory(dir);
+    return ref === undefined ? await snapshotDirectory(dir) : await snapshotCommit(dir, ref);
   } catch (e) {
     if (e instanceof GitError) throw new CliError(e.message);
     throw e;
@@ -38,7 +39,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 
 const validate = async (ctx: CliContext, opts: ValidateOptions): Promise<number> => {
   const repoDir = repoDirOf(ctx, opts.repo);
-  const snapshot = await readRepository(repoDir);
+  const snapshot = await readRepository(repoDir, opts.ref);
   const { workflows, issues } = loadWorkflows(snapshot);
   const errors = issues.filter((i) => i.severity === 'error').length;
   if (opts.json) {
@@ -71,6 +72,7 @@ export const registerValidate: Register = (program, run) => {
     .command('validate')
     .description('check the workflows in hyperp-workflows/ and their task definitions')
     .option('--repo <dir>', 'repository folder (default: the current directory; may be a folder inside a git repository)')
+    .option('--ref <rev>', 'check a commit (branch, tag, id) instead of the working tree')
     .option('--json', 'print {ok, workflows, issues} as JSON')
     .action((opts: ValidateOptions) => run((ctx) => validate(ctx, opts)));
 };
