@@ -19,3 +19,4 @@ export * from './runs/image-index.js';
 export * from './runs/settings.js';
 export * from './runs/start.js';
 export * from './runs/view.js';
+export * from './runs/drive-local.js';

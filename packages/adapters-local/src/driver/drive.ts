@@ -26,7 +26,7 @@ export interface DriveOptions {
   /** Called after each batch of events is folded (live view, progress lines). */
   readonly onState?: (state: RunState, events: readonly RunEvent[]) => void;
   readonly note?: (line: string) => void;
-  readonly recordImage?: (cmd: RecordImage) => void;
+  readonly recordImage?: (cmd: RecordImage) => void | Promise<void>;
   /** How often the log is checked for events appended by other processes. */
   readonly pollMs?: number;
   /** `--parallel` slots shared by the runs of one command. */

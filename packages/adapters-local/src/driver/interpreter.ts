@@ -33,7 +33,8 @@ export interface InterpreterOptions {
   readonly now: () => number;
   /** A line for the person watching (progress view). */
   readonly note: (line: string) => void;
-  readonly recordImage: (cmd: RecordImage) => void;
+  /** Awaited as in-flight work, so a run does not end before its images are recorded. */
+  readonly recordImage: (cmd: RecordImage) => void | Promise<void>;
   /** Slots shared with other runs of the same `hyperp run`; default: `parallel` of its own. */
   readonly slots?: Slots;
 }
@@ -230,7 +231,7 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
         });
         return;
       case 'RecordImage':
-        o.recordImage(cmd);
+        track(async () => o.recordImage(cmd));
         return;
       case 'ScheduleWakeup': {
         if (timers.has(cmd.at)) return;

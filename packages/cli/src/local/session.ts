@@ -1,12 +1,11 @@
 /**
  * One local session: choose the engine, drive runs to their end with a view for the person
- * watching, record built images in the store. Shared by `run`, `resume`, `rerun` and `cancel`.
+ * watching (the runtime records built images in the store). Shared by `run`, `resume`, `rerun` and `cancel`.
  */
 import {
-  containerEngine, detectEngine, driveRun, processEngine, recordImages, snapshotBuildSource, snapshotCommit, snapshotWorkingTree,
-  RunBusyError, RunStuckError, slots, type Engine, type EngineChoice, type LocalLayout,
+  driveLocalRun, openLocalEngine, RunBusyError, RunStuckError, slots, type Engine, type EngineChoice, type LocalLayout,
 } from '@hyperp/adapters-local';
-import { contextFiles, isTerminalRun, type RecordImage, type RunRequested, type RunState } from '@hyperp/core';
+import { isTerminalRun, type RunRequested, type RunState } from '@hyperp/core';
 import { cpus } from 'node:os';
 import { CliError, UsageError, type CliContext } from '../context.js';
 import { progressView } from './progress.js';
@@ -27,11 +26,9 @@ export const parseParallel = (s: string | undefined): number => {
 };
 
 export const openEngine = async (choice: EngineChoice, layout: LocalLayout): Promise<Engine> => {
-  const d = await detectEngine(choice);
-  if (d._tag === 'NoEngine') throw new CliError(d.message);
-  return d.engine === 'process'
-    ? processEngine({ imagesDir: layout.imagesDir, scratchDir: layout.tmpDir })
-    : containerEngine({ cli: d.engine, scratchDir: layout.tmpDir });
+  const opened = await openLocalEngine(choice, layout);
+  if (opened._tag === 'NoEngine') throw new CliError(opened.message);
+  return opened.engine;
 };
 
 export interface DriveInput {
@@ -51,31 +48,16 @@ export const driveAll = async (ctx: CliContext, runs: readonly DriveInput[], qui
   const shared = slots(Math.max(1, ...runs.map((r) => r.parallel)));
   try {
     return await Promise.all(runs.map(async (r) => {
-      const req = r.request;
-      // Builds read the files the run was planned on: the working tree for a dirty run, else the commit.
-      const snapshot = req.dirty ? await snapshotWorkingTree(r.layout.repoDir) : await snapshotCommit(r.layout.repoDir, req.commit);
-      const recordImage = (cmd: RecordImage) => {
-        const image = req.plan.jobs.flatMap((j) => j.images).find((i) => i.key === cmd.key);
-        const job = req.workflow.jobs.find((j) => j.name === cmd.job);
-        const files = image ? contextFiles(snapshot, image.dockerfilePath, { exclude: job ? [job.taskDefinitionPath] : [] }) : undefined;
-        recordImages(r.layout.imagesDir, [{
-          key: cmd.key, builtAt: cmd.builtAt, workflow: req.workflow.name, job: cmd.job, container: cmd.container,
-          dockerfilePath: image?.dockerfilePath ?? '',
-          ...(files && files._tag === 'Right' ? { files: files.right.files } : {}),
-        }]).catch((e: unknown) => view.note(`warning: the image store index was not updated: ${(e as Error).message}`));
-      };
       try {
-        return await driveRun({
+        return await driveLocalRun({
           layout: r.layout,
-          runId: r.runId,
+          request: r.request,
           engine: r.engine,
           parallel: r.parallel,
           network: r.network,
-          source: snapshotBuildSource(r.layout.repoDir, snapshot, req.dirty),
           signal: ctx.signal,
           onState: (s, events) => view.update(r.runId, s, events),
           note: (line) => view.note(line),
-          recordImage,
           slots: shared,
         });
       } catch (e) {

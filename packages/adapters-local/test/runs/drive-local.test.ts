@@ -1,0 +1,59 @@
+// The runtime as a program embedding hyperp uses it: prepare, open, drive — no CLI.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jobArtifactPath, vecToArray } from '@hyperp/core';
+import { localLayout } from '../../src/layout.js';
+import { driveLocalRun, openLocalEngine } from '../../src/runs/drive-local.js';
+import { loadImageStore, readImageIndex } from '../../src/runs/image-index.js';
+import { localBuilderVersion } from '../../src/runs/settings.js';
+import { openRun, prepareRuns } from '../../src/runs/start.js';
+
+const repo = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'hyperp-embed-'));
+  const files: Record<string, string> = {
+    'hyperp-workflows/w.yaml': 'workflowName: w\nbranches: [main]\njobs:\n  - jobName: hello\n    taskDefinitionPath: hello/taskdef.json\n',
+    'hello/Dockerfile': 'FROM python:3.12-slim\nCOPY main.py /app/\nCMD ["python3", "/app/main.py"]\n',
+    'hello/main.py': 'open("/output/greeting.txt", "w").write("hello")\n',
+    'hello/taskdef.json': '{"cpu": "256", "memory": "512", "containerDefinitions": [{"name": "main", "dockerfilePath": "hello/Dockerfile"}]}',
+  };
+  for (const [p, t] of Object.entries(files)) {
+    mkdirSync(join(dir, p, '..'), { recursive: true });
+    writeFileSync(join(dir, p), t);
+  }
+  const git = (...a: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...a], { cwd: dir, stdio: 'pipe' });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'x');
+  return dir;
+};
+
+test('prepare, open and drive a run; the built image is recorded with the files of its key', async () => {
+  const dir = repo();
+  const layout = localLayout(dir);
+  const opened = await openLocalEngine('process', layout);
+  assert.is(opened._tag, 'Engine');
+  if (opened._tag !== 'Engine') return;
+  const prepared = await prepareRuns({
+    repoDir: dir, workflows: [], images: loadImageStore(layout.imagesDir), builderVersion: localBuilderVersion('process'), now: Date.UTC(2026, 0, 1),
+  });
+  assert.is(prepared._tag, 'Prepared');
+  if (prepared._tag !== 'Prepared') return;
+  const [request] = prepared.requests;
+  assert.equal([request!.workflow.name, request!.plan.jobs.map((j) => j.action), request!.dirty], ['w', ['build'], false]);
+  await openRun(layout, request!);
+  const state = await driveLocalRun({ layout, request: request!, engine: opened.engine, parallel: 2, network: false });
+  assert.is(state.status, 'SUCCEEDED');
+  assert.equal(vecToArray(state.jobs).map((j) => [j.name, j.status]), [['hello', 'SUCCEEDED']]);
+  const out = join(layout.artifactsDir, jobArtifactPath({ commit: request!.commit, runId: request!.runId, workflow: 'w' }, 'hello'), 'greeting.txt');
+  assert.is(readFileSync(out, 'utf8'), 'hello');
+  const key = request!.plan.jobs[0]!.images[0]!.key;
+  assert.equal(readImageIndex(layout.imagesDir).map((i) => [i.key, i.workflow, i.job, i.container, i.dockerfilePath, i.files?.map((f) => f.path)]), [
+    [key, 'w', 'hello', 'main', 'hello/Dockerfile', ['hello/Dockerfile', 'hello/main.py']],
+  ]);
+});
+
+test.run();
