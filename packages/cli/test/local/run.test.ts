@@ -110,7 +110,7 @@ e2e('a task that fails once succeeds on its retry', async () => {
 });
 
 e2e('a task past its timeoutSeconds is stopped and fails its job', async () => {
-  const repo = makeRepo([{ name: 'slow', timeoutSeconds: 1, stopTimeout: 1, script: 'import time\nprint("started")\ntime.sleep(30)\nprint("finished")\n' }]);
+  const repo = makeRepo([{ name: 'slow', timeoutSeconds: 2, stopTimeout: 1, script: 'import time\nprint("started")\ntime.sleep(30)\nprint("finished")\n' }]);
   const { code, runs } = await runJson(['run', '--repo', repo]);
   assert.is(code, 1);
   const j = job(runs[0]!, 'slow');
@@ -225,7 +225,7 @@ e2e('the tasks of a job run at the same time (each waits for the other to show u
     'import os, time, pathlib',
     'i, n = os.environ["TASK_INDEX"], int(os.environ["TASK_TOTAL_SIZE"])',
     'pathlib.Path(f"/shared/meet/{i}").write_text(i)',
-    'for _ in range(100):',
+    'for _ in range(200):',
     '    if len(os.listdir("/shared/meet")) == n: break',
     '    time.sleep(0.05)',
     'else:',
