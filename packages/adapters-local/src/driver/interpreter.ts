@@ -201,6 +201,8 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
         runTask(cmd);
         return;
       case 'StopTask': {
+        // Local builds are not tasks: they end on their own, with their ImageBuild* event.
+        if (cmd.attemptKey.includes('/build:')) return;
         const live = running.get(cmd.attemptKey);
         if (live) {
           live.stop(cmd.reason);
