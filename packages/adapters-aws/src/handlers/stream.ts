@@ -9,6 +9,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { BlobStore } from '../store/body.js';
 import { bodyCodec, storedBodyOf } from '../store/body.js';
 import { EVENT_SK_PREFIX } from '../store/table.js';
+import { foldedByWriter } from '../run/event-ids.js';
 
 type StreamAttr = { S?: string; N?: string; B?: string; BOOL?: boolean; NULL?: boolean };
 
@@ -37,6 +38,7 @@ export const streamHandler = (deps: StreamDeps) => {
       if (record.eventName !== 'INSERT' || !image) continue;
       const item = plainItem(image);
       if (typeof item['sk'] !== 'string' || !item['sk'].startsWith(EVENT_SK_PREFIX)) continue;
+      if (foldedByWriter(String(item['eventId']))) continue;
       const runId = String(item['runId']);
       const e = (await codec.unpack(storedBodyOf(item))) as RunEvent;
       const entry = byRun.get(runId) ?? { first: record.dynamodb?.SequenceNumber ?? '', events: [] };

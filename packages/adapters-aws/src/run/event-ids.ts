@@ -15,7 +15,18 @@ export const ecsEventId = (taskArn: string, lastStatus: string, version: number)
 export const resultEventId = (version: number, command: number, i: number, event: RunEvent): string =>
   `cmd:${String(version).padStart(8, '0')}:${command}:${i}:${event._tag}`;
 
+/** A sweep's tick, one per minute per run. */
 export const tickEventId = (at: number): string => `tick:${at}`;
+
+/** A tick the stepper made itself after waiting in-process for a wake-up. */
+export const inlineTickEventId = (at: number): string => `itick:${at}`;
+
+export const RESULT_ID_PREFIX = 'cmd:';
+export const INLINE_TICK_ID_PREFIX = 'itick:';
+
+/** Events their own writer folds: the stream need not bring them to the stepper again. */
+export const foldedByWriter = (eventId: string): boolean =>
+  eventId.startsWith(RESULT_ID_PREFIX) || eventId.startsWith(INLINE_TICK_ID_PREFIX);
 
 /** A CLI or API request (cancel): its request id. */
 export const requestEventId = (kind: string, requestId: string): string => `api:${kind}:${requestId}`;

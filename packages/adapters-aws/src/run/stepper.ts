@@ -4,10 +4,13 @@
  *     saving), carries it out first;
  *  2. folds the events with the core reducer and saves the next version with its commands as
  *     the outbox, conditionally on the version it read (a concurrent writer makes it start over);
- *  3. carries out the commands, appends their results as events (conditional puts: a repeat is a
- *     no-op) and marks the outbox done;
- *  4. folds those results at once (the stream delivers them again later; the reducer ignores
- *     what it has seen), until nothing new comes back.
+ *  3. carries out the commands and appends their results as events (conditional puts: a repeat
+ *     is a no-op);
+ *  4. folds those results at once, until nothing new comes back. Saving the version that folds
+ *     an outbox's results confirms that outbox; an outbox whose results changed nothing is
+ *     marked done at the end. The stream handler skips the result events (`cmd:` ids) and the
+ *     in-process ticks: their writer folded them already, or its crash left the outbox
+ *     unconfirmed, and carrying it out again yields them again.
  * Short wake-ups (launch pacing, retry back-off) are waited for in-process; longer ones are left
  * to the sweep's minute ticks.
  */
@@ -16,7 +19,7 @@ import type { Interpret } from '../interpret/interpreter.js';
 import type { Store } from '../store/store.js';
 import type { SavedRun } from '../store/run-states.js';
 import { getRunMeta, type RunMeta } from './meta.js';
-import { resultEventId, tickEventId } from './event-ids.js';
+import { inlineTickEventId, resultEventId } from './event-ids.js';
 import { summaryOf } from './summary.js';
 
 export interface StepperDeps {
@@ -48,6 +51,7 @@ const MAX_ROUNDS = 50;
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 export const stepper = (d: StepperDeps) => {
+  /** Carries out an outbox and appends the results; the caller folds them. */
   const carryOut = async (runId: string, version: number, outbox: readonly Command[], meta: RunMeta): Promise<RunEvent[]> => {
     const results: RunEvent[] = [];
     for (let c = 0; c < outbox.length; c++) {
@@ -58,7 +62,6 @@ export const stepper = (d: StepperDeps) => {
         results.push(event);
       }
     }
-    if (outbox.length > 0) await d.store.states.markOutboxDone(runId, version);
     return results;
   };
 
@@ -67,20 +70,28 @@ export const stepper = (d: StepperDeps) => {
     let versionsSaved = 0;
     let commandsCarriedOut = 0;
     let conflicts = 0;
-    for (let round = 0; round < MAX_ROUNDS; round++) {
+    // The outbox carried out and not yet confirmed: saving the next version (which folds its
+    // results) confirms it; otherwise it is marked done at the end.
+    let unconfirmed: number | null = null;
+
+    const loadCurrent = async (): Promise<{ saved: SavedRun<StoredRun, Command> | undefined; meta: RunMeta | undefined }> => {
       const saved = (await d.store.states.load(runId)) as SavedRun<StoredRun, Command> | undefined;
       const meta = saved?.state.meta ?? (await getRunMeta(d.store.ctx, runId));
-      if (!meta) {
-        d.log('events for a run with no metadata; ignored', { runId, events: queue.length });
-        return { versionsSaved, commandsCarriedOut, conflicts };
-      }
-      if (saved && !saved.outboxDone) {
+      if (saved && meta && !saved.outboxDone) {
         d.log('carrying out an unconfirmed outbox', { runId, version: saved.version, commands: saved.outbox.length });
         queue.push(...(await carryOut(runId, saved.version, saved.outbox, meta)));
         commandsCarriedOut += saved.outbox.length;
+        unconfirmed = saved.version;
       }
-      if (queue.length === 0) break;
+      return { saved, meta };
+    };
 
+    let { saved, meta } = await loadCurrent();
+    if (!meta) {
+      d.log('events for a run with no metadata; ignored', { runId, events: queue.length });
+      return { versionsSaved, commandsCarriedOut, conflicts };
+    }
+    for (let round = 0; round < MAX_ROUNDS && queue.length > 0; round++) {
       const before = saved?.state.run ?? initialState();
       let run = before;
       const commands: Command[] = [];
@@ -91,28 +102,32 @@ export const stepper = (d: StepperDeps) => {
       }
       if (commands.length === 0 && saved && JSON.stringify(run) === JSON.stringify(before)) break;
 
-      const version = (saved?.version ?? 0) + 1;
-      const result = await d.store.states.save({
+      const next: SavedRun<StoredRun, Command> = {
         runId,
-        version,
+        version: (saved?.version ?? 0) + 1,
         state: { run, meta },
         outbox: commands,
         outboxDone: commands.length === 0,
         status: run.status,
         updatedAt: iso(d.now()),
-      });
-      if (result === 'conflict') {
+      };
+      if ((await d.store.states.save(next)) === 'conflict') {
+        // Someone else saved first: fold the same events onto their version.
         conflicts++;
-        continue; // someone else saved first: fold the same events onto their version
+        ({ saved, meta } = await loadCurrent());
+        if (!meta) break;
+        continue;
       }
       versionsSaved++;
+      unconfirmed = null;
       if (!saved || saved.state.run.status !== run.status || run.finishedAt !== saved.state.run.finishedAt) {
-        const summary = summaryOf(meta, run, version, iso(d.now()));
-        await d.store.listing.put(summary, run.finishedAt !== null);
+        await d.store.listing.put(summaryOf(meta, run, next.version, iso(d.now())), run.finishedAt !== null);
       }
+      saved = next;
 
-      queue = await carryOut(runId, version, commands, meta);
+      queue = await carryOut(runId, next.version, commands, meta);
       commandsCarriedOut += commands.length;
+      if (commands.length > 0) unconfirmed = next.version;
 
       const wakeups = commands.filter((c): c is Extract<Command, { _tag: 'ScheduleWakeup' }> => c._tag === 'ScheduleWakeup');
       if (queue.length === 0 && wakeups.length > 0) {
@@ -121,11 +136,11 @@ export const stepper = (d: StepperDeps) => {
         if (wait > d.inlineWaitMs) break;
         if (wait > 0) await d.sleep(wait);
         const tick: RunEvent = { _tag: 'Tick', at: Math.max(at, d.now()) };
-        await d.store.events.append({ id: tickEventId(tick.at), runId, event: tick, storedAt: iso(d.now()) });
+        await d.store.events.append({ id: inlineTickEventId(tick.at), runId, event: tick, storedAt: iso(d.now()) });
         queue = [tick];
       }
-      if (queue.length === 0) break;
     }
+    if (unconfirmed !== null) await d.store.states.markOutboxDone(runId, unconfirmed);
     return { versionsSaved, commandsCarriedOut, conflicts };
   };
 
