@@ -4,7 +4,7 @@
  * stopTimeout has passed. bubblewrap itself dies on SIGTERM (and then takes its sandbox down at
  * once with SIGKILL), so the polite signal goes to the programs inside it, not to bwrap: they
  * are found as descendants through /proc. A deadline or a stop request both go through `stop`;
- * the result says which one ended it.
+ * the result says which one ended it. (Deadlines are the reducer's: it asks for the stop.)
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -60,8 +60,6 @@ const SIGNALS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2,
 
 export interface SuperviseOptions {
   readonly logFd: number;
-  /** Milliseconds since the epoch after which the process is stopped as timed out. */
-  readonly deadline?: number;
   readonly graceMs: number;
   /**
    * Who gets the SIGTERM: `sandboxed` for bwrap (the programs inside it), `group` for a program
@@ -77,7 +75,6 @@ export const supervise = (file: string, args: readonly string[], opts: Supervise
   let stopReason: string | undefined;
   let ended = false;
   let killTimer: NodeJS.Timeout | undefined;
-  let deadlineTimer: NodeJS.Timeout | undefined;
 
   const signalGroup = (sig: NodeJS.Signals) => {
     if (ended || child.pid === undefined) return;
@@ -99,20 +96,15 @@ export const supervise = (file: string, args: readonly string[], opts: Supervise
     }
     killTimer = setTimeout(() => signalGroup('SIGKILL'), opts.graceMs);
   };
-  if (opts.deadline !== undefined) {
-    deadlineTimer = setTimeout(() => stop('timeout', 'deadline'), Math.max(0, opts.deadline - Date.now()));
-  }
   const done = new Promise<ProcessExit>((resolve) => {
     child.once('error', (e) => {
       ended = true;
       clearTimeout(killTimer);
-      clearTimeout(deadlineTimer);
       resolve({ exitCode: null, signal: null, spawnError: e.message });
     });
     child.once('exit', (code, signal) => {
       ended = true;
       clearTimeout(killTimer);
-      clearTimeout(deadlineTimer);
       const exitCode = code ?? (signal ? 128 + (SIGNALS[signal] ?? 0) : null);
       resolve({ exitCode, signal, ...(stoppedBy ? { stoppedBy, stopReason } : {}) });
     });
