@@ -182,7 +182,9 @@ s('concurrent writers on one run: conditional writes serialise them and nothing 
 s('the state item of a 1,000-task fan-out and of a 1,000-job workflow stays inside one item (gzip)', async () => {
   const store = dynamoStore(local.doc, await local.createTable());
   const model = { startLatencyMs: 20_000, buildMs: () => 60_000, task: () => ({ durationMs: 120_000, exitCode: 0 }) };
+  if (!planned) await world();
   const shapes = {
+    calculator: planned!.request,
     fanOut: syntheticRunRequested({ jobs: [{ name: 'prepare' }, { name: 'wide', dependsOn: ['prepare'], concurrency: 1000 }] }, { runId: 'fan', at: T0 }),
     manyJobs: syntheticRunRequested(
       { jobs: Array.from({ length: 1000 }, (_, i) => ({ name: `job-${i}`, dependsOn: i === 0 ? [] : [`job-${Math.floor((i - 1) / 3)}`], image: `img-${i % 50}` })) },
