@@ -3,10 +3,11 @@
  * deadline passes (the attempt is stopped and counts as failed), a throttled launch may be
  * tried again. A timer whose attempt has moved on is dropped.
  */
-import { enqueueLaunch, stillQueued } from './launch.js';
+import { buildDeadline, enqueueLaunch, stillQueued } from './launch.js';
+import { buildFailed } from './on-image-build.js';
 import { currentAttempt, imageAt, putAttempt, taskAt } from './records.js';
 import type { Timer } from './state.js';
-import { flushAttemptStop } from './stop.js';
+import { flushAttemptStop, stopBuild } from './stop.js';
 import { heapPeek, heapPop } from './heap.js';
 import { takeDueTimer, timerOrder } from './timers.js';
 import type { Tx } from './tx.js';
@@ -14,7 +15,11 @@ import type { Tx } from './tx.js';
 /** Whether a timer would still do something when it comes due (read-only). */
 const timerLive = (tx: Tx, timer: Timer): boolean => {
   const ref = timer.ref;
-  if (ref.kind === 'build') return timer.kind === 'relaunch' && imageAt(tx, ref.image)?.status === 'QUEUED';
+  if (ref.kind === 'build') {
+    const img = imageAt(tx, ref.image);
+    if (timer.kind === 'relaunch') return img?.status === 'QUEUED';
+    return img?.status === 'BUILDING' && img.startedAt !== null && buildDeadline(tx.s, img.startedAt) === timer.at;
+  }
   const t = taskAt(tx, ref.job, ref.index);
   if (t === undefined) return false;
   const a = currentAttempt(t);
@@ -34,13 +39,24 @@ export const dropStaleTimers = (tx: Tx): void => {
   }
 };
 
+/** A build past its deadline: stopped if it was seen running, and failed now either way. */
+const buildTimedOut = (tx: Tx, i: number): void => {
+  const seconds = tx.s.request!.settings.buildTimeoutSeconds ?? 3600;
+  const reason = `the build timed out after ${seconds} s`;
+  stopBuild(tx, i, reason);
+  buildFailed(tx, i, reason, null);
+};
+
 const fire = (tx: Tx, timer: Timer): void => {
   const ref = timer.ref;
   if (timer.kind === 'relaunch') {
     if (stillQueued(tx, ref)) enqueueLaunch(tx, ref);
     return;
   }
-  if (ref.kind !== 'task') return;
+  if (ref.kind === 'build') {
+    if (timer.kind === 'deadline' && timerLive(tx, timer)) buildTimedOut(tx, ref.image);
+    return;
+  }
   const t = taskAt(tx, ref.job, ref.index);
   if (t === undefined) return;
   const a = currentAttempt(t);

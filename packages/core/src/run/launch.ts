@@ -15,6 +15,10 @@ import { startedByInsert } from './started-by-index.js';
 import { addTimer } from './timers.js';
 import { emit, runIdOf, type Tx } from './tx.js';
 
+/** When a build launched at `startedAt` is given up (settings stored before the field existed: 1 h). */
+export const buildDeadline = (s: RunState, startedAt: number): number =>
+  startedAt + (s.request?.settings.buildTimeoutSeconds ?? 3600) * 1000;
+
 /** Tags on every task and build of a run; names enter as hashes (tag values allow few characters). */
 export const runTags = (s: RunState, job: number | null): Tag[] => [
   { key: 'hyperp:run', value: s.runId ?? '' },
@@ -83,6 +87,7 @@ const launchBuild = (tx: Tx, ref: Extract<LaunchRef, { kind: 'build' }>): void =
   const img = imageAt(tx, ref.image)!;
   const g = tx.s.graph!.images[ref.image]!;
   putImage(tx, ref.image, { ...img, status: 'BUILDING', startedAt: tx.s.now });
+  addTimer(tx, { at: buildDeadline(tx.s, tx.s.now), kind: 'deadline', ref });
   emit(tx, {
     _tag: 'BuildImage',
     runId: runIdOf(tx),

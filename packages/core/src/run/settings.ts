@@ -44,6 +44,8 @@ export interface RunSettings {
   readonly detailsUrl: string | null;
   readonly launchRate: LaunchRate;
   readonly retryBackoff: RetryBackoff;
+  /** An image build still running this long after its launch is stopped and fails. */
+  readonly buildTimeoutSeconds: number;
 }
 
 /** Settings with hyperp's defaults for everything not given. */
@@ -55,5 +57,7 @@ export const runSettings = (given: Partial<RunSettings> & Pick<RunSettings, 'ren
   detailsUrl: null,
   launchRate: fargateLaunchRate,
   retryBackoff: defaultRetryBackoff,
+  // An hour, like CodeBuild's default build timeout: generous for an image, yet no run waits forever.
+  buildTimeoutSeconds: 3600,
   ...given,
 });

@@ -1,7 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { imageUri } from '../../src/names/images.js';
-import type { ImageRecord, RunState } from '../../src/run/state.js';
+import type { ImageRecord, RunState, Timer } from '../../src/run/state.js';
+import { heapEmpty, heapPush } from '../../src/run/heap.js';
+import { timerOrder } from '../../src/run/timers.js';
 import { vecGet, vecSet } from '../../src/run/vector.js';
 import { syntheticImageKey } from '../../src/sim/workflow.js';
 import { buildKeys, registerCommand, request, RUN, smallWorkflow, stateAfter, step, T0, withJob } from './support.js';
@@ -10,6 +12,8 @@ const ImageBuild = suite('onImageBuild*');
 const r = request();
 const KEY_A = syntheticImageKey('a');
 const URI_A = imageUri(r.settings.render.imageRepository, KEY_A);
+/** a's build ended, so its deadline is dropped; b's build deadline remains. */
+const onlyBuildDeadlineOfB = heapPush(heapEmpty<Timer>(), { at: T0 + 3_600_000, kind: 'deadline', ref: { kind: 'build', image: 1 } }, timerOrder);
 const withImage = (s: RunState, i: number, f: (x: ImageRecord) => ImageRecord): RunState => ({ ...s, images: vecSet(s.images, i, f(vecGet(s.images, i)!)) });
 
 ImageBuild('a built image is recorded, costs, and unblocks its job, which registers', () => {
@@ -25,6 +29,7 @@ ImageBuild('a built image is recorded, costs, and unblocks its job, which regist
     jobCounts: { ...s0.jobCounts, BUILDING: 1, READY: 2 },
     inFlight: { tasks: 0, builds: 1, downloads: 0 },
     cost: { tasksUsd: 0, buildsUsd: usd, totalUsd: usd, vcpuSeconds: 120, gbSeconds: 240 },
+    timers: onlyBuildDeadlineOfB,
   };
   assert.equal(s1, expected);
   assert.equal(commands, [
@@ -47,6 +52,7 @@ ImageBuild('a failed build fails its job and skips the dependents; the independe
     jobCounts: { ...s0.jobCounts, BUILDING: 0, FAILED: 1, SKIPPED: 1 },
     inFlight: { tasks: 0, builds: 1, downloads: 0 },
     failure: `job "a" failed: ${reason}`,
+    timers: onlyBuildDeadlineOfB,
   });
   assert.equal(commands, []);
 });
@@ -70,6 +76,15 @@ ImageBuild('a builder task (kaniko on Fargate) ends its build through its own ta
   assert.equal(vecGet(s2.images, 0)!.status, 'BUILT');
   assert.equal(commands.map((c) => c._tag), ['RecordImage', 'RegisterTaskDefinition']);
   assert.equal(RUN, s2.runId);
+});
+
+ImageBuild('a build still running at its deadline is stopped and fails its jobs', () => {
+  const s0 = stateAfter([r, { _tag: 'ImageBuildStarted', at: T0 + 5, key: KEY_A, taskArn: 'arn:task/build-a' }]);
+  const [s1, commands] = step(s0, { _tag: 'Tick', at: T0 + 3_600_000 });
+  const reason = 'the build timed out after 3600 s';
+  assert.equal(commands, [{ _tag: 'StopTask', runId: RUN, ...(({ attemptKey, startedBy }) => ({ attemptKey, startedBy }))(buildKeys('a')), taskArn: 'arn:task/build-a', reason }]);
+  assert.equal([vecGet(s1.images, 0)!.status, vecGet(s1.images, 0)!.reason, s1.failure],
+    ['FAILED', reason, `job "a" failed: the image of container "main" (jobs/a/Dockerfile) failed to build: ${reason}`]);
 });
 
 ImageBuild.run();

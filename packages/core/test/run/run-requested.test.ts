@@ -3,7 +3,9 @@ import * as assert from 'uvu/assert';
 import { imageUri } from '../../src/names/images.js';
 import { runArtifactDirectories } from '../../src/render/directories.js';
 import { buildGraph } from '../../src/run/graph.js';
-import { heapEmpty } from '../../src/run/heap.js';
+import { heapEmpty, heapPush } from '../../src/run/heap.js';
+import { timerOrder } from '../../src/run/timers.js';
+import type { Timer } from '../../src/run/state.js';
 import { enqueue, queueEmpty, dequeue } from '../../src/run/queue.js';
 import { initialState, zeroJobCounts, zeroTaskCounts, type ImageRecord, type JobRecord, type RunState } from '../../src/run/state.js';
 import { startedByIndexEmpty, startedByInsert } from '../../src/run/started-by-index.js';
@@ -13,6 +15,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import { buildKeys, registerCommand, request, RUN, smallWorkflow, step, T0, tags } from './support.js';
 
 const RunRequested = suite('onRunRequested');
+
+/** Builds are given up an hour after launch (the default `buildTimeoutSeconds`). */
+const buildDeadline = (image: number): Timer => ({ at: T0 + 3_600_000, kind: 'deadline', ref: { kind: 'build', image } });
 
 const waitingJob = (name: string, status: JobRecord['status'], imagesWaiting: number, depsWaiting: number, registration: JobRecord['registration']): JobRecord => ({
   name, status, reason: null, imagesWaiting, depsWaiting, registration, taskDefinitionArn: null, otherTaskDefinitionArns: [],
@@ -51,7 +56,8 @@ RunRequested('opens the run: builds start, folders are asked for, a job whose im
     inFlight: { tasks: 0, builds: 2, downloads: 0 },
     launchQueue: queue,
     pacerTat: T0 + 100,
-    timers: heapEmpty(),
+    timers: heapPush(heapPush(heapEmpty(), buildDeadline(0), timerOrder), buildDeadline(1), timerOrder),
+    wakeupAt: T0 + 3_600_000,
     startedByIndex: index,
   };
   assert.equal(state, expected);
@@ -67,6 +73,7 @@ RunRequested('opens the run: builds start, folders are asked for, a job whose im
     registerCommand(r, smallWorkflow, 'c'),
     build('a'),
     build('b'),
+    { _tag: 'ScheduleWakeup', runId: RUN, at: T0 + 3_600_000 },
   ]);
 });
 
@@ -108,7 +115,7 @@ RunRequested('a rerun takes over succeeded jobs: they start SUCCEEDED and their 
   assert.equal([s.jobCounts, s.inFlight], [{ ...zeroJobCounts, SUCCEEDED: 1, BUILDING: 1, READY: 1 }, { tasks: 0, builds: 1, downloads: 0 }]);
   const a = s.jobs.root[0] as JobRecord;
   assert.equal([a.status, a.reason, a.outputRunId, a.finishedAt], ['SUCCEEDED', 'reused from run run-0', 'run-0', T0]);
-  assert.equal(commands.map((c) => c._tag === 'BuildImage' ? `${c._tag} ${c.job}` : c._tag), ['SetCommitStatus', 'EnsureDirectories', 'RegisterTaskDefinition', 'BuildImage b']);
+  assert.equal(commands.map((c) => c._tag === 'BuildImage' ? `${c._tag} ${c.job}` : c._tag), ['SetCommitStatus', 'EnsureDirectories', 'RegisterTaskDefinition', 'BuildImage b', 'ScheduleWakeup']);
 });
 
 RunRequested('a cancel that arrived first ends the run CANCELLED as soon as it is requested', () => {

@@ -108,7 +108,8 @@ Launch('a throttled launch goes back to the queue after a back-off, without usin
   assert.equal(s1, { ...expected, jobs: withJob(expected, 'a', (j) => ({ ...j, taskCounts: { ...zeroTaskCounts, QUEUED: 1 } })).jobs });
   assert.equal(commands, [{ _tag: 'ScheduleWakeup', runId: RUN, at: T0 + 1012 }]);
   const [s2, again] = step(s1, tick(T0 + 1012));
-  assert.equal(again, [runTaskCommand(smallWorkflow, 'a', 1, 1, 1, arnOf('a'))]);
+  // The next thing to wake for is b's image build deadline, an hour after its launch.
+  assert.equal(again, [runTaskCommand(smallWorkflow, 'a', 1, 1, 1, arnOf('a')), { _tag: 'ScheduleWakeup', runId: RUN, at: T0 + 3_600_000 }]);
   assert.equal(step(s2, taskLaunchRejected(T0 + 12, aKeys.startedBy, 'ThrottlingException', true)), [s2, []], 'the old rejection, delivered again, is stale');
 });
 
