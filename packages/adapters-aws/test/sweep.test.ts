@@ -1,0 +1,91 @@
+import { DescribeTasksCommand, ECSClient, ListTasksCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
+import { simulate, syntheticRunRequested, vecToArray } from '@hyperp/core';
+import { mockClient } from 'aws-sdk-client-mock';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { sweepHandler } from '../src/handlers/sweep.js';
+import { getRunMeta } from '../src/run/meta.js';
+import { dynamoStore } from '../src/store/store.js';
+import { planCalculator } from './support/calculator-request.js';
+import { drive } from './support/drive.js';
+import { startDynamoLocal, type LocalDynamo } from './support/dynamodb-local.js';
+
+const T0 = Date.UTC(2026, 10, 22, 8, 0, 0);
+const CLUSTER = 'arn:aws:ecs:us-east-1:123456789012:cluster/hyperp';
+let local: LocalDynamo;
+const ecs = mockClient(ECSClient);
+
+const s = suite('sweep');
+s.before(async () => {
+  local = await startDynamoLocal();
+});
+s.after(async () => {
+  ecs.restore();
+  await local.stop();
+});
+
+s('ticks active runs once a minute, recovers a lost STOPPED event, and stops tasks of ended runs', async () => {
+  const store = dynamoStore(local.doc, await local.createTable());
+  const { runId, request } = await planCalculator(store, T0);
+  const meta = (await getRunMeta(store.ctx, runId))!;
+  const d = await drive(store, request, meta, T0);
+  const builds = vecToArray((await d.state()).images);
+  assert.equal(builds.map((i) => i.status), ['BUILDING', 'BUILDING', 'BUILDING', 'BUILDING']);
+
+  // A run that ended, whose task is somehow still running (its StopTask was lost).
+  const done = syntheticRunRequested({ jobs: [{ name: 'a' }] }, { runId: 'done-run', at: T0 });
+  const ended = simulate({ seed: 1, request: done, model: { startLatencyMs: 1000, buildMs: () => 1000, task: () => ({ durationMs: 1000, exitCode: 0 }) } }).state;
+  await store.states.save({
+    runId: 'done-run', version: 1, outbox: [], outboxDone: true, status: ended.status, updatedAt: 't',
+    state: { run: ended, meta: { ...meta, runId: 'done-run' } },
+  });
+
+  const [lost, ...others] = builds;
+  const now = T0 + 5 * 60_000;
+  const task = (arn: string, startedBy: string, group: string, lastStatus: string, version: number): Task => ({
+    taskArn: arn, startedBy, group, lastStatus, version, cpu: '1024', memory: '2048',
+    containers: [{ name: 'kaniko', ...(lastStatus === 'STOPPED' ? { exitCode: 0 } : {}) }],
+    ...(lastStatus === 'STOPPED' ? { stopCode: 'EssentialContainerExited', stoppedAt: new Date(now - 1000) } : {}),
+    pullStartedAt: new Date(T0 + 1000), startedAt: new Date(T0 + 5000), attributes: [{ name: 'ecs.cpu-architecture', value: 'x86_64' }],
+  });
+  ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({
+    tasks: input.tasks.map((arn) =>
+      arn === lost!.taskArn
+        ? task(arn, lost!.startedBy, `hyperp:${runId}`, 'STOPPED', 4)
+        : arn === 'arn:orphan'
+          ? task(arn, 'hyperp-' + 'f'.repeat(29), 'hyperp:done-run', 'RUNNING', 2)
+          : arn === 'arn:unknown-run'
+            ? task(arn, 'hyperp-' + 'e'.repeat(29), 'hyperp:not-yet-stepped', 'RUNNING', 2)
+            : task(arn, others.find((o) => o.taskArn === arn)?.startedBy ?? 'x', `hyperp:${runId}`, 'RUNNING', 2),
+    ),
+    failures: [],
+  }));
+  ecs.on(ListTasksCommand).resolves({ taskArns: [...builds.map((b) => b.taskArn!), 'arn:orphan', 'arn:unknown-run'] });
+  ecs.on(StopTaskCommand).resolves({});
+
+  const sweep = sweepHandler({
+    store, config: { clusterArn: CLUSTER }, ecs: new ECSClient({ region: 'us-east-1' }),
+    retry: { attempts: 2, baseMs: 1, maxMs: 1, sleep: async () => undefined, random: () => 0 }, now: () => now, log: () => undefined,
+  });
+  // No ECS event of the builds arrived: the sweep recovers the STOPPED one and the RUNNING others.
+  assert.equal(await sweep(), { activeRuns: 1, ticks: 1, reconciled: 4, orphansStopped: 1 });
+  const ids = (await store.events.list(runId)).map((e) => e.id).filter((id) => !id.startsWith('cmd:') && id !== 'requested');
+  assert.equal(ids.sort(), [
+    `ecs:${lost!.taskArn}:STOPPED:4`,
+    ...others.map((o) => `ecs:${o.taskArn}:RUNNING:2`),
+    `tick:${Math.floor(now / 60_000) * 60_000}`,
+  ].sort());
+  assert.equal(ecs.commandCalls(StopTaskCommand).map((c) => c.args[0].input), [
+    { cluster: CLUSTER, task: 'arn:orphan', reason: 'hyperp: run done-run has ended (SUCCEEDED)' },
+  ]);
+  // The same minute again: the tick and the recovered event are already there.
+  const again = await sweep();
+  assert.equal([again.ticks, again.reconciled], [0, 0]);
+  // Once stepped, the recovered STOPPED finishes that build, as if EventBridge had delivered it.
+  await d.step([]);
+  const events = (await store.events.list(runId)).filter((e) => e.id === `ecs:${lost!.taskArn}:STOPPED:4`).map((e) => e.event);
+  await d.step(events as never);
+  assert.is(vecToArray((await d.state()).images).find((i) => i.key === lost!.key)?.status, 'BUILT');
+});
+
+s.run();
