@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { taskLaunchAccepted, taskLaunchRejected, taskRunning, taskStopped, tick } from '../../src/run/constructors.js';
 import type { RunEvent } from '../../src/run/events.js';
 import { heapPush } from '../../src/run/heap.js';
-import { queueEmpty, enqueue, dequeue } from '../../src/run/queue.js';
+import { enqueue, dequeue } from '../../src/run/queue.js';
 import { zeroTaskCounts, type AttemptRecord, type RunState } from '../../src/run/state.js';
 import { startedByInsert } from '../../src/run/started-by-index.js';
 import { timerOrder } from '../../src/run/timers.js';
@@ -11,7 +11,7 @@ import { vecFromArray } from '../../src/run/vector.js';
 import { imageUri } from '../../src/names/images.js';
 import { syntheticImageKey } from '../../src/sim/workflow.js';
 import {
-  arnOf, attemptOf, jobOf, keys, registerCommand, request, RUN, runTaskCommand, smallWorkflow, stateAfter, step, T0, taskArn, withJob, withTask,
+  arnOf, attemptOf, jobOf, keys, request, RUN, runTaskCommand, smallWorkflow, stateAfter, step, T0, taskArn, withJob, withTask,
 } from './support.js';
 
 const r = request();
