@@ -1,0 +1,159 @@
+import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { downloadableKey, jobArtifactPath, logStreamPrefix, type RunRequested } from '@hyperp/core';
+import type { LambdaFunctionURLEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { loadConfig } from '../src/config.js';
+import { apiHandler } from '../src/handlers/api.js';
+import type { PlanRequest } from '../src/planner/request.js';
+import { getRunMeta, type RunMeta } from '../src/run/meta.js';
+import { dynamoStore, type Store } from '../src/store/store.js';
+import { planCalculator } from './support/calculator-request.js';
+import { drive } from './support/drive.js';
+import { startDynamoLocal, type LocalDynamo } from './support/dynamodb-local.js';
+import { testEnv } from './support/env.js';
+
+const T0 = Date.UTC(2026, 10, 22, 8, 0, 0);
+const NOW = T0 + 3_600_000;
+const config = loadConfig(testEnv);
+const logs = mockClient(CloudWatchLogsClient);
+const lambda = mockClient(LambdaClient);
+let local: LocalDynamo;
+let store: Store;
+let runId: string;
+let meta: RunMeta;
+let request: RunRequested;
+const planned: PlanRequest[] = [];
+
+const api = () =>
+  apiHandler({
+    store, config, lambda: new LambdaClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }),
+    presign: async (bucket, key, expires) => `https://${bucket}.s3.amazonaws.com/${key}?X-Amz-Expires=${expires}`,
+    startPlanner: async (r) => void planned.push(r as PlanRequest), now: () => NOW,
+  });
+
+const http = (method: string, path: string, opts: { query?: Record<string, string>; body?: unknown } = {}): LambdaFunctionURLEvent => ({
+  version: '2.0', routeKey: '$default', rawPath: path, rawQueryString: new URLSearchParams(opts.query ?? {}).toString(),
+  headers: { 'content-type': 'application/json' },
+  ...(opts.query ? { queryStringParameters: opts.query } : {}),
+  requestContext: { http: { method, path }, authorizer: { iam: { userArn: 'arn:aws:iam::123456789012:user/ada' } } } as unknown as LambdaFunctionURLEvent['requestContext'],
+  ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+  isBase64Encoded: false,
+});
+
+const call = async (e: LambdaFunctionURLEvent): Promise<[number, Record<string, unknown>]> => {
+  const r = (await api()(e)) as { statusCode: number; body: string };
+  return [r.statusCode, JSON.parse(r.body) as Record<string, unknown>];
+};
+
+const a = suite('API');
+a.before(async () => {
+  local = await startDynamoLocal();
+  store = dynamoStore(local.doc, await local.createTable());
+  ({ runId, request } = await planCalculator(store, T0));
+  meta = (await getRunMeta(store.ctx, runId))!;
+  await (await drive(store, request, meta, T0)).toEnd();
+});
+a.after(async () => {
+  logs.restore();
+  lambda.restore();
+  await local.stop();
+});
+a.before.each(() => {
+  logs.reset();
+  lambda.reset();
+  planned.length = 0;
+});
+
+a('lists a repository\'s runs and filters them; a missing repo is a 400', async () => {
+  const [status, body] = await call(http('GET', '/runs', { query: { repo: 'acme/calculator', branch: 'main' } }));
+  assert.is(status, 200);
+  assert.equal((body['runs'] as { runId: string; status: string }[]).map((r) => [r.runId, r.status]), [[runId, 'SUCCEEDED']]);
+  assert.equal(await call(http('GET', '/runs', { query: { repo: 'acme/calculator', branch: 'dev' } })), [200, { runs: [] }]);
+  assert.equal(await call(http('GET', '/runs')), [400, { error: 'query parameter "repo" is required (owner/name)' }]);
+  assert.equal(await call(http('GET', '/runs', { query: { repo: 'x/y', cursor: 'bm9wZQ' } })), [400, { error: 'invalid page cursor "bm9wZQ"' }]);
+});
+
+a('shows a run with its jobs, tasks and cost; an unknown run is a 404', async () => {
+  const [status, body] = await call(http('GET', `/runs/${runId}`));
+  assert.is(status, 200);
+  assert.equal([body['runId'], body['repo'], body['workflow'], body['status'], body['commit']], [runId, 'acme/calculator', 'calculator', 'SUCCEEDED', meta.commit]);
+  assert.equal((body['jobs'] as { name: string; status: string; tasks: unknown[] }[]).map((j) => [j.name, j.status, j.tasks.length]), [
+    ['Generate x', 'SUCCEEDED', 1], ['x * y', 'SUCCEEDED', 2], ['x / z', 'SUCCEEDED', 2], ['(x * y) + (x / z)', 'SUCCEEDED', 1],
+  ]);
+  assert.ok((body['costUsd'] as number) > 0);
+  assert.equal(await call(http('GET', '/runs/nope')), [404, { error: 'no run nope' }]);
+});
+
+a('reads a task\'s log stream from CloudWatch Logs by the names the task definition gave it', async () => {
+  logs.on(GetLogEventsCommand).resolves({ events: [{ timestamp: T0, message: 'x = 7' }], nextForwardToken: 'f/1' });
+  const [status, body] = await call(http('GET', `/runs/${runId}/logs`, { query: { job: 'x * y', index: '2' } }));
+  assert.is(status, 200);
+  const input = logs.commandCalls(GetLogEventsCommand)[0]!.args[0].input;
+  assert.equal(input.logGroupName, '/hyperp/tasks');
+  assert.match(input.logStreamName!, new RegExp(`^${logStreamPrefix(runId, 'calculator', 'x * y').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/multiply/[0-9a-f]{12}$`));
+  assert.equal(body, { logStream: input.logStreamName, events: [{ at: T0, message: 'x = 7' }], nextToken: 'f/1' });
+  assert.equal(await call(http('GET', `/runs/${runId}/logs`, { query: { job: 'nope' } })), [404, { error: `run ${runId} has no job "nope"` }]);
+});
+
+a('a download URL of a downloadable job is presigned at once; another job is zipped first', async () => {
+  const scope = { commit: meta.commit, runId, workflow: 'calculator' };
+  assert.equal(await call(http('GET', `/runs/${runId}/jobs/${encodeURIComponent('x * y')}/download`)), [200, {
+    url: `https://${config.artifactsBucket}.s3.amazonaws.com/${downloadableKey(scope, 'x * y')}?X-Amz-Expires=3600`, expiresInSeconds: 3600, created: false,
+  }]);
+  assert.equal(lambda.commandCalls(InvokeCommand), []);
+  lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: new TextEncoder().encode('{"op":"zip"}') as never });
+  const [status, body] = await call(http('GET', `/runs/${runId}/jobs/${encodeURIComponent('Generate x')}/download`));
+  assert.equal([status, body['created']], [200, true]);
+  const input = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
+  assert.equal([input.FunctionName, input.InvocationType, JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array))], [
+    'hyperp-efs', 'RequestResponse',
+    { op: 'zip', runId, job: 'Generate x', sourcePath: jobArtifactPath(scope, 'Generate x'), bucket: config.artifactsBucket, objectKey: downloadableKey(scope, 'Generate x'), appendEvent: false },
+  ]);
+});
+
+a('cancelling a finished run is refused; a rerun reuses every succeeded job and built image', async () => {
+  assert.equal(await call(http('POST', `/runs/${runId}/cancel`, { body: { requestId: 'c1' } })), [409, { error: `run ${runId} has already ended SUCCEEDED` }]);
+  const [status, body] = await call(http('POST', `/runs/${runId}/rerun`, { body: { requestId: 'r1' } }));
+  assert.is(status, 202);
+  const newRun = String(body['runId']);
+  assert.equal(body, { runId: newRun, from: runId, reused: ['Generate x', 'x * y', 'x / z', '(x * y) + (x / z)'], appended: true });
+  const requested = (await store.events.list(newRun))[0]!.event as RunRequested;
+  assert.equal(requested.trigger, { kind: 'rerun', fromRunId: runId, failedOnly: true });
+  assert.equal(requested.plan.jobs.map((j) => [j.action, j.images.map((i) => i.action)]), [
+    ['reuse', ['reuse']], ['reuse', ['reuse']], ['reuse', ['reuse']], ['reuse', ['reuse']],
+  ]);
+  assert.equal(requested.reuse, ['Generate x', 'x * y', 'x / z', '(x * y) + (x / z)'].map((job) => ({ job, runId })));
+  assert.equal((await getRunMeta(store.ctx, newRun))?.trigger, 'rerun');
+  // The same request again is the same run.
+  assert.equal((await call(http('POST', `/runs/${runId}/rerun`, { body: { requestId: 'r1' } })))[1]['appended'], false);
+});
+
+a('cancelling an active run appends CancelRequested once per request, by the caller', async () => {
+  const other = await planCalculator(store, T0 + 1000, 'd-other');
+  const otherMeta = (await getRunMeta(store.ctx, other.runId))!;
+  await drive(store, other.request, otherMeta, T0 + 1000);
+  const cancel = http('POST', `/runs/${other.runId}/cancel`, { body: { requestId: 'c2', reason: 'wrong commit' } });
+  assert.equal(await call(cancel), [202, { runId: other.runId, cancel: 'appended' }]);
+  assert.equal(await call(cancel), [202, { runId: other.runId, cancel: 'duplicate' }]);
+  const e = (await store.events.list(other.runId)).find((x) => x.id === 'api:cancel:c2');
+  assert.equal(e?.event, { _tag: 'CancelRequested', at: NOW, reason: 'wrong commit', by: 'arn:aws:iam::123456789012:user/ada' });
+  assert.equal(await call(http('POST', `/runs/${other.runId}/cancel`, { body: {} })), [400, { error: '"requestId" is required and must be a non-empty string' }]);
+});
+
+a('a manual run and a cron schedule go to the planner; bad input is a 400 naming the field', async () => {
+  const [status] = await call(http('POST', '/runs', { body: { repo: 'acme/calculator', branch: 'main', workflow: 'calculator', installationId: 77, requestId: 'm1' } }));
+  assert.is(status, 202);
+  const cron = { kind: 'cron', repo: 'acme/calculator', branch: 'main', workflow: 'calculator', schedule: '0 3 * * *', installationId: 77, scheduledAt: '2026-11-23T03:00:00Z' } as const;
+  assert.equal(await api()(cron), { planned: true });
+  assert.equal(planned, [
+    { kind: 'manual', repo: 'acme/calculator', branch: 'main', workflow: 'calculator', commit: null, installationId: 77, requestedBy: 'arn:aws:iam::123456789012:user/ada', requestId: 'm1', receivedAt: NOW },
+    cron,
+  ]);
+  assert.equal(await call(http('POST', '/runs', { body: { repo: 'acme/calculator', installationId: 77, requestId: 'm2' } })), [400, { error: '"branch" is required and must be a non-empty string' }]);
+  assert.equal(await call(http('DELETE', '/runs')), [404, { error: 'no route DELETE /runs' }]);
+});
+
+a.run();
