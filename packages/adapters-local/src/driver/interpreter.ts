@@ -59,6 +59,8 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
   const running = new Map<string, RunningTask>();
   const queued = new Map<string, { cancel: () => boolean; cmd: RunTask }>();
   const builds = new Set<string>();
+  /** Builds under way, by image key: a stop aborts them. */
+  const buildStops = new Map<string, AbortController>();
   const timers = new Map<number, NodeJS.Timeout>();
   const taskDefs = new Map<string, TaskDefinition>();
   let inFlight = 0;
@@ -158,7 +160,11 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
         return;
       }
       const logFile = buildLogFile(o.layout, o.runId, cmd.key);
-      const r = await o.engine.build({ key: cmd.key, dockerfilePath: cmd.dockerfilePath, context: cmd.context, dockerfile: src.dockerfile, files: src.files, logFile });
+      const stop = new AbortController();
+      buildStops.set(cmd.key, stop);
+      const r = await o.engine
+        .build({ key: cmd.key, dockerfilePath: cmd.dockerfilePath, context: cmd.context, dockerfile: src.dockerfile, files: src.files, logFile, signal: stop.signal })
+        .finally(() => buildStops.delete(cmd.key));
       if (r._tag === 'Built' && r.skippedRuns > 0 && !skippedRunsNoted) {
         skippedRunsNoted = true;
         o.note(`note: the process engine does not execute Dockerfile RUN steps; the host provides the runtime (see ${logFile})`);
@@ -201,8 +207,12 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
         runTask(cmd);
         return;
       case 'StopTask': {
-        // Local builds are not tasks: they end on their own, with their ImageBuild* event.
-        if (cmd.attemptKey.includes('/build:')) return;
+        // A build's key is `{runId}/build:{imageKey}/{attempt}`: its end comes as an ImageBuild* event.
+        const build = /\/build:([^/]+)\//.exec(cmd.attemptKey);
+        if (build) {
+          buildStops.get(decodeURIComponent(build[1]!))?.abort(cmd.reason);
+          return;
+        }
         const live = running.get(cmd.attemptKey);
         if (live) {
           live.stop(cmd.reason);

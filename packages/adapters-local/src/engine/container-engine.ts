@@ -35,11 +35,11 @@ export const containerRunArgs = (name: string, c: ContainerLaunch, imageRef: str
   return args;
 };
 
-const exec = (file: string, args: readonly string[], logFile: string): Promise<number | null> =>
+const exec = (file: string, args: readonly string[], logFile: string, signal?: AbortSignal): Promise<number | null> =>
   new Promise((resolve) => {
     mkdirSync(dirname(logFile), { recursive: true });
     const fd = openSync(logFile, 'a');
-    const child = spawn(file, [...args], { stdio: ['ignore', fd, fd] });
+    const child = spawn(file, [...args], { stdio: ['ignore', fd, fd], ...(signal ? { signal, killSignal: 'SIGTERM' as const } : {}) });
     child.once('error', () => { closeSync(fd); resolve(null); });
     child.once('exit', (code) => { closeSync(fd); resolve(code); });
   });
@@ -58,9 +58,10 @@ export const containerEngine = (opts: ContainerEngineOptions): Engine => {
     }
     const dockerfile = join(opts.scratchDir, `build-${req.key}-${process.pid}.Dockerfile`);
     writeFileSync(dockerfile, req.dockerfile);
-    const code = await exec(opts.cli, ['build', '-t', `${repo}:${req.key}`, '-f', dockerfile, dir], req.logFile);
+    const code = await exec(opts.cli, ['build', '-t', `${repo}:${req.key}`, '-f', dockerfile, dir], req.logFile, req.signal);
     rmSync(dir, { recursive: true, force: true });
     rmSync(dockerfile, { force: true });
+    if (req.signal?.aborted) return { _tag: 'BuildFailed', reason: `${opts.cli} build of ${req.dockerfilePath} was stopped: ${String(req.signal.reason ?? '')}` };
     return code === 0
       ? { _tag: 'Built', imageRef: `${repo}:${req.key}`, notes: [], skippedRuns: 0 }
       : { _tag: 'BuildFailed', reason: `${opts.cli} build of ${req.dockerfilePath} failed (exit ${code}); see ${req.logFile}` };

@@ -18,6 +18,8 @@ export interface BuildRequest {
   readonly files: BuildContext;
   /** Build output goes here (one file per build). */
   readonly logFile: string;
+  /** Aborted when the build is to stop (its deadline passed, the run was cancelled). */
+  readonly signal?: AbortSignal;
 }
 
 export type BuildOutcome =

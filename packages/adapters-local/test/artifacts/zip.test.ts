@@ -1,13 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import { zipDirectory } from '../../src/artifacts/zip.js';
+import { tempDir } from '../temp.js';
 
 test('a zip of a folder holds every file at its relative path, and nothing half-written is left', () => {
-  const root = mkdtempSync(join(tmpdir(), 'hyperp-zip-'));
+  const root = tempDir('hyperp-zip-');
   mkdirSync(join(root, 'out', 'sub dir'), { recursive: true });
   writeFileSync(join(root, 'out', 'a.txt'), 'A');
   writeFileSync(join(root, 'out', 'sub dir', 'b.bin'), Buffer.from([0, 1, 2]));

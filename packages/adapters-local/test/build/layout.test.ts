@@ -1,10 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, statSync, existsSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRecipe, type ImageRecipe } from '../../src/build/recipe.js';
 import { layoutImage, type BuildContext } from '../../src/build/layout.js';
+import { tempDir } from '../temp.js';
 
 const ctx = (files: Record<string, string>, exec: string[] = []): BuildContext => ({
   files: Object.keys(files).sort(),
@@ -20,7 +20,7 @@ const recipeOf = (text: string): ImageRecipe => {
 const layout = suite('layoutImage');
 
 layout('files, directories and globs land where Docker puts them', () => {
-  const images = mkdtempSync(join(tmpdir(), 'hyperp-img-'));
+  const images = tempDir('hyperp-img-');
   const r = layoutImage(
     recipeOf(`FROM python:3
 WORKDIR /app
@@ -48,14 +48,14 @@ COPY . /all/
 });
 
 layout('a COPY source missing from the (filtered) context fails with its line', () => {
-  const images = mkdtempSync(join(tmpdir(), 'hyperp-img-'));
+  const images = tempDir('hyperp-img-');
   const r = layoutImage(recipeOf('FROM x\nCOPY secret.env /app/\n'), ctx({ 'main.py': '' }), images, 'k2');
   assert.equal(r, { _tag: 'LayoutError', message: 'line 2: COPY source "secret.env" matches no file of the build context (after .dockerignore)' });
   assert.is(existsSync(join(images, 'k2')), false);
 });
 
 layout('an image already laid out under its key is kept as is', () => {
-  const images = mkdtempSync(join(tmpdir(), 'hyperp-img-'));
+  const images = tempDir('hyperp-img-');
   layoutImage(recipeOf('FROM x\nCOPY a /a\n'), ctx({ a: 'first' }), images, 'k3');
   layoutImage(recipeOf('FROM x\nCOPY a /a\n'), ctx({ a: 'second' }), images, 'k3');
   assert.is(readFileSync(join(images, 'k3/rootfs/a'), 'utf8'), 'first');

@@ -1,12 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { RunEvent, RunTask, TaskDefinition } from '@hyperp/core';
 import { interpreter } from '../../src/driver/interpreter.js';
 import { localLayout, taskDefinitionFile } from '../../src/layout.js';
 import type { Engine, TaskExit, TaskLaunch } from '../../src/engine/types.js';
+import { tempDir } from '../temp.js';
 
 /** An engine whose tasks end when the test says so. */
 const fakeEngine = () => {
@@ -31,7 +30,7 @@ const fakeEngine = () => {
 };
 
 const setup = (parallel: number) => {
-  const layout = localLayout(mkdtempSync(join(tmpdir(), 'hyperp-int-')));
+  const layout = localLayout(tempDir('hyperp-int-'));
   const events: RunEvent[] = [];
   const fake = fakeEngine();
   const interp = interpreter({
@@ -113,6 +112,32 @@ it('a wake-up becomes a Tick at its time; a failed build context is a failed bui
   assert.equal(s.events, [
     { _tag: 'ImageBuildStarted', at: 1000, key: 'k', taskArn: null },
     { _tag: 'ImageBuildFailed', at: 1000, key: 'k', reason: 'no builds here', usage: null },
+  ]);
+});
+
+it('a stop asked for a build aborts it; the build then fails with the reason', async () => {
+  const layout = localLayout(tempDir('hyperp-int-'));
+  const events: RunEvent[] = [];
+  const engine: Engine = {
+    name: 'docker',
+    build: (req) => new Promise((resolve) => req.signal!.addEventListener('abort', () => resolve({ _tag: 'BuildFailed', reason: `stopped: ${String(req.signal!.reason)}` }))),
+    run: () => { throw new Error('no tasks'); },
+  };
+  const interp = interpreter({
+    layout, runId: 'r1', engine, parallel: 1, network: false, repository: 'hyperp-local',
+    source: { context: () => ({ dockerfile: 'FROM x\n', files: { files: [], read: () => Buffer.alloc(0), mode: () => 0o644 } }) },
+    emit: async (e) => void events.push(...e), now: () => 5, note: () => undefined, recordImage: () => undefined,
+  });
+  interp.carryOut({
+    _tag: 'BuildImage', runId: 'r1', key: 'k1', job: 'j', container: 'main', commit: 'c', dockerfilePath: 'j/Dockerfile', context: 'j',
+    imageUri: 'hyperp-local:k1', cpu: 1024, memory: 2048, attemptKey: 'r1/build:k1/1', clientToken: 't', startedBy: 's', tags: [],
+  });
+  await flush();
+  interp.carryOut({ _tag: 'StopTask', runId: 'r1', attemptKey: 'r1/build:k1/1', startedBy: 's', taskArn: null, reason: 'the build timed out' });
+  await interp.idle();
+  assert.equal(events, [
+    { _tag: 'ImageBuildStarted', at: 5, key: 'k1', taskArn: null },
+    { _tag: 'ImageBuildFailed', at: 5, key: 'k1', reason: 'stopped: the build timed out', usage: null },
   ]);
 });
 

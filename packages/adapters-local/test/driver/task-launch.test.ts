@@ -1,14 +1,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { jobArtifactPath, renderTaskDefinition, sharedArtifactPath, taskOverrides, type TaskDefinition } from '@hyperp/core';
 import { launchPlan } from '../../src/driver/task-launch.js';
 import { localRunSettings } from '../../src/runs/settings.js';
+import { tempDir } from '../temp.js';
 
 test('a rendered task definition runs locally with its EFS folders under .hyperp/artifacts', () => {
-  const artifacts = mkdtempSync(join(tmpdir(), 'hyperp-art-'));
+  const artifacts = tempDir('hyperp-art-');
   const td: TaskDefinition = {
     cpu: '512', memory: '1024',
     containerDefinitions: [{ name: 'main', dockerfilePath: 'j/Dockerfile', environment: [{ name: 'Y', value: '7' }, { name: 'TASK_INDEX', value: 'mine' }], stopTimeout: 4 }],

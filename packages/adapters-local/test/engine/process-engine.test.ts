@@ -1,13 +1,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processEngine } from '../../src/engine/process-engine.js';
 import type { ContainerLaunch } from '../../src/engine/types.js';
+import { tempDir } from '../temp.js';
 
 const setup = async (script: string) => {
-  const root = mkdtempSync(join(tmpdir(), 'hyperp-pe-'));
+  const root = tempDir('hyperp-pe-');
   const engine = processEngine({ imagesDir: join(root, 'images'), scratchDir: join(root, 'tmp') });
   const built = await engine.build({
     key: 'img1',

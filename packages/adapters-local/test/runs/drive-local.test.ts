@@ -2,8 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jobArtifactPath, vecToArray } from '@hyperp/core';
 import { localLayout } from '../../src/layout.js';
@@ -11,9 +10,10 @@ import { driveLocalRun, openLocalEngine } from '../../src/runs/drive-local.js';
 import { loadImageStore, readImageIndex } from '../../src/runs/image-index.js';
 import { localBuilderVersion } from '../../src/runs/settings.js';
 import { openRun, prepareRuns } from '../../src/runs/start.js';
+import { tempDir } from '../temp.js';
 
 const repo = (): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'hyperp-embed-'));
+  const dir = tempDir('hyperp-embed-');
   const files: Record<string, string> = {
     'hyperp-workflows/w.yaml': 'workflowName: w\nbranches: [main]\njobs:\n  - jobName: hello\n    taskDefinitionPath: hello/taskdef.json\n',
     'hello/Dockerfile': 'FROM python:3.12-slim\nCOPY main.py /app/\nCMD ["python3", "/app/main.py"]\n',
@@ -38,7 +38,7 @@ test('prepare, open and drive a run; the built image is recorded with the files 
   assert.is(opened._tag, 'Engine');
   if (opened._tag !== 'Engine') return;
   const prepared = await prepareRuns({
-    repoDir: dir, workflows: [], images: loadImageStore(layout.imagesDir), builderVersion: localBuilderVersion('process'), now: Date.UTC(2026, 0, 1),
+    repoDir: dir, workflows: [], images: loadImageStore(layout.imagesDir), builderVersion: localBuilderVersion('process'), now: Date.now(),
   });
   assert.is(prepared._tag, 'Prepared');
   if (prepared._tag !== 'Prepared') return;
@@ -46,7 +46,7 @@ test('prepare, open and drive a run; the built image is recorded with the files 
   assert.equal([request!.workflow.name, request!.plan.jobs.map((j) => j.action), request!.dirty], ['w', ['build'], false]);
   await openRun(layout, request!);
   const state = await driveLocalRun({ layout, request: request!, engine: opened.engine, parallel: 2, network: false });
-  assert.is(state.status, 'SUCCEEDED');
+  assert.is(state.status, 'SUCCEEDED', state.failure ?? '');
   assert.equal(vecToArray(state.jobs).map((j) => [j.name, j.status]), [['hello', 'SUCCEEDED']]);
   const out = join(layout.artifactsDir, jobArtifactPath({ commit: request!.commit, runId: request!.runId, workflow: 'w' }, 'hello'), 'greeting.txt');
   assert.is(readFileSync(out, 'utf8'), 'hello');

@@ -1,12 +1,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { appendLog, readLog } from '../../src/store/event-log.js';
+import { tempDir } from '../temp.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'hyperp-log-'));
+const tmp = () => tempDir('hyperp-log-');
 
 const log = suite('event log');
 

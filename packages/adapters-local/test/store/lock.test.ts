@@ -1,12 +1,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { tryLock, withLock } from '../../src/store/lock.js';
+import { tempDir } from '../temp.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'hyperp-lock-'));
+const tmp = () => tempDir('hyperp-lock-');
 const lock = suite('lock');
 
 /** A pid that surely is not running: a child that has already exited. */

@@ -1,8 +1,19 @@
 // Small workflow repositories made in temp dirs for the local runtime's end-to-end tests.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+
+// Temp repositories are removed when the test file's process ends.
+const made: string[] = [];
+process.once('exit', () => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+const tempDir = (prefix: string): string => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  made.push(d);
+  return d;
+};
 
 export interface TestJob {
   readonly name: string;
@@ -26,7 +37,7 @@ const commitAll = (dir: string) => {
 };
 
 export const makeRepo = (jobs: readonly TestJob[], extra: { shared?: string[]; failFast?: boolean; files?: Record<string, string> } = {}): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'hyperp-e2e-'));
+  const dir = tempDir('hyperp-e2e-');
   const files: Record<string, string> = {};
   const yaml = [
     'workflowName: test',
@@ -61,7 +72,7 @@ export const makeRepo = (jobs: readonly TestJob[], extra: { shared?: string[]; f
 
 /** The calculator fixture as its own git repository. */
 export const calculatorRepo = (): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'hyperp-calc-'));
+  const dir = tempDir('hyperp-calc-');
   cpSync(new URL('../../../../fixtures/calculator', import.meta.url).pathname, dir, { recursive: true });
   commitAll(dir);
   return dir;
