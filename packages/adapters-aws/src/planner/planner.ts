@@ -77,7 +77,9 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
   const loaded = await repo.snapshotReading(loadWorkflows, prefetch);
   const problems = loaded.issues.filter((i) => i.severity === 'error').map((i) => `${i.file}: ${i.message}`);
 
-  if (request.kind === 'push' && d.syncSchedules) {
+  // A workflow file with errors is missing from `loaded.workflows`: syncing then would delete
+  // its schedules, so schedules are only synced from a commit whose workflows all load.
+  if (request.kind === 'push' && d.syncSchedules && problems.length === 0) {
     await d.syncSchedules(request.repo, request.branch, request.installationId, loaded.workflows);
   }
 

@@ -1,0 +1,74 @@
+import {
+  CreateScheduleCommand, DeleteScheduleCommand, ListSchedulesCommand, SchedulerClient, UpdateScheduleCommand,
+} from '@aws-sdk/client-scheduler';
+import type { WorkflowSpec } from '@hyperp/core';
+import { mockClient } from 'aws-sdk-client-mock';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { schedulerExpression } from '../src/schedules/cron.js';
+import { scheduleName, schedulePrefix, scheduleSync } from '../src/schedules/sync.js';
+
+const expr = suite('cron → EventBridge Scheduler expression');
+
+expr('adds the year, maps Sunday=0 to Sunday=1 and puts ? in the unused day field', () => {
+  assert.is(schedulerExpression('0 3 * * *'), 'cron(0 3 * * ? *)');
+  assert.is(schedulerExpression('*/15 8-18 * * 1-5'), 'cron(*/15 8-18 ? * 2-6 *)');
+  assert.is(schedulerExpression('30 6 1,15 * *'), 'cron(30 6 1,15 * ? *)');
+  assert.is(schedulerExpression('0 0 * * 0,6'), 'cron(0 0 ? * 1,7 *)');
+  assert.is(schedulerExpression('0 0 * * 7'), 'cron(0 0 ? * 1 *)');
+});
+
+expr('refuses what Scheduler cannot express, saying why', () => {
+  assert.throws(() => schedulerExpression('0 3 * *'), /cron schedule "0 3 \* \*" must have 5 fields/);
+  assert.throws(() => schedulerExpression('0 3 1 * 1'), /sets both day-of-month and day-of-week/);
+});
+
+expr.run();
+
+const sync = suite('schedule sync');
+const scheduler = mockClient(SchedulerClient);
+const config = {
+  schedulerGroupName: 'hyperp',
+  schedulerRoleArn: 'arn:aws:iam::123456789012:role/hyperp-scheduler',
+  manualRunFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:hyperp-api',
+};
+const workflow = (name: string, branches: string[], cron: { schedule: string; timezone?: string }[]): WorkflowSpec => ({
+  file: `hyperp-workflows/${name}.yaml`, name, branches, sharedArtifacts: [], failFast: false,
+  triggers: { push: true, manual: false, cron }, jobs: [],
+});
+
+sync('creates new schedules, updates kept ones, deletes the ones whose trigger is gone', async () => {
+  scheduler.reset();
+  const keep = scheduleName('acme/calc', 'main', 'nightly', 0);
+  const gone = scheduleName('acme/calc', 'main', 'old', 0);
+  scheduler.on(ListSchedulesCommand).resolvesOnce({ Schedules: [{ Name: keep }], NextToken: 'p2' }).resolvesOnce({ Schedules: [{ Name: gone }] });
+  scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:s' });
+  scheduler.on(UpdateScheduleCommand).resolves({ ScheduleArn: 'arn:s' });
+  scheduler.on(DeleteScheduleCommand).resolves({});
+  await scheduleSync({ scheduler: new SchedulerClient({ region: 'us-east-1' }), config, log: () => undefined })('acme/calc', 'main', 77, [
+    workflow('nightly', ['main'], [{ schedule: '0 3 * * *' }, { schedule: '0 12 * * 1', timezone: 'Europe/Berlin' }]),
+    workflow('feature-only', ['feature/**'], [{ schedule: '0 1 * * *' }]),
+  ]);
+  assert.match(keep, /^hyperp-[0-9a-f]{16}-[0-9a-f]{16}$/);
+  assert.ok(keep.startsWith(schedulePrefix('acme/calc', 'main')));
+  assert.equal(scheduler.commandCalls(ListSchedulesCommand).map((c) => c.args[0].input), [
+    { GroupName: 'hyperp', NamePrefix: schedulePrefix('acme/calc', 'main') },
+    { GroupName: 'hyperp', NamePrefix: schedulePrefix('acme/calc', 'main'), NextToken: 'p2' },
+  ]);
+  const target = (schedule: string) => ({
+    Arn: config.manualRunFunctionArn, RoleArn: config.schedulerRoleArn,
+    Input: JSON.stringify({ kind: 'cron', repo: 'acme/calc', branch: 'main', workflow: 'nightly', schedule, installationId: 77, scheduledAt: '<aws.scheduler.scheduled-time>' }),
+  });
+  assert.equal(scheduler.commandCalls(UpdateScheduleCommand).map((c) => c.args[0].input), [{
+    Name: keep, GroupName: 'hyperp', ScheduleExpression: 'cron(0 3 * * ? *)', ScheduleExpressionTimezone: 'UTC',
+    FlexibleTimeWindow: { Mode: 'OFF' }, Description: 'hyperp: acme/calc main nightly (0 3 * * *)', Target: target('0 3 * * *'),
+  }]);
+  assert.equal(scheduler.commandCalls(CreateScheduleCommand).map((c) => c.args[0].input), [{
+    Name: scheduleName('acme/calc', 'main', 'nightly', 1), GroupName: 'hyperp', ScheduleExpression: 'cron(0 12 ? * 2 *)',
+    ScheduleExpressionTimezone: 'Europe/Berlin', FlexibleTimeWindow: { Mode: 'OFF' }, Description: 'hyperp: acme/calc main nightly (0 12 * * 1)',
+    Target: target('0 12 * * 1'),
+  }]);
+  assert.equal(scheduler.commandCalls(DeleteScheduleCommand).map((c) => c.args[0].input), [{ Name: gone, GroupName: 'hyperp' }]);
+});
+
+sync.run();
