@@ -22,7 +22,10 @@ export interface SimFaults {
   readonly delay: number;
   /** Upper bound of a delay, ms. */
   readonly maxDelayMs: number;
-  /** Probability that the adapter crashes after saving a state: its commands are carried out again later. */
+  /**
+   * Probability that the adapter crashes after saving a state: its commands were carried out
+   * before the crash or not at all (even odds), and are carried out again after a restart.
+   */
   readonly crash: number;
 }
 
@@ -108,11 +111,12 @@ export const simulate = (o: SimOptions): SimResult => {
     commands += out.length;
     if (o.checkInvariants) for (const v of invariantViolations(state)) violations.push(`after ${entry.item.event._tag}: ${v}`);
     for (const c of out) checkLaunch(state, c);
-    const at = now;
-    const carryOut = (): void => out.forEach((c) => cluster.carryOut(Math.max(at, now), c));
-    carryOut();
-    if (rnd.chance(faults.crash)) {
-      const again = at + rnd.int(0, Math.max(1, faults.maxDelayMs));
+    // A crash after the state was saved: the commands were carried out before it, or not at
+    // all, and the restarted adapter carries them out (again) a little later.
+    const crashed = rnd.chance(faults.crash);
+    if (!crashed || rnd.chance(0.5)) out.forEach((c) => cluster.carryOut(now, c));
+    if (crashed) {
+      const again = now + rnd.int(0, Math.max(1, faults.maxDelayMs));
       agenda.add(again, { kind: 'act', f: () => out.forEach((c) => cluster.carryOut(again, c)) });
     }
   }
