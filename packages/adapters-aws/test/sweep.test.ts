@@ -66,7 +66,9 @@ s('ticks active runs once a minute, recovers a lost STOPPED event, and stops tas
   const sweep = sweepHandler({
     store, config: { clusterArn: CLUSTER }, ecs: new ECSClient({ region: 'us-east-1' }),
     retry: { attempts: 2, baseMs: 1, maxMs: 1, sleep: async () => undefined, random: () => 0 }, now: () => now, log: () => undefined,
+    restep: async (id, events) => void resteps.push([id, events.map((e) => (e as { taskArn: string }).taskArn)]),
   });
+  const resteps: [string, string[]][] = [];
   // No ECS event of the builds arrived: the sweep recovers the STOPPED one and the RUNNING others.
   assert.equal(await sweep(), { activeRuns: 1, ticks: 1, reconciled: 4, orphansStopped: 1 });
   const ids = (await store.events.list(runId)).map((e) => e.id).filter((id) => !id.startsWith('cmd:') && id !== 'requested');
@@ -79,10 +81,13 @@ s('ticks active runs once a minute, recovers a lost STOPPED event, and stops tas
     { cluster: CLUSTER, task: 'arn:orphan', reason: 'hyperp: run done-run has ended (SUCCEEDED)' },
   ]);
   // The same minute again: the tick and the recovered event are already there.
+  assert.equal(resteps, []);
+  // The same minute again, before the stepper ran: nothing new is logged, but the STOPPED event
+  // that is logged and still not folded (as if its stream record were lost) goes to the stepper.
   const again = await sweep();
   assert.equal([again.ticks, again.reconciled], [0, 0]);
-  // Once stepped, the recovered STOPPED finishes that build, as if EventBridge had delivered it.
-  await d.step([]);
+  assert.equal(resteps, [[runId, [lost!.taskArn]]]);
+  // Folded, the recovered STOPPED finishes that build, as if EventBridge had delivered it.
   const events = (await store.events.list(runId)).filter((e) => e.id === `ecs:${lost!.taskArn}:STOPPED:4`).map((e) => e.event);
   await d.step(events as never);
   assert.is(vecToArray((await d.state()).images).find((i) => i.key === lost!.key)?.status, 'BUILT');

@@ -7,7 +7,7 @@
  * that have ended (orphans of a lost StopTask).
  */
 import { DescribeTasksCommand, ListTasksCommand, StopTaskCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
-import type { RunState } from '@hyperp/core';
+import type { RunEvent, RunState } from '@hyperp/core';
 import type { AwsConfig } from '../config.js';
 import { withThrottlingRetry, type RetryPolicy } from '../aws/retry.js';
 import { normaliseTask } from '../ecs/task-event.js';
@@ -24,6 +24,11 @@ export interface SweepDeps {
   readonly retry: RetryPolicy;
   readonly now: () => number;
   readonly log: (message: string, detail?: Record<string, unknown>) => void;
+  /**
+   * Folds events that are in the log but not in the state (the stream gave up on them): an
+   * append of those is a duplicate and makes no stream record. Production invokes the stepper.
+   */
+  readonly restep: (runId: string, events: readonly RunEvent[]) => Promise<void>;
 }
 
 export interface SweepReport {
@@ -73,12 +78,16 @@ export const sweepHandler = (d: SweepDeps) => async (): Promise<SweepReport> => 
     const stale = inFlightTasks(run).filter((t) => t.launchedAt === null || now - t.launchedAt >= GRACE_MS);
     if (stale.length === 0) continue;
     const known = new Map(stale.map((t) => [t.taskArn, t.lastStatus]));
+    const unfolded: RunEvent[] = [];
     for (const task of await describe(d, stale.map((t) => t.taskArn))) {
       const n = normaliseTask(task, new Date(now));
       if (n._tag === 'Ignore' || known.get(n.event.taskArn) === n.event.lastStatus) continue;
       const r = await d.store.events.append({ id: n.id, runId: n.runId, event: n.event, storedAt: new Date(now).toISOString() });
       if (r === 'appended') reconciled++;
+      // Logged long ago yet still not in the state: its stream record was lost.
+      else if (n.event.lastStatus === 'STOPPED') unfolded.push(n.event);
     }
+    if (unfolded.length > 0) await d.restep(runId, unfolded);
   }
 
   // Orphans: hyperp tasks still running whose run is no longer active.
