@@ -3,6 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { unzipSync, strFromU8 } from 'fflate';
 import { hyperp } from '../run-cli.js';
 import { calculatorRepo, makeRepo, read } from './repo.js';
@@ -163,6 +164,9 @@ e2e('hyperp cancel stops the running task; the run ends CANCELLED and its depend
     runId = (JSON.parse((await hyperp(['runs', 'show', 'last', '--repo', repo, '--json'])).stdout) as RunJ).runId;
   }
   assert.ok(runId !== '', 'the task started');
+  // a second process may not drive the same run
+  const busy = await hyperp(['resume', runId, '--repo', repo, '--engine', 'process']);
+  assert.equal([busy.code, busy.stderr], [1, `error: run ${runId} is being driven by process ${process.pid} on ${hostname()}; wait for it, or stop it with: hyperp cancel ${runId}\n`]);
   const c = await hyperp(['cancel', runId, '--repo', repo]);
   assert.is(c.code, 0);
   const { code, runs } = await running;
