@@ -109,4 +109,28 @@ pe('an image missing from the store fails the task to start, with the reason', a
   assert.equal(exit.containers, [{ name: 'main', exitCode: null, reason: 'image nope is not in the local image store; the process engine runs images built from a dockerfilePath (use --engine docker for registry images)' }]);
 });
 
+pe('when the essential container exits, the other containers of the task are stopped', async () => {
+  const s = await setup(`import os, sys, time, signal
+if os.environ.get('ROLE') == 'sidecar':
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    print('sidecar up', flush=True)
+    time.sleep(30)
+else:
+    time.sleep(0.3)
+    print('main done', flush=True)
+`);
+  const exit = await s.engine.run({
+    attemptKey: 'k', network: false, logFile: join(s.root, 'task.log'),
+    containers: [
+      s.container(),
+      s.container({ name: 'sidecar', essential: false, environment: { ROLE: 'sidecar' } }),
+    ],
+  }).done;
+  assert.equal([exit.stopCode, exit.containers], ['EssentialContainerExited', [
+    { name: 'main', exitCode: 0, reason: null },
+    { name: 'sidecar', exitCode: 0, reason: 'essential container main exited' },
+  ]]);
+  assert.equal(readFileSync(join(s.root, 'task.log'), 'utf8').split('\n').filter((l) => l !== '').sort(), ['=== container main', '=== container sidecar', 'main done', 'sidecar up']);
+});
+
 pe.run();
