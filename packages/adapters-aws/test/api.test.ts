@@ -153,6 +153,12 @@ a('a manual run and a cron schedule go to the planner; bad input is a 400 naming
     cron,
   ]);
   assert.equal(await call(http('POST', '/runs', { body: { repo: 'acme/calculator', installationId: 77, requestId: 'm2' } })), [400, { error: '"branch" is required and must be a non-empty string' }]);
+  // Without an installation id, the one of the repository's latest run is used.
+  assert.is((await call(http('POST', '/runs', { body: { repo: 'acme/calculator', branch: 'main', workflow: 'calculator', requestId: 'm3' } })))[0], 202);
+  assert.is(planned.at(-1)?.installationId, 77);
+  assert.equal(await call(http('POST', '/runs', { body: { repo: 'acme/other', branch: 'main', workflow: 'w', requestId: 'm4' } })), [
+    400, { error: 'hyperp has not seen acme/other yet: push to it once, or give "installationId"' },
+  ]);
   assert.equal(await call(http('DELETE', '/runs')), [404, { error: 'no route DELETE /runs' }]);
 });
 

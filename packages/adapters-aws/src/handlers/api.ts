@@ -9,7 +9,7 @@
  *   GET  /runs/{runId}/jobs/{job}/download                      presigned zip URL (zips first if needed)
  *   POST /runs/{runId}/cancel   {reason?, requestId}
  *   POST /runs/{runId}/rerun    {failedOnly?, requestId}
- *   POST /runs                  {repo, branch, workflow, commit?, installationId, requestId}
+ *   POST /runs                  {repo, branch, workflow, commit?, installationId?, requestId}
  */
 import { GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
@@ -26,7 +26,7 @@ import { bodyText, json, type HttpResult } from '../http/response.js';
 import type { PlanRequest } from '../planner/request.js';
 import { runIdFor } from '../planner/run-id.js';
 import { REQUESTED_EVENT_ID, requestEventId } from '../run/event-ids.js';
-import { putRunMeta, type RunMeta } from '../run/meta.js';
+import { getRunMeta, putRunMeta, type RunMeta } from '../run/meta.js';
 import type { StoredRun } from '../run/stepper.js';
 import type { ListBy } from '../store/run-listing.js';
 import type { Store } from '../store/store.js';
@@ -185,12 +185,25 @@ export const apiHandler = (d: ApiDeps) => {
     return json(202, { runId: newRunId, from: runId, reused: reuse.map((j) => j.job), appended: r === 'appended' });
   };
 
+  /** The App installation of a repository: given, or the one its latest run came through. */
+  const installationOf = async (repo: string, given: unknown): Promise<number> => {
+    if (given !== undefined) {
+      const id = Number(given);
+      if (!Number.isInteger(id) || id <= 0) throw new HttpError(400, '"installationId" must be a positive whole number');
+      return id;
+    }
+    const latest = (await d.store.listing.list({ by: 'repo', repo }, { limit: 1 })).runs[0];
+    const meta = latest ? await getRunMeta(d.store.ctx, latest.runId) : undefined;
+    if (!meta) throw new HttpError(400, `hyperp has not seen ${repo} yet: push to it once, or give "installationId"`);
+    return meta.installationId;
+  };
+
   const manual = async (body: Record<string, unknown>, by: string | null): Promise<HttpResult> => {
-    const installationId = Number(body['installationId']);
-    if (!Number.isInteger(installationId) || installationId <= 0) throw new HttpError(400, '"installationId" (the GitHub App installation) is required');
+    const repo = requireString(body, 'repo');
+    const installationId = await installationOf(repo, body['installationId']);
     const request: PlanRequest = {
       kind: 'manual',
-      repo: requireString(body, 'repo'),
+      repo,
       branch: requireString(body, 'branch'),
       workflow: requireString(body, 'workflow'),
       commit: typeof body['commit'] === 'string' ? body['commit'] : null,
