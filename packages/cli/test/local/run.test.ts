@@ -241,6 +241,27 @@ e2e('the tasks of a job run at the same time (each waits for the other to show u
   assert.equal(job(runs[0]!, 'pair').tasks.map((t) => [t.index, t.status]), [[1, 'SUCCEEDED'], [2, 'SUCCEEDED']]);
 });
 
+e2e('a job with two containers builds both images and runs both, side by side', async () => {
+  const repo = makeRepo([{ name: 'duo', script: 'import time\ntime.sleep(0.3)\nopen("/output/main.txt", "w").write("main")\n' }], {
+    files: {
+      'side/Dockerfile': 'FROM alpine\nCOPY side.sh /side/\nENTRYPOINT ["/bin/sh", "/side/side.sh"]\n',
+      'side/side.sh': 'echo "sidecar of task $TASK_INDEX" > /output/side.txt\n',
+      'job0/taskdef.json': JSON.stringify({
+        cpu: '512', memory: '1024',
+        containerDefinitions: [
+          { name: 'main', dockerfilePath: 'job0/Dockerfile', essential: true },
+          { name: 'side', dockerfilePath: 'side/Dockerfile', essential: false },
+        ],
+      }),
+    },
+  });
+  const { code, runs } = await runJson(['run', '--repo', repo]);
+  assert.is(code, 0);
+  const duo = job(runs[0]!, 'duo');
+  assert.equal(readdirSync(duo.outputDir).sort().map((f) => read(join(duo.outputDir, f))), ['main', 'sidecar of task 1\n']);
+  assert.equal(readdirSync(join(repo, '.hyperp', 'images')).filter((d) => d !== 'index.json').length, 2);
+});
+
 e2e('an unknown workflow name and an invalid --parallel are clear errors', async () => {
   const repo = makeRepo([{ name: 'a', script: 'print(1)\n' }]);
   const r = await hyperp(['run', '--repo', repo, '--engine', 'process', '--workflow', 'nope']);
