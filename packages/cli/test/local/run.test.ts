@@ -56,6 +56,10 @@ e2e('the calculator succeeds: result, shared folder, downloadable zip, cost, log
   const entries = unzipSync(readFileSync(zipPath));
   assert.equal(Object.keys(entries).sort(), ['result.txt', 'task-1.txt', 'task-2.txt']);
   assert.is(strFromU8(entries['result.txt']!), `${x * 7}\n`);
+  // a job that is not downloadable is zipped on demand
+  const gx = await hyperp(['artifacts', 'download', run.runId, 'Generate x', '--repo', repo, '-o', join(repo, 'gx.zip')]);
+  assert.is(gx.code, 0);
+  assert.equal(Object.keys(unzipSync(readFileSync(join(repo, 'gx.zip')))), ['result.txt']);
   // runs show --json is the run's element of run --json
   const show = await hyperp(['runs', 'show', run.runId, '--repo', repo, '--json']);
   assert.equal(JSON.parse(show.stdout), run);
@@ -260,6 +264,17 @@ e2e('a job with two containers builds both images and runs both, side by side', 
   const duo = job(runs[0]!, 'duo');
   assert.equal(readdirSync(duo.outputDir).sort().map((f) => read(join(duo.outputDir, f))), ['main', 'sidecar of task 1\n']);
   assert.equal(readdirSync(join(repo, '.hyperp', 'images')).filter((d) => d !== 'index.json').length, 2);
+});
+
+e2e('with failFast, a failure stops every running task at once', async () => {
+  const repo = makeRepo([
+    { name: 'bad', script: 'import time, sys\ntime.sleep(1)\nsys.exit(2)\n' },
+    { name: 'long', stopTimeout: 1, script: 'import time\nprint("started", flush=True)\ntime.sleep(30)\nprint("finished")\n' },
+  ], { failFast: true });
+  const { code, runs } = await runJson(['run', '--repo', repo]);
+  assert.is(code, 1);
+  assert.equal([runs[0]!.status, statuses(runs[0]!)], ['FAILED', { bad: 'FAILED', long: 'CANCELLED' }]);
+  assert.is(read(job(runs[0]!, 'long').tasks[0]!.logFile), 'started\n');
 });
 
 e2e('an unknown workflow name and an invalid --parallel are clear errors', async () => {
