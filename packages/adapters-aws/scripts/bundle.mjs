@@ -11,6 +11,25 @@ import { fileURLToPath } from 'node:url';
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const handlers = ['webhook', 'planner', 'task-events', 'stepper', 'sweep', 'api', 'efs'];
 
+const coreSrc = join(pkg, '..', 'core', 'src');
+
+/**
+ * @hyperp/core is pure by contract (no I/O, no module-level effects; a test checks it), so its
+ * modules are marked side-effect free: each handler's bundle keeps only the core it uses.
+ */
+const pureCore = {
+  name: 'pure-core',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData === 'pure-core' || args.kind === 'entry-point') return undefined;
+      const inCore = args.path === '@hyperp/core' || (args.importer.startsWith(coreSrc) && args.path.startsWith('.'));
+      if (!inCore) return undefined;
+      const r = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: 'pure-core' });
+      return r.errors.length > 0 ? undefined : { path: r.path, sideEffects: false };
+    });
+  },
+};
+
 export const bundleAll = async () => {
   const sizes = {};
   for (const name of handlers) {
@@ -32,6 +51,7 @@ export const bundleAll = async () => {
       // Some bundled CommonJS dependencies call require(); give the ESM bundle one.
       banner: { js: "import { createRequire as __hyperpRequire } from 'node:module'; const require = __hyperpRequire(import.meta.url);" },
       logLevel: 'warning',
+      plugins: [pureCore],
     });
     sizes[name] = statSync(outfile).size;
   }

@@ -1,6 +1,7 @@
 /**
- * The one production wiring: reads the configuration, builds the SDK clients once per Lambda
- * container and hands each handler its capabilities. Nothing else constructs an AWS client.
+ * The one production wiring: reads the configuration and builds each SDK client once per Lambda
+ * container, on first use. Nothing else constructs an AWS client. Each piece is its own
+ * function so a handler's bundle holds only the clients that handler uses.
  */
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -19,89 +20,76 @@ import { s3BlobStore } from './aws/s3-blobs.js';
 import { cachedSecret } from './aws/secrets.js';
 import { installationClient, type GitHub } from './github/app-client.js';
 import { interpreter } from './interpret/interpreter.js';
-import { dynamoStore, type Store } from './store/store.js';
 import { stepper } from './run/stepper.js';
+import type { BlobStore } from './store/body.js';
+import { dynamoStore, type Store } from './store/store.js';
 
-export interface Production {
-  readonly config: AwsConfig;
-  readonly store: Store;
-  readonly ecs: ECSClient;
-  readonly lambda: LambdaClient;
-  readonly s3: S3Client;
-  readonly logs: CloudWatchLogsClient;
-  readonly scheduler: SchedulerClient;
-  readonly webhookSecret: () => Promise<string>;
-  /** A GitHub client per installation (needs the App key: call `githubReady()` first). */
-  readonly github: (installationId: number) => GitHub;
-  readonly githubReady: () => Promise<void>;
-  readonly gitToken: (installationId: number) => Promise<string>;
-  readonly presign: (bucket: string, key: string, expiresInSeconds: number) => Promise<string>;
-  readonly startPlanner: (request: unknown) => Promise<void>;
-  readonly stepper: ReturnType<typeof stepper>;
-  readonly log: (message: string, detail?: Record<string, unknown>) => void;
-}
+const once = <T>(make: () => T): (() => T) => {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: make() }).v;
+};
 
-let cached: Production | undefined;
+export const log = (message: string, detail?: Record<string, unknown>): void => console.log(JSON.stringify({ message, ...detail }));
 
-const log = (message: string, detail?: Record<string, unknown>) => console.log(JSON.stringify({ message, ...detail }));
+export const config = /* @__PURE__ */ once((): AwsConfig => loadConfig(process.env));
+const clientOptions = () => (config().region ? { region: config().region } : {});
 
-export const production = (): Production => {
-  if (cached) return cached;
-  const config = loadConfig(process.env);
-  const region = config.region;
-  const opts = region ? { region } : {};
-  const dynamo = new DynamoDBClient(opts);
-  const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-  const s3 = new S3Client(opts);
-  const ecs = new ECSClient(opts);
-  const lambda = new LambdaClient(opts);
-  const logs = new CloudWatchLogsClient(opts);
-  const scheduler = new SchedulerClient(opts);
-  const secrets = new SecretsManagerClient(opts);
-  const store = dynamoStore(doc, config.tableName, s3BlobStore(s3, config.artifactsBucket));
-  const privateKey = cachedSecret(secrets, config.githubPrivateKeySecretArn, Date.now);
+export const s3 = /* @__PURE__ */ once(() => new S3Client(clientOptions()));
+export const ecs = /* @__PURE__ */ once(() => new ECSClient(clientOptions()));
+export const lambda = /* @__PURE__ */ once(() => new LambdaClient(clientOptions()));
+export const logs = /* @__PURE__ */ once(() => new CloudWatchLogsClient(clientOptions()));
+export const scheduler = /* @__PURE__ */ once(() => new SchedulerClient(clientOptions()));
+const secrets = /* @__PURE__ */ once(() => new SecretsManagerClient(clientOptions()));
+
+/** The store without S3: for handlers whose bodies are always small (task events, webhooks). */
+export const store = /* @__PURE__ */ once((): Store => storeWith(undefined));
+/** The store that spills large bodies to S3 (states, run requests). */
+export const storeWithSpill = /* @__PURE__ */ once((): Store => storeWith(s3BlobStore(s3(), config().artifactsBucket)));
+const storeWith = (blobs: BlobStore | undefined): Store => {
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient(clientOptions()), { marshallOptions: { removeUndefinedValues: true } });
+  return dynamoStore(doc, config().tableName, blobs);
+};
+
+export const webhookSecret = /* @__PURE__ */ once(() => cachedSecret(secrets(), config().webhookSecretArn, Date.now));
+const privateKey = /* @__PURE__ */ once(() => cachedSecret(secrets(), config().githubPrivateKeySecretArn, Date.now));
+
+/** GitHub clients per App installation; `await githubReady()` first (it reads the App key). */
+export const gitHubApp = /* @__PURE__ */ once(() => {
   let key: string | undefined;
   const clients = new Map<number, GitHub>();
-  const githubReady = async () => {
-    key = await privateKey();
+  const ready = async (): Promise<void> => {
+    key = await privateKey()();
   };
-  const github = (installationId: number): GitHub => {
-    if (key === undefined) throw new Error('the GitHub App key is not loaded: await githubReady() first');
+  const client = (installationId: number): GitHub => {
+    if (key === undefined) throw new Error('the GitHub App key is not loaded: await ready() first');
     let c = clients.get(installationId);
-    if (!c) clients.set(installationId, (c = installationClient({ appId: config.githubAppId, privateKey: key }, installationId)));
+    if (!c) clients.set(installationId, (c = installationClient({ appId: config().githubAppId, privateKey: key }, installationId)));
     return c;
   };
-  const gitToken = async (installationId: number): Promise<string> => {
-    await githubReady();
-    const auth = createAppAuth({ appId: config.githubAppId, privateKey: key!, installationId });
-    return (await auth({ type: 'installation' })).token;
+  const token = async (installationId: number): Promise<string> => {
+    await ready();
+    return (await createAppAuth({ appId: config().githubAppId, privateKey: key!, installationId })({ type: 'installation' })).token;
   };
-  const deps = {
-    config, ecs, lambda, images: store.images, github, gitToken, retry: defaultRetryPolicy, now: Date.now, log,
-  };
-  cached = {
-    config,
-    store,
-    ecs,
-    lambda,
-    s3,
-    logs,
-    scheduler,
-    webhookSecret: cachedSecret(secrets, config.webhookSecretArn, Date.now),
-    github,
-    githubReady,
-    gitToken,
-    presign: (Bucket, Key, expiresIn) => getSignedUrl(s3, new GetObjectCommand({ Bucket, Key }), { expiresIn }),
-    startPlanner: (request) => invokeAsync(lambda, config.plannerFunctionName, request),
-    stepper: stepper({
-      store,
-      interpret: interpreter(deps),
-      now: Date.now,
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-      inlineWaitMs: 20_000,
-      log,
+  return { ready, client, token };
+});
+
+export const presign = (bucket: string, key: string, expiresIn: number): Promise<string> =>
+  getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
+
+export const startPlanner = (request: unknown): Promise<void> => invokeAsync(lambda(), config().plannerFunctionName, request);
+
+export const runStepper = /* @__PURE__ */ once(() => {
+  const st = storeWithSpill();
+  const gh = gitHubApp();
+  return stepper({
+    store: st,
+    interpret: interpreter({
+      config: config(), ecs: ecs(), lambda: lambda(), images: st.images, github: gh.client, gitToken: gh.token,
+      retry: defaultRetryPolicy, now: Date.now, log,
     }),
+    now: Date.now,
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    inlineWaitMs: 20_000,
     log,
-  };
-  return cached;
-};
+  });
+});

@@ -1,12 +1,7 @@
 // Lambda entry point: the CLI's API (Function URL, AWS_IAM) and the cron schedules' target.
-import { apiHandler, type CronInvocation } from '../handlers/api.js';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
-import { production } from '../production.js';
+import { apiHandler, type CronInvocation } from '../handlers/api.js';
+import { config, lambda, logs, presign, startPlanner, storeWithSpill } from '../production.js';
 
-export const handler = (event: LambdaFunctionURLEvent | CronInvocation) => {
-  const p = production();
-  return apiHandler({
-    store: p.store, config: p.config, lambda: p.lambda, logs: p.logs, presign: p.presign,
-    startPlanner: (r) => p.startPlanner(r), now: Date.now,
-  })(event);
-};
+export const handler = (event: LambdaFunctionURLEvent | CronInvocation) =>
+  apiHandler({ store: storeWithSpill(), config: config(), lambda: lambda(), logs: logs(), presign, startPlanner, now: Date.now })(event);
