@@ -86,14 +86,15 @@ export const containerEngine = (opts: ContainerEngineOptions): Engine => {
       }
     };
     const done = (async (): Promise<TaskExit> => {
-      let essentialExited = false;
+      let essentialExited: string | undefined;
       const exits = await Promise.all(procs.map(async (p): Promise<ContainerExit> => {
         const r = await p.sup.done;
         if (p.c.essential && !essentialExited && !stopReason) {
-          essentialExited = true;
+          essentialExited = p.c.name;
           stopAll(`essential container ${p.c.name} exited`);
         }
-        return { name: p.c.name, exitCode: r.spawnError ? null : r.exitCode, reason: r.spawnError ?? (stopReason ?? null) };
+        const stoppedFor = stopReason ?? (essentialExited && essentialExited !== p.c.name ? `essential container ${essentialExited} exited` : null);
+        return { name: p.c.name, exitCode: r.spawnError ? null : r.exitCode, reason: r.spawnError ?? stoppedFor };
       }));
       closeSync(logFd);
       const stoppedAt = Date.now();

@@ -1,6 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { containerRunArgs } from '../../src/engine/container-engine.js';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { containerEngine, containerRunArgs } from '../../src/engine/container-engine.js';
+import { tempDir } from '../temp.js';
 
 test('docker/podman run arguments: mounts (inputs read-only), env, no network, entrypoint split', () => {
   assert.equal(
@@ -16,6 +19,45 @@ test('docker/podman run arguments: mounts (inputs read-only), env, no network, e
       'hyperp-local:k', '-u', 'main.py',
     ],
   );
+});
+
+test('the engine drives the docker CLI: build of the filtered context, run, stop of the other containers', async () => {
+  // A stand-in `docker` on the PATH that records its calls (no daemon runs here).
+  const bin = tempDir('hyperp-fake-docker-');
+  const calls = join(bin, 'calls.log');
+  writeFileSync(join(bin, 'docker'), `#!/bin/sh
+echo "$*" >> ${calls}
+case "$1" in
+  build) ls "$6" >> ${calls}; exit 0 ;;
+  run) case "$4" in *-1-*) echo $$ > ${bin}/$4.pid; exec sleep 30 ;; *) echo "main ran"; exit 7 ;; esac ;;
+  stop) [ -f ${bin}/$4.pid ] && kill $(cat ${bin}/$4.pid); exit 0 ;;
+esac
+`);
+  chmodSync(join(bin, 'docker'), 0o755);
+  process.env.PATH = `${bin}:${process.env.PATH}`;
+  const root = tempDir('hyperp-ce-');
+  const engine = containerEngine({ cli: 'docker', scratchDir: root });
+  const built = await engine.build({
+    key: 'abc', dockerfilePath: 'j/Dockerfile', context: 'j', dockerfile: 'FROM x\n', logFile: join(root, 'b.log'),
+    files: { files: ['main.py'], read: () => Buffer.from('x'), mode: () => 0o644 },
+  });
+  assert.equal(built, { _tag: 'Built', imageRef: 'hyperp-local:abc', notes: [], skippedRuns: 0 });
+  const exit = await engine.run({
+    attemptKey: 'r/j/1/1', network: false, logFile: join(root, 't.log'),
+    containers: [
+      { name: 'main', image: 'abc', essential: true, environment: {}, stopTimeoutSeconds: 2, binds: [] },
+      { name: 'side', image: 'abc', essential: false, environment: {}, stopTimeoutSeconds: 2, binds: [] },
+    ],
+  }).done;
+  // the sidecar was stopped through `docker stop` (here: SIGTERM to the stand-in)
+  assert.equal(exit.containers, [{ name: 'main', exitCode: 7, reason: null }, { name: 'side', exitCode: 143, reason: 'essential container main exited' }]);
+  assert.is(exit.stopCode, 'EssentialContainerExited');
+  const log = readFileSync(calls, 'utf8').split('\n');
+  assert.match(log[0]!, /^build -t hyperp-local:abc -f \S+ \S+$/);
+  assert.is(log[1], 'main.py');
+  assert.ok(log.some((l) => /^run --rm --name hyperp-\S+-0-\d+ --stop-timeout 2 --network none hyperp-local:abc$/.test(l)));
+  assert.ok(log.some((l) => /^stop -t 2 hyperp-\S+-1-\d+$/.test(l)), log.join('\n'));
+  assert.is(readFileSync(join(root, 't.log'), 'utf8'), 'main ran\n');
 });
 
 test.run();
