@@ -91,5 +91,9 @@ export const runStepper = /* @__PURE__ */ once(() => {
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     inlineWaitMs: 20_000,
     log,
+    // An async payload may be 256 KB (Lambda quotas, read 2026-11); larger batches of results are
+    // regenerated instead by carrying out the unconfirmed outbox again.
+    continueLater: (runId, events) =>
+      invokeAsync(lambda(), config().stepperFunctionName, JSON.stringify(events).length < 200_000 ? { runId, events } : { runId }),
   });
 });

@@ -179,6 +179,44 @@ s('concurrent writers on one run: conditional writes serialise them and nothing 
   assert.is((await runToEnd(w)).status, 'SUCCEEDED');
 });
 
+s('a step out of budget hands its unfolded events to the next one, and the run still completes', async () => {
+  const w = await world();
+  const handed: RunEvent[][] = [];
+  const short = stepper({
+    store: w.store, interpret: w.cloud.interpret, now: () => w.clock.now, inlineWaitMs: 20_000, log: () => undefined,
+    sleep: async (ms) => void (w.clock.now += ms), maxRounds: 1, continueLater: async (_id, events) => void handed.push([...events]),
+  });
+  // Finish one build: its fold launches a task, whose acceptance is left for the next step.
+  const [startedBy, arn] = [...w.cloud.launched][0]!;
+  w.clock.now += 60_000;
+  const stopped = ecsState(startedBy, arn, 'STOPPED', w.clock.now, ['kaniko']);
+  await w.store.events.append({ id: ecsEventId(arn, 'STOPPED', 3), runId: w.runId, event: stopped, storedAt: 't' });
+  await short.step(w.runId, [stopped]);
+  assert.equal(handed.length, 1);
+  assert.ok(handed[0]!.length > 0 && handed[0]!.every((e) => e._tag !== 'TaskStateObserved'), JSON.stringify(handed[0]!.map((e) => e._tag)));
+  assert.is((await load(w)).saved.outboxDone, false, 'the outbox whose results were not folded stays unconfirmed');
+  await w.step(w.runId, handed[0]!);
+  assert.is((await load(w)).saved.outboxDone, true);
+  assert.is((await runToEnd(w)).status, 'SUCCEEDED');
+});
+
+s('a 300-way fan-out is launched at the paced rate in one invocation, about one fold per second', async () => {
+  const store = dynamoStore(local.doc, await local.createTable());
+  const request = syntheticRunRequested({ jobs: [{ name: 'wide', concurrency: 300, imageAction: 'reuse' }] }, { runId: 'wide-run', at: T0 });
+  await putRunMeta(store.ctx, { runId: 'wide-run', repo: 'acme/wide', installationId: 1, branch: 'main', commit: request.commit, workflow: request.workflow.name, trigger: 'push' });
+  const clock = { now: T0 };
+  const cloud = fakeCloud(() => clock.now);
+  const outcome = await stepper({
+    store, interpret: cloud.interpret, now: () => clock.now, inlineWaitMs: 20_000, log: () => undefined, sleep: async (ms) => void (clock.now += ms),
+  }).step('wide-run', [request]);
+  const runTasks = cloud.calls.filter((c) => c._tag === 'RunTask');
+  assert.is(runTasks.length, 300);
+  assert.is(new Set(runTasks.map((c) => (c as { clientToken: string }).clientToken)).size, 300);
+  // A burst of 100, then 200 at 20 per second: 10 s of pacing, waited in one-second steps.
+  assert.ok(clock.now - T0 >= 10_000 && clock.now - T0 <= 12_000, `paced over ${clock.now - T0} ms`);
+  assert.ok(outcome.versionsSaved <= 30, `${outcome.versionsSaved} versions saved`);
+});
+
 s('the state item of a 1,000-task fan-out and of a 1,000-job workflow stays inside one item (gzip)', async () => {
   const store = dynamoStore(local.doc, await local.createTable());
   const model = { startLatencyMs: 20_000, buildMs: () => 60_000, task: () => ({ durationMs: 120_000, exitCode: 0 }) };

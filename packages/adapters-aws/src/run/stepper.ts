@@ -31,6 +31,16 @@ export interface StepperDeps {
   /** Wake-ups at most this far ahead are waited for in-process. */
   readonly inlineWaitMs: number;
   readonly log: (message: string, detail?: Record<string, unknown>) => void;
+  /**
+   * Asks for another step of the run soon, with the events this one had not folded yet
+   * (production: the stepper function invoked asynchronously with `{runId, events}`), when this
+   * one stops at its budget with work left.
+   */
+  readonly continueLater?: (runId: string, events: readonly RunEvent[]) => Promise<void>;
+  /** Folds per invocation (default 50). */
+  readonly maxRounds?: number;
+  /** Time per invocation, waits included (default 60 s): well inside the Lambda timeout. */
+  readonly budgetMs?: number;
 }
 
 /** What the state item holds: the reducer's state and the adapter's facts about the run. */
@@ -45,8 +55,18 @@ export type StepOutcome = {
   readonly conflicts: number;
 };
 
-/** Bounds one invocation; whatever is left waits for the next stream record or sweep tick. */
 const MAX_ROUNDS = 50;
+const BUDGET_MS = 60_000;
+/**
+ * An in-process wait lasts at least this long: launch pacing frees a slot every 50 ms, and one
+ * fold per slot would rewrite the state item 20 times a second (a 70 KB item at that rate is
+ * above DynamoDB's 1,000 write units per second per partition); a second batches ~20 launches.
+ */
+const MIN_INLINE_WAIT_MS = 1_000;
+/** Launches of one fold carried out at once (RunTask is idempotent per clientToken; order is free). */
+const LAUNCH_PARALLEL = 10;
+
+const isLaunch = (c: Command): boolean => c._tag === 'RunTask' || c._tag === 'BuildImage';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -54,13 +74,21 @@ export const stepper = (d: StepperDeps) => {
   /** Carries out an outbox and appends the results; the caller folds them. */
   const carryOut = async (runId: string, version: number, outbox: readonly Command[], meta: RunMeta): Promise<RunEvent[]> => {
     const results: RunEvent[] = [];
-    for (let c = 0; c < outbox.length; c++) {
+    const one = async (c: number): Promise<RunEvent[]> => {
       const events = await d.interpret(outbox[c]!, meta);
       for (let i = 0; i < events.length; i++) {
         const event = events[i]!;
         await d.store.events.append({ id: resultEventId(version, c, i, event), runId, event, storedAt: iso(d.now()) });
-        results.push(event);
       }
+      return events;
+    };
+    for (let c = 0; c < outbox.length; ) {
+      // Consecutive launches go out together; everything else in order.
+      let end = c + 1;
+      if (isLaunch(outbox[c]!)) while (end < outbox.length && end - c < LAUNCH_PARALLEL && isLaunch(outbox[end]!)) end++;
+      const batch = await Promise.all(Array.from({ length: end - c }, (_, k) => one(c + k)));
+      for (const events of batch) results.push(...events);
+      c = end;
     }
     return results;
   };
@@ -91,7 +119,29 @@ export const stepper = (d: StepperDeps) => {
       d.log('events for a run with no metadata; ignored', { runId, events: queue.length });
       return { versionsSaved, commandsCarriedOut, conflicts };
     }
-    for (let round = 0; round < MAX_ROUNDS && queue.length > 0; round++) {
+    const started = d.now();
+    let lastTick: number | null = null;
+    const maxRounds = d.maxRounds ?? MAX_ROUNDS;
+    for (let round = 0; ; round++) {
+      if (queue.length === 0) {
+        // Nothing left to fold: wait in-process for the run's next wake-up if it is near.
+        const at = saved?.state.run.wakeupAt ?? null;
+        if (at === null || at - d.now() > d.inlineWaitMs || round >= maxRounds || d.now() - started >= (d.budgetMs ?? BUDGET_MS)) break;
+        // A wake-up a tick has already passed is the reducer's to clear, not ours to spin on.
+        if (lastTick !== null && at <= lastTick) break;
+        await d.sleep(Math.max(at - d.now(), MIN_INLINE_WAIT_MS));
+        const tick: RunEvent = { _tag: 'Tick', at: d.now() };
+        lastTick = tick.at;
+        await d.store.events.append({ id: inlineTickEventId(tick.at), runId, event: tick, storedAt: iso(d.now()) });
+        queue = [tick];
+      }
+      if (round >= maxRounds || d.now() - started >= (d.budgetMs ?? BUDGET_MS)) {
+        // Out of budget with results not folded: the outbox stays unconfirmed (carrying it out
+        // again yields them), and another step is asked for.
+        d.log('step budget used; continuing in another invocation', { runId, rounds: round });
+        if (d.continueLater) await d.continueLater(runId, queue);
+        return { versionsSaved, commandsCarriedOut, conflicts };
+      }
       const before = saved?.state.run ?? initialState();
       let run = before;
       const commands: Command[] = [];
@@ -100,7 +150,11 @@ export const stepper = (d: StepperDeps) => {
         run = next;
         commands.push(...cmds);
       }
-      if (commands.length === 0 && saved && JSON.stringify(run) === JSON.stringify(before)) break;
+      if (commands.length === 0 && saved && JSON.stringify(run) === JSON.stringify(before)) {
+        queue = [];
+        if (run.wakeupAt === null) break;
+        continue;
+      }
 
       const next: SavedRun<StoredRun, Command> = {
         runId,
@@ -128,17 +182,6 @@ export const stepper = (d: StepperDeps) => {
       queue = await carryOut(runId, next.version, commands, meta);
       commandsCarriedOut += commands.length;
       if (commands.length > 0) unconfirmed = next.version;
-
-      const wakeups = commands.filter((c): c is Extract<Command, { _tag: 'ScheduleWakeup' }> => c._tag === 'ScheduleWakeup');
-      if (queue.length === 0 && wakeups.length > 0) {
-        const at = Math.min(...wakeups.map((w) => w.at));
-        const wait = at - d.now();
-        if (wait > d.inlineWaitMs) break;
-        if (wait > 0) await d.sleep(wait);
-        const tick: RunEvent = { _tag: 'Tick', at: Math.max(at, d.now()) };
-        await d.store.events.append({ id: inlineTickEventId(tick.at), runId, event: tick, storedAt: iso(d.now()) });
-        queue = [tick];
-      }
     }
     if (unconfirmed !== null) await d.store.states.markOutboxDone(runId, unconfirmed);
     return { versionsSaved, commandsCarriedOut, conflicts };
