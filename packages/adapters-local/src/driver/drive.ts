@@ -92,7 +92,7 @@ export const driveRun = async (o: DriveOptions): Promise<RunState> => {
     source: o.source,
     emit: async (events) => {
       await appendLog(path, events);
-      kick();
+      pump();
     },
     now: () => Date.now(),
     note,
@@ -129,12 +129,8 @@ export const driveRun = async (o: DriveOptions): Promise<RunState> => {
     }
     wake?.();
   };
-  function kick() {
-    pump();
-  }
-
   const onAbort = () => {
-    void appendLog(path, [{ _tag: 'CancelRequested', at: Date.now(), reason: 'interrupted (Ctrl-C)', by: 'cli' } satisfies RunEvent]).then(kick);
+    void appendLog(path, [{ _tag: 'CancelRequested', at: Date.now(), reason: 'interrupted (Ctrl-C)', by: 'cli' } satisfies RunEvent]).then(pump);
   };
   const poll = setInterval(pump, o.pollMs ?? 200);
   try {
