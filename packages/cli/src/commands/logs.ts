@@ -27,6 +27,12 @@ const pick = (state: RunState, job: string, index: number, attempt: number | und
   return a;
 };
 
+const hasStarted = (state: RunState, job: string, index: number): boolean => {
+  const j = state.graph?.jobIndex[job];
+  if (j === undefined) return true; // let pick() name the problem
+  return (vecGet(vecGet(state.jobs, j)!.tasks, index - 1)?.attempts.length ?? 0) > 0;
+};
+
 const printFrom = (ctx: CliContext, file: string, offset: number): number => {
   if (!existsSync(file)) return offset;
   const size = statSync(file).size;
@@ -59,6 +65,11 @@ export const registerLogs: Register = (program, run) => {
         const index = positive('--index', opts.index) ?? 1;
         const attemptNo = positive('--attempt', opts.attempt);
         let state = foldRun(layout, runId).state;
+        // --follow on a task that has not started yet waits for it (as long as the run goes on).
+        while (opts.follow && !isTerminalRun(state.status) && !ctx.signal.aborted && !hasStarted(state, job, index)) {
+          await new Promise((r) => setTimeout(r, 200));
+          state = foldRun(layout, runId).state;
+        }
         let a = pick(state, job, index, attemptNo);
         const file = taskLogFile(layout, runId, job, index, a.attempt);
         let offset = printFrom(ctx, file, 0);

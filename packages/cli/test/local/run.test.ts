@@ -160,6 +160,11 @@ e2e('hyperp cancel stops the running task; the run ends CANCELLED and its depend
     { name: 'next', dependsOn: ['long'], script: 'print(1)\n' },
   ]);
   const running = runJson(['run', '--repo', repo]);
+  // wait for the run to exist; then `logs --follow` of a task that has not started waits for it
+  while ((JSON.parse((await hyperp(['runs', 'list', '--repo', repo, '--json'])).stdout) as { runs: unknown[] }).runs.length === 0) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const follow = hyperp(['logs', 'last', 'long', '--follow', '--repo', repo]);
   // wait until the task runs, then cancel from "another" command
   let runId = '';
   for (let i = 0; i < 100 && runId === ''; i++) {
@@ -178,6 +183,7 @@ e2e('hyperp cancel stops the running task; the run ends CANCELLED and its depend
   assert.is(runs[0]!.status, 'CANCELLED');
   assert.equal(statuses(runs[0]!), { long: 'CANCELLED', next: 'SKIPPED' });
   assert.is(read(job(runs[0]!, 'long').tasks[0]!.logFile), 'started\n');
+  assert.equal(await follow, { code: 0, stdout: 'started\n', stderr: '' });
 });
 
 e2e('Ctrl-C (the abort signal) cancels the run; no task is left running', async () => {
