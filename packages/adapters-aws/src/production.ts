@@ -5,6 +5,7 @@
  */
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -36,6 +37,7 @@ const clientOptions = () => (config().region ? { region: config().region } : {})
 
 export const s3 = /* @__PURE__ */ once(() => new S3Client(clientOptions()));
 export const ecs = /* @__PURE__ */ once(() => new ECSClient(clientOptions()));
+export const ecr = /* @__PURE__ */ once(() => new ECRClient(clientOptions()));
 export const lambda = /* @__PURE__ */ once(() => new LambdaClient(clientOptions()));
 export const logs = /* @__PURE__ */ once(() => new CloudWatchLogsClient(clientOptions()));
 export const scheduler = /* @__PURE__ */ once(() => new SchedulerClient(clientOptions()));

@@ -1,6 +1,9 @@
 import type { RunRequested } from '@hyperp/core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { BatchGetImageCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { mockClient } from 'aws-sdk-client-mock';
+import { existingImageTags } from '../src/aws/ecr-images.js';
 import { loadConfig } from '../src/config.js';
 import { installationClient } from '../src/github/app-client.js';
 import { GitHubError, remoteRepo } from '../src/github/repo-reader.js';
@@ -19,6 +22,14 @@ let repo: GitRepo;
 let gh: GitHubFake;
 const fixture = new URL('../../../fixtures/calculator', import.meta.url).pathname;
 
+const ecr = mockClient(ECRClient);
+/** ECR holds every tag except these. */
+const lostInRegistry = new Set<string>();
+ecr.on(BatchGetImageCommand).callsFake((input: { imageIds: { imageTag: string }[] }) => ({
+  images: input.imageIds.filter((i) => !lostInRegistry.has(i.imageTag)).map((imageId) => ({ imageId, imageManifest: '{}' })),
+  failures: input.imageIds.filter((i) => lostInRegistry.has(i.imageTag)).map((imageId) => ({ imageId, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' })),
+}));
+
 const plannerWith = (store: Store) =>
   planner({
     store,
@@ -26,6 +37,7 @@ const plannerWith = (store: Store) =>
     github: (id) => installationClient({ appId: gh.appId, privateKey: gh.privateKey, baseUrl: gh.baseUrl }, id),
     now: () => NOW,
     log: () => undefined,
+    imagesInRegistry: (tags) => existingImageTags(new ECRClient({ region: 'us-east-1' }), config.ecrRepositoryUri, tags, { attempts: 1, baseMs: 1, maxMs: 1, sleep: async () => undefined, random: () => 0 }),
   });
 
 const push = (commit: string, branch = 'main', deliveryId = 'd-1') =>
@@ -111,6 +123,22 @@ p('after the images exist, the next commit reuses unchanged ones and explains th
     [['Generate x', 'reuse', []], ['x * y', 'build', ['multiply/main.py']], ['x / z', 'reuse', []], ['(x * y) + (x / z)', 'reuse', []]],
   );
   assert.match(req2.plan.jobs[1]!.images[0]!.reason, /^build: multiply\/main\.py changed since image [0-9a-f]{12}…$/);
+  // ECR was asked about exactly the stored keys, by tag.
+  const asked = ecr.commandCalls(BatchGetImageCommand).at(-1)!.args[0].input;
+  assert.equal([asked.repositoryName, asked.imageIds!.map((i) => i.imageTag).sort()], [
+    'hyperp', req1.plan.jobs.filter((j) => j.name !== 'x * y').map((j) => j.images[0]!.key).sort(),
+  ]);
+
+  // An image the store knows but ECR lost is built again.
+  const divide = req2.plan.jobs[2]!.images[0]!.key;
+  lostInRegistry.add(divide);
+  try {
+    const r3 = await plannerWith(store)(push(second, 'main', 'd-c'));
+    const req3 = (await store.events.list(r3.runs[0]!.runId))[0]!.event as RunRequested;
+    assert.equal(req3.plan.jobs.map((j) => j.images[0]!.action), ['reuse', 'build', 'build', 'reuse']);
+  } finally {
+    lostInRegistry.clear();
+  }
 });
 
 p('a truncated tree is listed directory by directory, with the same result', async () => {

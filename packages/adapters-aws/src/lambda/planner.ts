@@ -1,7 +1,9 @@
 // Lambda entry point: the planner (invoked asynchronously with a PlanRequest).
 import { planner } from '../planner/planner.js';
 import type { PlanRequest } from '../planner/request.js';
-import { config, gitHubApp, log, scheduler, storeWithSpill } from '../production.js';
+import { existingImageTags } from '../aws/ecr-images.js';
+import { defaultRetryPolicy } from '../aws/retry.js';
+import { config, ecr, gitHubApp, log, scheduler, storeWithSpill } from '../production.js';
 import { scheduleSync } from '../schedules/sync.js';
 
 export const handler = async (request: PlanRequest) => {
@@ -10,5 +12,6 @@ export const handler = async (request: PlanRequest) => {
   return planner({
     store: storeWithSpill(), config: config(), github: gh.client, now: Date.now, log,
     syncSchedules: scheduleSync({ scheduler: scheduler(), config: config(), log }),
+    imagesInRegistry: (tags) => existingImageTags(ecr(), config().ecrRepositoryUri, tags, defaultRetryPolicy),
   })(request);
 };

@@ -5,7 +5,7 @@
  * stream wakes the stepper). Workflows with errors are reported on the commit status instead.
  */
 import {
-  isWorkflowFile, jobImageKeys, loadWorkflows, planWorkflow, runSettings, workflowsForPush,
+  imageTag, isWorkflowFile, jobImageKeys, loadWorkflows, planWorkflow, runSettings, workflowsForPush,
   type RunRequested, type StoredImage as CoreStoredImage, type Trigger, type WorkflowPlan, type WorkflowSpec,
 } from '@hyperp/core';
 import type { AwsConfig } from '../config.js';
@@ -29,6 +29,11 @@ export interface PlannerDeps {
   readonly store: Store;
   readonly config: AwsConfig;
   readonly github: (installationId: number) => GitHub;
+  /**
+   * The image tags among these that ECR still holds (production: BatchGetImage). An image the
+   * store knows but ECR lost is built again instead of failing the task's image pull.
+   */
+  readonly imagesInRegistry: (tags: readonly string[]) => Promise<ReadonlySet<string>>;
   /** Keeps the EventBridge Scheduler schedules of the branch's cron triggers in step with its workflows. */
   readonly syncSchedules?: (repo: string, branch: string, installationId: number, workflows: readonly WorkflowSpec[]) => Promise<void>;
   readonly now: () => number;
@@ -97,7 +102,13 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
     selected.flatMap((w) => w.jobs.flatMap((j) => jobImageKeys(s, j, d.config.builderImage).map((k) => ({ w, j, k })))),
   );
   const keys = keysOf.flatMap(({ k }) => (E.isRight(k.result) ? [k.result.right.key] : []));
-  const existing = await d.store.images.get(keys);
+  const keySet = new Set(keys);
+  const stored = await d.store.images.get(keys);
+  const inRegistry = stored.size === 0 ? new Set<string>() : await d.imagesInRegistry([...stored.keys()].map(imageTag));
+  const existing = new Map([...stored].filter(([key]) => inRegistry.has(imageTag(key))));
+  if (existing.size < stored.size) {
+    d.log('images in the store but not in ECR are built again', { keys: [...stored.keys()].filter((k) => !existing.has(k)) });
+  }
   const coreImages = new Map<string, CoreStoredImage>();
   for (const { w, j, k } of keysOf) {
     if (E.isLeft(k.result)) continue;
@@ -108,7 +119,9 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
       continue;
     }
     const newest = await d.store.images.newest({ repo: request.repo, workflow: w.name, job: j.name, container: k.container });
-    if (newest && !coreImages.has(newest.key)) {
+    // The baseline only explains a rebuild; one of this commit's own keys that ECR lost must not
+    // come back through it as "exists".
+    if (newest && !coreImages.has(newest.key) && (!keySet.has(newest.key) || existing.has(newest.key))) {
       coreImages.set(newest.key, {
         key: newest.key,
         builtAt: Date.parse(newest.builtAt),
@@ -164,6 +177,11 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
     };
     const r = await d.store.events.append({ id: REQUESTED_EVENT_ID, runId, event, storedAt: new Date(d.now()).toISOString() });
     runs.push({ runId, workflow: w.name, appended: r === 'appended' });
+    // Reused images are in use again: the registry keeps images by time since last use.
+    for (const key of new Set(plan.right.jobs.flatMap((j) => j.images.filter((i) => i.action === 'reuse').map((i) => i.key)))) {
+      const image = existing.get(key);
+      if (image) await d.store.images.record(key, image.uri, new Date(d.now()).toISOString());
+    }
   }
 
   if (problems.length > 0) {

@@ -186,7 +186,7 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
   });
 
   // 2. Lambda runs the planner it was asked for.
-  const plan = planner({ store, config, github, now, log: () => undefined });
+  const plan = planner({ store, config, github, now, log: () => undefined, imagesInRegistry: async (tags) => new Set(tags) });
   let runId = '';
   for (const request of plannerQueue.splice(0)) runId = (await plan(request)).runs[0]!.runId;
 

@@ -23,6 +23,7 @@ export const planCalculator = async (store: Store, now: number, deliveryId = 'd-
       github: (id) => installationClient({ appId: gh.appId, privateKey: gh.privateKey, baseUrl: gh.baseUrl }, id),
       now: () => now,
       log: () => undefined,
+      imagesInRegistry: async (tags) => new Set(tags),
     })({
       kind: 'push', repo: 'acme/calculator', branch: 'main', commit: repo.git('rev-parse', 'HEAD'), installationId: 77,
       deliveryId, sender: 'octocat', receivedAt: now,
