@@ -3,8 +3,16 @@
  * fold produced is a candidate; those whose outcome the state already records are dropped, so a
  * resumed run redoes nothing that finished: a task attempt with an outcome is never started
  * again, a built image is not rebuilt, a made zip is not remade.
+ *
+ * One launch is answered rather than redone: an attempt whose stop was asked for (cancel,
+ * deadline, its job failed) while its launch was still unanswered. The reducer holds that stop
+ * until the launch is accepted, so dropping the RunTask would leave the run waiting forever,
+ * and redoing it would start the user's program only to stop it (with docker, up to the
+ * container's `stopTimeout`). The crashed process's tasks died with it, so the attempt is not
+ * running anywhere: its outstanding work is the stop, which the interpreter reports as STOPPED
+ * for an attempt it never started.
  */
-import { vecGet, type Command, type RunState, type AttemptRecord } from '@hyperp/core';
+import { vecGet, type Command, type RunState, type AttemptRecord, type RunTask, type StopTask } from '@hyperp/core';
 
 const attemptOf = (s: RunState, job: string, index: number, attemptKey: string): AttemptRecord | undefined => {
   const j = s.graph?.jobIndex[job];
@@ -54,11 +62,19 @@ export const isOutstanding = (s: RunState, c: Command): boolean => {
   }
 };
 
+/** The stop a launch that was never answered still owes, or undefined when there is none. */
+export const pendingStopOf = (s: RunState, c: RunTask): StopTask | undefined => {
+  const a = attemptOf(s, c.job, c.index, c.attemptKey);
+  if (a === undefined || a.outcome !== null || a.stopReason === null || a.taskArn !== null) return undefined;
+  return { _tag: 'StopTask', runId: c.runId, attemptKey: c.attemptKey, startedBy: c.startedBy, taskArn: null, reason: a.stopReason };
+};
+
 /** The outstanding commands of a whole fold, each once, in the order they were asked for. */
 export const outstandingCommands = (s: RunState, all: readonly Command[]): Command[] => {
   const seen = new Set<string>();
   const out: Command[] = [];
-  for (const c of all) {
+  for (const asked of all) {
+    const c = (asked._tag === 'RunTask' && pendingStopOf(s, asked)) || asked;
     const id = JSON.stringify(c);
     if (seen.has(id) || !isOutstanding(s, c)) continue;
     seen.add(id);
