@@ -149,31 +149,48 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
     entry.cancel = ticket.cancel;
   };
 
+  const stoppedBeforeItBegan = (key: string, reason: string): RunEvent =>
+    ({ _tag: 'ImageBuildFailed', at: o.now(), key, reason: `the build was stopped before it began: ${reason}`, usage: null });
+
+  /** The engine's build, once its stop handle is registered. */
+  const buildNow = async (cmd: BuildImage, signal: AbortSignal) => {
+    const src = o.source.context(cmd.dockerfilePath, cmd.context);
+    if ('error' in src) {
+      await o.emit([{ _tag: 'ImageBuildFailed', at: o.now(), key: cmd.key, reason: src.error, usage: null }]);
+      return;
+    }
+    const logFile = buildLogFile(o.layout, o.runId, cmd.key);
+    const r = await o.engine
+      .build({ key: cmd.key, dockerfilePath: cmd.dockerfilePath, context: cmd.context, dockerfile: src.dockerfile, files: src.files, logFile, signal });
+    if (r._tag === 'Built' && r.skippedRuns > 0 && !skippedRunsNoted) {
+      skippedRunsNoted = true;
+      o.note(`note: the process engine does not execute Dockerfile RUN steps; the host provides the runtime (see ${logFile})`);
+    }
+    await o.emit([
+      r._tag === 'Built'
+        ? { _tag: 'ImageBuildSucceeded', at: o.now(), key: cmd.key, imageUri: cmd.imageUri, usage: null }
+        : { _tag: 'ImageBuildFailed', at: o.now(), key: cmd.key, reason: r.reason, usage: null },
+    ]);
+  };
+
   const buildImage = (cmd: BuildImage) => {
     if (builds.has(cmd.key)) return;
     builds.add(cmd.key);
+    // Stoppable from now: the reducer answers ImageBuildStarted with a stop it held meanwhile,
+    // and the driver carries that out before the append of ImageBuildStarted returns.
+    const stop = new AbortController();
+    buildStops.set(cmd.key, stop);
     enqueue(async () => {
-      await o.emit([{ _tag: 'ImageBuildStarted', at: o.now(), key: cmd.key, taskArn: null }]);
-      const src = o.source.context(cmd.dockerfilePath, cmd.context);
-      if ('error' in src) {
-        await o.emit([{ _tag: 'ImageBuildFailed', at: o.now(), key: cmd.key, reason: src.error, usage: null }]);
-        return;
+      try {
+        await o.emit([{ _tag: 'ImageBuildStarted', at: o.now(), key: cmd.key, taskArn: null }]);
+        if (stop.signal.aborted) {
+          await o.emit([stoppedBeforeItBegan(cmd.key, String(stop.signal.reason))]);
+          return;
+        }
+        await buildNow(cmd, stop.signal);
+      } finally {
+        buildStops.delete(cmd.key);
       }
-      const logFile = buildLogFile(o.layout, o.runId, cmd.key);
-      const stop = new AbortController();
-      buildStops.set(cmd.key, stop);
-      const r = await o.engine
-        .build({ key: cmd.key, dockerfilePath: cmd.dockerfilePath, context: cmd.context, dockerfile: src.dockerfile, files: src.files, logFile, signal: stop.signal })
-        .finally(() => buildStops.delete(cmd.key));
-      if (r._tag === 'Built' && r.skippedRuns > 0 && !skippedRunsNoted) {
-        skippedRunsNoted = true;
-        o.note(`note: the process engine does not execute Dockerfile RUN steps; the host provides the runtime (see ${logFile})`);
-      }
-      await o.emit([
-        r._tag === 'Built'
-          ? { _tag: 'ImageBuildSucceeded', at: o.now(), key: cmd.key, imageUri: cmd.imageUri, usage: null }
-          : { _tag: 'ImageBuildFailed', at: o.now(), key: cmd.key, reason: r.reason, usage: null },
-      ]);
     });
   };
 
@@ -210,7 +227,14 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
         // A build's key is `{runId}/build:{imageKey}/{attempt}`: its end comes as an ImageBuild* event.
         const build = /\/build:([^/]+)\//.exec(cmd.attemptKey);
         if (build) {
-          buildStops.get(decodeURIComponent(build[1]!))?.abort(cmd.reason);
+          const key = decodeURIComponent(build[1]!);
+          const under = buildStops.get(key);
+          if (under) under.abort(cmd.reason);
+          else if (!builds.has(key)) {
+            // Not under way in this process (a resumed run): it is not running anywhere.
+            builds.add(key);
+            track(() => o.emit([stoppedBeforeItBegan(key, cmd.reason)]));
+          }
           return;
         }
         const live = running.get(cmd.attemptKey);

@@ -10,9 +10,11 @@
  * and redoing it would start the user's program only to stop it (with docker, up to the
  * container's `stopTimeout`). The crashed process's tasks died with it, so the attempt is not
  * running anywhere: its outstanding work is the stop, which the interpreter reports as STOPPED
- * for an attempt it never started.
+ * for an attempt it never started. Builds alike: one with a stop asked for is reported failed,
+ * not built again.
  */
-import { vecGet, type Command, type RunState, type AttemptRecord, type RunTask, type StopTask } from '@hyperp/core';
+import * as E from 'fp-ts/lib/Either.js';
+import { parseAttemptKey, vecGet, type AttemptRecord, type BuildImage, type Command, type RunState, type RunTask, type StopTask } from '@hyperp/core';
 
 const attemptOf = (s: RunState, job: string, index: number, attemptKey: string): AttemptRecord | undefined => {
   const j = s.graph?.jobIndex[job];
@@ -31,6 +33,13 @@ const imageOf = (s: RunState, key: string) => {
   return i === undefined ? undefined : vecGet(s.images, i);
 };
 
+/** The image whose build an attempt key names (`{runId}/build:{key}/{attempt}`). */
+const buildOf = (s: RunState, attemptKey: string) => {
+  const m = /\/build:([^/]+)\//.exec(attemptKey);
+  const img = m ? imageOf(s, decodeURIComponent(m[1]!)) : undefined;
+  return img?.attemptKey === attemptKey ? img : undefined;
+};
+
 export const isOutstanding = (s: RunState, c: Command): boolean => {
   switch (c._tag) {
     case 'EnsureDirectories':
@@ -46,8 +55,10 @@ export const isOutstanding = (s: RunState, c: Command): boolean => {
       return a !== undefined && a.outcome === null && a.stopReason === null;
     }
     case 'StopTask': {
-      const j = c.attemptKey.split('/');
-      const a = j.length === 4 ? attemptOf(s, decodeURIComponent(j[1]!), Number(j[2]), c.attemptKey) : undefined;
+      const build = buildOf(s, c.attemptKey);
+      if (build !== undefined) return build.status === 'BUILDING';
+      const key = parseAttemptKey(c.attemptKey);
+      const a = E.isRight(key) ? attemptOf(s, key.right.job, key.right.index, c.attemptKey) : undefined;
       return a !== undefined && a.outcome === null;
     }
     case 'CreateDownloadable':
@@ -62,8 +73,17 @@ export const isOutstanding = (s: RunState, c: Command): boolean => {
   }
 };
 
-/** The stop a launch that was never answered still owes, or undefined when there is none. */
-export const pendingStopOf = (s: RunState, c: RunTask): StopTask | undefined => {
+/**
+ * The stop a launch or build still owes instead of being carried out, or undefined when there is
+ * none: a task launch that was never answered, or any build (a build stopped before it began, or
+ * whose stop was sent, is not under way in this process).
+ */
+export const pendingStopOf = (s: RunState, c: RunTask | BuildImage): StopTask | undefined => {
+  if (c._tag === 'BuildImage') {
+    const img = imageOf(s, c.key);
+    if (img === undefined || img.status !== 'BUILDING' || img.stopReason === null) return undefined;
+    return { _tag: 'StopTask', runId: c.runId, attemptKey: img.attemptKey, startedBy: img.startedBy, taskArn: img.taskArn, reason: img.stopReason };
+  }
   const a = attemptOf(s, c.job, c.index, c.attemptKey);
   if (a === undefined || a.outcome !== null || a.stopReason === null || a.taskArn !== null) return undefined;
   return { _tag: 'StopTask', runId: c.runId, attemptKey: c.attemptKey, startedBy: c.startedBy, taskArn: null, reason: a.stopReason };
@@ -74,7 +94,7 @@ export const outstandingCommands = (s: RunState, all: readonly Command[]): Comma
   const seen = new Set<string>();
   const out: Command[] = [];
   for (const asked of all) {
-    const c = (asked._tag === 'RunTask' && pendingStopOf(s, asked)) || asked;
+    const c = ((asked._tag === 'RunTask' || asked._tag === 'BuildImage') && pendingStopOf(s, asked)) || asked;
     const id = JSON.stringify(c);
     if (seen.has(id) || !isOutstanding(s, c)) continue;
     seen.add(id);

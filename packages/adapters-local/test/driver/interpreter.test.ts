@@ -141,4 +141,44 @@ it('a stop asked for a build aborts it; the build then fails with the reason', a
   ]);
 });
 
+it('a stop carried out as the build reports started (the driver folds at once) stops it before the engine builds', async () => {
+  const layout = localLayout(tempDir('hyperp-int-'));
+  const events: RunEvent[] = [];
+  const built: string[] = [];
+  const engine: Engine = {
+    name: 'docker',
+    build: async (req) => (built.push(req.key), { _tag: 'Built', imageRef: req.key, notes: [], skippedRuns: 0 }),
+    run: () => { throw new Error('no tasks'); },
+  };
+  const stop = { _tag: 'StopTask', runId: 'r1', attemptKey: 'r1/build:k1/1', startedBy: 's', taskArn: null, reason: 'cancelled: by the user' } as const;
+  const interp = interpreter({
+    layout, runId: 'r1', engine, parallel: 1, network: false, repository: 'hyperp-local',
+    source: { context: () => ({ dockerfile: 'FROM x\n', files: { files: [], read: () => Buffer.alloc(0), mode: () => 0o644 } }) },
+    // The reducer sends a held stop in answer to ImageBuildStarted; the driver carries it out before the append returns.
+    emit: async (e) => {
+      events.push(...e);
+      if (e.some((x) => x._tag === 'ImageBuildStarted')) interp.carryOut(stop);
+    },
+    now: () => 5, note: () => undefined, recordImage: () => undefined,
+  });
+  interp.carryOut({
+    _tag: 'BuildImage', runId: 'r1', key: 'k1', job: 'j', container: 'main', commit: 'c', dockerfilePath: 'j/Dockerfile', context: 'j',
+    imageUri: 'hyperp-local:k1', cpu: 1024, memory: 2048, attemptKey: 'r1/build:k1/1', clientToken: 't', startedBy: 's', tags: [],
+  });
+  await interp.idle();
+  assert.equal([events, built], [[
+    { _tag: 'ImageBuildStarted', at: 5, key: 'k1', taskArn: null },
+    { _tag: 'ImageBuildFailed', at: 5, key: 'k1', reason: 'the build was stopped before it began: cancelled: by the user', usage: null },
+  ], []]);
+});
+
+it('a stop for a build this process never started (a resumed run) reports the build failed, once', async () => {
+  const s = setup(1);
+  const stop = { _tag: 'StopTask', runId: 'r1', attemptKey: 'r1/build:k%2F1/1', startedBy: 's', taskArn: null, reason: 'cancelled: by the user' } as const;
+  s.interp.carryOut(stop);
+  s.interp.carryOut(stop);
+  await s.interp.idle();
+  assert.equal(s.events, [{ _tag: 'ImageBuildFailed', at: 1000, key: 'k/1', reason: 'the build was stopped before it began: cancelled: by the user', usage: null }]);
+});
+
 it.run();

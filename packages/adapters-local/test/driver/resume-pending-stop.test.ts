@@ -74,12 +74,16 @@ const crashBeforeLaunch = async (layout: LocalLayout, request: RunRequested): Pr
   return fold(layout, request.runId).commands.filter((c) => c._tag === 'RunTask');
 };
 
-/** The process engine, counting the tasks it starts. */
+/** The process engine, counting the tasks and builds it starts. */
 const counting = async (layout: LocalLayout): Promise<{ engine: Engine; started: string[] }> => {
   const opened = await openLocalEngine('process', layout);
   if (opened._tag !== 'Engine') throw new Error(opened.message);
   const started: string[] = [];
-  const engine: Engine = { ...opened.engine, build: (r) => opened.engine.build(r), run: (t) => (started.push(t.attemptKey), opened.engine.run(t)) };
+  const engine: Engine = {
+    ...opened.engine,
+    build: (r) => (started.push(`build ${r.key}`), opened.engine.build(r)),
+    run: (t) => (started.push(t.attemptKey), opened.engine.run(t)),
+  };
   return { engine, started };
 };
 
@@ -133,5 +137,34 @@ test('a deadline that passed while the launches were unanswered fails the resume
   assert.match(state.failure ?? '', /timed out after 1 s/);
   assert.equal(started, []);
 });
+
+const cancelDuringBuild = async (reportedStarted: boolean) => {
+  const layout = localLayout(repo(null));
+  const { engine, started } = await counting(layout);
+  const request = await prepare(layout);
+  assert.equal(request.plan.jobs.map((j) => j.action), ['build']);
+  const key = request.plan.jobs[0]!.images[0]!.key;
+  await openRun(layout, request);
+  // The crashed driver had made the folders and taken the build (queued, or started), then died;
+  // a cancel came from another terminal (with the build started, the fold sent its StopTask).
+  await appendLog(eventsFile(layout, request.runId), [
+    { _tag: 'DirectoriesEnsured', at: request.at + 1 },
+    ...(reportedStarted ? [{ _tag: 'ImageBuildStarted', at: request.at + 2, key, taskArn: null } satisfies RunEvent] : []),
+    { _tag: 'CancelRequested', at: request.at + 3, reason: 'cancelled by the user', by: 'cli' },
+  ]);
+  const asked = fold(layout, request.runId).commands.filter((c) => c._tag === 'StopTask').length;
+  assert.is(asked, reportedStarted ? 1 : 0);
+
+  const state = await driveLocalRun({ layout, request, engine, parallel: 2, network: false });
+  assert.equal(
+    [state.status, vecToArray(state.images).map((i) => i.status), vecToArray(state.jobs).map((j) => [j.name, j.status])],
+    ['CANCELLED', ['FAILED'], [['work', 'SKIPPED']]],
+  );
+  assert.equal(started, []);
+};
+
+test('a build taken but not started when the driver died, then cancelled, is not built on resume', () => cancelDuringBuild(false));
+
+test('a build whose stop was sent when the driver died is not built again on resume', () => cancelDuringBuild(true));
 
 test.run();
