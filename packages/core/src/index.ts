@@ -17,6 +17,7 @@ export { checkTaskDefinition, type TaskDefinitionCheck } from './taskdef/validat
 export * from './names/index.js';
 export * from './cost/index.js';
 export * from './run/index.js';
+export * from './run/view.js';
 export * from './render/index.js';
 export * from './images/index.js';
 export * from './sim/index.js';

@@ -1,54 +1,85 @@
-/** What `hyperp runs show` prints: a run's summary and its jobs, read from the state item. */
-import { vecToArray, type RunState } from '@hyperp/core';
+/**
+ * `GET /runs/{runId}`: core's view of the run — the shape `hyperp runs show --json` prints for a
+ * local run — with the places of this deployment (a job's folder on EFS, an attempt's CloudWatch
+ * log stream) and what only the AWS side knows (repository, branch, trigger), plus the reasons,
+ * downloadables and task ARNs a person looking into a run on AWS wants.
+ */
+import {
+  logStreamName, logStreamPrefix, runCostBasis, runView as coreRunView, vecGet, vecToArray,
+  type JobView, type RunCostBasis, type RunState, type RunView, type TaskAttemptView, type ViewPlaces,
+} from '@hyperp/core';
+import type { AwsConfig } from '../config.js';
 import type { RunMeta } from '../run/meta.js';
 
-export interface RunView {
-  readonly runId: string;
+export interface ApiTaskView extends TaskAttemptView {
+  readonly taskArn: string | null;
+}
+
+export interface ApiJobView extends JobView {
+  readonly reason: string | null;
+  readonly downloadable: { readonly status: string; readonly location: string | null } | null;
+  readonly tasks: readonly ApiTaskView[];
+}
+
+export interface ApiRunView extends RunView {
+  /** `owner/name`. */
   readonly repo: string;
-  readonly workflow: string;
   readonly branch: string;
-  readonly commit: string;
   readonly trigger: string;
-  readonly status: string;
-  readonly requestedAt: number | null;
-  readonly finishedAt: number | null;
+  /** ISO 8601; null before the request was folded. */
+  readonly requestedAt: string | null;
+  readonly finishedAt: string | null;
   readonly failure: string | null;
-  readonly costUsd: number;
-  readonly jobs: readonly {
-    readonly name: string;
-    readonly status: string;
-    readonly reason: string | null;
-    readonly costUsd: number;
-    readonly tasks: readonly { readonly index: number; readonly status: string; readonly attempts: number; readonly taskArn: string | null }[];
-    readonly downloadable: { readonly status: string; readonly location: string | null } | null;
-  }[];
+  /** The log group of the `logFile` streams. */
+  readonly logGroup: string;
+  readonly cost: RunCostBasis;
+  readonly jobs: readonly ApiJobView[];
   readonly ignoredEvents: number;
 }
 
-export const runView = (meta: RunMeta, run: RunState): RunView => ({
-  runId: meta.runId,
-  repo: meta.repo,
-  workflow: meta.workflow,
-  branch: meta.branch,
-  commit: meta.commit,
-  trigger: meta.trigger,
-  status: run.status,
-  requestedAt: run.requestedAt,
-  finishedAt: run.finishedAt,
-  failure: run.failure,
-  costUsd: run.cost.totalUsd,
-  jobs: vecToArray(run.jobs).map((j) => ({
-    name: j.name,
-    status: j.status,
-    reason: j.reason,
-    costUsd: j.costUsd,
-    tasks: vecToArray(j.tasks).map((t) => ({
-      index: t.index,
-      status: t.status,
-      attempts: t.attempts.length,
-      taskArn: t.attempts[t.attempts.length - 1]?.taskArn ?? null,
-    })),
-    downloadable: j.downloadable ? { status: j.downloadable.status, location: j.downloadable.location } : null,
-  })),
-  ignoredEvents: run.diagnostics.ignored,
-});
+type Places = Pick<AwsConfig, 'efsRootDirectory'>;
+
+/** Job folders under the EFS access point's root; logs in the stream the awslogs driver names for the first container. */
+export const awsPlaces = (config: Places, run: RunState): ViewPlaces => {
+  const runId = run.runId ?? '';
+  const workflow = run.request?.workflow.name ?? '';
+  const firstContainer = (job: string): string =>
+    run.request?.workflow.jobs.find((j) => j.name === job)?.taskDefinition.containerDefinitions[0]?.name ?? '';
+  const root = config.efsRootDirectory.replace(/\/+$/, '');
+  return {
+    outputDir: (artifactPath) => `${root}/${artifactPath}`,
+    logFile: (job, _index, a) => (a.taskArn === null ? null : logStreamName(logStreamPrefix(runId, workflow, job), firstContainer(job), a.taskArn)),
+  };
+};
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+export const runView = (meta: RunMeta, run: RunState, config: Places & Pick<AwsConfig, 'taskLogGroup'>): ApiRunView => {
+  const view = coreRunView(run, awsPlaces(config, run));
+  const records = vecToArray(run.jobs);
+  return {
+    ...view,
+    runId: meta.runId,
+    repo: meta.repo,
+    branch: meta.branch,
+    trigger: meta.trigger,
+    requestedAt: iso(run.requestedAt),
+    finishedAt: iso(run.finishedAt),
+    failure: run.failure,
+    logGroup: config.taskLogGroup,
+    cost: runCostBasis(run),
+    jobs: view.jobs.map((j, i): ApiJobView => {
+      const job = records[i]!;
+      return {
+        ...j,
+        reason: job.reason,
+        downloadable: job.downloadable ? { status: job.downloadable.status, location: job.downloadable.location } : null,
+        tasks: j.tasks.map((t) => ({
+          ...t,
+          taskArn: vecGet(job.tasks, t.index - 1)?.attempts.find((a) => a.attempt === t.attempt)?.taskArn ?? null,
+        })),
+      };
+    }),
+    ignoredEvents: run.diagnostics.ignored,
+  };
+};

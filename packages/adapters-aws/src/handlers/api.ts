@@ -227,7 +227,7 @@ export const apiHandler = (d: ApiDeps) => {
     const runId = parts[1]!;
     if (method === 'GET' && parts.length === 2) {
       const { meta, run } = await loadRun(runId);
-      return json(200, runView(meta, run));
+      return json(200, runView(meta, run, d.config));
     }
     if (method === 'GET' && parts[2] === 'logs' && parts.length === 3) return logs(runId, q);
     if (method === 'GET' && parts[2] === 'jobs' && parts[4] === 'download' && parts.length === 5) return download(runId, parts[3]!);
