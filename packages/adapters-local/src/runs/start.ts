@@ -1,14 +1,13 @@
 /**
  * Starting runs locally: snapshot the repository (working tree as it is, or a commit), load and
  * plan its workflows against the local image store, and open one run per workflow by appending
- * its `RunRequested` to a new event log. Reruns copy the earlier run's request, reusing the
- * outputs of the jobs that succeeded when only the failed part is run again.
+ * its `RunRequested` to a new event log. Reruns are derived by the core from the earlier run.
  */
 import { execFileSync } from 'node:child_process';
 import * as E from 'fp-ts/lib/Either.js';
 import {
-  loadWorkflows, planWorkflow, workflowsForPush, vecToArray, describeImageKeyError,
-  type RepoSnapshot, type RunRequested, type RunState, type Trigger, type WorkflowSpec, type ImageStore, type WorkflowPlan,
+  loadWorkflows, planWorkflow, workflowsForPush, describeImageKeyError, rerunRequested,
+  type RepoSnapshot, type RunRequested, type RunState, type WorkflowSpec, type ImageStore, type RerunRefusal,
 } from '@hyperp/core';
 import { snapshotCommit, snapshotWorkingTree } from '../repo/snapshot.js';
 import { appendLog } from '../store/event-log.js';
@@ -97,22 +96,11 @@ export const openRun = async (layout: LocalLayout, request: RunRequested): Promi
   await appendLog(eventsFile(layout, request.runId), [request]);
 };
 
-/** Images of an earlier plan, marked reuse where the store has them now (they were built by that run). */
-const replan = (plan: WorkflowPlan, images: ImageStore): WorkflowPlan => ({
-  ...plan,
-  jobs: plan.jobs.map((j) => {
-    const imgs = j.images.map((i) => (images.has(i.key) ? { ...i, action: 'reuse' as const, reason: `reuse: key ${i.key.slice(0, 12)}… exists`, changedFiles: [] } : i));
-    return { ...j, images: imgs, action: imgs.some((i) => i.action === 'build') ? ('build' as const) : ('reuse' as const) };
-  }),
-});
-
-/** A new run of the same workflow at the same commit; with `failedOnly`, succeeded jobs are reused. */
-export const rerunRequest = (old: RunState, failedOnly: boolean, images: ImageStore, now: number): RunRequested | undefined => {
-  const req = old.request;
-  if (!req) return undefined;
-  const trigger: Trigger = { kind: 'rerun', fromRunId: req.runId, failedOnly };
-  const reuse = failedOnly
-    ? vecToArray(old.jobs).filter((j) => j.status === 'SUCCEEDED').map((j) => ({ job: j.name, runId: j.outputRunId }))
-    : [];
-  return { ...req, at: now, runId: newRunId(new Date(now)), trigger, plan: replan(req.plan, images), reuse };
-};
+/**
+ * A new run of an ended run's workflow at the same commit (see `rerunRequested` in the core):
+ * images are reused when the local image store has them now.
+ */
+export const rerunRequest = (
+  from: RunState, o: { readonly failedOnly: boolean; readonly images: ImageStore; readonly now: number },
+): E.Either<RerunRefusal, RunRequested> =>
+  rerunRequested(from, { runId: newRunId(new Date(o.now)), at: o.now, failedOnly: o.failedOnly, imageExists: (key) => o.images.has(key) });

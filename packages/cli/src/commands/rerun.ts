@@ -4,7 +4,7 @@
  * are the inputs of the jobs that run.
  */
 import { foldRun, loadImageStore, openRun, rerunRequest } from '@hyperp/adapters-local';
-import { isTerminalRun } from '@hyperp/core';
+import { describeRerunRefusal } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CliError, ExitCode } from '../context.js';
 import { findRun, layoutOf } from '../local/repo.js';
@@ -27,10 +27,12 @@ export const registerRerun: Register = (program, run) => {
         const layout = layoutOf(ctx, opts.repo);
         const from = findRun(layout, given);
         const old = foldRun(layout, from).state;
-        if (!isTerminalRun(old.status)) throw new CliError(`run ${from} is still ${old.status}; wait for it to end or cancel it first`);
+        const rerun = rerunRequest(old, { failedOnly: opts.failed === true, images: loadImageStore(layout.imagesDir), now: Date.now() });
+        if (rerun._tag === 'Left') {
+          throw new CliError(rerun.left._tag === 'NoRequest' ? `run ${from} has no request in its log` : describeRerunRefusal(rerun.left));
+        }
+        const req = rerun.right;
         const engine = await openEngine(parseEngine(opts.engine), layout);
-        const req = rerunRequest(old, opts.failed === true, loadImageStore(layout.imagesDir), Date.now());
-        if (!req) throw new CliError(`run ${from} has no request in its log`);
         await openRun(layout, req);
         if (!opts.json) ctx.err(`run ${req.runId}: rerun of ${from}${opts.failed ? ' (failed jobs only)' : ''}\n`);
         const states = await driveAll(ctx, [{ layout, runId: req.runId, engine, parallel: parseParallel(opts.parallel), network: opts.network === true, request: req }], opts.json === true);

@@ -31,6 +31,12 @@ export const workflowsForPush = <W extends Pick<WorkflowSpec, 'branches' | 'trig
 
 const short = (key: string): string => `${key.slice(0, 12)}…`;
 
+/** An image planned for reuse because its key exists. */
+export const reusedImage = (i: Pick<ImagePlan, 'container' | 'dockerfilePath' | 'context' | 'key'>): ImagePlan => ({
+  container: i.container, dockerfilePath: i.dockerfilePath, context: i.context, key: i.key,
+  action: 'reuse', reason: `reuse: key ${short(i.key)} exists`, changedFiles: [],
+});
+
 const listFiles = (files: readonly string[]): string => {
   const shown = files.slice(0, 3).join(', ');
   return files.length > 3 ? `${shown} and ${files.length - 3} more` : shown;
@@ -62,7 +68,7 @@ const planImage = (
   if (E.isLeft(k)) return E.left({ ...k.left, workflow: workflow.name, job: job.name, container });
   const { key, context, files } = k.right;
   const base = { container, dockerfilePath: k.right.dockerfilePath, context, key };
-  if (input.images.has(key)) return E.right({ ...base, action: 'reuse', reason: `reuse: key ${short(key)} exists`, changedFiles: [] });
+  if (input.images.has(key)) return E.right(reusedImage(base));
   const previous = newestEarlierImage(input.images, { workflow: workflow.name, job: job.name, container, dockerfilePath: k.right.dockerfilePath }, key);
   if (!previous) return E.right({ ...base, action: 'build', reason: 'build: no earlier image', changedFiles: [] });
   if (!previous.files) {

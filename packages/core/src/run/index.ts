@@ -7,3 +7,4 @@ export * from './constructors.js';
 export * from './reduce.js';
 export * from './vector.js';
 export { startedByLookup, type StartedByIndex } from './started-by-index.js';
+export * from './rerun.js';

@@ -1,0 +1,67 @@
+/**
+ * A rerun: a new run of an ended run's workflow at the same commit, derived from its state. With
+ * `failedOnly`, the jobs that succeeded are not run again: the new run takes over their outputs
+ * from the run that produced them (a rerun of a rerun still points at the first). Images are
+ * reused when they exist now, and built when they do not; where they exist is the adapter's to
+ * say (the local image store, the registry), so this stays pure.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { reusedImage } from '../plan/plan.js';
+import type { ImagePlan, JobPlan, WorkflowPlan } from '../plan/types.js';
+import type { Millis, ReusedJob, RunRequested } from './events.js';
+import { isTerminalRun, type RunState, type RunStatus } from './state.js';
+import { vecToArray } from './vector.js';
+
+export interface RerunOptions {
+  /** The new run's id (the adapter's to make: a time and a random suffix, or a request id's hash). */
+  readonly runId: string;
+  readonly at: Millis;
+  /** Run only the jobs that did not succeed; the others' outputs are reused. */
+  readonly failedOnly: boolean;
+  /** Whether an image exists now, so it is reused rather than built. */
+  readonly imageExists: (key: string) => boolean;
+}
+
+export type RerunRefusal =
+  | { readonly _tag: 'NoRequest' }
+  | { readonly _tag: 'NotEnded'; readonly runId: string; readonly status: RunStatus };
+
+export const describeRerunRefusal = (r: RerunRefusal): string =>
+  r._tag === 'NoRequest'
+    ? 'the run has no request to run again'
+    : `run ${r.runId} is still ${r.status}; wait for it to end or cancel it first`;
+
+/** The jobs that succeeded, each with the run whose folder holds its output. */
+export const succeededOutputs = (s: RunState): ReusedJob[] =>
+  vecToArray(s.jobs).filter((j) => j.status === 'SUCCEEDED').map((j) => ({ job: j.name, runId: j.outputRunId }));
+
+const short = (key: string): string => `${key.slice(0, 12)}…`;
+
+const replanImage = (i: ImagePlan, exists: boolean): ImagePlan => {
+  if (exists) return reusedImage(i);
+  if (i.action === 'build') return i;
+  return { ...i, action: 'build', reason: `build: image ${short(i.key)} no longer exists`, changedFiles: [] };
+};
+
+/** The plan again, with each image reused or built as the images that exist now say. */
+export const replanImages = (plan: WorkflowPlan, imageExists: (key: string) => boolean): WorkflowPlan => ({
+  ...plan,
+  jobs: plan.jobs.map((j): JobPlan => {
+    const images = j.images.map((i) => replanImage(i, imageExists(i.key)));
+    return { ...j, images, action: images.some((i) => i.action === 'build') ? 'build' : 'reuse' };
+  }),
+});
+
+export const rerunRequested = (from: RunState, o: RerunOptions): E.Either<RerunRefusal, RunRequested> => {
+  const req = from.request;
+  if (req === null) return E.left({ _tag: 'NoRequest' });
+  if (!isTerminalRun(from.status)) return E.left({ _tag: 'NotEnded', runId: req.runId, status: from.status });
+  return E.right({
+    ...req,
+    at: o.at,
+    runId: o.runId,
+    trigger: { kind: 'rerun', fromRunId: req.runId, failedOnly: o.failedOnly },
+    plan: replanImages(req.plan, o.imageExists),
+    reuse: o.failedOnly ? succeededOutputs(from) : [],
+  });
+};
