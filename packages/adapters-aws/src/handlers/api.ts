@@ -14,7 +14,7 @@
 import { GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import {
-  downloadableKey, jobArtifactPath, logStreamName, logStreamPrefix, vecToArray,
+  downloadableKey, jobArtifactPath, logStreamName, logStreamPrefix, vecToArray, rerunRequested, describeRerunRefusal,
   type RunRequested, type RunState,
 } from '@hyperp/core';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
@@ -159,27 +159,11 @@ export const apiHandler = (d: ApiDeps) => {
     if (!run.request) throw new HttpError(409, `run ${runId} has no request to run again`);
     if (run.finishedAt === null) throw new HttpError(409, `run ${runId} is still ${run.status}; cancel it or wait for it to end`);
     const newRunId = runIdFor(d.now(), `rerun:${requestId}`, meta.workflow);
-    const reuse = failedOnly
-      ? vecToArray(run.jobs).filter((j) => j.status === 'SUCCEEDED').map((j) => ({ job: j.name, runId: j.outputRunId }))
-      : [];
     const built = new Set(vecToArray(run.images).filter((i) => i.status === 'BUILT' || i.status === 'REUSED').map((i) => i.key));
-    const old: RunRequested = run.request;
-    const event: RunRequested = {
-      ...old,
-      at: d.now(),
-      runId: newRunId,
-      trigger: { kind: 'rerun', fromRunId: runId, failedOnly },
-      plan: {
-        ...old.plan,
-        jobs: old.plan.jobs.map((j) => {
-          const images = j.images.map((i) =>
-            built.has(i.key) ? { ...i, action: 'reuse' as const, reason: `reuse: built by run ${runId}`, changedFiles: [] } : i,
-          );
-          return { ...j, images, action: images.some((i) => i.action === 'build') ? ('build' as const) : ('reuse' as const) };
-        }),
-      },
-      reuse,
-    };
+    const rerunOf = rerunRequested(run, { runId: newRunId, at: d.now(), failedOnly, imageExists: (key) => built.has(key) });
+    if (rerunOf._tag === 'Left') throw new HttpError(409, describeRerunRefusal(rerunOf.left));
+    const event: RunRequested = rerunOf.right;
+    const reuse = event.reuse;
     await putRunMeta(d.store.ctx, { ...meta, runId: newRunId, trigger: 'rerun' });
     const r = await d.store.events.append({ id: REQUESTED_EVENT_ID, runId: newRunId, event, storedAt: new Date(d.now()).toISOString() });
     return json(202, { runId: newRunId, from: runId, reused: reuse.map((j) => j.job), appended: r === 'appended' });
