@@ -1,6 +1,7 @@
 /**
  * `hyperp artifacts download RUN JOB [-o FILE]`: a zip of the job's output — the run's
- * downloadable zip when the job has one, else made now from the output folder.
+ * downloadable zip when the job has one, else made now from the output folder. Remote mode gets
+ * the zip from S3 through a presigned URL the API gives (zipping the job's output first if needed).
  */
 import { copyFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -9,20 +10,24 @@ import { vecGet } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, userCwd } from '../context.js';
 import { findRun, layoutOf } from '../local/repo.js';
+import { backendOf, withBackendOptions, type BackendOptions } from '../remote/backend.js';
+import { remoteDownload } from '../remote/artifacts.js';
 
 const safeName = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'job';
 
 export const registerArtifacts: Register = (program, run) => {
   const artifacts = program.command('artifacts').description("a run's job outputs");
-  artifacts
+  withBackendOptions(artifacts
     .command('download')
     .description("a zip of a job's output")
     .argument('<run>', 'run id (a unique prefix, or "last")')
     .argument('<job>', 'job name')
     .option('--repo <dir>', 'repository folder')
-    .option('-o, --output <file>', 'where to write the zip (default: <job>-<run>.zip here)')
-    .action((given: string, job: string, opts: { repo?: string; output?: string }) =>
+    .option('-o, --output <file>', 'where to write the zip (default: <job>-<run>.zip here)'))
+    .action((given: string, job: string, opts: { repo?: string; output?: string } & BackendOptions) =>
       run(async (ctx) => {
+        const backend = backendOf(ctx, opts);
+        if (backend._tag === 'Remote') return remoteDownload(ctx, backend.api, given, job, opts, (runId) => `${safeName(job)}-${runId}.zip`);
         const layout = layoutOf(ctx, opts.repo);
         const runId = findRun(layout, given);
         const { state } = foldRun(layout, runId);

@@ -1,7 +1,7 @@
 /**
  * `hyperp cancel RUN`: appends a cancel request to the run's log. The process driving the run
  * sees it and stops everything; when no process drives it (it crashed), cancel drives the run
- * to its CANCELLED end itself.
+ * to its CANCELLED end itself. Remote mode asks the API, which appends the request to the run's log.
  */
 import { appendLog, eventsFile, foldRun, tryLock, driverLockFile } from '@hyperp/adapters-local';
 import { isTerminalRun } from '@hyperp/core';
@@ -9,15 +9,19 @@ import type { Register } from '../program.js';
 import { CliError, ExitCode } from '../context.js';
 import { findRun, layoutOf, requestOf } from '../local/repo.js';
 import { driveAll, openEngine } from '../local/session.js';
+import { backendOf, withBackendOptions, type BackendOptions } from '../remote/backend.js';
+import { remoteCancel } from '../remote/control.js';
 
 export const registerCancel: Register = (program, run) => {
-  program
+  withBackendOptions(program
     .command('cancel')
     .description('cancel a run: its tasks are stopped and it ends CANCELLED')
     .argument('<run>', 'run id (a unique prefix, or "last")')
-    .option('--repo <dir>', 'repository folder')
-    .action((given: string, opts: { repo?: string }) =>
+    .option('--repo <dir>', 'repository folder'))
+    .action((given: string, opts: { repo?: string } & BackendOptions) =>
       run(async (ctx) => {
+        const backend = backendOf(ctx, opts);
+        if (backend._tag === 'Remote') return remoteCancel(ctx, backend.api, given, opts);
         const layout = layoutOf(ctx, opts.repo);
         const runId = findRun(layout, given);
         const before = foldRun(layout, runId).state;

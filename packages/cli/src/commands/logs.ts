@@ -1,10 +1,15 @@
-/** `hyperp logs RUN JOB`: a task attempt's output; `--follow` prints it as it grows, until the attempt ends. */
+/**
+ * `hyperp logs RUN JOB`: a task attempt's output; `--follow` prints it as it grows, until the
+ * attempt ends. Remote mode reads the task's CloudWatch log stream through the API.
+ */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { foldRun, taskLogFile } from '@hyperp/adapters-local';
 import { vecGet, vecToArray, isTerminalRun, type RunState } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, UsageError, type CliContext } from '../context.js';
 import { findRun, layoutOf } from '../local/repo.js';
+import { backendOf, withBackendOptions, type BackendOptions } from '../remote/backend.js';
+import { remoteLogs } from '../remote/logs.js';
 
 const positive = (name: string, s: string | undefined): number | undefined => {
   if (s === undefined) return undefined;
@@ -49,7 +54,7 @@ const printFrom = (ctx: CliContext, file: string, offset: number): number => {
 };
 
 export const registerLogs: Register = (program, run) => {
-  program
+  withBackendOptions(program
     .command('logs')
     .description("a task attempt's output (task 1, newest attempt unless asked)")
     .argument('<run>', 'run id (a unique prefix, or "last")')
@@ -58,12 +63,20 @@ export const registerLogs: Register = (program, run) => {
     .option('--index <n>', 'TASK_INDEX of the task', '1')
     .option('--attempt <n>', 'attempt number (default: the newest)')
     .option('-f, --follow', 'keep printing until the attempt ends')
-    .action((given: string, job: string, opts: { repo?: string; index?: string; attempt?: string; follow?: boolean }) =>
+    .option('--container <name>', 'remote: the container whose log stream to read (default: the first)'))
+    .action((given: string, job: string, opts: { repo?: string; index?: string; attempt?: string; follow?: boolean; container?: string } & BackendOptions) =>
       run(async (ctx) => {
-        const layout = layoutOf(ctx, opts.repo);
-        const runId = findRun(layout, given);
         const index = positive('--index', opts.index) ?? 1;
         const attemptNo = positive('--attempt', opts.attempt);
+        const backend = backendOf(ctx, opts);
+        if (backend._tag === 'Remote') {
+          return remoteLogs(ctx, backend.api, given, job, {
+            index, ...(attemptNo !== undefined ? { attempt: attemptNo } : {}), ...(opts.repo ? { repo: opts.repo } : {}),
+            ...(opts.container ? { container: opts.container } : {}), follow: opts.follow === true,
+          });
+        }
+        const layout = layoutOf(ctx, opts.repo);
+        const runId = findRun(layout, given);
         let state = foldRun(layout, runId).state;
         // --follow on a task that has not started yet waits for it (as long as the run goes on).
         while (opts.follow && !isTerminalRun(state.status) && !ctx.signal.aborted && !hasStarted(state, job, index)) {

@@ -10,9 +10,11 @@ import { CliError, ExitCode } from '../context.js';
 import { findRun, layoutOf } from '../local/repo.js';
 import { allSucceeded, driveAll, openEngine, parseEngine, parseParallel } from '../local/session.js';
 import { printRuns } from './run.js';
+import { backendOf, withBackendOptions, type BackendOptions } from '../remote/backend.js';
+import { remoteRerun } from '../remote/control.js';
 
 export const registerRerun: Register = (program, run) => {
-  program
+  withBackendOptions(program
     .command('rerun')
     .description('run a finished run again (with --failed, only its failed, skipped and cancelled jobs)')
     .argument('<run>', 'run id (a unique prefix, or "last")')
@@ -21,9 +23,11 @@ export const registerRerun: Register = (program, run) => {
     .option('--engine <engine>', 'auto | process | docker | podman', 'auto')
     .option('--parallel <n>', 'tasks and builds at once (default: the number of CPUs)')
     .option('--network', 'give tasks network access')
-    .option('--json', 'print the run as JSON')
-    .action((given: string, opts: { repo?: string; failed?: boolean; engine?: string; parallel?: string; network?: boolean; json?: boolean }) =>
+    .option('--json', 'print the run as JSON'))
+    .action((given: string, opts: { repo?: string; failed?: boolean; engine?: string; parallel?: string; network?: boolean; json?: boolean } & BackendOptions) =>
       run(async (ctx) => {
+        const backend = backendOf(ctx, opts);
+        if (backend._tag === 'Remote') return remoteRerun(ctx, backend.api, given, opts);
         const layout = layoutOf(ctx, opts.repo);
         const from = findRun(layout, given);
         const old = foldRun(layout, from).state;

@@ -10,6 +10,8 @@ import type { Register } from '../program.js';
 import { CliError, ExitCode, type CliContext } from '../context.js';
 import { layoutOf } from '../local/repo.js';
 import { allSucceeded, driveAll, openEngine, parseEngine, parseParallel } from '../local/session.js';
+import { requireRemote } from '../remote/backend.js';
+import { remoteStart } from '../remote/control.js';
 
 interface RunOptions {
   repo?: string;
@@ -19,6 +21,11 @@ interface RunOptions {
   parallel?: string;
   network?: boolean;
   json?: boolean;
+  remote?: boolean;
+  branch?: string;
+  commit?: string;
+  api?: string;
+  region?: string;
 }
 
 /** The small text files of the jobs nothing depends on: a run's result, shown after it. */
@@ -60,8 +67,14 @@ export const registerRun: Register = (program, run) => {
     .option('--parallel <n>', 'tasks and builds at once (default: the number of CPUs)')
     .option('--network', 'give tasks network access (off by default)')
     .option('--json', 'print the runs as JSON')
+    .option('--remote', 'start the workflow on the deployment (with --workflow, --branch, [--commit], --repo owner/name)')
+    .option('--branch <name>', 'remote: the branch to run')
+    .option('--commit <sha>', 'remote: the commit to run (default: the head of --branch)')
+    .option('--api <url>', 'remote: the deployed API (default: $HYPERP_API_URL)')
+    .option('--region <region>', 'remote: the API\'s AWS Region (default: $AWS_REGION)')
     .action((opts: RunOptions) =>
       run(async (ctx) => {
+        if (opts.remote) return remoteStart(ctx, requireRemote(ctx, opts, 'run --remote'), opts);
         const layout = layoutOf(ctx, opts.repo);
         const engineChoice = parseEngine(opts.engine);
         const parallel = parseParallel(opts.parallel);

@@ -1,44 +1,63 @@
-/** `hyperp runs list` and `hyperp runs show RUN`: the local runs and their jobs and tasks. */
+/** `hyperp runs list` and `hyperp runs show RUN`: the runs of this machine, or of the deployment (remote mode). */
 import { foldRun, listRunIds, runView } from '@hyperp/adapters-local';
+import { runSummaryView } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { ExitCode } from '../context.js';
 import { findRun, layoutOf } from '../local/repo.js';
+import { backendOf, withBackendOptions, type BackendOptions } from '../remote/backend.js';
+import { remoteRunsList, remoteRunsShow, type RemoteListOptions } from '../remote/runs.js';
+import { listLine, type ListRow } from '../views/run-text.js';
 import { printRuns } from './run.js';
 
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
 export const registerRuns: Register = (program, run) => {
-  const runs = program.command('runs').description('list and inspect the runs of this machine');
-  runs
-    .command('list')
-    .description('every run under .hyperp/, oldest first')
-    .option('--repo <dir>', 'repository folder')
-    .option('--json', 'print as JSON')
-    .action((opts: { repo?: string; json?: boolean }) =>
-      run(async (ctx) => {
-        const layout = layoutOf(ctx, opts.repo);
-        const rows = listRunIds(layout).map((id) => {
-          const { state } = foldRun(layout, id);
-          const v = runView(state, layout);
-          return { runId: id, workflow: v.workflow, commit: v.commit, status: v.status, costUsd: v.costUsd, requestedAt: state.requestedAt === null ? null : new Date(state.requestedAt).toISOString() };
-        });
-        if (opts.json) ctx.out(JSON.stringify({ runs: rows }, null, 2) + '\n');
-        else if (rows.length === 0) ctx.out(`no runs under ${layout.root}\n`);
-        else for (const r of rows) ctx.out(`${r.runId}  ${r.status.padEnd(9)}  ${r.workflow}  ${r.commit.slice(0, 12)}  $${r.costUsd.toFixed(4)}\n`);
-        return ExitCode.ok;
-      }),
-    );
-  runs
-    .command('show')
-    .description('one run: its jobs, task attempts, exit codes, durations, costs and log files')
-    .argument('<run>', 'run id (a unique prefix, or "last")')
-    .option('--repo <dir>', 'repository folder')
-    .option('--json', 'print as JSON (one element of `hyperp run --json`)')
-    .action((given: string, opts: { repo?: string; json?: boolean }) =>
-      run(async (ctx) => {
-        const layout = layoutOf(ctx, opts.repo);
-        const { state } = foldRun(layout, findRun(layout, given));
-        if (opts.json) ctx.out(JSON.stringify(runView(state, layout), null, 2) + '\n');
-        else printRuns(ctx, [state], layout, false);
-        return ExitCode.ok;
-      }),
-    );
+  const runs = program.command('runs').description('list and inspect runs (of this machine, or of the deployment in remote mode)');
+  withBackendOptions(
+    runs
+      .command('list')
+      .description('the runs under .hyperp/, oldest first (remote: the newest --limit runs of the repository)')
+      .option('--repo <dir|owner/name>', 'repository folder (remote: owner/name, or a folder whose GitHub origin names it)')
+      .option('--workflow <name>', 'only runs of this workflow')
+      .option('--branch <name>', 'only runs of this branch')
+      .option('--commit <sha>', 'only runs of this commit (locally: a prefix)')
+      .option('--limit <n>', 'remote: how many runs (default 20)')
+      .option('--json', 'print as JSON'),
+  ).action((opts: RemoteListOptions & BackendOptions) =>
+    run(async (ctx) => {
+      const backend = backendOf(ctx, opts);
+      if (backend._tag === 'Remote') return remoteRunsList(ctx, backend.api, opts);
+      const layout = layoutOf(ctx, opts.repo);
+      const rows: ListRow[] = listRunIds(layout).flatMap((id) => {
+        const { state } = foldRun(layout, id);
+        if (opts.workflow !== undefined && state.request?.workflow.name !== opts.workflow) return [];
+        if (opts.branch !== undefined && state.request?.branch !== opts.branch) return [];
+        if (opts.commit !== undefined && !state.request?.commit.startsWith(opts.commit)) return [];
+        const v = runSummaryView(state);
+        return [{ runId: id, workflow: v.workflow, commit: v.commit, status: v.status, costUsd: v.costUsd, requestedAt: iso(v.requestedAt) }];
+      });
+      if (opts.json) ctx.out(JSON.stringify({ runs: rows }, null, 2) + '\n');
+      else if (rows.length === 0) ctx.out(`no runs under ${layout.root}\n`);
+      else for (const r of rows) ctx.out(listLine(r));
+      return ExitCode.ok;
+    }),
+  );
+  withBackendOptions(
+    runs
+      .command('show')
+      .description('one run: its jobs, task attempts, exit codes, durations, costs and log files')
+      .argument('<run>', 'run id (locally a unique prefix too), or "last"')
+      .option('--repo <dir|owner/name>', 'repository folder (remote: owner/name, for "last")')
+      .option('--json', 'print as JSON (one element of `hyperp run --json`)'),
+  ).action((given: string, opts: { repo?: string; json?: boolean } & BackendOptions) =>
+    run(async (ctx) => {
+      const backend = backendOf(ctx, opts);
+      if (backend._tag === 'Remote') return remoteRunsShow(ctx, backend.api, given, opts);
+      const layout = layoutOf(ctx, opts.repo);
+      const { state } = foldRun(layout, findRun(layout, given));
+      if (opts.json) ctx.out(JSON.stringify(runView(state, layout), null, 2) + '\n');
+      else printRuns(ctx, [state], layout, false);
+      return ExitCode.ok;
+    }),
+  );
 };

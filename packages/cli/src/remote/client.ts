@@ -1,0 +1,110 @@
+/**
+ * A small client for the hyperp API: one method per route, every request signed with SigV4. An
+ * answer other than 2xx becomes a `CliError` carrying the API's own message; a 403 also says
+ * which policy the caller needs.
+ */
+import { CliError } from '../context.js';
+import type { AwsCredentialIdentityProvider } from './credentials.js';
+import { requestSigner, type ApiRequest } from './signing.js';
+import type { CancelAnswer, DownloadLink, LogPage, RemoteRun, RerunAnswer, RunPage, StartAnswer } from './wire.js';
+
+export interface ListQuery {
+  readonly repo: string;
+  readonly workflow?: string;
+  readonly branch?: string;
+  readonly commit?: string;
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+export interface ApiClient {
+  /** The API's base URL, for messages. */
+  readonly url: string;
+  readonly listRuns: (q: ListQuery) => Promise<RunPage>;
+  readonly getRun: (runId: string) => Promise<RemoteRun>;
+  readonly logs: (runId: string, q: { job: string; index: number; container?: string; nextToken?: string }) => Promise<LogPage>;
+  readonly download: (runId: string, job: string) => Promise<DownloadLink>;
+  readonly cancel: (runId: string, body: { requestId: string; reason: string }) => Promise<CancelAnswer>;
+  readonly rerun: (runId: string, body: { requestId: string; failedOnly: boolean }) => Promise<RerunAnswer>;
+  readonly startRun: (body: { repo: string; branch: string; workflow: string; requestId: string; commit?: string }) => Promise<StartAnswer>;
+  /** GETs a presigned URL (no signing: the URL carries its own). */
+  readonly fetchPresigned: (url: string) => Promise<Uint8Array>;
+}
+
+export interface ApiClientOptions {
+  readonly url: string;
+  readonly region: string;
+  readonly credentials: AwsCredentialIdentityProvider;
+  readonly fetch?: typeof fetch;
+}
+
+/** The message of an error answer: `{"error"}` from hyperp, `{"Message"}` from the Function URL's own auth. */
+const messageOf = (status: number, text: string): string => {
+  try {
+    const v = JSON.parse(text) as Record<string, unknown>;
+    for (const k of ['error', 'Message', 'message']) if (typeof v[k] === 'string') return v[k] as string;
+  } catch {
+    // not JSON: the text itself
+  }
+  return text.trim().slice(0, 500) || `HTTP ${status}`;
+};
+
+const FORBIDDEN_HINT =
+  'the caller needs lambda:InvokeFunctionUrl on the API: attach the deployment\'s `cliUserPolicyArn` policy to your user or role (docs/deploy.md)';
+
+const reason = (e: unknown): string => {
+  const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
+  return `${e instanceof Error ? e.message : String(e)}${cause}`;
+};
+
+export const apiClient = (o: ApiClientOptions): ApiClient => {
+  const base = new URL(o.url);
+  const sign = requestSigner(o.region, o.credentials);
+  const doFetch = o.fetch ?? fetch;
+
+  const call = async <T>(r: ApiRequest): Promise<T> => {
+    const { url, init } = await sign(base, r);
+    let res: Response;
+    try {
+      res = await doFetch(url, init);
+    } catch (e) {
+      throw new CliError(`cannot reach the hyperp API at ${base.origin}: ${reason(e)}`);
+    }
+    const text = await res.text();
+    if (!res.ok) {
+      const message = messageOf(res.status, text);
+      throw new CliError(`${message} (HTTP ${res.status} from the hyperp API${res.status === 403 ? `; ${FORBIDDEN_HINT}` : ''})`);
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new CliError(`the hyperp API at ${base.origin} answered something that is not JSON: ${text.slice(0, 200)}`);
+    }
+  };
+
+  return {
+    url: o.url,
+    listRuns: (q) =>
+      call({
+        method: 'GET', segments: ['runs'],
+        query: { repo: q.repo, workflow: q.workflow, branch: q.branch, commit: q.commit, limit: q.limit === undefined ? undefined : String(q.limit), cursor: q.cursor },
+      }),
+    getRun: (runId) => call({ method: 'GET', segments: ['runs', runId] }),
+    logs: (runId, q) =>
+      call({ method: 'GET', segments: ['runs', runId, 'logs'], query: { job: q.job, index: String(q.index), container: q.container, nextToken: q.nextToken } }),
+    download: (runId, job) => call({ method: 'GET', segments: ['runs', runId, 'jobs', job, 'download'] }),
+    cancel: (runId, body) => call({ method: 'POST', segments: ['runs', runId, 'cancel'], body }),
+    rerun: (runId, body) => call({ method: 'POST', segments: ['runs', runId, 'rerun'], body }),
+    startRun: (body) => call({ method: 'POST', segments: ['runs'], body }),
+    fetchPresigned: async (url) => {
+      let res: Response;
+      try {
+        res = await doFetch(url);
+      } catch (e) {
+        throw new CliError(`cannot download the zip: ${reason(e)}`);
+      }
+      if (!res.ok) throw new CliError(`downloading the zip failed: HTTP ${res.status} ${messageOf(res.status, await res.text())}`);
+      return new Uint8Array(await res.arrayBuffer());
+    },
+  };
+};

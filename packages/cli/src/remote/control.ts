@@ -1,0 +1,55 @@
+/**
+ * Requests that change runs on a deployment: cancel, rerun and a manual start. Each carries a
+ * fresh request id, which makes the API treat a retried request as the same one.
+ */
+import { randomUUID } from 'node:crypto';
+import { ExitCode, UsageError, type CliContext } from '../context.js';
+import type { ApiClient } from './client.js';
+import { remoteRepo } from './repo.js';
+import { remoteRunId } from './run-id.js';
+
+export const remoteCancel = async (ctx: CliContext, api: ApiClient, given: string, o: { repo?: string }): Promise<number> => {
+  const runId = await remoteRunId(ctx, api, given, o.repo);
+  const r = await api.cancel(runId, { requestId: randomUUID(), reason: 'cancelled with hyperp cancel' });
+  ctx.out(`cancel requested; hyperp is stopping run ${r.runId} (hyperp runs show ${r.runId} shows its end)\n`);
+  return ExitCode.ok;
+};
+
+export const remoteRerun = async (
+  ctx: CliContext, api: ApiClient, given: string, o: { repo?: string; failed?: boolean; json?: boolean },
+): Promise<number> => {
+  const from = await remoteRunId(ctx, api, given, o.repo);
+  const r = await api.rerun(from, { requestId: randomUUID(), failedOnly: o.failed === true });
+  if (o.json) {
+    ctx.out(JSON.stringify({ runId: r.runId, from: r.from, reused: r.reused }, null, 2) + '\n');
+    return ExitCode.ok;
+  }
+  ctx.out(`run ${r.runId}: rerun of ${r.from}${o.failed ? ' (failed jobs only)' : ''}\n`);
+  if (r.reused.length > 0) ctx.out(`reuses the outputs of ${r.reused.map((j) => `"${j}"`).join(', ')}\n`);
+  ctx.out(`follow it: hyperp runs show ${r.runId}\n`);
+  return ExitCode.ok;
+};
+
+export interface RemoteStartOptions {
+  readonly repo?: string;
+  readonly workflow: readonly string[];
+  readonly branch?: string;
+  readonly commit?: string;
+  readonly json?: boolean;
+}
+
+export const remoteStart = async (ctx: CliContext, api: ApiClient, o: RemoteStartOptions): Promise<number> => {
+  if (o.workflow.length !== 1) throw new UsageError('run --remote starts one workflow: give --workflow NAME once');
+  if (!o.branch) throw new UsageError('run --remote needs --branch (the branch whose head, or --commit, runs)');
+  const repo = remoteRepo(ctx, o.repo);
+  const workflow = o.workflow[0]!;
+  const requestId = randomUUID();
+  const r = await api.startRun({ repo, branch: o.branch, workflow, requestId, ...(o.commit ? { commit: o.commit } : {}) });
+  if (o.json) {
+    ctx.out(JSON.stringify({ ...r, commit: o.commit ?? null, requestId }, null, 2) + '\n');
+    return ExitCode.ok;
+  }
+  ctx.out(`requested ${workflow} on ${r.repo} ${r.branch} at ${o.commit ?? 'the head of the branch'}; hyperp plans it now\n`);
+  ctx.out(`follow it: hyperp runs list --repo ${r.repo} --workflow ${JSON.stringify(workflow)}\n`);
+  return ExitCode.ok;
+};

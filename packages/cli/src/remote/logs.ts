@@ -1,0 +1,73 @@
+/**
+ * `hyperp logs RUN JOB` against the API: a task's CloudWatch log stream, page after page;
+ * `--follow` keeps asking until the attempt ends (waiting first for a task that has not started).
+ */
+import { isTerminalRun, type RunStatus } from '@hyperp/core';
+import { CliError, ExitCode, type CliContext } from '../context.js';
+import type { ApiClient } from './client.js';
+import { remoteRunId } from './run-id.js';
+import type { RemoteRun, RemoteTask } from './wire.js';
+
+export interface RemoteLogsOptions {
+  readonly repo?: string;
+  readonly index: number;
+  readonly attempt?: number;
+  readonly container?: string;
+  readonly follow?: boolean;
+  /** Between polls of `--follow`. */
+  readonly pollMs?: number;
+}
+
+const POLL_MS = 2000;
+
+const newestAttempt = (run: RemoteRun, job: string, index: number): RemoteTask | undefined => {
+  const j = run.jobs.find((x) => x.name === job);
+  if (!j) throw new CliError(`run ${run.runId} has no job "${job}" (jobs: ${run.jobs.map((x) => `"${x.name}"`).join(', ')})`);
+  return j.tasks.filter((t) => t.index === index).at(-1);
+};
+
+const ended = (run: RemoteRun, t: RemoteTask | undefined): boolean =>
+  isTerminalRun(run.status as RunStatus) || (t !== undefined && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(t.status));
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+
+export const remoteLogs = async (ctx: CliContext, api: ApiClient, given: string, job: string, o: RemoteLogsOptions): Promise<number> => {
+  const runId = await remoteRunId(ctx, api, given, o.repo);
+  const pollMs = o.pollMs ?? POLL_MS;
+  let run = await api.getRun(runId);
+  let task = newestAttempt(run, job, o.index);
+  while (o.follow && task?.taskArn == null && !ended(run, task) && !ctx.signal.aborted) {
+    await sleep(pollMs, ctx.signal);
+    run = await api.getRun(runId);
+    task = newestAttempt(run, job, o.index);
+  }
+  if (!task?.taskArn) throw new CliError(`task ${o.index} of job "${job}" has not started (run ${runId} is ${run.status})`);
+  if (o.attempt !== undefined && o.attempt !== task.attempt) {
+    throw new CliError(`the API serves the newest attempt of a task (attempt ${task.attempt} of task ${o.index}), not attempt ${o.attempt}`);
+  }
+  const attempt = task.attempt;
+  let token: string | undefined;
+  // Reads every page there is now; CloudWatch Logs answers its own token back once nothing is left.
+  const drain = async (): Promise<void> => {
+    for (;;) {
+      const page = await api.logs(runId, { job, index: o.index, ...(o.container ? { container: o.container } : {}), ...(token ? { nextToken: token } : {}) });
+      for (const e of page.events) ctx.out(e.message.endsWith('\n') ? e.message : `${e.message}\n`);
+      const next = page.nextToken ?? undefined;
+      const done = page.events.length === 0 || next === undefined || next === token;
+      token = next ?? token;
+      if (done) return;
+    }
+  };
+  await drain();
+  while (o.follow && !ended(run, task) && task?.attempt === attempt && !ctx.signal.aborted) {
+    await sleep(pollMs, ctx.signal);
+    run = await api.getRun(runId);
+    task = newestAttempt(run, job, o.index);
+    await drain();
+  }
+  return ExitCode.ok;
+};

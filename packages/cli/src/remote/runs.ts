@@ -1,0 +1,65 @@
+/** `runs list`, `runs show` and `cost RUN` against the API, printed as the local commands print them. */
+import { formatRunView } from '@hyperp/adapters-local';
+import { runCostView } from '@hyperp/core';
+import { ExitCode, UsageError, type CliContext } from '../context.js';
+import { formatCost, listLine } from '../views/run-text.js';
+import type { ApiClient } from './client.js';
+import { remoteRepo } from './repo.js';
+import { remoteRunId } from './run-id.js';
+import type { RemoteRunSummary } from './wire.js';
+
+export interface RemoteListOptions {
+  readonly repo?: string;
+  readonly workflow?: string;
+  readonly branch?: string;
+  readonly commit?: string;
+  readonly limit?: string;
+  readonly json?: boolean;
+}
+
+const PAGE = 100;
+
+export const remoteRunsList = async (ctx: CliContext, api: ApiClient, o: RemoteListOptions): Promise<number> => {
+  const filters = (['workflow', 'branch', 'commit'] as const).filter((k) => o[k] !== undefined);
+  if (filters.length > 1) throw new UsageError(`the API lists by one of --workflow, --branch or --commit at a time, not ${filters.map((f) => `--${f}`).join(' and ')}`);
+  const limit = o.limit === undefined ? 20 : Number(o.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number of 1 or more, not "${o.limit}"`);
+  const repo = remoteRepo(ctx, o.repo);
+  const runs: RemoteRunSummary[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await api.listRuns({
+      repo, ...(o.workflow ? { workflow: o.workflow } : {}), ...(o.branch ? { branch: o.branch } : {}), ...(o.commit ? { commit: o.commit } : {}),
+      limit: Math.min(PAGE, limit - runs.length), ...(cursor ? { cursor } : {}),
+    });
+    runs.push(...page.runs);
+    cursor = page.cursor;
+  } while (cursor !== undefined && runs.length < limit);
+  // The API pages newest first; like the local listing, print oldest first (the newest last, by the prompt).
+  const rows = runs.reverse().map((r) => ({
+    runId: r.runId, workflow: r.workflow, commit: r.commit, status: r.status, costUsd: r.costUsd ?? 0, requestedAt: r.requestedAt,
+    repo: r.repo, branch: r.branch, trigger: r.trigger,
+  }));
+  if (o.json) ctx.out(JSON.stringify({ runs: rows }, null, 2) + '\n');
+  else if (rows.length === 0) ctx.out(`no runs of ${repo} on ${api.url}\n`);
+  else for (const r of rows) ctx.out(listLine(r));
+  return ExitCode.ok;
+};
+
+export const remoteRunsShow = async (ctx: CliContext, api: ApiClient, given: string, o: { repo?: string; json?: boolean }): Promise<number> => {
+  const run = await api.getRun(await remoteRunId(ctx, api, given, o.repo));
+  if (o.json) {
+    ctx.out(JSON.stringify(run, null, 2) + '\n');
+    return ExitCode.ok;
+  }
+  ctx.out(formatRunView(run, { failure: run.failure, dirty: false }));
+  ctx.out(`${run.repo} ${run.branch}, ${run.trigger}; logs: hyperp logs ${run.runId} JOB; cost: hyperp cost ${run.runId}\n`);
+  return ExitCode.ok;
+};
+
+export const remoteCost = async (ctx: CliContext, api: ApiClient, given: string, o: { repo?: string; json?: boolean }): Promise<number> => {
+  const run = await api.getRun(await remoteRunId(ctx, api, given, o.repo));
+  const report = runCostView(run, run.cost);
+  ctx.out(o.json ? JSON.stringify(report, null, 2) + '\n' : formatCost(report, run.workflow, 'image builds'));
+  return ExitCode.ok;
+};
