@@ -8,3 +8,4 @@ export * from './reduce.js';
 export * from './vector.js';
 export { startedByLookup, type StartedByIndex } from './started-by-index.js';
 export * from './rerun.js';
+export { canonicalJson, eventIdentity } from './diagnostics.js';

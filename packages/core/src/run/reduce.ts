@@ -18,6 +18,7 @@ import { onTaskLaunchAccepted, onTaskLaunchRejected } from './on-task-launch.js'
 import { onTaskStateObserved } from './on-task-state.js';
 import { isTerminalRun, type RunState } from './state.js';
 import { scheduleWakeup } from './timers.js';
+import { withEndingEvent } from './diagnostics.js';
 import { diagnose, type Tx } from './tx.js';
 
 /** The reducer's result: the next state and the commands to carry out, in order. */
@@ -89,6 +90,7 @@ export const reduce = (state: RunState, event: RunEvent): Step => {
     diagnose(fallback, 'ImpossibleEvent', event, `the reducer failed on this event: ${err instanceof Error ? err.message : String(err)}`);
     return [fallback.s, []];
   }
+  if (!isTerminalRun(state.status) && isTerminalRun(tx.s.status)) tx.s = { ...tx.s, diagnostics: withEndingEvent(tx.s.diagnostics, event) };
   return [tx.s, tx.out];
 };
 

@@ -199,15 +199,19 @@ export interface Diagnostic {
   readonly detail: string;
 }
 
-/** Events the reducer ignored, counted by kind; the last few kept for a person to read. */
+/** Events the reducer ignored, each counted once, by kind; the last few kept for a person to read (`diagnostics.ts`). */
 export interface Diagnostics {
+  /** Distinct events ignored (a repeat among the last `diagnosticsSeenKept` is not counted again). */
   readonly ignored: number;
   readonly byCode: Readonly<Partial<Record<DiagnosticCode, number>>>;
   /** The most recent, newest last, at most `diagnosticsKept`. */
   readonly recent: readonly Diagnostic[];
+  /** Identities (`eventIdentity`) of the last distinct ignored events, newest last, at most `diagnosticsSeenKept`. */
+  readonly seen: readonly string[];
 }
 
 export const diagnosticsKept = 20;
+export const diagnosticsSeenKept = 100;
 
 /** Fargate usage and cost of the run so far; final once the run has ended. */
 export interface RunTotals {
@@ -288,7 +292,7 @@ export const initialState = (): RunState => ({
   failure: null,
   cancel: null,
   stopping: false,
-  diagnostics: { ignored: 0, byCode: {}, recent: [] },
+  diagnostics: { ignored: 0, byCode: {}, recent: [], seen: [] },
 });
 
 export const isTerminalRun = (s: RunStatus): boolean => s === 'SUCCEEDED' || s === 'FAILED' || s === 'CANCELLED';

@@ -5,7 +5,8 @@
  */
 import type { Command } from './commands.js';
 import type { RunEvent } from './events.js';
-import { diagnosticsKept, type DiagnosticCode, type RunState } from './state.js';
+import { withDiagnostic } from './diagnostics.js';
+import type { DiagnosticCode, RunState } from './state.js';
 
 export interface Tx {
   s: RunState;
@@ -16,18 +17,10 @@ export const emit = (tx: Tx, command: Command): void => {
   tx.out.push(command);
 };
 
-/** Records an ignored or impossible event in the state's diagnostics; the run goes on. */
+/** Records an ignored or impossible event in the state's diagnostics (once per event); the run goes on. */
 export const diagnose = (tx: Tx, code: DiagnosticCode, event: RunEvent, detail: string): void => {
-  const d = tx.s.diagnostics;
-  const recent = [...d.recent, { at: event.at, code, event: event._tag, detail }];
-  tx.s = {
-    ...tx.s,
-    diagnostics: {
-      ignored: d.ignored + 1,
-      byCode: { ...d.byCode, [code]: (d.byCode[code] ?? 0) + 1 },
-      recent: recent.length > diagnosticsKept ? recent.slice(recent.length - diagnosticsKept) : recent,
-    },
-  };
+  const diagnostics = withDiagnostic(tx.s.diagnostics, code, event, detail);
+  if (diagnostics !== tx.s.diagnostics) tx.s = { ...tx.s, diagnostics };
 };
 
 /** The run id; only called once `RunRequested` has been applied. */

@@ -1,5 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { eventIdentity } from '../../src/run/diagnostics.js';
 import { imageUri } from '../../src/names/images.js';
 import { runArtifactDirectories } from '../../src/render/directories.js';
 import { buildGraph } from '../../src/run/graph.js';
@@ -90,7 +91,7 @@ RunRequested('a request for another run is counted and ignored', () => {
   assert.equal(s2, {
     ...s1,
     now: T0 + 5,
-    diagnostics: { ignored: 1, byCode: { SecondRunRequested: 1 }, recent: [{ at: T0 + 5, code: 'SecondRunRequested', event: 'RunRequested', detail: 'this state holds run run-1; run run-2 ignored' }] },
+    diagnostics: { ignored: 1, byCode: { SecondRunRequested: 1 }, recent: [{ at: T0 + 5, code: 'SecondRunRequested', event: 'RunRequested', detail: 'this state holds run run-1; run run-2 ignored' }], seen: [eventIdentity(other)] },
   });
 });
 
@@ -102,7 +103,7 @@ RunRequested('a request that cannot run (a cycle) ends the run FAILED with the r
     ...initialState(),
     runId: RUN, status: 'FAILED', now: T0, requestedAt: T0, finishedAt: T0, request: r,
     failure: `the run cannot start: ${detail}`,
-    diagnostics: { ignored: 1, byCode: { InvalidRequest: 1 }, recent: [{ at: T0, code: 'InvalidRequest', event: 'RunRequested', detail }] },
+    diagnostics: { ignored: 1, byCode: { InvalidRequest: 1 }, recent: [{ at: T0, code: 'InvalidRequest', event: 'RunRequested', detail }], seen: [eventIdentity(r)] },
   });
   assert.equal(commands, [
     { _tag: 'SetCommitStatus', runId: RUN, commit: r.commit, context: 'hyperp/synthetic', state: 'failure', description: `the run cannot start: ${detail}`, targetUrl: null },
