@@ -30,32 +30,42 @@ const pureCore = {
   },
 };
 
+/** esbuild options of one handler's bundle; the permissions test builds with the same, unminified. */
+export const bundleOptions = (name, { minify = true } = {}) => ({
+  entryPoints: [join(pkg, 'src', 'lambda', `${name}.ts`)],
+  outfile: join(pkg, 'dist', 'bundles', name, 'index.mjs'),
+  absWorkingDir: pkg,
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'esm',
+  conditions: ['source'],
+  // Prefer ES modules: jsonc-parser's `main` is a UMD build whose require() calls esbuild cannot follow.
+  mainFields: ['module', 'main'],
+  minify,
+  sourcemap: false,
+  legalComments: 'none',
+  // Some bundled CommonJS dependencies call require(); give the ESM bundle one.
+  banner: { js: "import { createRequire as __hyperpRequire } from 'node:module'; const require = __hyperpRequire(import.meta.url);" },
+  logLevel: 'warning',
+  plugins: [pureCore],
+});
+
 export const bundleAll = async () => {
   const sizes = {};
   for (const name of handlers) {
-    const outfile = join(pkg, 'dist', 'bundles', name, 'index.mjs');
-    mkdirSync(dirname(outfile), { recursive: true });
-    await build({
-      entryPoints: [join(pkg, 'src', 'lambda', `${name}.ts`)],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'esm',
-      conditions: ['source'],
-      // Prefer ES modules: jsonc-parser's `main` is a UMD build whose require() calls esbuild cannot follow.
-      mainFields: ['module', 'main'],
-      minify: true,
-      sourcemap: false,
-      legalComments: 'none',
-      // Some bundled CommonJS dependencies call require(); give the ESM bundle one.
-      banner: { js: "import { createRequire as __hyperpRequire } from 'node:module'; const require = __hyperpRequire(import.meta.url);" },
-      logLevel: 'warning',
-      plugins: [pureCore],
-    });
-    sizes[name] = statSync(outfile).size;
+    const options = bundleOptions(name);
+    mkdirSync(dirname(options.outfile), { recursive: true });
+    await build(options);
+    sizes[name] = statSync(options.outfile).size;
   }
   return sizes;
+};
+
+/** One handler's code, unminified (esbuild marks each module's part with a `// path` line), in memory. */
+export const bundleText = async (name) => {
+  const r = await build({ ...bundleOptions(name, { minify: false }), write: false });
+  return r.outputFiles[0].text;
 };
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -8,21 +8,24 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createAppAuth } from '@octokit/auth-app';
 import { loadConfig, type AwsConfig } from './config.js';
 import { invokeAsync } from './aws/invoke.js';
+import { presignGet } from './aws/presign.js';
 import { defaultRetryPolicy } from './aws/retry.js';
 import { s3BlobStore } from './aws/s3-blobs.js';
 import { cachedSecret } from './aws/secrets.js';
 import { installationClient, type GitHub } from './github/app-client.js';
 import { interpreter } from './interpret/interpreter.js';
 import { stepper } from './run/stepper.js';
-import type { BlobStore } from './store/body.js';
+import { bodyCodec } from './store/body.js';
+import type { TableContext } from './store/context.js';
+import { deliveries, type Deliveries } from './store/deliveries.js';
+import { eventLog, type EventLog } from './store/event-log.js';
 import { dynamoStore, type Store } from './store/store.js';
 
 const once = <T>(make: () => T): (() => T) => {
@@ -43,14 +46,18 @@ export const logs = /* @__PURE__ */ once(() => new CloudWatchLogsClient(clientOp
 export const scheduler = /* @__PURE__ */ once(() => new SchedulerClient(clientOptions()));
 const secrets = /* @__PURE__ */ once(() => new SecretsManagerClient(clientOptions()));
 
-/** The store without S3: for handlers whose bodies are always small (task events, webhooks). */
-export const store = /* @__PURE__ */ once((): Store => storeWith(undefined));
-/** The store that spills large bodies to S3 (states, run requests). */
-export const storeWithSpill = /* @__PURE__ */ once((): Store => storeWith(s3BlobStore(s3(), config().artifactsBucket)));
-const storeWith = (blobs: BlobStore | undefined): Store => {
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient(clientOptions()), { marshallOptions: { removeUndefinedValues: true } });
-  return dynamoStore(doc, config().tableName, blobs);
-};
+/** The whole store, spilling large bodies to S3 (states, run requests). */
+export const storeWithSpill = /* @__PURE__ */ once((): Store => dynamoStore(doc(), config().tableName, s3BlobStore(s3(), config().artifactsBucket)));
+const doc = /* @__PURE__ */ once(() =>
+  DynamoDBDocumentClient.from(new DynamoDBClient(clientOptions()), { marshallOptions: { removeUndefinedValues: true } }),
+);
+const smallBodies = (): TableContext => ({ doc: doc(), tableName: config().tableName, codec: bodyCodec(undefined) });
+/**
+ * Only the event log, or only the delivery ids: handlers that need one part of the store take
+ * just it, so their bundle (and the IAM actions derived from it) holds nothing else.
+ */
+export const events = /* @__PURE__ */ once((): EventLog => eventLog(smallBodies()));
+export const deliveryIds = /* @__PURE__ */ once((): Deliveries => deliveries(smallBodies()));
 
 export const webhookSecret = /* @__PURE__ */ once(() => cachedSecret(secrets(), config().webhookSecretArn, Date.now));
 const privateKey = /* @__PURE__ */ once(() => cachedSecret(secrets(), config().githubPrivateKeySecretArn, Date.now));
@@ -75,8 +82,7 @@ export const gitHubApp = /* @__PURE__ */ once(() => {
   return { ready, client, token };
 });
 
-export const presign = (bucket: string, key: string, expiresIn: number): Promise<string> =>
-  getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
+export const presign = (bucket: string, key: string, expiresIn: number): Promise<string> => presignGet(s3(), bucket, key, expiresIn);
 
 export const startPlanner = (request: unknown): Promise<void> => invokeAsync(lambda(), config().plannerFunctionName, request);
 

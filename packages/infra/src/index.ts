@@ -3,7 +3,7 @@ export { Platform, type PlatformArgs } from './platform.js';
 export { resolvePlatformArgs, PlatformArgsError, DEFAULT_BUILDER_IMAGE, LOG_RETENTION_DAYS, type PlatformSettings } from './settings.js';
 export { handlerEnvironment, type HandlerEnvironmentValues } from './environment.js';
 export { FUNCTION_DEFAULTS, missingBundles, defaultBundlesDir, functionName, type FunctionSettings } from './functions.js';
-export { FUNCTION_NAMES, TASK_KINDS, EFS_MOUNT_PATH, DOWNLOADS_PREFIX, SPILL_PREFIX, type FunctionName, type TaskKind } from './names.js';
+export { FUNCTION_NAMES, TASK_KINDS, EFS_MOUNT_PATH, DOWNLOADS_PREFIX, type FunctionName, type TaskKind } from './names.js';
 export { functionGrants, taskGrants, executionGrants, schedulerGrants, cliUserGrants, type PlatformArns } from './iam/grants.js';
 export { nextSteps, type NextStepsValues } from './next-steps.js';
 export { readPlatformConfig, defaultNamePrefix, CONFIG_KEYS, type ConfigReader } from './stack-config.js';

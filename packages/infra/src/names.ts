@@ -11,10 +11,12 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
 export const TASK_KINDS = ['job', 'builder', 'zip'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
-/** Downloadable zips (`DOWNLOADABLE_PREFIX` in core's names): the only objects that expire. */
+/**
+ * Downloadable zips (`DOWNLOADABLE_PREFIX` in core's names): the only objects that expire. A
+ * test holds it equal to the adapters' manifest (`s3Prefixes.downloads`); run bodies too large
+ * for an item go under the manifest's `s3Prefixes.stateObjects`.
+ */
 export const DOWNLOADS_PREFIX = 'hyperp-artifacts/';
-/** Run states and events too large for a DynamoDB item (the adapters' body codec spills here). */
-export const SPILL_PREFIX = 'runs/';
 
 /** Where the `efs` function sees hyperp's access point; Lambda requires a path under /mnt. */
 export const EFS_MOUNT_PATH = '/mnt/hyperp';

@@ -143,7 +143,7 @@ const createBucket = (scope: Scope, s: StorageSettings): aws.s3.Bucket => {
     {
       bucket: bucket.id,
       rules: [
-        // Only the zips expire: spilled run bodies (under `runs/`) are read for as long as the run is.
+        // Only the zips expire: spilled run bodies (under `hyperp-state/`) are read for as long as the run is.
         { id: 'expire-downloads', status: 'Enabled', filter: { prefix: DOWNLOADS_PREFIX }, expiration: { days: s.downloadExpiryDays } },
         { id: 'abort-incomplete-uploads', status: 'Enabled', filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
       ],

@@ -4,7 +4,8 @@ import * as assert from 'uvu/assert';
 import { cliUserGrants, executionGrants, functionGrants, schedulerGrants, taskGrants } from '../src/iam/grants.js';
 import { grantsOf } from '../src/iam/roles.js';
 import type { Statement } from '../src/iam/statements.js';
-import { FUNCTION_NAMES, TASK_KINDS } from '../src/names.js';
+import { defaultContractDir, readPermissions } from '../src/contract.js';
+import { DOWNLOADS_PREFIX, FUNCTION_NAMES, TASK_KINDS } from '../src/names.js';
 import { arns } from './support/arns.js';
 
 const all = grantsOf(arns);
@@ -84,7 +85,7 @@ test('roles are passed only to the service they are for', () => {
     ['function planner', [arns.schedulerRole], { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } }],
     [
       'function stepper',
-      [arns.executionRole, arns.taskRoles.job, arns.taskRoles.builder, arns.taskRoles.zip],
+      [arns.executionRole, arns.taskRoles.job, arns.taskRoles.builder],
       { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
     ],
   ]);
@@ -122,6 +123,58 @@ test('execution, scheduler and CLI policies', () => {
   assert.equal(cliUserGrants(arns), [
     { Sid: 'HyperpApi', Effect: 'Allow', Action: ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'], Resource: [arns.functions.api] },
   ]);
+});
+
+test('function grants are the adapters\' manifest, scoped to this deployment: the sweep, whole', () => {
+  assert.equal(functionGrants('sweep', arns), [
+    { Sid: 'OwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [arns.functionLogGroups.sweep, `${arns.functionLogGroups.sweep}:*`] },
+    {
+      Sid: 'RunStore', Effect: 'Allow',
+      Action: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      Resource: [arns.table, `${arns.table}/index/*`],
+    },
+    { Sid: 'StateObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: [`${arns.bucket}/hyperp-state/*`] },
+    { Sid: 'ListClusterTasks', Effect: 'Allow', Action: ['ecs:ListTasks'], Resource: ['*'], Condition: { ArnEquals: { 'ecs:cluster': arns.cluster } } },
+    {
+      Sid: 'ReconcileTasks', Effect: 'Allow', Action: ['ecs:DescribeTasks', 'ecs:StopTask'],
+      Resource: ['arn:aws:ecs:us-east-1:123456789012:task/hy-cluster/*'], Condition: { ArnEquals: { 'ecs:cluster': arns.cluster } },
+    },
+    { Sid: 'Restep', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [arns.functions.stepper] },
+  ]);
+});
+
+test('what the handlers call is granted: the registry check, self-invocations, ListTasks for stops, spilled bodies', () => {
+  const granted = (fn: (typeof FUNCTION_NAMES)[number], action: string) =>
+    functionGrants(fn, arns).filter((s) => s.Action.includes(action)).flatMap((s) => s.Resource);
+  assert.equal(granted('planner', 'ecr:BatchGetImage'), [arns.repository]);
+  assert.equal(rolesWith('ecr:DescribeImages'), []);
+  assert.equal(granted('stepper', 'lambda:InvokeFunction'), [arns.functions.efs, arns.functions.stepper]);
+  assert.equal(granted('sweep', 'lambda:InvokeFunction'), [arns.functions.stepper]);
+  assert.equal(rolesWith('ecs:ListTasks'), ['function stepper', 'function sweep']);
+  assert.equal(
+    everyRole.filter(([, ss]) => ss.some((s) => s.Resource.includes(`${arns.bucket}/hyperp-state/*`))).map(([n]) => n),
+    ['function planner', 'function stepper', 'function sweep', 'function api'],
+  );
+  // Only the calls their code makes: no table reads for the webhook, no S3 for task events.
+  assert.equal(granted('webhook', 'dynamodb:GetItem'), []);
+  assert.equal(functionGrants('task-events', arns).flatMap((s) => s.Action).filter((a) => a.startsWith('s3:')), []);
+});
+
+test('the manifest\'s download prefix is the one the bucket expires and the zip task writes', () => {
+  assert.is(readPermissions().s3Prefixes.downloads, DOWNLOADS_PREFIX);
+});
+
+test('a manifest naming a resource kind the platform does not know fails with its name', async () => {
+  const { mkdtemp, writeFile } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const real = readPermissions(defaultContractDir());
+  const dir = await mkdtemp(join(tmpdir(), 'hyperp-contract-'));
+  const broken = { ...real, functions: { ...real.functions, efs: [{ sid: 'Everything', actions: ['s3:GetObject'], on: 'wholeAccount', why: '' }] } };
+  await writeFile(join(dir, 'permissions.json'), JSON.stringify(broken));
+  assert.throws(() => functionGrants('efs', arns, readPermissions(dir)), /resource kind "wholeAccount" that the platform does not know/);
+  await writeFile(join(dir, 'permissions.json'), JSON.stringify({ ...real, functions: { webhook: [] } }));
+  assert.throws(() => readPermissions(dir), /functions are webhook; the platform deploys webhook, planner, task-events, stepper, sweep, api, efs/);
 });
 
 test.run();

@@ -1,5 +1,5 @@
 // Lambda entry point: ECS task state changes from EventBridge.
 import { taskEventsHandler, type TaskStateChange } from '../handlers/task-events.js';
-import { store } from '../production.js';
+import { events } from '../production.js';
 
-export const handler = (event: TaskStateChange) => taskEventsHandler({ events: store().events, now: Date.now })(event);
+export const handler = (event: TaskStateChange) => taskEventsHandler({ events: events(), now: Date.now })(event);

@@ -1,0 +1,69 @@
+/**
+ * The kinds of resource the adapters' permissions manifest names (`on`), as ARNs and conditions
+ * of this deployment. A kind missing here fails the program (and its tests) with its name,
+ * rather than granting something broader.
+ */
+import type { PermissionsManifest } from '../contract.js';
+import { TASK_FAMILY_PREFIX } from '../names.js';
+import type { PlatformArns } from './grants.js';
+import type { Statement } from './statements.js';
+
+export interface Scoped {
+  readonly resources: readonly string[];
+  readonly condition?: Statement['Condition'];
+}
+
+export const logsOf = (logGroupArn: string): string[] => [logGroupArn, `${logGroupArn}:*`];
+
+export const clusterTasks = (a: PlatformArns): string =>
+  `arn:${a.partition}:ecs:${a.region}:${a.accountId}:task/${a.clusterName}/*`;
+
+export const hyperpTaskDefinitions = (a: PlatformArns): string =>
+  `arn:${a.partition}:ecs:${a.region}:${a.accountId}:task-definition/${TASK_FAMILY_PREFIX}*`;
+
+const onCluster = (a: PlatformArns) => ({ ArnEquals: { 'ecs:cluster': a.cluster } });
+
+const schedulesIn = (a: PlatformArns, group: string): string =>
+  `arn:${a.partition}:scheduler:${a.region}:${a.accountId}:schedule/${group}/*`;
+
+const passedTo = (service: string) => ({ StringEquals: { 'iam:PassedToService': service } });
+
+type KindScope = (a: PlatformArns, m: PermissionsManifest) => Scoped;
+
+export const RESOURCE_KINDS: Readonly<Record<string, KindScope>> = {
+  table: (a) => ({ resources: [a.table, `${a.table}/index/*`] }),
+  stateObjects: (a, m) => ({ resources: [`${a.bucket}/${m.s3Prefixes.stateObjects}*`] }),
+  downloads: (a, m) => ({ resources: [`${a.bucket}/${m.s3Prefixes.downloads}*`] }),
+  webhookSecret: (a) => ({ resources: [a.webhookSecret] }),
+  githubAppKey: (a) => ({ resources: [a.githubPrivateKeySecret] }),
+  plannerFunction: (a) => ({ resources: [a.functions.planner] }),
+  stepperFunction: (a) => ({ resources: [a.functions.stepper] }),
+  efsFunction: (a) => ({ resources: [a.functions.efs] }),
+  imageRepository: (a) => ({ resources: [a.repository] }),
+  taskLogGroup: (a) => ({ resources: logsOf(a.taskLogGroup) }),
+  // RegisterTaskDefinition, DeregisterTaskDefinition and DescribeTaskDefinition take no
+  // resource ARN (Service Authorization Reference, Amazon ECS, read 2026-11).
+  anyTaskDefinition: () => ({ resources: ['*'] }),
+  hyperpTaskDefinitions: (a) => ({ resources: [hyperpTaskDefinitions(a)] }),
+  hyperpTaskDefinitionsOnCluster: (a) => ({ resources: [hyperpTaskDefinitions(a)], condition: onCluster(a) }),
+  clusterTasks: (a) => ({ resources: [clusterTasks(a)], condition: onCluster(a) }),
+  // ListTasks names no task; the `ecs:cluster` condition keeps it to hyperp's cluster.
+  cluster: (a) => ({ resources: ['*'], condition: onCluster(a) }),
+  // Tagging a task or task definition as it is created needs TagResource on the new resource.
+  newTasksAndTaskDefinitions: (a) => ({
+    resources: [clusterTasks(a), hyperpTaskDefinitions(a)],
+    condition: { StringEquals: { 'ecs:CreateAction': ['RunTask', 'RegisterTaskDefinition'] } },
+  }),
+  taskRoles: (a) => ({ resources: [a.executionRole, a.taskRoles.job, a.taskRoles.builder], condition: passedTo('ecs-tasks.amazonaws.com') }),
+  cronSchedules: (a) => ({ resources: [schedulesIn(a, a.schedulerGroupName)] }),
+  // ListSchedules has no resource type: it can only be granted on "*" (Service Authorization
+  // Reference, EventBridge Scheduler, read 2026-11).
+  anySchedule: () => ({ resources: ['*'] }),
+  cronScheduleRole: (a) => ({ resources: [a.schedulerRole], condition: passedTo('scheduler.amazonaws.com') }),
+};
+
+export const scopeOf = (kind: string, a: PlatformArns, m: PermissionsManifest): Scoped => {
+  const scope = RESOURCE_KINDS[kind];
+  if (!scope) throw new Error(`the adapters' permissions name a resource kind "${kind}" that the platform does not know; add it to iam/resource-kinds.ts`);
+  return scope(a, m);
+};
