@@ -26,6 +26,7 @@ export const ruleNames = [
   'branch-pattern',
   'artifact-name',
   'job-name-path',
+  'input-mount-overlap',
   'task-definition-missing',
   'task-definition-syntax',
   'task-definition-schema',

@@ -3,6 +3,7 @@
  * Each exported function is one rule, named after what it checks.
  */
 import { findCycle } from '../dag/graph.js';
+import { pathsOverlap } from '../render/mounts.js';
 import type { ValidationIssue } from './issue.js';
 import { didYouMean, issueAt, type WorkflowRule } from './rule.js';
 
@@ -113,6 +114,25 @@ export const jobNamePaths: WorkflowRule = (ctx) =>
     return why
       ? [issueAt(ctx, 'error', 'job-name-path', ['jobs', k, 'jobName'], `job name "${job.jobName}" cannot be mounted at /input/<jobName>: ${why}`)]
       : [];
+  });
+
+/**
+ * Each direct dependency is mounted at `/input/<jobName>`: two whose names are a folder and a
+ * folder inside it (`reports` and `reports/daily`) would mount one inside the other, and the
+ * outer read-only mount would hide or block the inner one. The names stay as they are (users
+ * rely on `/input/<jobName>`), so such a pair is refused where it is declared. Shared folders
+ * cannot nest: `artifact-name` keeps their names to one unique path segment.
+ */
+export const inputMountOverlaps: WorkflowRule = (ctx) =>
+  jobsOf(ctx).flatMap((job, k) => {
+    const deps = job.dependsOn ?? [];
+    return deps.flatMap((dep, d) => {
+      const earlier = deps.slice(0, d).find((e) => e !== dep && pathsOverlap(`/input/${e}`, `/input/${dep}`));
+      return earlier === undefined
+        ? []
+        : [issueAt(ctx, 'error', 'input-mount-overlap', ['jobs', k, 'dependsOn', d],
+            `job "${job.jobName}" cannot depend on both "${earlier}" and "${dep}": their outputs are mounted at /input/${earlier} and /input/${dep}, one inside the other, so one would hide the other; rename one of the two jobs`)];
+    });
   });
 
 const unsafeMountName = (name: string): string | undefined => {
