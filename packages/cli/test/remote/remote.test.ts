@@ -1,0 +1,280 @@
+// Remote mode end to end: the CLI in-process, signing with SigV4, against the real API handler
+// behind a Function URL stand-in that checks signatures, on DynamoDB Local (the run) and s3rver
+// (the zips); CloudWatch Logs and Lambda (the EFS helper) are mocked with exact inputs.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { apiHandler, loadConfig, type PlanRequest, type StoredRun, type Store } from '@hyperp/adapters-aws';
+import {
+  downloadableKey, jobArtifactPath, logStreamName, logStreamPrefix, runCostBasis, runSummaryView, vecGet, vecToArray, viewUsd,
+  type RunRequested, type RunState,
+} from '@hyperp/core';
+import { mockClient } from 'aws-sdk-client-mock';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { dynamoStore } from '../../../adapters-aws/src/store/store.js';
+import { getRunMeta, type RunMeta } from '../../../adapters-aws/src/run/meta.js';
+import { planCalculator } from '../../../adapters-aws/test/support/calculator-request.js';
+import { drive } from '../../../adapters-aws/test/support/drive.js';
+import { startDynamoLocal, type LocalDynamo } from '../../../adapters-aws/test/support/dynamodb-local.js';
+import { testEnv } from '../../../adapters-aws/test/support/env.js';
+import { startS3Local, type LocalS3 } from '../../../adapters-aws/test/support/s3-local.js';
+import { hyperp } from '../run-cli.js';
+import { startFunctionUrl, type FunctionUrl } from './function-url.js';
+
+// No instance metadata lookups while the credential chain looks for credentials that are not there.
+process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
+for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete process.env[k];
+
+const T0 = Date.UTC(2026, 10, 22, 8, 0, 0);
+const NOW = T0 + 3_600_000;
+const config = loadConfig(testEnv);
+const logs = mockClient(CloudWatchLogsClient);
+const lambda = mockClient(LambdaClient);
+const ada = { accessKeyId: 'AKIAADA0000000000001', secretAccessKey: 'ada-secret-key', userArn: 'arn:aws:iam::123456789012:user/ada' };
+const ZIP = Uint8Array.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]); // an empty zip
+const planned: PlanRequest[] = [];
+
+let local: LocalDynamo;
+let s3: LocalS3;
+let store: Store;
+let fn: FunctionUrl;
+let runId: string;
+let meta: RunMeta;
+let work: string;
+let env: Record<string, string>;
+
+const state = async (id: string): Promise<RunState> => ((await store.states.load(id))!.state as StoredRun).run;
+const cli = (args: string[], extra: Record<string, string | undefined> = {}) => hyperp(args, { cwd: work, env: { ...env, ...extra } });
+const putZip = (job: string, bytes: Uint8Array) =>
+  s3.s3.send(new PutObjectCommand({ Bucket: config.artifactsBucket, Key: downloadableKey({ commit: meta.commit, runId, workflow: 'calculator' }, job), Body: bytes }));
+
+const r = suite('remote mode');
+r.before(async () => {
+  local = await startDynamoLocal();
+  s3 = await startS3Local([config.artifactsBucket]);
+  store = dynamoStore(local.doc, await local.createTable());
+  let request: RunRequested;
+  ({ runId, request } = await planCalculator(store, T0));
+  meta = (await getRunMeta(store.ctx, runId))!;
+  await (await drive(store, request, meta, T0)).toEnd();
+  fn = await startFunctionUrl(
+    apiHandler({
+      store, config, lambda: new LambdaClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }),
+      presign: (bucket, key, expiresIn) => getSignedUrl(s3.s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn }),
+      startPlanner: async (p) => void planned.push(p), now: () => NOW,
+    }) as (e: unknown) => Promise<unknown>,
+    [ada], 'us-east-1',
+  );
+  work = mkdtempSync(join(tmpdir(), 'hyperp-remote-'));
+  env = { HYPERP_API_URL: fn.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: ada.accessKeyId, AWS_SECRET_ACCESS_KEY: ada.secretAccessKey };
+});
+r.after(async () => {
+  logs.restore();
+  lambda.restore();
+  await fn.stop();
+  await s3.stop();
+  await local.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+r.before.each(() => {
+  logs.reset();
+  lambda.reset();
+  fn.served.length = 0;
+});
+
+r('runs list: the repository\'s runs by filter, as the local listing prints them', async () => {
+  const run = await state(runId);
+  const row = {
+    runId, workflow: 'calculator', commit: meta.commit, status: 'SUCCEEDED', costUsd: runSummaryView(run).costUsd,
+    requestedAt: new Date(T0).toISOString(), repo: 'acme/calculator', branch: 'main', trigger: 'push',
+  };
+  assert.ok(row.costUsd > 0);
+  const listed = await cli(['runs', 'list', '--repo', 'acme/calculator', '--branch', 'main', '--json']);
+  assert.equal([listed.code, JSON.parse(listed.stdout), listed.stderr], [0, { runs: [row] }, '']);
+  assert.equal(fn.served, [{ method: 'GET', path: '/runs?repo=acme%2Fcalculator&branch=main&limit=20', status: 200 }]);
+  assert.equal(await cli(['runs', 'list', '--repo', 'acme/calculator']), {
+    code: 0, stdout: `${runId}  SUCCEEDED  calculator  ${meta.commit.slice(0, 12)}  $${row.costUsd.toFixed(4)}\n`, stderr: '',
+  });
+  assert.equal(await cli(['runs', 'list', '--repo', 'acme/calculator', '--workflow', 'other']), { code: 0, stdout: `no runs of acme/calculator on ${fn.url}\n`, stderr: '' });
+  assert.equal(await cli(['runs', 'list', '--repo', 'acme/calculator', '--workflow', 'calculator', '--branch', 'main']), {
+    code: 2, stdout: '', stderr: 'error: the API lists by one of --workflow, --branch or --commit at a time, not --workflow and --branch\n',
+  });
+});
+
+r('runs show --json: the local shape, with the EFS folders, log streams and what the API adds', async () => {
+  const run = await state(runId);
+  const containers: Record<string, string> = { 'Generate x': 'generate_x', 'x * y': 'multiply', 'x / z': 'divide', '(x * y) + (x / z)': 'add' };
+  const jobs = vecToArray(run.jobs).map((j) => ({
+    name: j.name, status: 'SUCCEEDED', attempts: vecToArray(j.tasks).length,
+    outputDir: `/hyperp/${jobArtifactPath({ commit: meta.commit, runId, workflow: 'calculator' }, j.name)}`,
+    costUsd: viewUsd(j.costUsd),
+    tasks: vecToArray(j.tasks).map((t) => {
+      const a = t.attempts[0]!;
+      // The stand-in ECS reports each container started 50 s before its task stopped.
+      return {
+        index: t.index, attempt: 1, status: 'SUCCEEDED', exitCode: 0, durationSeconds: 50, costUsd: viewUsd(a.costUsd),
+        logFile: logStreamName(logStreamPrefix(runId, 'calculator', j.name), containers[j.name]!, a.taskArn!), taskArn: a.taskArn,
+      };
+    }),
+    reason: j.reason,
+    downloadable: j.downloadable ? { status: 'READY', location: `s3://${config.artifactsBucket}/${downloadableKey({ commit: meta.commit, runId, workflow: 'calculator' }, j.name)}` } : null,
+  }));
+  assert.equal(jobs.map((j) => [j.name, j.tasks.length, j.downloadable !== null]), [
+    ['Generate x', 1, false], ['x * y', 2, true], ['x / z', 2, true], ['(x * y) + (x / z)', 1, false],
+  ]);
+  const shown = await cli(['runs', 'show', runId, '--json']);
+  assert.equal([shown.code, shown.stderr], [0, '']);
+  assert.equal(JSON.parse(shown.stdout), {
+    runId, workflow: 'calculator', commit: meta.commit, status: 'SUCCEEDED', costUsd: viewUsd(run.cost.totalUsd), jobs,
+    repo: 'acme/calculator', branch: 'main', trigger: 'push', requestedAt: new Date(T0).toISOString(),
+    finishedAt: new Date(run.finishedAt!).toISOString(), failure: null, logGroup: '/hyperp/tasks', cost: runCostBasis(run), ignoredEvents: 0,
+  });
+  // `last` is the repository's newest run.
+  assert.equal(JSON.parse((await cli(['runs', 'show', 'last', '--repo', 'acme/calculator', '--json'])).stdout).runId, runId);
+  const text = await cli(['runs', 'show', runId]);
+  assert.equal(text.stdout.split('\n').slice(0, 4), [
+    `run ${runId}  calculator  SUCCEEDED`,
+    `commit ${meta.commit.slice(0, 12)}   cost on Fargate $${viewUsd(run.cost.totalUsd).toFixed(6)}`,
+    `  SUCCEEDED Generate x  $${jobs[0]!.costUsd.toFixed(6)}  1 attempt(s)`,
+    `      task 1 attempt 1: SUCCEEDED exit 0  50.0s  $${jobs[0]!.tasks[0]!.costUsd.toFixed(6)}`,
+  ]);
+  assert.equal(await cli(['runs', 'show', 'nope']), { code: 1, stdout: '', stderr: 'error: no run nope (HTTP 404 from the hyperp API)\n' });
+});
+
+r('cost RUN: the same report as for a local run, from the API\'s view', async () => {
+  const run = await state(runId);
+  const cost = await cli(['cost', runId, '--json']);
+  const report = JSON.parse(cost.stdout) as { jobs: { name: string; costUsd: number; tasks: unknown[] }[] };
+  assert.equal({ ...report, jobs: report.jobs.map((j) => [j.name, j.costUsd, j.tasks.length]) }, {
+    runId, region: 'us-east-1', spot: false, final: true, totalUsd: viewUsd(run.cost.totalUsd), tasksUsd: viewUsd(run.cost.tasksUsd),
+    buildsUsd: viewUsd(run.cost.buildsUsd), vcpuSeconds: run.cost.vcpuSeconds, gbSeconds: run.cost.gbSeconds,
+    jobs: vecToArray(run.jobs).map((j) => [j.name, viewUsd(j.costUsd), vecToArray(j.tasks).length]),
+  });
+  const text = (await cli(['cost', runId])).stdout.split('\n');
+  assert.equal([text[0], text.at(-3), text.at(-2)], [
+    `run ${runId} (calculator) on Fargate us-east-1`, `  $${viewUsd(run.cost.buildsUsd).toFixed(6)}  image builds`, `  $${viewUsd(run.cost.totalUsd).toFixed(6)}  total`,
+  ]);
+});
+
+r('logs: every page of the task\'s stream, the newest attempt only', async () => {
+  const run = await state(runId);
+  const arn = vecGet(vecGet(run.jobs, 1)!.tasks, 1)!.attempts[0]!.taskArn!;
+  const stream = logStreamName(logStreamPrefix(runId, 'calculator', 'x * y'), 'multiply', arn);
+  const pages: Record<string, { events: { timestamp: number; message: string }[]; nextForwardToken: string }> = {
+    '': { events: [{ timestamp: T0, message: 'x = 6' }], nextForwardToken: 'f/1' },
+    'f/1': { events: [{ timestamp: T0 + 1, message: 'task 2 of 2: 6 * 7 = 42\n' }], nextForwardToken: 'f/2' },
+    'f/2': { events: [], nextForwardToken: 'f/2' },
+  };
+  logs.on(GetLogEventsCommand).callsFake((input: { nextToken?: string }) => pages[input.nextToken ?? '']);
+  for (const follow of [[], ['--follow']]) {
+    logs.resetHistory();
+    assert.equal(await cli(['logs', runId, 'x * y', '--index', '2', ...follow]), { code: 0, stdout: 'x = 6\ntask 2 of 2: 6 * 7 = 42\n', stderr: '' });
+    assert.equal(logs.commandCalls(GetLogEventsCommand).map((c) => c.args[0].input), ['', 'f/1', 'f/2'].map((t) => ({
+      logGroupName: '/hyperp/tasks', logStreamName: stream, startFromHead: true, ...(t ? { nextToken: t } : {}),
+    })));
+  }
+  assert.equal(await cli(['logs', runId, 'x * y', '--attempt', '2']), {
+    code: 1, stdout: '', stderr: 'error: the API serves the newest attempt of a task (attempt 1 of task 1), not attempt 2\n',
+  });
+  assert.equal(await cli(['logs', runId, 'nope']), {
+    code: 1, stdout: '', stderr: `error: run ${runId} has no job "nope" (jobs: "Generate x", "x * y", "x / z", "(x * y) + (x / z)")\n`,
+  });
+});
+
+r('artifacts download: a downloadable job\'s zip from S3; another job is zipped by the EFS helper first', async () => {
+  await putZip('x * y', ZIP);
+  const out = join(work, 'xy.zip');
+  assert.equal(await cli(['artifacts', 'download', runId, 'x * y', '-o', 'xy.zip']), { code: 0, stdout: `${out} (${ZIP.length} bytes)\n`, stderr: '' });
+  assert.equal(new Uint8Array(readFileSync(out)), ZIP);
+  assert.equal(lambda.commandCalls(InvokeCommand), []);
+
+  const made = Uint8Array.from([...ZIP, 0]);
+  lambda.on(InvokeCommand).callsFake(async (input: { Payload: Uint8Array }) => {
+    const req = JSON.parse(new TextDecoder().decode(input.Payload)) as { job: string };
+    await putZip(req.job, made);
+    return { StatusCode: 200, Payload: new TextEncoder().encode('{"op":"zip"}') };
+  });
+  const gx = join(work, `Generate_x-${runId}.zip`);
+  assert.equal(await cli(['artifacts', 'download', runId, 'Generate x']), { code: 0, stdout: `${gx} (${made.length} bytes)\n`, stderr: '' });
+  assert.equal(new Uint8Array(readFileSync(gx)), made);
+  const scope = { commit: meta.commit, runId, workflow: 'calculator' };
+  assert.equal(lambda.commandCalls(InvokeCommand).map((c) => [c.args[0].input.FunctionName, JSON.parse(new TextDecoder().decode(c.args[0].input.Payload as Uint8Array))]), [[
+    'hyperp-efs',
+    { op: 'zip', runId, job: 'Generate x', sourcePath: jobArtifactPath(scope, 'Generate x'), bucket: config.artifactsBucket, objectKey: downloadableKey(scope, 'Generate x'), appendEvent: false },
+  ]]);
+});
+
+r('cancel: a finished run is refused with the API\'s reason; an active run gets the request, by the signer', async () => {
+  assert.equal(await cli(['cancel', runId]), { code: 1, stdout: '', stderr: `error: run ${runId} has already ended SUCCEEDED (HTTP 409 from the hyperp API)\n` });
+  const other = await planCalculator(store, T0 + 1000, 'd-other');
+  await drive(store, other.request, (await getRunMeta(store.ctx, other.runId))!, T0 + 1000);
+  assert.equal(await cli(['cancel', other.runId]), {
+    code: 0, stdout: `cancel requested; hyperp is stopping run ${other.runId} (hyperp runs show ${other.runId} shows its end)\n`, stderr: '',
+  });
+  const cancels = (await store.events.list(other.runId)).filter((e) => e.id.startsWith('api:cancel:'));
+  assert.equal(cancels.map((e) => e.event), [{ _tag: 'CancelRequested', at: NOW, reason: 'cancelled with hyperp cancel', by: ada.userArn }]);
+});
+
+r('rerun: --failed reuses the succeeded jobs; without it, everything runs again', async () => {
+  for (const failed of [true, false]) {
+    const res = await cli(['rerun', runId, ...(failed ? ['--failed'] : []), '--json']);
+    assert.equal([res.code, res.stderr], [0, '']);
+    const answer = JSON.parse(res.stdout) as { runId: string; from: string; reused: string[] };
+    const reused = failed ? ['Generate x', 'x * y', 'x / z', '(x * y) + (x / z)'] : [];
+    assert.equal(answer, { runId: answer.runId, from: runId, reused });
+    const requested = (await store.events.list(answer.runId))[0]!.event as RunRequested;
+    assert.equal([requested.trigger, requested.reuse], [{ kind: 'rerun', fromRunId: runId, failedOnly: failed }, reused.map((job) => ({ job, runId }))]);
+  }
+});
+
+r('run --remote: a manual run of a branch goes to the planner, from the signer', async () => {
+  const res = await cli(['run', '--remote', '--workflow', 'calculator', '--branch', 'main', '--repo', 'acme/calculator', '--json']);
+  assert.equal([res.code, res.stderr], [0, '']);
+  const answer = JSON.parse(res.stdout) as { requestId: string };
+  assert.match(answer.requestId, /^[0-9a-f-]{36}$/);
+  assert.equal(answer, { accepted: true, repo: 'acme/calculator', branch: 'main', workflow: 'calculator', commit: null, requestId: answer.requestId });
+  assert.equal(planned, [{
+    kind: 'manual', repo: 'acme/calculator', branch: 'main', workflow: 'calculator', commit: null, installationId: 77,
+    requestedBy: ada.userArn, requestId: answer.requestId, receivedAt: NOW,
+  }]);
+  assert.equal(await cli(['run', '--remote', '--workflow', 'calculator', '--repo', 'acme/calculator']), {
+    code: 2, stdout: '', stderr: 'error: run --remote needs --branch (the branch whose head, or --commit, runs)\n',
+  });
+});
+
+r('a wrong secret or an unknown key is refused with a 403 before the API runs; missing credentials say how to set them', async () => {
+  const wrong = await cli(['runs', 'show', runId], { AWS_SECRET_ACCESS_KEY: 'not-the-secret' });
+  assert.equal(wrong, {
+    code: 1, stdout: '',
+    stderr: 'error: The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. '
+      + '(HTTP 403 from the hyperp API; the caller needs lambda:InvokeFunctionUrl on the API: attach the deployment\'s `cliUserPolicyArn` policy to your user or role (docs/deploy.md))\n',
+  });
+  const unknown = await cli(['runs', 'show', runId], { AWS_ACCESS_KEY_ID: 'AKIAUNKNOWN000000000' });
+  assert.match(unknown.stderr, /^error: The security token included in the request is invalid\. \(HTTP 403/);
+  assert.equal(fn.served, [{ method: 'GET', path: `/runs/${runId}`, status: 403 }, { method: 'GET', path: `/runs/${runId}`, status: 403 }]);
+  const none = await cli(['runs', 'show', runId], {
+    AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined,
+    AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-credentials'), AWS_CONFIG_FILE: join(work, 'no-config'),
+  });
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /^error: no AWS credentials found to sign requests to the hyperp API: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE .*`cliUserPolicyArn`/);
+  assert.equal(fn.served.length, 2, 'nothing unsigned was sent');
+});
+
+r('configuration: --local overrides HYPERP_API_URL; a bad URL or an unknown Region is said plainly', async () => {
+  assert.equal(await cli(['runs', 'list', '--local', '--repo', work]), { code: 0, stdout: `no runs under ${join(work, '.hyperp')}\n`, stderr: '' });
+  assert.equal(await cli(['runs', 'list', '--api', 'http://example.com/']), {
+    code: 2, stdout: '', stderr: 'error: the API URL must use https (http only on this machine), not "http://example.com/"\n',
+  });
+  assert.equal(await cli(['runs', 'list', '--repo', 'acme/calculator'], { AWS_REGION: undefined }), {
+    code: 1, stdout: '', stderr: `error: the API's AWS Region is unknown: set AWS_REGION or pass --region (the URL ${new URL(fn.url).host} does not name one)\n`,
+  });
+  assert.equal(fn.served, []);
+});
+
+r.run();
