@@ -39,7 +39,7 @@ const parseUrl = (given: string): URL => {
 };
 
 /** A Function URL names its Region: `https://<id>.lambda-url.<region>.on.aws/`. */
-const regionOfUrl = (url: URL): string | undefined => /\.lambda-url\.([a-z0-9-]+)\.on\.aws$/.exec(url.hostname)?.[1];
+export const regionOfUrl = (url: URL): string | undefined => /\.lambda-url\.([a-z0-9-]+)\.on\.aws$/.exec(url.hostname)?.[1];
 
 export const remoteApi = (ctx: CliContext, opts: BackendOptions, given: string): ApiClient => {
   const url = parseUrl(given);

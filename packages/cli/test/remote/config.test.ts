@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CliError, type CliContext } from '../../src/context.js';
+import { backendOf, regionOfUrl } from '../../src/remote/backend.js';
+import { remoteRepo, repoOfRemoteUrl } from '../../src/remote/repo.js';
+import { strictEncode } from '../../src/remote/signing.js';
+
+const ctx = (cwd: string, env: Record<string, string> = {}): CliContext => ({
+  cwd, env, out: () => undefined, err: () => undefined, isTTY: false, signal: new AbortController().signal,
+});
+
+const Repo = suite('remote repository');
+
+Repo('owner/name from the usual shapes of a GitHub remote URL', () => {
+  assert.equal(
+    ['git@github.com:acme/calculator.git', 'https://github.com/acme/calculator', 'https://github.com/acme/calc.v2.git/', 'ssh://git@ghe.example.com/acme/calculator.git', 'calculator'].map(repoOfRemoteUrl),
+    ['acme/calculator', 'acme/calculator', 'acme/calc.v2', 'acme/calculator', undefined],
+  );
+});
+
+Repo('--repo is owner/name, or a folder whose git origin names it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hyperp-origin-'));
+  try {
+    execFileSync('git', ['init', '-q', dir]);
+    const c = ctx(dir);
+    assert.is(remoteRepo(c, 'acme/calculator'), 'acme/calculator');
+    assert.throws(() => remoteRepo(c, undefined), (e: Error) => e instanceof CliError && e.message === `${dir} has no git remote "origin" to tell the repository; pass --repo owner/name (the GitHub repository hyperp runs)`);
+    execFileSync('git', ['-C', dir, 'remote', 'add', 'origin', 'git@github.com:acme/calculator.git']);
+    assert.is(remoteRepo(c, undefined), 'acme/calculator');
+    assert.is(remoteRepo(ctx(tmpdir()), dir), 'acme/calculator');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const Backend = suite('backend');
+
+Backend('the API is chosen by --api or HYPERP_API_URL, unless --local', () => {
+  const env = { HYPERP_API_URL: 'https://abc.lambda-url.eu-west-1.on.aws/', AWS_ACCESS_KEY_ID: 'k', AWS_SECRET_ACCESS_KEY: 's' };
+  const tags = [
+    backendOf(ctx('/', env), {}), backendOf(ctx('/', env), { local: true }), backendOf(ctx('/'), {}),
+    backendOf(ctx('/'), { api: 'https://x.lambda-url.us-east-1.on.aws/' }),
+  ].map((b) => (b._tag === 'Remote' ? b.api.url : b._tag));
+  assert.equal(tags, ['https://abc.lambda-url.eu-west-1.on.aws/', 'Local', 'Local', 'https://x.lambda-url.us-east-1.on.aws/']);
+  assert.throws(() => backendOf(ctx('/'), { local: true, api: 'https://x/' }), /--local and --api contradict each other/);
+});
+
+Backend('a Function URL names its Region; SigV4 encodes what encodeURIComponent leaves', () => {
+  assert.equal(['abc.lambda-url.eu-west-1.on.aws', '127.0.0.1', 'example.com'].map((h) => regionOfUrl(new URL(`https://${h}/`))), ['eu-west-1', undefined, undefined]);
+  assert.is(strictEncode("(x * y) + (x / z)!'"), '%28x%20%2A%20y%29%20%2B%20%28x%20%2F%20z%29%21%27');
+});
+
+Repo.run();
+Backend.run();
