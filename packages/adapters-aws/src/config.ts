@@ -1,9 +1,11 @@
 /**
  * The deployment's configuration: the environment variables the Pulumi program sets on every
- * handler (the contract in docs/operations.md). This is the only module that reads them; handlers
- * receive a validated `AwsConfig`, so a missing or malformed variable fails at cold start with
+ * handler, listed once in `contract/environment.json` (the Pulumi program reads the same file).
+ * This is the only module that reads them; handlers receive a validated `AwsConfig`, so a missing or malformed variable fails at cold start with
  * a message that names it instead of as an `undefined` deep inside an AWS call.
  */
+
+import environment from './contract/environment.json' with { type: 'json' };
 
 export type AssignPublicIp = 'ENABLED' | 'DISABLED';
 
@@ -44,46 +46,22 @@ export interface AwsConfig {
   readonly efsRootDirectory: string;
 }
 
-export const DEFAULT_EFS_ROOT_DIRECTORY = '/hyperp';
+/** One variable of `contract/environment.json`: the list the Pulumi program sets, too. */
+export interface EnvironmentVariable {
+  readonly name: string;
+  /** The `AwsConfig` field it fills. */
+  readonly field: string;
+  readonly type: 'string' | 'list' | 'enum';
+  readonly required: boolean;
+  readonly values?: readonly string[];
+  readonly default?: string;
+  readonly meaning: string;
+}
 
-/** Each field, the variable it comes from, and how its text is read. */
-const stringVars = {
-  tableName: 'HYPERP_TABLE_NAME',
-  artifactsBucket: 'HYPERP_ARTIFACTS_BUCKET',
-  clusterArn: 'HYPERP_CLUSTER_ARN',
-  efsFileSystemId: 'HYPERP_EFS_FILE_SYSTEM_ID',
-  efsAccessPointId: 'HYPERP_EFS_ACCESS_POINT_ID',
-  ecrRepositoryUri: 'HYPERP_ECR_REPOSITORY_URI',
-  taskExecutionRoleArn: 'HYPERP_TASK_EXECUTION_ROLE_ARN',
-  jobTaskRoleArn: 'HYPERP_JOB_TASK_ROLE_ARN',
-  builderTaskRoleArn: 'HYPERP_BUILDER_TASK_ROLE_ARN',
-  builderImage: 'HYPERP_BUILDER_IMAGE',
-  zipTaskRoleArn: 'HYPERP_ZIP_TASK_ROLE_ARN',
-  taskLogGroup: 'HYPERP_TASK_LOG_GROUP',
-  githubAppId: 'HYPERP_GITHUB_APP_ID',
-  githubPrivateKeySecretArn: 'HYPERP_GITHUB_PRIVATE_KEY_SECRET_ARN',
-  webhookSecretArn: 'HYPERP_WEBHOOK_SECRET_ARN',
-  plannerFunctionName: 'HYPERP_PLANNER_FUNCTION_NAME',
-  stepperFunctionName: 'HYPERP_STEPPER_FUNCTION_NAME',
-  efsFunctionName: 'HYPERP_EFS_FUNCTION_NAME',
-  schedulerGroupName: 'HYPERP_SCHEDULER_GROUP_NAME',
-  schedulerRoleArn: 'HYPERP_SCHEDULER_ROLE_ARN',
-  manualRunFunctionArn: 'HYPERP_MANUAL_RUN_FUNCTION_ARN',
-} as const;
-
-const listVars = {
-  subnetIds: 'HYPERP_SUBNET_IDS',
-  securityGroupIds: 'HYPERP_SECURITY_GROUP_IDS',
-} as const;
+export const environmentVariables: readonly EnvironmentVariable[] = environment.variables as EnvironmentVariable[];
 
 /** Every variable the handlers read, required ones first. */
-export const configVariables: readonly string[] = [
-  ...Object.values(stringVars),
-  ...Object.values(listVars),
-  'HYPERP_ASSIGN_PUBLIC_IP',
-  'HYPERP_PRICE_REGION',
-  'HYPERP_EFS_ROOT_DIRECTORY',
-];
+export const configVariables: readonly string[] = environmentVariables.map((v) => v.name);
 
 export type ConfigProblem =
   | { readonly _tag: 'Missing'; readonly variable: string }
@@ -110,43 +88,31 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** Reads and checks every variable at once, so one deployment fix covers all of them. */
 export const loadConfig = (env: Env): AwsConfig => {
   const problems: ConfigProblem[] = [];
-  const text = (variable: string): string => {
-    const value = env[variable]?.trim();
-    if (value === undefined || value === '') {
-      problems.push({ _tag: 'Missing', variable });
-      return '';
+  const fields: Record<string, string | string[]> = {};
+  for (const v of environmentVariables) {
+    const raw = env[v.name]?.trim() ?? '';
+    if (raw === '') {
+      if (v.required) problems.push({ _tag: 'Missing', variable: v.name });
+      else if (v.default !== undefined) fields[v.field] = v.default;
+      continue;
     }
-    return value;
-  };
-  const list = (variable: string): string[] => {
-    const raw = text(variable);
-    const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
-    if (raw !== '' && items.length === 0) {
-      problems.push({ _tag: 'Invalid', variable, value: raw, expected: 'a comma-separated list of ids' });
+    switch (v.type) {
+      case 'string':
+        fields[v.field] = raw;
+        break;
+      case 'list': {
+        const items = raw.split(',').map((x) => x.trim()).filter((x) => x !== '');
+        if (items.length === 0) problems.push({ _tag: 'Invalid', variable: v.name, value: raw, expected: 'a comma-separated list of ids' });
+        fields[v.field] = items;
+        break;
+      }
+      case 'enum':
+        if (!v.values?.includes(raw)) problems.push({ _tag: 'Invalid', variable: v.name, value: raw, expected: (v.values ?? []).join(' or ') });
+        fields[v.field] = raw;
+        break;
     }
-    return items;
-  };
-
-  const strings = Object.fromEntries(
-    Object.entries(stringVars).map(([field, variable]) => [field, text(variable)]),
-  ) as Record<keyof typeof stringVars, string>;
-  const subnetIds = list(listVars.subnetIds);
-  const securityGroupIds = list(listVars.securityGroupIds);
-  const ip = text('HYPERP_ASSIGN_PUBLIC_IP');
-  if (ip !== '' && ip !== 'ENABLED' && ip !== 'DISABLED') {
-    problems.push({ _tag: 'Invalid', variable: 'HYPERP_ASSIGN_PUBLIC_IP', value: ip, expected: 'ENABLED or DISABLED' });
   }
   if (problems.length > 0) throw new ConfigError(problems);
-
-  const priceRegion = env['HYPERP_PRICE_REGION']?.trim();
   const region = env['AWS_REGION']?.trim();
-  return {
-    ...strings,
-    subnetIds,
-    securityGroupIds,
-    assignPublicIp: ip as AssignPublicIp,
-    efsRootDirectory: env['HYPERP_EFS_ROOT_DIRECTORY']?.trim() || DEFAULT_EFS_ROOT_DIRECTORY,
-    ...(priceRegion ? { priceRegion } : {}),
-    ...(region ? { region } : {}),
-  };
+  return { ...fields, ...(region ? { region } : {}) } as unknown as AwsConfig;
 };

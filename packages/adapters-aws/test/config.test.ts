@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, environmentVariables, loadConfig, type AwsConfig } from '../src/config.js';
 import { testEnv } from './support/env.js';
 
 const load = suite('loadConfig');
@@ -54,6 +54,28 @@ load('names every missing or malformed variable in one error', () => {
 
 load('a list of only commas is malformed, not empty', () => {
   assert.throws(() => loadConfig({ ...testEnv, HYPERP_SECURITY_GROUP_IDS: ',,' }), /HYPERP_SECURITY_GROUP_IDS is ",,", expected a comma-separated list of ids/);
+});
+
+load('the environment manifest fills exactly the fields of AwsConfig', () => {
+  // Listing every key is enforced by the type: a field added to AwsConfig must be added here,
+  // and then to contract/environment.json for this test to pass.
+  const fields: Record<Exclude<keyof AwsConfig, 'region'>, true> = {
+    tableName: true, artifactsBucket: true, clusterArn: true, subnetIds: true, securityGroupIds: true, assignPublicIp: true,
+    efsFileSystemId: true, efsAccessPointId: true, ecrRepositoryUri: true, taskExecutionRoleArn: true, jobTaskRoleArn: true,
+    builderTaskRoleArn: true, builderImage: true, zipTaskRoleArn: true, taskLogGroup: true, githubAppId: true,
+    githubPrivateKeySecretArn: true, webhookSecretArn: true, plannerFunctionName: true, stepperFunctionName: true,
+    efsFunctionName: true, schedulerGroupName: true, schedulerRoleArn: true, manualRunFunctionArn: true, priceRegion: true,
+    efsRootDirectory: true,
+  };
+  assert.equal(environmentVariables.map((v) => v.field).sort(), Object.keys(fields).sort());
+  assert.equal(new Set(environmentVariables.map((v) => v.name)).size, environmentVariables.length);
+});
+
+load('optional variables: a default when unset, left out when they have none', () => {
+  const c = loadConfig(testEnv);
+  assert.is(c.efsRootDirectory, '/hyperp');
+  assert.not.ok('priceRegion' in c);
+  assert.is(loadConfig({ ...testEnv, HYPERP_EFS_ROOT_DIRECTORY: '/elsewhere' }).efsRootDirectory, '/elsewhere');
 });
 
 load.run();

@@ -61,3 +61,29 @@ export const readPermissions = (dir: string = defaultContractDir()): Permissions
   }
   return raw as PermissionsManifest;
 };
+
+/** One environment variable of the handlers (`environment.json`). */
+export interface EnvironmentVariable {
+  readonly name: string;
+  /** The key of the values `handlerEnvironment` is given. */
+  readonly field: string;
+  readonly type: 'string' | 'list' | 'enum';
+  readonly required: boolean;
+  readonly values?: readonly string[];
+  readonly default?: string;
+  readonly meaning: string;
+}
+
+/** Reads and checks `environment.json`: the variables every handler is started with. */
+export const readEnvironment = (dir: string = defaultContractDir()): readonly EnvironmentVariable[] => {
+  const where = join(dir, 'environment.json');
+  const raw = readJson(dir, 'environment.json') as { variables?: unknown };
+  if (!Array.isArray(raw.variables)) throw new Error(`${where}: "variables" must be a list`);
+  raw.variables.forEach((v: Partial<EnvironmentVariable>, i) => {
+    const ok =
+      typeof v.name === 'string' && /^[A-Z][A-Z0-9_]*$/.test(v.name) && typeof v.field === 'string' &&
+      (v.type === 'string' || v.type === 'list' || (v.type === 'enum' && isStrings(v.values))) && typeof v.required === 'boolean';
+    if (!ok) throw new Error(`${where}: variables[${i}] needs "name" (A-Z, 0-9, _), "field", "type" (string, list, or enum with "values") and "required"`);
+  });
+  return raw.variables as EnvironmentVariable[];
+};

@@ -154,13 +154,19 @@ const environmentValues = {
   stepperFunctionName: 'st', efsFunctionName: 'e', schedulerGroupName: 'sg', schedulerRoleArn: 'sr', manualRunFunctionArn: 'm',
 } as const;
 
-contract('the handlers\' environment has exactly the variables the adapters read', () => {
+contract('the handlers\' environment has exactly the variables the adapters\' manifest lists', () => {
   const env = handlerEnvironment({ ...environmentValues, priceRegion: 'eu-west-1' });
-  // The adapters' config module is the other side of the contract: read the names it reads.
-  const adapterConfig = readFileSync(join(root, 'packages/adapters-aws/src/config.ts'), 'utf8');
-  const read = [...new Set([...adapterConfig.matchAll(/'(HYPERP_[A-Z_]+)'/g)].map((m) => m[1]))].sort();
-  assert.equal(Object.keys(env).sort(), read);
+  // The adapters' config module reads the same manifest (its own test ties it to AwsConfig).
+  const manifest = JSON.parse(readFileSync(join(root, 'packages/adapters-aws/src/contract/environment.json'), 'utf8')) as { variables: { name: string }[] };
+  assert.equal(Object.keys(env).sort(), manifest.variables.map((v) => v.name).sort());
   assert.equal([env['HYPERP_SUBNET_IDS'], env['HYPERP_SECURITY_GROUP_IDS'], env['HYPERP_PRICE_REGION']], ['s1,s2', 'g', 'eu-west-1']);
+});
+
+contract('a value missing, unknown to the handlers, or outside its choices is an error naming it', () => {
+  const { tableName: _, ...noTable } = environmentValues;
+  assert.throws(() => handlerEnvironment(noTable), /the handlers need HYPERP_TABLE_NAME \(the run table\), but no value for "tableName" was given/);
+  assert.throws(() => handlerEnvironment({ ...environmentValues, tableNmae: 't' }), /the handlers read no variable for tableNmae/);
+  assert.throws(() => handlerEnvironment({ ...environmentValues, assignPublicIp: 'YES' }), /HYPERP_ASSIGN_PUBLIC_IP must be ENABLED or DISABLED, not "YES"/);
 });
 
 contract('without a price region the variable is left out (the handlers use their own region)', () => {
