@@ -50,7 +50,7 @@ const messageOf = (status: number, text: string): string => {
 };
 
 const FORBIDDEN_HINT =
-  'the caller needs lambda:InvokeFunctionUrl on the API: attach the deployment\'s `cliUserPolicyArn` policy to your user or role (docs/deploy.md)';
+  'the caller may not invoke the API\'s function URL: attach the deployment\'s `cliUserPolicyArn` policy to your user or role (docs/deploy.md)';
 
 const reason = (e: unknown): string => {
   const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';

@@ -252,7 +252,7 @@ r('a wrong secret or an unknown key is refused with a 403 before the API runs; m
   assert.equal(wrong, {
     code: 1, stdout: '',
     stderr: 'error: The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. '
-      + '(HTTP 403 from the hyperp API; the caller needs lambda:InvokeFunctionUrl on the API: attach the deployment\'s `cliUserPolicyArn` policy to your user or role (docs/deploy.md))\n',
+      + '(HTTP 403 from the hyperp API; the caller may not invoke the API\'s function URL: attach the deployment\'s `cliUserPolicyArn` policy to your user or role (docs/deploy.md))\n',
   });
   const unknown = await cli(['runs', 'show', runId], { AWS_ACCESS_KEY_ID: 'AKIAUNKNOWN000000000' });
   assert.match(unknown.stderr, /^error: The security token included in the request is invalid\. \(HTTP 403/);
