@@ -39,11 +39,20 @@ export const localLayout = (repoDir: string): LocalLayout => {
   };
 };
 
-/** Makes `.hyperp/` with a `.gitignore` that keeps all of it out of git. */
-export const ensureLayout = (l: LocalLayout): void => {
-  for (const d of [l.runsDir, l.imagesDir, l.artifactsDir, l.downloadsDir, l.tmpDir]) mkdirSync(d, { recursive: true });
+/**
+ * Makes `.hyperp/` with a `.gitignore` that keeps all of it out of git. Everything that writes
+ * under `.hyperp/` calls this (or `ensureLayout`) first, so no command leaves it in `git status`.
+ */
+export const ensureIgnored = (l: Pick<LocalLayout, 'root'>): void => {
+  mkdirSync(l.root, { recursive: true });
   const ignore = join(l.root, '.gitignore');
   if (!existsSync(ignore)) writeFileSync(ignore, '# hyperp local state: never committed\n*\n');
+};
+
+/** Makes `.hyperp/` (ignored by git) and its folders. */
+export const ensureLayout = (l: LocalLayout): void => {
+  ensureIgnored(l);
+  for (const d of [l.runsDir, l.imagesDir, l.artifactsDir, l.downloadsDir, l.tmpDir]) mkdirSync(d, { recursive: true });
 };
 
 export const runDir = (l: LocalLayout, runId: string): string => join(l.runsDir, runId);

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureLayout, localBuilderVersion, localLayout, recordImages, snapshotCommit } from '@hyperp/adapters-local';
+import { localBuilderVersion, localLayout, recordImages, snapshotCommit } from '@hyperp/adapters-local';
 import { jobImageKeys, loadWorkflows, type StoredImage } from '@hyperp/core';
 import { hyperp } from './run-cli.js';
 
@@ -71,8 +71,7 @@ s('with no image store every image is built: no earlier image', async () => {
 s('images in the store are reused; a changed file builds only its job, naming the file', async () => {
   const keys = await keysAt('HEAD');
   const images: StoredImage[] = keys.map((k, i) => ({ key: k.key, builtAt: 1_000 + i, workflow: 'calculator', job: k.job, container: k.container, dockerfilePath: k.dockerfilePath, files: k.files }));
-  ensureLayout(localLayout(dir)); // as `hyperp run` does: .hyperp/ ignores itself
-  await recordImages(localLayout(dir).imagesDir, images);
+  await recordImages(localLayout(dir), images);
   const reused = JSON.parse((await plan()).stdout) as JsonPlan;
   assert.equal(reused.workflows[0]!.jobs.map((j) => [j.action, j.images[0]!.reason]), keys.map((k) => ['reuse', `reuse: key ${k.key.slice(0, 12)}… exists`]));
 

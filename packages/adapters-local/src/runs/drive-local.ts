@@ -44,11 +44,11 @@ export const driveLocalRun = async (o: LocalRunOptions): Promise<RunState> => {
     const job = req.workflow.jobs.find((j) => j.name === cmd.job);
     // The files that made the key, so a later plan explains a rebuild by what changed.
     const files = image ? contextFiles(snapshot, image.dockerfilePath, { exclude: job ? [job.taskDefinitionPath] : [] }) : undefined;
-    return recordImages(o.layout.imagesDir, [{
+    return recordImages(o.layout, [{
       key: cmd.key, builtAt: cmd.builtAt, workflow: req.workflow.name, job: cmd.job, container: cmd.container,
       dockerfilePath: image?.dockerfilePath ?? '',
       ...(files && E.isRight(files) ? { files: files.right.files } : {}),
-    }]).catch((e: unknown) => note(`warning: the image store index was not updated: ${(e as Error).message}`));
+    }], note).catch((e: unknown) => note(`warning: the image store index was not updated: ${(e as Error).message}`));
   };
   return driveRun({
     ...o,

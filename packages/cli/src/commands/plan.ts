@@ -77,7 +77,7 @@ const plan = async (ctx: CliContext, opts: PlanOptions): Promise<number> => {
   }
   const { builder, note } = await builderFor(opts.engine as EngineChoice);
   if (note) ctx.err(`note: ${note}\n`);
-  const images = loadImageStore(localLayout(dir).imagesDir);
+  const images = loadImageStore(localLayout(dir).imagesDir, (w) => ctx.err(`${w}\n`));
   const result = planPush({ workflows: loaded.workflows, branch, snapshot, images, builderVersion: builder });
   if (result._tag === 'Left') {
     throw new CliError(result.left.map((p) => `workflow ${p.workflow}, job "${p.job}", container "${p.container}": ${describeImageKeyError(p)}`).join('\n'));

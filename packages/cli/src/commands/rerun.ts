@@ -31,7 +31,7 @@ export const registerRerun: Register = (program, run) => {
         const layout = layoutOf(ctx, opts.repo);
         const from = findRun(layout, given);
         const old = foldRun(layout, from).state;
-        const rerun = rerunRequest(old, { failedOnly: opts.failed === true, images: loadImageStore(layout.imagesDir), now: Date.now() });
+        const rerun = rerunRequest(old, { failedOnly: opts.failed === true, images: loadImageStore(layout.imagesDir, (w) => ctx.err(`${w}\n`)), now: Date.now() });
         if (rerun._tag === 'Left') {
           throw new CliError(rerun.left._tag === 'NoRequest' ? `run ${from} has no request in its log` : describeRerunRefusal(rerun.left));
         }

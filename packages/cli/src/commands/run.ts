@@ -83,7 +83,7 @@ export const registerRun: Register = (program, run) => {
           repoDir: layout.repoDir,
           ...(opts.ref !== undefined ? { ref: opts.ref } : {}),
           workflows: opts.workflow,
-          images: loadImageStore(layout.imagesDir),
+          images: loadImageStore(layout.imagesDir, (w) => ctx.err(`${w}\n`)),
           builderVersion: localBuilderVersion(engine.name),
           now: Date.now(),
         }).catch((e: unknown) => {
