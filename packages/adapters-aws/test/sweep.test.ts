@@ -93,4 +93,52 @@ s('ticks active runs once a minute, recovers a lost STOPPED event, and stops tas
   assert.is(vecToArray((await d.state()).images).find((i) => i.key === lost!.key)?.status, 'BUILT');
 });
 
+s('finds a task whose RunTask answer was lost by its startedBy, running or stopped, and logs its state', async () => {
+  ecs.reset();
+  const store = dynamoStore(local.doc, await local.createTable());
+  const { runId, request } = await planCalculator(store, T0);
+  const meta = (await getRunMeta(store.ctx, runId))!;
+  let lostStartedBy: string | null = null;
+  const d = await drive(store, request, meta, T0, {
+    loseAnswer: (c) => c._tag === 'BuildImage' && (lostStartedBy ??= c.startedBy) === c.startedBy,
+  });
+  const builds = vecToArray((await d.state()).images);
+  const lost = builds.find((b) => b.startedBy === lostStartedBy)!;
+  assert.equal([lost.status, lost.taskArn], ['BUILDING', null]);
+  const arn = d.cloud.launched.get(lost.startedBy)!;
+  const now = T0 + 5 * 60_000;
+  ecs.on(ListTasksCommand, { cluster: CLUSTER, startedBy: lost.startedBy, desiredStatus: 'RUNNING' }).resolves({ taskArns: [] });
+  ecs.on(ListTasksCommand, { cluster: CLUSTER, startedBy: lost.startedBy, desiredStatus: 'STOPPED' }).resolves({ taskArns: [arn] });
+  ecs.on(ListTasksCommand, { cluster: CLUSTER, desiredStatus: 'RUNNING' }).resolves({ taskArns: [] });
+  ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({
+    tasks: input.tasks.map((t): Task => ({
+      taskArn: t, startedBy: t === arn ? lost.startedBy : builds.find((b) => b.taskArn === t)!.startedBy, group: `hyperp:${runId}`,
+      lastStatus: t === arn ? 'STOPPED' : 'RUNNING', version: t === arn ? 5 : 2, cpu: '1024', memory: '2048',
+      containers: [{ name: 'kaniko', ...(t === arn ? { exitCode: 0 } : {}) }],
+      ...(t === arn ? { stopCode: 'EssentialContainerExited', stoppedAt: new Date(now - 1000) } : {}),
+      pullStartedAt: new Date(T0 + 1000), startedAt: new Date(T0 + 5000), attributes: [{ name: 'ecs.cpu-architecture', value: 'x86_64' }],
+    })),
+    failures: [],
+  }));
+  const sweep = sweepHandler({
+    store, config: { clusterArn: CLUSTER }, ecs: new ECSClient({ region: 'us-east-1' }),
+    retry: { attempts: 2, baseMs: 1, maxMs: 1, sleep: async () => undefined, random: () => 0 }, now: () => now, log: () => undefined,
+    restep: async () => undefined,
+  });
+  assert.equal(await sweep(), { activeRuns: 1, ticks: 1, reconciled: 4, orphansStopped: 0 });
+  assert.equal(ecs.commandCalls(ListTasksCommand).map((c) => c.args[0].input), [
+    { cluster: CLUSTER, startedBy: lost.startedBy, desiredStatus: 'RUNNING' },
+    { cluster: CLUSTER, startedBy: lost.startedBy, desiredStatus: 'STOPPED' },
+    { cluster: CLUSTER, desiredStatus: 'RUNNING' },
+  ]);
+  assert.equal(ecs.commandCalls(DescribeTasksCommand).map((c) => [...c.args[0].input.tasks!].sort()), [
+    [...builds.filter((b) => b.taskArn).map((b) => b.taskArn!), arn].sort(),
+  ]);
+  const logged = (await store.events.list(runId)).filter((e) => e.id === `ecs:${arn}:STOPPED:5`).map((e) => e.event);
+  assert.is(logged.length, 1);
+  // Folded, the found STOPPED finishes the build.
+  await d.step(logged as never);
+  assert.is(vecToArray((await d.state()).images).find((i) => i.key === lost.key)!.status, 'BUILT');
+});
+
 s.run();

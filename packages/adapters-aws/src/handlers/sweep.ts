@@ -3,7 +3,9 @@
  * (one per minute: its id is the minute) so deadlines, back-offs and launch pacing move without
  * a live caller, and asks ECS about the run's in-flight tasks (DescribeTasks, 100 at a time): a
  * state change whose event was lost is appended under the id EventBridge's copy would have had,
- * so whichever arrives second is a no-op. Then it stops hyperp tasks still running for runs
+ * so whichever arrives second is a no-op. An attempt launched without a task ARN in the state (its
+ * RunTask answer was lost) is found by its `startedBy` (ListTasks, running and stopped), so a
+ * lost answer cannot hold the run. Then it stops hyperp tasks still running for runs
  * that have ended (orphans of a lost StopTask).
  */
 import { DescribeTasksCommand, ListTasksCommand, StopTaskCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
@@ -54,6 +56,22 @@ const describe = async (d: SweepDeps, arns: readonly string[]): Promise<Task[]> 
   return tasks;
 };
 
+/**
+ * The tasks ECS started with this `startedBy`: ListTasks shows running tasks by default and
+ * stopped ones (for about an hour after they stop) when asked (ECS API reference "ListTasks",
+ * read 2026-11). A clientToken makes at most one task per attempt, so one page is enough.
+ */
+const tasksStartedBy = async (d: SweepDeps, startedBy: string): Promise<string[]> => {
+  const arns: string[] = [];
+  for (const desiredStatus of ['RUNNING', 'STOPPED'] as const) {
+    const r = await withThrottlingRetry(d.retry, () =>
+      d.ecs.send(new ListTasksCommand({ cluster: d.config.clusterArn, startedBy, desiredStatus })),
+    );
+    arns.push(...(r.taskArns ?? []));
+  }
+  return arns;
+};
+
 export const sweepHandler = (d: SweepDeps) => async (): Promise<SweepReport> => {
   const now = d.now();
   const minute = Math.floor(now / 60_000) * 60_000;
@@ -77,11 +95,13 @@ export const sweepHandler = (d: SweepDeps) => async (): Promise<SweepReport> => 
     const run = (saved.state as StoredRun).run as RunState;
     const stale = inFlightTasks(run).filter((t) => t.launchedAt === null || now - t.launchedAt >= GRACE_MS);
     if (stale.length === 0) continue;
-    const known = new Map(stale.map((t) => [t.taskArn, t.lastStatus]));
+    const known = new Map(stale.flatMap((t) => (t.taskArn ? [[t.taskArn, t.lastStatus] as const] : [])));
+    const found: string[] = [];
+    for (const t of stale) if (t.taskArn === null) found.push(...(await tasksStartedBy(d, t.startedBy)));
     const unfolded: RunEvent[] = [];
-    for (const task of await describe(d, stale.map((t) => t.taskArn))) {
+    for (const task of await describe(d, [...new Set([...known.keys(), ...found])])) {
       const n = normaliseTask(task, new Date(now));
-      if (n._tag === 'Ignore' || known.get(n.event.taskArn) === n.event.lastStatus) continue;
+      if (n._tag === 'Ignore' || (known.has(n.event.taskArn) && known.get(n.event.taskArn) === n.event.lastStatus)) continue;
       const r = await d.store.events.append({ id: n.id, runId: n.runId, event: n.event, storedAt: new Date(now).toISOString() });
       if (r === 'appended') reconciled++;
       // Logged long ago yet still not in the state: its stream record was lost.

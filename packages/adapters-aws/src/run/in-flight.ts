@@ -2,7 +2,8 @@
 import { vecToArray, type RunState } from '@hyperp/core';
 
 export interface InFlightTask {
-  readonly taskArn: string;
+  /** Null while the launch was sent and no answer named the task (a lost RunTask response). */
+  readonly taskArn: string | null;
   readonly startedBy: string;
   readonly lastStatus: string | null;
   /** Epoch ms of the launch; null when unknown. */
@@ -14,14 +15,14 @@ export const inFlightTasks = (run: RunState): InFlightTask[] => {
   for (const job of vecToArray(run.jobs)) {
     for (const task of vecToArray(job.tasks)) {
       for (const a of task.attempts) {
-        if (a.taskArn && a.stoppedAt === null && a.lastStatus !== 'STOPPED') {
-          out.push({ taskArn: a.taskArn, startedBy: a.startedBy, lastStatus: a.lastStatus, launchedAt: a.launchedAt });
-        }
+        if (a.outcome !== null || a.stoppedAt !== null || a.lastStatus === 'STOPPED') continue;
+        if (a.taskArn) out.push({ taskArn: a.taskArn, startedBy: a.startedBy, lastStatus: a.lastStatus, launchedAt: a.launchedAt });
+        else if (a.launchedAt !== null) out.push({ taskArn: null, startedBy: a.startedBy, lastStatus: a.lastStatus, launchedAt: a.launchedAt });
       }
     }
   }
   for (const image of vecToArray(run.images)) {
-    if (image.status === 'BUILDING' && image.taskArn) {
+    if (image.status === 'BUILDING' && (image.taskArn || image.startedAt !== null)) {
       out.push({ taskArn: image.taskArn, startedBy: image.startedBy, lastStatus: null, launchedAt: image.startedAt });
     }
   }

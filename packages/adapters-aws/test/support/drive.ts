@@ -21,10 +21,19 @@ export interface Driven {
   readonly toEnd: () => Promise<RunState>;
 }
 
-export const drive = async (store: Store, request: RunRequested, meta: RunMeta, t0: number): Promise<Driven> => {
+export interface DriveOptions {
+  /** Launches whose answer never comes back (the task starts, RunTask's response is lost). */
+  readonly loseAnswer?: (c: Command) => boolean;
+}
+
+export const drive = async (store: Store, request: RunRequested, meta: RunMeta, t0: number, options: DriveOptions = {}): Promise<Driven> => {
   const clock = { now: t0 };
   const cloud = fakeCloud(() => clock.now);
-  const s = stepper({ store, interpret: cloud.interpret, now: () => clock.now, inlineWaitMs: 20_000, log: () => undefined, sleep: async (ms) => void (clock.now += ms) });
+  const interpret: typeof cloud.interpret = async (c, m) => {
+    const events = await cloud.interpret(c, m);
+    return options.loseAnswer?.(c) ? [] : events;
+  };
+  const s = stepper({ store, interpret, now: () => clock.now, inlineWaitMs: 20_000, log: () => undefined, sleep: async (ms) => void (clock.now += ms) });
   await putRunMeta(store.ctx, meta);
   await store.events.append({ id: REQUESTED_EVENT_ID, runId: meta.runId, event: request, storedAt: 't' });
   await s.step(meta.runId, [request]);
