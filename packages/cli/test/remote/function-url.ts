@@ -62,6 +62,8 @@ const verify = async (req: IncomingMessage, url: URL, body: string, region: stri
   const signingDate = parseAmzDate(headerValue(req, 'x-amz-date'));
   if (!signingDate) return 'The request must carry a valid X-Amz-Date.';
   const names = signedHeaders!.split(';');
+  // Lambda takes no unsigned payload: a request with a body must sign its hash.
+  if (body !== '' && !names.includes('x-amz-content-sha256')) return 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.';
   // The payload hash is recomputed from the body received, never taken from the header.
   const headers = Object.fromEntries(
     names.filter((n) => n !== 'x-amz-content-sha256').map((n) => [n, headerValue(req, n) ?? '']),

@@ -8,7 +8,7 @@ import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloud
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { apiHandler, loadConfig, type PlanRequest, type StoredRun, type Store } from '@hyperp/adapters-aws';
+import { apiHandler, dynamoStore, loadConfig, type PlanRequest, type StoredRun, type Store } from '@hyperp/adapters-aws';
 import {
   downloadableKey, jobArtifactPath, logStreamName, logStreamPrefix, runCostBasis, runSummaryView, vecGet, vecToArray, viewUsd,
   type RunRequested, type RunState,
@@ -16,13 +16,15 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { dynamoStore } from '../../../adapters-aws/src/store/store.js';
 import { getRunMeta, type RunMeta } from '../../../adapters-aws/src/run/meta.js';
 import { planCalculator } from '../../../adapters-aws/test/support/calculator-request.js';
 import { drive } from '../../../adapters-aws/test/support/drive.js';
 import { startDynamoLocal, type LocalDynamo } from '../../../adapters-aws/test/support/dynamodb-local.js';
 import { testEnv } from '../../../adapters-aws/test/support/env.js';
 import { startS3Local, type LocalS3 } from '../../../adapters-aws/test/support/s3-local.js';
+import type { CliContext } from '../../src/context.js';
+import { apiClient } from '../../src/remote/client.js';
+import { remoteLogs } from '../../src/remote/logs.js';
 import { hyperp } from '../run-cli.js';
 import { startFunctionUrl, type FunctionUrl } from './function-url.js';
 
@@ -184,6 +186,27 @@ r('logs: every page of the task\'s stream, the newest attempt only', async () =>
   assert.equal(await cli(['logs', runId, 'nope']), {
     code: 1, stdout: '', stderr: `error: run ${runId} has no job "nope" (jobs: "Generate x", "x * y", "x / z", "(x * y) + (x / z)")\n`,
   });
+});
+
+r('logs --follow waits for the task to start, then reads its stream until the attempt ends', async () => {
+  const p = await planCalculator(store, T0 + 2000, 'd-follow');
+  const driven = await drive(store, p.request, (await getRunMeta(store.ctx, p.runId))!, T0 + 2000);
+  const pages = [{ events: [{ timestamp: T0, message: 'x = 6' }], nextForwardToken: 'f/1' }];
+  logs.on(GetLogEventsCommand).callsFake(() => pages.shift() ?? { events: [], nextForwardToken: 'f/1' });
+  let out = '';
+  const ctx: CliContext = { cwd: work, env: {}, out: (t) => void (out += t), err: () => undefined, isTTY: false, signal: new AbortController().signal };
+  const api = apiClient({ url: fn.url, region: 'us-east-1', credentials: async () => ada });
+  const following = remoteLogs(ctx, api, p.runId, 'Generate x', { index: 1, follow: true, pollMs: 5 });
+  const polls = () => fn.served.filter((s) => s.path === `/runs/${p.runId}`).length;
+  for (let i = 0; i < 1000 && polls() < 3; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.ok(polls() >= 3, 'it asks for the run again while the task has not started');
+  assert.equal(logs.commandCalls(GetLogEventsCommand), []);
+  await driven.toEnd();
+  assert.equal([await following, out], [0, 'x = 6\n']);
+  const stream = logStreamName(logStreamPrefix(p.runId, 'calculator', 'Generate x'), 'generate_x', vecGet(vecGet((await state(p.runId)).jobs, 0)!.tasks, 0)!.attempts[0]!.taskArn!);
+  const calls = logs.commandCalls(GetLogEventsCommand).map((c) => c.args[0].input);
+  assert.equal(calls[0], { logGroupName: '/hyperp/tasks', logStreamName: stream, startFromHead: true });
+  assert.equal(calls.slice(1).map((i) => i.nextToken), calls.slice(1).map(() => 'f/1'));
 });
 
 r('artifacts download: a downloadable job\'s zip from S3; another job is zipped by the EFS helper first', async () => {
