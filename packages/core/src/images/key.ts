@@ -9,6 +9,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { RepoFile, RepoSnapshot } from '../repo/snapshot.js';
 import { sha256Hex } from '../names/hash.js';
+import { fileAt, filesUnder } from '../repo/listing.js';
 import { dockerignoreFilter } from './dockerignore.js';
 
 export interface ImageKey {
@@ -62,15 +63,15 @@ export const contextFiles = (
   if (path === '' || path.endsWith('/') || path.split('/').some((s) => s === '..' || s === '.')) {
     return E.left({ _tag: 'InvalidDockerfilePath', dockerfilePath, reason: 'must name a file inside the repository' });
   }
-  const dockerfile = snapshot.files.find((f) => f.path === path);
-  if (!dockerfile) return E.left({ _tag: 'DockerfileNotFound', dockerfilePath: path });
+  if (!fileAt(snapshot.files, path)) return E.left({ _tag: 'DockerfileNotFound', dockerfilePath: path });
   const context = dirname(path);
   const prefix = context === '' ? '' : `${context}/`;
   const ignorePath = dockerignorePath(snapshot, path, context);
   const keep = dockerignoreFilter(ignorePath === undefined ? undefined : snapshot.read(ignorePath));
   const excluded = new Set((options.exclude ?? []).map(normalizeRepoPath));
-  const files = snapshot.files.filter(
-    (f) => f.path === path || (f.path.startsWith(prefix) && !excluded.has(f.path) && keep(f.path.slice(prefix.length))),
+  // The Dockerfile lies in its context, so the context's files include it.
+  const files = filesUnder(snapshot.files, prefix).filter(
+    (f) => f.path === path || (!excluded.has(f.path) && keep(f.path.slice(prefix.length))),
   );
   return E.right({ dockerfilePath: path, context, ...(ignorePath !== undefined ? { dockerignore: ignorePath } : {}), files });
 };
