@@ -9,7 +9,7 @@ import { endAttempt } from './attempts.js';
 import { buildFailed, buildStarted } from './on-image-build.js';
 import { currentAttempt, imageAt, inFlight, putAttempt, putImage, taskAt } from './records.js';
 import { startedByLookup } from './started-by-index.js';
-import type { LaunchRef } from './state.js';
+import type { AttemptRecord, LaunchRef, TaskRecord } from './state.js';
 import { flushAttemptStop } from './stop.js';
 import { addTimer } from './timers.js';
 import { diagnose, type Tx } from './tx.js';
@@ -23,6 +23,19 @@ export const lookupStartedBy = (tx: Tx, e: RunEvent, sb: string): LaunchRef | un
   return ref;
 };
 
+/** The task and attempt an event's `startedBy` named; a diagnostic when the attempt was never asked for. */
+export const attemptOfEvent = (
+  tx: Tx, e: RunEvent, ref: Extract<LaunchRef, { kind: 'task' }>,
+): { readonly t: TaskRecord; readonly a: AttemptRecord } | undefined => {
+  const t = taskAt(tx, ref.job, ref.index);
+  const a = t?.attempts[ref.attempt - 1];
+  if (t === undefined || a === undefined) {
+    diagnose(tx, 'UnknownTask', e, `attempt ${ref.attempt} of task ${ref.index} was never asked for`);
+    return undefined;
+  }
+  return { t, a };
+};
+
 export const onTaskLaunchAccepted = (tx: Tx, e: TaskLaunchAccepted): void => {
   const ref = lookupStartedBy(tx, e, e.startedBy);
   if (ref === undefined) return;
@@ -30,12 +43,9 @@ export const onTaskLaunchAccepted = (tx: Tx, e: TaskLaunchAccepted): void => {
     buildStarted(tx, ref.image, e.taskArn);
     return;
   }
-  const t = taskAt(tx, ref.job, ref.index);
-  const a = t?.attempts[ref.attempt - 1];
-  if (t === undefined || a === undefined) {
-    diagnose(tx, 'UnknownTask', e, `attempt ${ref.attempt} of task ${ref.index} was never asked for`);
-    return;
-  }
+  const found = attemptOfEvent(tx, e, ref);
+  if (found === undefined) return;
+  const { t, a } = found;
   if (a.outcome !== null || a.taskArn !== null) return;
   const current = currentAttempt(t).attempt === a.attempt;
   putAttempt(tx, ref.job, ref.index, { ...a, taskArn: e.taskArn }, current && t.status === 'LAUNCHING' ? 'STARTING' : undefined);
@@ -56,12 +66,9 @@ export const onTaskLaunchRejected = (tx: Tx, e: TaskLaunchRejected): void => {
     }
     return;
   }
-  const t = taskAt(tx, ref.job, ref.index);
-  const a = t?.attempts[ref.attempt - 1];
-  if (t === undefined || a === undefined) {
-    diagnose(tx, 'UnknownTask', e, `attempt ${ref.attempt} of task ${ref.index} was never asked for`);
-    return;
-  }
+  const found = attemptOfEvent(tx, e, ref);
+  if (found === undefined) return;
+  const { t, a } = found;
   if (t.status !== 'LAUNCHING' || currentAttempt(t).attempt !== a.attempt || a.launchedAt === null || e.at < a.launchedAt) return;
   if (a.stopReason !== null) {
     endAttempt(tx, ref.job, ref.index, a.attempt, { outcome: a.timedOut ? 'FAILED' : 'CANCELLED', reason: a.stopReason, update: {} });

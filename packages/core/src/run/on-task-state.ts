@@ -7,11 +7,11 @@
 import type { TaskStateObserved } from './events.js';
 import { endAttempt } from './attempts.js';
 import { buildFailed, buildStarted, buildSucceeded } from './on-image-build.js';
-import { lookupStartedBy } from './on-task-launch.js';
-import { currentAttempt, imageAt, putAttempt, taskAt } from './records.js';
+import { attemptOfEvent, lookupStartedBy } from './on-task-launch.js';
+import { currentAttempt, imageAt, putAttempt } from './records.js';
 import type { AttemptRecord, TaskStatus } from './state.js';
 import { flushAttemptStop } from './stop.js';
-import { diagnose, type Tx } from './tx.js';
+import type { Tx } from './tx.js';
 
 const progress: Readonly<Record<string, number>> = {
   PROVISIONING: 1, PENDING: 2, ACTIVATING: 3, RUNNING: 4, DEACTIVATING: 5, STOPPING: 6, DEPROVISIONING: 7, STOPPED: 8,
@@ -59,12 +59,9 @@ export const onTaskStateObserved = (tx: Tx, e: TaskStateObserved): void => {
     onBuildTaskState(tx, ref.image, e);
     return;
   }
-  const t = taskAt(tx, ref.job, ref.index);
-  const a = t?.attempts[ref.attempt - 1];
-  if (t === undefined || a === undefined) {
-    diagnose(tx, 'UnknownTask', e, `attempt ${ref.attempt} of task ${ref.index} was never asked for`);
-    return;
-  }
+  const found = attemptOfEvent(tx, e, ref);
+  if (found === undefined) return;
+  const { t, a } = found;
   if (a.outcome !== null || rank(e.lastStatus) <= rank(a.lastStatus)) return;
   const current = currentAttempt(t).attempt === a.attempt;
   const seen: AttemptRecord = {
