@@ -89,7 +89,14 @@ export const apiClient = (o: ApiClientOptions): ApiClient => {
         method: 'GET', segments: ['runs'],
         query: { repo: q.repo, workflow: q.workflow, branch: q.branch, commit: q.commit, limit: q.limit === undefined ? undefined : String(q.limit), cursor: q.cursor },
       }),
-    getRun: (runId) => call({ method: 'GET', segments: ['runs', runId] }),
+    getRun: async (runId) => {
+      const run = await call<RemoteRun>({ method: 'GET', segments: ['runs', runId] });
+      // A deployment older than this CLI answers an earlier shape: say so rather than print half a run.
+      if (typeof run.cost !== 'object' || run.cost === null || !Array.isArray(run.jobs) || run.jobs.some((j) => typeof j.outputDir !== 'string')) {
+        throw new CliError(`the hyperp API at ${base.origin} answers runs in an older shape than this CLI reads; update the deployment (hyperp deploy)`);
+      }
+      return run;
+    },
     logs: (runId, q) =>
       call({ method: 'GET', segments: ['runs', runId, 'logs'], query: { job: q.job, index: String(q.index), container: q.container, nextToken: q.nextToken } }),
     download: (runId, job) => call({ method: 'GET', segments: ['runs', runId, 'jobs', job, 'download'] }),

@@ -8,6 +8,8 @@ import { CliError, type CliContext } from '../../src/context.js';
 import { backendOf, regionOfUrl } from '../../src/remote/backend.js';
 import { remoteRepo, repoOfRemoteUrl } from '../../src/remote/repo.js';
 import { strictEncode } from '../../src/remote/signing.js';
+import { hyperp } from '../run-cli.js';
+import { startFunctionUrl } from './function-url.js';
 
 const ctx = (cwd: string, env: Record<string, string> = {}): CliContext => ({
   cwd, env, out: () => undefined, err: () => undefined, isTTY: false, signal: new AbortController().signal,
@@ -54,5 +56,28 @@ Backend('a Function URL names its Region; SigV4 encodes what encodeURIComponent 
   assert.is(strictEncode("(x * y) + (x / z)!'"), '%28x%20%2A%20y%29%20%2B%20%28x%20%2F%20z%29%21%27');
 });
 
+const Answers = suite('answers');
+
+Answers('an older run shape and an error answer that is not JSON are said plainly', async () => {
+  const caller = { accessKeyId: 'AKIAEVE0000000000001', secretAccessKey: 'eve-secret', userArn: 'arn:aws:iam::123456789012:user/eve' };
+  const answers: Record<string, { statusCode: number; body: string }> = {
+    '/runs/old': { statusCode: 200, body: JSON.stringify({ runId: 'old', status: 'SUCCEEDED', jobs: [{ name: 'a', status: 'SUCCEEDED', tasks: [] }] }) },
+    '/runs/html': { statusCode: 500, body: '<html>Internal Server Error</html>' },
+  };
+  const fn = await startFunctionUrl(async (e) => answers[e.rawPath], [caller], 'eu-west-1');
+  try {
+    const env = { HYPERP_API_URL: fn.url, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: caller.accessKeyId, AWS_SECRET_ACCESS_KEY: caller.secretAccessKey };
+    const origin = fn.url.replace(/\/$/, '');
+    assert.equal(await hyperp(['runs', 'show', 'old'], { env }), {
+      code: 1, stdout: '', stderr: `error: the hyperp API at ${origin} answers runs in an older shape than this CLI reads; update the deployment (hyperp deploy)\n`,
+    });
+    assert.equal(await hyperp(['cost', 'html'], { env }), { code: 1, stdout: '', stderr: 'error: <html>Internal Server Error</html> (HTTP 500 from the hyperp API)\n' });
+    assert.equal(fn.served.map((s) => [s.path, s.status]), [['/runs/old', 200], ['/runs/html', 500]]);
+  } finally {
+    await fn.stop();
+  }
+});
+
 Repo.run();
 Backend.run();
+Answers.run();
