@@ -16,12 +16,13 @@ export const buildGraph = (request: RunRequested): E.Either<readonly string[], R
   const jobs = request.workflow.jobs;
   const problems: string[] = [];
   const jobIndex: Record<string, number> = {};
+  const names = new Set(jobs.map((j) => j.name));
   jobs.forEach((job, i) => {
     if (Object.hasOwn(jobIndex, job.name)) problems.push(`job "${job.name}" is declared twice`);
     else jobIndex[job.name] = i;
     if (!Number.isInteger(job.concurrency) || job.concurrency < 1) problems.push(`job "${job.name}": concurrency ${job.concurrency} is not a whole number of at least 1`);
     if (!Number.isInteger(job.retries) || job.retries < 0) problems.push(`job "${job.name}": retries ${job.retries} is not a whole number of at least 0`);
-    for (const d of job.dependsOn) if (!jobs.some((o) => o.name === d)) problems.push(`job "${job.name}" depends on unknown job "${d}"`);
+    for (const d of job.dependsOn) if (!names.has(d)) problems.push(`job "${job.name}" depends on unknown job "${d}"`);
   });
   const cycle = findCycle(jobs);
   if (cycle !== undefined) problems.push(`jobs depend on each other in a cycle: ${[...cycle, cycle[0]].join(' → ')}`);
