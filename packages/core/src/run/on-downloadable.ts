@@ -1,16 +1,13 @@
 /** A succeeded job's zip is ready, or could not be made (the job stays SUCCEEDED; the zip is marked failed). */
 import type { DownloadableFailed, DownloadableReady, RunEvent } from './events.js';
-import { inFlight, jobAt, putJob } from './records.js';
+import { inFlight, knownJob, putJob } from './records.js';
 import type { DownloadableRecord } from './state.js';
 import { diagnose, type Tx } from './tx.js';
 
 const settle = (tx: Tx, e: RunEvent, name: string, next: DownloadableRecord): void => {
-  const j = tx.s.graph !== null && Object.hasOwn(tx.s.graph.jobIndex, name) ? tx.s.graph.jobIndex[name]! : undefined;
-  const job = j === undefined ? undefined : jobAt(tx, j);
-  if (j === undefined || job === undefined) {
-    diagnose(tx, 'UnknownJob', e, `no job "${name}" in this run`);
-    return;
-  }
+  const known = knownJob(tx, e, name);
+  if (known === undefined) return;
+  const { j, job } = known;
   if (job.downloadable === null) {
     diagnose(tx, 'ImpossibleEvent', e, `job "${name}" was not zipped`);
     return;

@@ -5,20 +5,14 @@
  */
 import type { TaskDefinitionRegistered, TaskDefinitionRejected } from './events.js';
 import { failJob, maybeStartJob } from './jobs.js';
-import { jobAt, putJob } from './records.js';
+import { knownJob, putJob } from './records.js';
 import { isTerminalRun } from './state.js';
 import { diagnose, emit, runIdOf, type Tx } from './tx.js';
 
-const jobIndexOf = (tx: Tx, name: string): number | undefined =>
-  tx.s.graph !== null && Object.hasOwn(tx.s.graph.jobIndex, name) ? tx.s.graph.jobIndex[name] : undefined;
-
 export const onTaskDefinitionRegistered = (tx: Tx, e: TaskDefinitionRegistered): void => {
-  const j = jobIndexOf(tx, e.job);
-  const job = j === undefined ? undefined : jobAt(tx, j);
-  if (j === undefined || job === undefined) {
-    diagnose(tx, 'UnknownJob', e, `no job "${e.job}" in this run`);
-    return;
-  }
+  const known = knownJob(tx, e, e.job);
+  if (known === undefined) return;
+  const { j, job } = known;
   if (isTerminalRun(tx.s.status)) {
     if (e.taskDefinitionArn === job.taskDefinitionArn || job.otherTaskDefinitionArns.includes(e.taskDefinitionArn)) return;
     putJob(tx, j, { ...job, otherTaskDefinitionArns: [...job.otherTaskDefinitionArns, e.taskDefinitionArn] });
@@ -35,12 +29,9 @@ export const onTaskDefinitionRegistered = (tx: Tx, e: TaskDefinitionRegistered):
 };
 
 export const onTaskDefinitionRejected = (tx: Tx, e: TaskDefinitionRejected): void => {
-  const j = jobIndexOf(tx, e.job);
-  const job = j === undefined ? undefined : jobAt(tx, j);
-  if (j === undefined || job === undefined) {
-    diagnose(tx, 'UnknownJob', e, `no job "${e.job}" in this run`);
-    return;
-  }
+  const known = knownJob(tx, e, e.job);
+  if (known === undefined) return;
+  const { j, job } = known;
   if (job.registration !== 'REGISTERING') return;
   putJob(tx, j, { ...job, registration: 'REJECTED' });
   failJob(tx, j, `its task definition was rejected: ${e.reason}`);

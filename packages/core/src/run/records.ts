@@ -3,11 +3,23 @@
  * through here, and the counters (jobs per status, tasks per status) move only when a record's
  * status really changes: a duplicate event finds the record already changed and moves nothing.
  */
-import type { Tx } from './tx.js';
+import type { RunEvent } from './events.js';
+import { diagnose, type Tx } from './tx.js';
 import type { AttemptRecord, ImageRecord, JobRecord, JobStatus, TaskRecord, TaskStatus } from './state.js';
 import { vecGet, vecSet } from './vector.js';
 
 export const jobAt = (tx: Tx, j: number): JobRecord | undefined => vecGet(tx.s.jobs, j);
+
+/** The job an event names, with its index; a diagnostic when the run has no such job. */
+export const knownJob = (tx: Tx, e: RunEvent, name: string): { readonly j: number; readonly job: JobRecord } | undefined => {
+  const j = tx.s.graph !== null && Object.hasOwn(tx.s.graph.jobIndex, name) ? tx.s.graph.jobIndex[name]! : undefined;
+  const job = j === undefined ? undefined : jobAt(tx, j);
+  if (j === undefined || job === undefined) {
+    diagnose(tx, 'UnknownJob', e, `no job "${name}" in this run`);
+    return undefined;
+  }
+  return { j, job };
+};
 
 export const putJob = (tx: Tx, j: number, next: JobRecord): void => {
   const old = vecGet(tx.s.jobs, j);
