@@ -5,7 +5,7 @@
  *
  *   GET  /runs?repo=&workflow=|branch=|commit=&limit=&cursor=   list, newest first
  *   GET  /runs/{runId}                                          show
- *   GET  /runs/{runId}/logs?job=&index=&container=&nextToken=   task output (CloudWatch Logs)
+ *   GET  /runs/{runId}/logs?job=&index=&attempt=&container=&nextToken=   task output (CloudWatch Logs)
  *   GET  /runs/{runId}/jobs/{job}/download                      presigned zip URL (zips first if needed)
  *   POST /runs/{runId}/cancel   {reason?, requestId}
  *   POST /runs/{runId}/rerun    {failedOnly?, requestId}
@@ -102,8 +102,9 @@ export const apiHandler = (d: ApiDeps) => {
     if (!job) throw new HttpError(404, `run ${runId} has no job ${JSON.stringify(jobName ?? '')}`);
     const index = Number(q['index'] ?? '1');
     const task = vecToArray(job.tasks).find((t) => t.index === index);
-    const attempt = task?.attempts[task.attempts.length - 1];
-    if (!attempt?.taskArn) throw new HttpError(404, `task ${index} of ${job.name} has not started`);
+    // The newest attempt unless one is asked for (`hyperp logs --attempt N`).
+    const attempt = q['attempt'] ? task?.attempts.find((a) => a.attempt === Number(q['attempt'])) : task?.attempts[task.attempts.length - 1];
+    if (!attempt?.taskArn) throw new HttpError(404, `task ${index}${q['attempt'] ? ` attempt ${q['attempt']}` : ''} of ${job.name} has not started`);
     const container =
       q['container'] ?? run.request?.workflow.jobs.find((j) => j.name === job.name)?.taskDefinition.containerDefinitions[0]?.name ?? '';
     const stream = logStreamName(logStreamPrefix(runId, meta.workflow, job.name), container, attempt.taskArn);

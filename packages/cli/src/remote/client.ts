@@ -22,7 +22,7 @@ export interface ApiClient {
   readonly url: string;
   readonly listRuns: (q: ListQuery) => Promise<RunPage>;
   readonly getRun: (runId: string) => Promise<RemoteRun>;
-  readonly logs: (runId: string, q: { job: string; index: number; container?: string; nextToken?: string }) => Promise<LogPage>;
+  readonly logs: (runId: string, q: { job: string; index: number; attempt?: number; container?: string; nextToken?: string }) => Promise<LogPage>;
   readonly download: (runId: string, job: string) => Promise<DownloadLink>;
   readonly cancel: (runId: string, body: { requestId: string; reason: string }) => Promise<CancelAnswer>;
   readonly rerun: (runId: string, body: { requestId: string; failedOnly: boolean }) => Promise<RerunAnswer>;
@@ -98,7 +98,10 @@ export const apiClient = (o: ApiClientOptions): ApiClient => {
       return run;
     },
     logs: (runId, q) =>
-      call({ method: 'GET', segments: ['runs', runId, 'logs'], query: { job: q.job, index: String(q.index), container: q.container, nextToken: q.nextToken } }),
+      call({
+        method: 'GET', segments: ['runs', runId, 'logs'],
+        query: { job: q.job, index: String(q.index), attempt: q.attempt === undefined ? undefined : String(q.attempt), container: q.container, nextToken: q.nextToken },
+      }),
     download: (runId, job) => call({ method: 'GET', segments: ['runs', runId, 'jobs', job, 'download'] }),
     cancel: (runId, body) => call({ method: 'POST', segments: ['runs', runId, 'cancel'], body }),
     rerun: (runId, body) => call({ method: 'POST', segments: ['runs', runId, 'rerun'], body }),

@@ -1,6 +1,7 @@
 /**
  * `hyperp logs RUN JOB` against the API: a task's CloudWatch log stream, page after page;
  * `--follow` keeps asking until the attempt ends (waiting first for a task that has not started).
+ * The newest attempt of the task unless `--attempt` names one.
  */
 import { isTerminalRun, type RunStatus } from '@hyperp/core';
 import { CliError, ExitCode, type CliContext } from '../context.js';
@@ -20,10 +21,12 @@ export interface RemoteLogsOptions {
 
 const POLL_MS = 2000;
 
-const newestAttempt = (run: RemoteRun, job: string, index: number): RemoteTask | undefined => {
+/** The attempt asked for, else the task's newest. */
+const attemptOf = (run: RemoteRun, job: string, index: number, attempt: number | undefined): RemoteTask | undefined => {
   const j = run.jobs.find((x) => x.name === job);
   if (!j) throw new CliError(`run ${run.runId} has no job "${job}" (jobs: ${run.jobs.map((x) => `"${x.name}"`).join(', ')})`);
-  return j.tasks.filter((t) => t.index === index).at(-1);
+  const attempts = j.tasks.filter((t) => t.index === index);
+  return attempt === undefined ? attempts.at(-1) : attempts.find((t) => t.attempt === attempt);
 };
 
 const ended = (run: RemoteRun, t: RemoteTask | undefined): boolean =>
@@ -39,22 +42,25 @@ export const remoteLogs = async (ctx: CliContext, api: ApiClient, given: string,
   const runId = await remoteRunId(ctx, api, given, o.repo);
   const pollMs = o.pollMs ?? POLL_MS;
   let run = await api.getRun(runId);
-  let task = newestAttempt(run, job, o.index);
+  let task = attemptOf(run, job, o.index, o.attempt);
   while (o.follow && task?.taskArn == null && !ended(run, task) && !ctx.signal.aborted) {
     await sleep(pollMs, ctx.signal);
     run = await api.getRun(runId);
-    task = newestAttempt(run, job, o.index);
+    task = attemptOf(run, job, o.index, o.attempt);
+  }
+  if (!task && o.attempt !== undefined) {
+    const n = run.jobs.find((x) => x.name === job)!.tasks.filter((t) => t.index === o.index).length;
+    throw new CliError(`task ${o.index} of job "${job}" has no attempt ${o.attempt} (it has ${n})`);
   }
   if (!task?.taskArn) throw new CliError(`task ${o.index} of job "${job}" has not started (run ${runId} is ${run.status})`);
-  if (o.attempt !== undefined && o.attempt !== task.attempt) {
-    throw new CliError(`the API serves the newest attempt of a task (attempt ${task.attempt} of task ${o.index}), not attempt ${o.attempt}`);
-  }
   const attempt = task.attempt;
   let token: string | undefined;
   // Reads every page there is now; CloudWatch Logs answers its own token back once nothing is left.
   const drain = async (): Promise<void> => {
     for (;;) {
-      const page = await api.logs(runId, { job, index: o.index, ...(o.container ? { container: o.container } : {}), ...(token ? { nextToken: token } : {}) });
+      const page = await api.logs(runId, {
+        job, index: o.index, attempt, ...(o.container ? { container: o.container } : {}), ...(token ? { nextToken: token } : {}),
+      });
       for (const e of page.events) ctx.out(e.message.endsWith('\n') ? e.message : `${e.message}\n`);
       const next = page.nextToken ?? undefined;
       const done = page.events.length === 0 || next === undefined || next === token;
@@ -63,10 +69,10 @@ export const remoteLogs = async (ctx: CliContext, api: ApiClient, given: string,
     }
   };
   await drain();
-  while (o.follow && !ended(run, task) && task?.attempt === attempt && !ctx.signal.aborted) {
+  while (o.follow && !ended(run, task) && !ctx.signal.aborted) {
     await sleep(pollMs, ctx.signal);
     run = await api.getRun(runId);
-    task = newestAttempt(run, job, o.index);
+    task = attemptOf(run, job, o.index, attempt);
     await drain();
   }
   return ExitCode.ok;

@@ -163,7 +163,7 @@ r('cost RUN: the same report as for a local run, from the API\'s view', async ()
   ]);
 });
 
-r('logs: every page of the task\'s stream, the newest attempt only', async () => {
+r('logs: every page of the task\'s stream, of the newest attempt or the one asked for', async () => {
   const run = await state(runId);
   const arn = vecGet(vecGet(run.jobs, 1)!.tasks, 1)!.attempts[0]!.taskArn!;
   const stream = logStreamName(logStreamPrefix(runId, 'calculator', 'x * y'), 'multiply', arn);
@@ -173,15 +173,16 @@ r('logs: every page of the task\'s stream, the newest attempt only', async () =>
     'f/2': { events: [], nextForwardToken: 'f/2' },
   };
   logs.on(GetLogEventsCommand).callsFake((input: { nextToken?: string }) => pages[input.nextToken ?? '']);
-  for (const follow of [[], ['--follow']]) {
+  for (const more of [[], ['--follow'], ['--attempt', '1']]) {
     logs.resetHistory();
-    assert.equal(await cli(['logs', runId, 'x * y', '--index', '2', ...follow]), { code: 0, stdout: 'x = 6\ntask 2 of 2: 6 * 7 = 42\n', stderr: '' });
+    assert.equal(await cli(['logs', runId, 'x * y', '--index', '2', ...more]), { code: 0, stdout: 'x = 6\ntask 2 of 2: 6 * 7 = 42\n', stderr: '' });
     assert.equal(logs.commandCalls(GetLogEventsCommand).map((c) => c.args[0].input), ['', 'f/1', 'f/2'].map((t) => ({
       logGroupName: '/hyperp/tasks', logStreamName: stream, startFromHead: true, ...(t ? { nextToken: t } : {}),
     })));
   }
+  assert.equal(fn.served.at(-1)?.path, `/runs/${runId}/logs?job=x%20%2A%20y&index=2&attempt=1&nextToken=f%2F2`);
   assert.equal(await cli(['logs', runId, 'x * y', '--attempt', '2']), {
-    code: 1, stdout: '', stderr: 'error: the API serves the newest attempt of a task (attempt 1 of task 1), not attempt 2\n',
+    code: 1, stdout: '', stderr: 'error: task 1 of job "x * y" has no attempt 2 (it has 1)\n',
   });
   assert.equal(await cli(['logs', runId, 'nope']), {
     code: 1, stdout: '', stderr: `error: run ${runId} has no job "nope" (jobs: "Generate x", "x * y", "x / z", "(x * y) + (x / z)")\n`,
