@@ -301,4 +301,12 @@ r('configuration: --local overrides HYPERP_API_URL; a bad URL or an unknown Regi
   assert.equal(fn.served, []);
 });
 
+r('runs list --limit N: the repository\'s newest N runs, printed oldest first', async () => {
+  const listed = await cli(['runs', 'list', '--repo', 'acme/calculator', '--limit', '2', '--json']);
+  const rows = (JSON.parse(listed.stdout) as { runs: { runId: string; requestedAt: string }[] }).runs;
+  assert.equal(rows.map((x) => x.requestedAt), [new Date(T0 + 1000).toISOString(), new Date(T0 + 2000).toISOString()]);
+  assert.equal(fn.served, [{ method: 'GET', path: '/runs?repo=acme%2Fcalculator&limit=2', status: 200 }]);
+  assert.equal((await cli(['runs', 'list', '--repo', 'acme/calculator', '--limit', '0'])).stderr, 'error: --limit must be a whole number of 1 or more, not "0"\n');
+});
+
 r.run();
