@@ -3,7 +3,7 @@
  * deadline passes (the attempt is stopped and counts as failed), a throttled launch may be
  * tried again. A timer whose attempt has moved on is dropped.
  */
-import { buildDeadline, enqueueLaunch, stillQueued } from './launch.js';
+import { buildDeadline, buildTimeoutSeconds, enqueueLaunch, stillQueued } from './launch.js';
 import { buildFailed } from './on-image-build.js';
 import { currentAttempt, imageAt, putAttempt, taskAt } from './records.js';
 import type { Timer } from './state.js';
@@ -41,8 +41,7 @@ export const dropStaleTimers = (tx: Tx): void => {
 
 /** A build past its deadline: stopped if it was seen running, and failed now either way. */
 const buildTimedOut = (tx: Tx, i: number): void => {
-  const seconds = tx.s.request!.settings.buildTimeoutSeconds ?? 3600;
-  const reason = `the build timed out after ${seconds} s`;
+  const reason = `the build timed out after ${buildTimeoutSeconds(tx.s)} s`;
   stopBuild(tx, i, reason);
   buildFailed(tx, i, reason, null);
 };

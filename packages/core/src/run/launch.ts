@@ -12,12 +12,15 @@ import { currentAttempt, imageAt, inFlight, jobAt, putAttempt, putImage, taskAt 
 import { takeLaunchSlot } from './pacing.js';
 import { isTerminalJob, type AttemptRecord, type LaunchRef, type RunState } from './state.js';
 import { startedByInsert } from './started-by-index.js';
+import { defaultBuildTimeoutSeconds } from './settings.js';
 import { addTimer } from './timers.js';
 import { emit, runIdOf, type Tx } from './tx.js';
 
-/** When a build launched at `startedAt` is given up (settings stored before the field existed: 1 h). */
-export const buildDeadline = (s: RunState, startedAt: number): number =>
-  startedAt + (s.request?.settings.buildTimeoutSeconds ?? 3600) * 1000;
+/** How long a build may run (settings stored before the field existed have the default). */
+export const buildTimeoutSeconds = (s: RunState): number => s.request?.settings.buildTimeoutSeconds ?? defaultBuildTimeoutSeconds;
+
+/** When a build launched at `startedAt` is given up. */
+export const buildDeadline = (s: RunState, startedAt: number): number => startedAt + buildTimeoutSeconds(s) * 1000;
 
 /** Tags on every task and build of a run; names enter as hashes (tag values allow few characters). */
 export const runTags = (s: RunState, job: number | null): Tag[] => [

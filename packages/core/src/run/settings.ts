@@ -48,6 +48,9 @@ export interface RunSettings {
   readonly buildTimeoutSeconds: number;
 }
 
+/** An hour, like CodeBuild's default build timeout: generous for an image, yet no run waits forever. */
+export const defaultBuildTimeoutSeconds = 3600;
+
 /** Settings with hyperp's defaults for everything not given. */
 export const runSettings = (given: Partial<RunSettings> & Pick<RunSettings, 'render'>): RunSettings => ({
   priceRegion: given.render.region,
@@ -57,7 +60,6 @@ export const runSettings = (given: Partial<RunSettings> & Pick<RunSettings, 'ren
   detailsUrl: null,
   launchRate: fargateLaunchRate,
   retryBackoff: defaultRetryBackoff,
-  // An hour, like CodeBuild's default build timeout: generous for an image, yet no run waits forever.
-  buildTimeoutSeconds: 3600,
+  buildTimeoutSeconds: defaultBuildTimeoutSeconds,
   ...given,
 });
