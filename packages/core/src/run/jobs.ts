@@ -8,7 +8,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { downloadableKey, jobArtifactPath } from '../names/artifacts.js';
 import { describeRenderIssue } from '../render/issues.js';
 import { renderTaskDefinition } from '../render/taskdef.js';
-import { enqueueLaunch, newAttempt } from './launch.js';
+import { enqueueLaunch, newAttempt, runTags } from './launch.js';
 import { inFlight, jobAt, putJob, setJobStatus } from './records.js';
 import { stopEverything, stopJobTasks } from './stop.js';
 import { isTerminalJob, zeroTaskCounts, type JobStatus, type TaskRecord } from './state.js';
@@ -66,7 +66,7 @@ export const registerJob = (tx: Tx, j: number): void => {
     job: spec.name,
     family: rendered.right.family,
     taskDefinition: rendered.right,
-    tags: [{ key: 'hyperp:run', value: r.runId }, { key: 'hyperp:workflow', value: g.wfHash }, { key: 'hyperp:job', value: g.jobHashes[j]! }],
+    tags: runTags(tx.s, j),
   });
 };
 
