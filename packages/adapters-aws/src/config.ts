@@ -34,6 +34,8 @@ export interface AwsConfig {
   readonly schedulerGroupName: string;
   readonly schedulerRoleArn: string;
   readonly manualRunFunctionArn: string;
+  /** The queue of delayed wake-ups (`aws/wakeup-queue.ts`). */
+  readonly wakeupQueueUrl: string;
   /** Region whose Fargate prices cost figures use; the Lambda's own region when unset. */
   readonly priceRegion?: string;
   /** The Lambda's region (`AWS_REGION`, set by the Lambda runtime). */

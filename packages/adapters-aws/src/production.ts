@@ -11,11 +11,13 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAppAuth } from '@octokit/auth-app';
 import { loadConfig, type AwsConfig } from './config.js';
 import { invokeAsync } from './aws/invoke.js';
 import { presignGet } from './aws/presign.js';
+import { wakeupQueue } from './aws/wakeup-queue.js';
 import { defaultRetryPolicy } from './aws/retry.js';
 import { s3BlobStore } from './aws/s3-blobs.js';
 import { cachedSecret } from './aws/secrets.js';
@@ -44,6 +46,7 @@ export const ecr = /* @__PURE__ */ once(() => new ECRClient(clientOptions()));
 export const lambda = /* @__PURE__ */ once(() => new LambdaClient(clientOptions()));
 export const logs = /* @__PURE__ */ once(() => new CloudWatchLogsClient(clientOptions()));
 export const scheduler = /* @__PURE__ */ once(() => new SchedulerClient(clientOptions()));
+export const sqs = /* @__PURE__ */ once(() => new SQSClient(clientOptions()));
 const secrets = /* @__PURE__ */ once(() => new SecretsManagerClient(clientOptions()));
 
 /** The whole store, spilling large bodies to S3 (states, run requests). */
@@ -86,6 +89,9 @@ export const presign = (bucket: string, key: string, expiresIn: number): Promise
 
 export const startPlanner = (request: unknown): Promise<void> => invokeAsync(lambda(), config().plannerFunctionName, request);
 
+/** Wake-ups at most this far ahead are waited for inside the stepper; later ones are queued. */
+const INLINE_WAIT_MS = 20_000;
+
 export const runStepper = /* @__PURE__ */ once(() => {
   const st = storeWithSpill();
   const gh = gitHubApp();
@@ -93,11 +99,12 @@ export const runStepper = /* @__PURE__ */ once(() => {
     store: st,
     interpret: interpreter({
       config: config(), ecs: ecs(), lambda: lambda(), images: st.images, github: gh.client, gitToken: gh.token,
+      wakeups: wakeupQueue({ sqs: sqs(), queueUrl: config().wakeupQueueUrl, inlineWaitMs: INLINE_WAIT_MS, now: Date.now }),
       retry: defaultRetryPolicy, now: Date.now, log,
     }),
     now: Date.now,
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-    inlineWaitMs: 20_000,
+    inlineWaitMs: INLINE_WAIT_MS,
     log,
     // An async payload may be 256 KB (Lambda quotas, read 2026-11); larger batches of results are
     // regenerated instead by carrying out the unconfirmed outbox again.

@@ -28,6 +28,7 @@ load('reads every variable of the contract, splitting the id lists', () => {
     schedulerGroupName: 'hyperp',
     schedulerRoleArn: 'arn:aws:iam::123456789012:role/hyperp-scheduler',
     manualRunFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:hyperp-api',
+    wakeupQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/hyperp-wakeups',
     subnetIds: ['subnet-aaa', 'subnet-bbb'],
     securityGroupIds: ['sg-123'],
     assignPublicIp: 'ENABLED',
@@ -64,7 +65,7 @@ load('the environment manifest fills exactly the fields of AwsConfig', () => {
     efsFileSystemId: true, efsAccessPointId: true, ecrRepositoryUri: true, taskExecutionRoleArn: true, jobTaskRoleArn: true,
     builderTaskRoleArn: true, builderImage: true, zipTaskRoleArn: true, taskLogGroup: true, githubAppId: true,
     githubPrivateKeySecretArn: true, webhookSecretArn: true, plannerFunctionName: true, stepperFunctionName: true,
-    efsFunctionName: true, schedulerGroupName: true, schedulerRoleArn: true, manualRunFunctionArn: true, priceRegion: true,
+    efsFunctionName: true, schedulerGroupName: true, schedulerRoleArn: true, manualRunFunctionArn: true, wakeupQueueUrl: true, priceRegion: true,
     efsRootDirectory: true,
   };
   assert.equal(environmentVariables.map((v) => v.field).sort(), Object.keys(fields).sort());

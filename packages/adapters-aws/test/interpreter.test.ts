@@ -20,6 +20,7 @@ const lambda = mockClient(LambdaClient);
 const config = loadConfig(testEnv);
 const NOW = 1_800_000_000_000;
 const sleeps: number[] = [];
+const woken: [string, number][] = [];
 const deps = (): InterpreterDeps => ({
   config,
   ecs: new ECSClient({ region: 'us-east-1' }),
@@ -29,6 +30,7 @@ const deps = (): InterpreterDeps => ({
     throw new Error('no GitHub in this test');
   },
   gitToken: async () => 'ghs_token',
+  wakeups: async (runId, at) => void woken.push([runId, at]),
   retry: { attempts: 4, baseMs: 100, maxMs: 1000, sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
   now: () => NOW,
   log: () => undefined,
@@ -189,6 +191,12 @@ t('a function error of the EFS helper becomes DirectoriesFailed', async () => {
   assert.equal([input.FunctionName, input.InvocationType, JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array))], [
     'hyperp-efs', 'RequestResponse', { op: 'mkdirs', runId: 'r1', paths: ['c/r1/w/j1', 'c/r1/w/shared/notes'] },
   ]);
+});
+
+t('ScheduleWakeup hands the run and the time to the wake-ups, and reports nothing', async () => {
+  woken.length = 0;
+  assert.equal(await interpreter(deps())({ _tag: 'ScheduleWakeup', runId: 'r1', at: NOW + 95_300 }, meta), []);
+  assert.equal(woken, [['r1', NOW + 95_300]]);
 });
 
 t.run();

@@ -47,6 +47,7 @@ const SDK_COMMANDS: Readonly<Record<string, readonly Need[]>> = {
   'client-ecs StopTaskCommand': [['ecs:StopTask', 'clusterTasks']],
   'client-ecs DescribeTasksCommand': [['ecs:DescribeTasks', 'clusterTasks']],
   'client-ecs ListTasksCommand': [['ecs:ListTasks', 'cluster']],
+  'client-sqs SendMessageCommand': [['sqs:SendMessage', null]],
   'client-scheduler CreateScheduleCommand': [['scheduler:CreateSchedule', null], ['iam:PassRole', null]],
   'client-scheduler UpdateScheduleCommand': [['scheduler:UpdateSchedule', null], ['iam:PassRole', null]],
   'client-scheduler DeleteScheduleCommand': [['scheduler:DeleteSchedule', null]],
@@ -59,6 +60,7 @@ const MODULE_RESOURCES: Readonly<Record<string, Readonly<Record<string, string>>
   'src/efs/zip-to-s3.ts': { s3: 'downloads' },
   'src/aws/presign.ts': { s3: 'downloads' },
   'src/schedules/sync.ts': { scheduler: 'cronSchedules', iam: 'cronScheduleRole' },
+  'src/aws/wakeup-queue.ts': { sqs: 'wakeupQueue' },
 };
 
 /** Which function a handler invokes and which secret it reads: the configuration its code reads. */

@@ -18,6 +18,26 @@ export const createDeadLetterQueue = (scope: Scope): aws.sqs.Queue =>
     childOf(scope),
   );
 
+/**
+ * Delayed wake-ups of runs (deadlines, retry back-offs, launch slots further than the stepper
+ * waits in-process): the stepper sends a message delayed until the moment and receives it back
+ * (`packages/adapters-aws/src/aws/wakeup-queue.ts`). A message Lambda cannot take the stepper
+ * fails five times goes to the dead-letter queue; the sweep's minute tick covers it meanwhile.
+ * Lambda requires the visibility timeout to be at least the function's timeout (Lambda with
+ * SQS, read 2026-11).
+ */
+export const createWakeupQueue = (scope: Scope, stepperTimeoutSeconds: number, deadLetterQueue: aws.sqs.Queue): aws.sqs.Queue =>
+  new aws.sqs.Queue(
+    `${scope.name}-wakeups`,
+    {
+      sqsManagedSseEnabled: true,
+      visibilityTimeoutSeconds: stepperTimeoutSeconds,
+      redrivePolicy: deadLetterQueue.arn.apply((arn) => JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: 5 })),
+      tags: tagsWith(scope),
+    },
+    childOf(scope),
+  );
+
 /** The group the planner keeps one schedule per `cron` trigger in. */
 export const createSchedulerGroup = (scope: Scope): aws.scheduler.ScheduleGroup =>
   new aws.scheduler.ScheduleGroup(`${scope.name}-cron`, { tags: tagsWith(scope) }, childOf(scope));
@@ -67,6 +87,7 @@ export interface EventWiring {
   readonly sweepScheduleGrants: pulumi.Resource;
   /** The stepper's grants: the stream mapping needs its stream read permission at creation. */
   readonly stepperGrants: pulumi.Resource;
+  readonly wakeupQueue: aws.sqs.Queue;
 }
 
 export const wireEvents = (scope: Scope, w: EventWiring): void => {
@@ -156,6 +177,18 @@ export const wireEvents = (scope: Scope, w: EventWiring): void => {
       functionResponseTypes: ['ReportBatchItemFailures'],
       destinationConfig: { onFailure: { destinationArn: w.deadLetterQueue.arn } },
       filterCriteria: { filters: [{ pattern: JSON.stringify(eventItemFilter) }] },
+    },
+    childOf(scope, { dependsOn: [w.stepperGrants] }),
+  );
+
+  // Delayed wake-ups → the stepper, which appends them as ticks for the stream.
+  new aws.lambda.EventSourceMapping(
+    `${scope.name}-stepper-wakeups`,
+    {
+      eventSourceArn: w.wakeupQueue.arn,
+      functionName: w.stepper.name,
+      batchSize: 10,
+      functionResponseTypes: ['ReportBatchItemFailures'],
     },
     childOf(scope, { dependsOn: [w.stepperGrants] }),
   );

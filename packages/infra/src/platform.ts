@@ -7,7 +7,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { createCompute } from './compute.js';
 import { handlerEnvironment } from './environment.js';
-import { createDeadLetterQueue, createSchedulerGroup, wireEvents } from './events.js';
+import { createDeadLetterQueue, createSchedulerGroup, createWakeupQueue, wireEvents } from './events.js';
 import { createFunctionLogGroups, createFunctions, createFunctionUrls, functionName, type FunctionSettings } from './functions.js';
 import type { PlatformArns } from './iam/grants.js';
 import { attachGrants, createCliUserPolicy, createRoles } from './iam/roles.js';
@@ -107,6 +107,7 @@ export class Platform extends pulumi.ComponentResource {
     const compute = createCompute(scope, s.compute);
     const secrets = createSecrets(scope);
     const deadLetterQueue = createDeadLetterQueue(scope);
+    const wakeupQueue = createWakeupQueue(scope, s.functions.stepper.timeout, deadLetterQueue);
     const schedulerGroup = createSchedulerGroup(scope);
     const logGroups = createFunctionLogGroups(scope, s.logRetentionDays);
     const roles = createRoles(scope, identity.accountId, s.jobTaskPolicyArns);
@@ -135,6 +136,7 @@ export class Platform extends pulumi.ComponentResource {
       schedulerRole: roles.scheduler.arn,
       schedulerGroupName: schedulerGroup.name,
       deadLetterQueue: deadLetterQueue.arn,
+      wakeupQueue: wakeupQueue.arn,
     });
     const grants = attachGrants(scope, roles, arns);
 
@@ -160,6 +162,7 @@ export class Platform extends pulumi.ComponentResource {
         schedulerGroupName: schedulerGroup.name,
         schedulerRoleArn: roles.scheduler.arn,
         manualRunFunctionArn: functionArn('api'),
+        wakeupQueueUrl: wakeupQueue.url,
         priceRegion: s.priceRegion,
       })
       .apply((v) =>
@@ -199,6 +202,7 @@ export class Platform extends pulumi.ComponentResource {
       sweepScheduleRoleArn: roles.sweepSchedule.arn,
       sweepScheduleGrants: grants.sweepSchedule,
       stepperGrants: grants.functions.stepper,
+      wakeupQueue,
     });
     const cliUserPolicy = createCliUserPolicy(scope, arns);
 

@@ -182,6 +182,7 @@ const expectedEnvironment = {
   HYPERP_SCHEDULER_GROUP_NAME: `${P}-cron-a1b2c3d`,
   HYPERP_SCHEDULER_ROLE_ARN: roleArn(`${P}-cron`),
   HYPERP_MANUAL_RUN_FUNCTION_ARN: arn('lambda', `function:${P}-api`),
+  HYPERP_WAKEUP_QUEUE_URL: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${P}-wakeups-a1b2c3d`,
   HYPERP_PRICE_REGION: 'us-west-2',
 };
 
@@ -287,6 +288,25 @@ test('the sweep runs every minute; the stepper reads new event items from the st
   const filters = (esm['filterCriteria'] as { filters: { pattern: string }[] }).filters;
   assert.equal(filters.map((f) => json(f.pattern)), [{ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [{ prefix: 'EV#' }] } } } }]);
   assert.ok(one('aws:scheduler/scheduleGroup:ScheduleGroup', `${P}-cron`));
+});
+
+test('delayed wake-ups: an encrypted queue the stepper receives from, failing messages dead-lettered', () => {
+  assert.equal(pick(one('aws:sqs/queue:Queue', `${P}-wakeups`).inputs, ['sqsManagedSseEnabled', 'visibilityTimeoutSeconds', 'redrivePolicy']), {
+    sqsManagedSseEnabled: true,
+    visibilityTimeoutSeconds: 300,
+    redrivePolicy: JSON.stringify({ deadLetterTargetArn: arn('sqs', `${P}-dead-letters-a1b2c3d`), maxReceiveCount: 5 }),
+  });
+  assert.equal(pick(one('aws:lambda/eventSourceMapping:EventSourceMapping', `${P}-stepper-wakeups`).inputs, ['eventSourceArn', 'functionName', 'batchSize', 'functionResponseTypes']), {
+    eventSourceArn: arn('sqs', `${P}-wakeups-a1b2c3d`),
+    functionName: `${P}-stepper`,
+    batchSize: 10,
+    functionResponseTypes: ['ReportBatchItemFailures'],
+  });
+  const stepperPolicy = json(one('aws:iam/rolePolicy:RolePolicy', `${P}-fn-stepper`).inputs['policy']) as { Statement: { Sid: string; Action: string[]; Resource: string[] }[] };
+  assert.equal(
+    stepperPolicy.Statement.filter((st) => st.Resource.includes(arn('sqs', `${P}-wakeups-a1b2c3d`))).map((st) => [st.Sid, st.Action]),
+    [['ReceiveWakeUps', ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']], ['WakeUps', ['sqs:SendMessage']]],
+  );
 });
 
 test('roles: one per function, task kind, execution and schedule; each trusts only its service', () => {

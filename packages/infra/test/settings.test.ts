@@ -151,7 +151,7 @@ const environmentValues = {
   assignPublicIp: 'ENABLED', efsFileSystemId: 'fs', efsAccessPointId: 'ap', efsRootDirectory: '/hyperp', ecrRepositoryUri: 'r',
   taskExecutionRoleArn: 'x', jobTaskRoleArn: 'j', builderTaskRoleArn: 'bu', builderImage: 'k', zipTaskRoleArn: 'z',
   taskLogGroup: 'l', githubAppId: '1', githubPrivateKeySecretArn: 'pk', webhookSecretArn: 'ws', plannerFunctionName: 'p',
-  stepperFunctionName: 'st', efsFunctionName: 'e', schedulerGroupName: 'sg', schedulerRoleArn: 'sr', manualRunFunctionArn: 'm',
+  stepperFunctionName: 'st', efsFunctionName: 'e', schedulerGroupName: 'sg', schedulerRoleArn: 'sr', manualRunFunctionArn: 'm', wakeupQueueUrl: 'q',
 } as const;
 
 contract('the handlers\' environment has exactly the variables the adapters\' manifest lists', () => {

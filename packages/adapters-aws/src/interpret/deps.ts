@@ -15,6 +15,8 @@ export interface InterpreterDeps {
   readonly github: (installationId: number) => GitHub;
   /** An installation token, for the builder's `git://` context of a private repository. */
   readonly gitToken: (installationId: number) => Promise<string>;
+  /** Delivers a `Tick` to the run at `at` (production: a delayed SQS message, `aws/wakeup-queue.ts`). */
+  readonly wakeups: (runId: string, at: number) => Promise<void>;
   readonly retry: RetryPolicy;
   /** Epoch ms. */
   readonly now: () => number;

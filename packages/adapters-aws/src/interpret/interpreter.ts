@@ -60,7 +60,8 @@ export const interpreter =
         }
         return [];
       case 'ScheduleWakeup':
-        // The stepper keeps wake-ups (short ones in-process, long ones to the sweep).
+        // Near ones the stepper waits for in-process; later ones arrive as a delayed message.
+        await d.wakeups(c.runId, c.at);
         return [];
     }
   };

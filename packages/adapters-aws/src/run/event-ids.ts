@@ -18,6 +18,9 @@ export const resultEventId = (version: number, command: number, i: number, event
 /** A sweep's tick, one per minute per run. */
 export const tickEventId = (at: number): string => `tick:${at}`;
 
+/** A tick of a delayed wake-up message, one per wake-up time (the stream folds it). */
+export const wakeEventId = (at: number): string => `wake:${at}`;
+
 /** A tick the stepper made itself after waiting in-process for a wake-up. */
 export const inlineTickEventId = (at: number): string => `itick:${at}`;
 

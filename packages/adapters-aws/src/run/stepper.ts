@@ -11,8 +11,8 @@
  *     marked done at the end. The stream handler skips the result events (`cmd:` ids) and the
  *     in-process ticks: their writer folded them already, or its crash left the outbox
  *     unconfirmed, and carrying it out again yields them again.
- * Short wake-ups (launch pacing, retry back-off) are waited for in-process; longer ones are left
- * to the sweep's minute ticks.
+ * Short wake-ups (launch pacing, retry back-off) are waited for in-process; longer ones arrive
+ * as delayed messages (`aws/wakeup-queue.ts`), with the sweep's minute ticks as the safety net.
  */
 import { initialState, reduce, type Command, type RunEvent, type RunState } from '@hyperp/core';
 import type { Interpret } from '../interpret/interpreter.js';

@@ -165,6 +165,8 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
     interpret: interpreter({
       config, ecs: ecsClient, lambda: lambdaClient, images: store.images, github,
       gitToken: async (id) => ((await github(id).auth({ type: 'installation' })) as { token: string }).token,
+      // Every wake-up of this run is near: the stepper waits for it in-process.
+      wakeups: async () => undefined,
       retry: { attempts: 3, baseMs: 1, maxMs: 1, sleep: async () => undefined, random: () => 0 },
       now, log: () => undefined,
     }),

@@ -24,5 +24,6 @@ export const testEnv: Record<string, string> = {
   HYPERP_SCHEDULER_GROUP_NAME: 'hyperp',
   HYPERP_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/hyperp-scheduler',
   HYPERP_MANUAL_RUN_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:hyperp-api',
+  HYPERP_WAKEUP_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/hyperp-wakeups',
   AWS_REGION: 'us-east-1',
 };

@@ -37,6 +37,7 @@ export interface PlatformArns {
   readonly schedulerRole: string;
   readonly schedulerGroupName: string;
   readonly deadLetterQueue: string;
+  readonly wakeupQueue: string;
 }
 
 const ECR_PULL = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'] as const;
@@ -85,6 +86,8 @@ const platformGrants = (fn: FunctionName, a: PlatformArns): Statement[] => {
         ownLogs(a, fn),
         allow('EventStream', ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'], [a.tableStream]),
         allow('StreamFailures', ['sqs:SendMessage'], [a.deadLetterQueue]),
+        // The wake-up queue's event source mapping receives with the function's role.
+        allow('ReceiveWakeUps', ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], [a.wakeupQueue]),
       ];
     case 'efs':
       return [

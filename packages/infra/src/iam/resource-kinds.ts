@@ -59,6 +59,7 @@ export const RESOURCE_KINDS: Readonly<Record<string, KindScope>> = {
   // ListSchedules has no resource type: it can only be granted on "*" (Service Authorization
   // Reference, EventBridge Scheduler, read 2026-11).
   anySchedule: () => ({ resources: ['*'] }),
+  wakeupQueue: (a) => ({ resources: [a.wakeupQueue] }),
   cronScheduleRole: (a) => ({ resources: [a.schedulerRole], condition: passedTo('scheduler.amazonaws.com') }),
 };
 

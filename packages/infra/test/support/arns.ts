@@ -34,4 +34,5 @@ export const arns: PlatformArns = {
   schedulerRole: `${A}:iam::123456789012:role/hy-cron`,
   schedulerGroupName: 'hy-cron',
   deadLetterQueue: `${A}:sqs:${R}:hy-dead-letters`,
+  wakeupQueue: `${A}:sqs:${R}:hy-wakeups`,
 };
