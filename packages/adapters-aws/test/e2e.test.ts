@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { vecToArray, type RunState } from '@hyperp/core';
+import { vecToArray, viewUsd, type RunState } from '@hyperp/core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { StoredRun } from '../src/run/stepper.js';
@@ -80,7 +80,8 @@ e2e('the cost is the sum of what each task and build billed, from pull start to 
   assert.ok(Math.abs(run.cost.buildsUsd - builds) < 1e-12, `builds ${run.cost.buildsUsd} vs ${builds}`);
   assert.ok(Math.abs(run.cost.totalUsd - (run.cost.tasksUsd + run.cost.buildsUsd)) < 1e-9);
   const listed = await r.store.listing.list({ by: 'commit', repo: 'acme/calculator', commit: r.commit });
-  assert.equal(listed.runs.map((x) => [x.runId, x.status, x.costUsd]), [[r.runId, 'SUCCEEDED', run.cost.totalUsd]]);
+  // Listings show the total as every view does: to a millionth of a cent.
+  assert.equal(listed.runs.map((x) => [x.runId, x.status, x.costUsd]), [[r.runId, 'SUCCEEDED', viewUsd(run.cost.totalUsd)]]);
 });
 
 e2e('the table holds the run log, state, listings and the four built images', async () => {
