@@ -3,8 +3,6 @@
  * "does an image exist for this key" is one DescribeImages call, and the local store uses the
  * same key as its directory name.
  */
-import { awsNameLimits, meetsLimit } from './limits.js';
-
 /** True for a well-formed image key: 64 lowercase hex digits. */
 export const isImageKey = (key: string): boolean => /^[0-9a-f]{64}$/.test(key);
 
@@ -13,5 +11,3 @@ export const imageTag = (imageKey: string): string => imageKey;
 
 /** `repository:tag`, what a container definition's `image` names. */
 export const imageUri = (repositoryUri: string, imageKey: string): string => `${repositoryUri}:${imageTag(imageKey)}`;
-
-export const isValidImageTag = (tag: string): boolean => meetsLimit(awsNameLimits.imageTag, tag);

@@ -55,14 +55,6 @@ const setIn = (node: Node, shift: number, i: number, x: unknown): Node => {
 export const vecSet = <T>(v: Vec<T>, i: number, x: T): Vec<T> =>
   !Number.isInteger(i) || i < 0 || i >= v.size ? v : { size: v.size, shift: v.shift, root: setIn(v.root, v.shift, i, x) };
 
-/** Applies `f` to element `i`; `v` itself when out of range or when `f` returns the same value. */
-export const vecUpdate = <T>(v: Vec<T>, i: number, f: (x: T) => T): Vec<T> => {
-  const old = vecGet(v, i);
-  if (old === undefined) return v;
-  const next = f(old);
-  return next === old ? v : vecSet(v, i, next);
-};
-
 export const vecPush = <T>(v: Vec<T>, x: T): Vec<T> => {
   const i = v.size;
   if (i < 1 << (v.shift + BITS)) return { size: i + 1, shift: v.shift, root: setIn(v.root, v.shift, i, x) };
