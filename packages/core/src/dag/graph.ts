@@ -92,43 +92,33 @@ export const dependents = (jobs: readonly DagNode[], name: string): string[] => 
   return i === undefined ? [] : g.dependents[i]!.map((d) => g.nodes[d]!.name);
 };
 
-/**
- * Names of every job that depends on `name` directly or through other jobs (what must be
- * skipped when it fails), in declaration order; `name` itself is not included.
- */
-export const transitiveDependents = (jobs: readonly DagNode[], name: string): string[] => {
+/** Names of the jobs reachable from `name` along `edges` (not `name` itself), in declaration order. */
+const reachable = (jobs: readonly DagNode[], name: string, edges: 'deps' | 'dependents'): string[] => {
   const g = indexed(jobs);
   const start = g.index.get(name);
   if (start === undefined) return [];
   const seen = new Set<number>();
-  const stack = [...g.dependents[start]!];
+  const stack = [...g[edges][start]!];
   while (stack.length > 0) {
     const i = stack.pop()!;
     if (seen.has(i) || i === start) continue;
     seen.add(i);
-    stack.push(...g.dependents[i]!);
+    stack.push(...g[edges][i]!);
   }
   return [...seen].sort((a, b) => a - b).map((i) => g.nodes[i]!.name);
 };
 
 /**
+ * Names of every job that depends on `name` directly or through other jobs (what must be
+ * skipped when it fails), in declaration order; `name` itself is not included.
+ */
+export const transitiveDependents = (jobs: readonly DagNode[], name: string): string[] => reachable(jobs, name, 'dependents');
+
+/**
  * Names of every job that `name` depends on directly or through other jobs, in declaration
  * order; `name` itself is not included.
  */
-export const transitiveDependencies = (jobs: readonly DagNode[], name: string): string[] => {
-  const g = indexed(jobs);
-  const start = g.index.get(name);
-  if (start === undefined) return [];
-  const seen = new Set<number>();
-  const stack = [...g.deps[start]!];
-  while (stack.length > 0) {
-    const i = stack.pop()!;
-    if (seen.has(i) || i === start) continue;
-    seen.add(i);
-    stack.push(...g.deps[i]!);
-  }
-  return [...seen].sort((a, b) => a - b).map((i) => g.nodes[i]!.name);
-};
+export const transitiveDependencies = (jobs: readonly DagNode[], name: string): string[] => reachable(jobs, name, 'deps');
 
 /**
  * The first cycle of `dependsOn` edges, as job names where each depends on the next and the
