@@ -36,7 +36,17 @@ export interface ApiClientOptions {
   readonly region: string;
   readonly credentials: AwsCredentialIdentityProvider;
   readonly fetch?: typeof fetch;
+  /** Waits before each retry of a throttled or failed request (default: 0.5 s, 1 s, 2 s). */
+  readonly retryDelaysMs?: readonly number[];
 }
+
+/**
+ * Answers worth asking again: throttling and the front end's transient failures. Every request
+ * may be repeated — reads are reads, and cancel, rerun and manual runs carry a request id that
+ * makes a repeat the same request.
+ */
+const RETRYABLE = new Set([429, 500, 502, 503, 504]);
+const RETRY_DELAYS_MS = [500, 1000, 2000];
 
 /** The message of an error answer: `{"error"}` from hyperp, `{"Message"}` from the Function URL's own auth. */
 const messageOf = (status: number, text: string): string => {
@@ -62,15 +72,26 @@ export const apiClient = (o: ApiClientOptions): ApiClient => {
   const sign = requestSigner(o.region, o.credentials);
   const doFetch = o.fetch ?? fetch;
 
-  const call = async <T>(r: ApiRequest): Promise<T> => {
-    const { url, init } = await sign(base, r);
-    let res: Response;
-    try {
-      res = await doFetch(url, init);
-    } catch (e) {
-      throw new CliError(`cannot reach the hyperp API at ${base.origin}: ${reason(e)}`);
+  const delays = o.retryDelaysMs ?? RETRY_DELAYS_MS;
+
+  /** One answer, asked again (signed afresh) while it is transient and retries remain. */
+  const send = async (r: ApiRequest): Promise<{ res: Response; text: string }> => {
+    for (let attempt = 0; ; attempt++) {
+      const { url, init } = await sign(base, r);
+      const last = attempt >= delays.length;
+      try {
+        const res = await doFetch(url, init);
+        const text = await res.text();
+        if (!RETRYABLE.has(res.status) || last) return { res, text };
+      } catch (e) {
+        if (last) throw new CliError(`cannot reach the hyperp API at ${base.origin}: ${reason(e)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, delays[attempt]));
     }
-    const text = await res.text();
+  };
+
+  const call = async <T>(r: ApiRequest): Promise<T> => {
+    const { res, text } = await send(r);
     if (!res.ok) {
       const message = messageOf(res.status, text);
       throw new CliError(`${message} (HTTP ${res.status} from the hyperp API${res.status === 403 ? `; ${FORBIDDEN_HINT}` : ''})`);

@@ -6,6 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CliError, type CliContext } from '../../src/context.js';
 import { backendOf, regionOfUrl } from '../../src/remote/backend.js';
+import { apiClient } from '../../src/remote/client.js';
 import { remoteRepo, repoOfRemoteUrl } from '../../src/remote/repo.js';
 import { strictEncode } from '../../src/remote/signing.js';
 import { hyperp } from '../run-cli.js';
@@ -62,7 +63,7 @@ Answers('an older run shape and an error answer that is not JSON are said plainl
   const caller = { accessKeyId: 'AKIAEVE0000000000001', secretAccessKey: 'eve-secret', userArn: 'arn:aws:iam::123456789012:user/eve' };
   const answers: Record<string, { statusCode: number; body: string }> = {
     '/runs/old': { statusCode: 200, body: JSON.stringify({ runId: 'old', status: 'SUCCEEDED', jobs: [{ name: 'a', status: 'SUCCEEDED', tasks: [] }] }) },
-    '/runs/html': { statusCode: 500, body: '<html>Internal Server Error</html>' },
+    '/runs/html': { statusCode: 400, body: '<html>Bad Request</html>' },
   };
   const fn = await startFunctionUrl(async (e) => answers[e.rawPath], [caller], 'eu-west-1');
   try {
@@ -71,10 +72,39 @@ Answers('an older run shape and an error answer that is not JSON are said plainl
     assert.equal(await hyperp(['runs', 'show', 'old'], { env }), {
       code: 1, stdout: '', stderr: `error: the hyperp API at ${origin} answers runs in an older shape than this CLI reads; update the deployment (hyperp deploy)\n`,
     });
-    assert.equal(await hyperp(['cost', 'html'], { env }), { code: 1, stdout: '', stderr: 'error: <html>Internal Server Error</html> (HTTP 500 from the hyperp API)\n' });
-    assert.equal(fn.served.map((s) => [s.path, s.status]), [['/runs/old', 200], ['/runs/html', 500]]);
+    assert.equal(await hyperp(['cost', 'html'], { env }), { code: 1, stdout: '', stderr: 'error: <html>Bad Request</html> (HTTP 400 from the hyperp API)\n' });
+    assert.equal(fn.served.map((s) => [s.path, s.status]), [['/runs/old', 200], ['/runs/html', 400]]);
   } finally {
     await fn.stop();
+  }
+});
+
+Answers('throttling and transient failures are asked again, signed afresh; an API that stays away is named', async () => {
+  const caller = { accessKeyId: 'AKIAEVE0000000000002', secretAccessKey: 'eve-secret', userArn: 'arn:aws:iam::123456789012:user/eve' };
+  const statuses = [429, 503];
+  const fn = await startFunctionUrl(async () => {
+    const statusCode = statuses.shift() ?? 202;
+    return { statusCode, body: JSON.stringify(statusCode === 202 ? { runId: 'r1', cancel: 'appended' } : { Message: 'Rate Exceeded.' }) };
+  }, [caller], 'eu-west-1');
+  const api = (url: string) => apiClient({ url, region: 'eu-west-1', credentials: async () => caller, retryDelaysMs: [1, 1] });
+  try {
+    assert.equal(await api(fn.url).cancel('r1', { requestId: 'q1', reason: 'test' }), { runId: 'r1', cancel: 'appended' });
+    assert.equal(fn.served.map((s) => [s.method, s.path, s.status]), [['POST', '/runs/r1/cancel', 429], ['POST', '/runs/r1/cancel', 503], ['POST', '/runs/r1/cancel', 202]]);
+    statuses.push(503, 503, 503);
+    try {
+      await api(fn.url).getRun('r1');
+      assert.unreachable('a third 503 is the answer');
+    } catch (e) {
+      assert.equal([e instanceof CliError, (e as Error).message], [true, 'Rate Exceeded. (HTTP 503 from the hyperp API)']);
+    }
+  } finally {
+    await fn.stop();
+  }
+  try {
+    await api(fn.url).getRun('r1');
+    assert.unreachable('nothing listens any more');
+  } catch (e) {
+    assert.equal([e instanceof CliError, (e as Error).message.startsWith(`cannot reach the hyperp API at ${fn.url.replace(/\/$/, '')}: fetch failed`)], [true, true]);
   }
 });
 
