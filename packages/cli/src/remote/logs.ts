@@ -55,7 +55,8 @@ export const remoteLogs = async (ctx: CliContext, api: ApiClient, given: string,
   if (!task?.taskArn) throw new CliError(`task ${o.index} of job "${job}" has not started (run ${runId} is ${run.status})`);
   const attempt = task.attempt;
   let token: string | undefined;
-  // Reads every page there is now; CloudWatch Logs answers its own token back once nothing is left.
+  // Reads every page there is now. A page may be empty while more follow; CloudWatch Logs says
+  // nothing is left by answering the token it was given.
   const drain = async (): Promise<void> => {
     for (;;) {
       const page = await api.logs(runId, {
@@ -63,7 +64,7 @@ export const remoteLogs = async (ctx: CliContext, api: ApiClient, given: string,
       });
       for (const e of page.events) ctx.out(e.message.endsWith('\n') ? e.message : `${e.message}\n`);
       const next = page.nextToken ?? undefined;
-      const done = page.events.length === 0 || next === undefined || next === token;
+      const done = next === undefined || next === token;
       token = next ?? token;
       if (done) return;
     }
