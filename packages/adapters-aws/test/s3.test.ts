@@ -2,7 +2,8 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { unzipSync } from 'fflate';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -64,6 +65,29 @@ s('the EFS helper makes folders and zips a job output to S3; the presigned URL d
   assert.equal(events.items.map((e) => [e.id, e.event]), [
     ['zip:x * y:DownloadableReady', { _tag: 'DownloadableReady', at: NOW, job: 'x * y', location: `s3://${BUCKET}/${key}`, bytes: (r as { bytes: number }).bytes }],
   ]);
+});
+
+s('the folders tasks mount are writable by a job running as any user, whatever the umask', async () => {
+  const efs = efsHandler({ root, s3: local.s3, events: memoryLog(), now: () => NOW });
+  const paths = ['c/r9/w/job', 'c/r9/w/shared/notes'];
+  const before = process.umask(0o077);
+  try {
+    await efs({ op: 'mkdirs', runId: 'r9', paths });
+  } finally {
+    process.umask(before);
+  }
+  assert.equal(paths.map((p) => (statSync(join(root, p)).mode & 0o7777).toString(8)), ['777', '777']);
+  if (process.getuid?.() === 0) {
+    // As root here, check it for real: a job user (uid 4242) writes into both. (The folders
+    // above them only need to be traversable here; tasks mount their folder directly.)
+    chmodSync(root, 0o755);
+    const live = ['c/r10/w/job', 'c/r10/w/shared/notes'];
+    await efs({ op: 'mkdirs', runId: 'r10', paths: live });
+    for (const p of live) {
+      execFileSync('setpriv', ['--reuid=4242', '--regid=4242', '--clear-groups', 'sh', '-c', `echo out > '${join(root, p)}/by-job.txt'`]);
+      assert.is(statSync(join(root, p, 'by-job.txt')).uid, 4242);
+    }
+  }
 });
 
 s('a path leaving the artifacts root is refused, and a failed zip is reported as an event', async () => {

@@ -7,7 +7,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { RunEvent } from '@hyperp/core';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
 import type { EventLog } from '../store/event-log.js';
 import { zipDirectoryToS3 } from '../efs/zip-to-s3.js';
@@ -39,6 +39,15 @@ export interface EfsDeps {
   readonly now: () => number;
 }
 
+/**
+ * Mode of the folders a run's tasks mount (a job's output, the run's shared folders). A job runs
+ * as whatever user its image names, often not root and never the access point's uid 1000 that
+ * this helper creates folders as, so the folders are writable by every user: isolation between
+ * runs and jobs comes from each task mounting only its own folders (and inputs read-only), not
+ * from ownership. Set with chmod after mkdir, which the process umask (022 on Lambda) would mask.
+ */
+export const ARTIFACT_DIR_MODE = 0o777;
+
 /** A relative artifact path inside the root; anything climbing out of it is refused. */
 const inside = (root: string, path: string): string => {
   const clean = normalize(path);
@@ -53,7 +62,11 @@ export const efsHandler =
   async (request: EfsRequest): Promise<EfsResponse> => {
     switch (request.op) {
       case 'mkdirs': {
-        for (const p of request.paths) await mkdir(inside(deps.root, p), { recursive: true });
+        for (const p of request.paths) {
+          const dir = inside(deps.root, p);
+          await mkdir(dir, { recursive: true });
+          await chmod(dir, ARTIFACT_DIR_MODE);
+        }
         return { op: 'mkdirs', created: request.paths.length };
       }
       case 'zip': {
