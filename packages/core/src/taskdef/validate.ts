@@ -6,7 +6,7 @@
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { decode } from '../workflow/decode.js';
 import { formatPath, type ValidationIssue } from '../workflow/issue.js';
-import { normaliseRepoPath, sameNameFiles } from '../workflow/repo-path.js';
+import { normaliseRepoPath, repoFileProblem } from '../workflow/repo-path.js';
 import { didYouMean, issueAt, type FileContext } from '../workflow/rule.js';
 import { fargateSizeIssues } from '../workflow/rules-workflow.js';
 import { parseJson } from '../workflow/source.js';
@@ -49,14 +49,11 @@ export const containerImages: TaskDefinitionRule = (ctx) =>
 export const dockerfilesPresent: TaskDefinitionRule = (ctx) =>
   ctx.taskDefinition.containerDefinitions.flatMap((c, k) => {
     if (c.dockerfilePath === undefined) return [];
-    const path = normaliseRepoPath(c.dockerfilePath);
-    const at = ['containerDefinitions', k, 'dockerfilePath'];
-    if (path === undefined) {
-      return [issueAt(ctx, 'error', 'dockerfile-missing', at, `container "${c.name}" names Dockerfile "${c.dockerfilePath}", which is not a path inside the repository`)];
-    }
-    if (ctx.repo.files.some((f) => f.path === path)) return [];
-    const hint = didYouMean(path, sameNameFiles(path, ctx.repo.files));
-    return [issueAt(ctx, 'error', 'dockerfile-missing', at, `container "${c.name}" names Dockerfile "${path}", which is not in the repository${hint}`)];
+    const problem = repoFileProblem(c.dockerfilePath, ctx.repo.files);
+    if (problem === undefined) return [];
+    return [issueAt(ctx, 'error', 'dockerfile-missing', ['containerDefinitions', k, 'dockerfilePath'], problem._tag === 'Outside'
+      ? `container "${c.name}" names Dockerfile "${c.dockerfilePath}", which is not a path inside the repository`
+      : `container "${c.name}" names Dockerfile "${problem.path}", which is not in the repository${problem.hint}`)];
   });
 
 export const taskSize: TaskDefinitionRule = (ctx) => {
