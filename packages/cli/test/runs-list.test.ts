@@ -1,0 +1,39 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { localLayout, openRun } from '@hyperp/adapters-local';
+import { syntheticRunRequested } from '@hyperp/core';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { hyperp } from './run-cli.js';
+
+const T0 = Date.UTC(2026, 10, 22, 8, 0, 0);
+
+test('runs list: every local run, oldest first, narrowed by workflow, branch or commit prefix', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hyperp-list-'));
+  try {
+    const layout = localLayout(dir);
+    const runs = [
+      { ...syntheticRunRequested({ name: 'build', jobs: [{ name: 'a' }] }, { runId: 'r1', at: T0, commit: 'aaaa1111' }), branch: 'main' },
+      { ...syntheticRunRequested({ name: 'build', jobs: [{ name: 'a' }] }, { runId: 'r2', at: T0 + 1000, commit: 'bbbb2222' }), branch: 'dev' },
+      { ...syntheticRunRequested({ name: 'deploy', jobs: [{ name: 'a' }] }, { runId: 'r3', at: T0 + 2000, commit: 'aaaa1111' }), branch: 'main' },
+    ];
+    for (const r of runs) await openRun(layout, r);
+    // Requested runs whose images are to be built: BUILDING from their first event.
+    const row = (runId: string, workflow: string, commit: string, at: number) =>
+      ({ runId, workflow, commit, status: 'BUILDING', costUsd: 0, requestedAt: new Date(at).toISOString() });
+    const list = async (...args: string[]) => JSON.parse((await hyperp(['runs', 'list', '--repo', dir, '--json', ...args])).stdout) as unknown;
+    const r1 = row('r1', 'build', 'aaaa1111', T0);
+    const r2 = row('r2', 'build', 'bbbb2222', T0 + 1000);
+    const r3 = row('r3', 'deploy', 'aaaa1111', T0 + 2000);
+    assert.equal(await list(), { runs: [r1, r2, r3] });
+    assert.equal(await list('--workflow', 'build'), { runs: [r1, r2] });
+    assert.equal(await list('--branch', 'main'), { runs: [r1, r3] });
+    assert.equal(await list('--commit', 'aaaa', '--workflow', 'deploy'), { runs: [r3] });
+    assert.equal(await hyperp(['runs', 'list', '--repo', dir, '--branch', 'dev']), { code: 0, stdout: 'r2  BUILDING   build  bbbb2222  $0.0000\n', stderr: '' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
