@@ -149,4 +149,23 @@ hook('a failed planner invocation withdraws the claim so a redelivery is planned
   assert.is(planned().length, 2);
 });
 
+hook('a planner invocation answered with a status other than 202 is a failure: the claim is withdrawn', async () => {
+  const handle = setup();
+  // Lambda answers 200 to a RequestResponse call and 202 to an accepted Event; anything else
+  // means the push was not queued for planning.
+  lambda.on(InvokeCommand).resolvesOnce({ StatusCode: 200, FunctionError: 'Unhandled' }).resolves({ StatusCode: 202 });
+  const body = JSON.stringify(pushPayload({ ref: 'refs/heads/dev', after: 'e'.repeat(40) }));
+  const headers = { 'x-github-event': 'push', 'x-github-delivery': 'd-400' };
+  try {
+    await handle(await request(body, headers, { signWith: SECRET }));
+    assert.unreachable('a 200 answer was taken for an accepted invocation');
+  } catch (e) {
+    assert.is((e as Error).message, 'async invocation of hyperp-planner answered 200 (Unhandled)');
+  }
+  // The redelivery of the same id is accepted and planned: the failed one held no claim.
+  const again = await handle(await request(body, headers, { signWith: SECRET }));
+  assert.equal([again.statusCode, JSON.parse(String(again.body)).deliveryId], [202, 'd-400']);
+  assert.equal(planned().map((p) => [p.InvocationType, (p.Payload as { deliveryId: string }).deliveryId]), [['Event', 'd-400'], ['Event', 'd-400']]);
+});
+
 hook.run();
