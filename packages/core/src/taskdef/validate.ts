@@ -5,7 +5,7 @@
  */
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { decode } from '../workflow/decode.js';
-import { formatPath, type ValidationIssue } from '../workflow/issue.js';
+import { formatPath, syntaxIssues, type ValidationIssue } from '../workflow/issue.js';
 import { normaliseRepoPath, repoFileProblem } from '../workflow/repo-path.js';
 import { didYouMean, issueAt, type FileContext } from '../workflow/rule.js';
 import { fargateSizeIssues } from '../workflow/rules-workflow.js';
@@ -86,18 +86,7 @@ const normalise = (td: TaskDefinition): TaskDefinition => ({
 
 export const checkTaskDefinition = (file: string, text: string, repo: RepoSnapshot): TaskDefinitionCheck => {
   const parsed = parseJson(text);
-  if (!parsed.ok) {
-    return {
-      issues: parsed.problems.map((p) => ({
-        severity: 'error',
-        file,
-        path: '',
-        ...(p.line !== undefined ? { line: p.line, column: p.column } : {}),
-        message: `task definition is not valid JSON: ${p.message}`,
-        rule: 'task-definition-syntax',
-      })),
-    };
-  }
+  if (!parsed.ok) return { issues: syntaxIssues(file, parsed.problems, 'error', 'task-definition-syntax', 'task definition is not valid JSON: ') };
   const ctx: FileContext = { file, source: parsed.source };
   const decoded = decode(TaskDefinition, parsed.source.value);
   if (!decoded.ok) {

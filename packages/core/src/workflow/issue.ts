@@ -65,6 +65,23 @@ export const formatPath = (path: FieldPath): string =>
     )
     .join('');
 
+/** Issues of a file that did not parse (or parsed with warnings): at the problem's position, if known. */
+export const syntaxIssues = (
+  file: string,
+  problems: readonly { readonly line?: number; readonly column?: number; readonly message: string }[],
+  severity: Severity,
+  rule: RuleName,
+  prefix: string,
+): ValidationIssue[] =>
+  problems.map((p) => ({
+    severity,
+    file,
+    path: '',
+    ...(p.line !== undefined ? { line: p.line, column: p.column } : {}),
+    message: `${prefix}${p.message}`,
+    rule,
+  }));
+
 export const hasErrors = (issues: readonly ValidationIssue[]): boolean => issues.some((i) => i.severity === 'error');
 
 /** Issues by file, then line, column and rule: the order people read them in. */

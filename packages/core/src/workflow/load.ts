@@ -7,7 +7,7 @@ import type { RepoSnapshot } from '../repo/snapshot.js';
 import { checkTaskDefinition, type TaskDefinitionCheck } from '../taskdef/validate.js';
 import type { TaskDefinition } from '../taskdef/model.js';
 import { decode } from './decode.js';
-import { formatPath, hasErrors, sortIssues, type ValidationIssue } from './issue.js';
+import { formatPath, hasErrors, sortIssues, syntaxIssues, type ValidationIssue } from './issue.js';
 import { Workflow } from './model.js';
 import { normaliseRepoPath } from './repo-path.js';
 import { taskDefinitionsPresent } from './rules-repo.js';
@@ -88,29 +88,10 @@ const checkWorkflowFile = (
   taskDefinitions: Map<string, TaskDefinitionCheck>,
 ): CheckedFile => {
   const parsed = parseYaml(text);
-  if (!parsed.ok) {
-    return {
-      file,
-      issues: parsed.problems.map((p) => ({
-        severity: 'error',
-        file,
-        path: '',
-        ...(p.line !== undefined ? { line: p.line, column: p.column } : {}),
-        message: `YAML syntax: ${p.message}`,
-        rule: 'yaml-syntax',
-      })),
-    };
-  }
+  if (!parsed.ok) return { file, issues: syntaxIssues(file, parsed.problems, 'error', 'yaml-syntax', 'YAML syntax: ') };
   const ctx: FileContext = { file, source: parsed.source };
   const done = (result: WorkflowFileResult): CheckedFile => ({ ...result, file, source: parsed.source });
-  const issues: ValidationIssue[] = parsed.warnings.map((p) => ({
-    severity: 'warning',
-    file,
-    path: '',
-    ...(p.line !== undefined ? { line: p.line, column: p.column } : {}),
-    message: `YAML: ${p.message}`,
-    rule: 'yaml-syntax',
-  }));
+  const issues: ValidationIssue[] = syntaxIssues(file, parsed.warnings, 'warning', 'yaml-syntax', 'YAML: ');
   if (parsed.source.value === null || parsed.source.value === undefined) {
     return done({ issues: [...issues, { severity: 'error', file, path: '', line: 1, column: 1, message: 'the file is empty; a workflow needs at least workflowName and jobs', rule: 'schema' }] });
   }
