@@ -8,6 +8,7 @@ import type { ImageBuildFailed, ImageBuildStarted, ImageBuildSucceeded, RunEvent
 import { addToTotals, usageCost } from './attempts.js';
 import { failJob, imageReadyForJob } from './jobs.js';
 import { imageAt, inFlight, putImage } from './records.js';
+import type { GraphImage, ImageRecord } from './state.js';
 import { flushBuildStop } from './stop.js';
 import { diagnose, emit, type Tx } from './tx.js';
 
@@ -24,26 +25,27 @@ export const buildStarted = (tx: Tx, i: number, taskArn: string | null): void =>
   flushBuildStop(tx, i);
 };
 
-export const buildSucceeded = (tx: Tx, i: number, imageUri: string, usage: TaskUsage | null): void => {
+/** Ends a build that is under way (or queued) once: its record, cost and the builds in flight; undefined when it had ended. */
+const endBuild = (tx: Tx, i: number, end: Pick<ImageRecord, 'status'> & Partial<ImageRecord>, usage: TaskUsage | null): GraphImage | undefined => {
   const img = imageAt(tx, i);
-  if (img === undefined || (img.status !== 'BUILDING' && img.status !== 'QUEUED')) return;
+  if (img === undefined || (img.status !== 'BUILDING' && img.status !== 'QUEUED')) return undefined;
   const cost = usageCost(tx, usage);
-  putImage(tx, i, { ...img, status: 'BUILT', imageUri, finishedAt: tx.s.now, costUsd: cost.usd });
+  putImage(tx, i, { ...img, ...end, finishedAt: tx.s.now, costUsd: cost.usd });
   inFlight(tx, { builds: -1 });
   addToTotals(tx, cost, 'builds');
-  const g = tx.s.graph!.images[i]!;
+  return tx.s.graph!.images[i]!;
+};
+
+export const buildSucceeded = (tx: Tx, i: number, imageUri: string, usage: TaskUsage | null): void => {
+  const g = endBuild(tx, i, { status: 'BUILT', imageUri }, usage);
+  if (g === undefined) return;
   emit(tx, { _tag: 'RecordImage', key: g.key, imageUri, job: g.job, container: g.container, commit: tx.s.request!.commit, builtAt: tx.s.now });
   for (const j of g.jobs) imageReadyForJob(tx, j);
 };
 
 export const buildFailed = (tx: Tx, i: number, reason: string, usage: TaskUsage | null): void => {
-  const img = imageAt(tx, i);
-  if (img === undefined || (img.status !== 'BUILDING' && img.status !== 'QUEUED')) return;
-  const cost = usageCost(tx, usage);
-  putImage(tx, i, { ...img, status: 'FAILED', reason, finishedAt: tx.s.now, costUsd: cost.usd });
-  inFlight(tx, { builds: -1 });
-  addToTotals(tx, cost, 'builds');
-  const g = tx.s.graph!.images[i]!;
+  const g = endBuild(tx, i, { status: 'FAILED', reason }, usage);
+  if (g === undefined) return;
   for (const j of g.jobs) failJob(tx, j, `the image of container "${g.container}" (${g.dockerfilePath}) failed to build: ${reason}`);
 };
 
