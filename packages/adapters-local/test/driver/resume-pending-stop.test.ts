@@ -2,7 +2,6 @@
 // asked for meanwhile (a cancel from another terminal, a deadline): the resumed run must end.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { initialState, reduce, vecToArray, type Command, type RunEvent, type RunRequested, type RunState } from '@hyperp/core';
@@ -13,27 +12,16 @@ import { localBuilderVersion } from '../../src/runs/settings.js';
 import { openRun, prepareRuns } from '../../src/runs/start.js';
 import { appendLog, readLog } from '../../src/store/event-log.js';
 import type { Engine } from '../../src/engine/types.js';
-import { tempDir } from '../temp.js';
+import { committedRepo } from '../git-repo.js';
 
-const repo = (timeoutSeconds: number | null): string => {
-  const dir = tempDir('hyperp-resume-stop-');
-  const files: Record<string, string> = {
+const repo = (timeoutSeconds: number | null): string =>
+  committedRepo('hyperp-resume-stop-', {
     'hyperp-workflows/w.yaml': `workflowName: w\nbranches: [main]\njobs:\n  - jobName: work\n    taskDefinitionPath: work/taskdef.json\n    concurrency: 2\n${timeoutSeconds === null ? '' : `    timeoutSeconds: ${timeoutSeconds}\n`}`,
     'work/Dockerfile': 'FROM python:3.12-slim\nCOPY main.py /app/\nCMD ["python3", "/app/main.py"]\n',
     // Leaves a mark if it ever runs: a task launched only to be stopped would show here.
     'work/main.py': 'import os\nopen("/output/ran-" + os.environ["TASK_INDEX"], "w").write("ran")\n',
     'work/taskdef.json': '{"cpu": "256", "memory": "512", "containerDefinitions": [{"name": "main", "dockerfilePath": "work/Dockerfile"}]}',
-  };
-  for (const [p, t] of Object.entries(files)) {
-    mkdirSync(join(dir, p, '..'), { recursive: true });
-    writeFileSync(join(dir, p), t);
-  }
-  const git = (...a: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...a], { cwd: dir, stdio: 'pipe' });
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'x');
-  return dir;
-};
+  });
 
 const fold = (layout: LocalLayout, runId: string): { state: RunState; commands: Command[] } => {
   let state = initialState();

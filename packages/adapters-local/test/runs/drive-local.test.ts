@@ -1,8 +1,7 @@
 // The runtime as a program embedding hyperp uses it: prepare, open, drive — no CLI.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jobArtifactPath, vecToArray } from '@hyperp/core';
 import { localLayout } from '../../src/layout.js';
@@ -10,26 +9,15 @@ import { driveLocalRun, openLocalEngine } from '../../src/runs/drive-local.js';
 import { loadImageStore, readImageIndex } from '../../src/runs/image-index.js';
 import { localBuilderVersion } from '../../src/runs/settings.js';
 import { openRun, prepareRuns } from '../../src/runs/start.js';
-import { tempDir } from '../temp.js';
+import { committedRepo } from '../git-repo.js';
 
-const repo = (): string => {
-  const dir = tempDir('hyperp-embed-');
-  const files: Record<string, string> = {
+const repo = (): string =>
+  committedRepo('hyperp-embed-', {
     'hyperp-workflows/w.yaml': 'workflowName: w\nbranches: [main]\njobs:\n  - jobName: hello\n    taskDefinitionPath: hello/taskdef.json\n',
     'hello/Dockerfile': 'FROM python:3.12-slim\nCOPY main.py /app/\nCMD ["python3", "/app/main.py"]\n',
     'hello/main.py': 'open("/output/greeting.txt", "w").write("hello")\n',
     'hello/taskdef.json': '{"cpu": "256", "memory": "512", "containerDefinitions": [{"name": "main", "dockerfilePath": "hello/Dockerfile"}]}',
-  };
-  for (const [p, t] of Object.entries(files)) {
-    mkdirSync(join(dir, p, '..'), { recursive: true });
-    writeFileSync(join(dir, p), t);
-  }
-  const git = (...a: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...a], { cwd: dir, stdio: 'pipe' });
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'x');
-  return dir;
-};
+  });
 
 test('prepare, open and drive a run; the built image is recorded with the files of its key', async () => {
   const dir = repo();

@@ -8,13 +8,9 @@ import { join } from 'node:path';
 import type { StoredImage } from '@hyperp/core';
 import { localLayout } from '../../src/layout.js';
 import { imageIndexFile, loadImageStore, readImageIndex, recordImages } from '../../src/runs/image-index.js';
-import { tempDir } from '../temp.js';
+import { committedRepo } from '../git-repo.js';
 
-const gitRepo = (): string => {
-  const dir = tempDir('hyperp-index-');
-  execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
-  return dir;
-};
+const gitRepo = (): string => committedRepo('hyperp-index-', {});
 const gitStatus = (dir: string): string => execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir, encoding: 'utf8' });
 
 const image = (key: string, builtAt: number): StoredImage => ({ key, builtAt, workflow: 'w', job: 'j', container: 'main', dockerfilePath: 'j/Dockerfile' });
