@@ -23,7 +23,6 @@ export interface AwsConfig {
   readonly jobTaskRoleArn: string;
   readonly builderTaskRoleArn: string;
   readonly builderImage: string;
-  readonly zipTaskRoleArn: string;
   readonly taskLogGroup: string;
   readonly githubAppId: string;
   readonly githubPrivateKeySecretArn: string;

@@ -17,7 +17,6 @@ load('reads every variable of the contract, splitting the id lists', () => {
     jobTaskRoleArn: 'arn:aws:iam::123456789012:role/hyperp-job',
     builderTaskRoleArn: 'arn:aws:iam::123456789012:role/hyperp-builder',
     builderImage: 'martizih/kaniko:v1.26.0',
-    zipTaskRoleArn: 'arn:aws:iam::123456789012:role/hyperp-zip',
     taskLogGroup: '/hyperp/tasks',
     githubAppId: '4242',
     githubPrivateKeySecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gh-key',
@@ -63,7 +62,7 @@ load('the environment manifest fills exactly the fields of AwsConfig', () => {
   const fields: Record<Exclude<keyof AwsConfig, 'region'>, true> = {
     tableName: true, artifactsBucket: true, clusterArn: true, subnetIds: true, securityGroupIds: true, assignPublicIp: true,
     efsFileSystemId: true, efsAccessPointId: true, ecrRepositoryUri: true, taskExecutionRoleArn: true, jobTaskRoleArn: true,
-    builderTaskRoleArn: true, builderImage: true, zipTaskRoleArn: true, taskLogGroup: true, githubAppId: true,
+    builderTaskRoleArn: true, builderImage: true, taskLogGroup: true, githubAppId: true,
     githubPrivateKeySecretArn: true, webhookSecretArn: true, plannerFunctionName: true, stepperFunctionName: true,
     efsFunctionName: true, schedulerGroupName: true, schedulerRoleArn: true, manualRunFunctionArn: true, wakeupQueueUrl: true, priceRegion: true,
     efsRootDirectory: true,

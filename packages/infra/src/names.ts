@@ -7,8 +7,8 @@
 export const FUNCTION_NAMES = ['webhook', 'planner', 'task-events', 'stepper', 'sweep', 'api', 'efs'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
-/** Roles that ECS tasks run with: user jobs, image builds, downloadable zips. */
-export const TASK_KINDS = ['job', 'builder', 'zip'] as const;
+/** Roles that ECS tasks run with: user jobs and image builds (zips are made by the `efs` function). */
+export const TASK_KINDS = ['job', 'builder'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 /**

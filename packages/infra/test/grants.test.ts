@@ -47,7 +47,6 @@ test('the job task role gets the artifacts file system and nothing else', () => 
 
 test('the builder may push to hyperp\'s repository only; nobody else may push', () => {
   assert.equal(taskGrants('builder', arns), [
-    { Sid: 'ArtifactsFileSystem', Effect: 'Allow', Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientRootAccess'], Resource: [arns.fileSystem] },
     { Sid: 'RegistryLogin', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] },
     {
       Sid: 'PushImages',
@@ -60,13 +59,6 @@ test('the builder may push to hyperp\'s repository only; nobody else may push', 
     },
   ]);
   assert.equal(rolesWith('ecr:PutImage'), ['task builder']);
-});
-
-test('the zip task writes only under the downloads prefix', () => {
-  assert.equal(taskGrants('zip', arns), [
-    { Sid: 'ArtifactsFileSystem', Effect: 'Allow', Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientRootAccess'], Resource: [arns.fileSystem] },
-    { Sid: 'WriteDownloads', Effect: 'Allow', Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Resource: [`${arns.bucket}/hyperp-artifacts/*`] },
-  ]);
 });
 
 test('secrets: the webhook secret to the webhook only, the App key to the planner and the stepper only', () => {
@@ -160,7 +152,7 @@ test('what the handlers call is granted: the registry check, self-invocations, L
   assert.equal(functionGrants('task-events', arns).flatMap((s) => s.Action).filter((a) => a.startsWith('s3:')), []);
 });
 
-test('the manifest\'s download prefix is the one the bucket expires and the zip task writes', () => {
+test('the manifest\'s download prefix is the one the bucket expires', () => {
   assert.is(readPermissions().s3Prefixes.downloads, DOWNLOADS_PREFIX);
 });
 

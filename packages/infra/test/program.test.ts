@@ -171,7 +171,6 @@ const expectedEnvironment = {
   HYPERP_JOB_TASK_ROLE_ARN: roleArn(`${P}-task-job`),
   HYPERP_BUILDER_TASK_ROLE_ARN: roleArn(`${P}-task-builder`),
   HYPERP_BUILDER_IMAGE: 'martizih/kaniko:v1.26.0',
-  HYPERP_ZIP_TASK_ROLE_ARN: roleArn(`${P}-task-zip`),
   HYPERP_TASK_LOG_GROUP: `/hyperp/${P}/tasks`,
   HYPERP_GITHUB_APP_ID: '424242',
   HYPERP_GITHUB_PRIVATE_KEY_SECRET_ARN: arn('secretsmanager', `secret:${P}-github-app-private-key-a1b2c3d-AbCdEf`),
@@ -313,7 +312,7 @@ test('roles: one per function, task kind, execution and schedule; each trusts on
   const roles = ofType('aws:iam/role:Role');
   const expected = [
     ...FUNCTIONS.map((fn) => [`${P}-fn-${fn}`, 'lambda.amazonaws.com', `function:${fn}`]),
-    ...['job', 'builder', 'zip'].map((k) => [`${P}-task-${k}`, 'ecs-tasks.amazonaws.com', `task:${k}`]),
+    ...['job', 'builder'].map((k) => [`${P}-task-${k}`, 'ecs-tasks.amazonaws.com', `task:${k}`]),
     [`${P}-task-execution`, 'ecs-tasks.amazonaws.com', 'task-execution'],
     [`${P}-cron`, 'scheduler.amazonaws.com', 'scheduler'],
     [`${P}-sweep-schedule`, 'scheduler.amazonaws.com', 'sweep-schedule'],

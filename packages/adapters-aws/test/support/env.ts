@@ -13,7 +13,6 @@ export const testEnv: Record<string, string> = {
   HYPERP_JOB_TASK_ROLE_ARN: 'arn:aws:iam::123456789012:role/hyperp-job',
   HYPERP_BUILDER_TASK_ROLE_ARN: 'arn:aws:iam::123456789012:role/hyperp-builder',
   HYPERP_BUILDER_IMAGE: 'martizih/kaniko:v1.26.0',
-  HYPERP_ZIP_TASK_ROLE_ARN: 'arn:aws:iam::123456789012:role/hyperp-zip',
   HYPERP_TASK_LOG_GROUP: '/hyperp/tasks',
   HYPERP_GITHUB_APP_ID: '4242',
   HYPERP_GITHUB_PRIVATE_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gh-key',

@@ -2,11 +2,10 @@
  * Who may do what: one list of statements per role, computed from resolved ARNs. The functions'
  * grants come from the adapters' permissions manifest (what their code calls, checked against the
  * bundles), plus what the deployment's own wiring needs. Least privilege, as the issue asks: job tasks get no table, secret, ECR push or control-plane
- * access; the builder may push only to hyperp's repository; the zip task may write only under
- * the downloads prefix.
+ * access; the builder may push only to hyperp's repository.
  */
 import { readPermissions, type PermissionsManifest } from '../contract.js';
-import { DOWNLOADS_PREFIX, type FunctionName, type TaskKind } from '../names.js';
+import type { FunctionName, TaskKind } from '../names.js';
 import { logsOf, scopeOf } from './resource-kinds.js';
 import { allow, type Statement } from './statements.js';
 
@@ -54,21 +53,14 @@ const ownLogs = (a: PlatformArns, fn: FunctionName): Statement =>
  * TLS (core's render: ECS rejects a volume that names an access point and a root directory
  * other than `/`). Containers often run as root, hence ClientRootAccess.
  */
-const efsForTasks = (a: PlatformArns, write: boolean): Statement =>
-  allow(
-    'ArtifactsFileSystem',
-    ['elasticfilesystem:ClientMount', ...(write ? ['elasticfilesystem:ClientWrite'] : []), 'elasticfilesystem:ClientRootAccess'],
-    [a.fileSystem],
-  );
+const efsForTasks = (a: PlatformArns): Statement =>
+  allow('ArtifactsFileSystem', ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite', 'elasticfilesystem:ClientRootAccess'], [a.fileSystem]);
 
 /** The `efs` function mounts the access point (uid and gid 1000, root `/hyperp`) only. */
 const efsThroughAccessPoint = (a: PlatformArns): Statement =>
   allow('ArtifactsAccessPoint', ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'], [a.fileSystem], {
     StringEquals: { 'elasticfilesystem:AccessPointArn': a.accessPoint },
   });
-
-const writeDownloads = (a: PlatformArns): Statement =>
-  allow('WriteDownloads', ['s3:PutObject', 's3:AbortMultipartUpload'], [`${a.bucket}/${DOWNLOADS_PREFIX}*`]);
 
 /**
  * What the deployment's wiring needs of a function's role, whatever its code calls: its own log
@@ -128,16 +120,14 @@ export const taskGrants = (kind: TaskKind, a: PlatformArns): Statement[] => {
   switch (kind) {
     case 'job':
       // Only the artifacts: jobs are user code and must not reach hyperp's control plane.
-      return [efsForTasks(a, true)];
+      return [efsForTasks(a)];
     case 'builder':
+      // Builds read their context from git, not from the artifacts file system.
       return [
-        efsForTasks(a, false),
         // GetAuthorizationToken takes no resource ARN (Amazon ECR user guide, read 2026-11).
         allow('RegistryLogin', ['ecr:GetAuthorizationToken'], ['*']),
         allow('PushImages', [...ECR_PULL, ...ECR_PUSH], [a.repository]),
       ];
-    case 'zip':
-      return [efsForTasks(a, false), writeDownloads(a)];
   }
 };
 

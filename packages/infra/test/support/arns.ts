@@ -30,7 +30,7 @@ export const arns: PlatformArns = {
     sweep: fn('sweep'), api: fn('api'), efs: fn('efs'),
   },
   executionRole: `${A}:iam::123456789012:role/hy-execution`,
-  taskRoles: { job: `${A}:iam::123456789012:role/hy-job`, builder: `${A}:iam::123456789012:role/hy-builder`, zip: `${A}:iam::123456789012:role/hy-zip` },
+  taskRoles: { job: `${A}:iam::123456789012:role/hy-job`, builder: `${A}:iam::123456789012:role/hy-builder` },
   schedulerRole: `${A}:iam::123456789012:role/hy-cron`,
   schedulerGroupName: 'hy-cron',
   deadLetterQueue: `${A}:sqs:${R}:hy-dead-letters`,
