@@ -12,7 +12,7 @@ import { initialState, isTerminalRun, reduce, type Command, type RunEvent, type 
 import type { Engine } from '../engine/types.js';
 import { interpreter, type BuildSource } from './interpreter.js';
 import type { Slots } from './slots.js';
-import { outstandingCommands } from './outstanding.js';
+import { outstandingCommands, pendingStopOf } from './outstanding.js';
 
 export interface DriveOptions {
   readonly layout: LocalLayout;
@@ -98,6 +98,7 @@ export const driveRun = async (o: DriveOptions): Promise<RunState> => {
     note,
     recordImage: o.recordImage ?? (() => undefined),
     ...(o.slots ? { slots: o.slots } : {}),
+    stopPending: (cmd) => pendingStopOf(state, cmd)?.reason,
   });
 
   // Fold new lines of the log and carry out what they ask; one pump at a time.

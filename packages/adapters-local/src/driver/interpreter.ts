@@ -37,6 +37,11 @@ export interface InterpreterOptions {
   readonly recordImage: (cmd: RecordImage) => void | Promise<void>;
   /** Slots shared with other runs of the same `hyperp run`; default: `parallel` of its own. */
   readonly slots?: Slots;
+  /**
+   * Why a launch waiting for a slot should not start, if its stop was asked for meanwhile (the
+   * reducer holds that stop until the launch is answered): the state's answer, from the driver.
+   */
+  readonly stopPending?: (cmd: RunTask) => string | undefined;
 }
 
 export interface Interpreter {
@@ -112,6 +117,10 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
     return td;
   };
 
+  /** The STOPPED state of a task stopped before it started. */
+  const neverStarted = (startedBy: string, taskArn: string | null, reason: string): RunEvent =>
+    taskStopped(o.now(), startedBy, taskArn ?? 'local:task/never-started', {}, { stopCode: 'UserInitiated', stoppedReason: reason });
+
   const runTask = (cmd: RunTask) => {
     if (started.has(cmd.attemptKey)) return;
     started.add(cmd.attemptKey);
@@ -119,6 +128,11 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
     queued.set(cmd.attemptKey, entry);
     const ticket = enqueue(async () => {
       queued.delete(cmd.attemptKey);
+      const stopped = o.stopPending?.(cmd);
+      if (stopped !== undefined) {
+        await o.emit([neverStarted(cmd.startedBy, null, stopped)]);
+        return;
+      }
       const td = taskDefinitionOf(cmd.taskDefinitionArn);
       const taskArn = localTaskArn(cmd.clientToken);
       if (!td) {
@@ -245,13 +259,13 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
         const waiting = queued.get(cmd.attemptKey);
         if (waiting && waiting.cancel()) {
           queued.delete(cmd.attemptKey);
-          track(() => o.emit([taskStopped(o.now(), cmd.startedBy, cmd.taskArn ?? 'local:task/never-started', {}, { stopCode: 'UserInitiated', stoppedReason: cmd.reason })]));
+          track(() => o.emit([neverStarted(cmd.startedBy, cmd.taskArn, cmd.reason)]));
           return;
         }
         if (!started.has(cmd.attemptKey)) {
           // Not running in this process (a resumed run): it is not running anywhere.
           started.add(cmd.attemptKey);
-          track(() => o.emit([taskStopped(o.now(), cmd.startedBy, cmd.taskArn ?? 'local:task/never-started', {}, { stopCode: 'UserInitiated', stoppedReason: cmd.reason })]));
+          track(() => o.emit([neverStarted(cmd.startedBy, cmd.taskArn, cmd.reason)]));
         }
         return;
       }

@@ -29,7 +29,7 @@ const fakeEngine = () => {
   return { engine, launched, finish, stopped };
 };
 
-const setup = (parallel: number) => {
+const setup = (parallel: number, stopPending?: (cmd: RunTask) => string | undefined) => {
   const layout = localLayout(tempDir('hyperp-int-'));
   const events: RunEvent[] = [];
   const fake = fakeEngine();
@@ -38,6 +38,7 @@ const setup = (parallel: number) => {
     source: { context: () => ({ error: 'no builds here' }) },
     emit: async (e) => void events.push(...e),
     now: () => 1000, note: () => undefined, recordImage: () => undefined,
+    ...(stopPending ? { stopPending } : {}),
   });
   return { layout, events, interp, ...fake };
 };
@@ -82,6 +83,26 @@ it('a repeated RunTask starts one task; --parallel queues the rest; a queued tas
   const last = s.events.at(-1) as { lastStatus: string; containers: unknown; startedBy: string };
   assert.equal([last.lastStatus, last.containers, last.startedBy], ['STOPPED', [{ name: 'main', exitCode: 0, reason: null }], 'sb1']);
   assert.is(s.interp.busy(), 0);
+});
+
+it('a launch whose stop was asked for while it waited for a slot is reported stopped, not started', async () => {
+  const pending = new Set<string>();
+  const s = setup(1, (cmd) => (pending.has(cmd.attemptKey) ? 'cancelled: enough' : undefined));
+  s.interp.carryOut({ _tag: 'RegisterTaskDefinition', runId: 'r1', job: 'j', family: 'fam', taskDefinition: td as never, tags: [] });
+  await s.interp.idle();
+  s.events.length = 0;
+  s.interp.carryOut(runTask(1));
+  s.interp.carryOut(runTask(2));
+  await flush();
+  pending.add('r1/j/2/1');
+  s.finish.get('r1/j/1/1')!({ containers: [{ name: 'main', exitCode: 0, reason: null }], stopCode: 'EssentialContainerExited', stoppedReason: 'done', startedAt: 1, stoppedAt: 2 });
+  await s.interp.idle();
+  assert.equal(s.launched.map((l) => l.attemptKey), ['r1/j/1/1']);
+  assert.equal(s.events.at(-1), {
+    _tag: 'TaskStateObserved', at: 1000, startedBy: 'sb2', taskArn: 'local:task/never-started', lastStatus: 'STOPPED', containers: [],
+    stopCode: 'UserInitiated', stoppedReason: 'cancelled: enough', pullStartedAt: null, startedAt: null, stoppedAt: 1000,
+    cpu: 256, memory: 512, arch: 'x86_64', ephemeralStorageGiB: 20,
+  });
 });
 
 it('StopTask of a running task stops it through the engine', async () => {
