@@ -1,7 +1,7 @@
 /**
  * What drives the handlers besides HTTP: ECS task state changes (EventBridge), the sweep
- * (every minute), the workflows' cron triggers (EventBridge Scheduler, in hyperp's group), and
- * the table's stream of new event items (the stepper). Whatever cannot be delivered after the
+ * (every minute), the workflows' cron triggers (EventBridge Scheduler, in hyperp's group), the
+ * table's stream of new event items and the delayed wake-ups (both to the stepper). Whatever cannot be delivered after the
  * retries ends in one dead-letter queue, so a lost input is visible rather than silent.
  */
 import * as aws from '@pulumi/aws';
@@ -82,6 +82,7 @@ export interface EventWiring {
   readonly sweep: aws.lambda.Function;
   readonly stepper: aws.lambda.Function;
   readonly planner: aws.lambda.Function;
+  readonly efs: aws.lambda.Function;
   readonly sweepScheduleRoleArn: pulumi.Input<string>;
   /** The sweep schedule role's grants: the schedule is checked against them when created. */
   readonly sweepScheduleGrants: pulumi.Resource;
@@ -126,10 +127,13 @@ export const wireEvents = (scope: Scope, w: EventWiring): void => {
     childOf(scope),
   );
 
-  // Asynchronous invocations that still fail after Lambda's two retries are kept, not dropped.
+  // Asynchronous invocations that still fail after Lambda's two retries are kept, not dropped:
+  // plans, task events, the stepper's continuations and re-steps, the efs function's zips.
   for (const [name, fn] of [
     ['planner', w.planner],
     ['task-events', w.taskEvents],
+    ['stepper', w.stepper],
+    ['efs', w.efs],
   ] as const) {
     new aws.lambda.FunctionEventInvokeConfig(
       `${scope.name}-${name}-async`,

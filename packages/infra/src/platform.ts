@@ -198,6 +198,7 @@ export class Platform extends pulumi.ComponentResource {
       sweep: functions.sweep,
       stepper: functions.stepper,
       planner: functions.planner,
+      efs: functions.efs,
       sweepScheduleRoleArn: roles.sweepSchedule.arn,
       sweepScheduleGrants: grants.sweepSchedule,
       stepperGrants: grants.functions.stepper,

@@ -289,6 +289,22 @@ test('the sweep runs every minute; the stepper reads new event items from the st
   assert.ok(one('aws:scheduler/scheduleGroup:ScheduleGroup', `${P}-cron`));
 });
 
+test('asynchronous invocations that keep failing go to the dead-letter queue, sent with each function\'s role', () => {
+  const dlq = arn('sqs', `${P}-dead-letters-a1b2c3d`);
+  assert.equal(
+    ofType('aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig').map((c) =>
+      pick(c.inputs, ['functionName', 'maximumRetryAttempts', 'destinationConfig']),
+    ),
+    ['planner', 'task-events', 'stepper', 'efs'].map((fn) => ({
+      functionName: `${P}-${fn}`, maximumRetryAttempts: 2, destinationConfig: { onFailure: { destination: dlq } },
+    })),
+  );
+  for (const fn of ['planner', 'task-events', 'stepper', 'efs']) {
+    const policy = json(one('aws:iam/rolePolicy:RolePolicy', `${P}-fn-${fn}`).inputs['policy']) as { Statement: { Action: string[]; Resource: string[] }[] };
+    assert.ok(policy.Statement.some((st) => st.Action.includes('sqs:SendMessage') && st.Resource.includes(dlq)), fn);
+  }
+});
+
 test('delayed wake-ups: an encrypted queue the stepper receives from, failing messages dead-lettered', () => {
   assert.equal(pick(one('aws:sqs/queue:Queue', `${P}-wakeups`).inputs, ['sqsManagedSseEnabled', 'visibilityTimeoutSeconds', 'redrivePolicy']), {
     sqsManagedSseEnabled: true,

@@ -77,13 +77,15 @@ const platformGrants = (fn: FunctionName, a: PlatformArns): Statement[] => {
       return [
         ownLogs(a, fn),
         allow('EventStream', ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'], [a.tableStream]),
-        allow('StreamFailures', ['sqs:SendMessage'], [a.deadLetterQueue]),
+        // Stream batches and asynchronous invocations that keep failing are sent with the function's role.
+        allow('FailedInvocations', ['sqs:SendMessage'], [a.deadLetterQueue]),
         // The wake-up queue's event source mapping receives with the function's role.
         allow('ReceiveWakeUps', ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], [a.wakeupQueue]),
       ];
     case 'efs':
       return [
         ownLogs(a, fn),
+        allow('FailedInvocations', ['sqs:SendMessage'], [a.deadLetterQueue]),
         efsThroughAccessPoint(a),
         // Lambda creates the function's network interfaces with its role; these actions take
         // no resource ARN (AWSLambdaVPCAccessExecutionRole grants the same, read 2026-11).
