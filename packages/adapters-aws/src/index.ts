@@ -1,7 +1,9 @@
 // @hyperp/adapters-aws: the Lambda handlers and the AWS command interpreter. Each handler is a
 // factory over capabilities (store, clients) so tests and other wirings pass their own;
 // `production()` is the one wiring the Lambda entry points (`src/lambda/*`) use.
-export { loadConfig, ConfigError, configVariables, type AwsConfig, type ConfigProblem } from './config.js';
+export {
+  loadConfig, ConfigError, configVariables, environmentVariables, type AwsConfig, type ConfigProblem, type EnvironmentVariable,
+} from './config.js';
 export { tableDefinition, GSI1 } from './store/table.js';
 export { dynamoStore, type Store } from './store/store.js';
 export type { EventLog, LoggedEvent, AppendResult } from './store/event-log.js';
@@ -15,6 +17,8 @@ export { planner, type PlannerDeps, type PlannerResult } from './planner/planner
 export type { PlanRequest } from './planner/request.js';
 export { taskEventsHandler, type TaskStateChange } from './handlers/task-events.js';
 export { streamHandler } from './handlers/stream.js';
+export { wakeupHandler, type WakeupDeps } from './handlers/wakeups.js';
+export { wakeupQueue, sendWakeup, delaySeconds, type WakeupMessage, type WakeupQueueDeps } from './aws/wakeup-queue.js';
 export { sweepHandler, type SweepDeps, type SweepReport } from './handlers/sweep.js';
 export { apiHandler, type ApiDeps } from './handlers/api.js';
 export { efsHandler, EFS_MOUNT_PATH, type EfsRequest, type EfsResponse } from './handlers/efs.js';
