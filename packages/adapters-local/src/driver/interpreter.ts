@@ -16,8 +16,11 @@ import { slots as makeSlots, type Slots } from './slots.js';
 import { launchPlan, taskSize } from './task-launch.js';
 
 export interface BuildSource {
-  /** The Dockerfile's text and the context's files after `.dockerignore`. */
-  readonly context: (dockerfilePath: string, context: string) => Pick<BuildRequest, 'dockerfile' | 'files'> | { readonly error: string };
+  /**
+   * The Dockerfile's text and the context's files after `.dockerignore`, for the image `key`; an
+   * error when these files are not the ones the key was made of.
+   */
+  readonly context: (dockerfilePath: string, context: string, key: string) => Pick<BuildRequest, 'dockerfile' | 'files'> | { readonly error: string };
 }
 
 export interface InterpreterOptions {
@@ -168,7 +171,7 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
 
   /** The engine's build, once its stop handle is registered. */
   const buildNow = async (cmd: BuildImage, signal: AbortSignal) => {
-    const src = o.source.context(cmd.dockerfilePath, cmd.context);
+    const src = o.source.context(cmd.dockerfilePath, cmd.context, cmd.key);
     if ('error' in src) {
       await o.emit([{ _tag: 'ImageBuildFailed', at: o.now(), key: cmd.key, reason: src.error, usage: null }]);
       return;

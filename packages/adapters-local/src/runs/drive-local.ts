@@ -5,16 +5,20 @@
  * records built images in the store so later plans reuse them, and drives the run to its end.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { contextFiles, type RecordImage, type RunRequested, type RunState } from '@hyperp/core';
+import { contextFiles, jobImageKeys, type RecordImage, type RepoSnapshot, type RunRequested, type RunState } from '@hyperp/core';
 import { snapshotCommit, snapshotWorkingTree } from '../repo/snapshot.js';
 import { snapshotBuildSource } from '../build/source.js';
 import { containerEngine } from '../engine/container-engine.js';
 import { detectEngine, type EngineChoice } from '../engine/detect.js';
 import { processEngine } from '../engine/process-engine.js';
-import type { Engine } from '../engine/types.js';
+import type { Engine, EngineName } from '../engine/types.js';
+import type { BuildSource } from '../driver/interpreter.js';
 import { driveRun, type DriveOptions } from '../driver/drive.js';
 import type { LocalLayout } from '../layout.js';
 import { recordImages } from './image-index.js';
+import { localBuilderVersion } from './settings.js';
+
+const engineNames: readonly EngineName[] = ['process', 'docker', 'podman'];
 
 export type OpenedEngine = { readonly _tag: 'Engine'; readonly engine: Engine } | { readonly _tag: 'NoEngine'; readonly message: string };
 
@@ -53,7 +57,37 @@ export const driveLocalRun = async (o: LocalRunOptions): Promise<RunState> => {
   return driveRun({
     ...o,
     runId: req.runId,
-    source: snapshotBuildSource(o.layout.repoDir, snapshot, req.dirty),
+    source: keyCheckedSource(req, snapshot, o.engine.name, snapshotBuildSource(o.layout.repoDir, snapshot, req.dirty)),
     recordImage,
   });
+};
+
+/**
+ * Builds only from the files an image's key was made of. A run resumed or rerun after its
+ * working tree changed, or with another engine (keys include the builder), would otherwise
+ * build other files under the planned key, and every later plan would reuse that image.
+ */
+const keyCheckedSource = (req: RunRequested, snapshot: RepoSnapshot, engine: EngineName, source: BuildSource): BuildSource => {
+  const keysBy = new Map<EngineName, ReadonlySet<string>>();
+  const keysOf = (e: EngineName): ReadonlySet<string> => {
+    let keys = keysBy.get(e);
+    if (keys === undefined) {
+      const builder = localBuilderVersion(e);
+      keys = new Set(req.workflow.jobs.flatMap((j) => jobImageKeys(snapshot, j, builder).flatMap((k) => (E.isRight(k.result) ? [k.result.right.key] : []))));
+      keysBy.set(e, keys);
+    }
+    return keys;
+  };
+  return {
+    context: (dockerfilePath, context, key) => {
+      if (keysOf(engine).has(key)) return source.context(dockerfilePath, context, key);
+      const short = `${key.slice(0, 12)}…`;
+      const other = engineNames.find((e) => e !== engine && keysOf(e).has(key));
+      return {
+        error: other !== undefined
+          ? `image ${short} was planned for the ${other} engine, not ${engine}; resume or rerun the run with --engine ${other}`
+          : `the files of image ${short} are not those in the ${req.dirty ? 'working tree' : `commit ${req.commit.slice(0, 12)}`} any more (it changed since the run was planned); start a new run to build them`,
+      };
+    },
+  };
 };
