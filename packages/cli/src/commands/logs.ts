@@ -72,7 +72,7 @@ export const registerLogs: Register = (program, run) => {
         if (backend._tag === 'Remote') {
           return remoteLogs(ctx, backend.api, given, job, {
             index, ...(attemptNo !== undefined ? { attempt: attemptNo } : {}), ...(opts.repo ? { repo: opts.repo } : {}),
-            ...(opts.container ? { container: opts.container } : {}), follow: opts.follow === true,
+            ...(opts.container ? { container: opts.container } : {}), follow: opts.follow === true, pollMs: backend.pollMs,
           });
         }
         const layout = layoutOf(ctx, opts.repo);

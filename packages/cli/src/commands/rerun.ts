@@ -23,11 +23,12 @@ export const registerRerun: Register = (program, run) => {
     .option('--engine <engine>', 'auto | process | docker | podman', 'auto')
     .option('--parallel <n>', 'tasks and builds at once (default: the number of CPUs)')
     .option('--network', 'give tasks network access')
-    .option('--json', 'print the run as JSON'))
-    .action((given: string, opts: { repo?: string; failed?: boolean; engine?: string; parallel?: string; network?: boolean; json?: boolean } & BackendOptions) =>
+    .option('--json', 'print the run as JSON')
+    .option('--wait', 'remote: wait for the new run to end and print it (locally a rerun always waits)'))
+    .action((given: string, opts: { repo?: string; failed?: boolean; engine?: string; parallel?: string; network?: boolean; json?: boolean; wait?: boolean } & BackendOptions) =>
       run(async (ctx) => {
         const backend = backendOf(ctx, opts);
-        if (backend._tag === 'Remote') return remoteRerun(ctx, backend.api, given, opts);
+        if (backend._tag === 'Remote') return remoteRerun(ctx, backend.api, given, { ...opts, pollMs: backend.pollMs });
         const layout = layoutOf(ctx, opts.repo);
         const from = findRun(layout, given);
         const old = foldRun(layout, from).state;

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { CliError, UsageError, type CliContext } from '../context.js';
 import { apiClient, type ApiClient } from './client.js';
 import { credentialsFrom } from './credentials.js';
+import { pollMsOf } from './wait.js';
 
 export interface BackendOptions {
   readonly api?: string;
@@ -14,7 +15,9 @@ export interface BackendOptions {
   readonly local?: boolean;
 }
 
-export type Backend = { readonly _tag: 'Local' } | { readonly _tag: 'Remote'; readonly api: ApiClient };
+export type Backend =
+  | { readonly _tag: 'Local' }
+  | { readonly _tag: 'Remote'; readonly api: ApiClient; /** Between polls of `--follow` and `--wait`. */ readonly pollMs: number };
 
 /** Adds `--api`, `--region` and `--local` to a command that can read a deployment. */
 export const withBackendOptions = (cmd: Command): Command =>
@@ -51,7 +54,7 @@ export const remoteApi = (ctx: CliContext, opts: BackendOptions, given: string):
 export const backendOf = (ctx: CliContext, opts: BackendOptions): Backend => {
   if (opts.local && opts.api !== undefined) throw new UsageError('--local and --api contradict each other; give one');
   const url = opts.local ? undefined : opts.api ?? (ctx.env['HYPERP_API_URL'] || undefined);
-  return url === undefined ? { _tag: 'Local' } : { _tag: 'Remote', api: remoteApi(ctx, opts, url) };
+  return url === undefined ? { _tag: 'Local' } : { _tag: 'Remote', api: remoteApi(ctx, opts, url), pollMs: pollMsOf(ctx.env) };
 };
 
 /** The API for a command that only makes sense remotely (`run --remote`). */

@@ -59,6 +59,13 @@ const messageOf = (status: number, text: string): string => {
   return text.trim().slice(0, 500) || `HTTP ${status}`;
 };
 
+/** An answer other than 2xx: the API's message, and its status for callers that wait through a 404. */
+export class ApiError extends CliError {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
 const FORBIDDEN_HINT =
   'the caller may not invoke the API\'s function URL: attach the deployment\'s `cliUserPolicyArn` policy to your user or role (docs/deploy.md)';
 
@@ -94,7 +101,7 @@ export const apiClient = (o: ApiClientOptions): ApiClient => {
     const { res, text } = await send(r);
     if (!res.ok) {
       const message = messageOf(res.status, text);
-      throw new CliError(`${message} (HTTP ${res.status} from the hyperp API${res.status === 403 ? `; ${FORBIDDEN_HINT}` : ''})`);
+      throw new ApiError(res.status, `${message} (HTTP ${res.status} from the hyperp API${res.status === 403 ? `; ${FORBIDDEN_HINT}` : ''})`);
     }
     try {
       return JSON.parse(text) as T;

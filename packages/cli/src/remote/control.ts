@@ -7,6 +7,8 @@ import { ExitCode, UsageError, type CliContext } from '../context.js';
 import type { ApiClient } from './client.js';
 import { remoteRepo } from './repo.js';
 import { remoteRunId } from './run-id.js';
+import { printRemoteRun } from './runs.js';
+import { waitForEnd } from './wait.js';
 
 export const remoteCancel = async (ctx: CliContext, api: ApiClient, given: string, o: { repo?: string }): Promise<number> => {
   const runId = await remoteRunId(ctx, api, given, o.repo);
@@ -15,11 +17,24 @@ export const remoteCancel = async (ctx: CliContext, api: ApiClient, given: strin
   return ExitCode.ok;
 };
 
-export const remoteRerun = async (
-  ctx: CliContext, api: ApiClient, given: string, o: { repo?: string; failed?: boolean; json?: boolean },
-): Promise<number> => {
+export interface RemoteRerunOptions {
+  readonly repo?: string;
+  readonly failed?: boolean;
+  readonly json?: boolean;
+  /** Wait for the new run to end and print it as a local rerun does. */
+  readonly wait?: boolean;
+  readonly pollMs: number;
+}
+
+export const remoteRerun = async (ctx: CliContext, api: ApiClient, given: string, o: RemoteRerunOptions): Promise<number> => {
   const from = await remoteRunId(ctx, api, given, o.repo);
   const r = await api.rerun(from, { requestId: randomUUID(), failedOnly: o.failed === true });
+  if (o.wait) {
+    if (!o.json) ctx.err(`run ${r.runId}: rerun of ${r.from}${o.failed ? ' (failed jobs only)' : ''}\n`);
+    const run = await waitForEnd(ctx, api, r.runId, { pollMs: o.pollMs, quiet: o.json === true });
+    printRemoteRun(ctx, run, o.json === true);
+    return run.status === 'SUCCEEDED' ? ExitCode.ok : ExitCode.failed;
+  }
   if (o.json) {
     ctx.out(JSON.stringify({ runId: r.runId, from: r.from, reused: r.reused }, null, 2) + '\n');
     return ExitCode.ok;

@@ -7,6 +7,7 @@ import { isTerminalRun, type RunStatus } from '@hyperp/core';
 import { CliError, ExitCode, type CliContext } from '../context.js';
 import type { ApiClient } from './client.js';
 import { remoteRunId } from './run-id.js';
+import { sleep } from './wait.js';
 import type { RemoteRun, RemoteTask } from './wire.js';
 
 export interface RemoteLogsOptions {
@@ -16,10 +17,8 @@ export interface RemoteLogsOptions {
   readonly container?: string;
   readonly follow?: boolean;
   /** Between polls of `--follow`. */
-  readonly pollMs?: number;
+  readonly pollMs: number;
 }
-
-const POLL_MS = 2000;
 
 /** The attempt asked for, else the task's newest. */
 const attemptOf = (run: RemoteRun, job: string, index: number, attempt: number | undefined): RemoteTask | undefined => {
@@ -32,15 +31,9 @@ const attemptOf = (run: RemoteRun, job: string, index: number, attempt: number |
 const ended = (run: RemoteRun, t: RemoteTask | undefined): boolean =>
   isTerminalRun(run.status as RunStatus) || (t !== undefined && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(t.status));
 
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
-
 export const remoteLogs = async (ctx: CliContext, api: ApiClient, given: string, job: string, o: RemoteLogsOptions): Promise<number> => {
   const runId = await remoteRunId(ctx, api, given, o.repo);
-  const pollMs = o.pollMs ?? POLL_MS;
+  const pollMs = o.pollMs;
   let run = await api.getRun(runId);
   let task = attemptOf(run, job, o.index, o.attempt);
   while (o.follow && task?.taskArn == null && !ended(run, task) && !ctx.signal.aborted) {

@@ -6,7 +6,7 @@ import { formatCost, listLine } from '../views/run-text.js';
 import type { ApiClient } from './client.js';
 import { remoteRepo } from './repo.js';
 import { remoteRunId } from './run-id.js';
-import type { RemoteRunSummary } from './wire.js';
+import type { RemoteRun, RemoteRunSummary } from './wire.js';
 
 export interface RemoteListOptions {
   readonly repo?: string;
@@ -48,13 +48,19 @@ export const remoteRunsList = async (ctx: CliContext, api: ApiClient, o: RemoteL
 
 export const remoteRunsShow = async (ctx: CliContext, api: ApiClient, given: string, o: { repo?: string; json?: boolean }): Promise<number> => {
   const run = await api.getRun(await remoteRunId(ctx, api, given, o.repo));
-  if (o.json) {
-    ctx.out(JSON.stringify(run, null, 2) + '\n');
-    return ExitCode.ok;
+  if (o.json) ctx.out(JSON.stringify(run, null, 2) + '\n');
+  else printRemoteRun(ctx, run, false);
+  return ExitCode.ok;
+};
+
+/** A run as `runs show` prints it; `--json` of a command that waited: `{"runs": [run]}`, as `hyperp run --json`. */
+export const printRemoteRun = (ctx: CliContext, run: RemoteRun, json: boolean): void => {
+  if (json) {
+    ctx.out(JSON.stringify({ runs: [run] }, null, 2) + '\n');
+    return;
   }
   ctx.out(formatRunView(run, { failure: run.failure, dirty: false }));
   ctx.out(`${run.repo} ${run.branch}, ${run.trigger}; logs: hyperp logs ${run.runId} JOB; cost: hyperp cost ${run.runId}\n`);
-  return ExitCode.ok;
 };
 
 export const remoteCost = async (ctx: CliContext, api: ApiClient, given: string, o: { repo?: string; json?: boolean }): Promise<number> => {

@@ -1,0 +1,56 @@
+/**
+ * Waiting on a deployment's run: polls `GET /runs/{id}` and prints each job's and the run's
+ * changes as plain lines on stderr, like a local run in a pipe, until the run ends. A run just
+ * requested is not readable until the stepper folds its request: a 404 means "not yet".
+ */
+import { isTerminalRun, type RunStatus } from '@hyperp/core';
+import { CliError, UsageError, type CliContext } from '../context.js';
+import { ApiError, type ApiClient } from './client.js';
+import type { RemoteRun } from './wire.js';
+
+const POLL_MS = 2000;
+
+/** `HYPERP_POLL_SECONDS`: how often `--follow` and `--wait` ask the API (default 2). */
+export const pollMsOf = (env: Readonly<Record<string, string | undefined>>): number => {
+  const given = env['HYPERP_POLL_SECONDS'];
+  if (given === undefined || given === '') return POLL_MS;
+  const s = Number(given);
+  if (!(s > 0 && s <= 600)) throw new UsageError(`HYPERP_POLL_SECONDS must be a number of seconds above 0 and at most 600, not "${given}"`);
+  return s * 1000;
+};
+
+export const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+
+const clock = (): string => new Date().toISOString().slice(11, 19);
+
+export const waitForEnd = async (ctx: CliContext, api: ApiClient, runId: string, o: { pollMs: number; quiet: boolean }): Promise<RemoteRun> => {
+  const seen = new Map<string, string>();
+  const note = (key: string, value: string, line: string, quietFirst: string | null): void => {
+    if (o.quiet || seen.get(key) === value) return;
+    // Every job and run starts PENDING: say only what changes.
+    const first = !seen.has(key);
+    seen.set(key, value);
+    if (!(first && value === quietFirst)) ctx.err(`${clock()} ${line}\n`);
+  };
+  for (;;) {
+    let run: RemoteRun | undefined;
+    try {
+      run = await api.getRun(runId);
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 404)) throw e;
+    }
+    if (run) {
+      for (const j of run.jobs) {
+        note(`job/${j.name}`, j.status, `  job "${j.name}": ${j.status}${j.reason && (j.status === 'FAILED' || j.status === 'SKIPPED') ? ` — ${j.reason}` : ''}`, 'PENDING');
+      }
+      note('run', run.status, `run ${runId} (${run.workflow}): ${run.status}${run.failure && run.status === 'FAILED' ? ` — ${run.failure}` : ''}`, 'PENDING');
+      if (isTerminalRun(run.status as RunStatus)) return run;
+    }
+    if (ctx.signal.aborted) throw new CliError(`stopped waiting; run ${runId} goes on on the deployment (hyperp runs show ${runId})`);
+    await sleep(o.pollMs, ctx.signal);
+  }
+};
