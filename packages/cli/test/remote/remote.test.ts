@@ -40,6 +40,9 @@ const lambda = mockClient(LambdaClient);
 const ada = { accessKeyId: 'AKIAADA0000000000001', secretAccessKey: 'ada-secret-key', userArn: 'arn:aws:iam::123456789012:user/ada' };
 const ZIP = Uint8Array.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]); // an empty zip
 const planned: PlanRequest[] = [];
+/** The API's answers to reruns, newest last. */
+const reruns: { runId: string }[] = [];
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let local: LocalDynamo;
 let s3: LocalS3;
@@ -64,14 +67,16 @@ r.before(async () => {
   ({ runId, request } = await planCalculator(store, T0));
   meta = (await getRunMeta(store.ctx, runId))!;
   await (await drive(store, request, meta, T0)).toEnd();
-  fn = await startFunctionUrl(
-    apiHandler({
-      store, config, lambda: new LambdaClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }),
-      presign: (bucket, key, expiresIn) => getSignedUrl(s3.s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn }),
-      startPlanner: async (p) => void planned.push(p), now: () => NOW,
-    }) as (e: unknown) => Promise<unknown>,
-    [ada], 'us-east-1',
-  );
+  const api = apiHandler({
+    store, config, lambda: new LambdaClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }),
+    presign: (bucket, key, expiresIn) => getSignedUrl(s3.s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn }),
+    startPlanner: async (p) => void planned.push(p), now: () => NOW,
+  });
+  fn = await startFunctionUrl(async (e) => {
+    const answer = (await api(e)) as { body: string };
+    if (e.rawPath.endsWith('/rerun')) reruns.push(JSON.parse(answer.body) as { runId: string });
+    return answer;
+  }, [ada], 'us-east-1');
   work = mkdtempSync(join(tmpdir(), 'hyperp-remote-'));
   env = { HYPERP_API_URL: fn.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: ada.accessKeyId, AWS_SECRET_ACCESS_KEY: ada.secretAccessKey };
 });
@@ -308,6 +313,34 @@ r('runs list --limit N: the repository\'s newest N runs, printed oldest first', 
   assert.equal(rows.map((x) => x.requestedAt), [new Date(T0 + 1000).toISOString(), new Date(T0 + 2000).toISOString()]);
   assert.equal(fn.served, [{ method: 'GET', path: '/runs?repo=acme%2Fcalculator&limit=2', status: 200 }]);
   assert.equal((await cli(['runs', 'list', '--repo', 'acme/calculator', '--limit', '0'])).stderr, 'error: --limit must be a whole number of 1 or more, not "0"\n');
+});
+
+r('rerun --wait: waits through the new run (unreadable until folded) to its end and prints it as a local rerun does', async () => {
+  for (const json of [true, false]) {
+    const before = reruns.length;
+    const waiting = cli(['rerun', runId, '--failed', '--wait', ...(json ? ['--json'] : [])], { HYPERP_POLL_SECONDS: '0.01' });
+    for (let i = 0; i < 1000 && reruns.length === before; i++) await pause(5);
+    const newRun = reruns[before]!.runId;
+    const unread = () => fn.served.filter((x) => x.path === `/runs/${newRun}` && x.status === 404).length;
+    for (let i = 0; i < 1000 && unread() < 2; i++) await pause(5);
+    assert.ok(unread() >= 2, 'it waits while the run is not readable');
+    const request = (await store.events.list(newRun))[0]!.event as RunRequested;
+    await (await drive(store, request, (await getRunMeta(store.ctx, newRun))!, NOW)).toEnd();
+    const res = await waiting;
+    const names = ['Generate x', 'x * y', 'x / z', '(x * y) + (x / z)'];
+    if (json) {
+      const shown = JSON.parse(res.stdout) as { runs: { runId: string; status: string; trigger: string; jobs: { name: string; status: string; attempts: number }[] }[] };
+      assert.equal([res.code, res.stderr], [0, '']);
+      assert.equal(shown.runs.map((x) => [x.runId, x.status, x.trigger, x.jobs.map((j) => [j.name, j.status, j.attempts])]), [
+        [newRun, 'SUCCEEDED', 'rerun', names.map((n) => [n, 'SUCCEEDED', 0])],
+      ]);
+    } else {
+      assert.equal([res.code, res.stdout.split('\n')[0]], [0, `run ${newRun}  calculator  SUCCEEDED`]);
+      assert.equal(res.stderr.split('\n').map((l) => l.replace(/^\d\d:\d\d:\d\d /, '')), [
+        `run ${newRun}: rerun of ${runId} (failed jobs only)`, ...names.map((n) => `  job "${n}": SUCCEEDED`), `run ${newRun} (calculator): SUCCEEDED`, '',
+      ]);
+    }
+  }
 });
 
 r.run();
