@@ -52,6 +52,12 @@ Backend('the API is chosen by --api or HYPERP_API_URL, unless --local', () => {
   assert.throws(() => backendOf(ctx('/'), { local: true, api: 'https://x/' }), /--local and --api contradict each other/);
 });
 
+Backend('run --remote without an API says how to name one', async () => {
+  assert.equal(await hyperp(['run', '--remote', '--workflow', 'calculator', '--branch', 'main', '--repo', 'acme/calculator']), {
+    code: 1, stdout: '', stderr: 'error: run --remote needs the deployed API: set HYPERP_API_URL or pass --api URL (docs/cli.md, "Remote mode")\n',
+  });
+});
+
 Backend('a Function URL names its Region; SigV4 encodes what encodeURIComponent leaves', () => {
   assert.equal(['abc.lambda-url.eu-west-1.on.aws', '127.0.0.1', 'example.com'].map((h) => regionOfUrl(new URL(`https://${h}/`))), ['eu-west-1', undefined, undefined]);
   assert.is(strictEncode("(x * y) + (x / z)!'"), '%28x%20%2A%20y%29%20%2B%20%28x%20%2F%20z%29%21%27');
