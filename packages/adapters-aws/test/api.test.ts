@@ -1,10 +1,12 @@
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { BatchGetImageCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { downloadableKey, jobArtifactPath, logStreamPrefix, type RunRequested } from '@hyperp/core';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { existingImageTags } from '../src/aws/ecr-images.js';
 import { loadConfig } from '../src/config.js';
 import { apiHandler } from '../src/handlers/api.js';
 import type { PlanRequest } from '../src/planner/request.js';
@@ -26,12 +28,21 @@ let runId: string;
 let meta: RunMeta;
 let request: RunRequested;
 const planned: PlanRequest[] = [];
+const ecr = mockClient(ECRClient);
+/** ECR holds every tag except these. */
+const lostInRegistry = new Set<string>();
+ecr.on(BatchGetImageCommand).callsFake((input: { imageIds: { imageTag: string }[] }) => ({
+  images: input.imageIds.filter((i) => !lostInRegistry.has(i.imageTag)).map((imageId) => ({ imageId, imageManifest: '{}' })),
+  failures: input.imageIds.filter((i) => lostInRegistry.has(i.imageTag)).map((imageId) => ({ imageId, failureCode: 'ImageNotFound' })),
+}));
 
 const api = () =>
   apiHandler({
     store, config, lambda: new LambdaClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }),
     presign: async (bucket, key, expires) => `https://${bucket}.s3.amazonaws.com/${key}?X-Amz-Expires=${expires}`,
     startPlanner: async (r) => void planned.push(r as PlanRequest), now: () => NOW,
+    imagesInRegistry: (tags) =>
+      existingImageTags(new ECRClient({ region: 'us-east-1' }), config.ecrRepositoryUri, tags, { attempts: 1, baseMs: 1, maxMs: 1, sleep: async () => undefined, random: () => 0 }),
   });
 
 const http = (method: string, path: string, opts: { query?: Record<string, string>; body?: unknown } = {}): LambdaFunctionURLEvent => ({
@@ -129,6 +140,25 @@ a('cancelling a finished run is refused; a rerun reuses every succeeded job and 
   assert.equal((await getRunMeta(store.ctx, newRun))?.trigger, 'rerun');
   // The same request again is the same run.
   assert.equal((await call(http('POST', `/runs/${runId}/rerun`, { body: { requestId: 'r1' } })))[1]['appended'], false);
+});
+
+a('a rerun builds again an image ECR no longer holds (expired since the run), asking ECR about every key of the plan', async () => {
+  const keys = request.plan.jobs.map((j) => j.images[0]!.key);
+  ecr.resetHistory();
+  lostInRegistry.add(keys[1]!);
+  try {
+    const [status, body] = await call(http('POST', `/runs/${runId}/rerun`, { body: { requestId: 'r-expired', failedOnly: false } }));
+    assert.is(status, 202);
+    const requested = (await store.events.list(String(body['runId'])))[0]!.event as RunRequested;
+    assert.equal(requested.plan.jobs.map((j) => [j.name, j.action, j.images[0]!.action]), [
+      ['Generate x', 'reuse', 'reuse'], ['x * y', 'build', 'build'], ['x / z', 'reuse', 'reuse'], ['(x * y) + (x / z)', 'reuse', 'reuse'],
+    ]);
+    assert.equal(ecr.commandCalls(BatchGetImageCommand).map((c) => [c.args[0].input.repositoryName, c.args[0].input.imageIds!.map((i) => i.imageTag)]), [
+      ['hyperp', [...new Set(keys)]],
+    ]);
+  } finally {
+    lostInRegistry.clear();
+  }
 });
 
 a('cancelling an active run appends CancelRequested once per request, by the caller', async () => {

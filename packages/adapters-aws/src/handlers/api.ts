@@ -14,7 +14,7 @@
 import { GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import {
-  downloadableKey, jobArtifactPath, logStreamName, logStreamPrefix, vecToArray, rerunRequested, describeRerunRefusal,
+  downloadableKey, imageTag, jobArtifactPath, logStreamName, logStreamPrefix, vecToArray, rerunRequested, describeRerunRefusal,
   type RunRequested, type RunState,
 } from '@hyperp/core';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
@@ -38,6 +38,12 @@ export interface ApiDeps {
   readonly logs: Pick<CloudWatchLogsClient, 'send'>;
   readonly presign: (bucket: string, key: string, expiresInSeconds: number) => Promise<string>;
   readonly startPlanner: (request: PlanRequest) => Promise<void>;
+  /**
+   * The image tags among these that ECR still holds (production: BatchGetImage). A rerun reuses
+   * only those: the registry expires images nobody pulled for a while, however the old run went.
+   * Without it (wirings with no registry), the images the old run built or reused are taken to exist.
+   */
+  readonly imagesInRegistry?: (tags: readonly string[]) => Promise<ReadonlySet<string>>;
   readonly now: () => number;
 }
 
@@ -153,6 +159,17 @@ export const apiHandler = (d: ApiDeps) => {
     return json(202, { runId, cancel: r });
   };
 
+  /** Which of the run's image keys have an image now: ECR's answer, else what the run built or reused. */
+  const imagesThatExist = async (run: RunState): Promise<(key: string) => boolean> => {
+    if (!d.imagesInRegistry) {
+      const built = new Set(vecToArray(run.images).filter((i) => i.status === 'BUILT' || i.status === 'REUSED').map((i) => i.key));
+      return (key) => built.has(key);
+    }
+    const keys = [...new Set((run.request?.plan.jobs ?? []).flatMap((j) => j.images.map((i) => i.key)))];
+    const tags = await d.imagesInRegistry(keys.map(imageTag));
+    return (key) => tags.has(imageTag(key));
+  };
+
   const rerun = async (runId: string, body: Record<string, unknown>): Promise<HttpResult> => {
     const requestId = requireString(body, 'requestId');
     const failedOnly = body['failedOnly'] !== false;
@@ -160,8 +177,7 @@ export const apiHandler = (d: ApiDeps) => {
     if (!run.request) throw new HttpError(409, `run ${runId} has no request to run again`);
     if (run.finishedAt === null) throw new HttpError(409, `run ${runId} is still ${run.status}; cancel it or wait for it to end`);
     const newRunId = runIdFor(d.now(), `rerun:${requestId}`, meta.workflow);
-    const built = new Set(vecToArray(run.images).filter((i) => i.status === 'BUILT' || i.status === 'REUSED').map((i) => i.key));
-    const rerunOf = rerunRequested(run, { runId: newRunId, at: d.now(), failedOnly, imageExists: (key) => built.has(key) });
+    const rerunOf = rerunRequested(run, { runId: newRunId, at: d.now(), failedOnly, imageExists: await imagesThatExist(run) });
     if (rerunOf._tag === 'Left') throw new HttpError(409, describeRerunRefusal(rerunOf.left));
     const event: RunRequested = rerunOf.right;
     const reuse = event.reuse;

@@ -1,7 +1,12 @@
 // Lambda entry point: the CLI's API (Function URL, AWS_IAM) and the cron schedules' target.
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
+import { existingImageTags } from '../aws/ecr-images.js';
+import { defaultRetryPolicy } from '../aws/retry.js';
 import { apiHandler, type CronInvocation } from '../handlers/api.js';
-import { config, lambda, logs, presign, startPlanner, storeWithSpill } from '../production.js';
+import { config, ecr, lambda, logs, presign, startPlanner, storeWithSpill } from '../production.js';
 
 export const handler = (event: LambdaFunctionURLEvent | CronInvocation) =>
-  apiHandler({ store: storeWithSpill(), config: config(), lambda: lambda(), logs: logs(), presign, startPlanner, now: Date.now })(event);
+  apiHandler({
+    store: storeWithSpill(), config: config(), lambda: lambda(), logs: logs(), presign, startPlanner, now: Date.now,
+    imagesInRegistry: (tags) => existingImageTags(ecr(), config().ecrRepositoryUri, tags, defaultRetryPolicy),
+  })(event);
