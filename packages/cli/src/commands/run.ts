@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { GitError, loadImageStore, localBuilderVersion, openRun, prepareRuns, runView, formatRun, type RunView } from '@hyperp/adapters-local';
+import { GitError, loadImageStore, localBuilderVersion, openRun, prepareRuns, runView, type RunView } from '@hyperp/adapters-local';
 import type { RunState } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, type CliContext } from '../context.js';
@@ -12,6 +12,7 @@ import { layoutOf } from '../local/repo.js';
 import { allSucceeded, driveAll, openEngine, parseEngine, parseParallel } from '../local/session.js';
 import { requireRemote } from '../remote/backend.js';
 import { remoteStart } from '../remote/control.js';
+import { formatRunView, notesOf } from '../views/run-text.js';
 
 interface RunOptions {
   repo?: string;
@@ -50,7 +51,7 @@ export const printRuns = (ctx: CliContext, states: readonly RunState[], layout: 
     return;
   }
   for (const [i, v] of views.entries()) {
-    ctx.out(formatRun(v, states[i]!));
+    ctx.out(formatRunView(v, notesOf(states[i]!)));
     for (const l of resultLines(v, states[i]!)) ctx.out(`${l}\n`);
     ctx.out(`outputs under ${layout.artifactsDir}; details: hyperp runs show ${v.runId}; cost: hyperp cost ${v.runId}\n`);
   }

@@ -1,8 +1,7 @@
 /** `runs list`, `runs show` and `cost RUN` against the API, printed as the local commands print them. */
-import { formatRunView } from '@hyperp/adapters-local';
 import { runCostView } from '@hyperp/core';
 import { ExitCode, UsageError, type CliContext } from '../context.js';
-import { formatCost, listLine } from '../views/run-text.js';
+import { formatCost, formatRunView, listLine } from '../views/run-text.js';
 import type { ApiClient } from './client.js';
 import { remoteRepo } from './repo.js';
 import { remoteRunId } from './run-id.js';
