@@ -3,7 +3,6 @@
  * pass its own), then through the SDK's default chain (profile, SSO, container, instance role).
  * A failure says how to configure credentials and which policy the deployment grants.
  */
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { CliError } from '../context.js';
 
 export interface AwsCredentialIdentity {
@@ -25,13 +24,16 @@ export const credentialsFrom = (env: Readonly<Record<string, string | undefined>
     const sessionToken = env['AWS_SESSION_TOKEN'];
     return async () => ({ accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) });
   }
-  const chain = fromNodeProviderChain({
-    ...(env['AWS_PROFILE'] ? { profile: env['AWS_PROFILE'] } : {}),
-    ...(env['AWS_SHARED_CREDENTIALS_FILE'] ? { filepath: env['AWS_SHARED_CREDENTIALS_FILE'] } : {}),
-    ...(env['AWS_CONFIG_FILE'] ? { configFilepath: env['AWS_CONFIG_FILE'] } : {}),
-  });
+  let chain: AwsCredentialIdentityProvider | undefined;
   return async () => {
     try {
+      // Loaded on first use: local commands do not pay for the SDK's providers.
+      const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+      chain ??= fromNodeProviderChain({
+        ...(env['AWS_PROFILE'] ? { profile: env['AWS_PROFILE'] } : {}),
+        ...(env['AWS_SHARED_CREDENTIALS_FILE'] ? { filepath: env['AWS_SHARED_CREDENTIALS_FILE'] } : {}),
+        ...(env['AWS_CONFIG_FILE'] ? { configFilepath: env['AWS_CONFIG_FILE'] } : {}),
+      });
       return await chain();
     } catch (e) {
       throw new CliError(`${NO_CREDENTIALS} (${e instanceof Error ? e.message : String(e)})`);

@@ -3,8 +3,7 @@
  * auth). Paths and queries are encoded the strict RFC 3986 way SigV4 canonicalises them, so what
  * is sent is exactly what was signed.
  */
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider } from './credentials.js';
 
 /** `encodeURIComponent` plus the characters it leaves alone that SigV4 encodes. */
@@ -25,14 +24,20 @@ export interface SignedFetch {
 }
 
 export const requestSigner = (region: string, credentials: AwsCredentialIdentityProvider) => {
-  const signer = new SignatureV4({ service: 'lambda', region, credentials, sha256: Sha256 });
+  // Loaded on first use: local commands do not pay for the signer.
+  let signer: Promise<SignatureV4> | undefined;
+  const load = async (): Promise<SignatureV4> => {
+    const [{ SignatureV4 }, { Sha256 }] = await Promise.all([import('@smithy/signature-v4'), import('@aws-crypto/sha256-js')]);
+    return new SignatureV4({ service: 'lambda', region, credentials, sha256: Sha256 });
+  };
   return async (base: URL, r: ApiRequest): Promise<SignedFetch> => {
     const prefix = base.pathname.replace(/\/+$/, '');
     const path = `${prefix}/${r.segments.map(strictEncode).join('/')}`;
     const query = Object.fromEntries(Object.entries(r.query ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
     const search = Object.entries(query).map(([k, v]) => `${strictEncode(k)}=${strictEncode(v)}`).join('&');
     const body = r.body === undefined ? undefined : JSON.stringify(r.body);
-    const signed = await signer.sign({
+    signer ??= load();
+    const signed = await (await signer).sign({
       method: r.method,
       protocol: base.protocol,
       hostname: base.hostname,
