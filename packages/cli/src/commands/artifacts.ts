@@ -22,7 +22,7 @@ export const registerArtifacts: Register = (program, run) => {
     .description("a zip of a job's output")
     .argument('<run>', 'run id (a unique prefix, or "last")')
     .argument('<job>', 'job name')
-    .option('--repo <dir>', 'repository folder')
+    .option('--repo <dir|owner/name>', 'repository folder (remote: owner/name, for "last")')
     .option('-o, --output <file>', 'where to write the zip (default: <job>-<run>.zip here)'))
     .action((given: string, job: string, opts: { repo?: string; output?: string } & BackendOptions) =>
       run(async (ctx) => {

@@ -17,7 +17,7 @@ export const registerCancel: Register = (program, run) => {
     .command('cancel')
     .description('cancel a run: its tasks are stopped and it ends CANCELLED')
     .argument('<run>', 'run id (a unique prefix, or "last")')
-    .option('--repo <dir>', 'repository folder'))
+    .option('--repo <dir|owner/name>', 'repository folder (remote: owner/name, for "last")'))
     .action((given: string, opts: { repo?: string } & BackendOptions) =>
       run(async (ctx) => {
         const backend = backendOf(ctx, opts);

@@ -59,7 +59,7 @@ export const registerLogs: Register = (program, run) => {
     .description("a task attempt's output (task 1, newest attempt unless asked)")
     .argument('<run>', 'run id (a unique prefix, or "last")')
     .argument('<job>', 'job name')
-    .option('--repo <dir>', 'repository folder')
+    .option('--repo <dir|owner/name>', 'repository folder (remote: owner/name, for "last")')
     .option('--index <n>', 'TASK_INDEX of the task', '1')
     .option('--attempt <n>', 'attempt number (default: the newest)')
     .option('-f, --follow', 'keep printing until the attempt ends')
