@@ -8,6 +8,7 @@ import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloud
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { localLayout, runView } from '@hyperp/adapters-local';
 import { apiHandler, dynamoStore, loadConfig, type PlanRequest, type StoredRun, type Store } from '@hyperp/adapters-aws';
 import {
   downloadableKey, jobArtifactPath, logStreamName, logStreamPrefix, runCostBasis, runSummaryView, vecGet, vecToArray, viewUsd,
@@ -141,6 +142,17 @@ r('runs show --json: the local shape, with the EFS folders, log streams and what
     repo: 'acme/calculator', branch: 'main', trigger: 'push', requestedAt: new Date(T0).toISOString(),
     finishedAt: new Date(run.finishedAt!).toISOString(), failure: null, logGroup: '/hyperp/tasks', cost: runCostBasis(run), ignoredEvents: 0,
   });
+  // The fields `runs show --json` prints for a local run are those a local run's view of this state has, with the same values but for where things are.
+  type Shown = { jobs: { tasks: Record<string, unknown>[] }[] } & Record<string, unknown>;
+  const local = runView(run, localLayout(work)) as unknown as Shown;
+  const like = (v: Shown, as: Shown): Shown => ({
+    ...Object.fromEntries(Object.keys(as).map((k) => [k, v[k]])),
+    jobs: v.jobs.map((j, i) => ({
+      ...Object.fromEntries(Object.keys(as.jobs[i]!).map((k) => [k, (j as Record<string, unknown>)[k]])), outputDir: '',
+      tasks: j.tasks.map((t, n) => ({ ...Object.fromEntries(Object.keys(as.jobs[i]!.tasks[n]!).map((k) => [k, t[k]])), logFile: '' })),
+    })),
+  });
+  assert.equal(like(JSON.parse(shown.stdout) as Shown, local), like(local, local));
   // `last` is the repository's newest run.
   assert.equal(JSON.parse((await cli(['runs', 'show', 'last', '--repo', 'acme/calculator', '--json'])).stdout).runId, runId);
   const text = await cli(['runs', 'show', runId]);
