@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cliUserGrants, executionGrants, functionGrants, schedulerGrants, taskGrants } from '../src/iam/grants.js';
 import { grantsOf } from '../src/iam/roles.js';
-import type { Statement } from '../src/iam/statements.js';
+import { policyDocument, type Statement } from '../src/iam/statements.js';
 import { defaultContractDir, readPermissions } from '../src/contract.js';
 import { DOWNLOADS_PREFIX, FUNCTION_NAMES, TASK_KINDS } from '../src/names.js';
 import { arns } from './support/arns.js';
@@ -154,6 +154,17 @@ test('what the handlers call is granted: the registry check, self-invocations, L
 
 test('the manifest\'s download prefix is the one the bucket expires', () => {
   assert.is(readPermissions().s3Prefixes.downloads, DOWNLOADS_PREFIX);
+});
+
+test('every role\'s policy has unique statement ids and fits IAM\'s inline policy size', () => {
+  for (const [name, ss] of everyRole) {
+    const sids = ss.map((st) => st.Sid);
+    assert.equal(sids, [...new Set(sids)], name);
+    // Inline policies of a role total at most 10,240 characters (IAM quotas, read 2026-11); ARNs
+    // of a real deployment are a little longer than these, hence the margin.
+    const size = JSON.stringify(policyDocument(ss)).length;
+    assert.ok(size < 8_000, `${name}: ${size} characters`);
+  }
 });
 
 test('a manifest naming a resource kind the platform does not know fails with its name', async () => {
