@@ -17,7 +17,6 @@ export interface AwsConfig {
   readonly securityGroupIds: readonly string[];
   readonly assignPublicIp: AssignPublicIp;
   readonly efsFileSystemId: string;
-  readonly efsAccessPointId: string;
   readonly ecrRepositoryUri: string;
   readonly taskExecutionRoleArn: string;
   readonly jobTaskRoleArn: string;

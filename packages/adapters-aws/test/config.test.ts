@@ -11,7 +11,6 @@ load('reads every variable of the contract, splitting the id lists', () => {
     artifactsBucket: 'hyperp-artifacts-test',
     clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/hyperp',
     efsFileSystemId: 'fs-0123',
-    efsAccessPointId: 'fsap-0123',
     ecrRepositoryUri: '123456789012.dkr.ecr.us-east-1.amazonaws.com/hyperp',
     taskExecutionRoleArn: 'arn:aws:iam::123456789012:role/hyperp-exec',
     jobTaskRoleArn: 'arn:aws:iam::123456789012:role/hyperp-job',
@@ -61,7 +60,7 @@ load('the environment manifest fills exactly the fields of AwsConfig', () => {
   // and then to contract/environment.json for this test to pass.
   const fields: Record<Exclude<keyof AwsConfig, 'region'>, true> = {
     tableName: true, artifactsBucket: true, clusterArn: true, subnetIds: true, securityGroupIds: true, assignPublicIp: true,
-    efsFileSystemId: true, efsAccessPointId: true, ecrRepositoryUri: true, taskExecutionRoleArn: true, jobTaskRoleArn: true,
+    efsFileSystemId: true, ecrRepositoryUri: true, taskExecutionRoleArn: true, jobTaskRoleArn: true,
     builderTaskRoleArn: true, builderImage: true, taskLogGroup: true, githubAppId: true,
     githubPrivateKeySecretArn: true, webhookSecretArn: true, plannerFunctionName: true, stepperFunctionName: true,
     efsFunctionName: true, schedulerGroupName: true, schedulerRoleArn: true, manualRunFunctionArn: true, wakeupQueueUrl: true, priceRegion: true,

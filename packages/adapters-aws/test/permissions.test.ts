@@ -7,6 +7,7 @@ import { DOWNLOADABLE_PREFIX } from '@hyperp/core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bundleText, handlers } from '../scripts/bundle.mjs';
+import environment from '../src/contract/environment.json' with { type: 'json' };
 import permissions from '../src/contract/permissions.json' with { type: 'json' };
 import { STATE_PREFIX } from '../src/aws/s3-blobs.js';
 
@@ -176,6 +177,12 @@ perms('the derivation: commands by the module that defines their class, resource
     ],
     ownModules: ['src/handlers/x.ts', 'src/aws/s3-blobs.ts', 'src/aws/elsewhere.ts'],
   });
+});
+
+perms('every variable of the environment manifest is read by some handler\'s code (none is set for nothing)', () => {
+  const own = [...texts.values()].flatMap((t) => sectionsOf(t).filter((s) => s.path.startsWith('src/') && s.path !== 'src/config.ts'));
+  const unread = environment.variables.filter((v) => !own.some((s) => new RegExp(`\\.${v.field}\\b`).test(s.code))).map((v) => v.name);
+  assert.equal(unread, []);
 });
 
 perms('the S3 prefixes of the manifest are the ones the code writes under', () => {

@@ -148,7 +148,6 @@ export class Platform extends pulumi.ComponentResource {
         subnetIds: network.taskSubnetIds,
         securityGroupIds: [network.tasksSecurityGroup.id],
         efsFileSystemId: storage.fileSystem.id,
-        efsAccessPointId: storage.accessPoint.id,
         ecrRepositoryUri: compute.repository.repositoryUrl,
         taskExecutionRoleArn: roles.execution.arn,
         jobTaskRoleArn: roles.tasks.job.arn,

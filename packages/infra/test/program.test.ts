@@ -164,7 +164,6 @@ const expectedEnvironment = {
   HYPERP_SECURITY_GROUP_IDS: `sg-${P}-tasks`,
   HYPERP_ASSIGN_PUBLIC_IP: 'ENABLED',
   HYPERP_EFS_FILE_SYSTEM_ID: 'fs-0123abcd',
-  HYPERP_EFS_ACCESS_POINT_ID: 'fsap-0123abcd',
   HYPERP_EFS_ROOT_DIRECTORY: '/hyperp',
   HYPERP_ECR_REPOSITORY_URI: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${P}-images-a1b2c3d`,
   HYPERP_TASK_EXECUTION_ROLE_ARN: roleArn(`${P}-task-execution`),

@@ -148,7 +148,7 @@ const contract = suite('contract');
 
 const environmentValues = {
   tableName: 't', artifactsBucket: 'b', clusterArn: 'c', subnetIds: ['s1', 's2'], securityGroupIds: ['g'],
-  assignPublicIp: 'ENABLED', efsFileSystemId: 'fs', efsAccessPointId: 'ap', efsRootDirectory: '/hyperp', ecrRepositoryUri: 'r',
+  assignPublicIp: 'ENABLED', efsFileSystemId: 'fs', efsRootDirectory: '/hyperp', ecrRepositoryUri: 'r',
   taskExecutionRoleArn: 'x', jobTaskRoleArn: 'j', builderTaskRoleArn: 'bu', builderImage: 'k',
   taskLogGroup: 'l', githubAppId: '1', githubPrivateKeySecretArn: 'pk', webhookSecretArn: 'ws', plannerFunctionName: 'p',
   stepperFunctionName: 'st', efsFunctionName: 'e', schedulerGroupName: 'sg', schedulerRoleArn: 'sr', manualRunFunctionArn: 'm', wakeupQueueUrl: 'q',

@@ -7,7 +7,6 @@ export const testEnv: Record<string, string> = {
   HYPERP_SECURITY_GROUP_IDS: 'sg-123',
   HYPERP_ASSIGN_PUBLIC_IP: 'ENABLED',
   HYPERP_EFS_FILE_SYSTEM_ID: 'fs-0123',
-  HYPERP_EFS_ACCESS_POINT_ID: 'fsap-0123',
   HYPERP_ECR_REPOSITORY_URI: '123456789012.dkr.ecr.us-east-1.amazonaws.com/hyperp',
   HYPERP_TASK_EXECUTION_ROLE_ARN: 'arn:aws:iam::123456789012:role/hyperp-exec',
   HYPERP_JOB_TASK_ROLE_ARN: 'arn:aws:iam::123456789012:role/hyperp-job',
