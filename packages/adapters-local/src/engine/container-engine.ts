@@ -11,6 +11,9 @@ import { spawn } from 'node:child_process';
 import { supervise, type Supervised } from './supervise.js';
 import type { BuildOutcome, BuildRequest, ContainerExit, ContainerLaunch, Engine, RunningTask, TaskExit, TaskLaunch } from './types.js';
 
+/** How long to wait before stopping again a container that was not there to stop. */
+const STOP_RETRY_MS = 500;
+
 export interface ContainerEngineOptions {
   readonly cli: 'docker' | 'podman';
   readonly scratchDir: string;
@@ -78,12 +81,24 @@ export const containerEngine = (opts: ContainerEngineOptions): Engine => {
       return { c, name, sup: supervise(opts.cli, containerRunArgs(name, c, imageRef, task.network), { logFd, graceMs: (c.stopTimeoutSeconds + 5) * 1000, politeTarget: 'group' }) as Supervised };
     });
     let stopReason: string | undefined;
-    const stopAll = (reason: string) => {
-      for (const p of procs) {
-        // `stop` asks the daemon (SIGTERM, SIGKILL after -t); the client's own exit follows.
-        spawn(opts.cli, ['stop', '-t', String(p.c.stopTimeoutSeconds), p.name], { stdio: 'ignore' }).once('error', () => undefined);
-        void reason;
-      }
+    const ended = new Set<string>();
+    for (const p of procs) void p.sup.done.then(() => ended.add(p.name));
+    /**
+     * `stop` asks the daemon (SIGTERM, SIGKILL after -t); the client's own exit follows. A
+     * container the daemon has not created yet ("No such container": its image is still being
+     * pulled, say, while the essential container already failed) is stopped again a moment
+     * later, until its client has exited.
+     */
+    const stopContainer = (p: (typeof procs)[number]) => {
+      if (ended.has(p.name)) return;
+      spawn(opts.cli, ['stop', '-t', String(p.c.stopTimeoutSeconds), p.name], { stdio: 'ignore' })
+        .once('error', () => undefined)
+        .once('exit', () => {
+          if (!ended.has(p.name)) setTimeout(() => stopContainer(p), STOP_RETRY_MS);
+        });
+    };
+    const stopAll = () => {
+      for (const p of procs) stopContainer(p);
     };
     const done = (async (): Promise<TaskExit> => {
       let essentialExited: string | undefined;
@@ -91,7 +106,7 @@ export const containerEngine = (opts: ContainerEngineOptions): Engine => {
         const r = await p.sup.done;
         if (p.c.essential && !essentialExited && !stopReason) {
           essentialExited = p.c.name;
-          stopAll(`essential container ${p.c.name} exited`);
+          stopAll();
         }
         const stoppedFor = stopReason ?? (essentialExited && essentialExited !== p.c.name ? `essential container ${essentialExited} exited` : null);
         return { name: p.c.name, exitCode: r.spawnError ? null : r.exitCode, reason: r.spawnError ?? stoppedFor };
@@ -107,7 +122,7 @@ export const containerEngine = (opts: ContainerEngineOptions): Engine => {
       stop: (reason) => {
         if (stopReason) return;
         stopReason = reason;
-        stopAll(reason);
+        stopAll();
       },
     };
   };

@@ -22,15 +22,19 @@ test('docker/podman run arguments: mounts (inputs read-only), env, no network, e
 });
 
 test('the engine drives the docker CLI: build of the filtered context, run, stop of the other containers', async () => {
-  // A stand-in `docker` on the PATH that records its calls (no daemon runs here).
+  // A stand-in `docker` on the PATH that records its calls (no daemon runs here). The sidecar's
+  // container takes a moment to exist, and the main container exits at once: a `stop` before the
+  // container exists fails as the daemon's does ("No such container"), so the engine must stop it
+  // again until it is gone.
   const bin = tempDir('hyperp-fake-docker-');
   const calls = join(bin, 'calls.log');
   writeFileSync(join(bin, 'docker'), `#!/bin/sh
 echo "$*" >> ${calls}
 case "$1" in
   build) ls "$6" >> ${calls}; exit 0 ;;
-  run) case "$4" in *-1-*) echo $$ > ${bin}/$4.pid; exec sleep 30 ;; *) echo "main ran"; exit 7 ;; esac ;;
-  stop) [ -f ${bin}/$4.pid ] && kill $(cat ${bin}/$4.pid); exit 0 ;;
+  run) case "$4" in *-1-*) sleep 0.5; echo $$ > ${bin}/$4.pid; exec sleep 30 ;; *) echo "main ran"; exit 7 ;; esac ;;
+  stop) [ -f ${bin}/$4.pid ] || { echo "Error response from daemon: No such container: $4" >&2; exit 1; }
+        kill $(cat ${bin}/$4.pid); exit 0 ;;
 esac
 `);
   chmodSync(join(bin, 'docker'), 0o755);
