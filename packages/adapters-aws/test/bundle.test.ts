@@ -59,4 +59,21 @@ bundles('the task-events bundle, configured like a deployment, stores an ECS sta
   assert.equal(JSON.parse(String(item.Item?.['body'])).containers, [{ name: 'main', exitCode: 0, reason: null }]);
 });
 
+bundles('the stepper bundle takes a due wake-up message from SQS and logs its Tick for the stream', async () => {
+  const table = await local.createTable();
+  const at = Date.UTC(2026, 10, 22, 8, 0, 0);
+  const event = { Records: [{ messageId: 'm-1', eventSource: 'aws:sqs', body: JSON.stringify({ runId: 'run-2', at }) }] };
+  const out = runAlone(
+    `const m = await import(${JSON.stringify(`${pkg}dist/bundles/stepper/index.mjs`)});
+     console.log(JSON.stringify(await m.handler(${JSON.stringify(event)})));`,
+    {
+      ...testEnv, HYPERP_TABLE_NAME: table, AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
+      AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1',
+    },
+  );
+  assert.equal(JSON.parse(out.split('\n').at(-1)!), { batchItemFailures: [] });
+  const item = await local.doc.send(new GetCommand({ TableName: table, Key: { pk: 'RUN#run-2', sk: `EV#wake:${at}` } }));
+  assert.is(JSON.parse(String(item.Item?.['body']))._tag, 'Tick');
+});
+
 bundles.run();
