@@ -8,6 +8,7 @@
 import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { supervise, type Supervised } from './supervise.js';
 import type { BuildOutcome, BuildRequest, ContainerExit, ContainerLaunch, Engine, RunningTask, TaskExit, TaskLaunch } from './types.js';
 
@@ -70,27 +71,32 @@ export const containerEngine = (opts: ContainerEngineOptions): Engine => {
       : { _tag: 'BuildFailed', reason: `${opts.cli} build of ${req.dockerfilePath} failed (exit ${code}); see ${req.logFile}` };
   };
 
+  /** Runs `cli args` to its end, whatever its outcome. */
+  const quietly = (args: readonly string[]): Promise<void> =>
+    new Promise((resolve) => {
+      spawn(opts.cli, [...args], { stdio: 'ignore' }).once('error', () => resolve()).once('exit', () => resolve());
+    });
+
   const run = (task: TaskLaunch): RunningTask => {
     const startedAt = Date.now();
     mkdirSync(dirname(task.logFile), { recursive: true });
     const logFd = openSync(task.logFile, 'a');
-    const tag = Buffer.from(task.attemptKey).toString('hex').slice(0, 24);
-    const procs = task.containers.map((c, i) => {
-      const name = `hyperp-${tag}-${i}-${startedAt}`;
-      const imageRef = c.image.includes(':') || c.image.includes('/') ? c.image : `${repo}:${c.image}`;
-      return { c, name, sup: supervise(opts.cli, containerRunArgs(name, c, imageRef, task.network), { logFd, graceMs: (c.stopTimeoutSeconds + 5) * 1000, politeTarget: 'group' }) as Supervised };
-    });
+    // Named after the attempt (hashed: keys share long prefixes), so tasks started together never
+    // clash, and a container of this attempt left running by a hyperp that died (the daemon keeps
+    // it without its client) is found and removed before the attempt starts again.
+    const tag = createHash('sha256').update(task.attemptKey).digest('hex').slice(0, 24);
+    const containers = task.containers.map((c, i) => ({ c, name: `hyperp-${tag}-${i}` }));
     let stopReason: string | undefined;
     const ended = new Set<string>();
-    for (const p of procs) void p.sup.done.then(() => ended.add(p.name));
+    const started = new Map<string, Supervised>();
     /**
      * `stop` asks the daemon (SIGTERM, SIGKILL after -t); the client's own exit follows. A
      * container the daemon has not created yet ("No such container": its image is still being
      * pulled, say, while the essential container already failed) is stopped again a moment
      * later, until its client has exited.
      */
-    const stopContainer = (p: (typeof procs)[number]) => {
-      if (ended.has(p.name)) return;
+    const stopContainer = (p: (typeof containers)[number]) => {
+      if (ended.has(p.name) || !started.has(p.name)) return;
       spawn(opts.cli, ['stop', '-t', String(p.c.stopTimeoutSeconds), p.name], { stdio: 'ignore' })
         .once('error', () => undefined)
         .once('exit', () => {
@@ -98,12 +104,18 @@ export const containerEngine = (opts: ContainerEngineOptions): Engine => {
         });
     };
     const stopAll = () => {
-      for (const p of procs) stopContainer(p);
+      for (const p of containers) stopContainer(p);
     };
     const done = (async (): Promise<TaskExit> => {
+      await Promise.all(containers.map((p) => quietly(['rm', '-f', p.name])));
       let essentialExited: string | undefined;
-      const exits = await Promise.all(procs.map(async (p): Promise<ContainerExit> => {
-        const r = await p.sup.done;
+      const exits = await Promise.all(containers.map(async (p): Promise<ContainerExit> => {
+        if (stopReason) return { name: p.c.name, exitCode: null, reason: stopReason };
+        const imageRef = p.c.image.includes(':') || p.c.image.includes('/') ? p.c.image : `${repo}:${p.c.image}`;
+        const sup = supervise(opts.cli, containerRunArgs(p.name, p.c, imageRef, task.network), { logFd, graceMs: (p.c.stopTimeoutSeconds + 5) * 1000, politeTarget: 'group' });
+        started.set(p.name, sup);
+        const r = await sup.done;
+        ended.add(p.name);
         if (p.c.essential && !essentialExited && !stopReason) {
           essentialExited = p.c.name;
           stopAll();

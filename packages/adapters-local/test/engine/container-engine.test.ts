@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { containerEngine, containerRunArgs } from '../../src/engine/container-engine.js';
 import { tempDir } from '../temp.js';
 
@@ -32,7 +33,7 @@ test('the engine drives the docker CLI: build of the filtered context, run, stop
 echo "$*" >> ${calls}
 case "$1" in
   build) ls "$6" >> ${calls}; exit 0 ;;
-  run) case "$4" in *-1-*) sleep 0.5; echo $$ > ${bin}/$4.pid; exec sleep 30 ;; *) echo "main ran"; exit 7 ;; esac ;;
+  run) case "$4" in *-1) sleep 0.5; echo $$ > ${bin}/$4.pid; exec sleep 30 ;; *) echo "main ran"; exit 7 ;; esac ;;
   stop) [ -f ${bin}/$4.pid ] || { echo "Error response from daemon: No such container: $4" >&2; exit 1; }
         kill $(cat ${bin}/$4.pid); exit 0 ;;
 esac
@@ -59,9 +60,42 @@ esac
   const log = readFileSync(calls, 'utf8').split('\n');
   assert.match(log[0]!, /^build -t hyperp-local:abc -f \S+ \S+$/);
   assert.is(log[1], 'main.py');
-  assert.ok(log.some((l) => /^run --rm --name hyperp-\S+-0-\d+ --stop-timeout 2 --network none hyperp-local:abc$/.test(l)));
-  assert.ok(log.some((l) => /^stop -t 2 hyperp-\S+-1-\d+$/.test(l)), log.join('\n'));
+  assert.ok(log.some((l) => /^run --rm --name hyperp-[0-9a-f]{24}-0 --stop-timeout 2 --network none hyperp-local:abc$/.test(l)));
+  assert.ok(log.some((l) => /^stop -t 2 hyperp-[0-9a-f]{24}-1$/.test(l)), log.join('\n'));
   assert.is(readFileSync(join(root, 't.log'), 'utf8'), 'main ran\n');
+});
+
+test('containers are named after their attempt: tasks started together never clash, and one left by a crashed hyperp is removed first', async () => {
+  const bin = tempDir('hyperp-fake-docker-');
+  const calls = join(bin, 'calls.log');
+  writeFileSync(join(bin, 'docker'), `#!/bin/sh
+echo "$*" >> ${calls}
+case "$1" in
+  run) [ -f ${bin}/$4.exists ] && { echo "Conflict. The container name $4 is already in use" >&2; exit 125; }; exit 0 ;;
+  rm) rm -f ${bin}/$3.exists; exit 0 ;;
+esac
+`);
+  chmodSync(join(bin, 'docker'), 0o755);
+  process.env.PATH = `${bin}:${process.env.PATH}`;
+  const root = tempDir('hyperp-ce-');
+  const engine = containerEngine({ cli: 'docker', scratchDir: root });
+  const task = (attemptKey: string) => engine.run({
+    attemptKey, network: false, logFile: join(root, `${attemptKey.replace(/\//g, '_')}.log`),
+    containers: [{ name: 'main', image: 'abc', essential: true, environment: {}, stopTimeoutSeconds: 2, binds: [] }],
+  }).done;
+  // Two attempts whose keys share a long prefix, started in the same millisecond.
+  const keys = ['20261122-080000000-abcd/j/1/1', '20261122-080000000-abcd/j/2/1'];
+  const names = keys.map((k) => `hyperp-${createHash('sha256').update(k).digest('hex').slice(0, 24)}-0`);
+  // the first attempt's container is still there from a hyperp that was killed
+  writeFileSync(join(bin, `${names[0]}.exists`), '');
+  const exits = await Promise.all(keys.map(task));
+  assert.equal(exits.map((e) => e.containers), [[{ name: 'main', exitCode: 0, reason: null }], [{ name: 'main', exitCode: 0, reason: null }]]);
+  const log = readFileSync(calls, 'utf8').trim().split('\n');
+  for (const name of names) {
+    const rm = log.indexOf(`rm -f ${name}`);
+    const run = log.findIndex((l) => l.startsWith(`run --rm --name ${name} `));
+    assert.ok(rm >= 0 && run > rm, log.join('\n'));
+  }
 });
 
 test.run();
