@@ -40,23 +40,44 @@ const indexed = <T extends DagNode>(all: readonly T[]): Indexed<T> => {
   return { nodes, index, deps, dependents };
 };
 
+/** A min-heap of declaration indexes: the ready job declared first comes out first. */
+const readyHeap = () => {
+  const h: number[] = [];
+  const push = (x: number): void => {
+    let i = h.push(x) - 1;
+    while (i > 0 && h[(i - 1) >> 1]! > x) {
+      h[i] = h[(i - 1) >> 1]!;
+      i = (i - 1) >> 1;
+    }
+    h[i] = x;
+  };
+  const pop = (): number | undefined => {
+    const top = h[0];
+    const last = h.pop();
+    if (h.length === 0 || last === undefined) return top;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const least = l + 1 < h.length && h[l + 1]! < h[l]! ? l + 1 : l;
+      if (least >= h.length || h[least]! >= last) break;
+      h[i] = h[least]!;
+      i = least;
+    }
+    h[i] = last;
+    return top;
+  };
+  return { push, pop };
+};
+
 /** Declaration indexes in Kahn order; a job becomes ready when its last dependency is placed. */
 const kahn = (g: Indexed<DagNode>): number[] => {
   const waiting = g.deps.map((ds) => ds.length);
-  // Ready jobs are kept sorted by declaration index; graphs are small (tens of jobs), so an
-  // ordered insert beats a heap in clarity at no practical cost.
-  const ready: number[] = [];
-  const insert = (i: number): void => {
-    let at = ready.findIndex((r) => r > i);
-    if (at < 0) at = ready.length;
-    ready.splice(at, 0, i);
-  };
-  waiting.forEach((w, i) => w === 0 && insert(i));
+  const ready = readyHeap();
+  waiting.forEach((w, i) => w === 0 && ready.push(i));
   const order: number[] = [];
-  while (ready.length > 0) {
-    const next = ready.shift()!;
+  for (let next = ready.pop(); next !== undefined; next = ready.pop()) {
     order.push(next);
-    for (const d of g.dependents[next]!) if (--waiting[d]! === 0) insert(d);
+    for (const d of g.dependents[next]!) if (--waiting[d]! === 0) ready.push(d);
   }
   return order;
 };
