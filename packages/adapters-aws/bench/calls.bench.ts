@@ -18,6 +18,7 @@ const measure = async (noisy: boolean) => {
     ecs: { total: sum(r.calls.ecs), byCommand: r.calls.ecs, original: ORIGINAL.ecs },
     lambda: { total: r.calls.lambda },
     s3: { total: r.calls.s3 },
+    sqs: { total: r.wakeupMessages.length },
     github: { total: r.calls.github },
     ecsEventsDelivered: r.ecsEventsDelivered,
   };

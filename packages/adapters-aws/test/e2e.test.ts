@@ -61,6 +61,13 @@ e2e('RunTask was asked for each of 4 builds and 6 job tasks once, with its attem
   }
 });
 
+e2e('the builds\' one-hour deadline is a wake-up message delayed as long as SQS allows; nearer ones are waited for in-process', () => {
+  const T0 = Date.UTC(2026, 10, 22, 8, 0, 0);
+  assert.equal(r.wakeupMessages, [
+    { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/hyperp-wakeups', MessageBody: JSON.stringify({ runId: r.runId, at: T0 + 3_600_000 }), DelaySeconds: 900 },
+  ]);
+});
+
 e2e('the cost is the sum of what each task and build billed, from pull start to stop', async () => {
   const run = ((await r.store.states.load(r.runId))!.state as StoredRun).run as RunState;
   // 6 tasks at 0.25 vCPU / 0.5 GB and 4 builds at 1 vCPU / 2 GB, each billed 90 s

@@ -12,6 +12,7 @@ import {
   RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand, type RunTaskCommandInput,
 } from '@aws-sdk/client-ecs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { SendMessageCommand, SQSClient, type SendMessageCommandInput } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { sign } from '@octokit/webhooks-methods';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
@@ -37,6 +38,7 @@ import { dynamoStore, type Store } from '../../src/store/store.js';
 import { pushPayload } from './github-shapes.js';
 import { testEnv } from './env.js';
 import { CALCULATOR } from './calculator-request.js';
+import { wakeupQueue } from '../../src/aws/wakeup-queue.js';
 import { gitRepoFrom } from './git-repo.js';
 import { startGitHubFake, type GitHubFake } from './github-server.js';
 import type { LocalDynamo } from './dynamodb-local.js';
@@ -51,6 +53,7 @@ export interface E2EResult {
   readonly commit: string;
   readonly webhook: { statusCode: number; body: string };
   readonly runTaskInputs: RunTaskCommandInput[];
+  readonly wakeupMessages: SendMessageCommandInput[];
   readonly statuses: GitHubFake['statuses'];
   readonly ecsEventsDelivered: number;
   readonly calls: { dynamodb: Record<string, number>; ecs: Record<string, number>; lambda: number; s3: number; github: number };
@@ -157,6 +160,9 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
     }
     throw new Error(`unexpected function ${input.FunctionName}`);
   });
+  // SQS: the wake-ups further ahead than the stepper waits in-process.
+  const sqs = mockClient(SQSClient);
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
   const lambdaClient = new LambdaClient({ region: 'us-east-1' });
   const ecsClient = new ECSClient({ region: 'us-east-1' });
 
@@ -165,8 +171,7 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
     interpret: interpreter({
       config, ecs: ecsClient, lambda: lambdaClient, images: store.images, github,
       gitToken: async (id) => ((await github(id).auth({ type: 'installation' })) as { token: string }).token,
-      // Every wake-up of this run is near: the stepper waits for it in-process.
-      wakeups: async () => undefined,
+      wakeups: wakeupQueue({ sqs: new SQSClient({ region: 'us-east-1' }), queueUrl: config.wakeupQueueUrl, inlineWaitMs: 20_000, now }),
       retry: { attempts: 3, baseMs: 1, maxMs: 1, sleep: async () => undefined, random: () => 0 },
       now, log: () => undefined,
     }),
@@ -242,6 +247,7 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
     commit,
     webhook: { statusCode: webhook.statusCode, body: webhook.body },
     runTaskInputs: ecs.commandCalls(RunTaskCommand).map((c) => c.args[0].input),
+    wakeupMessages: sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input),
     statuses: gh.statuses,
     ecsEventsDelivered: delivered,
     calls: {
@@ -259,6 +265,7 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
     cleanup: async () => {
       ecs.restore();
       lambda.restore();
+      sqs.restore();
       s3.s3.middlewareStack.remove('countS3');
       client.destroy();
       await gh.close();
