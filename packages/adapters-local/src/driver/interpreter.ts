@@ -115,7 +115,12 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
     const family = arn.replace(/^local:task-definition\//, '').replace(/:[0-9]+$/, '');
     const file = taskDefinitionFile(o.layout, o.runId, family);
     if (!existsSync(file)) return undefined;
-    const td = JSON.parse(readFileSync(file, 'utf8')) as TaskDefinition;
+    let td: TaskDefinition;
+    try {
+      td = JSON.parse(readFileSync(file, 'utf8')) as TaskDefinition;
+    } catch (e) {
+      throw new Error(`task definition ${file} is not valid JSON: ${(e as Error).message}`);
+    }
     taskDefs.set(arn, td);
     return td;
   };
@@ -136,17 +141,26 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
         await o.emit([neverStarted(cmd.startedBy, null, stopped)]);
         return;
       }
-      const td = taskDefinitionOf(cmd.taskDefinitionArn);
+      const rejected = (reason: string) => o.emit([{ _tag: 'TaskLaunchRejected', at: o.now(), startedBy: cmd.startedBy, reason, retryable: false }]);
       const taskArn = localTaskArn(cmd.clientToken);
-      if (!td) {
-        await o.emit([{ _tag: 'TaskLaunchRejected', at: o.now(), startedBy: cmd.startedBy, reason: `task definition ${cmd.taskDefinitionArn} is unknown`, retryable: false }]);
+      let launch;
+      try {
+        const td = taskDefinitionOf(cmd.taskDefinitionArn);
+        if (!td) {
+          await rejected(`task definition ${cmd.taskDefinitionArn} is unknown`);
+          return;
+        }
+        const plan = launchPlan(td, cmd, o.layout.artifactsDir, o.repository);
+        const logFile = taskLogFile(o.layout, o.runId, cmd.job, cmd.index, cmd.attempt);
+        mkdirSync(dirname(logFile), { recursive: true });
+        if (plan.notes.length > 0) writeFileSync(logFile, plan.notes.map((n) => `hyperp: ${n}\n`).join(''), { flag: 'a' });
+        launch = { size: taskSize(td), plan, logFile };
+      } catch (e) {
+        // A launch that cannot even be prepared (a corrupt file, a full disk) fails its attempt rather than hanging it.
+        await rejected(`hyperp could not start the task: ${(e as Error).message}`);
         return;
       }
-      const size = taskSize(td);
-      const plan = launchPlan(td, cmd, o.layout.artifactsDir, o.repository);
-      const logFile = taskLogFile(o.layout, o.runId, cmd.job, cmd.index, cmd.attempt);
-      mkdirSync(dirname(logFile), { recursive: true });
-      if (plan.notes.length > 0) writeFileSync(logFile, plan.notes.map((n) => `hyperp: ${n}\n`).join(''), { flag: 'a' });
+      const { size, plan, logFile } = launch;
       const t0 = o.now();
       const task = o.engine.run({ attemptKey: cmd.attemptKey, containers: plan.containers, network: o.network, logFile });
       running.set(cmd.attemptKey, task);
@@ -204,7 +218,9 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
           await o.emit([stoppedBeforeItBegan(cmd.key, String(stop.signal.reason))]);
           return;
         }
-        await buildNow(cmd, stop.signal);
+        await buildNow(cmd, stop.signal).catch((e: unknown) =>
+          // A build that throws (a file gone from the working tree, a full disk) fails rather than hangs.
+          o.emit([{ _tag: 'ImageBuildFailed', at: o.now(), key: cmd.key, reason: `hyperp could not build the image: ${(e as Error).message}`, usage: null }]));
       } finally {
         buildStops.delete(cmd.key);
       }

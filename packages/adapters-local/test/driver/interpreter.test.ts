@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { RunEvent, RunTask, TaskDefinition } from '@hyperp/core';
 import { interpreter } from '../../src/driver/interpreter.js';
 import { localLayout, taskDefinitionFile } from '../../src/layout.js';
@@ -200,6 +201,38 @@ it('a stop for a build this process never started (a resumed run) reports the bu
   s.interp.carryOut(stop);
   await s.interp.idle();
   assert.equal(s.events, [{ _tag: 'ImageBuildFailed', at: 1000, key: 'k/1', reason: 'the build was stopped before it began: cancelled: by the user', usage: null }]);
+});
+
+it('an exception while building or launching is the build\'s or the launch\'s failure, not a silent hang', async () => {
+  const layout = localLayout(tempDir('hyperp-int-'));
+  const events: RunEvent[] = [];
+  const engine: Engine = {
+    name: 'process',
+    build: async () => { throw new Error('ENOENT: no such file or directory, open \'/repo/j/main.py\''); },
+    run: () => { throw new Error('no tasks'); },
+  };
+  const interp = interpreter({
+    layout, runId: 'r1', engine, parallel: 1, network: false, repository: 'hyperp-local',
+    source: { context: () => ({ dockerfile: 'FROM x\n', files: { files: [], read: () => Buffer.alloc(0), mode: () => 0o644 } }) },
+    emit: async (e) => void events.push(...e), now: () => 5, note: () => undefined, recordImage: () => undefined,
+  });
+  interp.carryOut({
+    _tag: 'BuildImage', runId: 'r1', key: 'k1', job: 'j', container: 'main', commit: 'c', dockerfilePath: 'j/Dockerfile', context: 'j',
+    imageUri: 'hyperp-local:k1', cpu: 1024, memory: 2048, attemptKey: 'r1/build:k1/1', clientToken: 't', startedBy: 's', tags: [],
+  });
+  // a task definition file that a resumed run finds corrupt
+  mkdirSync(dirname(taskDefinitionFile(layout, 'r1', 'fam')), { recursive: true });
+  writeFileSync(taskDefinitionFile(layout, 'r1', 'fam'), '{"containerDefinitions": [');
+  interp.carryOut(runTask(1));
+  await interp.idle();
+  const reasons = events.map((e) => [e._tag, 'reason' in e ? e.reason : null, 'retryable' in e ? e.retryable : null] as const);
+  assert.equal(reasons.slice(0, 2), [
+    ['ImageBuildStarted', null, null],
+    ['ImageBuildFailed', 'hyperp could not build the image: ENOENT: no such file or directory, open \'/repo/j/main.py\'', null],
+  ]);
+  assert.equal([reasons.length, reasons[2]![0], reasons[2]![2]], [3, 'TaskLaunchRejected', false]);
+  // the rest of the message is Node's JSON error
+  assert.ok(reasons[2]![1]!.startsWith(`hyperp could not start the task: task definition ${taskDefinitionFile(layout, 'r1', 'fam')} is not valid JSON: `), reasons[2]![1]!);
 });
 
 it.run();
