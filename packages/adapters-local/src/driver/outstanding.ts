@@ -11,25 +11,27 @@
  * container's `stopTimeout`). The crashed process's tasks died with it, so the attempt is not
  * running anywhere: its outstanding work is the stop, which the interpreter reports as STOPPED
  * for an attempt it never started. Builds alike: one with a stop asked for is reported failed,
- * not built again.
+ * not built again. The driver asks `pendingStopOf` too when a launch gets its `--parallel` slot.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { parseAttemptKey, vecGet, type AttemptRecord, type BuildImage, type Command, type RunState, type RunTask, type StopTask } from '@hyperp/core';
 
-const attemptOf = (s: RunState, job: string, index: number, attemptKey: string): AttemptRecord | undefined => {
-  const j = s.graph?.jobIndex[job];
-  if (j === undefined) return undefined;
-  const task = vecGet(vecGet(s.jobs, j)!.tasks, index - 1);
-  return task?.attempts.find((a) => a.attemptKey === attemptKey);
-};
+/** `index[name]` when the name is really there (a job may be called `constructor`). */
+const own = (index: Readonly<Record<string, number>> | undefined, name: string): number | undefined =>
+  index !== undefined && Object.hasOwn(index, name) ? index[name] : undefined;
 
 const jobOf = (s: RunState, job: string) => {
-  const j = s.graph?.jobIndex[job];
+  const j = own(s.graph?.jobIndex, job);
   return j === undefined ? undefined : vecGet(s.jobs, j);
 };
 
+const attemptOf = (s: RunState, job: string, index: number, attemptKey: string): AttemptRecord | undefined => {
+  const tasks = jobOf(s, job)?.tasks;
+  return tasks === undefined ? undefined : vecGet(tasks, index - 1)?.attempts.find((a) => a.attemptKey === attemptKey);
+};
+
 const imageOf = (s: RunState, key: string) => {
-  const i = s.graph?.imageIndex[key];
+  const i = own(s.graph?.imageIndex, key);
   return i === undefined ? undefined : vecGet(s.images, i);
 };
 
