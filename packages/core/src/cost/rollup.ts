@@ -52,11 +52,10 @@ export const rollupCosts = (items: readonly CostItem[]): RunCost => {
         break;
     }
   }
-  const byJob: Record<string, JobCost> = {};
-  for (const name of [...jobs.keys()].sort()) {
+  const byJob: Record<string, JobCost> = Object.fromEntries([...jobs.keys()].sort().map((name) => {
     const j = jobs.get(name)!;
-    byJob[name] = { usd: fromNanos(j.nanos), tasks: j.tasks, billedSeconds: j.billedSeconds };
-  }
+    return [name, { usd: fromNanos(j.nanos), tasks: j.tasks, billedSeconds: j.billedSeconds }];
+  }));
   return {
     usd: fromNanos(tasks + builds + storage + other),
     jobs: byJob,

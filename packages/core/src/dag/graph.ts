@@ -205,13 +205,13 @@ export const criticalPath = (
       // Strictly greater: among equally late dependencies the one declared first is kept.
       if (via[i] === undefined || finish[d]! > start) [start, via[i]] = [finish[d]!, d];
     }
-    finish[i] = start + (durations[g.nodes[i]!.name] ?? 0);
+    const name = g.nodes[i]!.name;
+    finish[i] = start + (Object.hasOwn(durations, name) ? durations[name]! : 0);
   }
   let end: number | undefined;
   for (const i of [...placed].sort((a, b) => a - b)) if (end === undefined || finish[i]! > finish[end]!) end = i;
   const path: string[] = [];
   for (let i = end; i !== undefined; i = via[i]) path.unshift(g.nodes[i]!.name);
-  const byName: Record<string, number> = {};
-  for (const i of placed) byName[g.nodes[i]!.name] = finish[i]!;
+  const byName: Record<string, number> = Object.fromEntries(placed.map((i) => [g.nodes[i]!.name, finish[i]!]));
   return { path, duration: end === undefined ? 0 : finish[end]!, finish: byName };
 };

@@ -84,7 +84,7 @@ export const renderTaskDefinition = (input: RenderInput): E.Either<readonly Rend
     ...sizeIssues(td),
     ...(td.networkMode !== undefined && td.networkMode !== 'awsvpc' ? [{ _tag: 'UnsupportedNetworkMode', networkMode: td.networkMode } as const] : []),
     ...td.containerDefinitions
-      .filter((c) => c.dockerfilePath !== undefined && input.imageKeys[c.name] === undefined)
+      .filter((c) => c.dockerfilePath !== undefined && !Object.hasOwn(input.imageKeys, c.name))
       .map((c): RenderIssue => ({ _tag: 'MissingImageKey', container: c.name })),
     ...td.containerDefinitions
       .filter((c) => c.dockerfilePath === undefined && c.image === undefined)

@@ -48,10 +48,9 @@ export const registerJob = (tx: Tx, j: number): void => {
   const r = tx.s.request!;
   const g = tx.s.graph!;
   const spec = r.workflow.jobs[j]!;
-  const imageKeys: Record<string, string> = {};
-  for (const [container, i] of Object.entries(g.containerImages[j]!)) imageKeys[container] = g.images[i]!.key;
-  const inputRuns: Record<string, string> = {};
-  for (const d of g.deps[j]!) inputRuns[g.jobNames[d]!] = jobAt(tx, d)!.outputRunId;
+  // fromEntries: names such as `__proto__` become keys like any other.
+  const imageKeys = Object.fromEntries(Object.entries(g.containerImages[j]!).map(([container, i]) => [container, g.images[i]!.key]));
+  const inputRuns = Object.fromEntries(g.deps[j]!.map((d) => [g.jobNames[d]!, jobAt(tx, d)!.outputRunId]));
   const rendered = renderTaskDefinition({
     workflow: r.workflow, job: spec, commit: r.commit, runId: r.runId, imageKeys, inputRuns, settings: r.settings.render,
   });

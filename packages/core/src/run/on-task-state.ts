@@ -80,8 +80,7 @@ export const onTaskStateObserved = (tx: Tx, e: TaskStateObserved): void => {
   }
   const essential = tx.s.graph!.essential[ref.job]!;
   const failure = stopFailure(e, essential);
-  const exitCodes: Record<string, number | null> = {};
-  for (const c of e.containers) exitCodes[c.name] = c.exitCode;
+  const exitCodes: Record<string, number | null> = Object.fromEntries(e.containers.map((c) => [c.name, c.exitCode]));
   putAttempt(tx, ref.job, ref.index, seen);
   const update = { stoppedAt: e.stoppedAt ?? e.at, exitCodes, stopCode: e.stopCode, usage: usageOf(e) };
   if (failure === null) endAttempt(tx, ref.job, ref.index, a.attempt, { outcome: 'SUCCEEDED', reason: null, update });

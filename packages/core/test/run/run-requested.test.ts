@@ -10,8 +10,10 @@ import type { Timer } from '../../src/run/state.js';
 import { enqueue, queueEmpty, dequeue } from '../../src/run/queue.js';
 import { initialState, zeroJobCounts, zeroTaskCounts, type ImageRecord, type JobRecord, type RunState } from '../../src/run/state.js';
 import { startedByIndexEmpty, startedByInsert } from '../../src/run/started-by-index.js';
-import { vecEmpty, vecFromArray } from '../../src/run/vector.js';
-import { syntheticImageKey } from '../../src/sim/workflow.js';
+import { reduceAll } from '../../src/run/reduce.js';
+import { vecEmpty, vecFromArray, vecToArray } from '../../src/run/vector.js';
+import { simulate } from '../../src/sim/simulate.js';
+import { syntheticImageKey, syntheticRunRequested } from '../../src/sim/workflow.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { buildKeys, registerCommand, request, RUN, smallWorkflow, step, T0, tags } from './support.js';
 
@@ -126,6 +128,24 @@ RunRequested('a cancel that arrived first ends the run CANCELLED as soon as it i
   assert.equal(commands, [
     { _tag: 'SetCommitStatus', runId: RUN, commit: request().commit, context: 'hyperp/synthetic', state: 'error', description: 'cancelled: not wanted', targetUrl: null },
   ]);
+});
+
+RunRequested('jobs named like object properties (__proto__, constructor, toString) run like any other, through JSON too', () => {
+  const run = (names: readonly [string, string, string]) => simulate({
+    seed: 3,
+    request: syntheticRunRequested({ name: 'odd', jobs: [{ name: names[0] }, { name: names[1], dependsOn: [names[0]] }, { name: names[2], dependsOn: [names[1]] }] }, { runId: RUN, at: T0 }),
+    model: { startLatencyMs: 100, buildMs: () => 1000, task: () => ({ durationMs: 1000, exitCode: 0 }) },
+    recordHistory: true,
+  });
+  const odd = run(['__proto__', 'constructor', 'toString']);
+  const plain = run(['a', 'b', 'c']);
+  const summary = (r: typeof odd) => [r.state.status, r.makespanMs, vecToArray(r.state.jobs).map((j) => j.status), r.state.diagnostics.byCode];
+  assert.equal(summary(odd), summary(plain));
+  assert.is(odd.state.status, 'SUCCEEDED');
+  const json = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+  const half = Math.floor(odd.history.length / 2);
+  const mid = json(reduceAll(initialState(), odd.history.slice(0, half))[0]);
+  assert.equal(reduceAll(mid, odd.history.slice(half))[0].status, 'SUCCEEDED');
 });
 
 RunRequested.run();
