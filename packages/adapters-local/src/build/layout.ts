@@ -10,15 +10,9 @@ import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } f
 import { dirname, join } from 'node:path';
 import type { ImageRecipe } from './recipe.js';
 
-export interface ImageConfig {
+/** An image's runtime settings as laid out: the recipe without its COPY steps, and what they made. */
+export interface ImageConfig extends Omit<ImageRecipe, 'copies'> {
   readonly key: string;
-  readonly baseImage: string;
-  readonly workdir: string;
-  readonly env: Readonly<Record<string, string>>;
-  readonly entrypoint: readonly string[];
-  readonly cmd: readonly string[];
-  readonly skippedRuns: readonly string[];
-  readonly warnings: readonly string[];
   /** Absolute in-image paths of every file laid out. */
   readonly files: readonly string[];
 }
