@@ -6,7 +6,7 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { foldRun, runView, zipDirectory } from '@hyperp/adapters-local';
-import { vecGet } from '@hyperp/core';
+import { jobNamed } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, userCwd } from '../context.js';
 import { findRun, layoutOf } from '../local/repo.js';
@@ -31,9 +31,9 @@ export const registerArtifacts: Register = (program, run) => {
         const layout = layoutOf(ctx, opts.repo);
         const runId = findRun(layout, given);
         const { state } = foldRun(layout, runId);
-        const j = state.graph?.jobIndex[job];
-        if (j === undefined) throw new CliError(`the run has no job "${job}" (jobs: ${state.request?.workflow.jobs.map((x) => `"${x.name}"`).join(', ') ?? ''})`);
-        const record = vecGet(state.jobs, j)!;
+        const found = jobNamed(state, job);
+        if (found === undefined) throw new CliError(`the run has no job "${job}" (jobs: ${state.request?.workflow.jobs.map((x) => `"${x.name}"`).join(', ') ?? ''})`);
+        const record = found.job;
         const out = resolve(userCwd(ctx), opts.output ?? `${safeName(job)}-${runId}.zip`);
         const ready = record.downloadable?.status === 'READY' ? record.downloadable.location : null;
         let bytes: number;
@@ -41,7 +41,7 @@ export const registerArtifacts: Register = (program, run) => {
           copyFileSync(ready, out);
           bytes = record.downloadable!.bytes ?? 0;
         } else {
-          const dir = runView(state, layout).jobs[j]!.outputDir;
+          const dir = runView(state, layout).jobs[found.j]!.outputDir;
           if (!existsSync(dir)) throw new CliError(`job "${job}" has no output folder yet (${record.status})`);
           bytes = zipDirectory(dir, out);
         }

@@ -4,7 +4,7 @@
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { foldRun, taskLogFile } from '@hyperp/adapters-local';
-import { vecGet, vecToArray, isTerminalRun, type RunState } from '@hyperp/core';
+import { jobNamed, vecGet, vecToArray, isTerminalRun, type RunState } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, UsageError, type CliContext } from '../context.js';
 import { findRun, layoutOf } from '../local/repo.js';
@@ -20,22 +20,22 @@ const positive = (name: string, s: string | undefined): number | undefined => {
 
 /** The attempt to show: the one asked for, else the newest of the task. */
 const pick = (state: RunState, job: string, index: number, attempt: number | undefined) => {
-  const j = state.graph?.jobIndex[job];
-  if (j === undefined) {
+  const found = jobNamed(state, job);
+  if (found === undefined) {
     const names = state.request?.workflow.jobs.map((x) => `"${x.name}"`).join(', ') ?? '';
     throw new CliError(`the run has no job "${job}" (jobs: ${names})`);
   }
-  const task = vecGet(vecGet(state.jobs, j)!.tasks, index - 1);
-  if (!task || task.attempts.length === 0) throw new CliError(`job "${job}" has no task ${index} that started (${vecToArray(vecGet(state.jobs, j)!.tasks).length} task(s))`);
+  const task = vecGet(found.job.tasks, index - 1);
+  if (!task || task.attempts.length === 0) throw new CliError(`job "${job}" has no task ${index} that started (${vecToArray(found.job.tasks).length} task(s))`);
   const a = attempt === undefined ? task.attempts[task.attempts.length - 1]! : task.attempts.find((x) => x.attempt === attempt);
   if (!a) throw new CliError(`task ${index} of job "${job}" has no attempt ${attempt} (it has ${task.attempts.length})`);
   return a;
 };
 
 const hasStarted = (state: RunState, job: string, index: number): boolean => {
-  const j = state.graph?.jobIndex[job];
-  if (j === undefined) return true; // let pick() name the problem
-  return (vecGet(vecGet(state.jobs, j)!.tasks, index - 1)?.attempts.length ?? 0) > 0;
+  const found = jobNamed(state, job);
+  if (found === undefined) return true; // let pick() name the problem
+  return (vecGet(found.job.tasks, index - 1)?.attempts.length ?? 0) > 0;
 };
 
 const printFrom = (ctx: CliContext, file: string, offset: number): number => {

@@ -6,6 +6,7 @@ export * from './state.js';
 export * from './constructors.js';
 export * from './reduce.js';
 export * from './vector.js';
+export * from './lookup.js';
 export { startedByLookup, type StartedByIndex } from './started-by-index.js';
 export * from './rerun.js';
 export { canonicalJson, eventIdentity } from './diagnostics.js';

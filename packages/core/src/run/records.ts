@@ -7,18 +7,15 @@ import type { RunEvent } from './events.js';
 import { diagnose, type Tx } from './tx.js';
 import type { AttemptRecord, ImageRecord, JobRecord, JobStatus, TaskRecord, TaskStatus } from './state.js';
 import { vecGet, vecSet } from './vector.js';
+import { jobNamed } from './lookup.js';
 
 export const jobAt = (tx: Tx, j: number): JobRecord | undefined => vecGet(tx.s.jobs, j);
 
 /** The job an event names, with its index; a diagnostic when the run has no such job. */
 export const knownJob = (tx: Tx, e: RunEvent, name: string): { readonly j: number; readonly job: JobRecord } | undefined => {
-  const j = tx.s.graph !== null && Object.hasOwn(tx.s.graph.jobIndex, name) ? tx.s.graph.jobIndex[name]! : undefined;
-  const job = j === undefined ? undefined : jobAt(tx, j);
-  if (j === undefined || job === undefined) {
-    diagnose(tx, 'UnknownJob', e, `no job "${name}" in this run`);
-    return undefined;
-  }
-  return { j, job };
+  const found = jobNamed(tx.s, name);
+  if (found === undefined) diagnose(tx, 'UnknownJob', e, `no job "${name}" in this run`);
+  return found;
 };
 
 export const putJob = (tx: Tx, j: number, next: JobRecord): void => {
