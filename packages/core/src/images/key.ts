@@ -10,11 +10,12 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { RepoFile, RepoSnapshot } from '../repo/snapshot.js';
 import { sha256Hex } from '../names/hash.js';
 import { fileAt, filesUnder } from '../repo/listing.js';
+import { normaliseRepoPath } from '../repo/path.js';
 import { dockerignoreFilter } from './dockerignore.js';
 
 export interface ImageKey {
   readonly key: string;
-  /** Repo path of the Dockerfile, normalised (no leading `./` or `/`). */
+  /** Repo path of the Dockerfile, normalised by `normaliseRepoPath`. */
   readonly dockerfilePath: string;
   /** Repo path of the build context; '' for the repository root. */
   readonly context: string;
@@ -30,9 +31,6 @@ export type ImageKeyError =
 
 /** Bump when the key's recipe changes, so old keys stop matching. */
 export const IMAGE_KEY_VERSION = 1;
-
-export const normalizeRepoPath = (p: string): string =>
-  p.replace(/\\/g, '/').replace(/^(\.\/|\/)+/, '').replace(/\/{2,}/g, '/');
 
 const dirname = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
 
@@ -59,8 +57,9 @@ export const contextFiles = (
   dockerfilePath: string,
   options: ImageKeyOptions = {},
 ): E.Either<ImageKeyError, Omit<ImageKey, 'key'>> => {
-  const path = normalizeRepoPath(dockerfilePath);
-  if (path === '' || path.endsWith('/') || path.split('/').some((s) => s === '..' || s === '.')) {
+  // The same reading of the path as validation's: what it accepts is what is keyed.
+  const path = normaliseRepoPath(dockerfilePath);
+  if (path === undefined) {
     return E.left({ _tag: 'InvalidDockerfilePath', dockerfilePath, reason: 'must name a file inside the repository' });
   }
   if (!fileAt(snapshot.files, path)) return E.left({ _tag: 'DockerfileNotFound', dockerfilePath: path });
@@ -68,7 +67,7 @@ export const contextFiles = (
   const prefix = context === '' ? '' : `${context}/`;
   const ignorePath = dockerignorePath(snapshot, path, context);
   const keep = dockerignoreFilter(ignorePath === undefined ? undefined : snapshot.read(ignorePath));
-  const excluded = new Set((options.exclude ?? []).map(normalizeRepoPath));
+  const excluded = new Set((options.exclude ?? []).flatMap((p) => normaliseRepoPath(p) ?? []));
   // The Dockerfile lies in its context, so the context's files include it.
   const files = filesUnder(snapshot.files, prefix).filter(
     (f) => f.path === path || (!excluded.has(f.path) && keep(f.path.slice(prefix.length))),

@@ -6,7 +6,8 @@
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import { decode } from '../workflow/decode.js';
 import { formatPath, syntaxIssues, type ValidationIssue } from '../workflow/issue.js';
-import { normaliseRepoPath, repoFileProblem } from '../workflow/repo-path.js';
+import { normaliseRepoPath } from '../repo/path.js';
+import { repoFileProblem } from '../workflow/repo-path.js';
 import { didYouMean, issueAt, type FileContext } from '../workflow/rule.js';
 import { fargateSizeIssues } from '../workflow/rules-workflow.js';
 import { parseJson } from '../workflow/source.js';

@@ -9,7 +9,7 @@ import type { TaskDefinition } from '../taskdef/model.js';
 import { decode } from './decode.js';
 import { formatPath, hasErrors, sortIssues, syntaxIssues, type ValidationIssue } from './issue.js';
 import { Workflow } from './model.js';
-import { normaliseRepoPath } from './repo-path.js';
+import { normaliseRepoPath } from '../repo/path.js';
 import { taskDefinitionsPresent } from './rules-repo.js';
 import { issueAt, type FileContext, type WorkflowContext, type WorkflowRule } from './rule.js';
 import {

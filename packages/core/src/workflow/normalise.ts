@@ -5,7 +5,7 @@
 import { parseCpuUnits, parseMemoryMiB } from '../fargate/size.js';
 import type { TaskDefinition } from '../taskdef/model.js';
 import { jobDefaults, workflowDefaults, type Workflow } from './model.js';
-import { normaliseRepoPath } from './repo-path.js';
+import { normaliseRepoPath } from '../repo/path.js';
 import type { JobSpec, WorkflowSpec } from './spec.js';
 
 export const toWorkflowSpec = (
