@@ -50,10 +50,10 @@ export const containerImages: TaskDefinitionRule = (ctx) =>
 export const dockerfilesPresent: TaskDefinitionRule = (ctx) =>
   ctx.taskDefinition.containerDefinitions.flatMap((c, k) => {
     if (c.dockerfilePath === undefined) return [];
-    const problem = repoFileProblem(c.dockerfilePath, ctx.repo.files);
+    const problem = repoFileProblem(c.dockerfilePath, ctx.repo.files, ctx.file);
     if (problem === undefined) return [];
     return [issueAt(ctx, 'error', 'dockerfile-missing', ['containerDefinitions', k, 'dockerfilePath'], problem._tag === 'Outside'
-      ? `container "${c.name}" names Dockerfile "${c.dockerfilePath}", which is not a path inside the repository`
+      ? `container "${c.name}" names Dockerfile "${c.dockerfilePath}", which is not a path inside the repository${problem.hint}`
       : `container "${c.name}" names Dockerfile "${problem.path}", which is not in the repository${problem.hint}`)];
   });
 
