@@ -2,7 +2,7 @@
  * What a person sees while runs go: on a terminal, a live block of jobs, task counts,
  * durations and cost, redrawn in place; elsewhere (pipes, CI), one plain line per change.
  */
-import { vecToArray, type RunEvent, type RunState } from '@hyperp/core';
+import { vecToArray, type AttemptRecord, type RunEvent, type RunState, type TaskCounts, type TaskRecord } from '@hyperp/core';
 import type { CliContext } from '../context.js';
 
 export interface ProgressView {
@@ -15,15 +15,31 @@ const money = (x: number): string => `$${x.toFixed(4)}`;
 const clock = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
 const elapsed = (from: number | null, to: number): string => (from === null ? '' : `${((to - from) / 1000).toFixed(1)}s`);
 
+/** A job's tasks in a few words: how many are done, running, waiting to retry, waiting for a slot, failed. */
+const taskSummary = (c: TaskCounts, total: number): string => {
+  if (total === 0) return '';
+  const parts = [
+    c.RUNNING + c.STARTING > 0 ? `${c.RUNNING + c.STARTING} running` : '',
+    c.BACKOFF > 0 ? `${c.BACKOFF} retrying` : '',
+    c.QUEUED + c.LAUNCHING > 0 ? `${c.QUEUED + c.LAUNCHING} waiting` : '',
+    c.FAILED > 0 ? `${c.FAILED} failed` : '',
+  ].filter((p) => p !== '');
+  return `  tasks ${c.SUCCEEDED}/${total} done${parts.map((p) => `, ${p}`).join('')}`;
+};
+
 const liveLines = (runId: string, s: RunState, now: number): string[] => {
   const lines = [`${s.request?.workflow.name ?? runId}  ${runId}  ${s.status}  ${money(s.cost.totalUsd)}`];
   for (const j of vecToArray(s.jobs)) {
-    const c = j.taskCounts;
-    const total = vecToArray(j.tasks).length;
-    const tasks = total === 0 ? '' : `  tasks ${c.SUCCEEDED}/${total} done${c.RUNNING + c.STARTING ? `, ${c.RUNNING + c.STARTING} running` : ''}${c.FAILED ? `, ${c.FAILED} failed` : ''}`;
-    lines.push(`  ${j.status.padEnd(9)} ${j.name}${tasks}  ${elapsed(j.startedAt, j.finishedAt ?? now)}  ${money(j.costUsd)}`);
+    lines.push(`  ${j.status.padEnd(9)} ${j.name}${taskSummary(j.taskCounts, j.tasks.size)}  ${elapsed(j.startedAt, j.finishedAt ?? now)}  ${money(j.costUsd)}`);
   }
   return lines;
+};
+
+/** The line for an ended attempt; a failed one that is retried says when its next attempt may start. */
+const attemptLine = (job: string, t: TaskRecord, a: AttemptRecord): string => {
+  const next = t.attempts[a.attempt];
+  const retry = a.outcome === 'FAILED' && next !== undefined && next.notBefore !== null ? `; attempt ${next.attempt} at ${clock(next.notBefore)}` : '';
+  return `  job "${job}" task ${t.index} attempt ${a.attempt}: ${a.outcome}${a.reason ? ` — ${a.reason}` : ''}${retry}`;
 };
 
 export const progressView = (ctx: CliContext, quiet: boolean): ProgressView => {
@@ -38,10 +54,11 @@ export const progressView = (ctx: CliContext, quiet: boolean): ProgressView => {
           ctx.err(`${clock(s.now || Date.now())} ${line}\n`);
         };
         for (const j of vecToArray(s.jobs)) {
+          // Every ended attempt, not only the newest: a failure that is retried is news too.
           for (const t of vecToArray(j.tasks)) {
-            const a = t.attempts[t.attempts.length - 1];
-            if (!a || !a.outcome) continue;
-            key(`${runId}/${j.name}/${t.index}/${a.attempt}`, a.outcome, `    task ${t.index} attempt ${a.attempt}: ${a.outcome}${a.reason ? ` — ${a.reason}` : ''}`);
+            for (const a of t.attempts) {
+              if (a.outcome !== null) key(`${runId}/${j.name}/${t.index}/${a.attempt}`, a.outcome, attemptLine(j.name, t, a));
+            }
           }
           // Every job starts PENDING: say only what changes.
           if (!seen.has(`${runId}/${j.name}`) && j.status === 'PENDING') {
