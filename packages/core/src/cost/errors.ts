@@ -18,7 +18,7 @@ export const describeCostError = (e: CostError): string => {
     case 'InvalidTaskSize':
       return `cpu ${e.cpu} with memory ${e.memory} MiB is not a valid Fargate size`;
     case 'InvalidEphemeralStorage':
-      return `ephemeral storage of ${e.gb} GB is outside Fargate's 20–200 GB`;
+      return `ephemeral storage of ${e.gb} GB is not a whole number of GB from 20 (the included amount) to 200`;
     case 'InvalidDuration':
       return e.detail;
   }

@@ -70,7 +70,8 @@ export const estimateTaskCost = (
   const ephemeralGb = shape.ephemeralGb ?? INCLUDED_EPHEMERAL_GB;
   if (!Number.isFinite(seconds) || seconds < 0) return E.left({ _tag: 'InvalidDuration', detail: `duration ${seconds} s is not a non-negative number` });
   if (!isValidFargateSize(shape.cpu, shape.memory)) return E.left({ _tag: 'InvalidTaskSize', cpu: shape.cpu, memory: shape.memory });
-  if (!(ephemeralGb >= INCLUDED_EPHEMERAL_GB && ephemeralGb <= MAX_EPHEMERAL_GB)) return E.left({ _tag: 'InvalidEphemeralStorage', gb: ephemeralGb });
+  // ECS takes whole GiB only (`sizeInGiB` is an integer).
+  if (!(Number.isInteger(ephemeralGb) && ephemeralGb >= INCLUDED_EPHEMERAL_GB && ephemeralGb <= MAX_EPHEMERAL_GB)) return E.left({ _tag: 'InvalidEphemeralStorage', gb: ephemeralGb });
   const region = regionPrices(table, shape.region);
   if (E.isLeft(region)) return region;
   const r = rates(region.right, shape.region, arch, capacity);

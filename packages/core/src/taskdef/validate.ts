@@ -13,6 +13,10 @@ import { fargateSizeIssues } from '../workflow/rules-workflow.js';
 import { parseJson } from '../workflow/source.js';
 import { parseCpuUnits, parseMemoryMiB } from '../fargate/size.js';
 import { fargateGrid } from '../fargate/grid.js';
+import { INCLUDED_EPHEMERAL_GB, MAX_EPHEMERAL_GB } from '../cost/prices.js';
+
+/** The least `ephemeralStorage.sizeInGiB` ECS takes; less is the included 20 GiB, by leaving it out. */
+const MIN_EPHEMERAL_GIB = 21;
 import { TaskDefinition } from './model.js';
 
 export interface TaskDefinitionCheck {
@@ -71,10 +75,32 @@ export const taskSize: TaskDefinitionRule = (ctx) => {
     const allowed = fargateGrid.filter((r) => r.windows).map((r) => r.cpu).join(', ');
     issues.push(issueAt(ctx, 'error', 'task-size', ['cpu'], `Windows tasks on Fargate take cpu ${allowed}, not ${units}`));
   }
-  return issues;
+  return [...issues, ...ephemeralStorageIssues(ctx)];
 };
 
-const rules: readonly TaskDefinitionRule[] = [containerImages, dockerfilesPresent, taskSize];
+/**
+ * `ephemeralStorage.sizeInGiB`: a whole number from 21 to 200 (ECS API Reference,
+ * EphemeralStorage; checked 2026-11-22); leaving it out gives the included 20 GiB.
+ */
+const ephemeralStorageIssues: TaskDefinitionRule = (ctx) => {
+  const size = ctx.taskDefinition.ephemeralStorage?.sizeInGiB;
+  if (size === undefined || (Number.isInteger(size) && size >= MIN_EPHEMERAL_GIB && size <= MAX_EPHEMERAL_GB)) return [];
+  return [issueAt(ctx, 'error', 'task-size', ['ephemeralStorage', 'sizeInGiB'],
+    `ephemeralStorage.sizeInGiB must be a whole number from ${MIN_EPHEMERAL_GIB} to ${MAX_EPHEMERAL_GB} (leave ephemeralStorage out for the included ${INCLUDED_EPHEMERAL_GB} GiB), not ${size}`)];
+};
+
+/** ECS's values for `runtimePlatform.cpuArchitecture` (RuntimePlatform, ECS API Reference; 2026-11-22). */
+export const cpuArchitectures = ['X86_64', 'ARM64'] as const;
+
+/** A misspelt architecture ("arm64", "amd64") would fail registration on AWS and be priced as x86_64. */
+export const cpuArchitecture: TaskDefinitionRule = (ctx) => {
+  const arch = ctx.taskDefinition.runtimePlatform?.cpuArchitecture;
+  if (arch === undefined || (cpuArchitectures as readonly string[]).includes(arch)) return [];
+  return [issueAt(ctx, 'error', 'task-definition-schema', ['runtimePlatform', 'cpuArchitecture'],
+    `runtimePlatform.cpuArchitecture must be "X86_64" or "ARM64", not ${JSON.stringify(arch)}${didYouMean(arch, cpuArchitectures)}`)];
+};
+
+const rules: readonly TaskDefinitionRule[] = [containerImages, dockerfilesPresent, taskSize, cpuArchitecture];
 
 const normalise = (td: TaskDefinition): TaskDefinition => ({
   ...td,

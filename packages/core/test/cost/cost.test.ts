@@ -79,6 +79,10 @@ task('unknown region, invalid size, missing price, bad times are errors, never z
   assert.equal(estimateTaskCost({ ...shape, memory: 1000 }, 60), E.left({ _tag: 'InvalidTaskSize', cpu: 1024, memory: 1000 }));
   assert.equal(estimateTaskCost({ ...shape, arch: 'arm64', capacity: 'spot' }, 60), E.left({ _tag: 'NoPrice', region: 'us-east-1', arch: 'arm64', capacity: 'spot' }));
   assert.equal(estimateTaskCost({ ...shape, ephemeralGb: 201 }, 60), E.left({ _tag: 'InvalidEphemeralStorage', gb: 201 }));
+  assert.equal(estimateTaskCost({ ...shape, ephemeralGb: 19 }, 60), E.left({ _tag: 'InvalidEphemeralStorage', gb: 19 }));
+  assert.equal(estimateTaskCost({ ...shape, ephemeralGb: 20.5 }, 60), E.left({ _tag: 'InvalidEphemeralStorage', gb: 20.5 }));
+  assert.is(describeCostError({ _tag: 'InvalidEphemeralStorage', gb: 20.5 }), 'ephemeral storage of 20.5 GB is not a whole number of GB from 20 (the included amount) to 200');
+  assert.equal([20, 21, 200].map((gb) => right(estimateTaskCost({ ...shape, ephemeralGb: gb }, 3600)).extraStorageGb), [0, 1, 180]);
   assert.equal(taskCost(shape, { startedAt: 10_000, stoppedAt: 4_000 }), E.left({ _tag: 'InvalidDuration', detail: 'stoppedAt is 6 s before the task started' }));
   assert.is(describeCostError({ _tag: 'UnknownRegion', region: 'mars-1', known: ['us-east-1'] }), 'no prices for region "mars-1" (known: us-east-1)');
   assert.is(describeCostError({ _tag: 'InvalidTaskSize', cpu: 1024, memory: 1000 }), 'cpu 1024 with memory 1000 MiB is not a valid Fargate size');
