@@ -18,6 +18,21 @@ test('one-minute minimum, arm64, extra ephemeral storage, region from --region o
   assert.is(JSON.parse(env.stdout).region, 'us-west-2');
 });
 
+test('--cpu and --memory take the forms a task definition takes: "0.25 vCPU", "2 GB"', async () => {
+  const units = await estimate('--cpu', '256', '--memory', '2048', '--seconds', '90', '--json');
+  const words = await estimate('--cpu', '0.25 vCPU', '--memory', '2 GB', '--seconds', '90', '--json');
+  assert.is(words.code, 0, words.stderr);
+  assert.equal(JSON.parse(words.stdout), JSON.parse(units.stdout));
+  assert.equal(JSON.parse(words.stdout).vcpu, 0.25);
+});
+
+test('ephemeral storage below the included 20 GB or above 200 GB is an error (exit 1)', async () => {
+  const low = await estimate('--cpu', '256', '--memory', '512', '--seconds', '60', '--ephemeral-gb', '10');
+  assert.equal([low.code, low.stderr], [1, 'error: ephemeral storage of 10 GB is not a whole number of GB from 20 (the included amount) to 200\n']);
+  const high = await estimate('--cpu', '256', '--memory', '512', '--seconds', '60', '--ephemeral-gb', '201');
+  assert.is(high.code, 1);
+});
+
 test('human output names the parts and the price source', async () => {
   const r = await estimate('--cpu', '1024', '--memory', '2048', '--seconds', '3600', '--spot');
   assert.is(r.code, 0);
@@ -43,7 +58,15 @@ test('an unknown region or an invalid size is an error (exit 1), never a zero', 
 
 test('malformed numbers and options are usage errors (exit 2)', async () => {
   const cpu = await estimate('--cpu', 'one', '--memory', '2048', '--seconds', '60');
-  assert.equal([cpu.code, cpu.stderr], [2, 'error: --cpu must be a whole number of CPU units (1024 = 1 vCPU), not "one"\n']);
+  assert.equal([cpu.code, cpu.stderr], [2, 'error: --cpu must be CPU units (1024 = 1 vCPU) or vCPUs with the unit, such as "0.25 vCPU", not "one"\n']);
+  const fraction = await estimate('--cpu', '0.25', '--memory', '512', '--seconds', '60');
+  assert.equal([fraction.code, fraction.stderr], [2, 'error: --cpu must be CPU units (1024 = 1 vCPU) or vCPUs with the unit, such as "0.25 vCPU", not "0.25"\n']);
+  const memory = await estimate('--cpu', '256', '--memory', '512MB', '--seconds', '60');
+  assert.equal([memory.code, memory.stderr], [2, 'error: --memory must be MiB (2048) or GB with the unit, such as "2 GB", not "512MB"\n']);
+  const storage = await estimate('--cpu', '256', '--memory', '512', '--seconds', '60', '--ephemeral-gb', '20.5');
+  assert.equal([storage.code, storage.stderr], [2, 'error: --ephemeral-gb must be a whole number of GB, not "20.5"\n']);
+  const seconds = await estimate('--cpu', '256', '--memory', '512', '--seconds', '-5');
+  assert.equal([seconds.code, seconds.stderr], [2, 'error: --seconds must be a number of seconds, 0 or more, not "-5"\n']);
   const arch = await estimate('--cpu', '1024', '--memory', '2048', '--seconds', '60', '--arch', 'sparc');
   assert.equal([arch.code, arch.stderr], [2, 'error: --arch must be x86_64 or arm64, not "sparc"\n']);
   const missing = await estimate('--cpu', '1024', '--memory', '2048');

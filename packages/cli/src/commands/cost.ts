@@ -5,8 +5,8 @@
  */
 import type { Command } from 'commander';
 import {
-  defaultPriceTable, describeCostError, estimateTaskCost, fargateMemoryChoices, INCLUDED_EPHEMERAL_GB,
-  type CpuArchitecture, type TaskCost,
+  defaultPriceTable, describeCostError, estimateTaskCost, fargateMemoryChoices, INCLUDED_EPHEMERAL_GB, parseCpuUnits,
+  parseMemoryMiB, type CpuArchitecture, type TaskCost,
 } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, UsageError, type CliContext } from '../context.js';
@@ -46,10 +46,13 @@ export const formatEstimate = (c: TaskCost): string =>
   ].join('\n');
 
 const estimate = async (ctx: CliContext, opts: EstimateOptions): Promise<number> => {
-  const cpu = number('--cpu', opts.cpu, (n) => Number.isInteger(n) && n > 0, 'a whole number of CPU units (1024 = 1 vCPU)');
-  const memory = number('--memory', opts.memory, (n) => Number.isInteger(n) && n > 0, 'a whole number of MiB');
+  // The forms a task definition takes: units or MiB, or with a unit ("0.25 vCPU", "2 GB").
+  const cpu = parseCpuUnits(opts.cpu);
+  if (cpu === undefined) throw new UsageError(`--cpu must be CPU units (1024 = 1 vCPU) or vCPUs with the unit, such as "0.25 vCPU", not "${opts.cpu}"`);
+  const memory = parseMemoryMiB(opts.memory);
+  if (memory === undefined) throw new UsageError(`--memory must be MiB (2048) or GB with the unit, such as "2 GB", not "${opts.memory}"`);
   const seconds = number('--seconds', opts.seconds, (n) => n >= 0, 'a number of seconds, 0 or more');
-  const ephemeralGb = opts.ephemeralGb === undefined ? undefined : number('--ephemeral-gb', opts.ephemeralGb, (n) => n > 0, 'a number of GB');
+  const ephemeralGb = opts.ephemeralGb === undefined ? undefined : number('--ephemeral-gb', opts.ephemeralGb, (n) => Number.isInteger(n) && n > 0, 'a whole number of GB');
   if (opts.arch !== 'x86_64' && opts.arch !== 'arm64') throw new UsageError(`--arch must be x86_64 or arm64, not "${opts.arch}"`);
   const region = opts.region ?? ctx.env.HYPERP_PRICE_REGION ?? 'us-east-1';
   const result = estimateTaskCost(
@@ -78,8 +81,8 @@ export const registerCost: Register = (program, run) => {
   costCommand(program)
     .command('estimate')
     .description('price a Fargate task of a size for a duration (per second, one-minute minimum)')
-    .requiredOption('--cpu <units>', 'task CPU units (1024 = 1 vCPU)')
-    .requiredOption('--memory <mib>', 'task memory in MiB')
+    .requiredOption('--cpu <units>', 'task CPU units (1024 = 1 vCPU), or "0.25 vCPU"')
+    .requiredOption('--memory <mib>', 'task memory in MiB, or "2 GB"')
     .requiredOption('--seconds <s>', 'how long the task runs, from image pull to stop')
     .option('--arch <arch>', 'x86_64 | arm64', 'x86_64')
     .option('--ephemeral-gb <gb>', `the task's ephemeral storage in GB (${INCLUDED_EPHEMERAL_GB} are included)`)
