@@ -2,15 +2,21 @@
  * Text that local and remote commands print alike, from the views both have: a run with its jobs
  * and task attempts, a run's line in a listing, and the cost report.
  */
-import type { RunCostView, RunState, RunView } from '@hyperp/core';
+import { vecToArray, type RunCostView, type RunState, type RunView } from '@hyperp/core';
 
 /** What a run shows beyond its view: why it failed, and whether it ran a dirty working tree. */
 export interface RunNotes {
   readonly failure: string | null;
   readonly dirty: boolean;
+  /** Per job, in the view's order: why it failed, was skipped or cancelled, or where it was reused from. */
+  readonly jobReasons?: readonly (string | null)[];
 }
 
-export const notesOf = (state: RunState): RunNotes => ({ failure: state.failure, dirty: state.request?.dirty === true });
+export const notesOf = (state: RunState): RunNotes => ({
+  failure: state.failure,
+  dirty: state.request?.dirty === true,
+  jobReasons: vecToArray(state.jobs).map((j) => j.reason),
+});
 
 const usd = (x: number): string => `$${x < 0.01 && x > 0 ? x.toFixed(6) : x.toFixed(4)}`;
 const secs = (s: number | null): string => (s === null ? '-' : s < 60 ? `${s.toFixed(1)}s` : `${Math.floor(s / 60)}m${Math.round(s % 60)}s`);
@@ -22,8 +28,9 @@ export const formatRunView = (v: RunView, notes: RunNotes): string => {
     `commit ${v.commit.slice(0, 12)}${notes.dirty ? ' (with uncommitted changes)' : ''}   cost on Fargate ${usd(v.costUsd)}`,
   ];
   if (notes.failure) lines.push(`why: ${notes.failure}`);
-  for (const j of v.jobs) {
-    lines.push(`  ${j.status.padEnd(9)} ${j.name}  ${usd(j.costUsd)}${j.attempts > 0 ? `  ${j.attempts} attempt(s)` : ''}`);
+  for (const [i, j] of v.jobs.entries()) {
+    const reason = notes.jobReasons?.[i] ?? null;
+    lines.push(`  ${j.status.padEnd(9)} ${j.name}  ${usd(j.costUsd)}${j.attempts > 0 ? `  ${j.attempts} attempt(s)` : ''}${reason !== null ? `  — ${reason}` : ''}`);
     for (const t of j.tasks) {
       lines.push(`      task ${t.index} attempt ${t.attempt}: ${t.status}${t.exitCode !== null ? ` exit ${t.exitCode}` : ''}  ${secs(t.durationSeconds)}  ${usd(t.costUsd)}`);
     }
