@@ -29,6 +29,7 @@ export interface Network {
 }
 
 const NFS_PORT = 2049;
+const HTTPS_PORT = 443;
 
 /** The services reached through gateway endpoints (VPC gateway endpoints guide, read 2026-11). */
 export const gatewayEndpoints = (region: string): string[] => [`com.amazonaws.${region}.s3`, `com.amazonaws.${region}.dynamodb`];
@@ -62,7 +63,7 @@ export const createNetwork = (scope: Scope, s: NetworkSettings): Network => {
     );
   const tasksSecurityGroup = group('tasks', 'hyperp tasks: no inbound, all outbound');
   const efsSecurityGroup = group('efs', 'hyperp artifacts file system: NFS from tasks and the efs function');
-  const efsFunctionSecurityGroup = group('efs-function', 'hyperp efs function: NFS out to the file system only');
+  const efsFunctionSecurityGroup = group('efs-function', 'hyperp efs function: NFS to the file system, HTTPS to S3 and DynamoDB');
 
   // Tasks pull images and clone from anywhere on the internet.
   new aws.vpc.SecurityGroupEgressRule(
@@ -99,6 +100,25 @@ export const createNetwork = (scope: Scope, s: NetworkSettings): Network => {
     },
     childOf(scope),
   );
+  // The efs function writes zips to S3 and their results to DynamoDB. It has no public IP, so it
+  // reaches both through the gateway endpoints; the provider removes a new group's default
+  // allow-all egress (aws.ec2.SecurityGroup, "NOTE on Egress rules"), so HTTPS to each
+  // service's AWS-managed prefix list (named like the endpoint's service) is allowed here.
+  for (const serviceName of gatewayEndpoints(s.region)) {
+    const service = serviceName.slice(serviceName.lastIndexOf('.') + 1);
+    new aws.vpc.SecurityGroupEgressRule(
+      `${scope.name}-efs-function-to-${service}`,
+      {
+        securityGroupId: efsFunctionSecurityGroup.id,
+        prefixListId: aws.ec2.getPrefixListOutput({ name: serviceName }, { parent: scope.parent }).id,
+        ipProtocol: 'tcp',
+        fromPort: HTTPS_PORT,
+        toPort: HTTPS_PORT,
+        description: `HTTPS to ${service} through its gateway endpoint`,
+      },
+      childOf(scope),
+    );
+  }
 
   return {
     vpcId: vpc.vpcId,

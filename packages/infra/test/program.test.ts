@@ -97,7 +97,7 @@ test('the artifacts file system: encrypted, to IA after 30 days, a mount target 
   });
 });
 
-test('network: public subnets without NAT by default; NFS reaches the file system only from tasks and the efs function', () => {
+test('network: public subnets without NAT by default; NFS reaches the file system only from tasks and the efs function, which reaches S3 and DynamoDB', () => {
   assert.equal(
     pick(one('awsx:ec2:Vpc', `${P}-vpc`).inputs, ['numberOfAvailabilityZones', 'subnetSpecs', 'natGateways', 'cidrBlock', 'vpcEndpointSpecs', 'vpcEndpointStrategy']),
     {
@@ -114,12 +114,18 @@ test('network: public subnets without NAT by default; NFS reaches the file syste
   );
   const rules = [...ofType('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule'), ...ofType('aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule')];
   assert.equal(
-    rules.map((r) => [r.name, pick(r.inputs, ['securityGroupId', 'referencedSecurityGroupId', 'cidrIpv4', 'ipProtocol', 'fromPort', 'toPort'])]),
+    // Registration order follows when inputs resolve (a prefix list is looked up), so by name.
+    rules
+      .map((r) => [r.name, pick(r.inputs, ['securityGroupId', 'referencedSecurityGroupId', 'cidrIpv4', 'prefixListId', 'ipProtocol', 'fromPort', 'toPort'])])
+      .sort(([a], [b]) => String(a).localeCompare(String(b))),
     [
-      [`${P}-efs-from-tasks`, { securityGroupId: `sg-${P}-efs`, referencedSecurityGroupId: `sg-${P}-tasks`, ipProtocol: 'tcp', fromPort: 2049, toPort: 2049 }],
       [`${P}-efs-from-efs-function`, { securityGroupId: `sg-${P}-efs`, referencedSecurityGroupId: `sg-${P}-efs-function`, ipProtocol: 'tcp', fromPort: 2049, toPort: 2049 }],
-      [`${P}-tasks-egress-ipv4`, { securityGroupId: `sg-${P}-tasks`, cidrIpv4: '0.0.0.0/0', ipProtocol: '-1' }],
+      [`${P}-efs-from-tasks`, { securityGroupId: `sg-${P}-efs`, referencedSecurityGroupId: `sg-${P}-tasks`, ipProtocol: 'tcp', fromPort: 2049, toPort: 2049 }],
+      // The efs function reaches S3 and DynamoDB (zips, their results) through the gateway endpoints.
+      [`${P}-efs-function-to-dynamodb`, { securityGroupId: `sg-${P}-efs-function`, prefixListId: 'pl-dynamodb', ipProtocol: 'tcp', fromPort: 443, toPort: 443 }],
       [`${P}-efs-function-to-efs`, { securityGroupId: `sg-${P}-efs-function`, referencedSecurityGroupId: `sg-${P}-efs`, ipProtocol: 'tcp', fromPort: 2049, toPort: 2049 }],
+      [`${P}-efs-function-to-s3`, { securityGroupId: `sg-${P}-efs-function`, prefixListId: 'pl-s3', ipProtocol: 'tcp', fromPort: 443, toPort: 443 }],
+      [`${P}-tasks-egress-ipv4`, { securityGroupId: `sg-${P}-tasks`, cidrIpv4: '0.0.0.0/0', ipProtocol: '-1' }],
     ],
   );
 });

@@ -107,6 +107,10 @@ export const installMocks = async (config: Record<string, string> = {}, stack = 
             return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/deployer`, userId: 'AIDAEXAMPLE', id: ACCOUNT };
           case 'aws:index/getRegion:getRegion':
             return { region: REGION, name: REGION, id: REGION, description: 'US East (N. Virginia)', endpoint: `ec2.${REGION}.amazonaws.com` };
+          case 'aws:ec2/getPrefixList:getPrefixList': {
+            const name = String(args.inputs['name']);
+            return { id: `pl-${name.slice(name.lastIndexOf('.') + 1)}`, name, cidrBlocks: ['192.0.2.0/24'], region: REGION };
+          }
           case 'aws:index/getPartition:getPartition':
             return { partition: 'aws', dnsSuffix: 'amazonaws.com', id: 'aws', reverseDnsPrefix: 'com.amazonaws' };
           default:
