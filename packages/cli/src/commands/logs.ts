@@ -26,7 +26,12 @@ const pick = (state: RunState, job: string, index: number, attempt: number | und
     throw new CliError(`the run has no job "${job}" (jobs: ${names})`);
   }
   const task = vecGet(found.job.tasks, index - 1);
-  if (!task || task.attempts.length === 0) throw new CliError(`job "${job}" has no task ${index} that started (${vecToArray(found.job.tasks).length} task(s))`);
+  if (!task || task.attempts.length === 0) {
+    const tasks = vecToArray(found.job.tasks).length;
+    // A job that ended without tasks: say why, rather than "no task".
+    if (tasks === 0 && found.job.reason !== null) throw new CliError(`job "${job}" ran no task in this run: ${found.job.status}, ${found.job.reason}`);
+    throw new CliError(`job "${job}" has no task ${index} that started (${tasks} task(s))`);
+  }
   const a = attempt === undefined ? task.attempts[task.attempts.length - 1]! : task.attempts.find((x) => x.attempt === attempt);
   if (!a) throw new CliError(`task ${index} of job "${job}" has no attempt ${attempt} (it has ${task.attempts.length})`);
   return a;

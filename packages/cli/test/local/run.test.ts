@@ -97,6 +97,11 @@ e2e('a failed job skips its dependents while independent jobs go on; rerun --fai
   assert.equal(job(second, 'good').tasks, []);
   assert.is(job(second, 'good').outputDir, job(run, 'good').outputDir);
   assert.equal(job(second, 'bad').tasks.map((t) => t.status), ['FAILED']);
+  // logs of a job that ran no task say why
+  const skipped = await hyperp(['logs', run.runId, 'after bad', '--repo', repo]);
+  assert.equal([skipped.code, skipped.stderr], [1, 'error: job "after bad" ran no task in this run: SKIPPED, upstream job "bad" failed\n']);
+  const reused = await hyperp(['logs', second.runId, 'good', '--repo', repo]);
+  assert.equal([reused.code, reused.stderr], [1, `error: job "good" ran no task in this run: SUCCEEDED, reused from run ${run.runId}\n`]);
 });
 
 e2e('a task that fails once succeeds on its retry', async () => {
