@@ -58,6 +58,14 @@ export const detectEngine = async (choice: EngineChoice, probe: Record<EngineNam
     skipped.push(`${name}: ${p.detail}`);
   }
   const why = skipped.join('; ');
+  if (choice !== 'auto') {
+    // The engine asked for does not work, but another does: say which, rather than how to install one.
+    for (const other of (['docker', 'podman', 'process'] as const).filter((e) => e !== choice)) {
+      if ((await probe[other]()).ok) {
+        return { _tag: 'NoEngine', message: `engine ${choice} cannot run jobs on this machine (${why}); the ${other} engine works here: use --engine ${other} (or --engine auto)` };
+      }
+    }
+  }
   const userns = skipped.some((s) => s.startsWith('process:') && !s.includes('not installed'))
     ? ' If bwrap is installed but may not create namespaces, allow unprivileged user namespaces (e.g. sysctl kernel.apparmor_restrict_unprivileged_userns=0 on Ubuntu 24.04, or an AppArmor profile for bwrap).'
     : '';

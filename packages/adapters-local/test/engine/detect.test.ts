@@ -21,6 +21,16 @@ detect('auto prefers docker, then podman, then process, skipping what does not w
   );
 });
 
+const noOthers = { docker: { ok: false, detail: 'docker is not installed' }, podman: { ok: false, detail: 'podman is not installed' } };
+
+detect('an engine asked for that does not work names the one that does', async () => {
+  const r = await detectEngine('docker', probes({ docker: { ok: false, detail: 'docker: Cannot connect to the Docker daemon' }, podman: noOthers.podman, process: ok }));
+  assert.equal(r, {
+    _tag: 'NoEngine',
+    message: 'engine docker cannot run jobs on this machine (docker: docker: Cannot connect to the Docker daemon); the process engine works here: use --engine process (or --engine auto)',
+  });
+});
+
 detect('with no engine it says why and how to install one, and runs nothing', async () => {
   const none = probes({
     docker: { ok: false, detail: 'docker is not installed' },
@@ -31,7 +41,7 @@ detect('with no engine it says why and how to install one, and runs nothing', as
     _tag: 'NoEngine',
     message: `no engine can run jobs on this machine (docker: docker is not installed; podman: podman is not installed; process: bwrap is not installed). ${INSTALL_HINT}`,
   });
-  const r = await detectEngine('process', probes({ docker: ok, podman: ok, process: { ok: false, detail: 'bwrap: setting up uid map: Permission denied' } }));
+  const r = await detectEngine('process', probes({ ...noOthers, process: { ok: false, detail: 'bwrap: setting up uid map: Permission denied' } }));
   assert.is(r._tag, 'NoEngine');
   assert.match(r._tag === 'NoEngine' ? r.message : '', /^engine process cannot run jobs on this machine \(process: bwrap: setting up uid map: Permission denied\)\. Install bubblewrap .* unprivileged user namespaces/);
 });
