@@ -2,7 +2,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localBuilderVersion, localLayout, recordImages, snapshotCommit } from '@hyperp/adapters-local';
@@ -98,7 +98,33 @@ s('branches filter the workflows: feature/** runs, other branches run nothing', 
   const dev = await plan('--branch', 'dev');
   assert.equal(JSON.parse(dev.stdout).workflows, []);
   const text = await hyperp(['plan', '--repo', dir, '--engine', 'process', '--branch', 'dev']);
-  assert.is(text.stdout, `commit ${git('rev-parse', 'HEAD')} on branch dev\nno workflow runs on branch dev\n`);
+  assert.is(text.stdout, [
+    `commit ${git('rev-parse', 'HEAD')} on branch dev`,
+    'no workflow runs on branch dev',
+    'workflow calculator does not run: its branches are "main", "feature/**"',
+    '',
+  ].join('\n'));
+});
+
+s('a folder without workflows says so, instead of only "no workflow runs"', async () => {
+  const r = await hyperp(['plan', '--engine', 'process'], { cwd: join(dir, 'add') });
+  assert.equal([r.code, r.stderr], [0, `warning: no workflow files in ${join(dir, 'add')}: hyperp reads its hyperp-workflows/*.yaml and *.yml (--repo names another folder)\n`]);
+});
+
+s('workflows with errors are listed as validate lists them, relative to the current directory, exit 1', async () => {
+  const yaml = join(dir, 'hyperp-workflows', 'calculator.yaml');
+  const original = readFileSync(yaml, 'utf8');
+  writeFileSync(yaml, original.replace('concurrency: 2', 'concurrency: 0'));
+  try {
+    const r = await hyperp(['plan', '--repo', '..', '--engine', 'process'], { cwd: join(dir, 'add') });
+    assert.equal([r.code, r.stdout, r.stderr], [1, '', [
+      'error: the workflows have errors (hyperp validate shows them all):',
+      '  ../hyperp-workflows/calculator.yaml:20:18 error concurrency of job "x * y" must be a whole number from 1 to 100, not 0',
+      '',
+    ].join('\n')]);
+  } finally {
+    writeFileSync(yaml, original);
+  }
 });
 
 s('the human view lists each job and container with its reason; uncommitted edits are planned', async () => {

@@ -9,10 +9,11 @@ import {
   localBuilderVersion, loadImageStore, snapshotCommit, snapshotWorkingTree, detectEngine, localLayout, GitError,
   type EngineChoice,
 } from '@hyperp/adapters-local';
-import { describeImageKeyError, loadWorkflows, planPush, type Plan } from '@hyperp/core';
+import { describeImageKeyError, loadWorkflows, planPush, type Plan, type WorkflowSpec } from '@hyperp/core';
 import type { Register } from '../program.js';
-import { CliError, ExitCode, UsageError, type CliContext } from '../context.js';
+import { CliError, ExitCode, UsageError, userCwd, type CliContext } from '../context.js';
 import { repoDirOf } from '../local/repo.js';
+import { formatIssue } from './validate.js';
 
 interface PlanOptions {
   repo?: string;
@@ -44,9 +45,18 @@ const builderFor = async (choice: EngineChoice): Promise<{ builder: string; note
     : { builder: localBuilderVersion('process'), note: 'no engine is available here; planned for the process engine' };
 };
 
-export const formatPlan = (p: Plan): string => {
+/**
+ * The plan for people. `workflows` are all the repository's workflows: those a push to the
+ * branch does not run are named with the branches they run on, so "nothing runs" explains itself.
+ */
+export const formatPlan = (p: Plan, workflows: readonly Pick<WorkflowSpec, 'name' | 'branches' | 'triggers'>[] = []): string => {
   const lines = [`commit ${p.commit} on branch ${p.branch}`];
   if (p.workflows.length === 0) lines.push(`no workflow runs on branch ${p.branch}`);
+  for (const w of workflows.filter((w) => !p.workflows.some((x) => x.name === w.name))) {
+    lines.push(w.triggers.push
+      ? `workflow ${w.name} does not run: its branches are ${w.branches.map((b) => JSON.stringify(b)).join(', ')}`
+      : `workflow ${w.name} does not run on push (triggers.push is false)`);
+  }
   for (const w of p.workflows) {
     lines.push(`workflow ${w.name} (${w.file})`);
     for (const j of w.jobs) {
@@ -72,8 +82,13 @@ const plan = async (ctx: CliContext, opts: PlanOptions): Promise<number> => {
   const loaded = loadWorkflows(snapshot);
   const errors = loaded.issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) {
-    const where = (i: (typeof errors)[number]) => `${i.file}${i.line !== undefined ? `:${i.line}:${i.column ?? 1}` : ''}`;
-    throw new CliError(`the workflows have errors (hyperp validate shows them all):\n${errors.map((i) => `  ${where(i)}: ${i.message}`).join('\n')}`);
+    // Listed as validate and graph list them, so the same line opens in an editor.
+    const listing = errors.map((i) => `\n  ${formatIssue(i, { cwd: userCwd(ctx), repoDir: dir })}`).join('');
+    throw new CliError(`the workflows have errors (hyperp validate shows them all):${listing}`);
+  }
+  // Warnings do not stop a plan, but one (no workflow files, e.g. run from a subfolder) explains an empty plan.
+  if (loaded.issues.some((i) => i.rule === 'no-workflows')) {
+    ctx.err(`warning: no workflow files in ${dir}: hyperp reads its hyperp-workflows/*.yaml and *.yml (--repo names another folder)\n`);
   }
   const { builder, note } = await builderFor(opts.engine as EngineChoice);
   if (note) ctx.err(`note: ${note}\n`);
@@ -100,7 +115,7 @@ const plan = async (ctx: CliContext, opts: PlanOptions): Promise<number> => {
     ctx.out(`${JSON.stringify(json, null, 2)}\n`);
   } else {
     if (snapshot.dirty) ctx.out('planning the working tree, uncommitted changes included\n');
-    ctx.out(formatPlan(p));
+    ctx.out(formatPlan(p, loaded.workflows));
   }
   return ExitCode.ok;
 };

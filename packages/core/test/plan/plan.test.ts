@@ -137,6 +137,12 @@ s('a task-definition-only change, even inside the context: reuse', () => {
   assert.is(only(plan(repo.snapshot(), store)).action, 'reuse');
 });
 
+s('a changed imageBuildResources (the build\'s cpu and memory): reuse, same key', () => {
+  const bigger = [workflow([{ ...calc, imageBuildResources: { cpu: 4096, memory: 8192 } }])];
+  const i = only(plan(repo.snapshot(), store, bigger));
+  assert.equal([i.action, i.key], ['reuse', only(plan(repo.snapshot(), store)).key]);
+});
+
 s('a changed dockerfilePath: build', () => {
   repo.commit({ 'calc2/Dockerfile': base['calc/Dockerfile'], 'calc2/main.py': base['calc/main.py'] });
   const moved = [workflow([job('calc', [{ name: 'main', dockerfilePath: 'calc2/Dockerfile' }], 'calc/taskdef.json')])];
