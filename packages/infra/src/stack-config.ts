@@ -60,6 +60,29 @@ const functionSizes = (given: Record<string, Record<string, unknown>> | undefine
 export const defaultNamePrefix = (stack: string): string =>
   `hyperp-${stack.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`.slice(0, 40).replace(/-+$/, '');
 
+/** An IAM managed policy's ARN (aws, aws-cn, aws-us-gov; AWS managed or the account's own). */
+const POLICY_ARN = /^arn:aws(-[a-z]+)*:iam::(aws|\d{12}):policy\/.+$/;
+
+/** `hyperp:jobTaskPolicyArns`: a list of policy ARNs, or an error saying how to set one. */
+const policyArns = (given: unknown): string[] | undefined => {
+  if (given === undefined) return undefined;
+  if (!Array.isArray(given) || !given.every((a) => typeof a === 'string' && POLICY_ARN.test(a))) {
+    throw new PlatformArgsError(
+      `hyperp:jobTaskPolicyArns must be a list of IAM policy ARNs (pulumi config set --path 'hyperp:jobTaskPolicyArns[0]' arn:aws:iam::<account>:policy/<name>), got ${JSON.stringify(given)}`,
+    );
+  }
+  return given as string[];
+};
+
+/** `hyperp:tags`: an object of text values, or an error saying how to set one. */
+const tagMap = (given: unknown): Record<string, string> | undefined => {
+  if (given === undefined) return undefined;
+  if (given === null || typeof given !== 'object' || Array.isArray(given) || !Object.values(given).every((v) => typeof v === 'string')) {
+    throw new PlatformArgsError(`hyperp:tags must be an object of text values (pulumi config set --path 'hyperp:tags.team' platform), got ${JSON.stringify(given)}`);
+  }
+  return given as Record<string, string>;
+};
+
 export const readPlatformConfig = (config: ConfigReader, stack: string): PlatformArgs & { bundlesDir: string } => {
   const githubAppId = config.require('githubAppId');
   if (!/^\d+$/.test(githubAppId)) {
@@ -85,10 +108,10 @@ export const readPlatformConfig = (config: ConfigReader, stack: string): Platfor
       logRetentionDays: config.getNumber('logRetentionDays'),
       retainData: config.getBoolean('retainData'),
       priceRegion: config.get('priceRegion'),
-      jobTaskPolicyArns: config.getObject<string[]>('jobTaskPolicyArns'),
+      jobTaskPolicyArns: policyArns(config.getObject<unknown>('jobTaskPolicyArns')),
       functions: functionSizes(config.getObject<Record<string, Record<string, unknown>>>('functions')),
       containerInsights: config.getBoolean('containerInsights'),
-      tags: config.getObject<Record<string, string>>('tags'),
+      tags: tagMap(config.getObject<unknown>('tags')),
     }),
   };
 };

@@ -92,7 +92,7 @@ config('every key reaches its option', () => {
     githubAppId: '123', namePrefix: 'acme', networkMode: 'private', availabilityZones: '3', cidrBlock: '10.1.0.0/16',
     natGateways: 'perAz', builderImage: 'kaniko:1', imageExpiryDays: '60', downloadExpiryDays: '7',
     efsTransitionToIaDays: '14', logRetentionDays: '90', retainData: 'false', priceRegion: 'us-east-1',
-    jobTaskPolicyArns: '["arn:aws:iam::1:policy/p"]', bundlesDir: '/b', functions: '{"stepper":{"memorySize":2048}}',
+    jobTaskPolicyArns: '["arn:aws:iam::123456789012:policy/p"]', bundlesDir: '/b', functions: '{"stepper":{"memorySize":2048}}',
     containerInsights: 'true', tags: '{"team":"data"}',
   };
   assert.equal(Object.keys(values), [...CONFIG_KEYS]);
@@ -108,7 +108,7 @@ config('every key reaches its option', () => {
     logRetentionDays: 90,
     retainData: false,
     priceRegion: 'us-east-1',
-    jobTaskPolicyArns: ['arn:aws:iam::1:policy/p'],
+    jobTaskPolicyArns: ['arn:aws:iam::123456789012:policy/p'],
     functions: { stepper: { memorySize: 2048 } },
     containerInsights: true,
     tags: { team: 'data' },
@@ -135,6 +135,36 @@ config('an App id that is not a number is refused', () => {
     () => readPlatformConfig(fakeConfig({ githubAppId: 'my-app' }), 'dev'),
     (e: Error) => e.message === `hyperp:githubAppId must be the GitHub App's numeric id, got "my-app"`,
   );
+});
+
+config('job policies that are not a list of policy ARNs, and tags that are not text, are refused', () => {
+  const refused = (values: Record<string, string>) => {
+    try {
+      readPlatformConfig(fakeConfig({ githubAppId: '1', ...values }), 'dev');
+      return 'accepted';
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  assert.equal(
+    [
+      refused({ jobTaskPolicyArns: '"arn:aws:iam::123456789012:policy/p"' }),
+      refused({ jobTaskPolicyArns: '["arn:aws:iam::123456789012:role/r"]' }),
+      refused({ tags: '{"team":1}' }),
+      refused({ tags: '["a"]' }),
+    ],
+    [
+      `hyperp:jobTaskPolicyArns must be a list of IAM policy ARNs (pulumi config set --path 'hyperp:jobTaskPolicyArns[0]' arn:aws:iam::<account>:policy/<name>), got "arn:aws:iam::123456789012:policy/p"`,
+      `hyperp:jobTaskPolicyArns must be a list of IAM policy ARNs (pulumi config set --path 'hyperp:jobTaskPolicyArns[0]' arn:aws:iam::<account>:policy/<name>), got ["arn:aws:iam::123456789012:role/r"]`,
+      `hyperp:tags must be an object of text values (pulumi config set --path 'hyperp:tags.team' platform), got {"team":1}`,
+      `hyperp:tags must be an object of text values (pulumi config set --path 'hyperp:tags.team' platform), got ["a"]`,
+    ],
+  );
+  const accepted = readPlatformConfig(
+    fakeConfig({ githubAppId: '1', jobTaskPolicyArns: '["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess","arn:aws-us-gov:iam::123456789012:policy/path/p"]' }),
+    'dev',
+  );
+  assert.equal(accepted.jobTaskPolicyArns, ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess', 'arn:aws-us-gov:iam::123456789012:policy/path/p']);
 });
 
 config('docs/deploy.md documents every config key', () => {
