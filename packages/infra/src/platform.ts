@@ -82,6 +82,9 @@ export class Platform extends pulumi.ComponentResource {
   readonly tableName: pulumi.Output<string>;
   readonly clusterArn: pulumi.Output<string>;
   readonly repositoryUrl: pulumi.Output<string>;
+  /** The image repository's and the artifacts file system's ids: what a retained one is deleted by (docs/deploy.md). */
+  readonly repositoryName: pulumi.Output<string>;
+  readonly fileSystemId: pulumi.Output<string>;
   readonly githubPrivateKeySecretArn: pulumi.Output<string>;
   readonly webhookSecretArn: pulumi.Output<string>;
   readonly deadLetterQueueUrl: pulumi.Output<string>;
@@ -211,6 +214,8 @@ export class Platform extends pulumi.ComponentResource {
     this.tableName = storage.table.name;
     this.clusterArn = compute.cluster.arn;
     this.repositoryUrl = compute.repository.repositoryUrl;
+    this.repositoryName = compute.repository.name;
+    this.fileSystemId = storage.fileSystem.id;
     this.githubPrivateKeySecretArn = secrets.githubPrivateKey.arn;
     this.webhookSecretArn = secrets.webhookSecret.arn;
     this.deadLetterQueueUrl = deadLetterQueue.url;
@@ -234,6 +239,8 @@ export class Platform extends pulumi.ComponentResource {
       tableName: this.tableName,
       clusterArn: this.clusterArn,
       repositoryUrl: this.repositoryUrl,
+      repositoryName: this.repositoryName,
+      fileSystemId: this.fileSystemId,
       githubPrivateKeySecretArn: this.githubPrivateKeySecretArn,
       webhookSecretArn: this.webhookSecretArn,
       deadLetterQueueUrl: this.deadLetterQueueUrl,

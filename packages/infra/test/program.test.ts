@@ -367,6 +367,15 @@ test('stack outputs: webhook URL, API URL, bucket, and next steps naming this de
   assert.is(await valueOf(program.webhookUrl), `https://${P}-webhook.lambda-url.${REGION}.on.aws/`);
   assert.is(await valueOf(program.apiUrl), `https://${P}-api.lambda-url.${REGION}.on.aws/`);
   assert.is(await valueOf(program.bucketName), bucket);
+  // What docs/deploy.md's cleanup of retained data names, and the CLI's configuration.
+  assert.equal(
+    await Promise.all([program.tableName, program.repositoryName, program.fileSystemId, program.region, program.clusterArn].map(valueOf)),
+    [`${P}-runs-a1b2c3d`, `${P}-images-a1b2c3d`, 'fs-0123abcd', REGION, clusterArn],
+  );
+  assert.equal(Object.keys(program).sort(), [
+    'apiUrl', 'bucketName', 'cliUserPolicyArn', 'clusterArn', 'deadLetterQueueUrl', 'fileSystemId', 'githubPrivateKeySecretArn',
+    'nextSteps', 'region', 'repositoryName', 'repositoryUrl', 'tableName', 'webhookSecretArn', 'webhookUrl',
+  ]);
   const steps = await valueOf(program.nextSteps);
   for (const expected of [
     `Webhook URL:    https://${P}-webhook.lambda-url.${REGION}.on.aws/`,
