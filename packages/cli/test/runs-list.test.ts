@@ -36,4 +36,21 @@ test('runs list: every local run, oldest first, narrowed by workflow, branch or 
   }
 });
 
+test('--repo defaults to the directory the user ran hyperp from (INIT_CWD under pnpm), and a relative --repo is resolved against it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hyperp-cwd-'));
+  try {
+    await openRun(localLayout(join(dir, 'repo')), syntheticRunRequested({ name: 'build', jobs: [{ name: 'a' }] }, { runId: 'r1', at: T0, commit: 'aaaa1111' }));
+    const ids = async (args: string[], env: Record<string, string>) =>
+      (JSON.parse((await hyperp(['runs', 'list', '--json', ...args], { cwd: tmpdir(), env })).stdout) as { runs: { runId: string }[] }).runs.map((r) => r.runId);
+    // pnpm runs the script from the workspace root (cwd) and keeps the user's directory in INIT_CWD
+    assert.equal(await ids([], { INIT_CWD: join(dir, 'repo') }), ['r1']);
+    assert.equal(await ids(['--repo', 'repo'], { INIT_CWD: dir }), ['r1']);
+    // …not against the process's own directory
+    const missing = await hyperp(['runs', 'list', '--repo', 'repo'], { cwd: dir, env: { INIT_CWD: join(dir, 'elsewhere') } });
+    assert.equal([missing.code, missing.stderr], [1, `error: --repo repo: ${join(dir, 'elsewhere', 'repo')} does not exist\n`]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();
