@@ -152,6 +152,18 @@ test('what the handlers call is granted: the registry check, self-invocations, L
   assert.equal(functionGrants('task-events', arns).flatMap((s) => s.Action).filter((a) => a.startsWith('s3:')), []);
 });
 
+test('S3 objects are reached only under hyperp\'s prefixes; only the efs function writes zips', () => {
+  const s3 = everyRole.flatMap(([name, ss]) => ss.filter((st) => st.Action.some((a) => a.startsWith('s3:'))).map((st) => [name, st.Action, st.Resource]));
+  assert.equal(
+    s3.filter(([, , resources]) => (resources as string[]).some((r) => !r.startsWith(`${arns.bucket}/hyperp-state/`) && !r.startsWith(`${arns.bucket}/${DOWNLOADS_PREFIX}`))),
+    [],
+  );
+  const writers = (prefix: string) =>
+    s3.filter(([, actions, resources]) => (actions as string[]).includes('s3:PutObject') && (resources as string[]).includes(`${arns.bucket}/${prefix}*`)).map(([n]) => n);
+  assert.equal(writers(DOWNLOADS_PREFIX), ['function efs']);
+  assert.equal(writers('hyperp-state/'), ['function planner', 'function stepper', 'function sweep', 'function api']);
+});
+
 test('the manifest\'s download prefix is the one the bucket expires', () => {
   assert.is(readPermissions().s3Prefixes.downloads, DOWNLOADS_PREFIX);
 });
