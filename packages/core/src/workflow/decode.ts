@@ -23,6 +23,7 @@ const describeName = (name: string): string => {
   const union = /^\((.+ \| .+)\)$/.exec(name);
   if (union) return union[1]!.split(' | ').map(describeName).join(' or ');
   if (name === 'number') return 'a number';
+  if (name === 'null') return 'empty';
   if (name === 'string') return 'a string';
   if (name === 'boolean') return 'true or false';
   if (name === 'NumberLike') return 'a number or a numeric string';
@@ -46,7 +47,7 @@ const isWrapper = (type: unknown): boolean => {
 
 /**
  * Keeps one problem per field path: the first failure io-ts reports for it, described by the
- * codec at that field (for a union, the union as a whole).
+ * codec at that field (for a union, the union as a whole), and only the deepest problems.
  */
 export const decode = <A>(codec: t.Decoder<unknown, A>, value: unknown): Decoded<A> => {
   const result = codec.decode(value);
@@ -62,13 +63,16 @@ export const decode = <A>(codec: t.Decoder<unknown, A>, value: unknown): Decoded
       field = entry;
     }
     const key = JSON.stringify(path);
-    if (!field) continue;
-    // A problem at or inside a field already reported (e.g. a union member's own fields) adds nothing.
-    if ([...byPath.values()].some((p) => p.path.every((seg, k) => path[k] === seg))) continue;
+    if (!field || byPath.has(key)) continue;
     const missing = field.actual === undefined;
     const want = expected(field.type);
     const message = missing ? `is required (${want})` : `must be ${want}, not ${describeValue(field.actual)}`;
     byPath.set(key, { path, missing, message });
   }
-  return { ok: false, problems: [...byPath.values()] };
+  // A problem below a field means the value had the shape of one member of the field's union (a
+  // list of jobs with one bad job); that member's own problem is the useful one, not "must be
+  // a list or empty" from the member it was never meant to be.
+  const all = [...byPath.values()];
+  const within = (inner: FieldPath, outer: FieldPath): boolean => inner.length > outer.length && outer.every((seg, k) => inner[k] === seg);
+  return { ok: false, problems: all.filter((p) => !all.some((q) => within(q.path, p.path))) };
 };

@@ -53,8 +53,9 @@ export const Workflow = t.intersection(
   [
     t.type({ workflowName: t.string }),
     t.partial({
-      // Optional here so that a missing list gets the `jobs-empty` rule's message, not a type error.
-      jobs: t.array(Job),
+      // Optional, and `jobs:` with nothing under it (null) allowed, so that a missing or empty
+      // list gets the `jobs-empty` rule's message, not a type error.
+      jobs: t.union([t.array(Job), t.null]),
       workflowDescription: t.string,
       branches: t.array(t.string),
       artifacts: t.partial({ shared: t.array(SharedArtifact) }),

@@ -16,7 +16,7 @@ export const jobsEmpty: WorkflowRule = (ctx) =>
   jobsOf(ctx).length > 0
     ? []
     : [
-        issueAt(ctx, 'error', 'jobs-empty', ctx.workflow.jobs ? ['jobs'] : [], 'the workflow has no jobs; list at least one under "jobs"'),
+        issueAt(ctx, 'error', 'jobs-empty', ctx.workflow.jobs !== undefined ? ['jobs'] : [], 'the workflow has no jobs; list at least one under "jobs"'),
       ];
 
 export const duplicateJobNames: WorkflowRule = (ctx) => {

@@ -86,6 +86,15 @@ schema('one readable problem per field, unions described as a whole', () => {
   });
 });
 
+schema('jobs missing, empty (`jobs:`) or [] are the jobs-empty rule; a mapping is a schema error', () => {
+  const issues = (text: string) => validateWorkflowFile('hyperp-workflows/w.yaml', text, repo('')).issues.map((i) => [i.rule, i.path, i.line, i.column, i.message]);
+  const empty = 'the workflow has no jobs; list at least one under "jobs"';
+  assert.equal(issues('workflowName: w\n'), [['jobs-empty', '', 1, 1, empty]]);
+  assert.equal(issues('workflowName: w\njobs:\n'), [['jobs-empty', 'jobs', 2, 6, empty]]);
+  assert.equal(issues('workflowName: w\njobs: []\n'), [['jobs-empty', 'jobs', 2, 7, empty]]);
+  assert.equal(issues('workflowName: w\njobs: {}\n'), [['schema', 'jobs', 2, 7, 'jobs must be a list or empty, not a mapping']]);
+});
+
 schema('an empty file and a list at the top are schema errors at line 1', () => {
   assert.equal(validateWorkflowFile('w.yaml', '# nothing\n', repo('')).issues, [
     { severity: 'error', file: 'w.yaml', path: '', line: 1, column: 1, message: 'the file is empty; a workflow needs at least workflowName and jobs', rule: 'schema' },
