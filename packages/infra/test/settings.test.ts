@@ -172,6 +172,44 @@ config('docs/deploy.md documents every config key', () => {
   assert.equal(CONFIG_KEYS.filter((k) => !doc.includes(`hyperp:${k}`)), []);
 });
 
+config('docs/deploy.md gives each config key the default the program uses, and a type that reads it', () => {
+  const doc = readFileSync(join(root, 'docs/deploy.md'), 'utf8');
+  const rows = new Map(
+    [...doc.matchAll(/^\| `hyperp:(\w+)` \| (.+?) \| (.+?) \| .+ \|$/gm)].map((m) => [m[1]!, { type: m[2]!, default: m[3]! }]),
+  );
+  assert.equal([...rows.keys()], [...CONFIG_KEYS]);
+  // The defaults as the program resolves them from a stack with nothing but the App id set.
+  const read = readPlatformConfig(fakeConfig({ githubAppId: '1' }), 'prod');
+  const s = resolvePlatformArgs('hyperp', { ...read, region: 'us-east-1' });
+  const code = (v: unknown) => `\`${typeof v === 'string' ? v : JSON.stringify(v)}\``;
+  const expected: Record<(typeof CONFIG_KEYS)[number], string> = {
+    githubAppId: 'required',
+    namePrefix: code(s.prefix.replace('prod', '<stack>')),
+    networkMode: code(s.network.mode),
+    availabilityZones: code(s.network.availabilityZones),
+    cidrBlock: code(s.network.cidrBlock),
+    natGateways: code(s.network.natGateways),
+    builderImage: code(s.builderImage),
+    imageExpiryDays: code(s.compute.imageExpiryDays),
+    downloadExpiryDays: code(s.storage.downloadExpiryDays),
+    efsTransitionToIaDays: code(s.storage.efsTransitionToIaDays),
+    logRetentionDays: code(s.logRetentionDays),
+    retainData: code(s.storage.retainData),
+    priceRegion: s.priceRegion === undefined ? 'unset' : code(s.priceRegion),
+    jobTaskPolicyArns: code(s.jobTaskPolicyArns),
+    bundlesDir: code(s.bundlesDir.slice(root.length)),
+    functions: Object.entries(s.functions).map(([fn, f]) => `\`${fn}\` ${f.memorySize}/${f.timeout}`).join(', '),
+    containerInsights: code(s.compute.containerInsights),
+    tags: code(Object.fromEntries(Object.entries(s.tags).filter(([k]) => k !== 'hyperp:deployment'))),
+  };
+  assert.equal(Object.fromEntries([...rows].map(([k, r]) => [k, r.default])), expected);
+  // Numbers are documented as numbers (or their allowed values), switches as booleans.
+  const types = Object.fromEntries([...rows].map(([k, r]) => [k, r.type]));
+  for (const k of ['availabilityZones', 'imageExpiryDays', 'downloadExpiryDays']) assert.match(types[k]!, /number/, k);
+  for (const k of ['retainData', 'containerInsights']) assert.is(types[k], 'boolean', k);
+  assert.match(types['efsTransitionToIaDays']!, '1, 7, 14, 30, 60, 90, 180, 270, 365');
+});
+
 config.run();
 
 const contract = suite('contract');
