@@ -51,6 +51,16 @@ export const awsNameLimits = {
     pattern: /^[^:*]{1,512}$/,
     source: 'CloudWatch Logs API Reference, CreateLogStream `logStreamName`; ECS awslogs driver docs',
   },
+  /**
+   * An EFS volume's `rootDirectory`: up to 4,096 characters (the ECS and Batch
+   * EFSVolumeConfiguration references), and, as every path on the NFS file system and in the
+   * local store, no segment over 255 bytes (NAME_MAX). hyperp's segments are ASCII.
+   */
+  efsRootDirectory: {
+    maxLength: 4096,
+    pattern: /^(\/[\x21-\x2e\x30-\x7e]{1,255})+$/,
+    source: 'ECS API Reference, EFSVolumeConfiguration `rootDirectory`; Batch API Reference (max 4,096); Linux NAME_MAX 255',
+  },
   /** Object keys: up to 1,024 bytes of UTF-8; hyperp keeps to the "safe characters" set. */
   s3ObjectKey: {
     maxLength: 1024,

@@ -53,6 +53,9 @@ export const artifactNameProblem = (name: string): string | undefined => {
   if (name === '.' || name === '..') return `it is "${name}"`;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'it contains a control character';
+  // The name is one segment of the artifact path on EFS and on disk, URI-encoded: 255 at most.
+  const encoded = encodeURIComponent(name).length;
+  if (encoded > 255) return `it is too long: ${encoded} characters once URI-encoded for the artifact path, at most 255`;
   return undefined;
 };
 

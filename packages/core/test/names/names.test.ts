@@ -7,6 +7,8 @@ import {
   jobArtifactPath, jobHash, logStreamName, logStreamPrefix, meetsLimit, parseAttemptKey, sharedArtifactPath,
   slug, startedBy, taskDefinitionFamily, workflowHash,
 } from '../../src/names/index.js';
+import { efsDirectory } from '../../src/render/settings.js';
+import { artifactNameProblem } from '../../src/workflow/rules-workflow.js';
 
 // The calculator's job names, and the characters the issue calls out.
 const awkward = ['add 1 + 2', 'multiply * 3', 'divide/by/zero', 'a+b', ' lead and trail ', '***', '/', 'ünïcødé ✓', 'x'.repeat(300)];
@@ -115,6 +117,25 @@ paths('downloadable keys are S3-safe and within 1,024 bytes', () => {
     assert.ok(meetsLimit(awsNameLimits.s3ObjectKey, key), key);
     assert.ok(new TextEncoder().encode(key).length <= 1024);
   }), runs);
+});
+
+paths('EFS directories of job outputs and shared artifacts meet rootDirectory\'s limit (4,096; segments ≤ 255)', () => {
+  const settings = { region: 'us-east-1', imageRepository: 'r', logGroup: 'g', efs: { fileSystemId: 'fs-1', rootDirectory: '/hyperp' } };
+  // Any artifact name validation accepts: up to 255 characters once encoded.
+  const artifact = name.filter((n) => artifactNameProblem(n) === undefined);
+  fc.assert(fc.property(commit, runId, name, name, artifact, (c, r, wf, job, shared) => {
+    const s = { commit: c, runId: r, workflow: wf };
+    for (const dir of [efsDirectory(settings, jobArtifactPath(s, job)), efsDirectory(settings, sharedArtifactPath(s, shared))]) {
+      assert.ok(meetsLimit(awsNameLimits.efsRootDirectory, dir), dir);
+    }
+  }), runs);
+  // The longest name validation accepts still fits; one more character is refused.
+  const longest = 'ü'.repeat(42) + 'x'.repeat(3);
+  assert.is(encodeURIComponent(longest).length, 255);
+  assert.ok(meetsLimit(awsNameLimits.efsRootDirectory, efsDirectory(settings, sharedArtifactPath(scope, longest))));
+  assert.is(artifactNameProblem(longest), undefined);
+  assert.is(artifactNameProblem(`${longest}x`), 'it is too long: 256 characters once URI-encoded for the artifact path, at most 255');
+  assert.not.ok(meetsLimit(awsNameLimits.efsRootDirectory, efsDirectory(settings, sharedArtifactPath(scope, `${longest}x`))));
 });
 
 paths.run();
