@@ -14,6 +14,7 @@ export const ruleNames = [
   'jobs-empty',
   'duplicate-job-name',
   'duplicate-workflow-name',
+  'workflow-name',
   'unknown-dependency',
   'self-dependency',
   'duplicate-dependency',

@@ -26,7 +26,7 @@ import {
   unknownDependencies,
 } from './rules-jobs.js';
 import { unknownKeys } from './rules-keys.js';
-import { artifactNames, branchPatterns, cronSchedules, imageBuildResources } from './rules-workflow.js';
+import { artifactNames, branchPatterns, cronSchedules, imageBuildResources, workflowName } from './rules-workflow.js';
 import { parseYaml, type ParsedSource } from './source.js';
 import type { WorkflowSpec } from './spec.js';
 import { toWorkflowSpec } from './normalise.js';
@@ -37,6 +37,7 @@ export const isWorkflowFile = (path: string): boolean => /^hyperp-workflows\/[^/
 
 /** The rules over a decoded workflow, in the order their issues are most useful. */
 export const workflowRules: readonly WorkflowRule[] = [
+  workflowName,
   jobsEmpty,
   duplicateJobNames,
   jobNamePaths,

@@ -6,6 +6,7 @@ import { findCycle } from '../dag/graph.js';
 import { pathsOverlap } from '../render/mounts.js';
 import type { ValidationIssue } from './issue.js';
 import { didYouMean, issueAt, type WorkflowRule } from './rule.js';
+import { hasLoneSurrogate, utf8Length } from './unicode.js';
 
 const jobsOf = (ctx: Parameters<WorkflowRule>[0]) => ctx.workflow.jobs ?? [];
 
@@ -139,9 +140,13 @@ const unsafeMountName = (name: string): string | undefined => {
   if (name.trim() === '') return 'it is empty';
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'it contains a control character';
+  if (hasLoneSurrogate(name)) return 'it is not valid Unicode (an unpaired surrogate, such as "\\uD800")';
   if (name.startsWith('/') || name.endsWith('/')) return 'it starts or ends with "/"';
   const segments = name.split('/');
   if (segments.some((s) => s === '..' || s === '.')) return 'a "/"-separated part is "." or ".."';
   if (segments.some((s) => s === '')) return 'it contains "//"';
+  // Each part is a folder name in the container (NAME_MAX, 255 bytes).
+  const long = segments.find((s) => utf8Length(s) > 255);
+  if (long !== undefined) return `a "/"-separated part is ${utf8Length(long)} bytes long, more than a folder name's 255`;
   return undefined;
 };

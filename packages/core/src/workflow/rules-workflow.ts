@@ -6,6 +6,7 @@ import { Cron } from 'croner';
 import { cheapestFargateSize, formatFargateSize, isValidFargateSize, parseCpuUnits, parseMemoryMiB } from '../fargate/size.js';
 import type { FieldPath, ValidationIssue } from './issue.js';
 import { issueAt, type FileContext, type WorkflowRule } from './rule.js';
+import { hasLoneSurrogate } from './unicode.js';
 
 /** Why a GitHub-style branch filter pattern cannot match a branch, or undefined when it is fine. */
 export const branchPatternProblem = (pattern: string): string | undefined => {
@@ -46,6 +47,21 @@ export const branchPatterns: WorkflowRule = (ctx) => {
   return issues;
 };
 
+/**
+ * Runs, costs, schedules and the CLI's `--workflow` name a workflow by `workflowName`, and its
+ * hash keys its artifact paths: it must be visible text with a UTF-8 form.
+ */
+export const workflowName: WorkflowRule = (ctx) => {
+  const name = ctx.workflow.workflowName;
+  const why =
+    name.trim() === '' ? 'it is empty'
+      // eslint-disable-next-line no-control-regex
+      : /[\u0000-\u001f\u007f]/.test(name) ? 'it contains a control character'
+        : hasLoneSurrogate(name) ? 'it is not valid Unicode (an unpaired surrogate, such as "\\uD800")'
+          : undefined;
+  return why ? [issueAt(ctx, 'error', 'workflow-name', ['workflowName'], `workflowName ${JSON.stringify(name)} cannot name a workflow: ${why}`)] : [];
+};
+
 /** A shared artifact is the folder `/shared/<name>`: the name must be one safe path segment. */
 export const artifactNameProblem = (name: string): string | undefined => {
   if (name.trim() === '') return 'it is empty';
@@ -53,6 +69,7 @@ export const artifactNameProblem = (name: string): string | undefined => {
   if (name === '.' || name === '..') return `it is "${name}"`;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'it contains a control character';
+  if (hasLoneSurrogate(name)) return 'it is not valid Unicode (an unpaired surrogate, such as "\\uD800")';
   // The name is one segment of the artifact path on EFS and on disk, URI-encoded: 255 at most.
   const encoded = encodeURIComponent(name).length;
   if (encoded > 255) return `it is too long: ${encoded} characters once URI-encoded for the artifact path, at most 255`;
