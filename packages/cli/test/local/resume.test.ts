@@ -66,4 +66,33 @@ test('hyperp cancel brings a run whose process was killed to its CANCELLED end',
   assert.equal([again.code, again.stderr.replace(/run \S+/, 'run R')], [1, 'error: run R has already ended CANCELLED\n']);
 });
 
+test('SIGINT (Ctrl-C) to the hyperp process cancels the run cleanly: exit 1, CANCELLED, no sandbox left', async () => {
+  const repo = makeRepo([{ name: 'long', stopTimeout: 1, script: 'import time\nprint("started", flush=True)\ntime.sleep(30)\n' }]);
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'packages/cli/src/bin.ts', 'run', '--repo', repo, '--engine', 'process', '--json'], {
+    cwd: root, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, INIT_CWD: '' },
+  });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  for (let i = 0; i < 150; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    if ((await hyperp(['logs', 'last', 'long', '--repo', repo])).stdout === 'started\n') break;
+  }
+  // Sandboxes of this run: processes whose command line binds the repository's folders (a
+  // sandbox orphaned by hyperp's exit would still show here; a reaped one has no command line).
+  const sandboxes = () => readdirSync('/proc').filter((p) => /^[0-9]+$/.test(p)).filter((p) => {
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').some((arg) => arg.startsWith(`${repo}/.hyperp/`));
+    } catch {
+      return false;
+    }
+  });
+  assert.ok(sandboxes().length > 0, 'the task runs in a sandbox');
+  child.kill('SIGINT');
+  assert.is(await exited, 1);
+  const run = (JSON.parse(stdout) as { runs: { status: string; jobs: { status: string }[] }[] }).runs[0]!;
+  assert.equal([run.status, run.jobs.map((j) => j.status)], ['CANCELLED', ['CANCELLED']]);
+  assert.equal(sandboxes(), []);
+});
+
 test.run();
