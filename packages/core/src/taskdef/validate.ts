@@ -100,7 +100,22 @@ export const cpuArchitecture: TaskDefinitionRule = (ctx) => {
     `runtimePlatform.cpuArchitecture must be "X86_64" or "ARM64", not ${JSON.stringify(arch)}${didYouMean(arch, cpuArchitectures)}`)];
 };
 
-const rules: readonly TaskDefinitionRule[] = [containerImages, dockerfilesPresent, taskSize, cpuArchitecture];
+/**
+ * Container names: ECS takes up to 255 letters, digits, `_` and `-` (ContainerDefinition `name`,
+ * ECS API Reference; 2026-11-22), and hyperp keys each container's image and overrides by name,
+ * so two containers of one task may not share one.
+ */
+export const containerNames: TaskDefinitionRule = (ctx) =>
+  ctx.taskDefinition.containerDefinitions.flatMap((c, k, all) => {
+    const at = ['containerDefinitions', k, 'name'];
+    if (!/^[A-Za-z0-9_-]{1,255}$/.test(c.name)) {
+      return [issueAt(ctx, 'error', 'task-definition-schema', at, `container name ${JSON.stringify(c.name)} is not one ECS takes: up to 255 letters, digits, "_" and "-"`)];
+    }
+    const first = all.findIndex((o) => o.name === c.name);
+    return first < k ? [issueAt(ctx, 'error', 'task-definition-schema', at, `container name "${c.name}" is already used by containerDefinitions[${first}]; container names must be unique`)] : [];
+  });
+
+const rules: readonly TaskDefinitionRule[] = [containerNames, containerImages, dockerfilesPresent, taskSize, cpuArchitecture];
 
 const normalise = (td: TaskDefinition): TaskDefinition => ({
   ...td,
