@@ -345,6 +345,20 @@ test('roles: one per function, task kind, execution and schedule; each trusts on
     }),
     expected,
   );
+  // The source-account guard where the service documents it (task roles, schedules); none where
+  // the service's documented trust has none (functions, the task execution role).
+  const guard = { StringEquals: { 'aws:SourceAccount': ACCOUNT } };
+  assert.equal(
+    roles.map((r) => [r.name, (json(r.inputs['assumeRolePolicy']) as { Statement: { Condition?: unknown }[] }).Statement.map((st) => st.Condition ?? null)]),
+    [
+      ...FUNCTIONS.map((fn) => [`${P}-fn-${fn}`, [null]]),
+      [`${P}-task-job`, [guard]],
+      [`${P}-task-builder`, [guard]],
+      [`${P}-task-execution`, [null]],
+      [`${P}-cron`, [guard]],
+      [`${P}-sweep-schedule`, [guard]],
+    ],
+  );
   const policies = ofType('aws:iam/rolePolicy:RolePolicy');
   assert.equal(policies.map((p) => [p.name, p.inputs['role']]), expected.map(([name]) => [name, `${name}-a1b2c3d`]));
 });

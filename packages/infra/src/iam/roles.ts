@@ -36,12 +36,12 @@ export const createRoles = (
   accountId: pulumi.Input<string>,
   jobTaskPolicyArns: readonly pulumi.Input<string>[],
 ): Roles => {
-  const role = (name: string, service: ServicePrincipal, tag: string, description: string) =>
+  const role = (name: string, service: ServicePrincipal, tag: string, description: string, sourceAccountGuard?: boolean) =>
     new aws.iam.Role(
       `${scope.name}-${name}`,
       {
         description,
-        assumeRolePolicy: pulumi.output(accountId).apply((id) => JSON.stringify(trustPolicy(service, id))),
+        assumeRolePolicy: pulumi.output(accountId).apply((id) => JSON.stringify(trustPolicy(service, id, sourceAccountGuard))),
         tags: tagsWith(scope, { [ROLE_TAG_KEY]: tag }),
       },
       childOf(scope),
@@ -53,7 +53,7 @@ export const createRoles = (
     tasks: byName(TASK_KINDS, (kind) =>
       role(`task-${kind}`, 'ecs-tasks.amazonaws.com', roleTag.task(kind), `hyperp ${kind} tasks`),
     ),
-    execution: role('task-execution', 'ecs-tasks.amazonaws.com', roleTag.execution, 'hyperp: ECS starts tasks with this role'),
+    execution: role('task-execution', 'ecs-tasks.amazonaws.com', roleTag.execution, 'hyperp: ECS starts tasks with this role', false),
     scheduler: role('cron', 'scheduler.amazonaws.com', roleTag.scheduler, 'hyperp: cron trigger schedules'),
     sweepSchedule: role('sweep-schedule', 'scheduler.amazonaws.com', roleTag.sweepSchedule, 'hyperp: the sweep schedule'),
   };

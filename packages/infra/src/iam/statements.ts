@@ -35,17 +35,20 @@ export type ServicePrincipal = 'lambda.amazonaws.com' | 'ecs-tasks.amazonaws.com
 /**
  * Trust policy for a service role. `aws:SourceAccount` keeps another account's ECS or Scheduler
  * from using the role (the confused-deputy guard AWS recommends,
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html, read 2026-11); Lambda
- * passes no source account when it assumes a function's role, so its trust has no condition.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html, read 2026-11) where the
+ * service documents it: Scheduler execution roles and ECS task roles. Lambda passes no source
+ * account when it assumes a function's role, and AWS documents the ECS task execution role's
+ * trust without a condition (task_execution_IAM_role, read 2026-11), so those trusts have none:
+ * a condition the service does not satisfy would stop every function or task from starting.
  */
-export const trustPolicy = (service: ServicePrincipal, accountId: string) => ({
+export const trustPolicy = (service: ServicePrincipal, accountId: string, sourceAccountGuard = service !== 'lambda.amazonaws.com') => ({
   Version: '2012-10-17' as const,
   Statement: [
     {
       Effect: 'Allow' as const,
       Principal: { Service: service },
       Action: 'sts:AssumeRole',
-      ...(service === 'lambda.amazonaws.com' ? {} : { Condition: { StringEquals: { 'aws:SourceAccount': accountId } } }),
+      ...(sourceAccountGuard ? { Condition: { StringEquals: { 'aws:SourceAccount': accountId } } } : {}),
     },
   ],
 });
