@@ -116,8 +116,11 @@ export interface FunctionUrls {
 }
 
 export const createFunctionUrls = (scope: Scope, functions: Record<FunctionName, aws.lambda.Function>): FunctionUrls => ({
-  // Public by design: GitHub cannot sign AWS requests. The provider adds the resource-policy
-  // statements a NONE URL needs (InvokeFunctionUrl and, since October 2025, InvokeFunction).
+  // Public by design: GitHub cannot sign AWS requests. Since October 2025 a NONE URL answers 403
+  // unless the function's resource policy allows both lambda:InvokeFunctionUrl and
+  // lambda:InvokeFunction (Lambda developer guide, "Control access to function URLs", read
+  // 2026-11); the provider adds both statements when it creates the URL (aws.lambda.FunctionUrl's
+  // note, @pulumi/aws 7.48), so no aws.lambda.Permission is declared for them.
   webhook: new aws.lambda.FunctionUrl(
     `${scope.name}-webhook`,
     { functionName: functions.webhook.name, authorizationType: 'NONE' },
