@@ -34,5 +34,6 @@ export const nextSteps = (v: NextStepsValues): string =>
     '   and point the CLI at the deployment:',
     `   export HYPERP_API_URL=${v.apiUrl}`,
     `   export AWS_REGION=${v.region}`,
+    '   pnpm hyperp runs list --repo <owner>/<name>     # from the hyperp repository\'s root',
     '',
   ].join('\n');

@@ -282,6 +282,7 @@ contract('next steps, whole', () => {
       '   and point the CLI at the deployment:',
       '   export HYPERP_API_URL=https://a.example/',
       '   export AWS_REGION=eu-west-1',
+      "   pnpm hyperp runs list --repo <owner>/<name>     # from the hyperp repository's root",
       '',
     ].join('\n'),
   );
