@@ -26,7 +26,7 @@ export const registerCancel: Register = (program, run) => {
         const runId = findRun(layout, given);
         const before = foldRun(layout, runId).state;
         if (isTerminalRun(before.status)) throw new CliError(`run ${runId} has already ended ${before.status}`);
-        await appendLog(eventsFile(layout, runId), [{ _tag: 'CancelRequested', at: Date.now(), reason: 'cancelled with hyperp cancel', by: 'cli' }]);
+        await appendLog(eventsFile(layout, runId), [{ _tag: 'CancelRequested', at: Date.now(), reason: 'requested with hyperp cancel', by: 'cli' }]);
         const probe = tryLock(driverLockFile(layout, runId), 'cancel');
         if (probe._tag === 'Held') {
           ctx.out(`cancel requested; process ${probe.owner.pid} is stopping run ${runId}\n`);

@@ -62,6 +62,8 @@ test('hyperp cancel brings a run whose process was killed to its CANCELLED end',
   assert.match(c.stdout, /^run \S+: CANCELLED\n$/);
   const show = JSON.parse((await hyperp(['runs', 'show', 'last', '--repo', repo, '--json'])).stdout) as { status: string; jobs: { name: string; status: string }[] };
   assert.equal([show.status, show.jobs.map((j) => [j.name, j.status])], ['CANCELLED', [['long', 'CANCELLED'], ['then', 'SKIPPED']]]);
+  const text = (await hyperp(['runs', 'show', 'last', '--repo', repo])).stdout.split('\n');
+  assert.equal(text.filter((l) => l.includes(' — ')).map((l) => l.replace(/\$[0-9.]+/, '$')), ['  CANCELLED long  $  1 attempt(s)  — cancelled: requested with hyperp cancel', '  SKIPPED   then  $  — cancelled: requested with hyperp cancel']);
   const again = await hyperp(['cancel', 'last', '--repo', repo]);
   assert.equal([again.code, again.stderr.replace(/run \S+/, 'run R')], [1, 'error: run R has already ended CANCELLED\n']);
 });
