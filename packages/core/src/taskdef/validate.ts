@@ -18,6 +18,7 @@ import { INCLUDED_EPHEMERAL_GB, MAX_EPHEMERAL_GB } from '../cost/prices.js';
 /** The least `ephemeralStorage.sizeInGiB` ECS takes; less is the included 20 GiB, by leaving it out. */
 const MIN_EPHEMERAL_GIB = 21;
 import { TaskDefinition } from './model.js';
+import { pathsOverlap, RESERVED_VOLUME_PREFIX } from '../render/mounts.js';
 
 export interface TaskDefinitionCheck {
   /**
@@ -115,7 +116,35 @@ export const containerNames: TaskDefinitionRule = (ctx) =>
     return first < k ? [issueAt(ctx, 'error', 'task-definition-schema', at, `container name "${c.name}" is already used by containerDefinitions[${first}]; container names must be unique`)] : [];
   });
 
-const rules: readonly TaskDefinitionRule[] = [containerNames, containerImages, dockerfilesPresent, taskSize, cpuArchitecture];
+/**
+ * hyperp mounts `/output`, `/input/<dependency>` and `/shared/<name>` into every container, as
+ * volumes named `hyperp-…`. A task definition that mounts a path at, inside or above one of
+ * these, or names a volume `hyperp-…`, would fail when its job is rendered at run time; said
+ * here, it is said before a push.
+ */
+export const hyperpMountsFree: TaskDefinitionRule = (ctx) => [
+  ...(ctx.taskDefinition.volumes ?? []).flatMap((v, k) =>
+    v.name.startsWith(RESERVED_VOLUME_PREFIX)
+      ? [issueAt(ctx, 'error', 'task-definition-mounts', ['volumes', k, 'name'], `volume "${v.name}": names starting with "${RESERVED_VOLUME_PREFIX}" are reserved for the volumes hyperp adds`)]
+      : []),
+  ...ctx.taskDefinition.containerDefinitions.flatMap((c, k) =>
+    (c.mountPoints ?? []).flatMap((mp, m) => {
+      const owned = mp.containerPath === undefined ? undefined : hyperpMountRoots.find((root) => pathsOverlap(root, mp.containerPath!));
+      return owned === undefined
+        ? []
+        : [issueAt(ctx, 'error', 'task-definition-mounts', ['containerDefinitions', k, 'mountPoints', m, 'containerPath'],
+            `container "${c.name}" mounts ${mp.containerPath}, but hyperp mounts ${hyperpMountMeaning[owned]} at ${owned} and owns the paths in and above it; mount it elsewhere`)];
+    })),
+];
+
+const hyperpMountRoots = ['/output', '/input', '/shared'] as const;
+const hyperpMountMeaning: Record<(typeof hyperpMountRoots)[number], string> = {
+  '/output': "the job's output",
+  '/input': "its dependencies' outputs",
+  '/shared': "the workflow's shared artifacts",
+};
+
+const rules: readonly TaskDefinitionRule[] = [containerNames, containerImages, dockerfilesPresent, taskSize, cpuArchitecture, hyperpMountsFree];
 
 const normalise = (td: TaskDefinition): TaskDefinition => ({
   ...td,

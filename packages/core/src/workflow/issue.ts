@@ -32,6 +32,7 @@ export const ruleNames = [
   'task-definition-syntax',
   'task-definition-schema',
   'container-image',
+  'task-definition-mounts',
   'dockerfile-missing',
   'cron-schedule',
 ] as const;
