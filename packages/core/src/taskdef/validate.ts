@@ -144,7 +144,17 @@ const hyperpMountMeaning: Record<(typeof hyperpMountRoots)[number], string> = {
   '/shared': "the workflow's shared artifacts",
 };
 
-const rules: readonly TaskDefinitionRule[] = [containerNames, containerImages, dockerfilesPresent, taskSize, cpuArchitecture, hyperpMountsFree];
+/** Fargate runs `awsvpc` only; rendering sets it when the file gives none. */
+export const fargateNetworkMode: TaskDefinitionRule = (ctx) => {
+  const mode = ctx.taskDefinition.networkMode;
+  return mode === undefined || mode === 'awsvpc'
+    ? []
+    : [issueAt(ctx, 'error', 'task-definition-schema', ['networkMode'], `networkMode ${JSON.stringify(mode)} does not run on Fargate; write "awsvpc" or leave it out`)];
+};
+
+const rules: readonly TaskDefinitionRule[] = [
+  containerNames, containerImages, dockerfilesPresent, taskSize, cpuArchitecture, fargateNetworkMode, hyperpMountsFree,
+];
 
 const normalise = (td: TaskDefinition): TaskDefinition => ({
   ...td,
