@@ -80,6 +80,52 @@ test('with a pulumi binary, deploy drives it through the Automation API and repo
   assert.ok(calls.length >= 2, calls.join(' | '));
 });
 
+test('with a working pulumi, deploy selects the stack, sets --config, runs up and prints the outputs, the next steps last', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'hyperp-fake-pulumi-'));
+  await mkdir(join(root, 'bin'));
+  const log = join(root, 'calls.log');
+  // A stand-in CLI answering what the Automation API asks, as Pulumi 3.247 would.
+  const outputs = JSON.stringify({ webhookUrl: 'https://w.example/', apiUrl: 'https://a.example/', nextSteps: 'step 1\nstep 2\n' });
+  const history = JSON.stringify([{ version: 1, kind: 'update', result: 'succeeded', message: '', environment: {}, config: {}, startTime: '2026-11-22T08:00:00Z', endTime: '2026-11-22T08:05:00Z' }]);
+  await writeFile(
+    join(root, 'bin', 'pulumi'),
+    [
+      '#!/bin/sh',
+      `echo "$@" >> '${log}'`,
+      'case "$1 $2" in',
+      '  "version "*) echo v3.247.0 ;;',
+      '  "up "*) echo "Updating (prod):" ; echo "Resources: 120 created" ;;',
+      `  "stack output") printf '%s\\n' '${outputs}' ;;`,
+      `  "stack history") printf '%s\\n' '${history}' ;;`,
+      'esac',
+      'exit 0',
+      '',
+    ].join('\n'),
+  );
+  await chmod(join(root, 'bin', 'pulumi'), 0o755);
+  const infraDir = new URL('../../infra', import.meta.url).pathname;
+  const r = await hyperp(['deploy', '--stack', 'prod', '--config', 'githubAppId=1234567', '--config', 'aws:region=eu-west-1', '--dir', infraDir], {
+    env: { PATH: `${join(root, 'bin')}:/usr/bin:/bin`, HOME: emptyHome },
+  });
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stderr, `deploying ${infraDir} on stack prod with ${join(root, 'bin', 'pulumi')}\n`);
+  assert.is(
+    r.stdout,
+    'Updating (prod):\nResources: 120 created\n\noutputs:\n  webhookUrl: https://w.example/\n  apiUrl: https://a.example/\n\nstep 1\nstep 2\n',
+  );
+  const { readFile } = await import('node:fs/promises');
+  const calls = (await readFile(log, 'utf8')).trim().split('\n');
+  assert.equal(
+    calls.filter((c) => /^(stack select|config set|up) /.test(c)),
+    [
+      'stack select --stack prod --non-interactive',
+      'config set hyperp:githubAppId --stack prod --plaintext --non-interactive -- 1234567',
+      'config set aws:region --stack prod --plaintext --non-interactive -- eu-west-1',
+      'up --yes --skip-preview --exec-kind auto.local --stack prod --non-interactive',
+    ],
+  );
+});
+
 test('deploy is listed in help', async () => {
   const r = await hyperp(['deploy', '--help']);
   assert.is(r.code, 0);

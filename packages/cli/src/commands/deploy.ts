@@ -58,7 +58,9 @@ const deploy = async (ctx: CliContext, opts: DeployOptions): Promise<number> => 
     ctx.out('\noutputs:\n');
     for (const [key, o] of Object.entries(rest)) ctx.out(`  ${key}: ${outputText(o.value, o.secret)}\n`);
     if (nextSteps) ctx.out(`\n${outputText(nextSteps.value, nextSteps.secret)}`);
-    return result.summary.result === 'succeeded' ? ExitCode.ok : ExitCode.failed;
+    // The summary is the stack's latest history entry; the Automation API types it as always there.
+    const summary = result.summary as typeof result.summary | undefined;
+    return summary?.result === 'succeeded' ? ExitCode.ok : ExitCode.failed;
   } catch (e) {
     // Pulumi has already streamed its own account of the failure; keep the summary short.
     const message = e instanceof Error ? e.message.split('\n').filter((l) => l.trim() !== '').slice(0, 12).join('\n') : String(e);
