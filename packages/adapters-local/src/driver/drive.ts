@@ -8,7 +8,7 @@
 import { appendLog, readLog } from '../store/event-log.js';
 import { tryLock } from '../store/lock.js';
 import { driverLockFile, eventsFile, type LocalLayout } from '../layout.js';
-import { initialState, isTerminalRun, reduce, type Command, type RunEvent, type RunState, type RecordImage } from '@hyperp/core';
+import { initialState, isTerminalRun, reduce, startedByLookup, vecGet, type Command, type RunEvent, type RunState, type RecordImage } from '@hyperp/core';
 import type { Engine } from '../engine/types.js';
 import { interpreter, type BuildSource } from './interpreter.js';
 import type { Slots } from './slots.js';
@@ -58,6 +58,19 @@ export const foldRun = (layout: LocalLayout, runId: string): { state: RunState; 
   return { state, commands, events: log.events.length };
 };
 
+/**
+ * When an attempt of the log was running under a driver that is gone: from its RUNNING state to
+ * the last event that driver logged (the sandbox died with it, at that time or a little later).
+ */
+export const diedWithDriver = (state: RunState, sb: string, lastLogged: number): { from: number; to: number; taskDefinitionArn: string } | undefined => {
+  const ref = startedByLookup(state.startedByIndex, sb);
+  if (ref === undefined || ref.kind !== 'task') return undefined;
+  const job = vecGet(state.jobs, ref.job);
+  const a = job === undefined ? undefined : vecGet(job.tasks, ref.index - 1)?.attempts[ref.attempt - 1];
+  if (job?.taskDefinitionArn == null || a === undefined || a.runningAt === null || a.outcome !== null) return undefined;
+  return { from: a.runningAt, to: Math.max(a.runningAt, lastLogged), taskDefinitionArn: job.taskDefinitionArn };
+};
+
 export const driveRun = async (o: DriveOptions): Promise<RunState> => {
   const lockPath = driverLockFile(o.layout, o.runId);
   const lock = tryLock(lockPath, 'driver');
@@ -69,6 +82,8 @@ export const driveRun = async (o: DriveOptions): Promise<RunState> => {
   let state = initialState();
   let offset = 0;
   let line = 1;
+  /** The newest event a previous driver wrote: its tasks ran at least until then. */
+  let lastLogged = 0;
   const all: Command[] = [];
   {
     const log = readLog<RunEvent>(path);
@@ -76,6 +91,8 @@ export const driveRun = async (o: DriveOptions): Promise<RunState> => {
       const [next, cmds] = reduce(state, e);
       state = next;
       all.push(...cmds);
+      // Outcomes and ticks come from a driver; requests and cancels may come from elsewhere, later.
+      if (e._tag !== 'RunRequested' && e._tag !== 'CancelRequested' && e.at > lastLogged) lastLogged = e.at;
     }
     offset = log.offset;
     line = 1 + log.events.length + log.badLines.length;
@@ -99,6 +116,7 @@ export const driveRun = async (o: DriveOptions): Promise<RunState> => {
     recordImage: o.recordImage ?? (() => undefined),
     ...(o.slots ? { slots: o.slots } : {}),
     stopPending: (cmd) => pendingStopOf(state, cmd)?.reason,
+    diedWithDriver: (sb) => diedWithDriver(state, sb, lastLogged),
   });
 
   // Fold new lines of the log and carry out what they ask; one pump at a time.

@@ -45,6 +45,12 @@ export interface InterpreterOptions {
    * reducer holds that stop until the launch is answered): the state's answer, from the driver.
    */
   readonly stopPending?: (cmd: RunTask) => string | undefined;
+  /**
+   * For a task this process never started that a crashed process had running (its sandbox died
+   * with it): when it ran, from its RUNNING state to the crashed driver's last event, and the
+   * task definition it ran, so its STOPPED state bills that time as Fargate would.
+   */
+  readonly diedWithDriver?: (startedBy: string) => { readonly from: number; readonly to: number; readonly taskDefinitionArn: string } | undefined;
 }
 
 export interface Interpreter {
@@ -128,6 +134,23 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
   /** The STOPPED state of a task stopped before it started. */
   const neverStarted = (startedBy: string, taskArn: string | null, reason: string): RunEvent =>
     taskStopped(o.now(), startedBy, taskArn ?? 'local:task/never-started', {}, { stopCode: 'UserInitiated', stoppedReason: reason });
+
+  /** The STOPPED state of a task that is not running in this process: it died with a crashed driver, or never started. */
+  const notRunningHere = (startedBy: string, taskArn: string | null, reason: string): RunEvent => {
+    const died = o.diedWithDriver?.(startedBy);
+    let td: TaskDefinition | undefined;
+    try {
+      td = died === undefined ? undefined : taskDefinitionOf(died.taskDefinitionArn);
+    } catch {
+      td = undefined; // an unreadable definition: report the stop without usage rather than not at all
+    }
+    if (died === undefined || td === undefined) return neverStarted(startedBy, taskArn, reason);
+    const stopped = taskStopped(o.now(), startedBy, taskArn ?? 'local:task/never-started', {}, {
+      ...taskSize(td), pullStartedAt: died.from, startedAt: died.from, stopCode: 'UserInitiated',
+      stoppedReason: `${reason} (it had stopped with the hyperp process that ran it)`,
+    });
+    return { ...stopped, stoppedAt: died.to };
+  };
 
   const runTask = (cmd: RunTask) => {
     if (started.has(cmd.attemptKey)) return;
@@ -284,7 +307,7 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
         if (!started.has(cmd.attemptKey)) {
           // Not running in this process (a resumed run): it is not running anywhere.
           started.add(cmd.attemptKey);
-          track(() => o.emit([neverStarted(cmd.startedBy, cmd.taskArn, cmd.reason)]));
+          track(() => o.emit([notRunningHere(cmd.startedBy, cmd.taskArn, cmd.reason)]));
         }
         return;
       }

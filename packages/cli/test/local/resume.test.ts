@@ -62,6 +62,12 @@ test('hyperp cancel brings a run whose process was killed to its CANCELLED end',
   assert.match(c.stdout, /^run \S+: CANCELLED\n$/);
   const show = JSON.parse((await hyperp(['runs', 'show', 'last', '--repo', repo, '--json'])).stdout) as { status: string; jobs: { name: string; status: string }[] };
   assert.equal([show.status, show.jobs.map((j) => [j.name, j.status])], ['CANCELLED', [['long', 'CANCELLED'], ['then', 'SKIPPED']]]);
+  // the task ran until hyperp died: billed as Fargate would (here the one-minute minimum), not as free
+  const shown = JSON.parse((await hyperp(['runs', 'show', 'last', '--repo', repo, '--json'])).stdout) as { costUsd: number; jobs: { tasks: { costUsd: number; durationSeconds: number | null }[] }[] };
+  const minute = JSON.parse((await hyperp(['cost', 'estimate', '--cpu', '256', '--memory', '512', '--seconds', '60', '--json'])).stdout) as { usd: number };
+  const inView = Math.round(minute.usd * 1e8) / 1e8; // views round to a millionth of a cent
+  assert.equal([shown.jobs[0]!.tasks[0]!.costUsd, shown.costUsd], [inView, inView]);
+  assert.ok(shown.jobs[0]!.tasks[0]!.durationSeconds !== null);
   const text = (await hyperp(['runs', 'show', 'last', '--repo', repo])).stdout.split('\n');
   assert.equal(text.filter((l) => l.includes(' — ')).map((l) => l.replace(/\$[0-9.]+/, '$')), ['  CANCELLED long  $  1 attempt(s)  — cancelled: requested with hyperp cancel', '  SKIPPED   then  $  — cancelled: requested with hyperp cancel']);
   const again = await hyperp(['cancel', 'last', '--repo', repo]);
