@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import {
-  localBuilderVersion, loadImageStore, snapshotCommit, snapshotWorkingTree, detectEngine, localLayout, GitError,
+  localBuilderVersion, loadImageStore, snapshotCommit, snapshotWorkingTree, detectEngine, localLayout, GitError, NotAGitRepository,
   type EngineChoice,
 } from '@hyperp/adapters-local';
 import { describeImageKeyError, loadWorkflows, planPush, type Plan, type WorkflowSpec } from '@hyperp/core';
@@ -74,6 +74,9 @@ const plan = async (ctx: CliContext, opts: PlanOptions): Promise<number> => {
   try {
     snapshot = opts.ref === undefined ? await snapshotWorkingTree(dir) : await snapshotCommit(dir, opts.ref);
   } catch (e) {
+    if (e instanceof NotAGitRepository) {
+      throw new CliError(`${dir} is not inside a git repository; plan compares what a commit holds with the images built, so it needs one (git init; hyperp validate also reads a plain folder)`);
+    }
     if (e instanceof GitError) throw new CliError(e.message);
     throw e;
   }
