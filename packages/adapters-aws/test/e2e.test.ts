@@ -115,4 +115,19 @@ e2e('the commit status goes from pending to success', async () => {
   assert.ok(r.statuses.some((s) => s.body['state'] === 'pending'));
 });
 
+e2e('the AWS calls of the run, counted per command (docs/operations.md explains each)', () => {
+  // 28 ECS deliveries (8 of them repeats) and the planner's and stepper's writes; the original
+  // hyperp made 81 DynamoDB calls and 21 ECS calls for this push.
+  assert.equal(r.calls.dynamodb, {
+    PutItem: 34, // 28 ECS deliveries (8 refused as repeats), 2 zip results, 1 webhook delivery, 3 lone state versions
+    BatchGetItem: 1, // the planner: the stored images of the commit's keys
+    Query: 5, // the planner: newest earlier image of each of 4 built images; the stepper: state and metadata once
+    TransactWriteItems: 9, // 1 run request + metadata + build files; 8 state versions with results or listing rows
+    UpdateItem: 5, // 4 built images recorded; 1 outbox confirmed whose commands returned nothing
+  });
+  assert.equal(r.calls.ecs, {
+    DescribeTaskDefinition: 1, RegisterTaskDefinition: 5, RunTask: 10, DeregisterTaskDefinition: 4, DeleteTaskDefinitions: 1,
+  });
+});
+
 e2e.run();

@@ -20,7 +20,7 @@ let local: LocalS3;
 let root: string;
 const NOW = Date.UTC(2026, 10, 22, 9, 0, 0);
 
-const memoryLog = (): EventLog & { items: LoggedEvent[] } => {
+const memoryLog = (): Pick<EventLog, 'append' | 'list'> & { items: LoggedEvent[] } => {
   const items: LoggedEvent[] = [];
   return {
     items,

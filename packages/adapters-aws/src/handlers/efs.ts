@@ -35,7 +35,7 @@ export type EfsResponse =
 export interface EfsDeps {
   readonly root: string;
   readonly s3: Pick<S3Client, 'send'>;
-  readonly events: EventLog;
+  readonly events: Pick<EventLog, 'append'>;
   readonly now: () => number;
 }
 

@@ -12,8 +12,9 @@ import type { AwsConfig } from '../config.js';
 import type { GitHub } from '../github/app-client.js';
 import { headCommit, remoteRepo } from '../github/repo-reader.js';
 import { setCommitStatus } from '../github/statuses.js';
-import { putRunMeta } from '../run/meta.js';
+import { runMetaItem } from '../run/meta.js';
 import { REQUESTED_EVENT_ID } from '../run/event-ids.js';
+import { appendWith } from '../store/event-log.js';
 import type { Store } from '../store/store.js';
 import type { PlanRequest } from './request.js';
 import { runIdFor } from './run-id.js';
@@ -158,8 +159,7 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
       continue;
     }
     const runId = runIdFor(at, identity, w.name);
-    await rememberBuildFiles(d, request.repo, w, plan.right, keysOf);
-    await putRunMeta(d.store.ctx, {
+    const meta = runMetaItem({
       runId, repo: request.repo, installationId: request.installationId, branch: request.branch, commit, workflow: w.name, trigger: request.kind,
     });
     const event: RunRequested = {
@@ -175,7 +175,13 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
       settings: runSettings({ ...settingsBase, statusContext: `hyperp/${w.name}` }),
       reuse: [],
     };
-    const r = await d.store.events.append({ id: REQUESTED_EVENT_ID, runId, event, storedAt: new Date(d.now()).toISOString() });
+    // One transaction: the request, the run's metadata the stepper reads with it, and the files
+    // of the images it builds. A planner run twice finds the request logged and writes nothing.
+    const r = await appendWith(
+      d.store.ctx,
+      { id: REQUESTED_EVENT_ID, runId, event, storedAt: new Date(d.now()).toISOString() },
+      [meta, ...(await buildFileItems(d, request.repo, w, plan.right, keysOf))],
+    );
     runs.push({ runId, workflow: w.name, appended: r === 'appended' });
     // Reused images are in use again: the registry keeps images by time since last use.
     for (const key of new Set(plan.right.jobs.flatMap((j) => j.images.filter((i) => i.action === 'reuse').map((i) => i.key)))) {
@@ -194,23 +200,25 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
   return { commit, runs, problems };
 };
 
-/** The files of every image this plan builds, so a later rebuild can say what changed. */
-const rememberBuildFiles = async (
+/** The files of every image this plan builds (one item per key), so a later rebuild can say what changed. */
+const buildFileItems = async (
   d: PlannerDeps,
   repo: string,
   w: WorkflowSpec,
   plan: WorkflowPlan,
   keysOf: readonly { w: WorkflowSpec; j: { name: string }; k: ReturnType<typeof jobImageKeys>[number] }[],
-): Promise<void> => {
+): Promise<Record<string, unknown>[]> => {
+  const items = new Map<string, Record<string, unknown>>();
   for (const job of plan.jobs) {
     for (const image of job.images) {
-      if (image.action !== 'build') continue;
+      if (image.action !== 'build' || items.has(image.key)) continue;
       const k = keysOf.find((x) => x.w === w && x.j.name === job.name && x.k.container === image.container)?.k.result;
       if (!k || E.isLeft(k)) continue;
-      await d.store.images.plan({
+      items.set(image.key, await d.store.images.plannedItem({
         key: image.key, repo, workflow: w.name, job: job.name, container: image.container,
         dockerfilePath: image.dockerfilePath, files: k.right.files,
-      });
+      }));
     }
   }
+  return [...items.values()];
 };

@@ -4,13 +4,16 @@
  *     saving), carries it out first;
  *  2. folds the events with the core reducer and saves the next version with its commands as
  *     the outbox, conditionally on the version it read (a concurrent writer makes it start over);
- *  3. carries out the commands and appends their results as events (conditional puts: a repeat
- *     is a no-op);
- *  4. folds those results at once, until nothing new comes back. Saving the version that folds
- *     an outbox's results confirms that outbox; an outbox whose results changed nothing is
- *     marked done at the end. The stream handler skips the result events (`cmd:` ids) and the
- *     in-process ticks: their writer folded them already, or its crash left the outbox
- *     unconfirmed, and carrying it out again yields them again.
+ *  3. carries out the commands, keeping their results (deterministic `cmd:` ids) in memory;
+ *  4. folds those results at once, until nothing new comes back. The version that folds an
+ *     outbox's results is written in one transaction with those results (conditional puts: a
+ *     repeat is skipped) and, when the run's status changed, its listing rows; that confirms
+ *     the outbox. An outbox whose results changed nothing is marked done at the end, with its
+ *     results. The stream handler skips the result events (`cmd:` ids) and the in-process
+ *     ticks: their writer folded them already, or its crash left the outbox unconfirmed, and
+ *     carrying it out again yields them again.
+ * A warm function keeps the version it saved last and starts the next step from it without a
+ * read; the conditional write on the version refuses a stale copy.
  * Short wake-ups (launch pacing, retry back-off) are waited for in-process; longer ones arrive
  * as delayed messages (`aws/wakeup-queue.ts`), with the sweep's minute ticks as the safety net.
  */
@@ -18,7 +21,8 @@ import { initialState, reduce, type Command, type RunEvent, type RunState } from
 import type { Interpret } from '../interpret/interpreter.js';
 import type { Store } from '../store/store.js';
 import type { SavedRun } from '../store/run-states.js';
-import { getRunMeta, type RunMeta } from './meta.js';
+import type { LoggedEvent } from '../store/event-log.js';
+import { runMetaOf, type RunMeta } from './meta.js';
 import { inlineTickEventId, resultEventId } from './event-ids.js';
 import { summaryOf } from './summary.js';
 
@@ -65,23 +69,34 @@ const BUDGET_MS = 60_000;
 const MIN_INLINE_WAIT_MS = 1_000;
 /** Launches of one fold carried out at once (RunTask is idempotent per clientToken; order is free). */
 const LAUNCH_PARALLEL = 10;
+/** Runs whose last saved version a warm stepper keeps (a 1,000-job run's state is ~2 MB of JSON). */
+const WARM_RUNS = 32;
 
 const isLaunch = (c: Command): boolean => c._tag === 'RunTask' || c._tag === 'BuildImage';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 export const stepper = (d: StepperDeps) => {
-  /** Carries out an outbox and appends the results; the caller folds them. */
-  const carryOut = async (runId: string, version: number, outbox: readonly Command[], meta: RunMeta): Promise<RunEvent[]> => {
-    const results: RunEvent[] = [];
-    const one = async (c: number): Promise<RunEvent[]> => {
-      const events = await d.interpret(outbox[c]!, meta);
-      for (let i = 0; i < events.length; i++) {
-        const event = events[i]!;
-        await d.store.events.append({ id: resultEventId(version, c, i, event), runId, event, storedAt: iso(d.now()) });
-      }
-      return events;
-    };
+  /**
+   * The last version this stepper saved or read of each run, kept across invocations of a warm
+   * function: the stream brings a run's events to the function that stepped it last, so most
+   * steps fold onto what they already hold and read nothing. The conditional write on the
+   * version makes a stale copy harmless: its save is refused, and the step reads the stored
+   * version and folds again. A copy is dropped whenever a step fails or ends unsure of the
+   * stored state, so a copy's outbox is always one that was carried out and confirmed.
+   */
+  const warm = new Map<string, SavedRun<StoredRun, Command>>();
+  const keepWarm = (s: SavedRun<StoredRun, Command>) => {
+    warm.delete(s.runId);
+    warm.set(s.runId, s);
+    if (warm.size > WARM_RUNS) warm.delete(warm.keys().next().value!);
+  };
+
+  /** Carries out an outbox; the caller folds the results and writes them with the state that folds them. */
+  const carryOut = async (runId: string, version: number, outbox: readonly Command[], meta: RunMeta): Promise<LoggedEvent<RunEvent>[]> => {
+    const results: LoggedEvent<RunEvent>[] = [];
+    const one = async (c: number): Promise<LoggedEvent<RunEvent>[]> =>
+      (await d.interpret(outbox[c]!, meta)).map((event, i) => ({ id: resultEventId(version, c, i, event), runId, event, storedAt: iso(d.now()) }));
     for (let c = 0; c < outbox.length; ) {
       // Consecutive launches go out together; everything else in order.
       let end = c + 1;
@@ -94,7 +109,19 @@ export const stepper = (d: StepperDeps) => {
   };
 
   const step = async (runId: string, incoming: readonly RunEvent[]): Promise<StepOutcome> => {
+    try {
+      return await stepRun(runId, incoming);
+    } catch (e) {
+      warm.delete(runId);
+      throw e;
+    }
+  };
+
+  const stepRun = async (runId: string, incoming: readonly RunEvent[]): Promise<StepOutcome> => {
     let queue = [...incoming];
+    // Events folded (or about to be) that are not in the log yet: the results of carried-out
+    // commands and the stepper's own ticks. They are written with the state that folds them.
+    let pending: LoggedEvent<RunEvent>[] = [];
     let versionsSaved = 0;
     let commandsCarriedOut = 0;
     let conflicts = 0;
@@ -102,19 +129,28 @@ export const stepper = (d: StepperDeps) => {
     // results) confirms it; otherwise it is marked done at the end.
     let unconfirmed: number | null = null;
 
-    const loadCurrent = async (): Promise<{ saved: SavedRun<StoredRun, Command> | undefined; meta: RunMeta | undefined }> => {
-      const saved = (await d.store.states.load(runId)) as SavedRun<StoredRun, Command> | undefined;
-      const meta = saved?.state.meta ?? (await getRunMeta(d.store.ctx, runId));
+    const loadCurrent = async (fresh: boolean): Promise<{ saved: SavedRun<StoredRun, Command> | undefined; meta: RunMeta | undefined }> => {
+      const cached = fresh ? undefined : warm.get(runId);
+      let saved = cached;
+      let meta = cached?.state.meta;
+      if (!cached) {
+        warm.delete(runId);
+        const r = await d.store.states.loadWithMeta(runId);
+        saved = r.saved as SavedRun<StoredRun, Command> | undefined;
+        meta = saved?.state.meta ?? (r.meta ? runMetaOf(runId, r.meta) : undefined);
+      }
       if (saved && meta && !saved.outboxDone) {
         d.log('carrying out an unconfirmed outbox', { runId, version: saved.version, commands: saved.outbox.length });
-        queue.push(...(await carryOut(runId, saved.version, saved.outbox, meta)));
+        const results = await carryOut(runId, saved.version, saved.outbox, meta);
+        queue.push(...results.map((r) => r.event));
+        pending.push(...results);
         commandsCarriedOut += saved.outbox.length;
         unconfirmed = saved.version;
       }
       return { saved, meta };
     };
 
-    let { saved, meta } = await loadCurrent();
+    let { saved, meta } = await loadCurrent(false);
     if (!meta) {
       d.log('events for a run with no metadata; ignored', { runId, events: queue.length });
       return { versionsSaved, commandsCarriedOut, conflicts };
@@ -132,13 +168,16 @@ export const stepper = (d: StepperDeps) => {
         await d.sleep(Math.max(at - d.now(), MIN_INLINE_WAIT_MS));
         const tick: RunEvent = { _tag: 'Tick', at: d.now() };
         lastTick = tick.at;
-        await d.store.events.append({ id: inlineTickEventId(tick.at), runId, event: tick, storedAt: iso(d.now()) });
+        pending.push({ id: inlineTickEventId(tick.at), runId, event: tick, storedAt: iso(d.now()) });
         queue = [tick];
       }
       if (round >= maxRounds || d.now() - started >= (d.budgetMs ?? BUDGET_MS)) {
-        // Out of budget with results not folded: the outbox stays unconfirmed (carrying it out
-        // again yields them), and another step is asked for.
+        // Out of budget with results not folded: they go to the log (so it stays complete), the
+        // outbox stays unconfirmed (carrying it out again yields them), and another step is
+        // asked for.
         d.log('step budget used; continuing in another invocation', { runId, rounds: round });
+        for (const e of pending) await d.store.events.append(e);
+        warm.delete(runId);
         if (d.continueLater) await d.continueLater(runId, queue);
         return { versionsSaved, commandsCarriedOut, conflicts };
       }
@@ -165,25 +204,41 @@ export const stepper = (d: StepperDeps) => {
         status: run.status,
         updatedAt: iso(d.now()),
       };
-      if ((await d.store.states.save(next)) === 'conflict') {
-        // Someone else saved first: fold the same events onto their version.
+      // The listing rows change with the run's status and end, and are written with this version.
+      const listed = !saved || saved.state.run.status !== run.status || run.finishedAt !== saved.state.run.finishedAt;
+      const result = await d.store.states.save(next, {
+        events: pending,
+        ...(listed ? { listing: { summary: summaryOf(meta, run, next.version, iso(d.now())), finished: run.finishedAt !== null } } : {}),
+      });
+      if (result === 'conflict') {
+        // Someone else saved first: fold the same events onto their version. Pending events
+        // they logged already are skipped when this step saves.
         conflicts++;
-        ({ saved, meta } = await loadCurrent());
+        ({ saved, meta } = await loadCurrent(true));
         if (!meta) break;
         continue;
       }
       versionsSaved++;
       unconfirmed = null;
-      if (!saved || saved.state.run.status !== run.status || run.finishedAt !== saved.state.run.finishedAt) {
-        await d.store.listing.put(summaryOf(meta, run, next.version, iso(d.now())), run.finishedAt !== null);
-      }
+      pending = [];
       saved = next;
+      keepWarm(next);
 
-      queue = await carryOut(runId, next.version, commands, meta);
+      const results = await carryOut(runId, next.version, commands, meta);
+      queue = results.map((r) => r.event);
+      pending.push(...results);
       commandsCarriedOut += commands.length;
       if (commands.length > 0) unconfirmed = next.version;
     }
-    if (unconfirmed !== null) await d.store.states.markOutboxDone(runId, unconfirmed);
+    if (unconfirmed !== null) {
+      // Results that changed nothing are logged with the confirmation.
+      const confirmed = await d.store.states.markOutboxDone(runId, unconfirmed, pending);
+      if (confirmed && saved && saved.version === unconfirmed) keepWarm({ ...saved, outboxDone: true });
+      else warm.delete(runId);
+    } else {
+      // Only ticks that changed nothing can be left here.
+      for (const e of pending) await d.store.events.append(e);
+    }
     return { versionsSaved, commandsCarriedOut, conflicts };
   };
 

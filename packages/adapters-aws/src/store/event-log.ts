@@ -3,10 +3,11 @@
  * conditional put so that a webhook, an ECS event or a command result delivered twice is stored
  * once — and, since a failed conditional put writes nothing, enters the table's stream once.
  */
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { bodyAttributes, storedBodyOf } from './body.js';
 import type { TableContext } from './context.js';
 import { EVENT_SK_PREFIX, eventSk, isConditionFailed, runPk } from './table.js';
+import { cancellationCodes, fitInTransaction, itemBytes } from './transact.js';
 
 export interface LoggedEvent<E = unknown> {
   /** Deterministic: the same fact always gets the same id (see `event-ids.ts`). */
@@ -21,6 +22,7 @@ export type AppendResult = 'appended' | 'duplicate';
 
 export interface EventLog {
   readonly append: (e: LoggedEvent) => Promise<AppendResult>;
+
   /** Every event of a run, in event-id order (for replays, repairs and tests). */
   readonly list: (runId: string) => Promise<LoggedEvent[]>;
 }
@@ -67,6 +69,32 @@ export const eventLog = (ctx: TableContext): EventLog => ({
     return Promise.all(items.map((i) => loggedEventOf(ctx, i)));
   },
 });
+
+/**
+ * Appends `e` and puts `items` (unconditional, idempotent puts such as the run's metadata) in
+ * one transaction; items that do not fit are put first. A duplicate event writes nothing.
+ * (A function of its own, so handlers that only append do not bundle it.)
+ */
+export const appendWith = async (ctx: TableContext, e: LoggedEvent, items: readonly Record<string, unknown>[]): Promise<AppendResult> => {
+  const event = await eventItem(ctx, e);
+  const { inside, outside } = fitInTransaction(items, itemBytes, { actions: 1, bytes: itemBytes(event) });
+  for (const Item of outside) await ctx.doc.send(new PutCommand({ TableName: ctx.tableName, Item }));
+  if (inside.length === 0) return eventLog(ctx).append(e);
+  try {
+    await ctx.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: ctx.tableName, Item: event, ConditionExpression: 'attribute_not_exists(pk)' } },
+          ...inside.map((Item) => ({ Put: { TableName: ctx.tableName, Item } })),
+        ],
+      }),
+    );
+    return 'appended';
+  } catch (err) {
+    if (cancellationCodes(err)?.[0] === 'ConditionalCheckFailed') return 'duplicate';
+    throw err;
+  }
+};
 
 /** Every page of a query on the base table. */
 export const queryAll = async (

@@ -40,12 +40,19 @@ export interface ImageStore {
   readonly record: (key: string, uri: string, at: string, owner?: ImageOwner) => Promise<void>;
   /** Remembers the files of an image about to be built. */
   readonly plan: (p: PlannedImage) => Promise<void>;
+  /** The item `plan` writes, for a caller that writes it in a transaction with others. */
+  readonly plannedItem: (p: PlannedImage) => Promise<Record<string, unknown>>;
   /** The newest image built for this job and container, with its files when they were planned here. */
   readonly newest: (owner: ImageOwner) => Promise<(StoredImage & { readonly planned?: PlannedImage }) | undefined>;
 }
 
 /** BatchGetItem reads at most 100 keys per call (DynamoDB API reference, read 2026-11). */
 const BATCH_GET_LIMIT = 100;
+
+const plannedItem = async (ctx: TableContext, p: PlannedImage): Promise<Record<string, unknown>> => ({
+  pk: imagePk(p.key), sk: PLANNED_SK, kind: 'planned-image',
+  ...bodyAttributes(await ctx.codec.pack(p, `images/${p.key}`)),
+});
 
 export const imageStore = (ctx: TableContext): ImageStore => ({
   get: async (keys) => {
@@ -88,16 +95,9 @@ export const imageStore = (ctx: TableContext): ImageStore => ({
     );
   },
   plan: async (p) => {
-    await ctx.doc.send(
-      new PutCommand({
-        TableName: ctx.tableName,
-        Item: {
-          pk: imagePk(p.key), sk: PLANNED_SK, kind: 'planned-image',
-          ...bodyAttributes(await ctx.codec.pack(p, `images/${p.key}`)),
-        },
-      }),
-    );
+    await ctx.doc.send(new PutCommand({ TableName: ctx.tableName, Item: await plannedItem(ctx, p) }));
   },
+  plannedItem: (p) => plannedItem(ctx, p),
   newest: async (owner) => {
     const r = await ctx.doc.send(
       new QueryCommand({

@@ -2,12 +2,13 @@
  * Listing items for the CLI: one small item per run and dimension (repo, workflow, branch,
  * commit) in the `gsi1` index, sorted newest first, plus an `ACTIVE` entry while the run is not
  * finished (what the sweep walks). They are rewritten only when a run's summary changes (a few
- * times per run), in one transaction, and each write is conditional on a newer version so a late
- * writer cannot put back an older status.
+ * times per run): by the stepper in the same transaction as the state version they summarise, so
+ * a late writer cannot put back an older status.
  */
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableContext } from './context.js';
 import { GSI1, isConditionFailed, LIST_SK_PREFIX, runPk } from './table.js';
+import type { TransactAction } from './transact.js';
 
 export interface RunSummary {
   readonly runId: string;
@@ -78,31 +79,39 @@ const decodeCursor = (cursor: string): Record<string, unknown> => {
   throw new Error(`invalid page cursor ${JSON.stringify(cursor)}`);
 };
 
+/**
+ * The writes of a run's listing rows for `s`. Alone (`put`), each is conditional on a newer
+ * version; beside the state item in the stepper's transaction they need no condition of their
+ * own: the state's conditional write on its version orders them.
+ */
+export const listingActions = (ctx: TableContext, s: RunSummary, finished: boolean, conditional: boolean): TransactAction[] => {
+  const sortKey = `${s.requestedAt}#${s.runId}`;
+  const newer = conditional
+    ? { ConditionExpression: 'attribute_not_exists(version) OR version < :v', ExpressionAttributeValues: { ':v': s.version } }
+    : {};
+  const puts = dimensions(s).map(([dim, gsi1pk]) => ({
+    Put: {
+      TableName: ctx.tableName,
+      Item: { pk: runPk(s.runId), sk: `${LIST_SK_PREFIX}${dim}`, kind: 'listing', gsi1pk, gsi1sk: sortKey, ...s },
+      ...newer,
+    },
+  }));
+  const active = finished
+    ? { Delete: { TableName: ctx.tableName, Key: { pk: runPk(s.runId), sk: `${LIST_SK_PREFIX}active` } } }
+    : {
+        Put: {
+          TableName: ctx.tableName,
+          Item: { pk: runPk(s.runId), sk: `${LIST_SK_PREFIX}active`, kind: 'listing', gsi1pk: 'ACTIVE', gsi1sk: sortKey, ...s },
+          ...newer,
+        },
+      };
+  return [...puts, active];
+};
+
 export const runListing = (ctx: TableContext): RunListing => ({
   put: async (s, finished) => {
-    const sortKey = `${s.requestedAt}#${s.runId}`;
-    const newer = {
-      ConditionExpression: 'attribute_not_exists(version) OR version < :v',
-      ExpressionAttributeValues: { ':v': s.version },
-    };
-    const puts = dimensions(s).map(([dim, gsi1pk]) => ({
-      Put: {
-        TableName: ctx.tableName,
-        Item: { pk: runPk(s.runId), sk: `${LIST_SK_PREFIX}${dim}`, kind: 'listing', gsi1pk, gsi1sk: sortKey, ...s },
-        ...newer,
-      },
-    }));
-    const active = finished
-      ? { Delete: { TableName: ctx.tableName, Key: { pk: runPk(s.runId), sk: `${LIST_SK_PREFIX}active` } } }
-      : {
-          Put: {
-            TableName: ctx.tableName,
-            Item: { pk: runPk(s.runId), sk: `${LIST_SK_PREFIX}active`, kind: 'listing', gsi1pk: 'ACTIVE', gsi1sk: sortKey, ...s },
-            ...newer,
-          },
-        };
     try {
-      await ctx.doc.send(new TransactWriteCommand({ TransactItems: [...puts, active] }));
+      await ctx.doc.send(new TransactWriteCommand({ TransactItems: listingActions(ctx, s, finished, true) }));
     } catch (err) {
       // A newer summary is already there: this one is stale and has nothing to add.
       if (!isConditionFailed(err)) throw err;

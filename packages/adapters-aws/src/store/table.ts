@@ -46,6 +46,8 @@ export const runPk = (runId: string): string => `RUN#${runId}`;
 export const eventSk = (eventId: string): string => `EV#${eventId}`;
 export const EVENT_SK_PREFIX = 'EV#';
 export const STATE_SK = 'STATE';
+/** The run's metadata (`run/meta.ts`); sorts just before `STATE`, nothing between them. */
+export const META_SK = 'META';
 export const LIST_SK_PREFIX = 'LIST#';
 export const imagePk = (key: string): string => `IMAGE#${key}`;
 export const IMAGE_SK = 'IMAGE';
