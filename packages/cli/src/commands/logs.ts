@@ -67,7 +67,7 @@ export const registerLogs: Register = (program, run) => {
     .option('--repo <dir|owner/name>', 'repository folder (remote: owner/name, for "last")')
     .option('--index <n>', 'TASK_INDEX of the task', '1')
     .option('--attempt <n>', 'attempt number (default: the newest)')
-    .option('-f, --follow', 'keep printing until the attempt ends')
+    .option('-f, --follow', 'keep printing until the attempt ends (and its retries, unless --attempt is given)')
     .option('--container <name>', 'remote: the container whose log stream to read (default: the first)'))
     .action((given: string, job: string, opts: { repo?: string; index?: string; attempt?: string; follow?: boolean; container?: string } & BackendOptions) =>
       run(async (ctx) => {
@@ -89,16 +89,24 @@ export const registerLogs: Register = (program, run) => {
           state = foldRun(layout, runId).state;
         }
         let a = pick(state, job, index, attemptNo);
-        const file = taskLogFile(layout, runId, job, index, a.attempt);
+        let file = taskLogFile(layout, runId, job, index, a.attempt);
         let offset = printFrom(ctx, file, 0);
-        while (opts.follow && a.outcome === null && !isTerminalRun(state.status) && !ctx.signal.aborted) {
-          await new Promise((r) => setTimeout(r, 200));
-          offset = printFrom(ctx, file, offset);
-          state = foldRun(layout, runId).state;
-          a = pick(state, job, index, a.attempt);
+        for (;;) {
+          while (opts.follow && a.outcome === null && !isTerminalRun(state.status) && !ctx.signal.aborted) {
+            await new Promise((r) => setTimeout(r, 200));
+            offset = printFrom(ctx, file, offset);
+            state = foldRun(layout, runId).state;
+            a = pick(state, job, index, a.attempt);
+          }
+          printFrom(ctx, file, offset);
+          // Following the task (no --attempt): a retry is the same task going on, so follow it too.
+          const newest = opts.follow && attemptNo === undefined && !ctx.signal.aborted ? pick(state, job, index, undefined) : a;
+          if (newest.attempt === a.attempt) return ExitCode.ok;
+          ctx.err(`(attempt ${a.attempt} ${a.outcome ?? 'ended'}${a.reason ? `: ${a.reason}` : ''}; following attempt ${newest.attempt})\n`);
+          a = newest;
+          file = taskLogFile(layout, runId, job, index, a.attempt);
+          offset = printFrom(ctx, file, 0);
         }
-        printFrom(ctx, file, offset);
-        return ExitCode.ok;
       }),
     );
 };

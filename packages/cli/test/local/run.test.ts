@@ -108,13 +108,19 @@ e2e('a failed job skips its dependents while independent jobs go on; rerun --fai
   assert.equal([reused.code, reused.stderr], [1, `error: job "good" ran no task in this run: SUCCEEDED, reused from run ${run.runId}\n`]);
 });
 
-e2e('a task that fails once succeeds on its retry', async () => {
+e2e('a task that fails once succeeds on its retry; logs --follow follows the task through it', async () => {
   const repo = makeRepo([{
     name: 'flaky',
     retries: 2,
-    script: 'import os, sys\nif not os.path.exists("/output/tried"):\n    open("/output/tried", "w").write("1")\n    sys.exit(1)\nprint("second time lucky")\n',
+    script: 'import os, sys, time\nif not os.path.exists("/output/tried"):\n    open("/output/tried", "w").write("1")\n    print("first try", flush=True)\n    time.sleep(1.5)\n    sys.exit(1)\nprint("second time lucky")\n',
   }]);
-  const { code, runs } = await runJson(['run', '--repo', repo]);
+  const running = runJson(['run', '--repo', repo]);
+  while ((JSON.parse((await hyperp(['runs', 'list', '--repo', repo, '--json'])).stdout) as { runs: unknown[] }).runs.length === 0) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const follow = await hyperp(['logs', 'last', 'flaky', '--follow', '--repo', repo]);
+  const { code, runs } = await running;
+  assert.equal(follow, { code: 0, stdout: 'first try\nsecond time lucky\n', stderr: '(attempt 1 FAILED: container "main" exited with code 1; following attempt 2)\n' });
   assert.is(code, 0);
   const j = job(runs[0]!, 'flaky');
   assert.is(j.status, 'SUCCEEDED');
