@@ -9,6 +9,7 @@ import { jobDefaults, knownKeys, workflowDefaults } from '../../src/workflow/mod
 import { limits } from '../../src/workflow/rules-jobs.js';
 import { ruleNames } from '../../src/workflow/issue.js';
 import { fargateGrid } from '../../src/fargate/grid.js';
+import { dockerignoreFilter } from '../../src/images/dockerignore.js';
 import { defaultPriceTable, INCLUDED_EPHEMERAL_GB, MAX_EPHEMERAL_GB, MINIMUM_BILLED_SECONDS, taskCost, type CpuArchitecture } from '../../src/cost/index.js';
 
 const docs = new URL('../../../../docs/', import.meta.url).pathname;
@@ -74,6 +75,13 @@ ref('the Fargate size table is the grid validation uses', () => {
     return { cpu: Number(cpu), vcpu: Number(vcpu), memory: choices };
   });
   assert.equal(rows, fargateGrid.map((r) => ({ cpu: r.cpu, vcpu: r.cpu / 1024, memory: [...r.memory] })));
+});
+
+ref('the .dockerignore examples behave as written', () => {
+  const example = /`(\S+)`\s+leaves\s+`(\S+)`\s+in;\s+`(\S+)`\s+takes\s+it\s+out/.exec(reference);
+  assert.ok(example, 'no .dockerignore example');
+  const [, leaves, path, takes] = example!;
+  assert.equal([dockerignoreFilter(leaves)(path!), dockerignoreFilter(takes)(path!)], [true, false]);
 });
 
 ref.run();
