@@ -3,7 +3,7 @@
  * terminal) from its log: finished tasks are not run again; tasks that were running when the
  * process died are started again under the same attempt.
  */
-import { foldRun } from '@hyperp/adapters-local';
+import { driverLockFile, foldRun, tryLock } from '@hyperp/adapters-local';
 import { isTerminalRun } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { ExitCode } from '../context.js';
@@ -31,6 +31,10 @@ export const registerResume: Register = (program, run) => {
           return state.status === 'SUCCEEDED' ? ExitCode.ok : ExitCode.failed;
         }
         const engine = await openEngine(parseEngine(opts.engine), layout);
+        // Announce it only when no live process drives the run (driving it then fails with who does).
+        const probe = tryLock(driverLockFile(layout, runId), 'resume');
+        if (probe._tag !== 'Held') probe.release();
+        if (probe._tag !== 'Held' && !opts.json) ctx.err(`run ${runId}: resuming ${state.request?.workflow.name ?? ''} (${state.status} when its process stopped), engine ${engine.name}\n`);
         const states = await driveAll(ctx, [{ layout, runId, engine, parallel: parseParallel(opts.parallel), network: opts.network === true, request: requestOf(state, runId) }], opts.json === true);
         printRuns(ctx, states, layout, opts.json === true);
         return allSucceeded(states) ? ExitCode.ok : ExitCode.failed;

@@ -33,9 +33,10 @@ test('a SIGKILLed run resumes from its log without redoing finished tasks', asyn
   const mid = JSON.parse((await hyperp(['runs', 'show', runId, '--repo', repo, '--json'])).stdout) as { status: string; jobs: { name: string; status: string }[] };
   assert.equal(mid.jobs.map((j) => [j.name, j.status]), [['first', 'SUCCEEDED'], ['second', 'RUNNING']]);
 
-  const r = await hyperp(['resume', runId, '--repo', repo, '--engine', 'process', '--json']);
+  const r = await hyperp(['resume', runId, '--repo', repo, '--engine', 'process']);
   assert.is(r.code, 0, r.stderr);
-  const run = (JSON.parse(r.stdout) as { runs: { status: string; jobs: { name: string; status: string; outputDir: string; tasks: unknown[] }[] }[] }).runs[0]!;
+  assert.is(r.stderr.split('\n')[0], `run ${runId}: resuming test (RUNNING when its process stopped), engine process`);
+  const run = JSON.parse((await hyperp(['runs', 'show', runId, '--repo', repo, '--json'])).stdout) as { status: string; jobs: { name: string; status: string; outputDir: string; tasks: unknown[] }[] };
   assert.is(run.status, 'SUCCEEDED');
   assert.equal(run.jobs.map((j) => [j.name, j.status, j.tasks.length]), [['first', 'SUCCEEDED', 1], ['second', 'SUCCEEDED', 1]]);
   assert.is(read(join(run.jobs[1]!.outputDir, 'v')), '42');
