@@ -1,5 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processEngine } from '../../src/engine/process-engine.js';
@@ -71,6 +72,19 @@ except OSError as e:
   const exit = await s.engine.run({ attemptKey: 'k', containers: [s.container()], network: false, logFile: join(s.root, 'task.log') }).done;
   assert.equal(exit.containers[0]!.exitCode, 0);
   assert.is(readFileSync(join(s.root, 'task.log'), 'utf8'), 'no network\n');
+});
+
+pe('the sandbox has its own network namespace (loopback only) unless asked; asked, it sees the host\'s interfaces', async () => {
+  // Unlike a connection attempt, this holds on a machine without internet access too.
+  const names = 'import socket\nprint(sorted(n for _, n in socket.if_nameindex()))\n';
+  const host = execFileSync('python3', ['-c', names], { encoding: 'utf8' });
+  const s = await setup(names);
+  const run = async (network: boolean, log: string) => {
+    await s.engine.run({ attemptKey: log, containers: [s.container()], network, logFile: join(s.root, log) }).done;
+    return readFileSync(join(s.root, log), 'utf8');
+  };
+  assert.equal([await run(false, 'off.log'), await run(true, 'on.log')], ["['lo']\n", host]);
+  assert.ok(host !== "['lo']\n", 'the host has more than loopback');
 });
 
 pe('stop sends SIGTERM first, then SIGKILL after stopTimeout', async () => {
