@@ -137,6 +137,9 @@ e2e('a task past its timeoutSeconds is stopped and fails its job', async () => {
   assert.is(j.status, 'FAILED');
   assert.is(read(j.tasks[0]!.logFile), 'started\n');
   assert.ok(j.tasks[0]!.exitCode !== 0);
+  // stopped by its deadline, not by anything else
+  const shown = await hyperp(['runs', 'show', runs[0]!.runId, '--repo', repo]);
+  assert.match(shown.stdout, /\n {2}FAILED {4}slow {2}\$0\.\d+ {2}1 attempt\(s\) {2}— task 1: timed out after 2 s\n/);
 });
 
 e2e('inputs are read-only; every task sees TASK_INDEX and TASK_TOTAL_SIZE', async () => {
