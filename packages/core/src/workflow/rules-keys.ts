@@ -19,6 +19,23 @@ const children: Partial<Record<Level, Partial<Record<string, Level>>>> = {
 
 const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Where each level sits in a workflow file, for "it belongs in …". */
+const levelPlace: Record<Level, string> = {
+  workflow: 'the top level',
+  artifacts: 'artifacts',
+  shared: 'each artifacts.shared item',
+  job: 'each jobs item',
+  imageBuildResources: "jobs[].imageBuildResources (the size of image builds; a task's own size is its task definition's cpu and memory)",
+  triggers: 'triggers',
+  cron: 'each triggers.cron item',
+};
+
+/** A key that is misplaced rather than misspelt: known (exactly) at another level. */
+const elsewhere = (key: string, here: Level): string => {
+  const levels = (Object.keys(knownKeys) as Level[]).filter((l) => l !== here && (knownKeys[l] as readonly string[]).includes(key));
+  return levels.length === 0 ? '' : `; "${key}" belongs in ${levels.map((l) => levelPlace[l]).join(' or ')}`;
+};
+
 const where = (path: FieldPath): string => (path.length === 0 ? 'the workflow' : formatPath(path));
 
 export const unknownKeys = (ctx: FileContext): ValidationIssue[] => {
@@ -36,7 +53,7 @@ export const unknownKeys = (ctx: FileContext): ValidationIssue[] => {
               'error',
               'unknown-key',
               [...at, key],
-              `unknown key "${key}" in ${where(at)}${didYouMean(key, known) || `; known keys: ${known.join(', ')}`}`,
+              `unknown key "${key}" in ${where(at)}${elsewhere(key, level) || didYouMean(key, known) || `; known keys: ${known.join(', ')}`}`,
               { key: true },
             ),
           );
