@@ -15,6 +15,9 @@ import { parseCpuUnits, parseMemoryMiB } from '../fargate/size.js';
 import { fargateGrid } from '../fargate/grid.js';
 import { INCLUDED_EPHEMERAL_GB, MAX_EPHEMERAL_GB } from '../cost/prices.js';
 
+/** Containers per task definition: a fixed ECS quota (Amazon ECS service quotas; checked 2026-11-22). */
+const MAX_CONTAINERS = 10;
+
 /** The least `ephemeralStorage.sizeInGiB` ECS takes; less is the included 20 GiB, by leaving it out. */
 const MIN_EPHEMERAL_GIB = 21;
 import { TaskDefinition } from './model.js';
@@ -179,6 +182,10 @@ export const checkTaskDefinition = (file: string, text: string, repo: RepoSnapsh
   }
   if (decoded.value.containerDefinitions.length === 0) {
     return { issues: [issueAt(ctx, 'error', 'task-definition-schema', ['containerDefinitions'], 'containerDefinitions is empty; a task needs at least one container')] };
+  }
+  if (decoded.value.containerDefinitions.length > MAX_CONTAINERS) {
+    const n = decoded.value.containerDefinitions.length;
+    return { issues: [issueAt(ctx, 'error', 'task-definition-schema', ['containerDefinitions'], `containerDefinitions holds ${n} containers; ECS takes at most ${MAX_CONTAINERS} per task definition`)] };
   }
   const issues = rules.flatMap((rule) => rule({ ...ctx, taskDefinition: decoded.value, repo }));
   return issues.some((i) => i.severity === 'error') ? { issues } : { taskDefinition: normalise(decoded.value), issues };

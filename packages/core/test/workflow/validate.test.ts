@@ -208,6 +208,15 @@ load('a job with several containers, built and given, is valid; task sizes and D
   });
 });
 
+load('a task definition of more than ten containers is refused (the ECS quota); ten are fine', () => {
+  const td = (n: number) => JSON.stringify({ cpu: '256', memory: '512', containerDefinitions: Array.from({ length: n }, (_, k) => ({ name: `c${k}`, image: 'busybox' })) });
+  const load = (n: number) => loadWorkflows(repo('workflowName: w\njobs:\n  - jobName: a\n    taskDefinitionPath: job/taskdef.json\n', { 'job/taskdef.json': td(n) }));
+  assert.equal(load(10).issues, []);
+  assert.equal(load(11).issues.map((i) => [i.file, i.rule, i.path, i.message]), [
+    ['job/taskdef.json', 'task-definition-schema', 'containerDefinitions', 'containerDefinitions holds 11 containers; ECS takes at most 10 per task definition'],
+  ]);
+});
+
 load('issues are sorted by file, line and column', () => {
   const issues = sortIssues([
     { severity: 'error', file: 'b', path: '', line: 1, column: 1, message: 'm', rule: 'schema' },
