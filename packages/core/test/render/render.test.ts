@@ -2,10 +2,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
 import {
-  artifactPathOfEfsDirectory, describeRenderIssue, efsDirectory, MAX_OVERRIDES_CHARACTERS, renderTaskDefinition,
+  artifactPathOfEfsDirectory, describeRenderIssue, efsDirectory, hyperpMounts, MAX_OVERRIDES_CHARACTERS, renderTaskDefinition,
   runArtifactDirectories, taskOverrides, type RenderInput, type RenderSettings,
 } from '../../src/render/index.js';
-import { jobArtifactPath, jobHash, sharedArtifactPath, taskDefinitionFamily, workflowHash } from '../../src/names/index.js';
+import { awsNameLimits, jobArtifactPath, jobHash, meetsLimit, sharedArtifactPath, taskDefinitionFamily, workflowHash } from '../../src/names/index.js';
+import fc from 'fast-check';
 import { taggedHash } from '../../src/names/hash.js';
 import type { TaskDefinition } from '../../src/taskdef/model.js';
 
@@ -146,6 +147,16 @@ render('missing image key, no image, no task size and a non-Fargate network mode
       'container "bare" gives neither image nor dockerfilePath',
     ]);
   }
+});
+
+render('every volume name meets ECS\'s limit and is unique, whatever the job and artifact names', () => {
+  const name = fc.string({ minLength: 1, maxLength: 80 });
+  fc.assert(fc.property(fc.uniqueArray(name, { maxLength: 5 }), fc.uniqueArray(name, { maxLength: 3 }), (deps, shared) => {
+    const mounts = hyperpMounts({ scope: { commit, runId: 'r', workflow: 'w' }, job: 'j', dependsOn: deps, sharedArtifacts: shared });
+    const names = mounts.map((m) => m.volumeName);
+    for (const n of names) assert.ok(meetsLimit(awsNameLimits.volumeName, n), n);
+    assert.is(new Set(names).size, 1 + deps.length + shared.length);
+  }), { numRuns: 150 });
 });
 
 render.run();
