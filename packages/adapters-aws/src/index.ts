@@ -15,6 +15,7 @@ export { bodyCodec, INLINE_LIMIT_BYTES, PLAIN_LIMIT_BYTES, type BlobStore } from
 export { webhookHandler, type WebhookDeps } from './handlers/webhook.js';
 export { planner, type PlannerDeps, type PlannerResult } from './planner/planner.js';
 export type { PlanRequest } from './planner/request.js';
+export { plannedRunId } from './planner/run-id.js';
 export { taskEventsHandler, type TaskStateChange } from './handlers/task-events.js';
 export { streamHandler } from './handlers/stream.js';
 export { wakeupHandler, type WakeupDeps } from './handlers/wakeups.js';

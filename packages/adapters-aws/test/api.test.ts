@@ -10,6 +10,7 @@ import { existingImageTags } from '../src/aws/ecr-images.js';
 import { loadConfig } from '../src/config.js';
 import { apiHandler } from '../src/handlers/api.js';
 import type { PlanRequest } from '../src/planner/request.js';
+import { plannedRunId, runIdFor } from '../src/planner/run-id.js';
 import { getRunMeta, type RunMeta } from '../src/run/meta.js';
 import { dynamoStore, type Store } from '../src/store/store.js';
 import { planCalculator } from './support/calculator-request.js';
@@ -36,11 +37,11 @@ ecr.on(BatchGetImageCommand).callsFake((input: { imageIds: { imageTag: string }[
   failures: input.imageIds.filter((i) => lostInRegistry.has(i.imageTag)).map((imageId) => ({ imageId, failureCode: 'ImageNotFound' })),
 }));
 
-const api = () =>
+const api = (now = NOW) =>
   apiHandler({
     store, config, lambda: new LambdaClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }),
     presign: async (bucket, key, expires) => `https://${bucket}.s3.amazonaws.com/${key}?X-Amz-Expires=${expires}`,
-    startPlanner: async (r) => void planned.push(r as PlanRequest), now: () => NOW,
+    startPlanner: async (r) => void planned.push(r as PlanRequest), now: () => now,
     imagesInRegistry: (tags) =>
       existingImageTags(new ECRClient({ region: 'us-east-1' }), config.ecrRepositoryUri, tags, { attempts: 1, baseMs: 1, maxMs: 1, sleep: async () => undefined, random: () => 0 }),
   });
@@ -54,8 +55,8 @@ const http = (method: string, path: string, opts: { query?: Record<string, strin
   isBase64Encoded: false,
 });
 
-const call = async (e: LambdaFunctionURLEvent): Promise<[number, Record<string, unknown>]> => {
-  const r = (await api()(e)) as { statusCode: number; body: string };
+const call = async (e: LambdaFunctionURLEvent, now = NOW): Promise<[number, Record<string, unknown>]> => {
+  const r = (await api(now)(e)) as { statusCode: number; body: string };
   return [r.statusCode, JSON.parse(r.body) as Record<string, unknown>];
 };
 
@@ -174,8 +175,11 @@ a('cancelling an active run appends CancelRequested once per request, by the cal
 });
 
 a('a manual run and a cron schedule go to the planner; bad input is a 400 naming the field', async () => {
-  const [status] = await call(http('POST', '/runs', { body: { repo: 'acme/calculator', branch: 'main', workflow: 'calculator', installationId: 77, requestId: 'm1' } }));
-  assert.is(status, 202);
+  // Answered with the id of the run the planner will start: the same request gives the same id.
+  assert.equal(await call(http('POST', '/runs', { body: { repo: 'acme/calculator', branch: 'main', workflow: 'calculator', installationId: 77, requestId: 'm1' } })), [
+    202, { accepted: true, runId: runIdFor(NOW, 'manual:m1', 'calculator'), repo: 'acme/calculator', branch: 'main', workflow: 'calculator' },
+  ]);
+  assert.is(plannedRunId(planned[0]!, 'calculator'), runIdFor(NOW, 'manual:m1', 'calculator'));
   const cron = { kind: 'cron', repo: 'acme/calculator', branch: 'main', workflow: 'calculator', schedule: '0 3 * * *', installationId: 77, scheduledAt: '2026-11-23T03:00:00Z' } as const;
   assert.equal(await api()(cron), { planned: true });
   assert.equal(planned, [
@@ -190,6 +194,20 @@ a('a manual run and a cron schedule go to the planner; bad input is a 400 naming
     400, { error: 'hyperp has not seen acme/other yet: push to it once, or give "installationId"' },
   ]);
   assert.equal(await call(http('DELETE', '/runs')), [404, { error: 'no route DELETE /runs' }]);
+});
+
+a('a manual run retried with its requestedAt names the same run, whenever the retry arrives; a requestedAt far from now is a 400', async () => {
+  const body = { repo: 'acme/calculator', branch: 'main', workflow: 'calculator', installationId: 77, requestId: 'm9', requestedAt: NOW - 5_000 };
+  const [first, again] = [await call(http('POST', '/runs', { body })), await call(http('POST', '/runs', { body }), NOW + 90_000)];
+  assert.equal([first[0], first[1]['runId']], [202, runIdFor(NOW - 5_000, 'manual:m9', 'calculator')]);
+  assert.equal(again, first);
+  assert.equal(planned.slice(-2).map((p) => [p.kind === 'manual' && p.receivedAt, plannedRunId(p, 'calculator')]), [
+    [NOW - 5_000, first[1]['runId']], [NOW - 5_000, first[1]['runId']],
+  ]);
+  assert.equal(await call(http('POST', '/runs', { body: { ...body, requestedAt: NOW - 3_600_000 } })), [400, {
+    error: `"requestedAt" must be the request's time in epoch milliseconds, within 15 minutes of ${new Date(NOW).toISOString()}; got ${NOW - 3_600_000}`,
+  }]);
+  assert.is((await call(http('POST', '/runs', { body: { ...body, requestedAt: 'soon' } })))[0], 400);
 });
 
 a.run();

@@ -24,7 +24,7 @@ import { runView } from '../api/run-view.js';
 import type { EfsRequest } from './efs.js';
 import { bodyText, json, type HttpResult } from '../http/response.js';
 import type { PlanRequest } from '../planner/request.js';
-import { runIdFor } from '../planner/run-id.js';
+import { plannedRunId, runIdFor } from '../planner/run-id.js';
 import { REQUESTED_EVENT_ID, requestEventId } from '../run/event-ids.js';
 import { getRunMeta, putRunMeta, type RunMeta } from '../run/meta.js';
 import type { StoredRun } from '../run/stepper.js';
@@ -50,6 +50,8 @@ export interface ApiDeps {
 export type CronInvocation = Extract<PlanRequest, { kind: 'cron' }>;
 
 const PRESIGN_SECONDS = 3600;
+/** How far a manual run's `requestedAt` may be from the API's clock. */
+const REQUESTED_AT_SKEW_MS = 15 * 60_000;
 
 class HttpError extends Error {
   constructor(readonly status: number, message: string) {
@@ -199,6 +201,19 @@ export const apiHandler = (d: ApiDeps) => {
     return meta.installationId;
   };
 
+  /**
+   * When a manual run was asked for: the client's `requestedAt` (kept across its retries, so a
+   * retried request names the same run), else the API's clock. SigV4 already refuses a client
+   * clock more than 5 minutes off (IAM User Guide, "Signature Version 4", read 2026-11).
+   */
+  const requestedAtOf = (given: unknown): number => {
+    if (given === undefined) return d.now();
+    if (typeof given !== 'number' || !Number.isInteger(given) || Math.abs(given - d.now()) > REQUESTED_AT_SKEW_MS) {
+      throw new HttpError(400, `"requestedAt" must be the request's time in epoch milliseconds, within 15 minutes of ${new Date(d.now()).toISOString()}; got ${JSON.stringify(given)}`);
+    }
+    return given;
+  };
+
   const manual = async (body: Record<string, unknown>, by: string | null): Promise<HttpResult> => {
     const repo = requireString(body, 'repo');
     const installationId = await installationOf(repo, body['installationId']);
@@ -211,10 +226,13 @@ export const apiHandler = (d: ApiDeps) => {
       installationId,
       requestedBy: by,
       requestId: requireString(body, 'requestId'),
-      receivedAt: d.now(),
+      receivedAt: requestedAtOf(body['requestedAt']),
     };
     await d.startPlanner(request);
-    return json(202, { accepted: true, repo: request.repo, branch: request.branch, workflow: request.workflow });
+    // The planner derives the same id from the same request: the caller can follow the run
+    // (it is readable once the planner has appended its request, a few seconds later).
+    const runId = plannedRunId(request, request.workflow);
+    return json(202, { accepted: true, runId, repo: request.repo, branch: request.branch, workflow: request.workflow });
   };
 
   const route = async (event: LambdaFunctionURLEvent): Promise<HttpResult> => {

@@ -17,7 +17,7 @@ import { REQUESTED_EVENT_ID } from '../run/event-ids.js';
 import { appendWith } from '../store/event-log.js';
 import type { Store } from '../store/store.js';
 import type { PlanRequest } from './request.js';
-import { runIdFor } from './run-id.js';
+import { plannedRunId } from './run-id.js';
 
 /** fp-ts Either, read without depending on fp-ts here. */
 type Either<L, R> = { readonly _tag: 'Left'; readonly left: L } | { readonly _tag: 'Right'; readonly right: R };
@@ -56,20 +56,6 @@ const triggerOf = (r: PlanRequest): Trigger => {
       return { kind: 'cron', schedule: r.schedule };
     case 'manual':
       return { kind: 'manual', requestedBy: r.requestedBy };
-  }
-};
-
-const identityOf = (r: PlanRequest): { at: number; identity: string } => {
-  switch (r.kind) {
-    case 'push':
-      return { at: r.receivedAt, identity: `push:${r.deliveryId}` };
-    case 'cron':
-    {
-      const at = typeof r.scheduledAt === 'number' ? r.scheduledAt : Date.parse(r.scheduledAt);
-      return { at, identity: `cron:${r.repo}:${r.branch}:${r.workflow}:${r.schedule}:${at}` };
-    }
-    case 'manual':
-      return { at: r.receivedAt, identity: `manual:${r.requestId}` };
   }
 };
 
@@ -151,14 +137,13 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
     artifactsBucket: d.config.artifactsBucket,
   };
 
-  const { at, identity } = identityOf(request);
   const runs: { runId: string; workflow: string; appended: boolean }[] = [];
   for (const { w, plan } of plans) {
     if (E.isLeft(plan)) {
       problems.push(...plan.left.map((p) => `${w.name} / ${p.job} / ${p.container}: ${p._tag} ${p.dockerfilePath}`));
       continue;
     }
-    const runId = runIdFor(at, identity, w.name);
+    const runId = plannedRunId(request, w.name);
     const meta = runMetaItem({
       runId, repo: request.repo, installationId: request.installationId, branch: request.branch, commit, workflow: w.name, trigger: request.kind,
     });

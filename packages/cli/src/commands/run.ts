@@ -12,6 +12,7 @@ import { layoutOf } from '../local/repo.js';
 import { allSucceeded, driveAll, openEngine, parseEngine, parseParallel } from '../local/session.js';
 import { requireRemote } from '../remote/backend.js';
 import { remoteStart } from '../remote/control.js';
+import { pollMsOf } from '../remote/wait.js';
 import { formatRunView, notesOf } from '../views/run-text.js';
 
 interface RunOptions {
@@ -27,6 +28,7 @@ interface RunOptions {
   commit?: string;
   api?: string;
   region?: string;
+  wait?: boolean;
 }
 
 /** The small text files of the jobs nothing depends on: a run's result, shown after it. */
@@ -73,9 +75,10 @@ export const registerRun: Register = (program, run) => {
     .option('--commit <sha>', 'remote: the commit to run (default: the head of --branch)')
     .option('--api <url>', 'remote: the deployed API (default: $HYPERP_API_URL)')
     .option('--region <region>', 'remote: the API\'s AWS Region (default: $AWS_REGION)')
+    .option('--wait', 'remote: wait for the started run to end and print it (a local run always waits)')
     .action((opts: RunOptions) =>
       run(async (ctx) => {
-        if (opts.remote) return remoteStart(ctx, requireRemote(ctx, opts, 'run --remote'), opts);
+        if (opts.remote) return remoteStart(ctx, requireRemote(ctx, opts, 'run --remote'), { ...opts, pollMs: pollMsOf(ctx.env) });
         const layout = layoutOf(ctx, opts.repo);
         const engineChoice = parseEngine(opts.engine);
         const parallel = parseParallel(opts.parallel);

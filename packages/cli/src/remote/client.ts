@@ -26,7 +26,7 @@ export interface ApiClient {
   readonly download: (runId: string, job: string) => Promise<DownloadLink>;
   readonly cancel: (runId: string, body: { requestId: string; reason: string }) => Promise<CancelAnswer>;
   readonly rerun: (runId: string, body: { requestId: string; failedOnly: boolean }) => Promise<RerunAnswer>;
-  readonly startRun: (body: { repo: string; branch: string; workflow: string; requestId: string; commit?: string }) => Promise<StartAnswer>;
+  readonly startRun: (body: { repo: string; branch: string; workflow: string; requestId: string; requestedAt: number; commit?: string }) => Promise<StartAnswer>;
   /** GETs a presigned URL (no signing: the URL carries its own). */
   readonly fetchPresigned: (url: string) => Promise<Uint8Array>;
 }

@@ -51,20 +51,34 @@ export interface RemoteStartOptions {
   readonly branch?: string;
   readonly commit?: string;
   readonly json?: boolean;
+  /** Wait for the run to end and print it as a local run does. */
+  readonly wait?: boolean;
+  readonly pollMs: number;
 }
+
+/** How long a started run may stay unplanned before `--wait` gives up (the planner reads GitHub). */
+const PLANNED_WITHIN_MS = 5 * 60_000;
 
 export const remoteStart = async (ctx: CliContext, api: ApiClient, o: RemoteStartOptions): Promise<number> => {
   if (o.workflow.length !== 1) throw new UsageError('run --remote starts one workflow: give --workflow NAME once');
   if (!o.branch) throw new UsageError('run --remote needs --branch (the branch whose head, or --commit, runs)');
   const repo = remoteRepo(ctx, o.repo);
   const workflow = o.workflow[0]!;
+  // With the request's time, the API derives the run id from the request alone: a retry names the same run.
   const requestId = randomUUID();
-  const r = await api.startRun({ repo, branch: o.branch, workflow, requestId, ...(o.commit ? { commit: o.commit } : {}) });
+  const r = await api.startRun({ repo, branch: o.branch, workflow, requestId, requestedAt: Date.now(), ...(o.commit ? { commit: o.commit } : {}) });
+  const at = o.commit ?? 'the head of the branch';
+  if (o.wait) {
+    if (!o.json) ctx.err(`run ${r.runId}: ${workflow} on ${r.repo} ${r.branch} at ${at}\n`);
+    const run = await waitForEnd(ctx, api, r.runId, { pollMs: o.pollMs, quiet: o.json === true, plannedWithinMs: PLANNED_WITHIN_MS });
+    printRemoteRun(ctx, run, o.json === true);
+    return run.status === 'SUCCEEDED' ? ExitCode.ok : ExitCode.failed;
+  }
   if (o.json) {
     ctx.out(JSON.stringify({ ...r, commit: o.commit ?? null, requestId }, null, 2) + '\n');
     return ExitCode.ok;
   }
-  ctx.out(`requested ${workflow} on ${r.repo} ${r.branch} at ${o.commit ?? 'the head of the branch'}; hyperp plans it now\n`);
-  ctx.out(`follow it: hyperp runs list --repo ${r.repo} --workflow ${JSON.stringify(workflow)}\n`);
+  ctx.out(`run ${r.runId}: ${workflow} on ${r.repo} ${r.branch} at ${at}; hyperp plans it now\n`);
+  ctx.out(`follow it: hyperp runs show ${r.runId} (or run again with --wait)\n`);
   return ExitCode.ok;
 };

@@ -27,7 +27,18 @@ export const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
 
 const clock = (): string => new Date().toISOString().slice(11, 19);
 
-export const waitForEnd = async (ctx: CliContext, api: ApiClient, runId: string, o: { pollMs: number; quiet: boolean }): Promise<RemoteRun> => {
+export interface WaitOptions {
+  readonly pollMs: number;
+  readonly quiet: boolean;
+  /**
+   * Gives up when the run is still unreadable after this long (a manual run the planner refused:
+   * its workflow does not allow manual runs, or its files have errors). Default: wait.
+   */
+  readonly plannedWithinMs?: number;
+}
+
+export const waitForEnd = async (ctx: CliContext, api: ApiClient, runId: string, o: WaitOptions): Promise<RemoteRun> => {
+  let unreadable = 0;
   const seen = new Map<string, string>();
   const note = (key: string, value: string, line: string, quietFirst: string | null): void => {
     if (o.quiet || seen.get(key) === value) return;
@@ -42,6 +53,12 @@ export const waitForEnd = async (ctx: CliContext, api: ApiClient, runId: string,
       run = await api.getRun(runId);
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 404)) throw e;
+      if (o.plannedWithinMs !== undefined && ++unreadable * o.pollMs > o.plannedWithinMs) {
+        throw new CliError(
+          `run ${runId} was not planned within ${Math.round(o.plannedWithinMs / 1000)} s: the workflow may not allow manual runs or its files have errors ` +
+            '(the "hyperp" commit status on GitHub says which); if it was only slow, hyperp runs show ' + runId + ' finds it later',
+        );
+      }
     }
     if (run) {
       for (const j of run.jobs) {

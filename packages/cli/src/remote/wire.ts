@@ -70,6 +70,8 @@ export interface RerunAnswer {
 
 export interface StartAnswer {
   readonly accepted: boolean;
+  /** The run the planner starts (readable once it is planned, a few seconds later). */
+  readonly runId: string;
   readonly repo: string;
   readonly branch: string;
   readonly workflow: string;

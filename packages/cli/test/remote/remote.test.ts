@@ -9,7 +9,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { localLayout, runView } from '@hyperp/adapters-local';
-import { apiHandler, dynamoStore, loadConfig, type PlanRequest, type StoredRun, type Store } from '@hyperp/adapters-aws';
+import { apiHandler, dynamoStore, loadConfig, plannedRunId, type PlanRequest, type StoredRun, type Store } from '@hyperp/adapters-aws';
 import {
   downloadableKey, jobArtifactPath, logStreamName, logStreamPrefix, runCostBasis, runSummaryView, vecGet, vecToArray, viewUsd,
   type RunRequested, type RunState,
@@ -41,6 +41,8 @@ const lambda = mockClient(LambdaClient);
 const ada = { accessKeyId: 'AKIAADA0000000000001', secretAccessKey: 'ada-secret-key', userArn: 'arn:aws:iam::123456789012:user/ada' };
 const ZIP = Uint8Array.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]); // an empty zip
 const planned: PlanRequest[] = [];
+/** The image tags the API asked the registry about, per request. */
+const registryAsked: string[][] = [];
 /** The API's answers to reruns, newest last. */
 const reruns: { runId: string }[] = [];
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -72,6 +74,8 @@ r.before(async () => {
     store, config, lambda: new LambdaClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }),
     presign: (bucket, key, expiresIn) => getSignedUrl(s3.s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn }),
     startPlanner: async (p) => void planned.push(p), now: () => NOW,
+    // ECR as the API asks it (production: BatchGetImage): every image is still there.
+    imagesInRegistry: async (tags) => (registryAsked.push([...tags]), new Set(tags)),
   });
   fn = await startFunctionUrl(async (e) => {
     const answer = (await api(e)) as { body: string };
@@ -264,6 +268,7 @@ r('cancel: a finished run is refused with the API\'s reason; an active run gets 
 
 r('rerun: --failed reuses the succeeded jobs; without it, everything runs again', async () => {
   for (const failed of [true, false]) {
+    registryAsked.length = 0;
     const res = await cli(['rerun', runId, ...(failed ? ['--failed'] : []), '--json']);
     assert.equal([res.code, res.stderr], [0, '']);
     const answer = JSON.parse(res.stdout) as { runId: string; from: string; reused: string[] };
@@ -271,19 +276,33 @@ r('rerun: --failed reuses the succeeded jobs; without it, everything runs again'
     assert.equal(answer, { runId: answer.runId, from: runId, reused });
     const requested = (await store.events.list(answer.runId))[0]!.event as RunRequested;
     assert.equal([requested.trigger, requested.reuse], [{ kind: 'rerun', fromRunId: runId, failedOnly: failed }, reused.map((job) => ({ job, runId }))]);
+    // The registry was asked about each image of the run's plan, once.
+    const keys = [...new Set((await state(runId)).request!.plan.jobs.flatMap((j) => j.images.map((i) => i.key)))];
+    assert.equal(registryAsked.map((tags) => tags.length), [keys.length]);
   }
 });
 
-r('run --remote: a manual run of a branch goes to the planner, from the signer', async () => {
+r('run --remote: a manual run of a branch goes to the planner, from the signer, and is answered with its run id', async () => {
   const res = await cli(['run', '--remote', '--workflow', 'calculator', '--branch', 'main', '--repo', 'acme/calculator', '--json']);
   assert.equal([res.code, res.stderr], [0, '']);
-  const answer = JSON.parse(res.stdout) as { requestId: string };
+  const answer = JSON.parse(res.stdout) as { requestId: string; runId: string };
   assert.match(answer.requestId, /^[0-9a-f-]{36}$/);
-  assert.equal(answer, { accepted: true, repo: 'acme/calculator', branch: 'main', workflow: 'calculator', commit: null, requestId: answer.requestId });
+  const request = planned.at(-1)!;
+  assert.equal(request.kind === 'manual' && Math.abs(request.receivedAt - NOW) < 15 * 60_000, true, 'the request carries the CLI\'s time');
   assert.equal(planned, [{
     kind: 'manual', repo: 'acme/calculator', branch: 'main', workflow: 'calculator', commit: null, installationId: 77,
-    requestedBy: ada.userArn, requestId: answer.requestId, receivedAt: NOW,
+    requestedBy: ada.userArn, requestId: answer.requestId, receivedAt: (request as { receivedAt: number }).receivedAt,
   }]);
+  // The id the planner gives the run it starts for this request.
+  assert.equal(answer, {
+    accepted: true, runId: plannedRunId(request, 'calculator'), repo: 'acme/calculator', branch: 'main', workflow: 'calculator', commit: null, requestId: answer.requestId,
+  });
+  const text = await cli(['run', '--remote', '--workflow', 'calculator', '--branch', 'main', '--repo', 'acme/calculator']);
+  const textRun = plannedRunId(planned.at(-1)!, 'calculator');
+  assert.equal(text, {
+    code: 0, stderr: '',
+    stdout: `run ${textRun}: calculator on acme/calculator main at the head of the branch; hyperp plans it now\nfollow it: hyperp runs show ${textRun} (or run again with --wait)\n`,
+  });
   assert.equal(await cli(['run', '--remote', '--workflow', 'calculator', '--repo', 'acme/calculator']), {
     code: 2, stdout: '', stderr: 'error: run --remote needs --branch (the branch whose head, or --commit, runs)\n',
   });
@@ -350,6 +369,39 @@ r('rerun --wait: waits through the new run (unreadable until folded) to its end 
       assert.equal([res.code, res.stdout.split('\n')[0]], [0, `run ${newRun}  calculator  SUCCEEDED`]);
       assert.equal(res.stderr.split('\n').map((l) => l.replace(/^\d\d:\d\d:\d\d /, '')), [
         `run ${newRun}: rerun of ${runId} (failed jobs only)`, ...names.map((n) => `  job "${n}": SUCCEEDED`), `run ${newRun} (calculator): SUCCEEDED`, '',
+      ]);
+    }
+  }
+});
+
+r('run --remote --wait: follows the run it started, unreadable until planned, to its end', async () => {
+  for (const json of [false, true]) {
+    const before = planned.length;
+    const waiting = cli(['run', '--remote', '--workflow', 'calculator', '--branch', 'main', '--repo', 'acme/calculator', '--wait', ...(json ? ['--json'] : [])], { HYPERP_POLL_SECONDS: '0.01' });
+    for (let i = 0; i < 1000 && planned.length === before; i++) await pause(5);
+    const request = planned[before]!;
+    const newRun = plannedRunId(request, 'calculator');
+    const unread = () => fn.served.filter((x) => x.path === `/runs/${newRun}` && x.status === 404).length;
+    for (let i = 0; i < 1000 && unread() < 2; i++) await pause(5);
+    assert.ok(unread() >= 2, 'it waits while the run is not planned');
+    // The planner's part: the calculator's request under the id the API answered with.
+    const { request: calc } = await planCalculator(dynamoStore(local.doc, await local.createTable()), NOW);
+    const manual: RunRequested = { ...calc, runId: newRun, trigger: { kind: 'manual', requestedBy: ada.userArn } };
+    await (await drive(store, manual, { ...meta, runId: newRun, trigger: 'manual' }, NOW)).toEnd();
+    const res = await waiting;
+    const names = ['Generate x', 'x * y', 'x / z', '(x * y) + (x / z)'];
+    if (json) {
+      const shown = JSON.parse(res.stdout) as { runs: { runId: string; status: string; jobs: { name: string; status: string }[] }[] };
+      assert.equal([res.code, res.stderr], [0, '']);
+      assert.equal(shown.runs.map((x) => [x.runId, x.status, x.jobs.map((j) => [j.name, j.status])]), [[newRun, 'SUCCEEDED', names.map((n) => [n, 'SUCCEEDED'])]]);
+    } else {
+      assert.equal([res.code, res.stdout.split('\n')[0]], [0, `run ${newRun}  calculator  SUCCEEDED`]);
+      // What it saw while polling depends on timing; how it starts and ends does not.
+      const lines = res.stderr.split('\n').map((l) => l.replace(/^\d\d:\d\d:\d\d /, ''));
+      const lastOf = (prefix: string) => lines.filter((l) => l.startsWith(prefix)).at(-1);
+      assert.equal([lines[0], ...names.map((n) => lastOf(`  job "${n}": `)), lines.at(-2), lines.at(-1)], [
+        `run ${newRun}: calculator on acme/calculator main at the head of the branch`, ...names.map((n) => `  job "${n}": SUCCEEDED`),
+        `run ${newRun} (calculator): SUCCEEDED`, '',
       ]);
     }
   }
