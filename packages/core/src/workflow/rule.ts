@@ -36,14 +36,15 @@ export const issueAt = (
 
 /**
  * The closest candidate to a misspelt word, when it is close enough to be what was meant:
- * compared without case, `-` and `_`, within a third of the word's length (at least 2 edits).
+ * compared without case, `-` and `_`, within a third of the word's length (at least 2 edits),
+ * and never by changing every character of a short word ("y" is not a typo of "x").
  */
 export const suggestion = (word: string, candidates: readonly string[]): string | undefined => {
   if (candidates.length === 0) return undefined;
   const fold = (s: string): string => s.toLowerCase().replace(/[-_\s]/g, '');
   const folded = candidates.map(fold);
   const best = closest(fold(word), folded);
-  const limit = Math.max(2, Math.floor(word.length / 3));
+  const limit = Math.min(Math.max(2, Math.floor(word.length / 3)), fold(word).length - 1);
   return distance(fold(word), best) <= limit ? candidates[folded.indexOf(best)] : undefined;
 };
 

@@ -46,7 +46,7 @@ export const unknownDependencies: WorkflowRule = (ctx) => {
               'error',
               'unknown-dependency',
               ['jobs', k, 'dependsOn', d],
-              `job "${job.jobName}" depends on "${dep}", which is not a job of this workflow${didYouMean(dep, names)}`,
+              `job "${job.jobName}" depends on "${dep}", which is not a job of this workflow${didYouMean(dep, names.filter((n) => n !== job.jobName))}`,
             ),
           ],
     ),
@@ -56,7 +56,8 @@ export const unknownDependencies: WorkflowRule = (ctx) => {
 export const selfDependencies: WorkflowRule = (ctx) =>
   jobsOf(ctx).flatMap((job, k) =>
     (job.dependsOn ?? []).flatMap((dep, d) =>
-      dep === job.jobName
+      // Once per job: a repeated self-dependency is the duplicate-dependency rule's.
+      dep === job.jobName && (job.dependsOn ?? []).indexOf(dep) === d
         ? [issueAt(ctx, 'error', 'self-dependency', ['jobs', k, 'dependsOn', d], `job "${job.jobName}" depends on itself`)]
         : [],
     ),

@@ -59,8 +59,13 @@ const positionIn = (doc: Document, counter: LineCounter) => (path: FieldPath, op
 };
 
 /** "Map keys must be unique at line 2, column 1:\n\n…" → "Map keys must be unique". */
-const firstLine = (message: string): string =>
-  (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+const firstLine = (message: string): string => {
+  const line = (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+  // The parser's advice is for its own API; say what it means for a workflow file.
+  return line.startsWith('Source contains multiple documents')
+    ? 'the file holds more than one YAML document (a "---" line starts another); put each workflow in a file of its own'
+    : line;
+};
 
 export const parseYaml = (text: string): ParseResult => {
   const counter = new LineCounter();

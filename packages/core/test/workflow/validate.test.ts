@@ -114,6 +114,9 @@ rules('did-you-mean suggests only close keys', () => {
   assert.is(suggestion('TaskDefinitionPath', ['taskDefinitionPath']), 'taskDefinitionPath');
   assert.is(suggestion('schedule', ['jobName', 'dependsOn']), undefined);
   assert.is(suggestion('x', []), undefined);
+  // A one-letter name is not a typo of another one-letter name; two letters may differ by one.
+  assert.is(suggestion('y', ['x']), undefined);
+  assert.is(suggestion('ab', ['ac']), 'ac');
 });
 
 rules('branch patterns, artifact names, cron schedules and repo paths', () => {
@@ -130,6 +133,15 @@ rules('every-negative branch filters warn that nothing matches, and the workflow
   const r = loadWorkflows(repo('workflowName: w\nbranches: ["!main"]\njobs:\n  - jobName: a\n    taskDefinitionPath: job/taskdef.json\n'));
   assert.equal(r.workflows.map((w) => w.branches), [['!main']]);
   assert.equal(r.issues.map((i) => [i.severity, i.rule, i.path]), [['warning', 'branch-pattern', 'branches']]);
+});
+
+rules('dependsOn: a job is never suggested as its own dependency, and a repeated self-dependency is reported once', () => {
+  const r = loadWorkflows(repo('workflowName: w\njobs:\n  - jobName: build\n    taskDefinitionPath: job/taskdef.json\n    dependsOn: [build, bild, build]\n'));
+  assert.equal(r.issues.map((i) => [i.rule, i.path, i.message]), [
+    ['self-dependency', 'jobs[0].dependsOn[0]', 'job "build" depends on itself'],
+    ['unknown-dependency', 'jobs[0].dependsOn[1]', 'job "build" depends on "bild", which is not a job of this workflow'],
+    ['duplicate-dependency', 'jobs[0].dependsOn[2]', 'job "build" lists "build" in dependsOn more than once'],
+  ]);
 });
 
 rules.run();
