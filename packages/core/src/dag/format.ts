@@ -12,8 +12,10 @@ const tasks = (n: number): string => (n > 1 ? ` ×${n}` : '');
 
 /** Mermaid flowchart, one subgraph per workflow when there are several. */
 export const toMermaid = (workflows: readonly WorkflowSpec[]): string => {
-  // Mermaid quoted labels cannot hold `"`; its entity form can.
-  const label = (s: string): string => `"${s.replace(/"/g, '#quot;')}"`;
+  // Mermaid quoted labels cannot hold `"`, and read `<…>` as HTML and `#…;` as an entity code:
+  // each is written as an entity code (`#` first, so the codes themselves stay intact).
+  const label = (s: string): string =>
+    `"${s.replace(/#/g, '#35;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;')}"`;
   const lines = ['flowchart TD'];
   const several = workflows.length > 1;
   workflows.forEach((w, wi) => {

@@ -22,7 +22,7 @@ const wf = (name: string, jobs: JobSpec[]): WorkflowSpec => ({
   jobs,
 });
 
-const quoted = wf('say "hi"', [job('a "b"'), job('c\\d', ['a "b"'], 3)]);
+const quoted = wf('say "hi"', [job('a "b"'), job('c\\d', ['a "b"'], 3), job('<b>#quot;', ['a "b"'])]);
 
 test('mermaid puts several workflows in subgraphs and escapes quotes', () => {
   assert.is(
@@ -32,7 +32,9 @@ test('mermaid puts several workflows in subgraphs and escapes quotes', () => {
       '  subgraph w0["say #quot;hi#quot;"]',
       '    w0j0["a #quot;b#quot;"]',
       '    w0j1["c\\d ×3"]',
+      '    w0j2["#lt;b#gt;#35;quot;"]',
       '    w0j0 --> w0j1',
+      '    w0j0 --> w0j2',
       '  end',
       '  subgraph w1["one"]',
       '    w1j0["x"]',
@@ -51,7 +53,9 @@ test('dot escapes quotes and backslashes, one digraph per workflow', () => {
       '  node [shape=box];',
       '  "a \\"b\\"";',
       '  "c\\\\d" [label="c\\\\d ×3"];',
+      '  "<b>#quot;";',
       '  "a \\"b\\"" -> "c\\\\d";',
+      '  "a \\"b\\"" -> "<b>#quot;";',
       '}',
       '',
     ].join('\n'),
