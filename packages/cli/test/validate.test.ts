@@ -101,12 +101,16 @@ validate('reads the working tree of a git repository, uncommitted files included
   assert.equal(await hyperp(['validate', '--repo', dir, '--ref', 'nope']), { code: 1, stdout: '', stderr: `error: nope is not a commit of the repository at ${dir}\n` });
 });
 
-validate('usage errors exit 2; a missing folder exits 1', async () => {
+validate('usage errors exit 2; a missing folder or a file as --repo exits 1', async () => {
   const usage = await hyperp(['validate', '--bogus']);
   assert.is(usage.code, 2);
   assert.match(usage.stderr, "unknown option '--bogus'");
   const missing = await hyperp(['validate', '--repo', '/nonexistent/hyperp']);
   assert.equal(missing, { code: 1, stdout: '', stderr: 'error: --repo /nonexistent/hyperp: /nonexistent/hyperp does not exist\n' });
+  const file = join(calculator, 'hyperp-workflows', 'calculator.yaml');
+  for (const command of ['validate', 'graph', 'plan']) {
+    assert.equal(await hyperp([command, '--repo', file]), { code: 1, stdout: '', stderr: `error: --repo ${file}: ${file} is a file, not a folder\n` }, command);
+  }
 });
 
 validate.after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));

@@ -1,5 +1,5 @@
 /** `--repo DIR` of the local-runtime commands, resolved against where the user ran hyperp. */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { localLayout, listRunIds, type LocalLayout } from '@hyperp/adapters-local';
 import type { RunRequested, RunState } from '@hyperp/core';
@@ -8,6 +8,7 @@ import { CliError, userCwd, type CliContext } from '../context.js';
 export const repoDirOf = (ctx: CliContext, repo: string | undefined): string => {
   const dir = resolve(userCwd(ctx), repo ?? '.');
   if (!existsSync(dir)) throw new CliError(`--repo ${repo ?? '.'}: ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw new CliError(`--repo ${repo ?? '.'}: ${dir} is a file, not a folder`);
   return dir;
 };
 
