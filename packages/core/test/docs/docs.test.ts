@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import { jobDefaults, knownKeys, workflowDefaults } from '../../src/workflow/model.js';
 import { limits } from '../../src/workflow/rules-jobs.js';
+import { defaultBuildResources } from '../../src/run/graph.js';
 import { ruleNames } from '../../src/workflow/issue.js';
 import { fargateGrid } from '../../src/fargate/grid.js';
 import { dockerignoreFilter } from '../../src/images/dockerignore.js';
@@ -56,6 +57,10 @@ ref('defaults and ranges are the code\'s', () => {
   assert.is(jobs['concurrency']!.type, `whole number, ${limits.concurrency.min}–${limits.concurrency.max}`);
   assert.is(jobs['retries']!.type, `whole number, ${limits.retries.min}–${limits.retries.max}`);
   assert.is(wf['failFast']!.def, `\`${workflowDefaults.failFast}\``);
+  assert.equal(
+    [jobs['imageBuildResources.cpu']!.def, jobs['imageBuildResources.memory']!.def],
+    [`\`${defaultBuildResources.cpu}\` (${defaultBuildResources.cpu / 1024} vCPU)`, `\`${defaultBuildResources.memory}\` (${defaultBuildResources.memory / 1024} GB)`],
+  );
   assert.match(wf['branches']!.def, `\`${JSON.stringify(workflowDefaults.branches)}\``);
   assert.match(reference, `push: ${workflowDefaults.triggers.push}          # default ${workflowDefaults.triggers.push}`);
   assert.match(reference, `manual: ${workflowDefaults.triggers.manual}        # default ${workflowDefaults.triggers.manual}`);
