@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hyperp } from './run-cli.js';
@@ -110,6 +110,19 @@ validate('usage errors exit 2; a missing folder or a file as --repo exits 1', as
   const file = join(calculator, 'hyperp-workflows', 'calculator.yaml');
   for (const command of ['validate', 'graph', 'plan']) {
     assert.equal(await hyperp([command, '--repo', file]), { code: 1, stdout: '', stderr: `error: --repo ${file}: ${file} is a file, not a folder\n` }, command);
+  }
+});
+
+validate('--json over every fixtures/invalid case: its expected issues, ok and the exit code follow the errors', async () => {
+  const invalid = join(fixtures, 'invalid');
+  for (const name of readdirSync(invalid).sort()) {
+    const expected = JSON.parse(readFileSync(join(invalid, name, 'expected.json'), 'utf8')) as { issues: { severity: string; line?: number; column?: number }[] };
+    // --json gives every issue a line and column, null when the issue has no position.
+    const issues = expected.issues.map((i) => ({ ...i, line: i.line ?? null, column: i.column ?? null }));
+    const errors = expected.issues.some((i) => i.severity === 'error');
+    const r = await hyperp(['validate', '--repo', join(invalid, name), '--json']);
+    const json = JSON.parse(r.stdout) as { ok: boolean; issues: unknown[] };
+    assert.equal([r.code, json.ok, json.issues], [errors ? 1 : 0, !errors, issues], name);
   }
 });
 
