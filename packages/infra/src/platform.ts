@@ -8,7 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { createCompute } from './compute.js';
 import { handlerEnvironment } from './environment.js';
 import { createDeadLetterQueue, createSchedulerGroup, createWakeupQueue, wireEvents } from './events.js';
-import { createFunctionLogGroups, createFunctions, createFunctionUrls, functionName, type FunctionSettings } from './functions.js';
+import { createFunctionLogGroups, createFunctions, createFunctionUrls, functionName, missingBundles, type FunctionSettings } from './functions.js';
 import type { PlatformArns } from './iam/grants.js';
 import { attachGrants, createCliUserPolicy, createRoles } from './iam/roles.js';
 import { FUNCTION_NAMES, type FunctionName } from './names.js';
@@ -16,7 +16,7 @@ import { createNetwork } from './network.js';
 import { nextSteps } from './next-steps.js';
 import type { Scope } from './scope.js';
 import { createSecrets } from './secrets.js';
-import { resolvePlatformArgs } from './settings.js';
+import { PlatformArgsError, resolvePlatformArgs } from './settings.js';
 import { EFS_ROOT, createStorage, type EfsIaDays } from './storage.js';
 
 export interface PlatformArgs {
@@ -63,7 +63,10 @@ export interface PlatformArgs {
   readonly priceRegion?: pulumi.Input<string>;
   /** Managed policies for user jobs' own AWS access (the job task role has none of its own). Default none. */
   readonly jobTaskPolicyArns?: pulumi.Input<string>[];
-  /** Directory of the handler bundles (`<dir>/<function>/index.mjs`). Default: `packages/adapters-aws/dist/bundles`. */
+  /**
+   * Directory of the handler bundles (`<dir>/<function>/index.mjs`); the component stops when one
+   * is missing. Default: `packages/adapters-aws/dist/bundles` of the repository this package is in.
+   */
   readonly bundlesDir?: string;
   /** Memory (MB) and timeout (s) per function. Defaults: `FUNCTION_DEFAULTS`. */
   readonly functions?: Partial<Record<FunctionName, Partial<FunctionSettings>>>;
@@ -97,6 +100,13 @@ export class Platform extends pulumi.ComponentResource {
   constructor(name: string, args: PlatformArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('hyperp:index:Platform', name, {}, opts);
     const s = resolvePlatformArgs(name, { ...args, region: args.region ?? aws.config.region });
+    // A missing bundle would otherwise surface only when `pulumi up` uploads the function code.
+    const missing = missingBundles(s.bundlesDir);
+    if (missing.length > 0) {
+      throw new PlatformArgsError(
+        `the Lambda bundles are not built (missing ${missing.join(', ')}); run \`pnpm --filter @hyperp/adapters-aws bundle\` from the repository root, or point bundlesDir at them`,
+      );
+    }
     const scope: Scope = { name: s.prefix, parent: this, tags: s.tags };
 
     const identity = aws.getCallerIdentityOutput({}, { parent: this });

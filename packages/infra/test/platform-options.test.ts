@@ -2,9 +2,10 @@
 // short retention, data not retained, a user policy for jobs, bigger stepper.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ACCOUNT, installMocks, ofType, one, settle, valueOf } from './support/mocks.js';
+import { ACCOUNT, fakeBundles, installMocks, ofType, one, settle, valueOf } from './support/mocks.js';
 import { pick } from './support/pick.js';
 
+const bundles = await fakeBundles();
 await installMocks({}, 'staging');
 const { Platform } = await import('../src/platform.js');
 const platform = new Platform('acme', {
@@ -18,7 +19,7 @@ const platform = new Platform('acme', {
   logRetentionDays: 7,
   retainData: false,
   jobTaskPolicyArns: [`arn:aws:iam::${ACCOUNT}:policy/jobs-read-data`],
-  bundlesDir: '/opt/hyperp/bundles',
+  bundlesDir: bundles,
   functions: { stepper: { memorySize: 2048 }, api: { timeout: 60 } },
   containerInsights: true,
   tags: { team: 'data' },
@@ -79,7 +80,7 @@ test('function sizes, bundles path, Container Insights and tags', async () => {
       ['acme-efs', 1024, 900],
     ],
   );
-  assert.is(await (one('aws:lambda/function:Function', 'acme-api').inputs['code'] as { path: Promise<string> }).path, '/opt/hyperp/bundles/api');
+  assert.is(await (one('aws:lambda/function:Function', 'acme-api').inputs['code'] as { path: Promise<string> }).path, `${bundles}/api`);
   assert.equal(one('aws:ecs/cluster:Cluster', 'acme-cluster').inputs['settings'], [{ name: 'containerInsights', value: 'enabled' }]);
   assert.equal(one('aws:dynamodb/table:Table', 'acme-runs').inputs['tags'], { team: 'data', 'hyperp:deployment': 'acme' });
   assert.equal(
@@ -87,6 +88,15 @@ test('function sizes, bundles path, Container Insights and tags', async () => {
     ['com.amazonaws.eu-west-1.s3', 'com.amazonaws.eu-west-1.dynamodb'],
   );
   assert.match(await valueOf(platform.nextSteps), 'https://acme-webhook.lambda-url.');
+});
+
+test('a bundles directory without the bundles stops the component, naming what is missing', () => {
+  assert.throws(
+    () => new Platform('nobundles', { githubAppId: '1', region: 'eu-west-1', bundlesDir: '/nonexistent/bundles' }),
+    (e: Error) =>
+      e.message ===
+      `the Lambda bundles are not built (missing ${['webhook', 'planner', 'task-events', 'stepper', 'sweep', 'api', 'efs'].map((fn) => `/nonexistent/bundles/${fn}/index.mjs`).join(', ')}); run \`pnpm --filter @hyperp/adapters-aws bundle\` from the repository root, or point bundlesDir at them`,
+  );
 });
 
 test.run();

@@ -3,8 +3,9 @@
 import type * as pulumi from '@pulumi/pulumi';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { installMocks, settle } from './support/mocks.js';
+import { fakeBundles, installMocks, settle } from './support/mocks.js';
 
+const bundlesDir = await fakeBundles();
 await installMocks({}, 'keep');
 const { Platform } = await import('../src/platform.js');
 
@@ -14,7 +15,7 @@ const retainedBy = (name: string, args: { retainData?: boolean }): string[] => {
     if (a.opts.retainOnDelete) retained.push(`${a.type} ${a.name}`);
     return undefined;
   };
-  new Platform(name, { githubAppId: '1', region: 'us-east-1', ...args }, { transformations: [capture] });
+  new Platform(name, { githubAppId: '1', region: 'us-east-1', bundlesDir, ...args }, { transformations: [capture] });
   return retained;
 };
 
