@@ -11,6 +11,9 @@ import { defaultBuildResources } from '../../src/run/graph.js';
 import { ruleNames } from '../../src/workflow/issue.js';
 import { fargateGrid } from '../../src/fargate/grid.js';
 import { dockerignoreFilter } from '../../src/images/dockerignore.js';
+import { loadWorkflows } from '../../src/workflow/load.js';
+import type { WorkflowSpec } from '../../src/workflow/spec.js';
+import { folderSnapshot, memorySnapshot } from '../workflow/fs-snapshot.js';
 import { defaultPriceTable, INCLUDED_EPHEMERAL_GB, MAX_EPHEMERAL_GB, MINIMUM_BILLED_SECONDS, taskCost, type CpuArchitecture } from '../../src/cost/index.js';
 
 const docs = new URL('../../../../docs/', import.meta.url).pathname;
@@ -87,6 +90,26 @@ ref('the .dockerignore examples behave as written', () => {
   assert.ok(example, 'no .dockerignore example');
   const [, leaves, path, takes] = example!;
   assert.equal([dockerignoreFilter(leaves)(path!), dockerignoreFilter(takes)(path!)], [true, false]);
+});
+
+ref('the complete example is the calculator fixture (descriptions aside), and the task definition example loads', () => {
+  const yaml = /## A complete example[\s\S]*?```yaml\n([\s\S]*?)```/.exec(reference)?.[1];
+  const json = /## Task definitions[\s\S]*?```json\n([\s\S]*?)```/.exec(reference)?.[1];
+  assert.ok(yaml && json);
+  const fixture = folderSnapshot(new URL('../../../../fixtures/calculator/', import.meta.url).pathname);
+  const withFiles = (files: Record<string, string>) => {
+    const all: Record<string, string> = {};
+    for (const f of fixture.files) all[f.path] = fixture.read(f.path)!;
+    return loadWorkflows(memorySnapshot({ ...all, ...files }));
+  };
+  const documented = withFiles({ 'hyperp-workflows/calculator.yaml': yaml! });
+  const original = loadWorkflows(fixture);
+  assert.equal(documented.issues, []);
+  const strip = (w: WorkflowSpec) => ({ ...w, jobs: w.jobs.map(({ description: _, ...j }) => j) });
+  assert.equal(documented.workflows.map(strip), original.workflows.map(strip));
+  const td = withFiles({ 'multiply/taskdef.json': json! });
+  assert.equal(td.issues, []);
+  assert.equal(td.workflows[0]!.jobs[1]!.taskDefinition.containerDefinitions, JSON.parse(json!).containerDefinitions);
 });
 
 ref.run();
