@@ -24,6 +24,15 @@ export const awsNameLimits = {
     pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/,
     source: 'docs.docker.com `docker image tag`; ECR API Reference ImageIdentifier `imageTag` (max 300)',
   },
+  /**
+   * A container definition's `image`: "Up to 255 letters (uppercase and lowercase), numbers,
+   * hyphens, underscores, colons, periods, forward slashes, and number signs are allowed."
+   */
+  containerImage: {
+    maxLength: 255,
+    pattern: /^[A-Za-z0-9_:./#-]{1,255}$/,
+    source: 'ECS API Reference, ContainerDefinition `image`',
+  },
   /** "Up to 64 characters are allowed", ASCII 33–126 (the ECS idempotency page). */
   runTaskClientToken: {
     maxLength: 64,
