@@ -252,7 +252,7 @@ load('never throws on arbitrary text, and every issue is well formed', () => {
   assert.equal(check('*!').issues.map((i) => i.rule), ['yaml-syntax']);
   assert.equal(check('a: &x [*x]\njobs: *x\n').issues.map((i) => i.rule), ['schema', 'unknown-key', 'schema']);
   // Structured input close to a real workflow reaches the deeper rules.
-  const name = fc.constantFrom('a', 'b', 'c', '', '..', 'a/b');
+  const name = fc.constantFrom('a', 'b', 'c', '', '..', 'a/b', 'x\uD800', 'r'.repeat(300));
   const job = fc.record(
     {
       jobName: name,
@@ -264,7 +264,8 @@ load('never throws on arbitrary text, and every issue is well formed', () => {
     },
     { requiredKeys: ['jobName'] },
   );
-  const workflow = fc.record({ workflowName: fc.constantFrom('w', 3), jobs: fc.array(job, { maxLength: 4 }) }, { requiredKeys: [] });
+  const artifacts = fc.record({ shared: fc.array(fc.record({ name }), { maxLength: 2 }) });
+  const workflow = fc.record({ workflowName: fc.constantFrom('w', 3, '\uDC00'), jobs: fc.array(job, { maxLength: 4 }), artifacts }, { requiredKeys: [] });
   fc.assert(fc.property(workflow, (w) => void check(stringify(w))), { numRuns: 150 });
 });
 
