@@ -44,6 +44,8 @@ const startPack = (): Promise<{ child: ChildProcess; port: string }> =>
   });
 
 const { child, port } = await startPack();
+// Stopped after the tests, and in any case when this process ends.
+process.on('exit', () => child.kill());
 const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
 const call = <T>(method: string, request: unknown): Promise<T> =>
   new Promise((resolve, reject) => client[method](request, (e: Error | null, r: T) => (e ? reject(e) : resolve(r))));
