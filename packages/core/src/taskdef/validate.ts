@@ -1,12 +1,13 @@
 /**
- * Checking a task definition file of the repo: JSON syntax, the RegisterTaskDefinition shape,
- * one image source per container, Dockerfiles present, and a task size Fargate accepts.
- * Issues point into the JSON file with line and column.
+ * Checking a task definition file of the repo: JSON syntax, the RegisterTaskDefinition shape
+ * (container names, architecture, network mode, at most ten containers), one image source per
+ * container, Dockerfiles present, a task size and ephemeral storage Fargate accepts, and no
+ * mount where hyperp mounts its own. Issues point into the JSON file with line and column.
  */
 import type { RepoSnapshot } from '../repo/snapshot.js';
+import { normaliseRepoPath } from '../repo/path.js';
 import { decode } from '../workflow/decode.js';
 import { formatPath, syntaxIssues, type ValidationIssue } from '../workflow/issue.js';
-import { normaliseRepoPath } from '../repo/path.js';
 import { repoFileProblem } from '../workflow/repo-path.js';
 import { didYouMean, issueAt, type FileContext } from '../workflow/rule.js';
 import { fargateSizeIssues } from '../workflow/rules-workflow.js';
@@ -14,14 +15,14 @@ import { parseJson } from '../workflow/source.js';
 import { parseCpuUnits, parseMemoryMiB } from '../fargate/size.js';
 import { fargateGrid } from '../fargate/grid.js';
 import { INCLUDED_EPHEMERAL_GB, MAX_EPHEMERAL_GB } from '../cost/prices.js';
+import { pathsOverlap, RESERVED_VOLUME_PREFIX } from '../render/mounts.js';
+import { TaskDefinition } from './model.js';
 
 /** Containers per task definition: a fixed ECS quota (Amazon ECS service quotas; checked 2026-11-22). */
 const MAX_CONTAINERS = 10;
 
 /** The least `ephemeralStorage.sizeInGiB` ECS takes; less is the included 20 GiB, by leaving it out. */
 const MIN_EPHEMERAL_GIB = 21;
-import { TaskDefinition } from './model.js';
-import { pathsOverlap, RESERVED_VOLUME_PREFIX } from '../render/mounts.js';
 
 export interface TaskDefinitionCheck {
   /**
