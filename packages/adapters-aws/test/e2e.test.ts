@@ -122,8 +122,8 @@ e2e('the AWS calls of the run, counted per command (docs/operations.md explains 
     PutItem: 34, // 28 ECS deliveries (8 refused as repeats), 2 zip results, 1 webhook delivery, 3 lone state versions
     BatchGetItem: 1, // the planner: the stored images of the commit's keys
     Query: 5, // the planner: newest earlier image of each of 4 built images; the stepper: state and metadata once
-    TransactWriteItems: 9, // 1 run request + metadata + build files; 8 state versions with results or listing rows
-    UpdateItem: 5, // 4 built images recorded; 1 outbox confirmed whose commands returned nothing
+    TransactWriteItems: 9, // 1 run request + metadata + build files; 8 state versions with results, image records or listing rows
+    UpdateItem: 1, // the last outbox confirmed, whose commands returned nothing
   });
   assert.equal(r.calls.ecs, {
     DescribeTaskDefinition: 1, RegisterTaskDefinition: 5, RunTask: 10, DeregisterTaskDefinition: 4, DeleteTaskDefinitions: 1,

@@ -25,7 +25,7 @@ const deps = (): InterpreterDeps => ({
   config,
   ecs: new ECSClient({ region: 'us-east-1' }),
   lambda: new LambdaClient({ region: 'us-east-1' }),
-  images: { get: async () => new Map(), record: async () => undefined, plan: async () => undefined, plannedItem: async () => ({}), newest: async () => undefined },
+  images: { get: async () => new Map(), record: async () => undefined, plan: async () => undefined, plannedItem: async () => ({}), recordAction: () => ({}), newest: async () => undefined },
   github: () => {
     throw new Error('no GitHub in this test');
   },

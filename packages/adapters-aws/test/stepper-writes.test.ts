@@ -145,7 +145,7 @@ s('a crash after the transaction, before the commands: the next step carries the
   assert.is((await stored(w)).saved.outboxDone, true);
 });
 
-s('a crash after the commands, before the transaction: their results are not logged, and carrying out again logs them once', async () => {
+s('a crash after the commands, before the transaction: their results and image records are not written; carrying out again writes them once', async () => {
   const w = await world();
   await w.newStepper().step(w.runId, [planned!.request]);
   const stopped = await firstBuildStops(w);
@@ -166,6 +166,10 @@ s('a crash after the commands, before the transaction: their results are not log
   assert.equal((await logged(w)).filter((e) => e.id.startsWith(prefix)), [], 'no result without the state that folds it');
   // The crashed version's outbox: the build's image record and the job's task definition.
   assert.equal(crashed.outbox.map((c) => (c as Command)._tag), ['RecordImage', 'RegisterTaskDefinition']);
+  // The image record takes effect with the transaction that confirms the outbox: not yet.
+  const record = crashed.outbox[0] as Extract<Command, { _tag: 'RecordImage' }>;
+  const images = dynamoStore(local.doc, w.store.ctx.tableName).images;
+  assert.equal([...(await images.get([record.key])).keys()], []);
   const registers = () => w.cloud.calls.filter((c) => c._tag === 'RegisterTaskDefinition') as Extract<Command, { _tag: 'RegisterTaskDefinition' }>[];
   assert.is(registers().length, 1);
   await w.newStepper().step(w.runId, []);
@@ -173,6 +177,8 @@ s('a crash after the commands, before the transaction: their results are not log
   assert.equal(registers().map((c) => c.family), [registers()[0]!.family, registers()[0]!.family]);
   assert.is((await logged(w)).filter((e) => e.id.startsWith(prefix) && (e.event as RunEvent)._tag === 'TaskDefinitionRegistered').length, 1);
   assert.ok(w.cloud.calls.some((c) => c._tag === 'RunTask'), 'the job launched once its definition was folded');
+  const image = (await images.get([record.key])).get(record.key);
+  assert.equal(image && [image.uri, image.builtAt], [record.imageUri, new Date(record.builtAt).toISOString()]);
   assert.is((await stored(w)).saved.outboxDone, true);
 });
 
@@ -193,8 +199,8 @@ s('a state saved with 150 events: what a transaction cannot hold is appended fir
   // A second writer of version 1 is refused, whatever events it brings.
   assert.is(await store.states.save(run, { events: events.slice(0, 2) }), 'conflict');
   // Confirming an outbox with its results in one transaction; refused for a version not stored.
-  assert.is(await store.states.markOutboxDone('many', 2, [events[0]!]), false);
-  assert.is(await store.states.markOutboxDone('many', 1, [{ ...events[0]!, id: 'cmd:00000001:0:0:Tick' }]), true);
+  assert.is(await store.states.markOutboxDone('many', 2, { events: [events[0]!] }), false);
+  assert.is(await store.states.markOutboxDone('many', 1, { events: [{ ...events[0]!, id: 'cmd:00000001:0:0:Tick' }] }), true);
   assert.ok((await store.events.list('many')).some((e) => e.id === 'cmd:00000001:0:0:Tick'));
 });
 

@@ -43,6 +43,8 @@ export const interpreter =
         return [];
       }
       case 'RecordImage':
+        // The stepper writes image records itself, in the transaction that confirms the outbox;
+        // carried out alone (another host of the interpreter), it is one idempotent update.
         await d.images.record(c.key, c.imageUri, new Date(c.builtAt).toISOString(), {
           repo: meta.repo, workflow: meta.workflow, job: c.job, container: c.container,
         });

@@ -20,7 +20,8 @@
 import { initialState, reduce, type Command, type RunEvent, type RunState } from '@hyperp/core';
 import type { Interpret } from '../interpret/interpreter.js';
 import type { Store } from '../store/store.js';
-import type { SavedRun } from '../store/run-states.js';
+import { sendAlone, type SavedRun } from '../store/run-states.js';
+import type { TransactAction } from '../store/transact.js';
 import type { LoggedEvent } from '../store/event-log.js';
 import { runMetaOf, type RunMeta } from './meta.js';
 import { inlineTickEventId, resultEventId } from './event-ids.js';
@@ -92,20 +93,36 @@ export const stepper = (d: StepperDeps) => {
     if (warm.size > WARM_RUNS) warm.delete(warm.keys().next().value!);
   };
 
-  /** Carries out an outbox; the caller folds the results and writes them with the state that folds them. */
-  const carryOut = async (runId: string, version: number, outbox: readonly Command[], meta: RunMeta): Promise<LoggedEvent<RunEvent>[]> => {
-    const results: LoggedEvent<RunEvent>[] = [];
-    const one = async (c: number): Promise<LoggedEvent<RunEvent>[]> =>
-      (await d.interpret(outbox[c]!, meta)).map((event, i) => ({ id: resultEventId(version, c, i, event), runId, event, storedAt: iso(d.now()) }));
+  /**
+   * Carries out an outbox; the caller folds the results and writes them with the state that
+   * folds them. Image records are not written here but returned as writes for that same
+   * transaction: like the results, they take effect with the outbox's confirmation, and a crash
+   * before it leaves the outbox to be carried out again.
+   */
+  const carryOut = async (
+    runId: string, version: number, outbox: readonly Command[], meta: RunMeta,
+  ): Promise<{ events: LoggedEvent<RunEvent>[]; writes: TransactAction[] }> => {
+    const events: LoggedEvent<RunEvent>[] = [];
+    const writes: TransactAction[] = [];
+    const one = async (c: number): Promise<LoggedEvent<RunEvent>[]> => {
+      const command = outbox[c]!;
+      if (command._tag === 'RecordImage') {
+        writes.push(d.store.images.recordAction(command.key, command.imageUri, iso(command.builtAt), {
+          repo: meta.repo, workflow: meta.workflow, job: command.job, container: command.container,
+        }));
+        return [];
+      }
+      return (await d.interpret(command, meta)).map((event, i) => ({ id: resultEventId(version, c, i, event), runId, event, storedAt: iso(d.now()) }));
+    };
     for (let c = 0; c < outbox.length; ) {
       // Consecutive launches go out together; everything else in order.
       let end = c + 1;
       if (isLaunch(outbox[c]!)) while (end < outbox.length && end - c < LAUNCH_PARALLEL && isLaunch(outbox[end]!)) end++;
       const batch = await Promise.all(Array.from({ length: end - c }, (_, k) => one(c + k)));
-      for (const events of batch) results.push(...events);
+      for (const results of batch) events.push(...results);
       c = end;
     }
-    return results;
+    return { events, writes };
   };
 
   const step = async (runId: string, incoming: readonly RunEvent[]): Promise<StepOutcome> => {
@@ -122,6 +139,8 @@ export const stepper = (d: StepperDeps) => {
     // Events folded (or about to be) that are not in the log yet: the results of carried-out
     // commands and the stepper's own ticks. They are written with the state that folds them.
     let pending: LoggedEvent<RunEvent>[] = [];
+    // Writes of carried-out commands (image records), made with the outbox's confirmation.
+    let writes: TransactAction[] = [];
     let versionsSaved = 0;
     let commandsCarriedOut = 0;
     let conflicts = 0;
@@ -141,9 +160,10 @@ export const stepper = (d: StepperDeps) => {
       }
       if (saved && meta && !saved.outboxDone) {
         d.log('carrying out an unconfirmed outbox', { runId, version: saved.version, commands: saved.outbox.length });
-        const results = await carryOut(runId, saved.version, saved.outbox, meta);
-        queue.push(...results.map((r) => r.event));
-        pending.push(...results);
+        const done = await carryOut(runId, saved.version, saved.outbox, meta);
+        queue.push(...done.events.map((r) => r.event));
+        pending.push(...done.events);
+        writes.push(...done.writes);
         commandsCarriedOut += saved.outbox.length;
         unconfirmed = saved.version;
       }
@@ -177,6 +197,7 @@ export const stepper = (d: StepperDeps) => {
         // asked for.
         d.log('step budget used; continuing in another invocation', { runId, rounds: round });
         for (const e of pending) await d.store.events.append(e);
+        for (const a of writes) await sendAlone(d.store.ctx, a);
         warm.delete(runId);
         if (d.continueLater) await d.continueLater(runId, queue);
         return { versionsSaved, commandsCarriedOut, conflicts };
@@ -208,6 +229,7 @@ export const stepper = (d: StepperDeps) => {
       const listed = !saved || saved.state.run.status !== run.status || run.finishedAt !== saved.state.run.finishedAt;
       const result = await d.store.states.save(next, {
         events: pending,
+        writes,
         ...(listed ? { listing: { summary: summaryOf(meta, run, next.version, iso(d.now())), finished: run.finishedAt !== null } } : {}),
       });
       if (result === 'conflict') {
@@ -221,23 +243,26 @@ export const stepper = (d: StepperDeps) => {
       versionsSaved++;
       unconfirmed = null;
       pending = [];
+      writes = [];
       saved = next;
       keepWarm(next);
 
-      const results = await carryOut(runId, next.version, commands, meta);
-      queue = results.map((r) => r.event);
-      pending.push(...results);
+      const done = await carryOut(runId, next.version, commands, meta);
+      queue = done.events.map((r) => r.event);
+      pending.push(...done.events);
+      writes.push(...done.writes);
       commandsCarriedOut += commands.length;
       if (commands.length > 0) unconfirmed = next.version;
     }
     if (unconfirmed !== null) {
       // Results that changed nothing are logged with the confirmation.
-      const confirmed = await d.store.states.markOutboxDone(runId, unconfirmed, pending);
+      const confirmed = await d.store.states.markOutboxDone(runId, unconfirmed, { events: pending, writes });
       if (confirmed && saved && saved.version === unconfirmed) keepWarm({ ...saved, outboxDone: true });
       else warm.delete(runId);
     } else {
       // Only ticks that changed nothing can be left here.
       for (const e of pending) await d.store.events.append(e);
+      for (const a of writes) await sendAlone(d.store.ctx, a);
     }
     return { versionsSaved, commandsCarriedOut, conflicts };
   };

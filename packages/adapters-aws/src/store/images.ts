@@ -7,6 +7,7 @@ import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } 
 import { bodyAttributes, storedBodyOf } from './body.js';
 import type { TableContext } from './context.js';
 import { GSI1, IMAGE_SK, imagePk } from './table.js';
+import type { TransactAction } from './transact.js';
 
 /** Which job and container an image is built for: the lineage a rebuild is explained against. */
 export interface ImageOwner {
@@ -38,6 +39,8 @@ export interface ImageStore {
   readonly get: (keys: readonly string[]) => Promise<Map<string, StoredImage>>;
   /** Records a built image, or refreshes its last use; keeps the first build time. */
   readonly record: (key: string, uri: string, at: string, owner?: ImageOwner) => Promise<void>;
+  /** The write `record` makes, for a caller that writes it in a transaction with others. */
+  readonly recordAction: (key: string, uri: string, at: string, owner?: ImageOwner) => TransactAction;
   /** Remembers the files of an image about to be built. */
   readonly plan: (p: PlannedImage) => Promise<void>;
   /** The item `plan` writes, for a caller that writes it in a transaction with others. */
@@ -48,6 +51,21 @@ export interface ImageStore {
 
 /** BatchGetItem reads at most 100 keys per call (DynamoDB API reference, read 2026-11). */
 const BATCH_GET_LIMIT = 100;
+
+const recordAction = (ctx: TableContext, key: string, uri: string, at: string, owner?: ImageOwner): TransactAction & { Update: object } => ({
+  Update: {
+    TableName: ctx.tableName,
+    Key: { pk: imagePk(key), sk: IMAGE_SK },
+    UpdateExpression:
+      'SET #k = :k, uri = :u, lastUsedAt = :at, builtAt = if_not_exists(builtAt, :at), kind = :kind' +
+      (owner ? ', gsi1pk = if_not_exists(gsi1pk, :g), gsi1sk = if_not_exists(gsi1sk, :gs), #o = if_not_exists(#o, :o)' : ''),
+    ExpressionAttributeNames: { '#k': 'key', ...(owner ? { '#o': 'owner' } : {}) },
+    ExpressionAttributeValues: {
+      ':k': key, ':u': uri, ':at': at, ':kind': 'image',
+      ...(owner ? { ':g': lineageKey(owner), ':gs': `${at}#${key}`, ':o': owner } : {}),
+    },
+  },
+});
 
 const plannedItem = async (ctx: TableContext, p: PlannedImage): Promise<Record<string, unknown>> => ({
   pk: imagePk(p.key), sk: PLANNED_SK, kind: 'planned-image',
@@ -79,21 +97,9 @@ export const imageStore = (ctx: TableContext): ImageStore => ({
     return found;
   },
   record: async (key, uri, at, owner) => {
-    await ctx.doc.send(
-      new UpdateCommand({
-        TableName: ctx.tableName,
-        Key: { pk: imagePk(key), sk: IMAGE_SK },
-        UpdateExpression:
-          'SET #k = :k, uri = :u, lastUsedAt = :at, builtAt = if_not_exists(builtAt, :at), kind = :kind' +
-          (owner ? ', gsi1pk = if_not_exists(gsi1pk, :g), gsi1sk = if_not_exists(gsi1sk, :gs), #o = if_not_exists(#o, :o)' : ''),
-        ExpressionAttributeNames: { '#k': 'key', ...(owner ? { '#o': 'owner' } : {}) },
-        ExpressionAttributeValues: {
-          ':k': key, ':u': uri, ':at': at, ':kind': 'image',
-          ...(owner ? { ':g': lineageKey(owner), ':gs': `${at}#${key}`, ':o': owner } : {}),
-        },
-      }),
-    );
+    await ctx.doc.send(new UpdateCommand(recordAction(ctx, key, uri, at, owner).Update!));
   },
+  recordAction: (key, uri, at, owner) => recordAction(ctx, key, uri, at, owner),
   plan: async (p) => {
     await ctx.doc.send(new PutCommand({ TableName: ctx.tableName, Item: await plannedItem(ctx, p) }));
   },

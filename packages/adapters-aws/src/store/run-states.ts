@@ -40,6 +40,8 @@ export interface SaveWith {
   readonly events?: readonly LoggedEvent[];
   /** The run's listing rows, when its summary changed with this version. */
   readonly listing?: { readonly summary: RunSummary; readonly finished: boolean };
+  /** Idempotent writes the previous outbox's commands asked for (image records), made with its confirmation. */
+  readonly writes?: readonly TransactAction[];
 }
 
 /** The partition's metadata item (`META`) as stored, beside the state. */
@@ -55,10 +57,10 @@ export interface RunStates {
    */
   readonly save: (run: SavedRun, extra?: SaveWith) => Promise<SaveResult>;
   /**
-   * Marks the outbox of `version` carried out, appending `events` (its results that changed
-   * nothing) in the same transaction. False, and nothing done, when a newer version was saved since.
+   * Marks the outbox of `version` carried out, with its results that changed nothing and its
+   * writes in the same transaction. False, and nothing done, when a newer version was saved since.
    */
-  readonly markOutboxDone: (runId: string, version: number, events?: readonly LoggedEvent[]) => Promise<boolean>;
+  readonly markOutboxDone: (runId: string, version: number, extra?: Omit<SaveWith, 'listing'>) => Promise<boolean>;
 }
 
 const savedRunOf = async (ctx: TableContext, runId: string, item: RawItem): Promise<SavedRun> => {
@@ -79,12 +81,25 @@ const savedRunOf = async (ctx: TableContext, runId: string, item: RawItem): Prom
  * not being logged yet. Events that do not fit are appended first; an event found already logged
  * is dropped and the transaction tried again. False when `main`'s condition failed.
  */
+/** One action of a transaction, sent on its own. */
+export const sendAlone = async (ctx: TableContext, a: TransactAction): Promise<void> => {
+  if (a.Put) await ctx.doc.send(new PutCommand(a.Put as never));
+  else if (a.Update) await ctx.doc.send(new UpdateCommand(a.Update as never));
+  else throw new Error(`cannot send ${Object.keys(a).join(', ')} alone`);
+};
+
 const transactWithEvents = async (
   ctx: TableContext,
   main: TransactAction,
-  others: readonly TransactAction[],
+  rows: readonly TransactAction[],
+  writes: readonly TransactAction[],
   events: readonly LoggedEvent[],
 ): Promise<boolean> => {
+  // Writes that do not fit (more than ~100 images recorded in one fold) are made first: each is
+  // idempotent, and a crash before the state leaves the outbox to be carried out again anyway.
+  const fits = fitInTransaction(writes, (a) => Buffer.byteLength(JSON.stringify(a)), { actions: 1 + rows.length, bytes: 0 });
+  for (const a of fits.outside) await sendAlone(ctx, a);
+  const others = [...rows, ...fits.inside];
   const unique = [...new Map(events.map((e) => [e.id, e])).values()];
   const items = await Promise.all(unique.map(async (e) => ({ e, item: await eventItem(ctx, e) })));
   const mainItem = 'Put' in main && main.Put ? (main.Put.Item as RawItem) : {};
@@ -171,9 +186,9 @@ export const runStates = (ctx: TableContext): RunStates => ({
       },
     };
     const listing = extra.listing ? listingActions(ctx, extra.listing.summary, extra.listing.finished, false) : [];
-    return (await transactWithEvents(ctx, put, listing, extra.events ?? [])) ? 'saved' : 'conflict';
+    return (await transactWithEvents(ctx, put, listing, extra.writes ?? [], extra.events ?? [])) ? 'saved' : 'conflict';
   },
-  markOutboxDone: async (runId, version, events = []) => {
+  markOutboxDone: async (runId, version, extra = {}) => {
     const update: TransactAction = {
       Update: {
         TableName: ctx.tableName,
@@ -183,6 +198,6 @@ export const runStates = (ctx: TableContext): RunStates => ({
         ExpressionAttributeValues: { ':t': true, ':v': version },
       },
     };
-    return transactWithEvents(ctx, update, [], events);
+    return transactWithEvents(ctx, update, [], extra.writes ?? [], extra.events ?? []);
   },
 });
