@@ -49,9 +49,11 @@ test('an unknown region or an invalid size is an error (exit 1), never a zero', 
   const region = await estimate('--cpu', '1024', '--memory', '2048', '--seconds', '60', '--region', 'mars-1', '--json');
   assert.equal([region.code, region.stdout, region.stderr], [1, '', 'error: no prices for region "mars-1" (known: eu-west-1, us-east-1, us-east-2, us-west-2)\n']);
   const size = await estimate('--cpu', '1024', '--memory', '1000', '--seconds', '60');
-  assert.equal([size.code, size.stderr], [1, 'error: cpu 1024 with memory 1000 MiB is not a valid Fargate size; with --cpu 1024, --memory may be 2048, 3072, 4096, 5120, 6144, 7168, 8192\n']);
+  assert.equal([size.code, size.stderr], [1, 'error: cpu 1024 with memory 1000 MiB is not a valid Fargate size; with --cpu 1024, --memory may be 2048, 3072, 4096, 5120, 6144, 7168, 8192; the cheapest size that covers it is --cpu 1024 --memory 2048\n']);
   const cpu = await estimate('--cpu', '1000', '--memory', '2048', '--seconds', '60');
-  assert.equal([cpu.code, cpu.stderr], [1, 'error: cpu 1000 with memory 2048 MiB is not a valid Fargate size; --cpu may be 256, 512, 1024, 2048, 4096, 8192 or 16384\n']);
+  assert.equal([cpu.code, cpu.stderr], [1, 'error: cpu 1000 with memory 2048 MiB is not a valid Fargate size; --cpu may be 256, 512, 1024, 2048, 4096, 8192 or 16384; the cheapest size that covers it is --cpu 1024 --memory 2048\n']);
+  const huge = await estimate('--cpu', '16384', '--memory', '200000', '--seconds', '60');
+  assert.equal([huge.code, huge.stderr], [1, 'error: cpu 16384 with memory 200000 MiB is not a valid Fargate size; with --cpu 16384, --memory may be 32768, 40960, 49152, 57344, 65536, 73728, 81920, 90112, 98304, 106496, 114688, 122880; it is larger than the largest size, --cpu 16384 --memory 122880\n']);
   const spotArm = await estimate('--cpu', '1024', '--memory', '2048', '--seconds', '60', '--arch', 'arm64', '--spot');
   assert.equal([spotArm.code, spotArm.stderr], [1, 'error: no spot price for arm64 in us-east-1\n']);
 });

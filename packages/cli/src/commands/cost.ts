@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import {
-  defaultPriceTable, describeCostError, estimateTaskCost, fargateMemoryChoices, INCLUDED_EPHEMERAL_GB, parseCpuUnits,
+  cheapestFargateSize, defaultPriceTable, describeCostError, estimateTaskCost, fargateMemoryChoices, INCLUDED_EPHEMERAL_GB, parseCpuUnits,
   parseMemoryMiB, type CpuArchitecture, type TaskCost,
 } from '@hyperp/core';
 import type { Register } from '../program.js';
@@ -60,11 +60,13 @@ const estimate = async (ctx: CliContext, opts: EstimateOptions): Promise<number>
     seconds,
   );
   if (result._tag === 'Left') {
+    const fit = cheapestFargateSize({ cpu, memory });
+    const cover = fit ? `; the cheapest size that covers it is --cpu ${fit.cpu} --memory ${fit.memory}` : '; it is larger than the largest size, --cpu 16384 --memory 122880';
     const hint =
       result.left._tag === 'InvalidTaskSize'
         ? fargateMemoryChoices(cpu).length > 0
-          ? `; with --cpu ${cpu}, --memory may be ${fargateMemoryChoices(cpu).join(', ')}`
-          : '; --cpu may be 256, 512, 1024, 2048, 4096, 8192 or 16384'
+          ? `; with --cpu ${cpu}, --memory may be ${fargateMemoryChoices(cpu).join(', ')}${cover}`
+          : `; --cpu may be 256, 512, 1024, 2048, 4096, 8192 or 16384${cover}`
         : '';
     throw new CliError(`${describeCostError(result.left)}${hint}`);
   }
