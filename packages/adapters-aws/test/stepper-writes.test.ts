@@ -123,6 +123,21 @@ s('a warm stepper reads nothing for the next event; a stale warm copy is refused
   assert.equal(done.sort(), [...builds].sort(), 'all three stopped builds are in the state');
 });
 
+s('a warm copy whose fold changes nothing still finds the version another function saved and left unconfirmed', async () => {
+  const w = await world();
+  const a = w.newStepper();
+  await a.step(w.runId, [planned!.request]);
+  // Another function folds a build's end and dies before carrying out its outbox.
+  const stopped = await firstBuildStops(w);
+  w.cloud.crashOn = 'RegisterTaskDefinition';
+  await w.newStepper().step(w.runId, [stopped]).then(() => assert.unreachable('no crash'), (e: Error) => assert.match(e.message, /simulated crash/));
+  assert.is((await stored(w)).saved.outboxDone, false);
+  // The warm function gets an event that changes nothing on its copy (a repeat of the request).
+  const outcome = await a.step(w.runId, [planned!.request]);
+  assert.equal([outcome.conflicts, w.cloud.calls.filter((c) => c._tag === 'RegisterTaskDefinition').length], [0, 1]);
+  assert.is((await stored(w)).saved.outboxDone, true);
+});
+
 s('a crash after the transaction, before the commands: the next step carries them out once', async () => {
   const w = await world();
   const a = w.newStepper();

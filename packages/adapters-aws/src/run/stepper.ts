@@ -170,7 +170,10 @@ export const stepper = (d: StepperDeps) => {
       return { saved, meta };
     };
 
-    let { saved, meta } = await loadCurrent(false);
+    // A step with no events is asked to recover (an unconfirmed outbox, a lost invocation): it
+    // reads the stored version. Otherwise the warm copy serves until a write or a read confirms it.
+    let { saved, meta } = await loadCurrent(incoming.length === 0);
+    let confirmedFresh = incoming.length === 0 || !warm.has(runId);
     if (!meta) {
       d.log('events for a run with no metadata; ignored', { runId, events: queue.length });
       return { versionsSaved, commandsCarriedOut, conflicts };
@@ -211,6 +214,14 @@ export const stepper = (d: StepperDeps) => {
         commands.push(...cmds);
       }
       if (commands.length === 0 && saved && JSON.stringify(run) === JSON.stringify(before)) {
+        if (!confirmedFresh) {
+          // Nothing to write means nothing would refuse a stale copy: a version saved elsewhere
+          // (with an outbox its crashed writer left) would go unseen. Read it and fold again.
+          confirmedFresh = true;
+          ({ saved, meta } = await loadCurrent(true));
+          if (!meta) break;
+          continue;
+        }
         queue = [];
         if (run.wakeupAt === null) break;
         continue;
@@ -236,11 +247,13 @@ export const stepper = (d: StepperDeps) => {
         // Someone else saved first: fold the same events onto their version. Pending events
         // they logged already are skipped when this step saves.
         conflicts++;
+        confirmedFresh = true;
         ({ saved, meta } = await loadCurrent(true));
         if (!meta) break;
         continue;
       }
       versionsSaved++;
+      confirmedFresh = true;
       unconfirmed = null;
       pending = [];
       writes = [];
