@@ -30,6 +30,20 @@ const levelPlace: Record<Level, string> = {
   cron: 'each triggers.cron item',
 };
 
+/**
+ * Keys other workflow tools use for what hyperp names otherwise (GitHub Actions' `needs`, `on`,
+ * a bare `name`): not typos, so edit distance would not find them.
+ */
+const aliases: Partial<Record<Level, Readonly<Record<string, string>>>> = {
+  workflow: { name: 'workflowName', description: 'workflowDescription', on: 'triggers' },
+  job: { name: 'jobName', description: 'jobDescription', needs: 'dependsOn', timeout: 'timeoutSeconds', parallelism: 'concurrency' },
+};
+
+const alias = (key: string, level: Level): string => {
+  const meant = Object.hasOwn(aliases[level] ?? {}, key) ? aliases[level]![key] : undefined;
+  return meant === undefined ? '' : `; did you mean "${meant}"?`;
+};
+
 /** A key that is misplaced rather than misspelt: known (exactly) at another level. */
 const elsewhere = (key: string, here: Level): string => {
   const levels = (Object.keys(knownKeys) as Level[]).filter((l) => l !== here && (knownKeys[l] as readonly string[]).includes(key));
@@ -53,7 +67,7 @@ export const unknownKeys = (ctx: FileContext): ValidationIssue[] => {
               'error',
               'unknown-key',
               [...at, key],
-              `unknown key "${key}" in ${where(at)}${elsewhere(key, level) || didYouMean(key, known) || `; known keys: ${known.join(', ')}`}`,
+              `unknown key "${key}" in ${where(at)}${alias(key, level) || didYouMean(key, known) || elsewhere(key, level) || `; known keys: ${known.join(', ')}`}`,
               { key: true },
             ),
           );

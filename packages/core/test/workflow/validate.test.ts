@@ -135,6 +135,15 @@ rules('every-negative branch filters warn that nothing matches, and the workflow
   assert.equal(r.issues.map((i) => [i.severity, i.rule, i.path]), [['warning', 'branch-pattern', 'branches']]);
 });
 
+rules('keys other tools use (name, needs, on) point at hyperp\'s', () => {
+  const r = loadWorkflows(repo('workflowName: w\non: push\njobs:\n  - name: a\n    jobName: a\n    taskDefinitionPath: job/taskdef.json\n    needs: [b]\n'));
+  assert.equal(r.issues.map((i) => [i.path, i.message]), [
+    ['on', 'unknown key "on" in the workflow; did you mean "triggers"?'],
+    ['jobs[0].name', 'unknown key "name" in jobs[0]; did you mean "jobName"?'],
+    ['jobs[0].needs', 'unknown key "needs" in jobs[0]; did you mean "dependsOn"?'],
+  ]);
+});
+
 rules('dependsOn: a job is never suggested as its own dependency, and a repeated self-dependency is reported once', () => {
   const r = loadWorkflows(repo('workflowName: w\njobs:\n  - jobName: build\n    taskDefinitionPath: job/taskdef.json\n    dependsOn: [build, bild, build]\n'));
   assert.equal(r.issues.map((i) => [i.rule, i.path, i.message]), [
