@@ -100,6 +100,10 @@ export const cpuArchitectures = ['X86_64', 'ARM64'] as const;
 /** A misspelt architecture ("arm64", "amd64") would fail registration on AWS and be priced as x86_64. */
 export const cpuArchitecture: TaskDefinitionRule = (ctx) => {
   const arch = ctx.taskDefinition.runtimePlatform?.cpuArchitecture;
+  // Windows tasks on Fargate run on X86_64 only (ECS Developer Guide, Windows containers on Fargate).
+  if (arch === 'ARM64' && (ctx.taskDefinition.runtimePlatform?.operatingSystemFamily ?? 'LINUX').startsWith('WINDOWS')) {
+    return [issueAt(ctx, 'error', 'task-definition-schema', ['runtimePlatform', 'cpuArchitecture'], 'Windows tasks on Fargate run on X86_64 only, not ARM64')];
+  }
   if (arch === undefined || (cpuArchitectures as readonly string[]).includes(arch)) return [];
   return [issueAt(ctx, 'error', 'task-definition-schema', ['runtimePlatform', 'cpuArchitecture'],
     `runtimePlatform.cpuArchitecture must be "X86_64" or "ARM64", not ${JSON.stringify(arch)}${didYouMean(arch, cpuArchitectures)}`)];

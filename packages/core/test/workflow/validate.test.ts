@@ -238,6 +238,13 @@ load('a task definition of more than ten containers is refused (the ECS quota); 
   ]);
 });
 
+load('Windows tasks take X86_64 only', () => {
+  const td = (arch: string) => JSON.stringify({ cpu: '1024', memory: '2048', runtimePlatform: { operatingSystemFamily: 'WINDOWS_SERVER_2022_CORE', cpuArchitecture: arch }, containerDefinitions: [{ name: 'c', image: 'mcr.microsoft.com/windows/servercore:ltsc2022' }] });
+  const load = (arch: string) => loadWorkflows(repo('workflowName: w\njobs:\n  - jobName: a\n    taskDefinitionPath: job/taskdef.json\n', { 'job/taskdef.json': td(arch) }));
+  assert.equal(load('X86_64').issues, []);
+  assert.equal(load('ARM64').issues.map((i) => [i.path, i.message]), [['runtimePlatform.cpuArchitecture', 'Windows tasks on Fargate run on X86_64 only, not ARM64']]);
+});
+
 load('issues are sorted by file, line and column', () => {
   const issues = sortIssues([
     { severity: 'error', file: 'b', path: '', line: 1, column: 1, message: 'm', rule: 'schema' },
