@@ -4,8 +4,8 @@
  * resumed run redoes nothing that finished: a task attempt with an outcome is never started
  * again, a built image is not rebuilt, a made zip is not remade.
  *
- * One launch is answered rather than redone: an attempt whose stop was asked for (cancel,
- * deadline, its job failed) while its launch was still unanswered. The reducer holds that stop
+ * One launch is answered rather than redone: an attempt whose stop was asked for (cancel, its
+ * job failed) while its launch was still unanswered. The reducer holds that stop
  * until the launch is accepted, so dropping the RunTask would leave the run waiting forever,
  * and redoing it would start the user's program only to stop it (with docker, up to the
  * container's `stopTimeout`). The crashed process's tasks died with it, so the attempt is not

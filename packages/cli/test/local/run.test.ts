@@ -142,6 +142,14 @@ e2e('a task past its timeoutSeconds is stopped and fails its job', async () => {
   assert.match(shown.stdout, /\n {2}FAILED {4}slow {2}\$0\.\d+ {2}1 attempt\(s\) {2}— task 1: timed out after 2 s\n/);
 });
 
+e2e('a task waiting for a --parallel slot is not timed out: its timeoutSeconds counts from its start', async () => {
+  // 4 tasks of about 1 s, one at a time, each allowed 3 s: the last starts over 3 s after the first launch.
+  const repo = makeRepo([{ name: 'queue', concurrency: 4, timeoutSeconds: 3, stopTimeout: 1, script: 'import time\ntime.sleep(1)\n' }]);
+  const r = await hyperp(['run', '--repo', repo, '--engine', 'process', '--parallel', '1', '--json']);
+  const run = (JSON.parse(r.stdout) as { runs: RunJ[] }).runs[0]!;
+  assert.equal([r.code, job(run, 'queue').tasks.map((t) => [t.index, t.status])], [0, [1, 2, 3, 4].map((i) => [i, 'SUCCEEDED'])]);
+});
+
 e2e('inputs are read-only; every task sees TASK_INDEX and TASK_TOTAL_SIZE', async () => {
   const repo = makeRepo([
     { name: 'a', script: 'open("/output/v.txt", "w").write("41")\n' },

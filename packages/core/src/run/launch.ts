@@ -66,10 +66,9 @@ const launchTask = (tx: Tx, ref: Extract<LaunchRef, { kind: 'task' }>): void => 
   const job = jobAt(tx, ref.job)!;
   const spec = tx.s.request!.workflow.jobs[ref.job]!;
   const a = currentAttempt(taskAt(tx, ref.job, ref.index)!);
-  const deadline = spec.timeoutSeconds === undefined ? null : tx.s.now + spec.timeoutSeconds * 1000;
-  putAttempt(tx, ref.job, ref.index, { ...a, launchedAt: tx.s.now, deadline }, 'LAUNCHING');
+  // The deadline is set when the launch is accepted (`on-task-launch.ts`).
+  putAttempt(tx, ref.job, ref.index, { ...a, launchedAt: tx.s.now }, 'LAUNCHING');
   inFlight(tx, { tasks: 1 });
-  if (deadline !== null) addTimer(tx, { at: deadline, kind: 'deadline', ref });
   if (tx.s.startedAt === null) tx.s = { ...tx.s, startedAt: tx.s.now };
   emit(tx, {
     _tag: 'RunTask',

@@ -1,6 +1,6 @@
 /**
  * RunTask's answer for a task attempt or a builder task. Accepted: the task ARN is kept (and a
- * stop asked for meanwhile is sent now). Rejected: throttling and capacity errors put the launch
+ * stop asked for meanwhile is sent now), and the attempt's deadline starts. Rejected: throttling and capacity errors put the launch
  * back after a short back-off without using an attempt; any other error fails the attempt.
  * A rejection older than the attempt's latest launch is a late duplicate and changes nothing.
  */
@@ -49,7 +49,24 @@ export const onTaskLaunchAccepted = (tx: Tx, e: TaskLaunchAccepted): void => {
   if (a.outcome !== null || a.taskArn !== null) return;
   const current = currentAttempt(t).attempt === a.attempt;
   putAttempt(tx, ref.job, ref.index, { ...a, taskArn: e.taskArn }, current && t.status === 'LAUNCHING' ? 'STARTING' : undefined);
+  startDeadline(tx, ref, e.at);
   flushAttemptStop(tx, ref.job, ref.index);
+};
+
+/**
+ * The attempt's deadline, from the job's `timeoutSeconds`, counted from when its launch was
+ * accepted (or, should the answer come late, from the first state seen of the task): time a
+ * launch waited before it — an adapter that bounds how many tasks run at once, as `--parallel`
+ * does locally — is not the task's. On Fargate the answer follows the launch within a second, so
+ * a task stuck in PENDING still times out. Set once per attempt.
+ */
+export const startDeadline = (tx: Tx, ref: Extract<LaunchRef, { kind: 'task' }>, at: number): void => {
+  const seconds = tx.s.request!.workflow.jobs[ref.job]!.timeoutSeconds;
+  const a = taskAt(tx, ref.job, ref.index)?.attempts[ref.attempt - 1];
+  if (seconds === undefined || a === undefined || a.deadline !== null || a.outcome !== null || a.launchedAt === null) return;
+  const deadline = at + seconds * 1000;
+  putAttempt(tx, ref.job, ref.index, { ...a, deadline });
+  addTimer(tx, { at: deadline, kind: 'deadline', ref });
 };
 
 export const onTaskLaunchRejected = (tx: Tx, e: TaskLaunchRejected): void => {

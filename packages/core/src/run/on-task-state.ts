@@ -7,7 +7,7 @@
 import type { TaskStateObserved } from './events.js';
 import { endAttempt } from './attempts.js';
 import { buildFailed, buildStarted, buildSucceeded } from './on-image-build.js';
-import { attemptOfEvent, lookupStartedBy } from './on-task-launch.js';
+import { attemptOfEvent, lookupStartedBy, startDeadline } from './on-task-launch.js';
 import { currentAttempt, imageAt, putAttempt } from './records.js';
 import type { AttemptRecord, TaskStatus } from './state.js';
 import { flushAttemptStop } from './stop.js';
@@ -75,6 +75,7 @@ export const onTaskStateObserved = (tx: Tx, e: TaskStateObserved): void => {
       : rank(e.lastStatus) >= rank('RUNNING') ? 'RUNNING'
       : t.status === 'LAUNCHING' ? 'STARTING' : undefined;
     putAttempt(tx, ref.job, ref.index, seen, status);
+    startDeadline(tx, ref, e.at);
     flushAttemptStop(tx, ref.job, ref.index);
     return;
   }

@@ -53,7 +53,7 @@ export interface AttemptRecord {
   readonly reason: string | null;
   readonly exitCodes: Readonly<Record<string, number | null>>;
   readonly stopCode: string | null;
-  /** Deadline from the job's `timeoutSeconds`, counted from the launch; null for none. */
+  /** Deadline from the job's `timeoutSeconds`, counted from the accepted launch; null before that, or for none. */
   readonly deadline: Millis | null;
   readonly timedOut: boolean;
   /** Reason of a stop asked for; `StopTask` is sent once the task ARN is known. */

@@ -168,7 +168,8 @@ TaskState('a failed task with attempts left backs off, then relaunches as attemp
   assert.equal([jobOf(s1, 'b').status, jobOf(s1, 'b').taskCounts], ['RUNNING', { ...zeroTaskCounts, BACKOFF: 1, LAUNCHING: 1 }]);
   assert.equal(c1, [{ _tag: 'ScheduleWakeup', runId: RUN, at: T0 + 50_000 }]);
   const [s2, c2] = step(s1, tick(T0 + 50_000));
-  assert.equal(c2, [runTaskCommand(smallWorkflow, 'b', 1, 2, 2, arnOf('b')), { _tag: 'ScheduleWakeup', runId: RUN, at: T0 + 91_001 }]);
+  // no deadline (and so no wake-up) until a launch is accepted
+  assert.equal(c2, [runTaskCommand(smallWorkflow, 'b', 1, 2, 2, arnOf('b'))]);
   assert.equal(jobOf(s2, 'b').taskCounts, { ...zeroTaskCounts, LAUNCHING: 2 });
 });
 
@@ -189,7 +190,9 @@ TaskState('the last attempt failing fails the job: its other task is stopped wit
 TaskState('a deadline stops the attempt, which fails as timed out', () => {
   let s = bRunning();
   s = step(s, taskLaunchAccepted(T0 + 31_002, keys('b', 1, 1).startedBy, taskArn(2)))[0];
-  const [s1, commands] = step(s, tick(T0 + 91_001));
+  // counted from the acceptance (31_002), not the launch (31_001)
+  assert.equal(attemptOf(step(s, tick(T0 + 91_001))[0], 'b', 1, 1).timedOut, false);
+  const [s1, commands] = step(s, tick(T0 + 91_002));
   const k = keys('b', 1, 1);
   assert.equal(commands, [
     { _tag: 'StopTask', runId: RUN, attemptKey: k.attemptKey, startedBy: k.startedBy, taskArn: taskArn(2), reason: 'timed out after 60 s' },
@@ -198,8 +201,29 @@ TaskState('a deadline stops the attempt, which fails as timed out', () => {
   assert.equal([attemptOf(s2, 'b', 1, 1).outcome, attemptOf(s2, 'b', 1, 1).reason, jobOf(s2, 'b').taskCounts.BACKOFF], ['FAILED', 'timed out after 60 s', 1]);
 });
 
+TaskState('a launch accepted late (it waited for capacity) gets its whole timeout from the acceptance; an unanswered launch has no deadline yet', () => {
+  const s = bRunning();
+  const k1 = keys('b', 1, 1);
+  assert.equal([attemptOf(s, 'b', 1, 1).deadline, attemptOf(s, 'b', 2, 1).deadline, s.timers.size], [null, null, 0]);
+  const [s1, c1] = step(s, taskLaunchAccepted(T0 + 80_000, k1.startedBy, taskArn(2)));
+  assert.equal(attemptOf(s1, 'b', 1, 1).deadline, T0 + 140_000);
+  assert.equal(c1, [{ _tag: 'ScheduleWakeup', runId: RUN, at: T0 + 140_000 }]);
+  // a RUNNING state that comes before the acceptance starts the deadline as well, once
+  const k2 = keys('b', 2, 1);
+  const [s2] = step(s1, taskRunning(T0 + 90_000, k2.startedBy, taskArn(3), ['main']));
+  const [s3] = step(s2, taskLaunchAccepted(T0 + 95_000, k2.startedBy, taskArn(3)));
+  assert.equal([attemptOf(s3, 'b', 2, 1).deadline, attemptOf(s3, 'b', 1, 1).timedOut], [T0 + 150_000, false]);
+  const [, c4] = step(s3, tick(T0 + 140_000));
+  assert.equal(c4, [
+    { _tag: 'StopTask', runId: RUN, attemptKey: k1.attemptKey, startedBy: k1.startedBy, taskArn: taskArn(2), reason: 'timed out after 60 s' },
+    { _tag: 'ScheduleWakeup', runId: RUN, at: T0 + 150_000 },
+  ]);
+});
+
 TaskState('the deadlines of tasks that ended are dropped, so no wake-up is asked for them', () => {
   let s = bRunning();
+  s = step(s, taskLaunchAccepted(T0 + 31_002, keys('b', 1, 1).startedBy, taskArn(2)))[0];
+  s = step(s, taskLaunchAccepted(T0 + 31_003, keys('b', 2, 1).startedBy, taskArn(3)))[0];
   assert.equal(s.timers.size, 2);
   s = step(s, taskStopped(T0 + 40_000, keys('b', 1, 1).startedBy, taskArn(2), { main: 0 }))[0];
   assert.equal(s.timers.size, 1, "task 1's deadline was on top and is gone; task 2's still applies");
