@@ -44,7 +44,7 @@ export interface PlatformArgs {
     /** Private mode only: `single` NAT gateway (default, cheaper) or one `perAz` (survives a zone outage). */
     readonly natGateways?: 'single' | 'perAz';
   };
-  /** The image builder (a maintained kaniko fork). Default `martizih/kaniko:v1.26.0`. */
+  /** The image builder (a maintained kaniko fork). Default `ghcr.io/kaniko-build/dist/mzihlmann-kaniko/executor:v1.24.3`. */
   readonly builderImage?: pulumi.Input<string>;
   /** Days an image may go without being pulled before ECR expires it. Default 90. */
   readonly imageExpiryDays?: number;

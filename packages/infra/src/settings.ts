@@ -11,8 +11,11 @@ import type { NetworkSettings } from './network.js';
 import type { PlatformArgs } from './platform.js';
 import { EFS_IA_DAYS, type EfsIaDays, type StorageSettings } from './storage.js';
 
-/** A maintained kaniko fork (the original was archived in June 2025), pinned. */
-export const DEFAULT_BUILDER_IMAGE = 'martizih/kaniko:v1.26.0';
+/**
+ * A maintained kaniko fork (the original was archived in June 2025), pinned; multi-arch (amd64,
+ * arm64). Source: the fork's v1.24.3 release notes (kaniko-build/builder), read 2026-11-22.
+ */
+export const DEFAULT_BUILDER_IMAGE = 'ghcr.io/kaniko-build/dist/mzihlmann-kaniko/executor:v1.24.3';
 
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy API reference, read 2026-11). */
 export const LOG_RETENTION_DAYS = [

@@ -175,7 +175,7 @@ const expectedEnvironment = {
   HYPERP_TASK_EXECUTION_ROLE_ARN: roleArn(`${P}-task-execution`),
   HYPERP_JOB_TASK_ROLE_ARN: roleArn(`${P}-task-job`),
   HYPERP_BUILDER_TASK_ROLE_ARN: roleArn(`${P}-task-builder`),
-  HYPERP_BUILDER_IMAGE: 'martizih/kaniko:v1.26.0',
+  HYPERP_BUILDER_IMAGE: 'ghcr.io/kaniko-build/dist/mzihlmann-kaniko/executor:v1.24.3',
   HYPERP_TASK_LOG_GROUP: `/hyperp/${P}/tasks`,
   HYPERP_GITHUB_APP_ID: '424242',
   HYPERP_GITHUB_PRIVATE_KEY_SECRET_ARN: arn('secretsmanager', `secret:${P}-github-app-private-key-a1b2c3d-AbCdEf`),

@@ -23,7 +23,7 @@ resolve('fills every default', () => {
     network: { region: 'us-east-1', mode: 'public', availabilityZones: 2, cidrBlock: '10.0.0.0/16', natGateways: 'single' },
     storage: { availabilityZones: 2, retainData: true, downloadExpiryDays: 30, efsTransitionToIaDays: 30 },
     compute: { containerInsights: false, imageExpiryDays: 90, logRetentionDays: 30, retainData: true },
-    builderImage: 'martizih/kaniko:v1.26.0',
+    builderImage: 'ghcr.io/kaniko-build/dist/mzihlmann-kaniko/executor:v1.24.3',
     logRetentionDays: 30,
     priceRegion: undefined,
     jobTaskPolicyArns: [],
