@@ -12,13 +12,28 @@ const expr = suite('cron → EventBridge Scheduler expression');
 
 expr('adds the year, maps Sunday=0 to Sunday=1 and puts ? in the unused day field', () => {
   assert.is(schedulerExpression('0 3 * * *'), 'cron(0 3 * * ? *)');
-  assert.is(schedulerExpression('*/15 8-18 * * 1-5'), 'cron(*/15 8-18 ? * 2-6 *)');
+  assert.is(schedulerExpression('*/15 8-18 * * 1-5'), 'cron(*/15 8-18 ? * 2,3,4,5,6 *)');
   assert.is(schedulerExpression('30 6 1,15 * *'), 'cron(30 6 1,15 * ? *)');
   assert.is(schedulerExpression('0 0 * * 0,6'), 'cron(0 0 ? * 1,7 *)');
   assert.is(schedulerExpression('0 0 * * 7'), 'cron(0 0 ? * 1 *)');
 });
 
+expr('day-of-week steps, ranges ending on Sunday and wrapping name ranges become day lists', () => {
+  assert.is(schedulerExpression('0 0 * * */2'), 'cron(0 0 ? * 1,3,5,7 *)');
+  assert.is(schedulerExpression('0 0 * * 1-5/2'), 'cron(0 0 ? * 2,4,6 *)');
+  assert.is(schedulerExpression('0 0 * * 5-7'), 'cron(0 0 ? * 1,6,7 *)');
+  assert.is(schedulerExpression('0 0 * * 0-7'), 'cron(0 0 ? * 1,2,3,4,5,6,7 *)');
+  assert.is(schedulerExpression('0 0 * * FRI-MON'), 'cron(0 0 ? * 1,2,6,7 *)');
+  assert.is(schedulerExpression('0 0 * * mon,WED'), 'cron(0 0 ? * 2,4 *)');
+  assert.is(schedulerExpression('0 0 * * 1/3'), 'cron(0 0 ? * 2,5 *)');
+  assert.is(schedulerExpression('0 0 * * 5L'), 'cron(0 0 ? * 6L *)');
+  assert.is(schedulerExpression('0 0 * * 1#2'), 'cron(0 0 ? * 2#2 *)');
+});
+
 expr('refuses what Scheduler cannot express, saying why', () => {
+  assert.throws(() => schedulerExpression('0 0 * * 8'), /"8" is not a day of the week/);
+  assert.throws(() => schedulerExpression('0 0 * * MON-XYZ'), /"MON-XYZ" is not a day of the week/);
+  assert.throws(() => schedulerExpression('0 0 * * */0'), /invalid step/);
   assert.throws(() => schedulerExpression('0 3 * *'), /cron schedule "0 3 \* \*" must have 5 fields/);
   assert.throws(() => schedulerExpression('0 3 1 * 1'), /sets both day-of-month and day-of-week/);
 });
