@@ -26,7 +26,8 @@ import { bodyText, json, type HttpResult } from '../http/response.js';
 import type { PlanRequest } from '../planner/request.js';
 import { plannedRunId, runIdFor } from '../planner/run-id.js';
 import { REQUESTED_EVENT_ID, requestEventId } from '../run/event-ids.js';
-import { getRunMeta, putRunMeta, type RunMeta } from '../run/meta.js';
+import { getRunMeta, runMetaItem, type RunMeta } from '../run/meta.js';
+import { appendWith } from '../store/event-log.js';
 import type { StoredRun } from '../run/stepper.js';
 import type { ListBy } from '../store/run-listing.js';
 import type { Store } from '../store/store.js';
@@ -183,8 +184,12 @@ export const apiHandler = (d: ApiDeps) => {
     if (rerunOf._tag === 'Left') throw new HttpError(409, describeRerunRefusal(rerunOf.left));
     const event: RunRequested = rerunOf.right;
     const reuse = event.reuse;
-    await putRunMeta(d.store.ctx, { ...meta, runId: newRunId, trigger: 'rerun' });
-    const r = await d.store.events.append({ id: REQUESTED_EVENT_ID, runId: newRunId, event, storedAt: new Date(d.now()).toISOString() });
+    // The request and the new run's metadata in one transaction; a retried request writes nothing.
+    const r = await appendWith(
+      d.store.ctx,
+      { id: REQUESTED_EVENT_ID, runId: newRunId, event, storedAt: new Date(d.now()).toISOString() },
+      [runMetaItem({ ...meta, runId: newRunId, trigger: 'rerun' })],
+    );
     return json(202, { runId: newRunId, from: runId, reused: reuse.map((j) => j.job), appended: r === 'appended' });
   };
 
