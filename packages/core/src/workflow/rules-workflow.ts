@@ -93,8 +93,8 @@ export const artifactNames: WorkflowRule = (ctx) => {
  * Schedules are five-field cron expressions (minute hour day-of-month month day-of-week), parsed
  * by croner. They must also fit EventBridge Scheduler, which runs them on AWS: a minute is its
  * finest step (no seconds field), it has no nicknames (`@daily`), and it cannot restrict both
- * the day of the month and the day of the week (one must be `*`), and its day-of-week takes no
- * step and numbers days from Sunday = 1.
+ * the day of the month and the day of the week (one must be `*`). Day-of-week steps and ranges
+ * ending on Sunday are fine: the AWS adapter expands them to the day lists Scheduler takes.
  */
 export const cronScheduleProblem = (schedule: string): string | undefined => {
   const fields = schedule.trim().split(/\s+/);
@@ -111,12 +111,6 @@ export const cronScheduleProblem = (schedule: string): string | undefined => {
   const wildcard = (f: string): boolean => f === '*' || f === '?';
   if (!wildcard(fields[2]!) && !wildcard(fields[4]!)) {
     return 'it restricts both day-of-month and day-of-week, which EventBridge Scheduler cannot run; set one of them to *';
-  }
-  // EventBridge numbers weekdays 1–7 from Sunday and takes no step there; a crontab day-of-week
-  // moves over number by number, which a step or a range ending at 7 (Sunday) would not survive.
-  if (fields[4]!.includes('/')) return 'it has a step (/) in day-of-week, which EventBridge Scheduler cannot run; list the days, e.g. MON,WED,FRI';
-  if (/-(7(?!\d)|SUN\b)/i.test(fields[4]!)) {
-    return 'a day-of-week range ends at Sunday (7 or SUN), which EventBridge Scheduler numbers first; end the range at Saturday and add Sunday, e.g. FRI-SAT,SUN';
   }
   return undefined;
 };
