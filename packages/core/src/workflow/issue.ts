@@ -33,6 +33,7 @@ export const ruleNames = [
   'task-definition-schema',
   'container-image',
   'task-definition-mounts',
+  'task-definition-roles',
   'dockerfile-missing',
   'cron-schedule',
 ] as const;
