@@ -6,6 +6,7 @@
 import { appendLog, eventsFile, foldRun, tryLock, driverLockFile } from '@hyperp/adapters-local';
 import { isTerminalRun } from '@hyperp/core';
 import type { Register } from '../program.js';
+import { CANCEL_REASON } from '../cancel-reason.js';
 import { CliError, ExitCode } from '../context.js';
 import { findRun, layoutOf, requestOf } from '../local/repo.js';
 import { driveAll, openEngine } from '../local/session.js';
@@ -26,7 +27,7 @@ export const registerCancel: Register = (program, run) => {
         const runId = findRun(layout, given);
         const before = foldRun(layout, runId).state;
         if (isTerminalRun(before.status)) throw new CliError(`run ${runId} has already ended ${before.status}`);
-        await appendLog(eventsFile(layout, runId), [{ _tag: 'CancelRequested', at: Date.now(), reason: 'requested with hyperp cancel', by: 'cli' }]);
+        await appendLog(eventsFile(layout, runId), [{ _tag: 'CancelRequested', at: Date.now(), reason: CANCEL_REASON, by: 'cli' }]);
         const probe = tryLock(driverLockFile(layout, runId), 'cancel');
         if (probe._tag === 'Held') {
           ctx.out(`cancel requested; process ${probe.owner.pid} is stopping run ${runId}\n`);

@@ -3,6 +3,7 @@
  * fresh request id, which makes the API treat a retried request as the same one.
  */
 import { randomUUID } from 'node:crypto';
+import { CANCEL_REASON } from '../cancel-reason.js';
 import { ExitCode, UsageError, type CliContext } from '../context.js';
 import type { ApiClient } from './client.js';
 import { remoteRepo } from './repo.js';
@@ -12,7 +13,7 @@ import { waitForEnd } from './wait.js';
 
 export const remoteCancel = async (ctx: CliContext, api: ApiClient, given: string, o: { repo?: string }): Promise<number> => {
   const runId = await remoteRunId(ctx, api, given, o.repo);
-  const r = await api.cancel(runId, { requestId: randomUUID(), reason: 'cancelled with hyperp cancel' });
+  const r = await api.cancel(runId, { requestId: randomUUID(), reason: CANCEL_REASON });
   ctx.out(`cancel requested; hyperp is stopping run ${r.runId} (hyperp runs show ${r.runId} shows its end)\n`);
   return ExitCode.ok;
 };

@@ -1,7 +1,7 @@
 /** `runs list`, `runs show` and `cost RUN` against the API, printed as the local commands print them. */
 import { runCostView } from '@hyperp/core';
 import { ExitCode, UsageError, type CliContext } from '../context.js';
-import { formatCost, formatRunView, listLine } from '../views/run-text.js';
+import { formatCost, formatRunView, listLine, type RunNotes } from '../views/run-text.js';
 import type { ApiClient } from './client.js';
 import { remoteRepo } from './repo.js';
 import { remoteRunId } from './run-id.js';
@@ -52,13 +52,20 @@ export const remoteRunsShow = async (ctx: CliContext, api: ApiClient, given: str
   return ExitCode.ok;
 };
 
+/** The API's run says why each job failed, was skipped or cancelled, as the local run state does. */
+export const remoteNotesOf = (run: RemoteRun): RunNotes => ({
+  failure: run.failure,
+  dirty: false,
+  jobReasons: run.jobs.map((j) => j.reason),
+});
+
 /** A run as `runs show` prints it; `--json` of a command that waited: `{"runs": [run]}`, as `hyperp run --json`. */
 export const printRemoteRun = (ctx: CliContext, run: RemoteRun, json: boolean): void => {
   if (json) {
     ctx.out(JSON.stringify({ runs: [run] }, null, 2) + '\n');
     return;
   }
-  ctx.out(formatRunView(run, { failure: run.failure, dirty: false }));
+  ctx.out(formatRunView(run, remoteNotesOf(run)));
   ctx.out(`${run.repo} ${run.branch}, ${run.trigger}; logs: hyperp logs ${run.runId} JOB; cost: hyperp cost ${run.runId}\n`);
 };
 

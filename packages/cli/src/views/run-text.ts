@@ -2,7 +2,7 @@
  * Text that local and remote commands print alike, from the views both have: a run with its jobs
  * and task attempts, a run's line in a listing, and the cost report.
  */
-import { vecToArray, type RunCostView, type RunState, type RunView } from '@hyperp/core';
+import { vecToArray, type JobView, type RunCostView, type RunState, type RunView } from '@hyperp/core';
 
 /** What a run shows beyond its view: why it failed, and whether it ran a dirty working tree. */
 export interface RunNotes {
@@ -21,6 +21,18 @@ export const notesOf = (state: RunState): RunNotes => ({
 const usd = (x: number): string => `$${x < 0.01 && x > 0 ? x.toFixed(6) : x.toFixed(4)}`;
 const secs = (s: number | null): string => (s === null ? '-' : s < 60 ? `${s.toFixed(1)}s` : `${Math.floor(s / 60)}m${Math.round(s % 60)}s`);
 
+const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/**
+ * "2 tasks", or "2 tasks, 3 attempts" when some task was retried; empty for a job that launched
+ * nothing. Counting attempts alone read as retries for a job of several tasks that each ran once.
+ */
+const taskCount = (j: JobView): string => {
+  const tasks = new Set(j.tasks.map((t) => t.index)).size;
+  if (tasks === 0) return '';
+  return j.tasks.length > tasks ? `${plural(tasks, 'task')}, ${plural(j.tasks.length, 'attempt')}` : plural(tasks, 'task');
+};
+
 /** The text `runs show` prints (and `run` at its end). */
 export const formatRunView = (v: RunView, notes: RunNotes): string => {
   const lines = [
@@ -30,7 +42,8 @@ export const formatRunView = (v: RunView, notes: RunNotes): string => {
   if (notes.failure) lines.push(`why: ${notes.failure}`);
   for (const [i, j] of v.jobs.entries()) {
     const reason = notes.jobReasons?.[i] ?? null;
-    lines.push(`  ${j.status.padEnd(9)} ${j.name}  ${usd(j.costUsd)}${j.attempts > 0 ? `  ${j.attempts} attempt(s)` : ''}${reason !== null ? `  — ${reason}` : ''}`);
+    const tried = taskCount(j);
+    lines.push(`  ${j.status.padEnd(9)} ${j.name}  ${usd(j.costUsd)}${tried ? `  ${tried}` : ''}${reason !== null ? `  — ${reason}` : ''}`);
     for (const t of j.tasks) {
       lines.push(`      task ${t.index} attempt ${t.attempt}: ${t.status}${t.exitCode !== null ? ` exit ${t.exitCode}` : ''}  ${secs(t.durationSeconds)}  ${usd(t.costUsd)}`);
     }

@@ -70,7 +70,7 @@ test('hyperp cancel brings a run whose process was killed to its CANCELLED end',
   assert.equal([shown.jobs[0]!.tasks[0]!.costUsd, shown.costUsd], [inView, inView]);
   assert.ok(shown.jobs[0]!.tasks[0]!.durationSeconds !== null);
   const text = (await hyperp(['runs', 'show', 'last', '--repo', repo])).stdout.split('\n');
-  assert.equal(text.filter((l) => l.includes(' — ')).map((l) => l.replace(/\$[0-9.]+/, '$')), ['  CANCELLED long  $  1 attempt(s)  — cancelled: requested with hyperp cancel', '  SKIPPED   then  $  — cancelled: requested with hyperp cancel']);
+  assert.equal(text.filter((l) => l.includes(' — ')).map((l) => l.replace(/\$[0-9.]+/, '$')), ['  CANCELLED long  $  1 task  — cancelled: requested with hyperp cancel', '  SKIPPED   then  $  — cancelled: requested with hyperp cancel']);
   const again = await hyperp(['cancel', 'last', '--repo', repo]);
   assert.equal([again.code, again.stderr.replace(/run \S+/, 'run R')], [1, 'error: run R has already ended CANCELLED\n']);
 });

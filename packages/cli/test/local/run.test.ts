@@ -139,7 +139,7 @@ e2e('a task past its timeoutSeconds is stopped and fails its job', async () => {
   assert.ok(j.tasks[0]!.exitCode !== 0);
   // stopped by its deadline, not by anything else
   const shown = await hyperp(['runs', 'show', runs[0]!.runId, '--repo', repo]);
-  assert.match(shown.stdout, /\n {2}FAILED {4}slow {2}\$0\.\d+ {2}1 attempt\(s\) {2}— task 1: timed out after 2 s\n/);
+  assert.match(shown.stdout, /\n {2}FAILED {4}slow {2}\$0\.\d+ {2}1 task {2}— task 1: timed out after 2 s\n/);
 });
 
 e2e('a task waiting for a --parallel slot is not timed out: its timeoutSeconds counts from its start', async () => {

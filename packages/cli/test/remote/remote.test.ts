@@ -12,7 +12,7 @@ import { localLayout, runView } from '@hyperp/adapters-local';
 import { apiHandler, dynamoStore, loadConfig, plannedRunId, type PlanRequest, type StoredRun, type Store } from '@hyperp/adapters-aws';
 import {
   downloadableKey, jobArtifactPath, logStreamName, logStreamPrefix, runCostBasis, runSummaryView, vecGet, vecToArray, viewUsd,
-  type RunRequested, type RunState,
+  type RunEvent, type RunRequested, type RunState,
 } from '@hyperp/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { suite } from 'uvu';
@@ -168,7 +168,7 @@ r('runs show --json: the local shape, with the EFS folders, log streams and what
   assert.equal(text.stdout.split('\n').slice(0, 4), [
     `run ${runId}  calculator  SUCCEEDED`,
     `commit ${meta.commit.slice(0, 12)}   cost on Fargate $${viewUsd(run.cost.totalUsd).toFixed(6)}`,
-    `  SUCCEEDED Generate x  $${jobs[0]!.costUsd.toFixed(6)}  1 attempt(s)`,
+    `  SUCCEEDED Generate x  $${jobs[0]!.costUsd.toFixed(6)}  1 task`,
     `      task 1 attempt 1: SUCCEEDED exit 0  50.0s  $${jobs[0]!.tasks[0]!.costUsd.toFixed(6)}`,
   ]);
   assert.equal(await cli(['runs', 'show', 'nope']), { code: 1, stdout: '', stderr: 'error: no run nope (HTTP 404 from the hyperp API)\n' });
@@ -266,12 +266,20 @@ r('artifacts download: a downloadable job\'s zip from S3; another job is zipped 
 r('cancel: a finished run is refused with the API\'s reason; an active run gets the request, by the signer', async () => {
   assert.equal(await cli(['cancel', runId]), { code: 1, stdout: '', stderr: `error: run ${runId} has already ended SUCCEEDED (HTTP 409 from the hyperp API)\n` });
   const other = await planCalculator(store, T0 + 1000, 'd-other');
-  await drive(store, other.request, (await getRunMeta(store.ctx, other.runId))!, T0 + 1000);
+  const driven = await drive(store, other.request, (await getRunMeta(store.ctx, other.runId))!, T0 + 1000);
   assert.equal(await cli(['cancel', other.runId]), {
     code: 0, stdout: `cancel requested; hyperp is stopping run ${other.runId} (hyperp runs show ${other.runId} shows its end)\n`, stderr: '',
   });
   const cancels = (await store.events.list(other.runId)).filter((e) => e.id.startsWith('api:cancel:'));
-  assert.equal(cancels.map((e) => e.event), [{ _tag: 'CancelRequested', at: NOW, reason: 'cancelled with hyperp cancel', by: ada.userArn }]);
+  assert.equal(cancels.map((e) => e.event), [{ _tag: 'CancelRequested', at: NOW, reason: 'requested with hyperp cancel', by: ada.userArn }]);
+  // Once the deployment folds the request, `runs show` says why each job was cancelled or skipped, as it does locally.
+  await driven.step(cancels.map((e) => e.event as RunEvent));
+  const reasons = vecToArray((await state(other.runId)).jobs).map((j) => j.reason);
+  assert.equal(reasons.filter((why) => why !== 'cancelled: requested with hyperp cancel'), []);
+  const shown = await cli(['runs', 'show', other.runId]);
+  const jobLines = shown.stdout.split('\n').filter((l) => /^  [A-Z]/.test(l));
+  assert.equal(jobLines.length, reasons.length);
+  assert.equal(jobLines.filter((l) => !l.endsWith('  — cancelled: requested with hyperp cancel')), []);
 });
 
 r('rerun: --failed reuses the succeeded jobs; without it, everything runs again', async () => {

@@ -25,7 +25,7 @@ test('each job says why it failed, was skipped or where its output was reused fr
     'commit e99822c2e128 (with uncommitted changes)   cost on Fargate $0.000206',
     'why: job "bad" failed: task 1: container "main" exited with code 4',
     '  SUCCEEDED good  $0.0000  — reused from run r1',
-    '  FAILED    bad  $0.000206  1 attempt(s)  — task 1: container "main" exited with code 4',
+    '  FAILED    bad  $0.000206  1 task  — task 1: container "main" exited with code 4',
     '      task 1 attempt 1: FAILED exit 4  1.5s  $0.000206',
     '  SKIPPED   after  $0.0000  — upstream job "bad" failed',
     '',
@@ -35,6 +35,22 @@ test('each job says why it failed, was skipped or where its output was reused fr
 test('without reasons (a view that has none) the jobs print as they are', () => {
   const text = formatRunView(view, { failure: null, dirty: false });
   assert.is(text.split('\n')[2], '  SUCCEEDED good  $0.0000');
+});
+
+test('a job line counts its tasks, and its attempts only when a task was retried', () => {
+  const attempt = (index: number, n: number) => ({ ...task, index, attempt: n, status: 'SUCCEEDED', exitCode: 0 });
+  const job = (name: string, tasks: (typeof task)[]) => ({ name, status: 'SUCCEEDED', attempts: tasks.length, outputDir: `/o/${name}`, costUsd: 0, tasks });
+  const jobs = [
+    job('once', [attempt(1, 1), attempt(2, 1)]),
+    job('retried', [attempt(1, 1), attempt(1, 2), attempt(2, 1)]),
+    job('single', [attempt(1, 1), attempt(1, 2)]),
+  ];
+  const text = formatRunView({ ...view, status: 'SUCCEEDED', jobs }, { failure: null, dirty: false });
+  assert.equal(text.split('\n').filter((l) => l.startsWith('  SUCCEEDED')), [
+    '  SUCCEEDED once  $0.0000  2 tasks',
+    '  SUCCEEDED retried  $0.0000  2 tasks, 3 attempts',
+    '  SUCCEEDED single  $0.0000  1 task, 2 attempts',
+  ]);
 });
 
 test.run();
