@@ -22,3 +22,4 @@ export * from './run/view.js';
 export * from './render/index.js';
 export * from './images/index.js';
 export * from './sim/index.js';
+export * from './api/wire.js';

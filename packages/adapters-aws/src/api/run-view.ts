@@ -6,36 +6,10 @@
  */
 import {
   logStreamName, logStreamPrefix, runCostBasis, runView as coreRunView, vecGet, vecToArray,
-  type JobView, type RunCostBasis, type RunState, type RunView, type TaskAttemptView, type ViewPlaces,
+  type ApiJobView, type ApiRunView, type ApiTaskView, type RunState, type ViewPlaces,
 } from '@hyperp/core';
 import type { AwsConfig } from '../config.js';
 import type { RunMeta } from '../run/meta.js';
-
-export interface ApiTaskView extends TaskAttemptView {
-  readonly taskArn: string | null;
-}
-
-export interface ApiJobView extends JobView {
-  readonly reason: string | null;
-  readonly downloadable: { readonly status: string; readonly location: string | null } | null;
-  readonly tasks: readonly ApiTaskView[];
-}
-
-export interface ApiRunView extends RunView {
-  /** `owner/name`. */
-  readonly repo: string;
-  readonly branch: string;
-  readonly trigger: string;
-  /** ISO 8601; null before the request was folded. */
-  readonly requestedAt: string | null;
-  readonly finishedAt: string | null;
-  readonly failure: string | null;
-  /** The log group of the `logFile` streams. */
-  readonly logGroup: string;
-  readonly cost: RunCostBasis;
-  readonly jobs: readonly ApiJobView[];
-  readonly ignoredEvents: number;
-}
 
 type Places = Pick<AwsConfig, 'efsRootDirectory'>;
 

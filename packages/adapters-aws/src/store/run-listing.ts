@@ -6,22 +6,14 @@
  * a late writer cannot put back an older status.
  */
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { ApiRunSummary } from '@hyperp/core';
 import type { TableContext } from './context.js';
 import { GSI1, isConditionFailed, LIST_SK_PREFIX, runPk } from './table.js';
 import type { TransactAction } from './transact.js';
 
-export interface RunSummary {
-  readonly runId: string;
-  readonly repo: string;
-  readonly workflow: string;
-  readonly branch: string;
-  readonly commit: string;
-  readonly trigger: string;
-  readonly status: string;
-  readonly requestedAt: string;
+/** A listing row: what `GET /runs` answers per run (core's `ApiRunSummary`), and its bookkeeping. */
+export interface RunSummary extends ApiRunSummary {
   readonly updatedAt: string;
-  /** Cost so far in US dollars (final once the run ended). */
-  readonly costUsd?: number;
   /** The state version this summary was taken from. */
   readonly version: number;
 }

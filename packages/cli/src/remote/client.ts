@@ -6,7 +6,7 @@
 import { CliError } from '../context.js';
 import type { AwsCredentialIdentityProvider } from './credentials.js';
 import { requestSigner, type ApiRequest } from './signing.js';
-import type { CancelAnswer, DownloadLink, LogPage, RemoteRun, RerunAnswer, RunPage, StartAnswer } from './wire.js';
+import type { ApiCancelAnswer, ApiDownloadLink, ApiLogPage, ApiRunView, ApiRerunAnswer, ApiRunPage, ApiStartAnswer } from '@hyperp/core';
 
 export interface ListQuery {
   readonly repo: string;
@@ -20,13 +20,13 @@ export interface ListQuery {
 export interface ApiClient {
   /** The API's base URL, for messages. */
   readonly url: string;
-  readonly listRuns: (q: ListQuery) => Promise<RunPage>;
-  readonly getRun: (runId: string) => Promise<RemoteRun>;
-  readonly logs: (runId: string, q: { job: string; index: number; attempt?: number; container?: string; nextToken?: string }) => Promise<LogPage>;
-  readonly download: (runId: string, job: string) => Promise<DownloadLink>;
-  readonly cancel: (runId: string, body: { requestId: string; reason: string }) => Promise<CancelAnswer>;
-  readonly rerun: (runId: string, body: { requestId: string; failedOnly: boolean }) => Promise<RerunAnswer>;
-  readonly startRun: (body: { repo: string; branch: string; workflow: string; requestId: string; requestedAt: number; commit?: string }) => Promise<StartAnswer>;
+  readonly listRuns: (q: ListQuery) => Promise<ApiRunPage>;
+  readonly getRun: (runId: string) => Promise<ApiRunView>;
+  readonly logs: (runId: string, q: { job: string; index: number; attempt?: number; container?: string; nextToken?: string }) => Promise<ApiLogPage>;
+  readonly download: (runId: string, job: string) => Promise<ApiDownloadLink>;
+  readonly cancel: (runId: string, body: { requestId: string; reason: string }) => Promise<ApiCancelAnswer>;
+  readonly rerun: (runId: string, body: { requestId: string; failedOnly: boolean }) => Promise<ApiRerunAnswer>;
+  readonly startRun: (body: { repo: string; branch: string; workflow: string; requestId: string; requestedAt: number; commit?: string }) => Promise<ApiStartAnswer>;
   /** GETs a presigned URL (no signing: the URL carries its own). */
   readonly fetchPresigned: (url: string) => Promise<Uint8Array>;
 }
@@ -118,7 +118,7 @@ export const apiClient = (o: ApiClientOptions): ApiClient => {
         query: { repo: q.repo, workflow: q.workflow, branch: q.branch, commit: q.commit, limit: q.limit === undefined ? undefined : String(q.limit), cursor: q.cursor },
       }),
     getRun: async (runId) => {
-      const run = await call<RemoteRun>({ method: 'GET', segments: ['runs', runId] });
+      const run = await call<ApiRunView>({ method: 'GET', segments: ['runs', runId] });
       // A deployment older than this CLI answers an earlier shape: say so rather than print half a run.
       if (typeof run.cost !== 'object' || run.cost === null || !Array.isArray(run.jobs) || run.jobs.some((j) => typeof j.outputDir !== 'string')) {
         throw new CliError(`the hyperp API at ${base.origin} answers runs in an older shape than this CLI reads; update the deployment (hyperp deploy)`);

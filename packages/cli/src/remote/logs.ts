@@ -8,7 +8,7 @@ import { CliError, ExitCode, type CliContext } from '../context.js';
 import type { ApiClient } from './client.js';
 import { remoteRunId } from './run-id.js';
 import { sleep } from './wait.js';
-import type { RemoteRun, RemoteTask } from './wire.js';
+import type { ApiRunView, ApiTaskView } from '@hyperp/core';
 
 export interface RemoteLogsOptions {
   readonly repo?: string;
@@ -21,14 +21,14 @@ export interface RemoteLogsOptions {
 }
 
 /** The attempt asked for, else the task's newest. */
-const attemptOf = (run: RemoteRun, job: string, index: number, attempt: number | undefined): RemoteTask | undefined => {
+const attemptOf = (run: ApiRunView, job: string, index: number, attempt: number | undefined): ApiTaskView | undefined => {
   const j = run.jobs.find((x) => x.name === job);
   if (!j) throw new CliError(`run ${run.runId} has no job "${job}" (jobs: ${run.jobs.map((x) => `"${x.name}"`).join(', ')})`);
   const attempts = j.tasks.filter((t) => t.index === index);
   return attempt === undefined ? attempts.at(-1) : attempts.find((t) => t.attempt === attempt);
 };
 
-const ended = (run: RemoteRun, t: RemoteTask | undefined): boolean =>
+const ended = (run: ApiRunView, t: ApiTaskView | undefined): boolean =>
   isTerminalRun(run.status as RunStatus) || (t !== undefined && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(t.status));
 
 export const remoteLogs = async (ctx: CliContext, api: ApiClient, given: string, job: string, o: RemoteLogsOptions): Promise<number> => {

@@ -5,7 +5,7 @@ import { formatCost, formatRunView, listLine, type RunNotes } from '../views/run
 import type { ApiClient } from './client.js';
 import { remoteRepo } from './repo.js';
 import { remoteRunId } from './run-id.js';
-import type { RemoteRun, RemoteRunSummary } from './wire.js';
+import type { ApiRunView, ApiRunSummary } from '@hyperp/core';
 
 export interface RemoteListOptions {
   readonly repo?: string;
@@ -24,7 +24,7 @@ export const remoteRunsList = async (ctx: CliContext, api: ApiClient, o: RemoteL
   const limit = o.limit === undefined ? 20 : Number(o.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number of 1 or more, not "${o.limit}"`);
   const repo = remoteRepo(ctx, o.repo);
-  const runs: RemoteRunSummary[] = [];
+  const runs: ApiRunSummary[] = [];
   let cursor: string | undefined;
   do {
     const page = await api.listRuns({
@@ -53,14 +53,14 @@ export const remoteRunsShow = async (ctx: CliContext, api: ApiClient, given: str
 };
 
 /** The API's run says why each job failed, was skipped or cancelled, as the local run state does. */
-export const remoteNotesOf = (run: RemoteRun): RunNotes => ({
+export const remoteNotesOf = (run: ApiRunView): RunNotes => ({
   failure: run.failure,
   dirty: false,
   jobReasons: run.jobs.map((j) => j.reason),
 });
 
 /** A run as `runs show` prints it; `--json` of a command that waited: `{"runs": [run]}`, as `hyperp run --json`. */
-export const printRemoteRun = (ctx: CliContext, run: RemoteRun, json: boolean): void => {
+export const printRemoteRun = (ctx: CliContext, run: ApiRunView, json: boolean): void => {
   if (json) {
     ctx.out(JSON.stringify({ runs: [run] }, null, 2) + '\n');
     return;

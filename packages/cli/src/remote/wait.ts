@@ -6,7 +6,7 @@
 import { isTerminalRun, type RunStatus } from '@hyperp/core';
 import { CliError, UsageError, type CliContext } from '../context.js';
 import { ApiError, type ApiClient } from './client.js';
-import type { RemoteRun } from './wire.js';
+import type { ApiRunView } from '@hyperp/core';
 
 const POLL_MS = 2000;
 
@@ -37,7 +37,7 @@ export interface WaitOptions {
   readonly plannedWithinMs?: number;
 }
 
-export const waitForEnd = async (ctx: CliContext, api: ApiClient, runId: string, o: WaitOptions): Promise<RemoteRun> => {
+export const waitForEnd = async (ctx: CliContext, api: ApiClient, runId: string, o: WaitOptions): Promise<ApiRunView> => {
   let unreadable = 0;
   const seen = new Map<string, string>();
   const note = (key: string, value: string, line: string, quietFirst: string | null): void => {
@@ -48,7 +48,7 @@ export const waitForEnd = async (ctx: CliContext, api: ApiClient, runId: string,
     if (!(first && value === quietFirst)) ctx.err(`${clock()} ${line}\n`);
   };
   for (;;) {
-    let run: RemoteRun | undefined;
+    let run: ApiRunView | undefined;
     try {
       run = await api.getRun(runId);
     } catch (e) {

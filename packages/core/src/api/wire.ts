@@ -1,10 +1,11 @@
 /**
- * What the hyperp API answers (docs/operations.md, "The API"), as far as the CLI reads it. The run
- * is core's `RunView` — the shape `runs show --json` prints locally — with the API's extra fields.
+ * What the hyperp API answers (docs/operations.md, "The API"): the one definition the Lambda
+ * handler writes and the CLI's remote mode reads, so the two cannot drift. A run is core's
+ * `RunView` (the shape `runs show --json` prints locally) with what only a deployment knows.
  */
-import type { JobView, RunCostBasis, RunView, TaskAttemptView } from '@hyperp/core';
+import type { JobView, RunCostBasis, RunView, TaskAttemptView } from '../run/view.js';
 
-export interface RemoteRunSummary {
+export interface ApiRunSummary {
   readonly runId: string;
   readonly repo: string;
   readonly workflow: string;
@@ -14,25 +15,26 @@ export interface RemoteRunSummary {
   readonly status: string;
   /** ISO 8601. */
   readonly requestedAt: string;
+  /** Cost so far in US dollars (final once the run ended). */
   readonly costUsd?: number;
 }
 
-export interface RunPage {
-  readonly runs: readonly RemoteRunSummary[];
+export interface ApiRunPage {
+  readonly runs: readonly ApiRunSummary[];
   readonly cursor?: string;
 }
 
-export interface RemoteTask extends TaskAttemptView {
+export interface ApiTaskView extends TaskAttemptView {
   readonly taskArn: string | null;
 }
 
-export interface RemoteJob extends JobView {
+export interface ApiJobView extends JobView {
   readonly reason: string | null;
   readonly downloadable: { readonly status: string; readonly location: string | null } | null;
-  readonly tasks: readonly RemoteTask[];
+  readonly tasks: readonly ApiTaskView[];
 }
 
-export interface RemoteRun extends RunView {
+export interface ApiRunView extends RunView {
   readonly repo: string;
   readonly branch: string;
   readonly trigger: string;
@@ -41,34 +43,36 @@ export interface RemoteRun extends RunView {
   readonly failure: string | null;
   readonly logGroup: string;
   readonly cost: RunCostBasis;
-  readonly jobs: readonly RemoteJob[];
+  readonly jobs: readonly ApiJobView[];
+  /** Events the run ignored (duplicates of finished work, unknown tasks…): see docs/architecture.md. */
+  readonly ignoredEvents: number;
 }
 
-export interface LogPage {
+export interface ApiLogPage {
   readonly logStream: string;
   readonly events: readonly { readonly at: number | null; readonly message: string }[];
   readonly nextToken: string | null;
 }
 
-export interface DownloadLink {
+export interface ApiDownloadLink {
   readonly url: string;
   readonly expiresInSeconds: number;
   readonly created: boolean;
 }
 
-export interface CancelAnswer {
+export interface ApiCancelAnswer {
   readonly runId: string;
   readonly cancel: 'appended' | 'duplicate';
 }
 
-export interface RerunAnswer {
+export interface ApiRerunAnswer {
   readonly runId: string;
   readonly from: string;
   readonly reused: readonly string[];
   readonly appended: boolean;
 }
 
-export interface StartAnswer {
+export interface ApiStartAnswer {
   readonly accepted: boolean;
   /** The run the planner starts (readable once it is planned, a few seconds later). */
   readonly runId: string;
