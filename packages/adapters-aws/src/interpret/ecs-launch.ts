@@ -61,16 +61,21 @@ const launch = async (
   }
 };
 
+/** What every hyperp launch carries: one Fargate task, idempotent by `clientToken`, named by `startedBy`, grouped by run. */
+const launchBase = (d: InterpreterDeps, c: Pick<RunTask, 'clientToken' | 'startedBy' | 'runId'>) => ({
+  cluster: d.config.clusterArn,
+  launchType: 'FARGATE' as const,
+  count: 1,
+  clientToken: c.clientToken,
+  startedBy: c.startedBy,
+  group: runGroup(c.runId),
+  networkConfiguration: networkConfiguration(d),
+});
+
 export const runTask = (d: InterpreterDeps, c: RunTask): Promise<RunEvent[]> =>
   launch(d, c.startedBy, {
-    cluster: d.config.clusterArn,
+    ...launchBase(d, c),
     taskDefinition: c.taskDefinitionArn,
-    launchType: 'FARGATE',
-    count: 1,
-    clientToken: c.clientToken,
-    startedBy: c.startedBy,
-    group: runGroup(c.runId),
-    networkConfiguration: networkConfiguration(d),
     overrides: {
       containerOverrides: c.overrides.containerOverrides.map((o) => ({
         name: o.name,
@@ -160,14 +165,8 @@ export const buildImage = async (d: InterpreterDeps, c: BuildImage, meta: RunMet
   const taskDefinition = await builderTaskDefinition(d);
   const token = await d.gitToken(meta.installationId);
   return launch(d, c.startedBy, {
-    cluster: d.config.clusterArn,
+    ...launchBase(d, c),
     taskDefinition,
-    launchType: 'FARGATE',
-    count: 1,
-    clientToken: c.clientToken,
-    startedBy: c.startedBy,
-    group: runGroup(c.runId),
-    networkConfiguration: networkConfiguration(d),
     overrides: {
       cpu: String(c.cpu),
       memory: String(c.memory),
