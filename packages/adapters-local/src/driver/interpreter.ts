@@ -185,7 +185,7 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
       }
       const { size, plan, logFile } = launch;
       const t0 = o.now();
-      const task = o.engine.run({ attemptKey: cmd.attemptKey, containers: plan.containers, network: o.network, logFile });
+      const task = o.engine.run({ attemptKey: cmd.attemptKey, containers: plan.containers, memoryMiB: size.memory, network: o.network, logFile });
       running.set(cmd.attemptKey, task);
       await o.emit([
         { _tag: 'TaskLaunchAccepted', at: t0, startedBy: cmd.startedBy, taskArn },

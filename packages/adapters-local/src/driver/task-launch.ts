@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunTask, TaskDefinition, CpuArchitecture } from '@hyperp/core';
 import type { Bind } from '../engine/sandbox.js';
-import type { ContainerLaunch } from '../engine/types.js';
+import type { ContainerLaunch, ContainerLimits } from '../engine/types.js';
 
 /** ECS's default time between SIGTERM and SIGKILL when `stopTimeout` is not set. */
 export const DEFAULT_STOP_TIMEOUT_SECONDS = 30;
@@ -27,6 +27,34 @@ export const taskSize = (td: TaskDefinition): TaskSize => ({
   arch: td.runtimePlatform?.cpuArchitecture?.toUpperCase() === 'ARM64' ? 'arm64' : 'x86_64',
   ephemeralStorageGiB: td.ephemeralStorage?.sizeInGiB ?? 20,
 });
+
+/**
+ * Processes and threads a container may have at once when its task definition sets no `nproc`
+ * ulimit: far above what a build or a data job uses (threads count), far below a host's pid space.
+ */
+export const DEFAULT_PIDS_LIMIT = 4096;
+
+/** The hard limit of the container's `nproc` ulimit, if it gives a usable one. */
+const nprocLimit = (c: TaskDefinition['containerDefinitions'][number]): number | undefined => {
+  // `ulimits` is kept from the task definition as written (the model passes unknown keys on).
+  const ulimits = (c as { readonly ulimits?: unknown }).ulimits;
+  if (!Array.isArray(ulimits)) return undefined;
+  const nproc = ulimits.find((u): u is { hardLimit?: unknown; softLimit?: unknown } =>
+    typeof u === 'object' && u !== null && (u as { name?: unknown }).name === 'nproc');
+  const limit = nproc?.hardLimit ?? nproc?.softLimit;
+  return typeof limit === 'number' && Number.isInteger(limit) && limit > 0 ? limit : undefined;
+};
+
+/**
+ * A container's limits as ECS applies them: its own `memory` (a hard limit) else the task's; its
+ * `nproc` ulimit else DEFAULT_PIDS_LIMIT; `/tmp` a tmpfs as large as its memory (tmpfs pages
+ * are memory: a bigger /tmp could only be filled by going over the memory limit).
+ */
+export const containerLimits = (td: TaskDefinition, c: TaskDefinition['containerDefinitions'][number]): ContainerLimits => {
+  const task = taskSize(td).memory;
+  const memoryMiB = typeof c.memory === 'number' && c.memory > 0 ? c.memory : Number.isFinite(task) && task > 0 ? task : 512;
+  return { memoryMiB, pids: nprocLimit(c) ?? DEFAULT_PIDS_LIMIT, tmpMiB: memoryMiB };
+};
 
 /** The image key of `${repository}:${key}`, or the reference itself for images from elsewhere. */
 export const imageKeyOf = (image: string, repository: string): string =>
@@ -73,6 +101,7 @@ export const launchPlan = (td: TaskDefinition, cmd: Pick<RunTask, 'overrides'>, 
       environment,
       stopTimeoutSeconds: c.stopTimeout ?? DEFAULT_STOP_TIMEOUT_SECONDS,
       binds,
+      limits: containerLimits(td, c),
     };
   });
   return { containers, notes };

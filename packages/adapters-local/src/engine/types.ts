@@ -26,6 +26,21 @@ export type BuildOutcome =
   | { readonly _tag: 'Built'; readonly imageRef: string; readonly notes: readonly string[]; readonly skippedRuns: number }
   | { readonly _tag: 'BuildFailed'; readonly reason: string };
 
+/**
+ * What one container may use, from its task definition (computed by `driver/task-launch.ts`).
+ * Every engine enforces what the host lets it and names the rest once per run
+ * (`Engine.unenforcedLimits`): docker and podman as `--memory`, `--pids-limit` and
+ * `--tmpfs /tmp:size=`, the process engine with cgroups and bubblewrap's `--size`.
+ */
+export interface ContainerLimits {
+  /** Hard memory limit in MiB: the container's `memory`, else the task's (as on ECS). */
+  readonly memoryMiB: number;
+  /** Most processes and threads at once: the container's `nproc` ulimit (hard), else a default. */
+  readonly pids: number;
+  /** Size of the container's `/tmp` (a tmpfs) in MiB. */
+  readonly tmpMiB: number;
+}
+
 export interface ContainerLaunch {
   readonly name: string;
   /** The image key (process engine) or image reference (docker, podman). */
@@ -39,18 +54,25 @@ export interface ContainerLaunch {
   /** Seconds between SIGTERM and SIGKILL (ECS `stopTimeout`, default 30). */
   readonly stopTimeoutSeconds: number;
   readonly binds: readonly Bind[];
+  readonly limits: ContainerLimits;
 }
 
 export interface TaskLaunch {
   readonly attemptKey: string;
   readonly containers: readonly ContainerLaunch[];
+  /** The task's memory in MiB, a hard limit for all its containers together (as on Fargate). */
+  readonly memoryMiB: number;
   readonly network: boolean;
   readonly logFile: string;
 }
 
+/** ECS's container reason when a container went over its memory (its exit code is 137). */
+export const OUT_OF_MEMORY_REASON = 'OutOfMemoryError: Container killed due to memory usage';
+
 export interface ContainerExit {
   readonly name: string;
   readonly exitCode: number | null;
+  /** ECS's container `reason`: why it stopped when not on its own (OUT_OF_MEMORY_REASON, a stop). */
   readonly reason: string | null;
 }
 
@@ -73,4 +95,9 @@ export interface Engine {
   build(req: BuildRequest): Promise<BuildOutcome>;
   /** Starts the task's containers; never throws (a failure to start is a TaskExit). */
   run(task: TaskLaunch): RunningTask;
+  /**
+   * The limits of `ContainerLimits` this host cannot enforce, each as a short phrase for a
+   * once-per-run notice ("memory and process count (no writable cgroup)"); empty when all are.
+   */
+  unenforcedLimits?(): readonly string[];
 }

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { jobArtifactPath, renderTaskDefinition, sharedArtifactPath, taskOverrides, type TaskDefinition } from '@hyperp/core';
-import { launchPlan } from '../../src/driver/task-launch.js';
+import { DEFAULT_PIDS_LIMIT, containerLimits, launchPlan } from '../../src/driver/task-launch.js';
 import { localRunSettings } from '../../src/runs/settings.js';
 import { tempDir } from '../temp.js';
 
@@ -28,6 +28,7 @@ test('a rendered task definition runs locally with its EFS folders under .hyperp
       name: 'main', image: 'k'.repeat(64), essential: true,
       environment: { Y: '7', TASK_INDEX: '2', TASK_TOTAL_SIZE: '3' },
       stopTimeoutSeconds: 4,
+      limits: { memoryMiB: 1024, pids: DEFAULT_PIDS_LIMIT, tmpMiB: 1024 },
       binds: [
         { host: join(artifacts, jobArtifactPath(scope, 'x * y')), sandbox: '/output', readOnly: false },
         { host: join(artifacts, jobArtifactPath(scope, 'Generate x')), sandbox: '/input/Generate x', readOnly: true },
@@ -36,6 +37,23 @@ test('a rendered task definition runs locally with its EFS folders under .hyperp
     }],
   });
   assert.ok(plan.containers[0]!.binds.every((b) => existsSync(b.host)));
+});
+
+test('limits follow the task definition: the container memory, else the task memory; the nproc ulimit, else a default', () => {
+  const td = {
+    cpu: '256', memory: '2048',
+    containerDefinitions: [
+      { name: 'own', memory: 300, ulimits: [{ name: 'nofile', softLimit: 10, hardLimit: 20 }, { name: 'nproc', softLimit: 50, hardLimit: 64 }] },
+      { name: 'task' },
+      { name: 'odd', ulimits: [{ name: 'nproc', hardLimit: -1 }] },
+    ],
+  } as unknown as TaskDefinition;
+  assert.equal(td.containerDefinitions.map((c) => containerLimits(td, c)), [
+    { memoryMiB: 300, pids: 64, tmpMiB: 300 },
+    { memoryMiB: 2048, pids: DEFAULT_PIDS_LIMIT, tmpMiB: 2048 },
+    { memoryMiB: 2048, pids: DEFAULT_PIDS_LIMIT, tmpMiB: 2048 },
+  ]);
+  assert.equal(containerLimits({ containerDefinitions: [{ name: 'x' }] }, { name: 'x' }), { memoryMiB: 512, pids: DEFAULT_PIDS_LIMIT, tmpMiB: 512 });
 });
 
 test.run();

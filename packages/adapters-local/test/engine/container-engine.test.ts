@@ -6,11 +6,13 @@ import { createHash } from 'node:crypto';
 import { containerEngine, containerRunArgs } from '../../src/engine/container-engine.js';
 import { tempDir } from '../temp.js';
 
+const limits = { memoryMiB: 512, pids: 4096, tmpMiB: 512 };
+
 test('docker/podman run arguments: mounts (inputs read-only), env, no network, entrypoint split', () => {
   assert.equal(
     containerRunArgs('hyperp-x', {
       name: 'main', image: 'k', essential: true, entryPoint: ['python3', '-u'], command: ['main.py'], workingDirectory: '/app',
-      environment: { TASK_INDEX: '1', TASK_TOTAL_SIZE: '2' }, stopTimeoutSeconds: 5,
+      environment: { TASK_INDEX: '1', TASK_TOTAL_SIZE: '2' }, stopTimeoutSeconds: 5, limits: { memoryMiB: 512, pids: 4096, tmpMiB: 512 },
       binds: [{ host: '/h/out', sandbox: '/output', readOnly: false }, { host: '/h/in', sandbox: '/input/a b', readOnly: true }],
     }, 'hyperp-local:k', false),
     [
@@ -48,10 +50,10 @@ esac
   });
   assert.equal(built, { _tag: 'Built', imageRef: 'hyperp-local:abc', notes: [], skippedRuns: 0 });
   const exit = await engine.run({
-    attemptKey: 'r/j/1/1', network: false, logFile: join(root, 't.log'),
+    attemptKey: 'r/j/1/1', memoryMiB: 512, network: false, logFile: join(root, 't.log'),
     containers: [
-      { name: 'main', image: 'abc', essential: true, environment: {}, stopTimeoutSeconds: 2, binds: [] },
-      { name: 'side', image: 'abc', essential: false, environment: {}, stopTimeoutSeconds: 2, binds: [] },
+      { name: 'main', image: 'abc', essential: true, environment: {}, stopTimeoutSeconds: 2, binds: [], limits },
+      { name: 'side', image: 'abc', essential: false, environment: {}, stopTimeoutSeconds: 2, binds: [], limits },
     ],
   }).done;
   // the sidecar was stopped through `docker stop` (here: SIGTERM to the stand-in)
@@ -80,8 +82,8 @@ esac
   const root = tempDir('hyperp-ce-');
   const engine = containerEngine({ cli: 'docker', scratchDir: root });
   const task = (attemptKey: string) => engine.run({
-    attemptKey, network: false, logFile: join(root, `${attemptKey.replace(/\//g, '_')}.log`),
-    containers: [{ name: 'main', image: 'abc', essential: true, environment: {}, stopTimeoutSeconds: 2, binds: [] }],
+    attemptKey, memoryMiB: 512, network: false, logFile: join(root, `${attemptKey.replace(/\//g, '_')}.log`),
+    containers: [{ name: 'main', image: 'abc', essential: true, environment: {}, stopTimeoutSeconds: 2, binds: [], limits }],
   }).done;
   // Two attempts whose keys share a long prefix, started in the same millisecond.
   const keys = ['20261122-080000000-abcd/j/1/1', '20261122-080000000-abcd/j/2/1'];

@@ -25,6 +25,7 @@ const setup = async (script: string) => {
   writeFileSync(join(input, 'value.txt'), '41');
   const container = (over: Partial<ContainerLaunch> = {}): ContainerLaunch => ({
     name: 'main', image: 'img1', essential: true, environment: { TASK_INDEX: '2', TASK_TOTAL_SIZE: '3' }, stopTimeoutSeconds: 1,
+    limits: { memoryMiB: 512, pids: 4096, tmpMiB: 512 },
     binds: [
       { host: out, sandbox: '/output', readOnly: false },
       { host: input, sandbox: '/input/first job', readOnly: true },
@@ -51,7 +52,7 @@ print('cwd', os.getcwd())
 `);
   assert.equal(s.built, { _tag: 'Built', imageRef: 'img1', notes: [], skippedRuns: 1 });
   assert.match(readFileSync(join(s.root, 'build.log'), 'utf8'), 'RUN not executed (the host provides the runtime): pip install nothing');
-  const t = s.engine.run({ attemptKey: 'r/j/2/1', containers: [s.container()], network: false, logFile: join(s.root, 'task.log') });
+  const t = s.engine.run({ attemptKey: 'r/j/2/1', memoryMiB: 512, containers: [s.container()], network: false, logFile: join(s.root, 'task.log') });
   const exit = await t.done;
   assert.equal(exit.containers, [{ name: 'main', exitCode: 0, reason: null }]);
   assert.is(exit.stopCode, 'EssentialContainerExited');
@@ -69,7 +70,7 @@ try:
 except OSError as e:
     print('no network')
 `);
-  const exit = await s.engine.run({ attemptKey: 'k', containers: [s.container()], network: false, logFile: join(s.root, 'task.log') }).done;
+  const exit = await s.engine.run({ attemptKey: 'k', memoryMiB: 512, containers: [s.container()], network: false, logFile: join(s.root, 'task.log') }).done;
   assert.equal(exit.containers[0]!.exitCode, 0);
   assert.is(readFileSync(join(s.root, 'task.log'), 'utf8'), 'no network\n');
 });
@@ -80,7 +81,7 @@ pe('the sandbox has its own network namespace (loopback only) unless asked; aske
   const host = execFileSync('python3', ['-c', names], { encoding: 'utf8' });
   const s = await setup(names);
   const run = async (network: boolean, log: string) => {
-    await s.engine.run({ attemptKey: log, containers: [s.container()], network, logFile: join(s.root, log) }).done;
+    await s.engine.run({ attemptKey: log, memoryMiB: 512, containers: [s.container()], network, logFile: join(s.root, log) }).done;
     return readFileSync(join(s.root, log), 'utf8');
   };
   assert.equal([await run(false, 'off.log'), await run(true, 'on.log')], ["['lo']\n", host]);
@@ -96,7 +97,7 @@ signal.signal(signal.SIGTERM, bye)
 print('ready', flush=True)
 time.sleep(30)
 `);
-  const t = s.engine.run({ attemptKey: 'k', containers: [s.container()], network: false, logFile: join(s.root, 'task.log') });
+  const t = s.engine.run({ attemptKey: 'k', memoryMiB: 512, containers: [s.container()], network: false, logFile: join(s.root, 'task.log') });
   await new Promise((r) => setTimeout(r, 400));
   t.stop('cancelled by user');
   const exit = await t.done;
@@ -110,7 +111,7 @@ signal.signal(signal.SIGTERM, signal.SIG_IGN)
 print('stubborn', flush=True)
 time.sleep(30)
 `);
-  const t2 = s2.engine.run({ attemptKey: 'k', containers: [s2.container()], network: false, logFile: join(s2.root, 'task.log') });
+  const t2 = s2.engine.run({ attemptKey: 'k', memoryMiB: 512, containers: [s2.container()], network: false, logFile: join(s2.root, 'task.log') });
   await new Promise((r) => setTimeout(r, 400));
   t2.stop('timeout');
   assert.equal((await t2.done).containers, [{ name: 'main', exitCode: 137, reason: 'timeout' }]);
@@ -118,7 +119,7 @@ time.sleep(30)
 
 pe('an image missing from the store fails the task to start, with the reason', async () => {
   const s = await setup('print(1)');
-  const exit = await s.engine.run({ attemptKey: 'k', containers: [s.container({ image: 'nope' })], network: false, logFile: join(s.root, 't.log') }).done;
+  const exit = await s.engine.run({ attemptKey: 'k', memoryMiB: 512, containers: [s.container({ image: 'nope' })], network: false, logFile: join(s.root, 't.log') }).done;
   assert.is(exit.stopCode, 'TaskFailedToStart');
   assert.equal(exit.containers, [{ name: 'main', exitCode: null, reason: 'image nope is not in the local image store; the process engine runs images built from a dockerfilePath (use --engine docker for registry images)' }]);
 });
@@ -134,7 +135,7 @@ else:
     print('main done', flush=True)
 `);
   const exit = await s.engine.run({
-    attemptKey: 'k', network: false, logFile: join(s.root, 'task.log'),
+    attemptKey: 'k', memoryMiB: 512, network: false, logFile: join(s.root, 'task.log'),
     containers: [
       s.container(),
       s.container({ name: 'sidecar', essential: false, environment: { ROLE: 'sidecar' } }),
