@@ -8,7 +8,7 @@
 import { appendLog, readLog } from '../store/event-log.js';
 import { tryLock } from '../store/lock.js';
 import { driverLockFile, eventsFile, type LocalLayout } from '../layout.js';
-import { initialState, isTerminalRun, reduce, startedByLookup, vecGet, type Command, type RunEvent, type RunState, type RecordImage } from '@hyperp/core';
+import { initialState, isTerminalRun, reduce, runEventShapeProblem, startedByLookup, vecGet, type Command, type RunEvent, type RunState, type RecordImage } from '@hyperp/core';
 import type { Engine } from '../engine/types.js';
 import { interpreter, type BuildSource } from './interpreter.js';
 import type { Slots } from './slots.js';
@@ -31,6 +31,11 @@ export interface DriveOptions {
   readonly pollMs?: number;
   /** `--parallel` slots shared by the runs of one command. */
   readonly slots?: Slots;
+  /**
+   * Drive the run although complete lines of its log are not events (skipped): what they
+   * recorded is lost, so finished work may be done again. Without it such a log is refused.
+   */
+  readonly acceptDamagedLog?: boolean;
 }
 
 export class RunBusyError extends Error {
@@ -42,12 +47,30 @@ export class RunStuckError extends Error {
   override readonly name = 'RunStuckError';
 }
 
+/** Complete lines of the run's log are not events; driving it could redo what they recorded. */
+export class DamagedLogError extends Error {
+  override readonly name = 'DamagedLogError';
+  constructor(readonly path: string, readonly lines: readonly number[]) {
+    super(`${path} has ${damagedLinesText(lines)} skipped: what they recorded is lost, and going on could run finished tasks again`);
+  }
+}
+
+/** "2 damaged lines (line 7, 12)"; at most ten numbers. */
+export const damagedLinesText = (lines: readonly number[]): string =>
+  `${lines.length} damaged line${lines.length === 1 ? '' : 's'} (line ${lines.slice(0, 10).join(', ')}${lines.length > 10 ? ', …' : ''})`;
+
+/** A run's log as events: lines that are not run events count as damaged. */
+export const readRunLog = (path: string, offset = 0, firstLine = 1) => readLog<RunEvent>(path, offset, firstLine, runEventShapeProblem);
+
 /** How long a run may sit with nothing in flight before it is declared stuck. */
 const STUCK_AFTER_MS = 3000;
 
-/** The state of a run as its log says now (no lock needed: appends are whole lines). */
-export const foldRun = (layout: LocalLayout, runId: string): { state: RunState; commands: Command[]; events: number } => {
-  const log = readLog<RunEvent>(eventsFile(layout, runId));
+/**
+ * The state of a run as its log says now (no lock needed: appends are whole lines), and the
+ * numbers of the log's damaged lines, which the fold skipped (a torn last line is not damage).
+ */
+export const foldRun = (layout: LocalLayout, runId: string): { state: RunState; commands: Command[]; events: number; damagedLines: readonly number[] } => {
+  const log = readRunLog(eventsFile(layout, runId));
   let state = initialState();
   const commands: Command[] = [];
   for (const e of log.events) {
@@ -55,7 +78,7 @@ export const foldRun = (layout: LocalLayout, runId: string): { state: RunState; 
     state = next;
     commands.push(...cmds);
   }
-  return { state, commands, events: log.events.length };
+  return { state, commands, events: log.events.length, damagedLines: log.badLines };
 };
 
 /**
@@ -72,12 +95,14 @@ export const diedWithDriver = (state: RunState, sb: string, lastLogged: number):
 };
 
 export const driveRun = async (o: DriveOptions): Promise<RunState> => {
+  const path = eventsFile(o.layout, o.runId);
+  const damaged = readRunLog(path).badLines;
+  if (damaged.length > 0 && o.acceptDamagedLog !== true) throw new DamagedLogError(path, damaged);
   const lockPath = driverLockFile(o.layout, o.runId);
   const lock = tryLock(lockPath, 'driver');
   if (lock._tag === 'Held') {
     throw new RunBusyError(`run ${o.runId} is being driven by process ${lock.owner.pid} on ${lock.owner.host}; wait for it, or stop it with: hyperp cancel ${o.runId}`);
   }
-  const path = eventsFile(o.layout, o.runId);
   const note = o.note ?? (() => undefined);
   let state = initialState();
   let offset = 0;
@@ -86,7 +111,7 @@ export const driveRun = async (o: DriveOptions): Promise<RunState> => {
   let lastLogged = 0;
   const all: Command[] = [];
   {
-    const log = readLog<RunEvent>(path);
+    const log = readRunLog(path);
     for (const e of log.events) {
       const [next, cmds] = reduce(state, e);
       state = next;
@@ -95,8 +120,8 @@ export const driveRun = async (o: DriveOptions): Promise<RunState> => {
       if (e._tag !== 'RunRequested' && e._tag !== 'CancelRequested' && e.at > lastLogged) lastLogged = e.at;
     }
     offset = log.offset;
-    line = 1 + log.events.length + log.badLines.length;
-    if (log.badLines.length > 0) note(`warning: ${path}: lines ${log.badLines.join(', ')} are not valid JSON and were skipped`);
+    line = log.nextLine;
+    if (log.badLines.length > 0) note(`warning: ${path}: ${damagedLinesText(log.badLines)} are not events and were skipped`);
   }
 
   const interp = interpreter({
@@ -132,9 +157,10 @@ export const driveRun = async (o: DriveOptions): Promise<RunState> => {
     try {
       do {
         again = false;
-        const log = readLog<RunEvent>(path, offset, line);
+        const log = readRunLog(path, offset, line);
         offset = log.offset;
-        line += log.events.length + log.badLines.length;
+        line = log.nextLine;
+        if (log.badLines.length > 0) note(`warning: ${path}: ${damagedLinesText(log.badLines)} are not events and were skipped`);
         if (log.events.length === 0) continue;
         for (const e of log.events) {
           const [next, cmds] = reduce(state, e);

@@ -10,8 +10,9 @@ import {
   type RepoSnapshot, type RunRequested, type RunState, type WorkflowSpec, type ImageStore, type RerunRefusal,
 } from '@hyperp/core';
 import { snapshotCommit, snapshotWorkingTree } from '../repo/snapshot.js';
-import { appendLog } from '../store/event-log.js';
-import { ensureLayout, eventsFile, newRunId, type LocalLayout } from '../layout.js';
+import { existsSync, rmSync } from 'node:fs';
+import { appendLog, encodeLines } from '../store/event-log.js';
+import { ensureLayout, eventsFile, newRunId, runDir, type LocalLayout } from '../layout.js';
 import { localRunSettings } from './settings.js';
 
 export interface PrepareInput {
@@ -90,11 +91,30 @@ export const prepareRuns = async (input: PrepareInput): Promise<Prepared> => {
   return { _tag: 'Prepared', snapshot, branch, requests };
 };
 
-/** Writes the run's first event: from now on the run exists. */
-export const openRun = async (layout: LocalLayout, request: RunRequested): Promise<void> => {
+/**
+ * Writes the runs' first events: from then on the runs exist. All or none: every request is
+ * encoded before any folder is made (an event with no JSON line throws `UnwritableEventError`),
+ * and a run whose first write fails leaves no folder behind, so `runs list` never shows an
+ * empty run.
+ */
+export const openRuns = async (layout: LocalLayout, requests: readonly RunRequested[]): Promise<void> => {
+  for (const r of requests) encodeLines([r]);
   ensureLayout(layout);
-  await appendLog(eventsFile(layout, request.runId), [request]);
+  const opened: string[] = [];
+  try {
+    for (const r of requests) {
+      if (!existsSync(runDir(layout, r.runId))) opened.push(r.runId);
+      await appendLog(eventsFile(layout, r.runId), [r]);
+    }
+  } catch (e) {
+    // Only folders this call made: a run that existed before keeps its log.
+    for (const id of opened) rmSync(runDir(layout, id), { recursive: true, force: true });
+    throw e;
+  }
 };
+
+/** Writes the run's first event: from now on the run exists. */
+export const openRun = (layout: LocalLayout, request: RunRequested): Promise<void> => openRuns(layout, [request]);
 
 /**
  * A new run of an ended run's workflow at the same commit (see `rerunRequested` in the core):

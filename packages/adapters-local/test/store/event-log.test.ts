@@ -15,11 +15,11 @@ log('appended events read back in order', async () => {
   await appendLog(path, [{ n: 1 }, { n: 2 }]);
   await appendLog(path, [{ n: 3 }]);
   const r = readLog<{ n: number }>(path);
-  assert.equal(r, { events: [{ n: 1 }, { n: 2 }, { n: 3 }], offset: readFileSync(path).length, badLines: [], tornTail: false });
+  assert.equal(r, { events: [{ n: 1 }, { n: 2 }, { n: 3 }], offset: readFileSync(path).length, badLines: [], nextLine: 4, tornTail: false });
 });
 
 log('a missing log reads as empty', () => {
-  assert.equal(readLog(join(tmp(), 'none.jsonl')), { events: [], offset: 0, badLines: [], tornTail: false });
+  assert.equal(readLog(join(tmp(), 'none.jsonl')), { events: [], offset: 0, badLines: [], nextLine: 1, tornTail: false });
 });
 
 log('a torn last line is ignored, then cut off by the next append', async () => {

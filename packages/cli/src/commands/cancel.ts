@@ -8,7 +8,7 @@ import { isTerminalRun } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CANCEL_REASON } from '../cancel-reason.js';
 import { CliError, ExitCode } from '../context.js';
-import { findRun, layoutOf, requestOf } from '../local/repo.js';
+import { findRun, layoutOf, requestOf, warnDamaged } from '../local/repo.js';
 import { driveAll, openEngine } from '../local/session.js';
 import { backendOf, withBackendOptions, type BackendOptions } from '../remote/backend.js';
 import { remoteCancel } from '../remote/control.js';
@@ -25,7 +25,8 @@ export const registerCancel: Register = (program, run) => {
         if (backend._tag === 'Remote') return remoteCancel(ctx, backend.api, given, opts);
         const layout = layoutOf(ctx, opts.repo);
         const runId = findRun(layout, given);
-        const before = foldRun(layout, runId).state;
+        const { state: before, damagedLines } = foldRun(layout, runId);
+        warnDamaged(ctx, layout, runId, damagedLines);
         if (isTerminalRun(before.status)) throw new CliError(`run ${runId} has already ended ${before.status}`);
         await appendLog(eventsFile(layout, runId), [{ _tag: 'CancelRequested', at: Date.now(), reason: CANCEL_REASON, by: 'cli' }]);
         const probe = tryLock(driverLockFile(layout, runId), 'cancel');
@@ -34,8 +35,13 @@ export const registerCancel: Register = (program, run) => {
           return ExitCode.ok;
         }
         probe.release();
+        // Nothing was ever started for a run whose request is lost: the cancel in its log ends it.
+        if (!before.request) {
+          ctx.out(`run ${runId}: cancel recorded; its log has no request, so nothing of it can be running\n`);
+          return ExitCode.ok;
+        }
         const engine = await openEngine('process', layout).catch(() => openEngine('auto', layout));
-        const [state] = await driveAll(ctx, [{ layout, runId, engine, parallel: 1, network: false, request: requestOf(before, runId) }], true);
+        const [state] = await driveAll(ctx, [{ layout, runId, engine, parallel: 1, network: false, request: requestOf(before, runId), acceptDamagedLog: true }], true);
         ctx.out(`run ${runId}: ${state!.status}\n`);
         return ExitCode.ok;
       }),

@@ -7,7 +7,7 @@ import { driverLockFile, foldRun, tryLock } from '@hyperp/adapters-local';
 import { isTerminalRun } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { ExitCode } from '../context.js';
-import { findRun, layoutOf, requestOf } from '../local/repo.js';
+import { findRun, layoutOf, requestOf, warnDamaged } from '../local/repo.js';
 import { allSucceeded, driveAll, openEngine, parseEngine, parseParallel } from '../local/session.js';
 import { printRuns } from './run.js';
 
@@ -21,11 +21,13 @@ export const registerResume: Register = (program, run) => {
     .option('--parallel <n>', 'tasks and builds at once (default: the number of CPUs)')
     .option('--network', 'give tasks network access')
     .option('--json', 'print the run as JSON')
-    .action((given: string, opts: { repo?: string; engine?: string; parallel?: string; network?: boolean; json?: boolean }) =>
+    .option('--accept-damaged-log', 'resume although lines of the run\'s event log are damaged (they are skipped; finished tasks may run again)')
+    .action((given: string, opts: { repo?: string; engine?: string; parallel?: string; network?: boolean; json?: boolean; acceptDamagedLog?: boolean }) =>
       run(async (ctx) => {
         const layout = layoutOf(ctx, opts.repo);
         const runId = findRun(layout, given);
-        const { state } = foldRun(layout, runId);
+        const { state, damagedLines } = foldRun(layout, runId);
+        warnDamaged(ctx, layout, runId, damagedLines);
         if (isTerminalRun(state.status)) {
           printRuns(ctx, [state], layout, opts.json === true);
           return state.status === 'SUCCEEDED' ? ExitCode.ok : ExitCode.failed;
@@ -35,7 +37,7 @@ export const registerResume: Register = (program, run) => {
         const probe = tryLock(driverLockFile(layout, runId), 'resume');
         if (probe._tag !== 'Held') probe.release();
         if (probe._tag !== 'Held' && !opts.json) ctx.err(`run ${runId}: resuming ${state.request?.workflow.name ?? ''} (${state.status} when its process stopped), engine ${engine.name}\n`);
-        const states = await driveAll(ctx, [{ layout, runId, engine, parallel: parseParallel(opts.parallel), network: opts.network === true, request: requestOf(state, runId) }], opts.json === true);
+        const states = await driveAll(ctx, [{ layout, runId, engine, parallel: parseParallel(opts.parallel), network: opts.network === true, request: requestOf(state, runId), acceptDamagedLog: opts.acceptDamagedLog === true }], opts.json === true);
         printRuns(ctx, states, layout, opts.json === true);
         return allSucceeded(states) ? ExitCode.ok : ExitCode.failed;
       }),

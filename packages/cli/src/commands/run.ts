@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { GitError, loadImageStore, localBuilderVersion, openRun, prepareRuns, runView, type RunView } from '@hyperp/adapters-local';
+import { GitError, loadImageStore, localBuilderVersion, openRuns, prepareRuns, runView, UnwritableEventError, type RunView } from '@hyperp/adapters-local';
 import type { RunState } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, type CliContext } from '../context.js';
@@ -96,7 +96,10 @@ export const registerRun: Register = (program, run) => {
           throw e;
         });
         if (prepared._tag === 'PrepareError') throw new CliError(prepared.message);
-        for (const r of prepared.requests) await openRun(layout, r);
+        await openRuns(layout, prepared.requests).catch((e: unknown) => {
+          if (e instanceof UnwritableEventError) throw new CliError(`the run could not be started: ${e.message}`);
+          throw e;
+        });
         if (!opts.json) {
           for (const r of prepared.requests) {
             ctx.err(`run ${r.runId}: ${r.workflow.name} at ${r.commit.slice(0, 12)}${r.dirty ? ' (with uncommitted changes)' : ''}, engine ${engine.name}\n`);

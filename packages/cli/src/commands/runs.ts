@@ -3,7 +3,7 @@ import { foldRun, listRunIds, runView } from '@hyperp/adapters-local';
 import { runSummaryView } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { ExitCode } from '../context.js';
-import { findRun, layoutOf } from '../local/repo.js';
+import { findRun, layoutOf, warnDamaged } from '../local/repo.js';
 import { backendOf, withBackendOptions, type BackendOptions } from '../remote/backend.js';
 import { remoteRunsList, remoteRunsShow, type RemoteListOptions } from '../remote/runs.js';
 import { listLine, type ListRow } from '../views/run-text.js';
@@ -28,13 +28,24 @@ export const registerRuns: Register = (program, run) => {
       const backend = backendOf(ctx, opts);
       if (backend._tag === 'Remote') return remoteRunsList(ctx, backend.api, opts);
       const layout = layoutOf(ctx, opts.repo);
-      const rows: ListRow[] = listRunIds(layout).flatMap((id) => {
-        const { state } = foldRun(layout, id);
+      const rows: ListRow[] = listRunIds(layout).flatMap((id): ListRow[] => {
+        let folded: ReturnType<typeof foldRun>;
+        try {
+          folded = foldRun(layout, id);
+        } catch (e) {
+          // One unreadable log (a folder in its place, no permission) is that run's problem only.
+          if (opts.workflow !== undefined || opts.branch !== undefined || opts.commit !== undefined) return [];
+          return [{ runId: id, workflow: '', commit: '', status: 'UNREADABLE', costUsd: 0, requestedAt: null, problem: `its event log cannot be read: ${(e as Error).message}` }];
+        }
+        const { state, damagedLines } = folded;
         if (opts.workflow !== undefined && state.request?.workflow.name !== opts.workflow) return [];
         if (opts.branch !== undefined && state.request?.branch !== opts.branch) return [];
         if (opts.commit !== undefined && !state.request?.commit.startsWith(opts.commit)) return [];
         const v = runSummaryView(state);
-        return [{ runId: id, workflow: v.workflow, commit: v.commit, status: v.status, costUsd: v.costUsd, requestedAt: iso(v.requestedAt) }];
+        return [{
+          runId: id, workflow: v.workflow, commit: v.commit, status: v.status, costUsd: v.costUsd, requestedAt: iso(v.requestedAt),
+          ...(damagedLines.length > 0 ? { damagedLines } : {}),
+        }];
       });
       if (opts.json) ctx.out(JSON.stringify({ runs: rows }, null, 2) + '\n');
       else if (rows.length === 0) ctx.out(`no runs under ${layout.root}\n`);
@@ -54,8 +65,10 @@ export const registerRuns: Register = (program, run) => {
       const backend = backendOf(ctx, opts);
       if (backend._tag === 'Remote') return remoteRunsShow(ctx, backend.api, given, opts);
       const layout = layoutOf(ctx, opts.repo);
-      const { state } = foldRun(layout, findRun(layout, given));
-      if (opts.json) ctx.out(JSON.stringify(runView(state, layout), null, 2) + '\n');
+      const runId = findRun(layout, given);
+      const { state, damagedLines } = foldRun(layout, runId);
+      warnDamaged(ctx, layout, runId, damagedLines);
+      if (opts.json) ctx.out(JSON.stringify({ ...runView(state, layout), ...(damagedLines.length > 0 ? { damagedLines } : {}) }, null, 2) + '\n');
       else printRuns(ctx, [state], layout, false);
       return ExitCode.ok;
     }),

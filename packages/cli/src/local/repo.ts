@@ -1,9 +1,10 @@
 /** `--repo DIR` of the local-runtime commands, resolved against where the user ran hyperp. */
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { localLayout, listRunIds, type LocalLayout } from '@hyperp/adapters-local';
+import { relative, resolve } from 'node:path';
+import { damagedLinesText, eventsFile, localLayout, listRunIds, type LocalLayout } from '@hyperp/adapters-local';
 import type { RunRequested, RunState } from '@hyperp/core';
 import { CliError, userCwd, type CliContext } from '../context.js';
+import { terminalSafe } from '../views/terminal-text.js';
 
 export const repoDirOf = (ctx: CliContext, repo: string | undefined): string => {
   const dir = resolve(userCwd(ctx), repo ?? '.');
@@ -33,4 +34,10 @@ export const findRun = (layout: LocalLayout, given: string): string => {
 export const requestOf = (state: RunState, runId: string): RunRequested => {
   if (!state.request) throw new CliError(`run ${runId} has no RunRequested event in its log; it cannot be resumed`);
   return state.request;
+};
+
+/** Says on stderr that lines of a run's log were skipped: what the command shows may miss what they held. */
+export const warnDamaged = (ctx: CliContext, layout: LocalLayout, runId: string, lines: readonly number[]): void => {
+  if (lines.length === 0) return;
+  ctx.err(`warning: run ${runId}: ${damagedLinesText(lines)} skipped in ${terminalSafe(relative(layout.repoDir, eventsFile(layout, runId)))} (not events); what they recorded is missing here\n`);
 };

@@ -3,7 +3,7 @@
  * watching (the runtime records built images in the store). Shared by `run`, `resume`, `rerun` and `cancel`.
  */
 import {
-  driveLocalRun, openLocalEngine, RunBusyError, RunStuckError, slots, type Engine, type EngineChoice, type LocalLayout,
+  DamagedLogError, driveLocalRun, openLocalEngine, RunBusyError, RunStuckError, slots, type Engine, type EngineChoice, type LocalLayout,
 } from '@hyperp/adapters-local';
 import { isTerminalRun, type RunRequested, type RunState } from '@hyperp/core';
 import { cpus } from 'node:os';
@@ -39,6 +39,8 @@ export interface DriveInput {
   readonly network: boolean;
   /** The run's request (its first event): what it runs, at which commit, planned how. */
   readonly request: RunRequested;
+  /** Drive it although lines of its log are damaged (skipped). */
+  readonly acceptDamagedLog?: boolean;
 }
 
 /** Drives runs at once, with one view of all of them; returns their final states. */
@@ -59,9 +61,13 @@ export const driveAll = async (ctx: CliContext, runs: readonly DriveInput[], qui
           onState: (s, events) => view.update(r.runId, s, events),
           note: (line) => view.note(line),
           slots: shared,
+          acceptDamagedLog: r.acceptDamagedLog === true,
         });
       } catch (e) {
         if (e instanceof RunBusyError || e instanceof RunStuckError) throw new CliError(e.message);
+        if (e instanceof DamagedLogError) {
+          throw new CliError(`run ${r.runId}: ${e.message}. Look at those lines; to go on without them: hyperp resume ${r.runId} --accept-damaged-log`);
+        }
         throw e;
       }
     }));

@@ -3,6 +3,7 @@
  * and task attempts, a run's line in a listing, and the cost report.
  */
 import { vecToArray, type JobView, type RunCostView, type RunState, type RunView } from '@hyperp/core';
+import { terminalSafe } from './terminal-text.js';
 
 /** What a run shows beyond its view: why it failed, and whether it ran a dirty working tree. */
 export interface RunNotes {
@@ -59,10 +60,20 @@ export interface ListRow {
   readonly costUsd: number;
   /** ISO 8601; null when the run's request is missing. */
   readonly requestedAt: string | null;
+  /** Lines of the run's event log that are not events (skipped); absent when there are none. */
+  readonly damagedLines?: readonly number[];
+  /** Why the run could not be read at all (its status is then UNREADABLE). */
+  readonly problem?: string;
 }
 
+const marks = (r: ListRow): string => {
+  const n = r.damagedLines?.length ?? 0;
+  if (r.problem !== undefined) return `  ! ${terminalSafe(r.problem)}`;
+  return n > 0 ? `  ! log damaged: ${n} line${n === 1 ? '' : 's'} skipped (hyperp runs show ${r.runId})` : '';
+};
+
 export const listLine = (r: ListRow): string =>
-  `${r.runId}  ${r.status.padEnd(9)}  ${r.workflow}  ${r.commit.slice(0, 12)}  $${r.costUsd.toFixed(4)}\n`;
+  `${r.runId}  ${r.status.padEnd(9)}  ${terminalSafe(r.workflow)}  ${terminalSafe(r.commit.slice(0, 12))}  $${r.costUsd.toFixed(4)}${marks(r)}\n`;
 
 const money = (x: number): string => `$${x.toFixed(6)}`;
 

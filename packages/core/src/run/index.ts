@@ -10,3 +10,4 @@ export * from './lookup.js';
 export { startedByLookup, type StartedByIndex } from './started-by-index.js';
 export * from './rerun.js';
 export { canonicalJson, eventIdentity } from './diagnostics.js';
+export { runEventShapeProblem } from './event-shape.js';
