@@ -3,31 +3,77 @@
  * (after `.dockerignore`, by core's `contextFiles`) that made the image key, with contents from
  * the working tree, or from git's object store for a commit (by blob id, so the bytes are exactly
  * those the key hashed).
+ *
+ * Either way a file is what git holds: a symbolic link is its target text (it lands in the image
+ * as a link, as Docker copies it), never the file it points to, and the executable bit is kept —
+ * from the working tree's mode, or from the `100755` git records for a commit.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { contextFiles, describeImageKeyError, type RepoSnapshot } from '@hyperp/core';
 import type { BuildSource } from '../driver/interpreter.js';
+import type { BuildContext } from './layout.js';
+import { readContained, type Entry } from '../fs/contained.js';
+import { records } from '../repo/git.js';
 
-export const snapshotBuildSource = (repoDir: string, snapshot: RepoSnapshot, workingTree: boolean): BuildSource => ({
-  context: (dockerfilePath) => {
-    const r = contextFiles(snapshot, dockerfilePath);
-    if (E.isLeft(r)) return { error: describeImageKeyError(r.left) };
-    const { context, files } = r.right;
-    const prefix = context === '' ? '' : `${context}/`;
-    const blobs = new Map(files.map((f) => [f.path.slice(prefix.length), f.blob]));
-    const dockerfile = snapshot.read(r.right.dockerfilePath);
-    if (dockerfile === undefined) return { error: `Dockerfile ${dockerfilePath} cannot be read` };
-    return {
-      dockerfile,
-      files: {
+type ContextEntry = { readonly bytes: Buffer; readonly mode: number; readonly link?: string };
+
+/** git's modes of a commit's files below `repoDir` (paths relative to it), read once. */
+const commitModes = (repoDir: string, commit: string): Map<string, string> => {
+  const out = execFileSync('git', ['--literal-pathspecs', 'ls-tree', '-r', '-z', commit], { cwd: repoDir, maxBuffer: 1 << 30 });
+  return new Map(records(out).map((rec) => {
+    const tab = rec.indexOf('\t');
+    return [rec.slice(tab + 1), rec.slice(0, rec.indexOf(' '))];
+  }));
+};
+
+const fromWorkingTree = (repoDir: string, path: string): ContextEntry => {
+  let e: Entry | undefined;
+  try {
+    e = readContained(repoDir, path);
+  } catch (err) {
+    throw new Error(`${path} cannot be read from the working tree: ${(err as Error).message}`);
+  }
+  if (e === undefined) throw new Error(`${path} is no longer in the working tree (it changed since the run was planned)`);
+  if (e._tag === 'Link') return { bytes: Buffer.from(e.target, 'utf8'), mode: 0o777, link: e.target };
+  if (e._tag === 'Other') throw new Error(`${path} is ${e.what} in the working tree, not a file git could hold`);
+  return { bytes: e.bytes, mode: e.mode & 0o777 };
+};
+
+const fromCommit = (repoDir: string, blob: string, gitMode: string | undefined): ContextEntry => {
+  const bytes = execFileSync('git', ['cat-file', 'blob', blob], { cwd: repoDir, maxBuffer: 1 << 30 });
+  if (gitMode === '120000') return { bytes, mode: 0o777, link: bytes.toString('utf8') };
+  return { bytes, mode: gitMode === '100755' ? 0o755 : 0o644 };
+};
+
+export const snapshotBuildSource = (repoDir: string, snapshot: RepoSnapshot, workingTree: boolean): BuildSource => {
+  let modes: Map<string, string> | undefined;
+  return {
+    context: (dockerfilePath) => {
+      const r = contextFiles(snapshot, dockerfilePath);
+      if (E.isLeft(r)) return { error: describeImageKeyError(r.left) };
+      const { context, files } = r.right;
+      const prefix = context === '' ? '' : `${context}/`;
+      const blobs = new Map(files.map((f) => [f.path.slice(prefix.length), f.blob]));
+      const dockerfile = snapshot.read(r.right.dockerfilePath);
+      if (dockerfile === undefined) return { error: `Dockerfile ${dockerfilePath} cannot be read` };
+      // read, mode and link are asked for one after the other: each file is read once.
+      let last: { path: string; entry: ContextEntry } | undefined;
+      const entry = (p: string): ContextEntry => {
+        if (last?.path === p) return last.entry;
+        const e = workingTree
+          ? fromWorkingTree(repoDir, prefix + p)
+          : fromCommit(repoDir, blobs.get(p)!, (modes ??= commitModes(repoDir, snapshot.commit)).get(prefix + p));
+        last = { path: p, entry: e };
+        return e;
+      };
+      const buildContext: BuildContext = {
         files: [...blobs.keys()].sort(),
-        read: (p) => (workingTree ? readFileSync(join(repoDir, prefix + p)) : execFileSync('git', ['cat-file', 'blob', blobs.get(p)!], { cwd: repoDir, maxBuffer: 1 << 30 })),
-        // git keeps only the executable bit; the working tree has the real mode.
-        mode: (p) => (workingTree ? statSync(join(repoDir, prefix + p)).mode : 0o644),
-      },
-    };
-  },
-});
+        read: (p) => entry(p).bytes,
+        mode: (p) => entry(p).mode,
+        link: (p) => entry(p).link,
+      };
+      return { dockerfile, files: buildContext };
+    },
+  };
+};

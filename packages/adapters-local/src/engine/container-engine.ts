@@ -5,7 +5,7 @@
  * read-only), no network unless asked, and is stopped with `stop -t <stopTimeout>` (SIGTERM,
  * then SIGKILL), as ECS does.
  */
-import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, chmodSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -57,6 +57,9 @@ export const containerEngine = (opts: ContainerEngineOptions): Engine => {
     for (const f of req.files.files) {
       const target = join(dir, f);
       mkdirSync(dirname(target), { recursive: true });
+      const link = req.files.link?.(f);
+      // A link goes to docker as a link (never the file it points to): Docker copies it as one.
+      if (link !== undefined) { symlinkSync(link, target); continue; }
       writeFileSync(target, req.files.read(f));
       chmodSync(target, req.files.mode(f) & 0o777);
     }

@@ -3,10 +3,11 @@
  * container's command in its own bubblewrap sandbox over a private copy of the image's files.
  * When an essential container exits, the task's other containers are stopped (as on ECS).
  */
-import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseRecipe } from '../build/recipe.js';
-import { layoutImage, type ImageConfig } from '../build/layout.js';
+import { layoutImage, readImageFolder, type ImageConfig } from '../build/layout.js';
+import { copyTreeContained } from '../fs/contained.js';
 import { containerCommand } from './command.js';
 import { bwrapArgs } from './sandbox.js';
 import { supervise, type ProcessExit, type Supervised } from './supervise.js';
@@ -20,9 +21,12 @@ export interface ProcessEngineOptions {
   readonly bwrap?: string;
 }
 
-const readConfig = (imagesDir: string, key: string): ImageConfig | undefined => {
-  const path = join(imagesDir, key, 'image.json');
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ImageConfig) : undefined;
+/** The image of `key` when hyperp made it (see `readImageFolder`); why not, otherwise. */
+const readConfig = (imagesDir: string, key: string): { config: ImageConfig; rootfs: string } | { reason: string } => {
+  const folder = readImageFolder(imagesDir, key);
+  if (folder._tag === 'Trusted') return folder;
+  if (folder._tag === 'Untrusted') return { reason: folder.reason };
+  return { reason: `image ${key} is not in the local image store; the process engine runs images built from a dockerfilePath (use --engine docker for registry images)` };
 };
 
 /** Scratch folders are named `<pid>-…`; those of processes that are gone (a crash) are removed. */
@@ -71,11 +75,12 @@ export const processEngine = (opts: ProcessEngineOptions): Engine => {
     const log = (s: string) => writeSync(logFd, s + '\n');
 
     for (const c of task.containers) {
-      const image = readConfig(opts.imagesDir, c.image);
-      if (!image) {
-        procs.push({ name: c.name, essential: c.essential, early: { name: c.name, exitCode: null, reason: `image ${c.image} is not in the local image store; the process engine runs images built from a dockerfilePath (use --engine docker for registry images)` } });
+      const stored = readConfig(opts.imagesDir, c.image);
+      if ('reason' in stored) {
+        procs.push({ name: c.name, essential: c.essential, early: { name: c.name, exitCode: null, reason: stored.reason } });
         continue;
       }
+      const image = stored.config;
       const cmd = containerCommand(
         {
           name: c.name,
@@ -94,7 +99,8 @@ export const processEngine = (opts: ProcessEngineOptions): Engine => {
       // a container, without changing the image other tasks use.
       const root = join(scratch, c.name.replace(/[^A-Za-z0-9._-]/g, '_'), 'rootfs');
       mkdirSync(root, { recursive: true });
-      cpSync(join(opts.imagesDir, c.image, 'rootfs'), root, { recursive: true });
+      // lstat semantics: links stay links inside the sandbox; one at the top would become a host bind.
+      for (const skipped of copyTreeContained(stored.rootfs, root, { topLevelLinks: false })) log(`hyperp: not copied into the task: ${skipped}`);
       const args = bwrapArgs({
         imageRoot: root,
         imageTopLevel: readdirSync(root),

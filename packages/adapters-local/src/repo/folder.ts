@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { RepoFile, RepoSnapshot } from '@hyperp/core';
 import { NotAGitRepository } from './git.js';
 import { snapshotWorkingTree } from './snapshot.js';
+import { readAsGit } from '../fs/contained.js';
 
 /** Folders that are never part of a workflow repository's content. */
 const skipped = new Set(['.git', '.hyperp', 'node_modules']);
@@ -34,7 +35,8 @@ export const snapshotFolder = (dir: string): RepoSnapshot => {
   const read = (path: string): string | undefined => {
     if (!listed.has(path)) return undefined;
     try {
-      return readFileSync(join(dir, path), 'utf8');
+      // As git would store it: a link reads as its target text, never as what it points to.
+      return readAsGit(dir, path)?.toString('utf8');
     } catch {
       return undefined;
     }

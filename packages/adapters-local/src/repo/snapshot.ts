@@ -4,10 +4,11 @@
  * folder of the repository; paths are then relative to it and only files below it are listed,
  * so a repository can keep hyperp's files in a subfolder.
  */
-import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import { lstatSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RepoFile, RepoSnapshot } from '@hyperp/core';
 import { GitError, NotAGitRepository, git, gitSync, gitText, records } from './git.js';
+import { readAsGit } from '../fs/contained.js';
 
 interface Location {
   /** The repository's top folder. */
@@ -94,7 +95,9 @@ const hashWorkingFiles = async (loc: Location, paths: readonly string[]): Promis
  * The working tree below `dir` as it is now: tracked files with their uncommitted edits, staged
  * or not, plus untracked files that `.gitignore` does not exclude; deleted files are left out.
  * `commit` is HEAD ('' before the first commit); `dirty` is true when the listing differs from
- * HEAD's below `dir`. Contents are read from disk when asked for.
+ * HEAD's below `dir`. Contents are read from disk when asked for, as git would store them: a
+ * symbolic link reads as its target text, never as the file it points to (so a workflow or
+ * task definition read here is what a push of the same tree gives on AWS).
  */
 export const snapshotWorkingTree = async (dir: string): Promise<RepoSnapshot> => {
   const loc = await locate(dir);
@@ -133,9 +136,9 @@ export const snapshotWorkingTree = async (dir: string): Promise<RepoSnapshot> =>
   const read = (path: string): string | undefined => {
     if (!listed.has(path)) return undefined;
     try {
-      return readFileSync(join(root, path), 'utf8');
+      return readAsGit(root, path)?.toString('utf8');
     } catch {
-      return undefined; // removed since the listing was taken
+      return undefined; // removed or replaced since the listing was taken
     }
   };
   return { commit: head, dirty, files, read };

@@ -9,7 +9,7 @@ import { runSettings, type RunSettings } from '@hyperp/core';
 export const LOCAL_IMAGE_REPOSITORY = 'hyperp-local';
 
 /** Part of every local image key: a different builder makes different images. */
-export const localBuilderVersion = (engine: string): string => `hyperp-local-${engine}-1`;
+export const localBuilderVersion = (engine: string): string => `hyperp-local-${engine}-2`;
 
 export const localRunSettings = (priceRegion = 'us-east-1'): RunSettings =>
   runSettings({
