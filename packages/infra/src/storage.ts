@@ -64,6 +64,13 @@ const createFileSystem = (scope: Scope, s: StorageSettings, network: Network) =>
     `${scope.name}-artifacts`,
     {
       encrypted: true,
+      // Elastic throughput: bursting mode's baseline is proportional to the data in the Standard
+      // class (50 KiB/s per GiB) and its burst runs on credits earned at that rate, so a file system
+      // whose artifacts move to Infrequent Access keeps a baseline near zero and stalls the first
+      // large fan-in. Elastic scales with the workload, whatever the size, and bills per GB moved,
+      // which suits runs that are idle most of the day (EFS User Guide, "Throughput modes" and
+      // re:Post "Choosing the correct throughput mode", read 2026-12).
+      throughputMode: 'elastic',
       lifecyclePolicies: [
         { transitionToIa: `AFTER_${s.efsTransitionToIaDays}_DAY${s.efsTransitionToIaDays === 1 ? '' : 'S'}` },
         // A file read again comes back to Standard, so a hot input does not pay IA access fees twice.

@@ -81,9 +81,11 @@ test('the downloads bucket: public access blocked, SSE, owner-enforced, zips exp
   assert.is(one('aws:s3/bucket:Bucket', `${P}-downloads`).inputs['forceDestroy'], false);
 });
 
-test('the artifacts file system: encrypted, to IA after 30 days, a mount target per task subnet, the hyperp access point', () => {
-  assert.equal(pick(one('aws:efs/fileSystem:FileSystem', `${P}-artifacts`).inputs, ['encrypted', 'lifecyclePolicies']), {
+test('the artifacts file system: encrypted, elastic throughput, to IA after 30 days, a mount target per task subnet, the hyperp access point', () => {
+  assert.equal(pick(one('aws:efs/fileSystem:FileSystem', `${P}-artifacts`).inputs, ['encrypted', 'throughputMode', 'lifecyclePolicies']), {
     encrypted: true,
+    // Bursting's baseline follows the Standard-class size, which IA transitions shrink toward zero.
+    throughputMode: 'elastic',
     lifecyclePolicies: [{ transitionToIa: 'AFTER_30_DAYS' }, { transitionToPrimaryStorageClass: 'AFTER_1_ACCESS' }],
   });
   assert.equal(
