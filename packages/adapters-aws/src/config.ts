@@ -36,6 +36,11 @@ export interface AwsConfig {
   readonly wakeupQueueUrl: string;
   /** Region whose Fargate prices cost figures use; the Lambda's own region when unset. */
   readonly priceRegion?: string;
+  /**
+   * The deployment's name prefix (`HYPERP_FAMILY_PREFIX`, default `hyperp`): job and builder
+   * task-definition families are `{prefix}_…`, the only ones the deployment's roles may run or delete.
+   */
+  readonly familyPrefix: string;
   /** The Lambda's region (`AWS_REGION`, set by the Lambda runtime). */
   readonly region?: string;
   /**

@@ -31,6 +31,7 @@ load('reads every variable of the contract, splitting the id lists', () => {
     securityGroupIds: ['sg-123'],
     assignPublicIp: 'ENABLED',
     efsRootDirectory: '/hyperp',
+    familyPrefix: 'hyperp',
     priceRegion: 'eu-west-1',
     region: 'us-east-1',
   });
@@ -64,7 +65,7 @@ load('the environment manifest fills exactly the fields of AwsConfig', () => {
     builderTaskRoleArn: true, builderImage: true, taskLogGroup: true, githubAppId: true,
     githubPrivateKeySecretArn: true, webhookSecretArn: true, plannerFunctionName: true, stepperFunctionName: true,
     efsFunctionName: true, schedulerGroupName: true, schedulerRoleArn: true, manualRunFunctionArn: true, wakeupQueueUrl: true, priceRegion: true,
-    efsRootDirectory: true,
+    efsRootDirectory: true, familyPrefix: true,
   };
   assert.equal(environmentVariables.map((v) => v.field).sort(), Object.keys(fields).sort());
   assert.equal(new Set(environmentVariables.map((v) => v.name)).size, environmentVariables.length);

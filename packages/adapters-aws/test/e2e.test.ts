@@ -36,20 +36,20 @@ e2e('a signed push ends SUCCEEDED with every job done', async () => {
 });
 
 e2e('RunTask was asked for each of 4 builds and 6 job tasks once, with its attempt, index and network', async () => {
-  const jobs = r.runTaskInputs.filter((i) => !String(i.taskDefinition).includes('hyperp-builder'));
-  const builds = r.runTaskInputs.filter((i) => String(i.taskDefinition).includes('hyperp-builder'));
+  const jobs = r.runTaskInputs.filter((i) => !String(i.taskDefinition).includes('hyperp_builder'));
+  const builds = r.runTaskInputs.filter((i) => String(i.taskDefinition).includes('hyperp_builder'));
   assert.is(builds.length, 4);
   assert.is(jobs.length, 6);
   assert.equal(new Set(r.runTaskInputs.map((i) => i.clientToken)).size, 10);
   assert.equal(
     jobs.map((i) => [i.taskDefinition!.replace(/^.*task-definition\//, '').replace(/-[0-9a-f]{16}:\d+$/, ''), i.overrides!.containerOverrides![0]!.environment!.map((e) => `${e.name}=${e.value}`)]).sort(),
     [
-      ['hyperp-calculator-Generate-x', ['TASK_INDEX=1', 'TASK_TOTAL_SIZE=1']],
-      ['hyperp-calculator-x-y', ['TASK_INDEX=1', 'TASK_TOTAL_SIZE=2']],
-      ['hyperp-calculator-x-y', ['TASK_INDEX=2', 'TASK_TOTAL_SIZE=2']],
-      ['hyperp-calculator-x-y-x-z', ['TASK_INDEX=1', 'TASK_TOTAL_SIZE=1']],
-      ['hyperp-calculator-x-z', ['TASK_INDEX=1', 'TASK_TOTAL_SIZE=2']],
-      ['hyperp-calculator-x-z', ['TASK_INDEX=2', 'TASK_TOTAL_SIZE=2']],
+      ['hyperp_calculator-Generate-x', ['TASK_INDEX=1', 'TASK_TOTAL_SIZE=1']],
+      ['hyperp_calculator-x-y', ['TASK_INDEX=1', 'TASK_TOTAL_SIZE=2']],
+      ['hyperp_calculator-x-y', ['TASK_INDEX=2', 'TASK_TOTAL_SIZE=2']],
+      ['hyperp_calculator-x-y-x-z', ['TASK_INDEX=1', 'TASK_TOTAL_SIZE=1']],
+      ['hyperp_calculator-x-z', ['TASK_INDEX=1', 'TASK_TOTAL_SIZE=2']],
+      ['hyperp_calculator-x-z', ['TASK_INDEX=2', 'TASK_TOTAL_SIZE=2']],
     ],
   );
   for (const i of r.runTaskInputs) {
@@ -77,11 +77,11 @@ e2e('the cost is the sum of what each task and build billed, from pull start to 
   const tasks = 6 * (Math.round(rate(0.25, 0.5) * 1e9) / 1e9);
   assert.ok(Math.abs(run.cost.tasksUsd - tasks) < 1e-12, `tasks ${run.cost.tasksUsd} vs ${tasks}`);
   const builds = r.runTaskInputs
-    .filter((i) => String(i.taskDefinition).includes('hyperp-builder'))
+    .filter((i) => String(i.taskDefinition).includes('hyperp_builder'))
     .reduce((sum, i) => sum + Math.round(rate(Number(i.overrides!.cpu) / 1024, Number(i.overrides!.memory) / 1024) * 1e9) / 1e9, 0);
   // Two jobs ask for 1 vCPU / 2 GB builds; the others get the reducer's default build size, the same.
   assert.equal(
-    r.runTaskInputs.filter((i) => String(i.taskDefinition).includes('hyperp-builder')).map((i) => [i.overrides!.cpu, i.overrides!.memory]),
+    r.runTaskInputs.filter((i) => String(i.taskDefinition).includes('hyperp_builder')).map((i) => [i.overrides!.cpu, i.overrides!.memory]),
     [['1024', '2048'], ['1024', '2048'], ['1024', '2048'], ['1024', '2048']],
   );
   assert.ok(Math.abs(run.cost.buildsUsd - builds) < 1e-12, `builds ${run.cost.buildsUsd} vs ${builds}`);

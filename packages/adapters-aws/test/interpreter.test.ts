@@ -115,6 +115,9 @@ t('an image build registers the builder once and runs kaniko at the exact commit
   await run({ ...build, startedBy: 'hyperp-other' }, meta);
   assert.is(ecs.commandCalls(RegisterTaskDefinitionCommand).length, 1);
   assert.equal(ecs.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input.containerDefinitions?.[0]?.image, 'martizih/kaniko:v1.26.0');
+  // The deployment's own builder family: another deployment in the account never re-registers it.
+  assert.is(ecs.commandCalls(DescribeTaskDefinitionCommand)[0]!.args[0].input.taskDefinition, 'hyperp_builder');
+  assert.is(ecs.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input.family, 'hyperp_builder');
   assert.equal(ecs.commandCalls(RunTaskCommand)[0]!.args[0].input, {
     cluster: config.clusterArn,
     taskDefinition: 'arn:td/hyperp-builder:1',

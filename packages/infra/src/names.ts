@@ -21,8 +21,12 @@ export const DOWNLOADS_PREFIX = 'hyperp-artifacts/';
 /** Where the `efs` function sees hyperp's access point; Lambda requires a path under /mnt. */
 export const EFS_MOUNT_PATH = '/mnt/hyperp';
 
-/** Task-definition families all start with this (core's `taskDefinitionFamily`). */
-export const TASK_FAMILY_PREFIX = 'hyperp-';
+/**
+ * A deployment's task-definition families, as an IAM pattern: `{prefix}_*` (core's
+ * `taskDefinitionFamily` and `builderFamily` with the deployment's prefix). Prefixes have no `_`,
+ * so the pattern of `hyperp-prod` does not match the families of `hyperp-prod-eu`.
+ */
+export const taskFamilyPattern = (prefix: string): string => `${prefix}_*`;
 
 /** Value of the `hyperp:role` tag on each role; the policy pack finds roles by it. */
 export const roleTag = {

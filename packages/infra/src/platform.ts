@@ -128,6 +128,7 @@ export class Platform extends pulumi.ComponentResource {
     const record = <T>(make: (fn: FunctionName) => pulumi.Output<T>) =>
       pulumi.output(Object.fromEntries(FUNCTION_NAMES.map((fn) => [fn, make(fn)]))) as pulumi.Output<Record<FunctionName, T>>;
     const arns: pulumi.Output<PlatformArns> = pulumi.output({
+      namePrefix: s.prefix,
       partition,
       region,
       accountId: identity.accountId,
@@ -180,6 +181,7 @@ export class Platform extends pulumi.ComponentResource {
         handlerEnvironment({
           ...v,
           assignPublicIp: network.assignPublicIp,
+          familyPrefix: s.prefix,
           efsRootDirectory: EFS_ROOT,
           plannerFunctionName: functionName(s.prefix, 'planner'),
           stepperFunctionName: functionName(s.prefix, 'stepper'),

@@ -90,12 +90,26 @@ test('tasks are started, stopped and described only on hyperp\'s cluster and fam
     Sid: 'RunTasks',
     Effect: 'Allow',
     Action: ['ecs:RunTask'],
-    Resource: ['arn:aws:ecs:us-east-1:123456789012:task-definition/hyperp-*'],
+    Resource: ['arn:aws:ecs:us-east-1:123456789012:task-definition/hy_*'],
     Condition: { ArnEquals: { 'ecs:cluster': arns.cluster } },
   });
+  // Every statement that names task definitions names this deployment's families only.
+  const families = stepper.flatMap((s) => s.Resource.filter((r) => r.includes(':task-definition/')));
+  assert.ok(families.length >= 3);
+  assert.equal([...new Set(families)], ['arn:aws:ecs:us-east-1:123456789012:task-definition/hy_*']);
   const manage = [...stepper, ...functionGrants('sweep', arns)].filter((s) => s.Action.includes('ecs:StopTask'));
   assert.equal(manage.map((s) => s.Resource), [['arn:aws:ecs:us-east-1:123456789012:task/hy-cluster/*'], ['arn:aws:ecs:us-east-1:123456789012:task/hy-cluster/*']]);
   assert.equal(rolesWith('ecs:RunTask'), ['function stepper']);
+});
+
+test('two deployments in one account never share task-definition families, even when one prefix starts the other', () => {
+  const scoped = (prefix: string) =>
+    functionGrants('stepper', { ...arns, namePrefix: prefix }).flatMap((s) => s.Resource.filter((r) => r.includes(':task-definition/')));
+  const covers = (pattern: string, arn: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(arn);
+  const other = 'arn:aws:ecs:us-east-1:123456789012:task-definition/hyperp-prod-eu_calc-add-0123456789abcdef:3';
+  assert.ok(scoped('hyperp-prod').length > 0);
+  assert.not.ok(scoped('hyperp-prod').some((p) => covers(p, other)), scoped('hyperp-prod').join(', '));
+  assert.ok(scoped('hyperp-prod-eu').some((p) => covers(p, other)));
 });
 
 test('each function writes only its own log group', () => {
@@ -112,8 +126,14 @@ test('execution, scheduler and CLI policies', () => {
     { Sid: 'TaskLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [arns.taskLogGroup, `${arns.taskLogGroup}:*`] },
   ]);
   assert.equal(schedulerGrants(arns), [{ Sid: 'StartCronRuns', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [arns.functions.api] }]);
+  // InvokeFunction only through the URL: a CLI user cannot invoke the function directly with a
+  // crafted payload (a `{"kind":"cron"}` that bypasses `triggers.manual`).
   assert.equal(cliUserGrants(arns), [
-    { Sid: 'HyperpApi', Effect: 'Allow', Action: ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'], Resource: [arns.functions.api] },
+    { Sid: 'HyperpApiUrl', Effect: 'Allow', Action: ['lambda:InvokeFunctionUrl'], Resource: [arns.functions.api] },
+    {
+      Sid: 'HyperpApiViaUrl', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [arns.functions.api],
+      Condition: { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } },
+    },
   ]);
 });
 

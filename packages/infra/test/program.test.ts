@@ -173,6 +173,7 @@ const expectedEnvironment = {
   HYPERP_ASSIGN_PUBLIC_IP: 'ENABLED',
   HYPERP_EFS_FILE_SYSTEM_ID: 'fs-0123abcd',
   HYPERP_EFS_ROOT_DIRECTORY: '/hyperp',
+  HYPERP_FAMILY_PREFIX: P,
   HYPERP_ECR_REPOSITORY_URI: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${P}-images-a1b2c3d`,
   HYPERP_TASK_EXECUTION_ROLE_ARN: roleArn(`${P}-task-execution`),
   HYPERP_JOB_TASK_ROLE_ARN: roleArn(`${P}-task-job`),

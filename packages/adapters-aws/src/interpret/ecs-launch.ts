@@ -8,7 +8,7 @@ import {
   DescribeTaskDefinitionCommand, ListTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand,
   type Failure, type RunTaskCommandInput,
 } from '@aws-sdk/client-ecs';
-import type { BuildImage, RunEvent, RunTask, StopTask, Tag } from '@hyperp/core';
+import { builderFamily, type BuildImage, type RunEvent, type RunTask, type StopTask, type Tag } from '@hyperp/core';
 import { posix } from 'node:path';
 import { isThrottling, withThrottlingRetry } from '../aws/retry.js';
 import type { RunMeta } from '../run/meta.js';
@@ -19,7 +19,6 @@ export const runGroup = (runId: string): string => `hyperp:${runId}`;
 export const runIdOfGroup = (group: string | undefined): string | undefined =>
   group?.startsWith('hyperp:') ? group.slice('hyperp:'.length) : undefined;
 
-export const BUILDER_FAMILY = 'hyperp-builder';
 export const BUILDER_CONTAINER = 'kaniko';
 /** Largest builder size; each build overrides cpu and memory down to what its job asks. */
 const BUILDER_MAX = { cpu: '4096', memory: '16384' };
@@ -94,9 +93,11 @@ let builderArn: { image: string; arn: Promise<string> } | undefined;
  */
 export const builderTaskDefinition = (d: InterpreterDeps): Promise<string> => {
   if (builderArn?.image === d.config.builderImage) return builderArn.arn;
+  // The deployment's own family: two deployments in one account never re-register each other's builder.
+  const family = builderFamily(d.config.familyPrefix);
   const arn = (async () => {
     try {
-      const current = await d.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: BUILDER_FAMILY }));
+      const current = await d.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: family }));
       const td = current.taskDefinition;
       if (
         td?.taskDefinitionArn &&
@@ -112,7 +113,7 @@ export const builderTaskDefinition = (d: InterpreterDeps): Promise<string> => {
     const r = await withThrottlingRetry(d.retry, () =>
       d.ecs.send(
         new RegisterTaskDefinitionCommand({
-          family: BUILDER_FAMILY,
+          family,
           requiresCompatibilities: ['FARGATE'],
           networkMode: 'awsvpc',
           cpu: BUILDER_MAX.cpu,

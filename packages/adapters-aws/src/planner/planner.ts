@@ -130,6 +130,7 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
       imageRepository: d.config.ecrRepositoryUri,
       efs: { fileSystemId: d.config.efsFileSystemId, rootDirectory: d.config.efsRootDirectory },
       logGroup: d.config.taskLogGroup,
+      familyPrefix: d.config.familyPrefix,
       executionRoleArn: d.config.taskExecutionRoleArn,
       taskRoleArn: d.config.jobTaskRoleArn,
     },

@@ -18,6 +18,11 @@ export interface RenderSettings {
      */
     readonly rootDirectory: string;
   };
+  /**
+   * The deployment's name prefix: its task-definition families are `{familyPrefix}_…`, so two
+   * deployments in one account never register, run or delete each other's. Unset: `hyperp-…`.
+   */
+  readonly familyPrefix?: string;
   /** CloudWatch Logs group for task output (`awslogs-group`). */
   readonly logGroup: string;
   /** Used when the task definition names none: ECR pulls and awslogs need it. */

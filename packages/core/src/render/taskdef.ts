@@ -110,7 +110,7 @@ export const renderTaskDefinition = (input: RenderInput): E.Either<readonly Rend
   const taskRoleArn = td.taskRoleArn ?? settings.taskRoleArn;
   return E.right({
     ...td,
-    family: taskDefinitionFamily(workflow.name, job.name),
+    family: taskDefinitionFamily(workflow.name, job.name, settings.familyPrefix),
     cpu: String(td.cpu),
     memory: String(td.memory),
     networkMode: 'awsvpc',

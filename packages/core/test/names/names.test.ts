@@ -5,7 +5,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   attemptKey, awsNameLimits, buildAttemptKey, clientToken, downloadableKey, imageTag, imageUri, isImageKey,
   jobArtifactPath, jobHash, logStreamName, logStreamPrefix, meetsLimit, parseAttemptKey, sharedArtifactPath,
-  slug, startedBy, taskDefinitionFamily, workflowHash,
+  builderFamily, slug, startedBy, taskDefinitionFamily, workflowHash,
 } from '../../src/names/index.js';
 import { efsDirectory } from '../../src/render/settings.js';
 import { artifactNameProblem } from '../../src/workflow/rules-workflow.js';
@@ -78,10 +78,23 @@ family('readable and unique', () => {
   assert.match(taskDefinitionFamily('***', '/'), /^hyperp-[0-9a-f]{16}$/);
 });
 
+family('a deployment\'s families start with its name prefix and "_", which no prefix contains', () => {
+  assert.match(taskDefinitionFamily('calculator', 'add 1 + 2', 'hyperp-prod'), /^hyperp-prod_calculator-add-1-2-[0-9a-f]{16}$/);
+  // Two deployments never share a family, even when one prefix starts the other.
+  const a = taskDefinitionFamily('w', 'j', 'hyperp-prod');
+  const b = taskDefinitionFamily('w', 'j', 'hyperp-prod-eu');
+  assert.is.not(a, b);
+  assert.not.ok(b.startsWith('hyperp-prod_'));
+  assert.is(builderFamily('hyperp-prod'), 'hyperp-prod_builder');
+  assert.not.ok(builderFamily('hyperp-prod-eu').startsWith('hyperp-prod_'));
+});
+
 family('always within RegisterTaskDefinition\'s family limit', () => {
   fc.assert(fc.property(name, name, (wf, job) => {
     const f = taskDefinitionFamily(wf, job);
     assert.ok(meetsLimit(awsNameLimits.taskDefinitionFamily, f), f);
+    const g = taskDefinitionFamily(wf, job, 'a'.repeat(40));
+    assert.ok(meetsLimit(awsNameLimits.taskDefinitionFamily, g), g);
   }), runs);
 });
 

@@ -109,6 +109,12 @@ render('a rerun mounts a dependency from the run whose output it reuses; user ro
   assert.not.ok('dockerfilePath' in r.right.containerDefinitions[0]!);
 });
 
+render('a deployment\'s task definitions are in its own families', () => {
+  const r = renderTaskDefinition(input({ settings: { ...settings, familyPrefix: 'hyperp-prod' } }));
+  assert.ok(E.isRight(r) && r.right.family === taskDefinitionFamily('calculator', 'add 1 + 2', 'hyperp-prod'));
+  assert.ok(E.isRight(r) && r.right.family.startsWith('hyperp-prod_'));
+});
+
 render('a dependency, shared or output mount the user also declared is an error, as is a reserved volume name', () => {
   const td: TaskDefinition = {
     ...taskDefinition,

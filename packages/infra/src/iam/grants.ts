@@ -15,6 +15,8 @@ export const permissions = (): PermissionsManifest => (manifest ??= readPermissi
 
 /** Every ARN and name the grants refer to, resolved. */
 export interface PlatformArns {
+  /** The deployment's name prefix: its task-definition families are `{namePrefix}_…`. */
+  readonly namePrefix: string;
   readonly partition: string;
   readonly region: string;
   readonly accountId: string;
@@ -151,9 +153,13 @@ export const sweepScheduleGrants = (a: PlatformArns): Statement[] => [
 
 /**
  * What a CLI user needs to call the API's IAM-authenticated Function URL. Since October 2025
- * new function URLs need both actions (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html,
- * read 2026-11).
+ * new function URLs need both actions; `lambda:InvokedViaFunctionUrl` limits InvokeFunction to
+ * calls made through the URL (Lambda Developer Guide, "Control access to Lambda function URLs",
+ * https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html, read 2026-12), so a CLI user
+ * cannot Invoke the function directly with a payload the URL would never produce (the cron
+ * schedules' `{"kind":"cron"}`, which skips the workflow's `triggers.manual`).
  */
 export const cliUserGrants = (a: PlatformArns): Statement[] => [
-  allow('HyperpApi', ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'], [a.functions.api]),
+  allow('HyperpApiUrl', ['lambda:InvokeFunctionUrl'], [a.functions.api]),
+  allow('HyperpApiViaUrl', ['lambda:InvokeFunction'], [a.functions.api], { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } }),
 ];

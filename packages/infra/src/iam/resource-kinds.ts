@@ -4,7 +4,7 @@
  * rather than granting something broader.
  */
 import type { PermissionsManifest } from '../contract.js';
-import { TASK_FAMILY_PREFIX } from '../names.js';
+import { taskFamilyPattern } from '../names.js';
 import type { PlatformArns } from './grants.js';
 import type { Statement } from './statements.js';
 
@@ -18,8 +18,9 @@ export const logsOf = (logGroupArn: string): string[] => [logGroupArn, `${logGro
 export const clusterTasks = (a: PlatformArns): string =>
   `arn:${a.partition}:ecs:${a.region}:${a.accountId}:task/${a.clusterName}/*`;
 
+/** This deployment's task definitions only: `{prefix}_*` (core's `taskDefinitionFamily`, `builderFamily`). */
 export const hyperpTaskDefinitions = (a: PlatformArns): string =>
-  `arn:${a.partition}:ecs:${a.region}:${a.accountId}:task-definition/${TASK_FAMILY_PREFIX}*`;
+  `arn:${a.partition}:ecs:${a.region}:${a.accountId}:task-definition/${taskFamilyPattern(a.namePrefix)}`;
 
 const onCluster = (a: PlatformArns) => ({ ArnEquals: { 'ecs:cluster': a.cluster } });
 
@@ -42,7 +43,11 @@ export const RESOURCE_KINDS: Readonly<Record<string, KindScope>> = {
   imageRepository: (a) => ({ resources: [a.repository] }),
   taskLogGroup: (a) => ({ resources: logsOf(a.taskLogGroup) }),
   // RegisterTaskDefinition, DeregisterTaskDefinition and DescribeTaskDefinition take no
-  // resource ARN (Service Authorization Reference, Amazon ECS, read 2026-11).
+  // resource ARN: the Service Authorization Reference (Amazon ECS, read 2026-12) lists no
+  // resource type for them, and resource-level permissions for task definitions are still an
+  // open request (aws/containers-roadmap#929, read 2026-12). A statement naming task-definition
+  // ARNs would never match them. What does take a task definition (RunTask, TagResource on
+  // create, DeleteTaskDefinitions) is scoped to this deployment's families below.
   anyTaskDefinition: () => ({ resources: ['*'] }),
   hyperpTaskDefinitions: (a) => ({ resources: [hyperpTaskDefinitions(a)] }),
   hyperpTaskDefinitionsOnCluster: (a) => ({ resources: [hyperpTaskDefinitions(a)], condition: onCluster(a) }),

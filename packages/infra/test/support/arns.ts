@@ -7,6 +7,7 @@ const fn = (n: string) => `${A}:lambda:${R}:function:hy-${n}`;
 const log = (n: string) => `${A}:logs:${R}:log-group:/hyperp/hy/functions/${n}`;
 
 export const arns: PlatformArns = {
+  namePrefix: 'hy',
   partition: 'aws',
   region: 'us-east-1',
   accountId: '123456789012',
