@@ -2,12 +2,16 @@ import type { RunRequested } from '@hyperp/core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BatchGetImageCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { CreateScheduleCommand, ListSchedulesCommand, SchedulerClient, ValidationException } from '@aws-sdk/client-scheduler';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { existingImageTags } from '../src/aws/ecr-images.js';
 import { loadConfig } from '../src/config.js';
 import { installationClient } from '../src/github/app-client.js';
 import { GitHubError, remoteRepo } from '../src/github/repo-reader.js';
 import { planner } from '../src/planner/planner.js';
+import { scheduleSync, workflowSchedulePrefix } from '../src/schedules/sync.js';
 import { getRunMeta } from '../src/run/meta.js';
 import { dynamoStore, type Store } from '../src/store/store.js';
 import { startDynamoLocal, type LocalDynamo } from './support/dynamodb-local.js';
@@ -179,6 +183,45 @@ p('a push to a branch no workflow runs on opens nothing', async () => {
   const r = await plannerWith(store)(push(repo.git('rev-parse', 'HEAD'), 'dev', 'd-dev'));
   assert.equal(r.runs, []);
   assert.equal(r.problems, []);
+});
+
+p('a schedule Scheduler refuses fails its workflow\'s status; the push\'s runs and the other schedules go on', async () => {
+  const store = dynamoStore(local.doc, await local.createTable());
+  const cronWorkflow = (name: string, schedule: string) =>
+    `workflowName: ${name}\nbranches: [main]\ntriggers:\n  push: false\n  cron:\n    - schedule: "${schedule}"\njobs:\n  - jobName: only\n    taskDefinitionPath: generate_x/taskdef.json\n`;
+  writeFileSync(join(repo.dir, 'hyperp-workflows/nightly.yaml'), cronWorkflow('nightly', '15 10 ? * *'));
+  writeFileSync(join(repo.dir, 'hyperp-workflows/weekly.yaml'), cronWorkflow('weekly', '0 6 * * MON'));
+  const commit = repo.commit('two scheduled workflows');
+  const scheduler = mockClient(SchedulerClient);
+  scheduler.on(ListSchedulesCommand).resolves({ Schedules: [] });
+  // Scheduler refuses nightly's schedule (whatever the reason: the planner must survive any).
+  scheduler.on(CreateScheduleCommand).callsFake((input: { Name: string; ScheduleExpression: string }) => {
+    if (input.Name.startsWith(workflowSchedulePrefix('acme/calculator', 'main', 'nightly'))) {
+      throw new ValidationException({ message: `Invalid Schedule Expression ${input.ScheduleExpression}.`, $metadata: { httpStatusCode: 400 } });
+    }
+    return { ScheduleArn: 'arn:aws:scheduler:us-east-1:123456789012:schedule/hyperp/x' };
+  });
+  const statusesBefore = gh.statuses.length;
+  const result = await planner({
+    store, config, now: () => NOW, log: () => undefined,
+    github: (id) => installationClient({ appId: gh.appId, privateKey: gh.privateKey, baseUrl: gh.baseUrl }, id),
+    imagesInRegistry: async () => new Set(),
+    syncSchedules: scheduleSync({ scheduler: new SchedulerClient({ region: 'us-east-1' }), config, log: () => undefined }),
+  })(push(commit, 'main', 'd-cron'));
+  // The push still runs its workflow.
+  assert.equal(result.runs.map((r) => [r.workflow, r.appended]), [['calculator', true]]);
+  // weekly's schedule was made; nightly's failure is on nightly's own status, with AWS's reason.
+  assert.equal(scheduler.commandCalls(CreateScheduleCommand).map((c) => [c.args[0].input.Description, c.args[0].input.ScheduleExpression]), [
+    ['hyperp: acme/calculator main nightly (15 10 ? * *)', 'cron(15 10 * * ? *)'],
+    ['hyperp: acme/calculator main weekly (0 6 * * MON)', 'cron(0 6 ? * 2 *)'],
+  ]);
+  const reason = 'cron schedule "15 10 ? * *" not synced: ValidationException: Invalid Schedule Expression cron(15 10 * * ? *).';
+  assert.equal(result.problems, [`nightly: ${reason}`]);
+  assert.equal(gh.statuses.slice(statusesBefore).map((s) => [s.sha, s.body['context'], s.body['state'], s.body['description']]), [
+    [commit, 'hyperp/nightly/schedules', 'failure', reason],
+    [commit, 'hyperp', 'failure', `1 problem: nightly: ${reason}`],
+  ]);
+  scheduler.restore();
 });
 
 p.run();

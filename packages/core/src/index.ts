@@ -14,6 +14,7 @@ export * from './workflow/issue.js';
 export * from './workflow/load.js';
 export * from './workflow/repo-path.js';
 export { branchPatternProblem, artifactNameProblem, cronScheduleProblem } from './workflow/rules-workflow.js';
+export { schedulerCron, SCHEDULE_EXPRESSION_MAX } from './workflow/cron.js';
 export { checkTaskDefinition, type TaskDefinitionCheck } from './taskdef/validate.js';
 export * from './names/index.js';
 export * from './cost/index.js';

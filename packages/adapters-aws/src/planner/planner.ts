@@ -16,6 +16,7 @@ import { runMetaItem } from '../run/meta.js';
 import { REQUESTED_EVENT_ID } from '../run/event-ids.js';
 import { appendWith } from '../store/event-log.js';
 import type { Store } from '../store/store.js';
+import type { ScheduleSyncFailure } from '../schedules/sync.js';
 import type { PlanRequest } from './request.js';
 import { plannedRunId } from './run-id.js';
 
@@ -35,8 +36,15 @@ export interface PlannerDeps {
    * store knows but ECR lost is built again instead of failing the task's image pull.
    */
   readonly imagesInRegistry: (tags: readonly string[]) => Promise<ReadonlySet<string>>;
-  /** Keeps the EventBridge Scheduler schedules of the branch's cron triggers in step with its workflows. */
-  readonly syncSchedules?: (repo: string, branch: string, installationId: number, workflows: readonly WorkflowSpec[]) => Promise<void>;
+  /**
+   * Keeps the EventBridge Scheduler schedules of the branch's cron triggers in step with its
+   * workflows, each workflow on its own; answers the workflows whose schedules AWS refused.
+   * `complete`: every workflow file of the commit loaded (only then may it delete schedules of
+   * workflows it was not given).
+   */
+  readonly syncSchedules?: (
+    repo: string, branch: string, installationId: number, workflows: readonly WorkflowSpec[], complete: boolean,
+  ) => Promise<readonly ScheduleSyncFailure[]>;
   readonly now: () => number;
   readonly log: (message: string, detail?: Record<string, unknown>) => void;
 }
@@ -68,12 +76,7 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
   const prefetch = (p: string) => isWorkflowFile(p) || p === '.dockerignore' || p.endsWith('/.dockerignore');
   const loaded = await repo.snapshotReading(loadWorkflows, prefetch);
   const problems = loaded.issues.filter((i) => i.severity === 'error').map((i) => `${i.file}: ${i.message}`);
-
-  // A workflow file with errors is missing from `loaded.workflows`: syncing then would delete
-  // its schedules, so schedules are only synced from a commit whose workflows all load.
-  if (request.kind === 'push' && d.syncSchedules && problems.length === 0) {
-    await d.syncSchedules(request.repo, request.branch, request.installationId, loaded.workflows);
-  }
+  const allLoaded = problems.length === 0;
 
   const selected =
     request.kind === 'push'
@@ -173,6 +176,20 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
     for (const key of new Set(plan.right.jobs.flatMap((j) => j.images.filter((i) => i.action === 'reuse').map((i) => i.key)))) {
       const image = existing.get(key);
       if (image) await d.store.images.record(key, image.uri, new Date(d.now()).toISOString());
+    }
+  }
+
+  // After the runs, so a schedule never holds up a push's runs. Each workflow's schedules are
+  // synced on their own: one AWS refuses fails that workflow's schedule status, not the planning
+  // (a user's mistake must not send the planner to its dead-letter queue). A workflow file with
+  // errors is missing from `loaded.workflows`, so its schedules are kept (`complete` false).
+  if (request.kind === 'push' && d.syncSchedules) {
+    const failures = await d.syncSchedules(request.repo, request.branch, request.installationId, loaded.workflows, allLoaded);
+    for (const f of failures) {
+      problems.push(`${f.workflow}: ${f.reason}`);
+      await setCommitStatus(gh, {
+        repo: request.repo, commit, state: 'failure', context: `hyperp/${f.workflow}/schedules`, targetUrl: null, description: f.reason,
+      }).catch((e: Error) => d.log('commit status not set', { error: e.message }));
     }
   }
 

@@ -2,8 +2,9 @@
  * Rules on workflow-level settings and sizes: branch patterns, shared artifact names, cron
  * schedules and the size of image builds.
  */
-import { Cron } from 'croner';
+import * as E from 'fp-ts/lib/Either.js';
 import { cheapestFargateSize, formatFargateSize, isValidFargateSize, parseCpuUnits, parseMemoryMiB } from '../fargate/size.js';
+import { schedulerCron } from './cron.js';
 import type { FieldPath, ValidationIssue } from './issue.js';
 import { issueAt, type FileContext, type WorkflowRule } from './rule.js';
 import { hasLoneSurrogate } from './unicode.js';
@@ -90,29 +91,13 @@ export const artifactNames: WorkflowRule = (ctx) => {
 };
 
 /**
- * Schedules are five-field cron expressions (minute hour day-of-month month day-of-week), parsed
- * by croner. They must also fit EventBridge Scheduler, which runs them on AWS: a minute is its
- * finest step (no seconds field), it has no nicknames (`@daily`), and it cannot restrict both
- * the day of the month and the day of the week (one must be `*`). Day-of-week steps and ranges
- * ending on Sunday are fine: the AWS adapter expands them to the day lists Scheduler takes.
+ * Schedules are five-field cron expressions (minute hour day-of-month month day-of-week) that
+ * must have an EventBridge Scheduler form, which runs them on AWS: validation and translation
+ * are one function (`schedulerCron`), so what validates always translates.
  */
 export const cronScheduleProblem = (schedule: string): string | undefined => {
-  const fields = schedule.trim().split(/\s+/);
-  if (schedule.trim().startsWith('@')) return 'nicknames such as @daily are not supported; write five fields, e.g. "0 0 * * *"';
-  if (fields.length !== 5) {
-    return `it has ${fields.length} field${fields.length === 1 ? '' : 's'}; write five: minute hour day-of-month month day-of-week`;
-  }
-  try {
-    // Paused: parsing only, nothing is scheduled.
-    new Cron(schedule, { paused: true });
-  } catch (e) {
-    return (e as Error).message.replace(/^CronPattern: /, '');
-  }
-  const wildcard = (f: string): boolean => f === '*' || f === '?';
-  if (!wildcard(fields[2]!) && !wildcard(fields[4]!)) {
-    return 'it restricts both day-of-month and day-of-week, which EventBridge Scheduler cannot run; set one of them to *';
-  }
-  return undefined;
+  const r = schedulerCron(schedule);
+  return E.isLeft(r) ? r.left : undefined;
 };
 
 const knownTimeZone = (zone: string): boolean => {
