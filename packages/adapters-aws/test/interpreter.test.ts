@@ -118,6 +118,8 @@ t('an image build registers the builder once and runs kaniko at the exact commit
   // The deployment's own builder family: another deployment in the account never re-registers it.
   assert.is(ecs.commandCalls(DescribeTaskDefinitionCommand)[0]!.args[0].input.taskDefinition, 'hyperp_builder');
   assert.is(ecs.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input.family, 'hyperp_builder');
+  // Builds unpack base images and snapshot layers on the task's disk: more than Fargate's default 20 GiB.
+  assert.equal(ecs.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input.ephemeralStorage, { sizeInGiB: 100 });
   assert.equal(ecs.commandCalls(RunTaskCommand)[0]!.args[0].input, {
     cluster: config.clusterArn,
     taskDefinition: 'arn:td/hyperp-builder:1',

@@ -12,8 +12,11 @@ import type { PlatformArgs } from './platform.js';
 import { EFS_IA_DAYS, type EfsIaDays, type StorageSettings } from './storage.js';
 
 /**
- * A maintained kaniko fork (the original was archived in June 2025), pinned; multi-arch (amd64,
- * arm64). Source: the fork's v1.24.3 release notes (kaniko-build/builder), read 2026-11-22.
+ * A maintained kaniko fork (the original was archived in June 2025), pinned by tag; multi-arch
+ * (amd64, arm64). Where it comes from: the release `mzihlmann/kaniko/v1.24.3` of
+ * github.com/kaniko-build/builder publishes the executor as the GitHub package
+ * `dist/mzihlmann-kaniko/executor`, pulled as `ghcr.io/kaniko-build/dist/mzihlmann-kaniko/executor:v1.24.3`
+ * (its release notes, read 2026-11-22 and again 2026-12-03).
  */
 export const DEFAULT_BUILDER_IMAGE = 'ghcr.io/kaniko-build/dist/mzihlmann-kaniko/executor:v1.24.3';
 

@@ -11,6 +11,7 @@ import {
 import { builderFamily, type BuildImage, type RunEvent, type RunTask, type StopTask, type Tag } from '@hyperp/core';
 import { posix } from 'node:path';
 import { isThrottling, withThrottlingRetry } from '../aws/retry.js';
+import { classifyRunTaskFailure } from '../ecs/run-task-failures.js';
 import type { RunMeta } from '../run/meta.js';
 import type { InterpreterDeps } from './deps.js';
 
@@ -22,6 +23,15 @@ export const runIdOfGroup = (group: string | undefined): string | undefined =>
 export const BUILDER_CONTAINER = 'kaniko';
 /** Largest builder size; each build overrides cpu and memory down to what its job asks. */
 const BUILDER_MAX = { cpu: '4096', memory: '16384' };
+/**
+ * The builder's disk. kaniko unpacks the base image into the task's own filesystem and keeps a
+ * tarball of every layer it snapshots until the push, so a build needs about twice its image
+ * plus the build's own files: Fargate's default 20 GiB fails multi-GB images (CUDA, ML runtimes)
+ * with "no space left on device". Fargate allows 21-200 GiB and bills only what is above 20 GiB,
+ * $0.000111 per GB-hour in us-east-1 — under a cent per build-hour for 100 GiB (ECS Developer
+ * Guide, "Fargate task ephemeral storage"; AWS Fargate pricing, read 2026-12).
+ */
+export const BUILDER_EPHEMERAL_GIB = 100;
 
 const networkConfiguration = (d: InterpreterDeps): RunTaskCommandInput['networkConfiguration'] => ({
   awsvpcConfiguration: {
@@ -33,8 +43,11 @@ const networkConfiguration = (d: InterpreterDeps): RunTaskCommandInput['networkC
 
 const ecsTags = (tags: readonly Tag[]) => tags.map((t) => ({ key: t.key, value: t.value }));
 
-/** Capacity and throttling failures clear up by themselves: the launch is retried, not failed. */
-const retryableFailure = (f: Failure): boolean => /^RESOURCE:|AGENT|throttl|capacity|rate exceeded/i.test(`${f.reason ?? ''} ${f.detail ?? ''}`);
+/**
+ * Capacity, quota and agent failures clear up by themselves: the launch is retried, not failed
+ * (`ecs/run-task-failures.ts`, ECS's documented reasons). An unknown reason is not retried.
+ */
+const retryableFailure = (f: Failure): boolean => classifyRunTaskFailure(f).class === 'retryable';
 
 const launch = async (
   d: InterpreterDeps,
@@ -102,6 +115,7 @@ export const builderTaskDefinition = (d: InterpreterDeps): Promise<string> => {
       if (
         td?.taskDefinitionArn &&
         td.containerDefinitions?.[0]?.image === d.config.builderImage &&
+        td.ephemeralStorage?.sizeInGiB === BUILDER_EPHEMERAL_GIB &&
         td.taskRoleArn === d.config.builderTaskRoleArn &&
         td.executionRoleArn === d.config.taskExecutionRoleArn
       ) {
@@ -118,6 +132,7 @@ export const builderTaskDefinition = (d: InterpreterDeps): Promise<string> => {
           networkMode: 'awsvpc',
           cpu: BUILDER_MAX.cpu,
           memory: BUILDER_MAX.memory,
+          ephemeralStorage: { sizeInGiB: BUILDER_EPHEMERAL_GIB },
           taskRoleArn: d.config.builderTaskRoleArn,
           executionRoleArn: d.config.taskExecutionRoleArn,
           containerDefinitions: [
