@@ -3,6 +3,7 @@
  * registering itself. Errors become exit codes here and nowhere else.
  */
 import { Command, CommanderError } from 'commander';
+import { UnsafeLayoutError } from '@hyperp/adapters-local';
 import { CliError, ExitCode, UsageError, type CliContext } from './context.js';
 import { commands } from './commands/index.js';
 
@@ -40,7 +41,7 @@ export const runCli = async (argv: readonly string[], ctx: CliContext): Promise<
       ctx.err(`error: ${e.message}\n`);
       return ExitCode.usage;
     }
-    if (e instanceof CliError) {
+    if (e instanceof CliError || e instanceof UnsafeLayoutError) {
       ctx.err(`error: ${e.message}\n`);
       return ExitCode.failed;
     }

@@ -11,12 +11,13 @@
  * is laid out as that link, and nothing is ever written through one. An image folder is used
  * only when `image.json` says hyperp made it for that key (`readImageFolder`).
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ImageRecipe } from './recipe.js';
 import {
   lstatContained, mkdirContained, PathEscapeError, readContained, symlinkContained, writeFileContained,
 } from '../fs/contained.js';
+import { alive } from '../fs/scratch.js';
 
 /** An image's runtime settings as laid out: the recipe without its COPY steps, and what they made. */
 export interface ImageConfig extends Omit<ImageRecipe, 'copies'> {
@@ -134,6 +135,21 @@ export const readImageFolder = (imagesDir: string, key: string): ImageFolder => 
   if (config?.madeBy !== IMAGE_MADE_BY || config.key !== key) return untrusted('its image.json does not name this key and builder');
   if (!rootfs?.isDirectory()) return untrusted('its rootfs is not a folder');
   return { _tag: 'Trusted', config: config as ImageConfig, rootfs: join(imagesDir, key, 'rootfs') };
+};
+
+const TEMP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*\.tmp-([1-9][0-9]*)-[0-9]+$/;
+
+/**
+ * Removes the temporary folders of builds whose process is gone (a crash mid-build): real
+ * folders (never links) named as `layoutImage` names them, beside the images. Nothing else.
+ */
+export const removeOrphanImageTemps = (imagesDir: string): void => {
+  if (!lstatSync(imagesDir, { throwIfNoEntry: false })?.isDirectory()) return;
+  for (const name of readdirSync(imagesDir)) {
+    const pid = Number(TEMP_NAME.exec(name)?.[1]);
+    if (!pid || pid === process.pid || alive(pid) || !lstatSync(join(imagesDir, name)).isDirectory()) continue;
+    rmSync(join(imagesDir, name), { recursive: true, force: true });
+  }
 };
 
 /** A layout step: where a context file lands, from which COPY line. */

@@ -3,11 +3,12 @@
  * container's command in its own bubblewrap sandbox over a private copy of the image's files.
  * When an essential container exits, the task's other containers are stopped (as on ECS).
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseRecipe } from '../build/recipe.js';
-import { layoutImage, readImageFolder, type ImageConfig } from '../build/layout.js';
+import { layoutImage, readImageFolder, removeOrphanImageTemps, type ImageConfig } from '../build/layout.js';
 import { copyTreeContained } from '../fs/contained.js';
+import { makeScratch, removeOrphanScratch } from '../fs/scratch.js';
 import { containerCommand } from './command.js';
 import { bwrapArgs } from './sandbox.js';
 import { supervise, type ProcessExit, type Supervised } from './supervise.js';
@@ -29,23 +30,10 @@ const readConfig = (imagesDir: string, key: string): { config: ImageConfig; root
   return { reason: `image ${key} is not in the local image store; the process engine runs images built from a dockerfilePath (use --engine docker for registry images)` };
 };
 
-/** Scratch folders are named `<pid>-…`; those of processes that are gone (a crash) are removed. */
-const removeOrphanScratch = (dir: string): void => {
-  if (!existsSync(dir)) return;
-  for (const name of readdirSync(dir)) {
-    const pid = Number(name.split('-')[0]);
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) continue;
-    try {
-      process.kill(pid, 0);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(dir, name), { recursive: true, force: true });
-    }
-  }
-};
-
 export const processEngine = (opts: ProcessEngineOptions): Engine => {
   const bwrap = opts.bwrap ?? 'bwrap';
   removeOrphanScratch(opts.scratchDir);
+  removeOrphanImageTemps(opts.imagesDir);
 
   const build = async (req: BuildRequest): Promise<BuildOutcome> => {
     const recipe = parseRecipe(req.dockerfile);
@@ -70,7 +58,7 @@ export const processEngine = (opts: ProcessEngineOptions): Engine => {
     const startedAt = Date.now();
     mkdirSync(dirname(task.logFile), { recursive: true });
     const logFd = openSync(task.logFile, 'a');
-    const scratch = join(opts.scratchDir, `${process.pid}-${startedAt}-${Math.random().toString(16).slice(2, 10)}`);
+    const scratch = makeScratch(opts.scratchDir, startedAt);
     const procs: { name: string; essential: boolean; sup?: Supervised; early?: ContainerExit }[] = [];
     const log = (s: string) => writeSync(logFd, s + '\n');
 

@@ -14,7 +14,7 @@ import { processEngine } from '../engine/process-engine.js';
 import type { Engine, EngineName } from '../engine/types.js';
 import type { BuildSource } from '../driver/interpreter.js';
 import { driveRun, type DriveOptions } from '../driver/drive.js';
-import type { LocalLayout } from '../layout.js';
+import { checkLayout, type LocalLayout } from '../layout.js';
 import { recordImages } from './image-index.js';
 import { localBuilderVersion } from './settings.js';
 
@@ -24,6 +24,7 @@ export type OpenedEngine = { readonly _tag: 'Engine'; readonly engine: Engine } 
 
 /** The engine `choice` names (auto: docker, podman, process — the first that works here). */
 export const openLocalEngine = async (choice: EngineChoice, layout: LocalLayout): Promise<OpenedEngine> => {
+  checkLayout(layout); // before the engine cleans up its scratch folders there
   const d = await detectEngine(choice);
   if (d._tag === 'NoEngine') return d;
   return {

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import {
-  localBuilderVersion, loadImageStore, snapshotCommit, snapshotWorkingTree, detectEngine, localLayout, GitError, NotAGitRepository,
+  localBuilderVersion, loadImageStore, snapshotCommit, snapshotWorkingTree, detectEngine, localLayout, checkLayout, GitError, NotAGitRepository,
   type EngineChoice,
 } from '@hyperp/adapters-local';
 import { describeImageKeyError, loadWorkflows, planPush, type Plan, type WorkflowSpec } from '@hyperp/core';
@@ -95,7 +95,9 @@ const plan = async (ctx: CliContext, opts: PlanOptions): Promise<number> => {
   }
   const { builder, note } = await builderFor(opts.engine as EngineChoice);
   if (note) ctx.err(`note: ${note}\n`);
-  const images = loadImageStore(localLayout(dir).imagesDir, (w) => ctx.err(`${w}\n`));
+  const layout = localLayout(dir);
+  checkLayout(layout); // a linked or committed .hyperp is not read: its index is not this machine's
+  const images = loadImageStore(layout.imagesDir, (w) => ctx.err(`${w}\n`));
   const result = planPush({ workflows: loaded.workflows, branch, snapshot, images, builderVersion: builder });
   if (result._tag === 'Left') {
     throw new CliError(result.left.map((p) => `workflow ${p.workflow}, job "${p.job}", container "${p.container}": ${describeImageKeyError(p)}`).join('\n'));

@@ -1,7 +1,7 @@
 /** `--repo DIR` of the local-runtime commands, resolved against where the user ran hyperp. */
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { damagedLinesText, eventsFile, localLayout, listRunIds, type LocalLayout } from '@hyperp/adapters-local';
+import { checkLayout, damagedLinesText, eventsFile, localLayout, listRunIds, type LocalLayout } from '@hyperp/adapters-local';
 import type { RunRequested, RunState } from '@hyperp/core';
 import { CliError, userCwd, type CliContext } from '../context.js';
 import { terminalSafe } from '../views/terminal-text.js';
@@ -13,7 +13,12 @@ export const repoDirOf = (ctx: CliContext, repo: string | undefined): string => 
   return dir;
 };
 
-export const layoutOf = (ctx: CliContext, repo: string | undefined): LocalLayout => localLayout(repoDirOf(ctx, repo));
+/** The repository's `.hyperp/`, refused (one line, exit 1) when git tracks it or any part of it is a link. */
+export const layoutOf = (ctx: CliContext, repo: string | undefined): LocalLayout => {
+  const layout = localLayout(repoDirOf(ctx, repo));
+  checkLayout(layout);
+  return layout;
+};
 
 /** A run id as given, or the newest run whose id starts with it (`hyperp runs show 2026`); `last` names the newest. */
 export const findRun = (layout: LocalLayout, given: string): string => {
