@@ -197,7 +197,7 @@ p('a schedule Scheduler refuses fails its workflow\'s status; the push\'s runs a
   // Scheduler refuses nightly's schedule (whatever the reason: the planner must survive any).
   scheduler.on(CreateScheduleCommand).callsFake((input: { Name: string; ScheduleExpression: string }) => {
     if (input.Name.startsWith(workflowSchedulePrefix('acme/calculator', 'main', 'nightly'))) {
-      throw new ValidationException({ message: `Invalid Schedule Expression ${input.ScheduleExpression}.`, $metadata: { httpStatusCode: 400 } });
+      throw new ValidationException({ message: `Invalid Schedule Expression ${input.ScheduleExpression}.`, Message: `Invalid Schedule Expression ${input.ScheduleExpression}.`, $metadata: { httpStatusCode: 400 } });
     }
     return { ScheduleArn: 'arn:aws:scheduler:us-east-1:123456789012:schedule/hyperp/x' };
   });

@@ -111,7 +111,7 @@ sync('a workflow whose schedule Scheduler refuses keeps its schedules and is rep
   scheduler.on(ListSchedulesCommand).resolves({ Schedules: [{ Name: okOld }, { Name: badOld }, { Name: unknown }] });
   scheduler.on(CreateScheduleCommand).callsFake((input: { Name: string }) => {
     if (input.Name.startsWith(workflowSchedulePrefix('acme/calc', 'main', 'bad'))) {
-      throw new ValidationException({ message: 'Invalid Schedule Expression cron(0 3 * * ? *).', $metadata: { httpStatusCode: 400 } });
+      throw new ValidationException({ message: 'Invalid Schedule Expression cron(0 3 * * ? *).', Message: 'Invalid Schedule Expression cron(0 3 * * ? *).', $metadata: { httpStatusCode: 400 } });
     }
     return { ScheduleArn: 'arn:s' };
   });
