@@ -70,7 +70,9 @@ const task: RunTask = {
   overrides: { containerOverrides: [] }, tags: [],
 };
 
-launch.before.each(() => ecs.reset());
+launch.before.each(() => {
+  ecs.reset();
+});
 
 launch('the account\'s concurrent-task limit and a slow network interface are retried, not failed', async () => {
   for (const reason of ["You've reached the limit on the number of tasks you can run concurrently", 'Timeout waiting for network interface provisioning to complete.']) {
