@@ -12,6 +12,7 @@ const view: RunView = {
     { name: 'bad', status: 'FAILED', attempts: 1, outputDir: '/o/bad', costUsd: 0.000206, tasks: [task] },
     { name: 'after', status: 'SKIPPED', attempts: 0, outputDir: '/o/after', costUsd: 0, tasks: [] },
   ],
+  retries: [],
 };
 
 test('each job says why it failed, was skipped or where its output was reused from', () => {

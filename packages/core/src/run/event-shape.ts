@@ -27,6 +27,7 @@ const fields = {
   DownloadableReady: { job: 'string', location: 'string', bytes: 'number' },
   DownloadableFailed: { job: 'string', reason: 'string' },
   CancelRequested: { reason: 'string', by: 'string|null' },
+  CommandFailed: { command: 'object', failure: 'string', reason: 'string' },
   Tick: {},
 } as const satisfies Record<RunEventTag, Record<string, Kind>>;
 

@@ -8,6 +8,7 @@ import type { WorkflowPlan } from '../plan/types.js';
 import type { WorkflowSpec } from '../workflow/spec.js';
 import type { CpuArchitecture } from '../cost/prices.js';
 import type { RunSettings } from './settings.js';
+import type { Command } from './commands.js';
 
 /** Epoch milliseconds. */
 export type Millis = number;
@@ -137,7 +138,8 @@ export interface TaskLaunchRejected {
   readonly reason: string;
   /**
    * True for throttling and capacity errors (ThrottlingException, RESOURCE:*, AGENT): the launch
-   * is retried without using up an attempt. False counts as a failed attempt.
+   * is retried without using up an attempt, a bounded number of times (`command-retries.ts`).
+   * False counts as a failed attempt.
    */
   readonly retryable: boolean;
 }
@@ -206,6 +208,30 @@ export interface CancelRequested {
   readonly by: string | null;
 }
 
+/**
+ * How an adapter classified a command's failure. `retryable`: the outside world said "not now"
+ * (throttling, a 5xx, no capacity, a network error); `permanent`: the request cannot succeed as
+ * it is (validation, access denied, not found); `unknown`: an error nobody classified, retried
+ * a few times and then treated as permanent.
+ */
+export type FailureClass = 'retryable' | 'permanent' | 'unknown';
+
+/**
+ * Carrying out a command failed. The reducer retries it after a back-off (bounded per command)
+ * or, for a permanent failure or once the retries are used up, fails what the command was for:
+ * the job (registration, launch, stop), the run (its folders), the zip. Every command an adapter
+ * carries out ends in its result events or in this one, so nothing waits for an answer forever.
+ */
+export interface CommandFailed {
+  readonly _tag: 'CommandFailed';
+  readonly at: Millis;
+  /** The command as it was asked for (sent again as it is when it is retried). */
+  readonly command: Command;
+  readonly failure: FailureClass;
+  /** What the outside world said, for a person (`ThrottlingException: Rate exceeded`). */
+  readonly reason: string;
+}
+
 /** Time passed: the clock, for deadlines, back-offs and launch pacing. Answers `ScheduleWakeup`. */
 export interface Tick {
   readonly _tag: 'Tick';
@@ -227,6 +253,7 @@ export type RunEvent =
   | DownloadableReady
   | DownloadableFailed
   | CancelRequested
+  | CommandFailed
   | Tick;
 
 export type RunEventTag = RunEvent['_tag'];

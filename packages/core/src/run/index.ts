@@ -11,3 +11,5 @@ export { startedByLookup, type StartedByIndex } from './started-by-index.js';
 export * from './rerun.js';
 export { canonicalJson, eventIdentity } from './diagnostics.js';
 export { runEventShapeProblem } from './event-shape.js';
+export { commandKey, commandRetriesOf } from './command-retries.js';
+export * from './retry-limits.js';

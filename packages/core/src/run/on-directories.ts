@@ -21,7 +21,13 @@ export const onDirectoriesFailed = (tx: Tx, e: DirectoriesFailed): void => {
     diagnose(tx, 'ImpossibleEvent', e, 'the folders were reported made before');
     return;
   }
-  const reason = `the run's artifact folders could not be made: ${e.reason}`;
+  directoriesFailed(tx, e.reason);
+};
+
+/** The folders will not be made: the run fails (nothing of it can run without them). */
+export const directoriesFailed = (tx: Tx, why: string): void => {
+  if (tx.s.directories !== 'PENDING') return;
+  const reason = `the run's artifact folders could not be made: ${why}`;
   tx.s = { ...tx.s, directories: 'FAILED', failure: tx.s.failure ?? reason };
   stopEverything(tx, reason);
 };

@@ -5,7 +5,7 @@
  */
 import type { TaskDefinitionRegistered, TaskDefinitionRejected } from './events.js';
 import { failJob, maybeStartJob } from './jobs.js';
-import { knownJob, putJob } from './records.js';
+import { jobAt, knownJob, putJob } from './records.js';
 import { isTerminalRun } from './state.js';
 import { diagnose, emit, runIdOf, type Tx } from './tx.js';
 
@@ -31,8 +31,13 @@ export const onTaskDefinitionRegistered = (tx: Tx, e: TaskDefinitionRegistered):
 export const onTaskDefinitionRejected = (tx: Tx, e: TaskDefinitionRejected): void => {
   const known = knownJob(tx, e, e.job);
   if (known === undefined) return;
-  const { j, job } = known;
-  if (job.registration !== 'REGISTERING') return;
+  taskDefinitionRejected(tx, known.j, e.reason);
+};
+
+/** The job's registration failed for good: the job fails with the reason. */
+export const taskDefinitionRejected = (tx: Tx, j: number, reason: string): void => {
+  const job = jobAt(tx, j);
+  if (job === undefined || job.registration !== 'REGISTERING') return;
   putJob(tx, j, { ...job, registration: 'REJECTED' });
-  failJob(tx, j, `its task definition was rejected: ${e.reason}`);
+  failJob(tx, j, `its task definition was rejected: ${reason}`);
 };

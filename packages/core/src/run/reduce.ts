@@ -9,6 +9,7 @@ import { pumpLaunches } from './launch.js';
 import { dropStaleTimers, fireDueTimers } from './fire-timers.js';
 import { settleRun } from './finish.js';
 import { onCancelRequested } from './on-cancel.js';
+import { fireDueRetries, onCommandFailed } from './command-retries.js';
 import { onDirectoriesEnsured, onDirectoriesFailed } from './on-directories.js';
 import { onDownloadableFailed, onDownloadableReady } from './on-downloadable.js';
 import { onImageBuildFailed, onImageBuildStarted, onImageBuildSucceeded } from './on-image-build.js';
@@ -40,6 +41,7 @@ const apply = (tx: Tx, event: RunEvent): void => {
     case 'DownloadableReady': return onDownloadableReady(tx, event);
     case 'DownloadableFailed': return onDownloadableFailed(tx, event);
     case 'CancelRequested': return onCancelRequested(tx, event);
+    case 'CommandFailed': return onCommandFailed(tx, event);
     case 'Tick': return;
     default: {
       const unknown: { _tag?: unknown } = event;
@@ -73,6 +75,7 @@ const step = (tx: Tx, event: RunEvent): void => {
   apply(tx, event);
   if (tx.s.runId === null || isTerminalRun(tx.s.status)) return;
   fireDueTimers(tx);
+  fireDueRetries(tx);
   pumpLaunches(tx);
   settleRun(tx);
   if (isTerminalRun(tx.s.status)) return;

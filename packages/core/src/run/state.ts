@@ -6,7 +6,8 @@
  */
 import type { Heap } from './heap.js';
 import type { Queue } from './queue.js';
-import type { Millis, RunRequested, TaskUsage } from './events.js';
+import type { FailureClass, Millis, RunRequested, TaskUsage } from './events.js';
+import type { Command } from './commands.js';
 import type { Vec } from './vector.js';
 import { vecEmpty } from './vector.js';
 import { heapEmpty } from './heap.js';
@@ -125,6 +126,8 @@ export interface ImageRecord {
   readonly stopReason: string | null;
   readonly stopSent: boolean;
   readonly costUsd: number;
+  /** Launches of this build refused with a retryable error (absent in states saved before it was counted). */
+  readonly throttled?: number;
 }
 
 /** Something the launch queue holds: a task attempt or an image build (both are RunTask calls on Fargate). */
@@ -180,6 +183,28 @@ export interface RunGraph {
   readonly jobHashes: readonly string[];
 }
 
+/**
+ * A command that failed and is retried (or was, and then succeeded or was given up): what the
+ * run's view shows as "retrying". One per command key (`commandKey`), so a run holds at most
+ * one per job, task attempt and build — and only for commands that failed.
+ */
+export interface CommandRetry {
+  /** `commandKey(command)`: which command this is, across its repeats. */
+  readonly key: string;
+  readonly command: Command;
+  /** Failures so far (1 after the first). */
+  readonly failures: number;
+  readonly failure: FailureClass;
+  /** The last failure, as the outside world said it. */
+  readonly reason: string;
+  /** When it is sent again; null once sent (or given up). */
+  readonly retryAt: Millis | null;
+  /** When it was last sent again; a failure reported before that is a late repeat. */
+  readonly sentAt: Millis | null;
+  /** Set when the retries were used up or the failure was permanent. */
+  readonly gaveUp: boolean;
+}
+
 export type JobCounts = Readonly<Record<JobStatus, number>>;
 
 export type DiagnosticCode =
@@ -190,7 +215,8 @@ export type DiagnosticCode =
   | 'UnknownJob'
   | 'UnknownTask'
   | 'UnknownImage'
-  | 'ImpossibleEvent';
+  | 'ImpossibleEvent'
+  | 'CommandFailed';
 
 export interface Diagnostic {
   readonly at: Millis;
@@ -255,6 +281,8 @@ export interface RunState {
   readonly cancel: { readonly at: Millis; readonly reason: string; readonly by: string | null } | null;
   /** Set when `failFast` took effect: everything is being stopped. */
   readonly stopping: boolean;
+  /** Commands that failed and are (or were) retried; absent until a command fails. */
+  readonly commandRetries?: readonly CommandRetry[];
   readonly diagnostics: Diagnostics;
 }
 

@@ -8,6 +8,7 @@ import { queueLength } from './queue.js';
 import type { LaunchRef, Timer } from './state.js';
 import { emit, runIdOf, type Tx } from './tx.js';
 import { nextLaunchSlotAt } from './pacing.js';
+import { nextRetryAt } from './command-retries.js';
 
 const refOrder = (a: LaunchRef, b: LaunchRef): number =>
   a.kind !== b.kind ? (a.kind === 'build' ? -1 : 1)
@@ -36,7 +37,7 @@ export const takeDueTimer = (tx: Tx): Timer | undefined => {
 export const scheduleWakeup = (tx: Tx): void => {
   const timer = heapPeek(tx.s.timers)?.at;
   const slot = queueLength(tx.s.launchQueue) > 0 ? nextLaunchSlotAt(tx.s) : undefined;
-  const candidates = [timer, slot].filter((t): t is number => t !== undefined && t > tx.s.now);
+  const candidates = [timer, slot, nextRetryAt(tx.s)].filter((t): t is number => t !== undefined && t > tx.s.now);
   if (candidates.length === 0) return;
   const at = Math.min(...candidates);
   if (tx.s.wakeupAt !== null && tx.s.wakeupAt > tx.s.now && tx.s.wakeupAt <= at) return;

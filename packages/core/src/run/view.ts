@@ -7,6 +7,8 @@
 import { jobArtifactPath } from '../names/artifacts.js';
 import type { AttemptRecord, JobRecord, RunState, TaskRecord } from './state.js';
 import { vecToArray } from './vector.js';
+import type { Command } from './commands.js';
+import { commandRetriesOf } from './command-retries.js';
 
 /** One attempt of one task. */
 export interface TaskAttemptView {
@@ -35,6 +37,23 @@ export interface JobView {
   readonly tasks: readonly TaskAttemptView[];
 }
 
+/**
+ * A command that failed and was sent again (or given up): what a run waiting on AWS is waiting
+ * for. Launches count on their attempt or build; other commands keep their last failure.
+ */
+export interface RetryView {
+  /** The command's tag: `RegisterTaskDefinition`, `RunTask`, `BuildImage`, `StopTask`, … */
+  readonly command: string;
+  /** What it is for: a job, `job #index attempt n`, or `image <key prefix>`. */
+  readonly target: string;
+  readonly failures: number;
+  /** The last failure as the outside world said it; null for launches (their reason ends the attempt). */
+  readonly reason: string | null;
+  /** When it is sent again; null when it is not waiting. */
+  readonly nextAt: number | null;
+  readonly gaveUp: boolean;
+}
+
 export interface RunView {
   readonly runId: string;
   readonly workflow: string;
@@ -42,6 +61,8 @@ export interface RunView {
   readonly status: string;
   readonly costUsd: number;
   readonly jobs: readonly JobView[];
+  /** Commands that failed and were retried; empty on a run AWS never refused. */
+  readonly retries: readonly RetryView[];
 }
 
 /** Where an adapter keeps what the view points at. */
@@ -96,6 +117,35 @@ const jobView = (state: RunState, job: JobRecord, j: number, places: ViewPlaces)
   };
 };
 
+const commandTarget = (c: Command): string => {
+  switch (c._tag) {
+    case 'RegisterTaskDefinition':
+    case 'CreateDownloadable':
+      return c.job;
+    case 'StopTask':
+      return c.attemptKey;
+    case 'EnsureDirectories':
+      return 'artifact folders';
+    default:
+      return c._tag;
+  }
+};
+
+/** Failed commands, then launches that were refused and tried again. */
+export const retriesView = (state: RunState): RetryView[] => [
+  ...commandRetriesOf(state).map((r) => ({
+    command: r.command._tag, target: commandTarget(r.command), failures: r.failures, reason: r.reason, nextAt: r.retryAt, gaveUp: r.gaveUp,
+  })),
+  ...vecToArray(state.images).flatMap((img) => ((img.throttled ?? 0) === 0 ? [] : [{
+    command: 'BuildImage', target: `image ${img.key.slice(0, 12)}`, failures: img.throttled ?? 0, reason: null,
+    nextAt: null, gaveUp: img.status === 'FAILED',
+  }])),
+  ...vecToArray(state.jobs).flatMap((job) => vecToArray(job.tasks).flatMap((t) => t.attempts.flatMap((a) => (a.throttled === 0 ? [] : [{
+    command: 'RunTask', target: `${job.name} #${t.index} attempt ${a.attempt}`, failures: a.throttled, reason: null,
+    nextAt: null, gaveUp: a.outcome === 'FAILED' && a.launchedAt !== null && a.taskArn === null,
+  }])))),
+];
+
 export const runView = (state: RunState, places: ViewPlaces): RunView => ({
   runId: state.runId ?? '',
   workflow: state.request?.workflow.name ?? '',
@@ -103,6 +153,7 @@ export const runView = (state: RunState, places: ViewPlaces): RunView => ({
   status: state.status,
   costUsd: viewUsd(state.cost.totalUsd),
   jobs: vecToArray(state.jobs).map((job, j) => jobView(state, job, j, places)),
+  retries: retriesView(state),
 });
 
 /** What a run's cost rests on, beyond the per-task figures of its view. */

@@ -68,6 +68,7 @@ View('a run in flight: every attempt with its status, exit code, duration, cost 
         tasks: [{ index: 1, attempt: 1, status: 'LAUNCHING', exitCode: null, durationSeconds: null, costUsd: 0, logFile: null }],
       },
     ],
+    retries: [],
   });
 });
 
@@ -83,7 +84,7 @@ View('a reused job points at the earlier run\'s output; the essential container\
 });
 
 View('a state before its request is an empty run', () => {
-  assert.equal(runView(initialState(), places), { runId: '', workflow: '', commit: '', status: 'PENDING', costUsd: 0, jobs: [] });
+  assert.equal(runView(initialState(), places), { runId: '', workflow: '', commit: '', status: 'PENDING', costUsd: 0, jobs: [], retries: [] });
 });
 
 const Cost = suite('runCostView');
