@@ -41,7 +41,8 @@ export const snapshotFolder = (dir: string): RepoSnapshot => {
       return undefined;
     }
   };
-  return { commit: '', dirty: true, files, read };
+  const size = (path: string): number | undefined => (listed.has(path) ? lstatSync(join(dir, path), { throwIfNoEntry: false })?.size : undefined);
+  return { commit: '', dirty: true, files, read, size };
 };
 
 /** The git working tree when `dir` is in a git repository, else the plain folder. */

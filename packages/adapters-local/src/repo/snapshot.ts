@@ -63,7 +63,12 @@ export const snapshotCommit = async (dir: string, rev: string = 'HEAD'): Promise
     if (!cache.has(blob)) cache.set(blob, gitSync(loc.top, ['cat-file', 'blob', blob]).toString('utf8'));
     return cache.get(blob);
   };
-  return { commit, dirty: false, files, read };
+  // Known before reading: validation refuses a huge file without loading it.
+  const size = (path: string): number | undefined => {
+    const blob = blobs.get(path);
+    return blob === undefined ? undefined : Number(gitSync(loc.top, ['cat-file', '-s', blob]).toString('utf8').trim());
+  };
+  return { commit, dirty: false, files, read, size };
 };
 
 /**
@@ -141,5 +146,6 @@ export const snapshotWorkingTree = async (dir: string): Promise<RepoSnapshot> =>
       return undefined; // removed or replaced since the listing was taken
     }
   };
-  return { commit: head, dirty, files, read };
+  const size = (path: string): number | undefined => (listed.has(path) ? lstatSync(join(root, path), { throwIfNoEntry: false })?.size : undefined);
+  return { commit: head, dirty, files, read, size };
 };

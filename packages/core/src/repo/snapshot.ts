@@ -19,4 +19,9 @@ export interface RepoSnapshot {
   readonly files: readonly RepoFile[];
   /** The text of a file of the listing, or undefined when there is no such file. */
   readonly read: (path: string) => string | undefined;
+  /**
+   * The size in bytes of a file of the listing, when the adapter knows it without reading the
+   * file: lets validation refuse a huge file before reading it.
+   */
+  readonly size?: (path: string) => number | undefined;
 }

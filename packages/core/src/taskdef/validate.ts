@@ -13,6 +13,7 @@ import { repoFileProblem } from '../workflow/repo-path.js';
 import { didYouMean, issueAt, type FileContext } from '../workflow/rule.js';
 import { fargateSizeIssues } from '../workflow/rules-workflow.js';
 import { parseJson } from '../workflow/source.js';
+import { textBoundsIssues } from '../workflow/rules-bounds.js';
 import { parseCpuUnits, parseMemoryMiB } from '../fargate/size.js';
 import { fargateGrid } from '../fargate/grid.js';
 import { INCLUDED_EPHEMERAL_GB, MAX_EPHEMERAL_GB } from '../cost/prices.js';
@@ -32,6 +33,8 @@ export interface TaskDefinitionCheck {
    */
   readonly taskDefinition?: TaskDefinition;
   readonly issues: readonly ValidationIssue[];
+  /** Bytes of the file's text, when it was read. */
+  readonly bytes?: number;
 }
 
 type TaskDefinitionContext = FileContext & { readonly taskDefinition: TaskDefinition; readonly repo: RepoSnapshot };
@@ -199,6 +202,9 @@ const normalise = (td: TaskDefinition): TaskDefinition => ({
 });
 
 export const checkTaskDefinition = (file: string, text: string, repo: RepoSnapshot): TaskDefinitionCheck => {
+  // Size and nesting before JSON.parse and the position parser see the text.
+  const bounds = textBoundsIssues(file, text, 'task definition');
+  if (bounds.length > 0) return { issues: bounds };
   const parsed = parseJson(text);
   if (!parsed.ok) return { issues: syntaxIssues(file, parsed.problems, 'error', 'task-definition-syntax', 'task definition is not valid JSON: ') };
   const ctx: FileContext = { file, source: parsed.source };

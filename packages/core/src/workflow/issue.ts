@@ -9,6 +9,7 @@ export type Severity = 'error' | 'warning';
 export const ruleNames = [
   'no-workflows',
   'yaml-syntax',
+  'input-bounds',
   'schema',
   'unknown-key',
   'jobs-empty',

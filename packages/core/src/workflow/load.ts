@@ -30,6 +30,8 @@ import { artifactNames, branchPatterns, cronSchedules, imageBuildResources, work
 import { parseYaml, type ParsedSource } from './source.js';
 import type { WorkflowSpec } from './spec.js';
 import { toWorkflowSpec } from './normalise.js';
+import { jobsCount, listedSizeIssue, taskDefinitionsTotal, textBoundsIssues, workflowFilesCount } from './rules-bounds.js';
+import { utf8Bytes } from './bounds.js';
 
 /** Where workflows live, relative to the repository folder. */
 export const workflowDirectory = 'hyperp-workflows';
@@ -38,6 +40,7 @@ export const isWorkflowFile = (path: string): boolean => /^hyperp-workflows\/[^/
 /** The rules over a decoded workflow, in the order their issues are most useful. */
 export const workflowRules: readonly WorkflowRule[] = [
   workflowName,
+  jobsCount,
   jobsEmpty,
   duplicateJobNames,
   jobNamePaths,
@@ -88,6 +91,8 @@ const checkWorkflowFile = (
   repo: RepoSnapshot,
   taskDefinitions: Map<string, TaskDefinitionCheck>,
 ): CheckedFile => {
+  const bounds = textBoundsIssues(file, text, 'workflow file');
+  if (bounds.length > 0) return { file, issues: bounds };
   const parsed = parseYaml(text);
   if (!parsed.ok) return { file, issues: syntaxIssues(file, parsed.problems, 'error', 'yaml-syntax', 'YAML syntax: ') };
   const ctx: FileContext = { file, source: parsed.source };
@@ -108,23 +113,32 @@ const checkWorkflowFile = (
   }
   const wctx: WorkflowContext = { ...ctx, workflow: decoded.value, repo };
   issues.push(...workflowRules.flatMap((rule) => rule(wctx)));
+  // Too many jobs: the rules above said so; the task definitions of all of them are not read.
+  if (issues.some((i) => i.rule === 'input-bounds')) return done({ issues });
 
   // Task definitions of jobs whose file exists: checked once per path, reported in their own file.
   const resolved = new Map<string, TaskDefinition>();
   let taskDefinitionErrors = false;
+  let taskDefinitionBytes = 0;
   for (const job of decoded.value.jobs ?? []) {
     const path = normaliseRepoPath(job.taskDefinitionPath);
-    const text = path === undefined ? undefined : repo.read(path);
-    if (path === undefined || text === undefined) continue;
+    if (path === undefined) continue;
     let check = taskDefinitions.get(path);
     if (!check) {
-      check = checkTaskDefinition(path, text, repo);
+      // A file too large is refused by its listed size, before it is read.
+      const tooLarge = listedSizeIssue(repo, path, 'task definition');
+      const text = tooLarge === undefined ? repo.read(path) : undefined;
+      if (tooLarge === undefined && text === undefined) continue;
+      check = tooLarge !== undefined ? { issues: [tooLarge] } : { ...checkTaskDefinition(path, text!, repo), bytes: utf8Bytes(text!) };
       taskDefinitions.set(path, check);
       issues.push(...check.issues);
     }
-    if (check.taskDefinition) resolved.set(path, check.taskDefinition);
-    else taskDefinitionErrors = true;
+    if (check.taskDefinition) {
+      if (!resolved.has(path)) taskDefinitionBytes += check.bytes ?? 0;
+      resolved.set(path, check.taskDefinition);
+    } else taskDefinitionErrors = true;
   }
+  issues.push(...taskDefinitionsTotal(wctx, taskDefinitionBytes));
   if (hasErrors(issues) || taskDefinitionErrors) return done({ issues });
   return done({ workflow: toWorkflowSpec(file, decoded.value, resolved), issues });
 };
@@ -170,8 +184,13 @@ export const loadWorkflows = (snapshot: RepoSnapshot): LoadedWorkflows => {
       ],
     };
   }
+  const tooMany = workflowFilesCount(workflowDirectory, files);
+  if (tooMany.length > 0) return { workflows: [], issues: tooMany };
   const cache = new Map<string, TaskDefinitionCheck>();
-  const checked = files.map((file) => checkWorkflowFile(file, snapshot.read(file) ?? '', snapshot, cache));
+  const checked = files.map((file): CheckedFile => {
+    const tooLarge = listedSizeIssue(snapshot, file, 'workflow file');
+    return tooLarge !== undefined ? { file, issues: [tooLarge] } : checkWorkflowFile(file, snapshot.read(file) ?? '', snapshot, cache);
+  });
   const duplicates = duplicateWorkflowNames(checked);
   const issues = [...checked.flatMap((c) => c.issues), ...duplicates];
   const workflows = checked.filter((c) => !duplicates.some((d) => d.file === c.file)).flatMap((c) => (c.workflow ? [c.workflow] : []));
