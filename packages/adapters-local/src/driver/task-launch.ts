@@ -3,12 +3,10 @@
  * container's image, command, environment (RunTask overrides on top), stop timeout, and its
  * mounts. hyperp's EFS volumes become folders under `.hyperp/artifacts/` (the EFS root directory
  * is the artifact path), so a task sees the same `/output`, `/input/<dep>` and `/shared/<name>`
- * as on Fargate.
+ * as on Fargate; a user's EFS volume a folder of the run's own (see `volumes.ts`).
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { RunTask, TaskDefinition, CpuArchitecture } from '@hyperp/core';
-import type { Bind } from '../engine/sandbox.js';
+import { volumeBinds } from './volumes.js';
 import type { ContainerLaunch, ContainerLimits } from '../engine/types.js';
 
 /** ECS's default time between SIGTERM and SIGKILL when `stopTimeout` is not set. */
@@ -68,26 +66,9 @@ export interface LaunchPlan {
 
 export const launchPlan = (td: TaskDefinition, cmd: Pick<RunTask, 'overrides'>, artifactsDir: string, repository: string): LaunchPlan => {
   const notes: string[] = [];
-  const volumes = new Map((td.volumes ?? []).map((v) => [v.name, v]));
   const containers = td.containerDefinitions.map((c): ContainerLaunch => {
-    const binds: Bind[] = [];
-    for (const mp of c.mountPoints ?? []) {
-      const efs = mp.sourceVolume ? volumes.get(mp.sourceVolume)?.efsVolumeConfiguration : undefined;
-      const root = typeof efs?.['rootDirectory'] === 'string' ? efs['rootDirectory'] : undefined;
-      if (root === undefined || mp.containerPath === undefined) {
-        notes.push(`container ${c.name}: volume ${mp.sourceVolume ?? '?'} at ${mp.containerPath ?? '?'} is not an EFS folder; not mounted locally`);
-        continue;
-      }
-      const segments = root.split('/').filter((s) => s !== '' && s !== '.');
-      if (segments.includes('..')) {
-        notes.push(`container ${c.name}: volume ${mp.sourceVolume} points outside the artifacts folder (${root}); not mounted`);
-        continue;
-      }
-      const host = join(artifactsDir, ...segments);
-      // A folder that should exist (EnsureDirectories) but does not: create it rather than fail the mount.
-      mkdirSync(host, { recursive: true });
-      binds.push({ host, sandbox: mp.containerPath, readOnly: mp.readOnly === true });
-    }
+    const { binds, notes: volumeNotes } = volumeBinds(td, c, artifactsDir);
+    notes.push(...volumeNotes);
     const environment: Record<string, string> = {};
     for (const kv of c.environment ?? []) environment[kv.name] = kv.value;
     for (const kv of cmd.overrides.containerOverrides.find((o) => o.name === c.name)?.environment ?? []) environment[kv.name] = kv.value;

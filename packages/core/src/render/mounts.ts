@@ -50,3 +50,12 @@ export const pathsOverlap = (a: string, b: string): boolean => {
   const y = normalizeContainerPath(b);
   return x === y || x === '/' || y === '/' || x.startsWith(`${y}/`) || y.startsWith(`${x}/`);
 };
+
+/**
+ * Why an EFS `rootDirectory` names no folder of its file system, if it does not: one that goes
+ * up with `..` (or holds a NUL byte) could reach past the folder it is given locally.
+ */
+export const efsRootProblem = (rootDirectory: string): string | undefined => {
+  if (rootDirectory.includes('\0')) return 'holds a NUL byte';
+  return rootDirectory.split('/').includes('..') ? 'goes up with ".."; name a folder of the file system without ".."' : undefined;
+};

@@ -17,7 +17,7 @@ import { textBoundsIssues } from '../workflow/rules-bounds.js';
 import { parseCpuUnits, parseMemoryMiB } from '../fargate/size.js';
 import { fargateGrid } from '../fargate/grid.js';
 import { INCLUDED_EPHEMERAL_GB, MAX_EPHEMERAL_GB } from '../cost/prices.js';
-import { pathsOverlap, RESERVED_VOLUME_PREFIX } from '../render/mounts.js';
+import { efsRootProblem, pathsOverlap, RESERVED_VOLUME_PREFIX } from '../render/mounts.js';
 import { TaskDefinition } from './model.js';
 
 /** Containers per task definition: a fixed ECS quota (Amazon ECS service quotas; checked 2026-11-22). */
@@ -149,6 +149,38 @@ export const hyperpMountsFree: TaskDefinitionRule = (ctx) => [
     })),
 ];
 
+/**
+ * The volumes a task definition mounts are ones hyperp can give, locally as on AWS: a mount
+ * point names a volume of the task definition (ECS refuses one that does not), and an EFS
+ * volume's `rootDirectory` is a path that stays in its file system (no `..`). Local runs give
+ * each EFS volume a folder of the run's own (docs/local.md) and refuse what fails here, so
+ * `validate` says it before a run or a push.
+ */
+export const volumesMountable: TaskDefinitionRule = (ctx) => {
+  const volumes = ctx.taskDefinition.volumes ?? [];
+  const names = volumes.map((v) => v.name);
+  return [
+    ...volumes.flatMap((v, k) => {
+      const efs = v.efsVolumeConfiguration;
+      if (efs === undefined || !('rootDirectory' in efs)) return [];
+      const root = efs['rootDirectory'];
+      const at = ['volumes', k, 'efsVolumeConfiguration', 'rootDirectory'];
+      if (typeof root !== 'string') {
+        return [issueAt(ctx, 'error', 'task-definition-mounts', at, `volume "${v.name}": efsVolumeConfiguration.rootDirectory must be a path of the file system such as "/data", not ${JSON.stringify(root)}`)];
+      }
+      return efsRootProblem(root) === undefined
+        ? []
+        : [issueAt(ctx, 'error', 'task-definition-mounts', at, `volume "${v.name}": efsVolumeConfiguration.rootDirectory ${JSON.stringify(root)} ${efsRootProblem(root)}`)];
+    }),
+    ...ctx.taskDefinition.containerDefinitions.flatMap((c, k) =>
+      (c.mountPoints ?? []).flatMap((mp, m) =>
+        mp.sourceVolume === undefined || names.includes(mp.sourceVolume)
+          ? []
+          : [issueAt(ctx, 'error', 'task-definition-mounts', ['containerDefinitions', k, 'mountPoints', m, 'sourceVolume'],
+              `container "${c.name}" mounts volume "${mp.sourceVolume}", which is not in the task definition's volumes${names.length === 0 ? '' : didYouMean(mp.sourceVolume, names)}`)])),
+  ];
+};
+
 const hyperpMountRoots = ['/output', '/input', '/shared'] as const;
 const hyperpMountMeaning: Record<(typeof hyperpMountRoots)[number], string> = {
   '/output': "the job's output",
@@ -189,7 +221,7 @@ export const hyperpRolesOnly: TaskDefinitionRule = (ctx) => {
 };
 
 const rules: readonly TaskDefinitionRule[] = [
-  containerNames, containerImages, dockerfilesPresent, taskSize, cpuArchitecture, fargateNetworkMode, hyperpMountsFree, hyperpRolesOnly,
+  containerNames, containerImages, dockerfilesPresent, taskSize, cpuArchitecture, fargateNetworkMode, hyperpMountsFree, volumesMountable, hyperpRolesOnly,
 ];
 
 const normalise = (td: TaskDefinition): TaskDefinition => ({
