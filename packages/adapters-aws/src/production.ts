@@ -26,7 +26,6 @@ import { interpreter } from './interpret/interpreter.js';
 import { stepper } from './run/stepper.js';
 import { bodyCodec } from './store/body.js';
 import type { TableContext } from './store/context.js';
-import { deliveries, type Deliveries } from './store/deliveries.js';
 import { eventLog, type EventLog } from './store/event-log.js';
 import { dynamoStore, type Store } from './store/store.js';
 
@@ -60,8 +59,6 @@ const smallBodies = (): TableContext => ({ doc: doc(), tableName: config().table
  * just it, so their bundle (and the IAM actions derived from it) holds nothing else.
  */
 export const events = /* @__PURE__ */ once((): EventLog => eventLog(smallBodies()));
-export const deliveryIds = /* @__PURE__ */ once((): Deliveries => deliveries(smallBodies()));
-
 export const webhookSecret = /* @__PURE__ */ once(() => cachedSecret(secrets(), config().webhookSecretArn, Date.now));
 const privateKey = /* @__PURE__ */ once(() => cachedSecret(secrets(), config().githubPrivateKeySecretArn, Date.now));
 

@@ -119,7 +119,7 @@ e2e('the AWS calls of the run, counted per command (docs/operations.md explains 
   // 28 ECS deliveries (8 of them repeats) and the planner's and stepper's writes; the original
   // hyperp made 81 DynamoDB calls and 21 ECS calls for this push.
   assert.equal(r.calls.dynamodb, {
-    PutItem: 34, // 28 ECS deliveries (8 refused as repeats), 2 zip results, 1 webhook delivery, 3 lone state versions
+    PutItem: 33, // 28 ECS deliveries (8 refused as repeats), 2 zip results, 3 lone state versions
     BatchGetItem: 1, // the planner: the stored images of the commit's keys
     Query: 5, // the planner: newest earlier image of each of 4 built images; the stepper: state and metadata once
     TransactWriteItems: 9, // 1 run request + metadata + build files; 8 state versions with results, image records or listing rows

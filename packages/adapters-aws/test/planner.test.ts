@@ -224,4 +224,26 @@ p('a schedule Scheduler refuses fails its workflow\'s status; the push\'s runs a
   scheduler.restore();
 });
 
+p('a redelivered push whose planning failed is planned; a delivery of a planned push starts no second run', async () => {
+  const store = dynamoStore(local.doc, await local.createTable());
+  const commit = repo.git('rev-parse', 'HEAD');
+  const delivery = (receivedAt: number) => ({ ...push(commit, 'main', 'd-redeliver'), pushedAt: NOW - 5_000, receivedAt });
+  gh.faults.blobStatus = 502;
+  try {
+    await plannerWith(store)(delivery(NOW));
+    assert.unreachable('planned on a half-read repository');
+  } catch (e) {
+    assert.instance(e, GitHubError);
+  } finally {
+    gh.faults.blobStatus = null;
+  }
+  // GitHub's Redeliver, an hour later: the same delivery id and payload.
+  const redelivered = await plannerWith(store)(delivery(NOW + 3_600_000));
+  assert.equal(redelivered.runs.map((r) => r.appended), [true]);
+  // Redelivered once more: the run exists, nothing is appended.
+  const again = await plannerWith(store)(delivery(NOW + 7_200_000));
+  assert.equal(again.runs.map((r) => [r.runId, r.appended]), [[redelivered.runs[0]!.runId, false]]);
+  assert.equal((await store.events.list(redelivered.runs[0]!.runId)).map((e) => (e.event as { _tag: string })._tag), ['RunRequested']);
+});
+
 p.run();

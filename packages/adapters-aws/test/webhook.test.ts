@@ -8,14 +8,12 @@ import * as assert from 'uvu/assert';
 import { invokeAsync } from '../src/aws/invoke.js';
 import { cachedSecret } from '../src/aws/secrets.js';
 import { webhookHandler } from '../src/handlers/webhook.js';
-import { dynamoStore, type Store } from '../src/store/store.js';
-import { startDynamoLocal, type LocalDynamo } from './support/dynamodb-local.js';
+import type { PlanRequest } from '../src/planner/request.js';
+import { plannedRunId } from '../src/planner/run-id.js';
 import { pushPayload } from './support/github-shapes.js';
 
 const SECRET = 'It is a secret to everybody';
 const NOW = Date.UTC(2026, 10, 22, 8, 0, 0);
-let local: LocalDynamo;
-let store: Store;
 const secrets = mockClient(SecretsManagerClient);
 const lambda = mockClient(LambdaClient);
 
@@ -26,7 +24,6 @@ const setup = () => {
   lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
   return webhookHandler({
     webhookSecret: cachedSecret(new SecretsManagerClient({ region: 'us-east-1' }), 'arn:webhook', () => NOW),
-    deliveries: store.deliveries,
     startPlanner: (r) => invokeAsync(new LambdaClient({ region: 'us-east-1' }), 'hyperp-planner', r),
     now: () => NOW,
   });
@@ -58,15 +55,8 @@ const planned = () =>
   }));
 
 const hook = suite('webhook');
-hook.before(async () => {
-  local = await startDynamoLocal();
-  store = dynamoStore(local.doc, await local.createTable());
-});
-hook.after(async () => {
-  await local.stop();
-});
 
-hook('a signed push is accepted once and planned asynchronously', async () => {
+hook('a signed push is planned asynchronously, with the push time from the payload', async () => {
   const handle = setup();
   const body = JSON.stringify(pushPayload({ ref: 'refs/heads/main', after: 'a'.repeat(40) }));
   const headers = { 'x-github-event': 'push', 'x-github-delivery': 'd-100' };
@@ -76,8 +66,6 @@ hook('a signed push is accepted once and planned asynchronously', async () => {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ accepted: true, repo: 'acme/calculator', branch: 'main', commit: 'a'.repeat(40), deliveryId: 'd-100' }),
   });
-  const again = await handle(await request(body, headers, { signWith: SECRET }));
-  assert.equal(JSON.parse(String(again.body)), { ignored: true, reason: 'delivery d-100 was already received' });
   assert.equal(planned(), [
     {
       FunctionName: 'hyperp-planner',
@@ -89,6 +77,7 @@ hook('a signed push is accepted once and planned asynchronously', async () => {
         commit: 'a'.repeat(40),
         installationId: 77,
         sender: 'octocat',
+        pushedAt: 1795334400_000,
         deliveryId: 'd-100',
         receivedAt: NOW,
       },
@@ -96,6 +85,31 @@ hook('a signed push is accepted once and planned asynchronously', async () => {
   ]);
   // The secret is read once per container, not per request.
   assert.is(secrets.commandCalls(GetSecretValueCommand).length, 1);
+});
+
+hook('GitHub\'s Redeliver (the same X-GitHub-Delivery) is planned again, naming the same runs', async () => {
+  let now = NOW;
+  const handle = webhookHandler({
+    webhookSecret: async () => SECRET,
+    startPlanner: (r) => invokeAsync(new LambdaClient({ region: 'us-east-1' }), 'hyperp-planner', r),
+    now: () => now,
+  });
+  lambda.reset();
+  lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+  const body = JSON.stringify(pushPayload({ ref: 'refs/heads/main', after: 'f'.repeat(40) }));
+  const headers = { 'x-github-event': 'push', 'x-github-delivery': 'd-500' };
+  assert.is((await handle(await request(body, headers, { signWith: SECRET }))).statusCode, 202);
+  // The planning failed (say GitHub's API was down); someone presses Redeliver an hour later.
+  now = NOW + 3_600_000;
+  const again = await handle(await request(body, headers, { signWith: SECRET }));
+  assert.equal([again.statusCode, JSON.parse(String(again.body)).deliveryId], [202, 'd-500']);
+  const requests = planned().map((p) => p.Payload as PlanRequest);
+  assert.is(requests.length, 2);
+  // Both deliveries name the same run: a planning that had succeeded appends nothing the second time.
+  assert.is(plannedRunId(requests[1]!, 'calculator'), plannedRunId(requests[0]!, 'calculator'));
+  // A different event is a different run.
+  const other = { ...requests[0]!, deliveryId: 'd-501' } as PlanRequest;
+  assert.is.not(plannedRunId(other, 'calculator'), plannedRunId(requests[0]!, 'calculator'));
 });
 
 hook('a wrong or missing signature is refused and plans nothing', async () => {
@@ -110,7 +124,7 @@ hook('a wrong or missing signature is refused and plans nothing', async () => {
   const missing = await handle(await request(body, headers));
   assert.equal([missing.statusCode, JSON.parse(String(missing.body))], [401, { error: 'missing X-Hub-Signature-256: set a webhook secret on the GitHub App' }]);
   assert.equal(planned(), []);
-  // Refusals claimed nothing: the genuine delivery still goes through.
+  // The genuine delivery still goes through.
   assert.is((await handle(await request(body, headers, { signWith: SECRET }))).statusCode, 202);
 });
 
@@ -134,7 +148,7 @@ hook('pings, other events, tags and branch deletions are answered politely and s
   assert.equal(planned(), []);
 });
 
-hook('a failed planner invocation withdraws the claim so a redelivery is planned', async () => {
+hook('a failed planner invocation is an error, and the redelivery is planned', async () => {
   const handle = setup();
   lambda.on(InvokeCommand).rejectsOnce(new Error('Rate exceeded')).resolves({ StatusCode: 202 });
   const body = JSON.stringify(pushPayload({ ref: 'refs/heads/dev', after: 'd'.repeat(40) }));
@@ -149,7 +163,7 @@ hook('a failed planner invocation withdraws the claim so a redelivery is planned
   assert.is(planned().length, 2);
 });
 
-hook('a planner invocation answered with a status other than 202 is a failure: the claim is withdrawn', async () => {
+hook('a planner invocation answered with a status other than 202 is a failure', async () => {
   const handle = setup();
   // Lambda answers 200 to a RequestResponse call and 202 to an accepted Event; anything else
   // means the push was not queued for planning.
@@ -162,7 +176,7 @@ hook('a planner invocation answered with a status other than 202 is a failure: t
   } catch (e) {
     assert.is((e as Error).message, 'async invocation of hyperp-planner answered 200 (Unhandled)');
   }
-  // The redelivery of the same id is accepted and planned: the failed one held no claim.
+  // The redelivery of the same id is accepted and planned.
   const again = await handle(await request(body, headers, { signWith: SECRET }));
   assert.equal([again.statusCode, JSON.parse(String(again.body)).deliveryId], [202, 'd-400']);
   assert.equal(planned().map((p) => [p.InvocationType, (p.Payload as { deliveryId: string }).deliveryId]), [['Event', 'd-400'], ['Event', 'd-400']]);

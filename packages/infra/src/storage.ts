@@ -47,7 +47,7 @@ const createTable = (scope: Scope, s: StorageSettings): aws.dynamodb.Table =>
         { name: 'gsi1sk', type: 'S' },
       ],
       globalSecondaryIndexes: [{ name: 'gsi1', hashKey: 'gsi1pk', rangeKey: 'gsi1sk', projectionType: 'ALL' }],
-      // Webhook delivery ids and other short-lived items carry an epoch-seconds `ttl`.
+      // Short-lived items carry an epoch-seconds `ttl`.
       ttl: { attributeName: 'ttl', enabled: true },
       pointInTimeRecovery: { enabled: true },
       // The stepper is driven by the stream of new event items.

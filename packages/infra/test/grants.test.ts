@@ -31,7 +31,7 @@ test('table statements are item-level and name the table and its indexes only', 
     assert.equal(s.Resource, expected, s.Sid);
     assert.not.ok(s.Action.some((a) => /Scan|Table|Delete(Table|Backup)/.test(a)), `${s.Sid}: ${s.Action.join(', ')}`);
   }
-  assert.equal(rolesWith('dynamodb:PutItem'), ['function webhook', 'function planner', 'function task-events', 'function stepper', 'function sweep', 'function api', 'function efs']);
+  assert.equal(rolesWith('dynamodb:PutItem'), ['function planner', 'function task-events', 'function stepper', 'function sweep', 'function api', 'function efs']);
 });
 
 test('the job task role gets the artifacts file system and nothing else', () => {

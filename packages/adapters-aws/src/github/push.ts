@@ -12,6 +12,12 @@ export interface PushFacts {
   readonly commit: string;
   readonly installationId: number;
   readonly sender: string | null;
+  /**
+   * When GitHub says the push happened (epoch ms): `repository.pushed_at` (epoch seconds in push
+   * payloads), else the head commit's timestamp; null when neither is there. A redelivery carries
+   * the same payload, so run ids derived from it name the same runs.
+   */
+  readonly pushedAt: number | null;
 }
 
 export type PushDecision =
@@ -41,6 +47,9 @@ export const decidePush = (payload: unknown): PushDecision => {
     return { _tag: 'Ignore', reason: `branch ${ref.slice(11)} was deleted` };
   }
   const login = obj(p?.['sender'])?.['login'];
+  const pushedAt = obj(p?.['repository'])?.['pushed_at'];
+  const headTime = obj(p?.['head_commit'])?.['timestamp'];
+  const headMs = typeof headTime === 'string' ? Date.parse(headTime) : NaN;
   return {
     _tag: 'Run',
     push: {
@@ -49,6 +58,7 @@ export const decidePush = (payload: unknown): PushDecision => {
       commit: after,
       installationId,
       sender: typeof login === 'string' ? login : null,
+      pushedAt: typeof pushedAt === 'number' && Number.isFinite(pushedAt) ? pushedAt * 1000 : Number.isFinite(headMs) ? headMs : null,
     },
   };
 };

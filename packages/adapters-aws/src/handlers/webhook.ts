@@ -1,19 +1,24 @@
 /**
  * The GitHub webhook (Lambda Function URL, auth NONE: the signature is the authentication).
- * It answers within a second: verify, deduplicate, decide, and hand planning to the planner
- * function asynchronously. Deliveries it will not act on get a 2xx with the reason, so GitHub's
- * delivery log shows why nothing ran instead of a red failure.
+ * It answers within a second: verify, decide, and hand planning to the planner function
+ * asynchronously. Deliveries it will not act on get a 2xx with the reason, so GitHub's delivery
+ * log shows why nothing ran instead of a red failure.
+ *
+ * It does not refuse a delivery id it has seen: `X-GitHub-Delivery` names the event, and GitHub's
+ * "Redeliver" sends the same id again (GitHub docs "Webhook events and payloads" → delivery
+ * headers, and github/docs#32822, read 2026-12), precisely when a first planning failed. Every
+ * delivery is planned; the planner's run ids are derived from the event (delivery id and push
+ * time from the payload), and appending a run request is conditional on its id, so a delivery
+ * of an event that was already planned starts no second run.
  */
 import { verify } from '@octokit/webhooks-methods';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { decidePush } from '../github/push.js';
 import { bodyText, header, json, type HttpResult } from '../http/response.js';
 import type { PlanRequest } from '../planner/request.js';
-import type { Deliveries } from '../store/deliveries.js';
 
 export interface WebhookDeps {
   readonly webhookSecret: () => Promise<string>;
-  readonly deliveries: Deliveries;
   /** Starts the planner without waiting for it (Lambda InvocationType Event). */
   readonly startPlanner: (request: PlanRequest) => Promise<void>;
   /** Epoch ms. */
@@ -50,17 +55,8 @@ export const webhookHandler =
     const decision = decidePush(body);
     if (decision._tag === 'Ignore') return json(202, { ignored: true, reason: decision.reason });
 
-    const now = deps.now();
-    if ((await deps.deliveries.claim(deliveryId, Math.floor(now / 1000))) === 'duplicate') {
-      return json(200, { ignored: true, reason: `delivery ${deliveryId} was already received` });
-    }
-    try {
-      await deps.startPlanner({ kind: 'push', ...decision.push, deliveryId, receivedAt: now });
-    } catch (e) {
-      // Let a redelivery of this id plan the push: the claim is withdrawn.
-      await deps.deliveries.release(deliveryId);
-      throw e;
-    }
+    // A failed invocation throws: GitHub records the delivery as failed, and its redelivery plans.
+    await deps.startPlanner({ kind: 'push', ...decision.push, deliveryId, receivedAt: deps.now() });
     const { repo, branch, commit } = decision.push;
     return json(202, { accepted: true, repo, branch, commit, deliveryId });
   };

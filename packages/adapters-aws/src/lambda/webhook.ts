@@ -1,7 +1,7 @@
 // Lambda entry point: the GitHub webhook (Function URL, auth NONE).
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { webhookHandler } from '../handlers/webhook.js';
-import { deliveryIds, startPlanner, webhookSecret } from '../production.js';
+import { startPlanner, webhookSecret } from '../production.js';
 
 export const handler = (event: LambdaFunctionURLEvent) =>
-  webhookHandler({ webhookSecret: webhookSecret(), deliveries: deliveryIds(), now: Date.now, startPlanner })(event);
+  webhookHandler({ webhookSecret: webhookSecret(), now: Date.now, startPlanner })(event);

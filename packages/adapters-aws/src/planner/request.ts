@@ -14,6 +14,11 @@ export type PlanRequest =
       readonly sender: string | null;
       /** Epoch ms the webhook received the delivery. */
       readonly receivedAt: number;
+      /**
+       * Epoch ms of the push, from the payload (null or absent: not in it). The run id is derived
+       * from it rather than from `receivedAt`, so a redelivery names the same run.
+       */
+      readonly pushedAt?: number | null;
     }
   | {
       readonly kind: 'cron';

@@ -17,7 +17,9 @@ export const runIdFor = (at: number, identity: string, workflow: string): string
 const identityOf = (r: PlanRequest): { at: number; identity: string } => {
   switch (r.kind) {
     case 'push':
-      return { at: r.receivedAt, identity: `push:${r.deliveryId}` };
+      // The delivery id is GitHub's id of the event, the same on every redelivery of it (GitHub
+      // docs "Webhook events and payloads" → delivery headers; github/docs#32822, read 2026-12).
+      return { at: r.pushedAt ?? r.receivedAt, identity: `push:${r.deliveryId}` };
     case 'cron': {
       const at = typeof r.scheduledAt === 'number' ? r.scheduledAt : Date.parse(r.scheduledAt);
       return { at, identity: `cron:${r.repo}:${r.branch}:${r.workflow}:${r.schedule}:${at}` };

@@ -194,7 +194,7 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
   const commit = repo.git('rev-parse', 'HEAD');
   const body = JSON.stringify(pushPayload({ ref: 'refs/heads/main', after: commit }));
   const webhook = await webhookHandler({
-    webhookSecret: async () => WEBHOOK_SECRET, deliveries: store.deliveries, now,
+    webhookSecret: async () => WEBHOOK_SECRET, now,
     startPlanner: (r) => invokeAsync(lambdaClient, config.plannerFunctionName, r),
   })({
     version: '2.0', routeKey: '$default', rawPath: '/', rawQueryString: '', isBase64Encoded: false, body,

@@ -16,6 +16,8 @@ export const pushPayload = (over: { ref: string; after: string; before?: string;
     private: true,
     owner: { name: 'acme', login: 'acme', id: 583231, type: 'Organization' },
     default_branch: 'main',
+    // Push payloads give the repository's times in epoch seconds.
+    pushed_at: 1795334400,
   },
   pusher: { name: 'octocat', email: 'octocat@github.com' },
   sender: { login: 'octocat', id: 1, type: 'User' },
