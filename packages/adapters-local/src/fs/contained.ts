@@ -36,6 +36,12 @@ const lstatOrUndefined = (p: string): Stats | undefined => lstatSync(p, { throwI
 const describe = (s: Stats): string =>
   s.isSymbolicLink() ? 'a symbolic link' : s.isFile() ? 'a file' : s.isDirectory() ? 'a folder' : 'not a file or folder';
 
+/** Why `shown` cannot be gone through: it is a link (never followed) or no folder. */
+const notAFolder = (shown: string, s: Stats): PathEscapeError =>
+  new PathEscapeError(s.isSymbolicLink()
+    ? `${shown} is a symbolic link, not a folder; hyperp does not follow links`
+    : `${shown} is ${describe(s)}, not a folder`);
+
 /**
  * `root/rel` once every folder on the way is known to be a real folder (not a link): the last
  * component may be anything, or nothing yet. Throws `PathEscapeError` naming the component.
@@ -48,9 +54,7 @@ export const resolveContained = (root: string, rel: string): string => {
     if (i === segments.length - 1) return next;
     const st = lstatOrUndefined(next);
     if (st === undefined) return join(next, ...segments.slice(i + 1));
-    if (!st.isDirectory()) {
-      throw new PathEscapeError(`${segments.slice(0, i + 1).join('/')} is ${describe(st)}, not a folder; hyperp does not follow it`);
-    }
+    if (!st.isDirectory()) throw notAFolder(segments.slice(0, i + 1).join('/'), st);
     at = next;
   }
   return at;
@@ -76,9 +80,7 @@ export const mkdirContained = (root: string, rel: string): string => {
       }
       st = lstatSync(at);
     }
-    if (!st.isDirectory()) {
-      throw new PathEscapeError(`${pathSegments(rel).slice(0, i + 1).join('/')} is ${describe(st)}, not a folder; hyperp does not follow it`);
-    }
+    if (!st.isDirectory()) throw notAFolder(pathSegments(rel).slice(0, i + 1).join('/'), st);
   }
   return at;
 };

@@ -131,7 +131,7 @@ test('a failed build names the file it could not write and leaves no temporary i
   const dir = repoWith({ 'img/Dockerfile': 'FROM python:3\nCOPY b /x\nCOPY a /x/y\n', 'img/a': 'A', 'img/b': 'B' }, {});
   const { r, images } = await buildFrom(dir, false);
   assert.is(r._tag, 'BuildFailed');
-  assert.match(r._tag === 'BuildFailed' ? r.reason : '', /\/x\/y/);
+  assert.equal(r, { _tag: 'BuildFailed', reason: 'img/Dockerfile: line 3: cannot lay out a at /x/y: x is a file, not a folder' });
   assert.equal(readdirSync(images).filter((n) => n !== 'build.log'), []);
 });
 

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { jobArtifactPath, renderTaskDefinition, sharedArtifactPath, taskOverrides, type TaskDefinition } from '@hyperp/core';
 import { DEFAULT_PIDS_LIMIT, containerLimits, launchPlan } from '../../src/driver/task-launch.js';
 import { localRunSettings } from '../../src/runs/settings.js';
@@ -54,6 +54,36 @@ test('limits follow the task definition: the container memory, else the task mem
     { memoryMiB: 2048, pids: DEFAULT_PIDS_LIMIT, tmpMiB: 2048 },
   ]);
   assert.equal(containerLimits({ containerDefinitions: [{ name: 'x' }] }, { name: 'x' }), { memoryMiB: 512, pids: DEFAULT_PIDS_LIMIT, tmpMiB: 512 });
+});
+
+test('a user EFS volume gets a folder of the run beside its outputs, one per file system folder, never the artifact root', () => {
+  const artifacts = tempDir('hyperp-art-');
+  const td: TaskDefinition = {
+    cpu: '256', memory: '512',
+    volumes: [
+      { name: 'all', efsVolumeConfiguration: { fileSystemId: 'fs-1', rootDirectory: '/' } },
+      { name: 'same', efsVolumeConfiguration: { fileSystemId: 'fs-1' } },
+      { name: 'sub', efsVolumeConfiguration: { fileSystemId: 'fs-1', rootDirectory: '/sub' } },
+    ],
+    containerDefinitions: [{
+      name: 'main', dockerfilePath: 'j/Dockerfile',
+      mountPoints: [{ sourceVolume: 'all', containerPath: '/a' }, { sourceVolume: 'same', containerPath: '/b' }, { sourceVolume: 'sub', containerPath: '/c', readOnly: true }],
+    }],
+  };
+  const rendered = renderTaskDefinition({
+    workflow: { name: 'wf', sharedArtifacts: [] }, job: { name: 'j', dependsOn: [], taskDefinition: td },
+    commit: 'c0ffee', runId: 'r1', imageKeys: { main: 'k'.repeat(64) }, settings: localRunSettings().render,
+  });
+  assert.is(rendered._tag, 'Right');
+  const plan = launchPlan(rendered._tag === 'Right' ? (rendered.right as unknown as TaskDefinition) : td, { overrides: taskOverrides(td, 1, 1) }, artifacts, 'hyperp-local');
+  const space = join(artifacts, dirname(jobArtifactPath({ commit: 'c0ffee', runId: 'r1', workflow: 'wf' }, 'j')), 'volumes');
+  const [a, b, c, output] = plan.containers[0]!.binds;
+  assert.is(dirname(a!.host), space);
+  assert.is(b!.host, a!.host, 'the same file system folder is one folder');
+  assert.is(dirname(c!.host), space);
+  assert.is.not(c!.host, a!.host);
+  assert.equal([a!.sandbox, b!.sandbox, c!.sandbox, c!.readOnly, output!.sandbox], ['/a', '/b', '/c', true, '/output']);
+  assert.ok(existsSync(a!.host) && existsSync(c!.host));
 });
 
 test.run();
