@@ -18,7 +18,6 @@ import { loadConfig, type AwsConfig } from './config.js';
 import { invokeAsync } from './aws/invoke.js';
 import { presignGet } from './aws/presign.js';
 import { wakeupQueue } from './aws/wakeup-queue.js';
-import { defaultRetryPolicy } from './aws/retry.js';
 import { s3BlobStore } from './aws/s3-blobs.js';
 import { cachedSecret } from './aws/secrets.js';
 import { installationClient, type GitHub } from './github/app-client.js';
@@ -97,7 +96,7 @@ export const runStepper = /* @__PURE__ */ once(() => {
     interpret: interpreter({
       config: config(), ecs: ecs(), lambda: lambda(), images: st.images, github: gh.client, gitToken: gh.token,
       wakeups: wakeupQueue({ sqs: sqs(), queueUrl: config().wakeupQueueUrl, inlineWaitMs: INLINE_WAIT_MS, now: Date.now }),
-      retry: defaultRetryPolicy, now: Date.now, log,
+      now: Date.now, log,
     }),
     now: Date.now,
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),

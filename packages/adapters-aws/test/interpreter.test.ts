@@ -1,6 +1,6 @@
 import {
   DeleteTaskDefinitionsCommand, DeregisterTaskDefinitionCommand, DescribeTaskDefinitionCommand, ECSClient,
-  RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand,
+  ListTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { BuildImage, RegisterTaskDefinition, RunTask } from '@hyperp/core';
@@ -31,7 +31,6 @@ const deps = (): InterpreterDeps => ({
   },
   gitToken: async () => 'ghs_token',
   wakeups: async (runId, at) => void woken.push([runId, at]),
-  retry: { attempts: 4, baseMs: 100, maxMs: 1000, sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
   now: () => NOW,
   log: () => undefined,
 });
@@ -80,25 +79,43 @@ t('RunTask failures[] become rejections, retryable for capacity and not for the 
   assert.equal(await run(runTask, meta), [{ _tag: 'TaskLaunchRejected', at: NOW, startedBy: runTask.startedBy, reason: 'MISSING: task definition inactive', retryable: false }]);
 });
 
-t('throttling is retried with jittered exponential back-off, then reported as a retryable rejection', async () => {
-  ecs.on(RunTaskCommand).rejectsOnce(throttle()).rejectsOnce(throttle()).resolves({ tasks: [{ taskArn: 'arn:task/2' }] });
-  assert.equal((await interpreter(deps())(runTask, meta))[0]?._tag, 'TaskLaunchAccepted');
-  assert.equal(sleeps, [50, 100]);
-  ecs.reset();
-  sleeps.length = 0;
+t('a throttled RunTask ends at once in a retryable CommandFailed: nothing sleeps in the function', async () => {
   ecs.on(RunTaskCommand).rejects(throttle());
   assert.equal(await interpreter(deps())(runTask, meta), [
-    { _tag: 'TaskLaunchRejected', at: NOW, startedBy: runTask.startedBy, reason: 'RunTask throttled: Rate exceeded', retryable: true },
+    { _tag: 'CommandFailed', at: NOW, command: runTask, failure: 'retryable', reason: 'ThrottlingException: Rate exceeded' },
   ]);
-  assert.equal(sleeps, [50, 100, 200]);
-  assert.is(ecs.commandCalls(RunTaskCommand).length, 4);
+  assert.is(ecs.commandCalls(RunTaskCommand).length, 1);
+  // The sweep's own calls still retry throttling in-call, with jittered exponential back-off.
+  ecs.reset();
+  ecs.on(RunTaskCommand).rejectsOnce(throttle()).rejectsOnce(throttle()).resolves({ tasks: [{ taskArn: 'arn:task/2' }] });
+  const policy = { attempts: 4, baseMs: 100, maxMs: 1000, sleep: async (ms: number) => void sleeps.push(ms), random: () => 0.5 };
+  await withThrottlingRetry(policy, () => new ECSClient({ region: 'us-east-1' }).send(new RunTaskCommand(expectedRunTaskInput as never)));
+  assert.equal(sleeps, [50, 100]);
   // Errors that are not throttling are not retried.
   let calls = 0;
-  await withThrottlingRetry(deps().retry, async () => {
+  await withThrottlingRetry(policy, async () => {
     calls++;
     throw new Error('boom');
   }).catch(() => undefined);
   assert.is(calls, 1);
+});
+
+t('a clientToken already used by another request: the token\'s task is this attempt\'s (resourceIds, else ListTasks by startedBy only)', async () => {
+  const conflict = (resourceIds?: string[]) => Object.assign(
+    new Error('The provided clientToken is already in use with a different RunTask request.'),
+    { name: 'ConflictException', $fault: 'client', $metadata: { httpStatusCode: 400 }, ...(resourceIds ? { resourceIds } : {}) },
+  );
+  ecs.on(RunTaskCommand).rejectsOnce(conflict(['arn:task/first'])).rejectsOnce(conflict()).rejectsOnce(conflict());
+  ecs.on(ListTasksCommand).resolvesOnce({ taskArns: ['arn:task/listed'] }).resolvesOnce({ taskArns: [] });
+  const run = interpreter(deps());
+  assert.equal(await run(runTask, meta), [{ _tag: 'TaskLaunchAccepted', at: NOW, startedBy: runTask.startedBy, taskArn: 'arn:task/first' }]);
+  assert.equal(await run(runTask, meta), [{ _tag: 'TaskLaunchAccepted', at: NOW, startedBy: runTask.startedBy, taskArn: 'arn:task/listed' }]);
+  assert.equal(ecs.commandCalls(ListTasksCommand)[0]!.args[0].input, { cluster: config.clusterArn, startedBy: runTask.startedBy });
+  // No task carries the token any more: the conflict cannot be resolved.
+  assert.equal(await run(runTask, meta), [{
+    _tag: 'CommandFailed', at: NOW, command: runTask, failure: 'permanent',
+    reason: 'ConflictException: The provided clientToken is already in use with a different RunTask request.',
+  }]);
 });
 
 t('an image build registers the builder once and runs kaniko at the exact commit with an immutable tag', async () => {
@@ -178,20 +195,37 @@ t('task definitions are registered with tags, rejected on client errors, deregis
   assert.equal(ecs.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input, {
     ...td, tags: [{ key: 'hyperp:run', value: 'r1' }],
   });
-  assert.equal(await run(reg, meta), [{ _tag: 'TaskDefinitionRejected', at: NOW, job: 'add', reason: 'ClientException: Invalid cpu' }]);
+  assert.equal(await run(reg, meta), [{ _tag: 'CommandFailed', at: NOW, command: reg, failure: 'permanent', reason: 'ClientException: Invalid cpu' }]);
   const arns = Array.from({ length: 12 }, (_, i) => `arn:td/f:${i + 1}`);
   assert.equal(await run({ _tag: 'DeregisterTaskDefinitions', runId: 'r1', taskDefinitionArns: arns }, meta), []);
   assert.is(ecs.commandCalls(DeregisterTaskDefinitionCommand).length, 12);
   assert.equal(ecs.commandCalls(DeleteTaskDefinitionsCommand).map((c) => c.args[0].input.taskDefinitions), [arns.slice(0, 10), arns.slice(10)]);
 });
 
-t('a function error of the EFS helper becomes DirectoriesFailed', async () => {
+t('RegisterTaskDefinition: "too many concurrent attempts" on a shared family is retryable; access denied is permanent, with AWS\'s message', async () => {
+  const concurrent = Object.assign(new Error('Too many concurrent attempts to create a new revision of the specified family.'), {
+    name: 'ClientException', $fault: 'client', $metadata: { httpStatusCode: 400 },
+  });
+  const denied = Object.assign(new Error('User: arn:aws:sts::123456789012:assumed-role/hyperp-stepper/hyperp-stepper is not authorized to perform: iam:PassRole on resource: arn:aws:iam::123456789012:role/own-task-role'), {
+    name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400 },
+  });
+  ecs.on(RegisterTaskDefinitionCommand).rejectsOnce(concurrent).rejectsOnce(denied);
+  const reg: RegisterTaskDefinition = {
+    _tag: 'RegisterTaskDefinition', runId: 'r1', job: 'add', family: 'hyperp-calculator-add-1', tags: [],
+    taskDefinition: { family: 'hyperp-calculator-add-1', cpu: '256', memory: '512', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], volumes: [], containerDefinitions: [] },
+  };
+  const run = interpreter(deps());
+  assert.equal(await run(reg, meta), [{ _tag: 'CommandFailed', at: NOW, command: reg, failure: 'retryable', reason: `ClientException: ${concurrent.message}` }]);
+  assert.equal(await run(reg, meta), [{ _tag: 'CommandFailed', at: NOW, command: reg, failure: 'permanent', reason: `AccessDeniedException: ${denied.message}` }]);
+});
+
+t('a function error of the EFS helper is not known to last: an unknown CommandFailed, retried a few times', async () => {
   lambda.on(InvokeCommand).resolvesOnce({ StatusCode: 200, Payload: new TextEncoder().encode('{"created":2}') as never })
     .resolvesOnce({ StatusCode: 200, FunctionError: 'Unhandled', Payload: new TextEncoder().encode('{"errorType":"Error","errorMessage":"EACCES"}') as never });
   const run = interpreter(deps());
   const cmd = { _tag: 'EnsureDirectories', runId: 'r1', paths: ['c/r1/w/j1', 'c/r1/w/shared/notes'] } as const;
   assert.equal(await run(cmd, meta), [{ _tag: 'DirectoriesEnsured', at: NOW }]);
-  assert.equal(await run(cmd, meta), [{ _tag: 'DirectoriesFailed', at: NOW, reason: 'Error: EACCES' }]);
+  assert.equal(await run(cmd, meta), [{ _tag: 'CommandFailed', at: NOW, command: cmd, failure: 'unknown', reason: 'the efs function failed: Error: EACCES' }]);
   const input = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
   assert.equal([input.FunctionName, input.InvocationType, JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array))], [
     'hyperp-efs', 'RequestResponse', { op: 'mkdirs', runId: 'r1', paths: ['c/r1/w/j1', 'c/r1/w/shared/notes'] },

@@ -59,7 +59,6 @@ const deps = (): InterpreterDeps => ({
   },
   gitToken: async () => 'ghs_token',
   wakeups: async () => undefined,
-  retry: { attempts: 1, baseMs: 1, maxMs: 1, sleep: async () => undefined, random: () => 0.5 },
   now: () => 1,
   log: () => undefined,
 });

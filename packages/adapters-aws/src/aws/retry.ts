@@ -2,8 +2,12 @@
  * Retrying AWS calls that were throttled: exponential back-off with full jitter (a random wait
  * between 0 and base × 2^attempt, capped), the scheme AWS recommends in "Exponential Backoff And
  * Jitter" (AWS Architecture Blog, 2015; read 2026-11). The SDK's own retries stop after three
- * attempts; RunTask bursts for wide jobs need more patience than that.
+ * attempts. Used where a call is made outside a run's commands (the sweep, the planner's and the
+ * API's reads); a run's commands never sleep: their failures go back to the reducer, which sends
+ * them again through a wake-up (`interpret/interpreter.ts`).
  */
+
+import { isThrottlingError } from './failure-class.js';
 
 export interface RetryPolicy {
   readonly attempts: number;
@@ -22,19 +26,8 @@ export const defaultRetryPolicy: RetryPolicy = {
   random: Math.random,
 };
 
-const THROTTLING = new Set([
-  'ThrottlingException', 'Throttling', 'ThrottledException', 'TooManyRequestsException',
-  'RequestLimitExceeded', 'ProvisionedThroughputExceededException', 'RequestThrottled',
-  'RequestThrottledException', 'SlowDown', 'TransactionInProgressException',
-]);
-
-/** True for errors that say "slow down" rather than "this is wrong". */
-export const isThrottling = (e: unknown): boolean => {
-  if (!(e instanceof Error)) return false;
-  if (THROTTLING.has(e.name)) return true;
-  const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return status === 429 || /rate exceeded/i.test(e.message);
-};
+/** True for errors that say "slow down" rather than "this is wrong" (`failure-class.ts` decides). */
+export const isThrottling = isThrottlingError;
 
 export const withThrottlingRetry = async <T>(policy: RetryPolicy, call: () => Promise<T>): Promise<T> => {
   for (let attempt = 0; ; attempt++) {

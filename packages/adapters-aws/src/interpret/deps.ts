@@ -1,7 +1,6 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsConfig } from '../config.js';
-import type { RetryPolicy } from '../aws/retry.js';
 import type { GitHub } from '../github/app-client.js';
 import type { ImageStore } from '../store/images.js';
 
@@ -17,7 +16,11 @@ export interface InterpreterDeps {
   readonly gitToken: (installationId: number) => Promise<string>;
   /** Delivers a `Tick` to the run at `at` (production: a delayed SQS message, `aws/wakeup-queue.ts`). */
   readonly wakeups: (runId: string, at: number) => Promise<void>;
-  readonly retry: RetryPolicy;
+  /**
+   * How long one command may take before it counts as timed out (retryable: a launch sent again
+   * carries the same clientToken). Default 30 s, well inside the stepper's budget.
+   */
+  readonly commandDeadlineMs?: number;
   /** Epoch ms. */
   readonly now: () => number;
   readonly log: (message: string, detail?: Record<string, unknown>) => void;

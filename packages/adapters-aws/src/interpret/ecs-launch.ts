@@ -10,7 +10,6 @@ import {
 } from '@aws-sdk/client-ecs';
 import { builderFamily, type BuildImage, type RunEvent, type RunTask, type StopTask, type Tag } from '@hyperp/core';
 import { posix } from 'node:path';
-import { isThrottling, withThrottlingRetry } from '../aws/retry.js';
 import { classifyRunTaskFailure } from '../ecs/run-task-failures.js';
 import type { RunMeta } from '../run/meta.js';
 import type { InterpreterDeps } from './deps.js';
@@ -49,28 +48,49 @@ const ecsTags = (tags: readonly Tag[]) => tags.map((t) => ({ key: t.key, value: 
  */
 const retryableFailure = (f: Failure): boolean => classifyRunTaskFailure(f).class === 'retryable';
 
+/**
+ * The task a clientToken already started. ECS answers a RunTask whose token is in use with a
+ * different request with ConflictException, naming the token's tasks in `resourceIds` ("The
+ * provided clientToken is already in use with a different RunTask request. The resourceIds are
+ * the existing task ARNs", ECS API Reference "ConflictException", read 2026-12); failing that,
+ * the task is looked up by its `startedBy`, which only that token's launch carries. Either way
+ * the attempt has its one task; none found leaves the conflict unresolved (permanent).
+ */
+const taskOfToken = async (d: InterpreterDeps, startedBy: string, e: unknown): Promise<string | undefined> => {
+  const ids = (e as { resourceIds?: unknown }).resourceIds;
+  if (Array.isArray(ids) && typeof ids[0] === 'string') return ids[0];
+  // ListTasks with startedBy takes no other filter (ECS API Reference "ListTasks": "When you
+  // specify startedBy as the filter, it must be the only filter that you use", read 2026-12).
+  const listed = await d.ecs.send(new ListTasksCommand({ cluster: d.config.clusterArn, startedBy }));
+  return listed.taskArns?.[0];
+};
+
+/**
+ * One RunTask. ECS's own refusals (`failures[]`) become `TaskLaunchRejected`, classed by
+ * `ecs/run-task-failures.ts`; an exception is left to the interpreter, which classes it
+ * (`aws/failure-class.ts`) into a `CommandFailed` — except a clientToken conflict, which is
+ * resolved by finding the token's task.
+ */
 const launch = async (
   d: InterpreterDeps,
   startedBy: string,
   input: RunTaskCommandInput,
 ): Promise<RunEvent[]> => {
+  let r;
   try {
-    const r = await withThrottlingRetry(d.retry, () => d.ecs.send(new RunTaskCommand(input)));
-    const taskArn = r.tasks?.[0]?.taskArn;
-    if (taskArn) return [{ _tag: 'TaskLaunchAccepted', at: d.now(), startedBy, taskArn }];
-    const f = r.failures?.[0];
-    const reason = f ? `${f.reason ?? 'RunTask failure'}${f.detail ? `: ${f.detail}` : ''}` : 'RunTask returned no task and no failure';
-    return [{ _tag: 'TaskLaunchRejected', at: d.now(), startedBy, reason, retryable: f ? retryableFailure(f) : true }];
+    r = await d.ecs.send(new RunTaskCommand(input));
   } catch (e) {
-    if (isThrottling(e)) {
-      return [{ _tag: 'TaskLaunchRejected', at: d.now(), startedBy, reason: `RunTask throttled: ${(e as Error).message}`, retryable: true }];
-    }
-    // The request itself is wrong (bad overrides, unknown task definition): retrying cannot help.
-    if (e instanceof Error && (e.name === 'ClientException' || e.name === 'InvalidParameterException')) {
-      return [{ _tag: 'TaskLaunchRejected', at: d.now(), startedBy, reason: `${e.name}: ${e.message}`, retryable: false }];
-    }
-    throw e;
+    if ((e as { name?: unknown }).name !== 'ConflictException') throw e;
+    const taskArn = await taskOfToken(d, startedBy, e);
+    if (taskArn === undefined) throw e;
+    d.log('RunTask: the clientToken had started a task already; it is this attempt\'s', { startedBy, taskArn });
+    return [{ _tag: 'TaskLaunchAccepted', at: d.now(), startedBy, taskArn }];
   }
+  const taskArn = r.tasks?.[0]?.taskArn;
+  if (taskArn) return [{ _tag: 'TaskLaunchAccepted', at: d.now(), startedBy, taskArn }];
+  const f = r.failures?.[0];
+  const reason = f ? `${f.reason ?? 'RunTask failure'}${f.detail ? `: ${f.detail}` : ''}` : 'RunTask returned no task and no failure';
+  return [{ _tag: 'TaskLaunchRejected', at: d.now(), startedBy, reason, retryable: f ? retryableFailure(f) : true }];
 };
 
 /** What every hyperp launch carries: one Fargate task, idempotent by `clientToken`, named by `startedBy`, grouped by run. */
@@ -124,8 +144,7 @@ export const builderTaskDefinition = (d: InterpreterDeps): Promise<string> => {
     } catch (e) {
       if (!(e instanceof Error && e.name === 'ClientException')) throw e;
     }
-    const r = await withThrottlingRetry(d.retry, () =>
-      d.ecs.send(
+    const r = await d.ecs.send(
         new RegisterTaskDefinitionCommand({
           family,
           requiresCompatibilities: ['FARGATE'],
@@ -151,8 +170,7 @@ export const builderTaskDefinition = (d: InterpreterDeps): Promise<string> => {
             },
           ],
         }),
-      ),
-    );
+      );
     const registered = r.taskDefinition?.taskDefinitionArn;
     if (!registered) throw new Error('RegisterTaskDefinition for the builder returned no ARN');
     return registered;
@@ -209,14 +227,12 @@ export const stopTask = async (d: InterpreterDeps, c: StopTask): Promise<RunEven
   if (c.taskArn) {
     arns = [c.taskArn];
   } else {
-    const listed = await withThrottlingRetry(d.retry, () =>
-      d.ecs.send(new ListTasksCommand({ cluster: d.config.clusterArn, startedBy: c.startedBy })),
-    );
+    const listed = await d.ecs.send(new ListTasksCommand({ cluster: d.config.clusterArn, startedBy: c.startedBy }));
     arns = listed.taskArns ?? [];
   }
   for (const task of arns) {
     try {
-      await withThrottlingRetry(d.retry, () => d.ecs.send(new StopTaskCommand({ cluster: d.config.clusterArn, task, reason })));
+      await d.ecs.send(new StopTaskCommand({ cluster: d.config.clusterArn, task, reason }));
     } catch (e) {
       if (!(e instanceof Error && (e.name === 'InvalidParameterException' || e.name === 'ClientException'))) throw e;
       d.log('StopTask refused; the task is gone or stopped already', { task, error: e.message });

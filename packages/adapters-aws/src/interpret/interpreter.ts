@@ -1,8 +1,9 @@
 /**
  * The command interpreter: carries out one reducer command against AWS and GitHub and returns
- * the events that report its outcome. Expected failures (a refused launch, a rejected task
- * definition, a function error) become events; anything else is thrown, and the stepper leaves
- * the command in the outbox to be carried out again.
+ * the events that report its outcome. It never throws: whatever goes wrong — an AWS error, a
+ * network error, a timeout, a bug — ends the command in a `CommandFailed` classed by
+ * `aws/failure-class.ts`, and the reducer decides (send it again later, or fail what it was
+ * for). So a stored outbox can always be carried out, and no error wedges a run.
  */
 import type { Command, RunEvent } from '@hyperp/core';
 import { invokeAsync } from '../aws/invoke.js';
@@ -10,22 +11,44 @@ import { invokeSync } from '../aws/invoke-sync.js';
 import { setCommitStatus } from '../github/statuses.js';
 import type { EfsRequest } from '../handlers/efs.js';
 import type { RunMeta } from '../run/meta.js';
+import { classifyAwsError } from '../aws/failure-class.js';
 import type { InterpreterDeps } from './deps.js';
 import { deregisterTaskDefinitions, registerTaskDefinition } from './ecs-definitions.js';
 import { buildImage, runTask, stopTask } from './ecs-launch.js';
 
 export type Interpret = (command: Command, meta: RunMeta) => Promise<RunEvent[]>;
 
+const DEFAULT_DEADLINE_MS = 30_000;
+
+/** Rejects with a `TimeoutError` (retryable) when `work` takes longer than `ms`. */
+const withDeadline = <T>(work: Promise<T>, ms: number, what: string): Promise<T> => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`${what} took longer than ${ms} ms`), { name: 'TimeoutError' })), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+};
+
 export const interpreter =
   (d: InterpreterDeps): Interpret =>
   async (c, meta) => {
+    try {
+      return await withDeadline(carryOut(d, c, meta), d.commandDeadlineMs ?? DEFAULT_DEADLINE_MS, c._tag);
+    } catch (e) {
+      const f = classifyAwsError(e);
+      d.log('command failed', { runId: meta.runId, command: c._tag, failure: f.failure, reason: f.reason });
+      return [{ _tag: 'CommandFailed', at: d.now(), command: c, failure: f.failure, reason: f.reason }];
+    }
+  };
+
+const carryOut = async (d: InterpreterDeps, c: Command, meta: RunMeta): Promise<RunEvent[]> => {
     switch (c._tag) {
       case 'EnsureDirectories': {
         const request: EfsRequest = { op: 'mkdirs', runId: c.runId, paths: c.paths };
         const r = await invokeSync(d.lambda, d.config.efsFunctionName, request);
-        return r._tag === 'Ok'
-          ? [{ _tag: 'DirectoriesEnsured', at: d.now() }]
-          : [{ _tag: 'DirectoriesFailed', at: d.now(), reason: r.message }];
+        if (r._tag === 'Ok') return [{ _tag: 'DirectoriesEnsured', at: d.now() }];
+        // The function's own error (an EFS mount that timed out, a bug): not known to be lasting.
+        return [{ _tag: 'CommandFailed', at: d.now(), command: c, failure: 'unknown', reason: `the efs function failed: ${r.message}` }];
       }
       case 'BuildImage':
         return buildImage(d, c, meta);
@@ -66,4 +89,4 @@ export const interpreter =
         await d.wakeups(c.runId, c.at);
         return [];
     }
-  };
+};

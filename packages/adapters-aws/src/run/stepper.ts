@@ -17,7 +17,7 @@
  * Short wake-ups (launch pacing, retry back-off) are waited for in-process; longer ones arrive
  * as delayed messages (`aws/wakeup-queue.ts`), with the sweep's minute ticks as the safety net.
  */
-import { initialState, reduce, type Command, type RunEvent, type RunState } from '@hyperp/core';
+import { commandResults, initialState, reduce, type Command, type RunEvent, type RunState } from '@hyperp/core';
 import type { Interpret } from '../interpret/interpreter.js';
 import type { Store } from '../store/store.js';
 import { sendAlone, type SavedRun } from '../store/run-states.js';
@@ -70,6 +70,12 @@ const BUDGET_MS = 60_000;
 const MIN_INLINE_WAIT_MS = 1_000;
 /** Launches of one fold carried out at once (RunTask is idempotent per clientToken; order is free). */
 const LAUNCH_PARALLEL = 10;
+/**
+ * Tries at carrying out one unconfirmed outbox before it is given up: a crash once or twice is
+ * the at-least-once world (a Lambda recycled, a timeout); a third death on the same outbox is a
+ * command that kills its function, and would otherwise wedge the run for good.
+ */
+const MAX_OUTBOX_TRIES = 3;
 /** Runs whose last saved version a warm stepper keeps (a 1,000-job run's state is ~2 MB of JSON). */
 const WARM_RUNS = 32;
 
@@ -125,6 +131,25 @@ export const stepper = (d: StepperDeps) => {
     return { events, writes };
   };
 
+  /**
+   * The results of an outbox whose carrying out was started `tries` times and never finished
+   * (each time the function died in it): every command that reports a result fails as
+   * `unknown`, so the reducer sends it again a bounded number of times or fails what it was
+   * for, instead of every later step dying on the same outbox — cancel included.
+   */
+  const givenUp = (runId: string, version: number, outbox: readonly Command[], tries: number) => {
+    const events: LoggedEvent<RunEvent>[] = [];
+    outbox.forEach((command, c) => {
+      if (commandResults[command._tag].length === 0) return;
+      const event: RunEvent = {
+        _tag: 'CommandFailed', at: d.now(), command, failure: 'unknown',
+        reason: `carrying out this command was started ${tries} times and never finished (the function stopped while carrying it out)`,
+      };
+      events.push({ id: resultEventId(version, c, 0, event), runId, event, storedAt: iso(d.now()) });
+    });
+    return { events, writes: [] as TransactAction[] };
+  };
+
   const step = async (runId: string, incoming: readonly RunEvent[]): Promise<StepOutcome> => {
     try {
       return await stepRun(runId, incoming);
@@ -159,8 +184,17 @@ export const stepper = (d: StepperDeps) => {
         meta = saved?.state.meta ?? (r.meta ? runMetaOf(runId, r.meta) : undefined);
       }
       if (saved && meta && !saved.outboxDone) {
-        d.log('carrying out an unconfirmed outbox', { runId, version: saved.version, commands: saved.outbox.length });
-        const done = await carryOut(runId, saved.version, saved.outbox, meta);
+        const tries = await d.store.states.countOutboxTry(runId, saved.version);
+        if (tries === undefined) {
+          // Confirmed or superseded since it was read: read again.
+          return loadCurrent(true);
+        }
+        const done = tries > MAX_OUTBOX_TRIES
+          ? givenUp(runId, saved.version, saved.outbox, tries - 1)
+          : await carryOut(runId, saved.version, saved.outbox, meta);
+        d.log(tries > MAX_OUTBOX_TRIES ? 'an outbox that never finished is given up' : 'carrying out an unconfirmed outbox', {
+          runId, version: saved.version, commands: saved.outbox.length, tries,
+        });
         queue.push(...done.events.map((r) => r.event));
         pending.push(...done.events);
         writes.push(...done.writes);

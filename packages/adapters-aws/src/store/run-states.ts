@@ -61,6 +61,13 @@ export interface RunStates {
    * writes in the same transaction. False, and nothing done, when a newer version was saved since.
    */
   readonly markOutboxDone: (runId: string, version: number, extra?: Omit<SaveWith, 'listing'>) => Promise<boolean>;
+  /**
+   * Counts one more try at carrying out the unconfirmed outbox of `version` and returns the
+   * count (1 for the first recovery); undefined when that version is no longer the stored one or
+   * its outbox was confirmed meanwhile. A recovery that kills its function every time (a command
+   * that hangs past the timeout, runs out of memory) is seen this way and given up.
+   */
+  readonly countOutboxTry: (runId: string, version: number) => Promise<number | undefined>;
 }
 
 const savedRunOf = async (ctx: TableContext, runId: string, item: RawItem): Promise<SavedRun> => {
@@ -187,6 +194,24 @@ export const runStates = (ctx: TableContext): RunStates => ({
     };
     const listing = extra.listing ? listingActions(ctx, extra.listing.summary, extra.listing.finished, false) : [];
     return (await transactWithEvents(ctx, put, listing, extra.writes ?? [], extra.events ?? [])) ? 'saved' : 'conflict';
+  },
+  countOutboxTry: async (runId, version) => {
+    try {
+      const r = await ctx.doc.send(
+        new UpdateCommand({
+          TableName: ctx.tableName,
+          Key: { pk: runPk(runId), sk: STATE_SK },
+          UpdateExpression: 'SET outboxTries = if_not_exists(outboxTries, :zero) + :one',
+          ConditionExpression: 'version = :v AND outboxDone = :f',
+          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':v': version, ':f': false },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(r.Attributes?.['outboxTries'] ?? 1);
+    } catch (e) {
+      if (isConditionFailed(e)) return undefined;
+      throw e;
+    }
   },
   markOutboxDone: async (runId, version, extra = {}) => {
     const update: TransactAction = {

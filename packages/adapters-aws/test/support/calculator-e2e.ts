@@ -182,7 +182,6 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
       config, ecs: ecsClient, lambda: lambdaClient, images: store.images, github,
       gitToken: async (id) => ((await github(id).auth({ type: 'installation' })) as { token: string }).token,
       wakeups: wakeupQueue({ sqs: new SQSClient({ region: 'us-east-1' }), queueUrl: config.wakeupQueueUrl, inlineWaitMs: 20_000, now }),
-      retry: { attempts: 3, baseMs: 1, maxMs: 1, sleep: async () => undefined, random: () => 0 },
       now, log: () => undefined,
     }),
     now, sleep: async (ms) => void (clock.now += ms), inlineWaitMs: 20_000, log: () => undefined,
