@@ -1,16 +1,21 @@
 /**
  * The `docker` and `podman` engines: one CLI, two names. A build sends the filtered context
  * (written to a scratch folder, so `.dockerignore` is applied exactly as for the image key) to
- * `build`; a task runs each container with `run --rm`, the task's folders as bind mounts (inputs
- * read-only), no network unless asked, and is stopped with `stop -t <stopTimeout>` (SIGTERM,
- * then SIGKILL), as ECS does.
+ * `build`. A task's container is created (hardened: see container-args.ts), started attached,
+ * inspected for its exit code and an out-of-memory kill, and removed; it is stopped with
+ * `stop -t <stopTimeout>` (SIGTERM, then SIGKILL), as ECS does. Create and start are two steps so
+ * that a hyperp killed at any moment leaves nothing running: whatever it created carries its
+ * owner, and its reaper (container-owner.ts) removes it.
  */
-import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, chmodSync, symlinkSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, chmodSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { supervise, type Supervised } from './supervise.js';
-import type { BuildOutcome, BuildRequest, ContainerExit, ContainerLaunch, Engine, RunningTask, TaskExit, TaskLaunch } from './types.js';
+import { containerCreateArgs, type CreateOptions } from './container-args.js';
+import { removeOrphans, selfOwner, startReaper } from './container-owner.js';
+import { OUT_OF_MEMORY_REASON } from './types.js';
+import type { BuildOutcome, BuildRequest, ContainerExit, Engine, RunningTask, TaskExit, TaskLaunch } from './types.js';
 
 /** How long to wait before stopping again a container that was not there to stop. */
 const STOP_RETRY_MS = 500;
@@ -22,22 +27,28 @@ export interface ContainerEngineOptions {
   readonly repository?: string;
 }
 
-/** `run` arguments for one container (pure, so its shape is tested without a daemon). */
-export const containerRunArgs = (name: string, c: ContainerLaunch, imageRef: string, network: boolean): string[] => {
-  const args = ['run', '--rm', '--name', name, '--stop-timeout', String(c.stopTimeoutSeconds)];
-  if (!network) args.push('--network', 'none');
-  for (const b of c.binds) args.push('--mount', `type=bind,source=${b.host},target=${b.sandbox}${b.readOnly ? ',readonly' : ''}`);
-  for (const [k, v] of Object.entries(c.environment)) args.push('--env', `${k}=${v}`);
-  if (c.workingDirectory) args.push('--workdir', c.workingDirectory);
-  let command = c.command ? [...c.command] : [];
-  if (c.entryPoint && c.entryPoint.length > 0) {
-    // --entrypoint takes one program; the rest of an exec-form entryPoint leads the command.
-    args.push('--entrypoint', c.entryPoint[0]!);
-    command = [...c.entryPoint.slice(1), ...command];
-  }
-  args.push(imageRef, ...command);
-  return args;
-};
+export interface ContainerEngine extends Engine {
+  /** Settles once containers of dead hyperp processes are removed and the host's limits known. */
+  readonly ready: Promise<void>;
+}
+
+interface Captured {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `cli args` to its end and gives what it printed (a failure to spawn is code null). */
+const capture = (cli: string, args: readonly string[]): Promise<Captured> =>
+  new Promise((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    const child = spawn(cli, [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', (e) => resolve({ code: null, stdout, stderr: e.message }));
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
 
 const exec = (file: string, args: readonly string[], logFile: string, signal?: AbortSignal): Promise<number | null> =>
   new Promise((resolve) => {
@@ -48,8 +59,59 @@ const exec = (file: string, args: readonly string[], logFile: string, signal?: A
     child.once('exit', (code) => { closeSync(fd); resolve(code); });
   });
 
-export const containerEngine = (opts: ContainerEngineOptions): Engine => {
+/** This process's hard limit of `name` in /proc/self/limits ("Max open files"), if finite. */
+const hardLimit = (name: string): number | undefined => {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith(name));
+    const hard = Number(line?.slice(name.length).trim().split(/\s+/)[1]);
+    return Number.isInteger(hard) && hard > 0 ? hard : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** What the engine's host enforces, from its `info`: the limits it cannot, as phrases for a notice. */
+const unenforcedOn = async (cli: 'docker' | 'podman'): Promise<string[]> => {
+  if (cli === 'docker') {
+    const r = await capture(cli, ['info', '--format', '{{.MemoryLimit}} {{.SwapLimit}} {{.PidsLimit}}']);
+    const [memory, swap, pids] = r.stdout.trim().split(' ');
+    if (r.code !== 0) return [];
+    return [
+      ...(memory !== 'true' ? ['memory (the docker daemon has no memory cgroup)'] : []),
+      ...(memory === 'true' && swap !== 'true' ? ['memory without swap (the kernel does not limit swap; swap may add to the memory limit)'] : []),
+      ...(pids !== 'true' ? ['process count (the docker daemon has no pids cgroup)'] : []),
+    ];
+  }
+  const r = await capture(cli, ['info', '--format', '{{.Host.CgroupsVersion}} {{.Host.Security.Rootless}} {{json .Host.CgroupControllers}}']);
+  if (r.code !== 0) return [];
+  const [version, rootless, controllersJson] = r.stdout.trim().split(' ');
+  let controllers: string[] = [];
+  try { controllers = JSON.parse(controllersJson ?? '[]') as string[]; } catch { /* none */ }
+  const missing = (c: string) => (version === 'v1' && rootless === 'true') || !controllers.includes(c);
+  return [
+    ...(missing('memory') ? ['memory (podman has no memory cgroup here; rootless podman needs cgroup v2 with the memory controller delegated)'] : []),
+    ...(missing('pids') ? ['process count (podman has no pids cgroup here; rootless podman needs cgroup v2 with the pids controller delegated)'] : []),
+  ];
+};
+
+export const containerEngine = (opts: ContainerEngineOptions): ContainerEngine => {
   const repo = opts.repository ?? 'hyperp-local';
+  const owner = selfOwner();
+  const rootful = process.getuid?.() === 0;
+  const nofile = hardLimit('Max open files');
+  const nproc = hardLimit('Max processes');
+  // Rootful podman only: docker's daemon and rootless podman hand containers limits they can set.
+  const createOptions = (attemptKey: string, network: boolean): CreateOptions => ({
+    cli: opts.cli, network, owner, attemptKey,
+    mapUsers: opts.cli === 'podman' && rootful,
+    ...(opts.cli === 'podman' && rootful ? { rlimits: { nofile: Math.min(nofile ?? 1024, 1048576), nproc: nproc ?? 4096 } } : {}),
+  });
+  let unenforced: readonly string[] = [];
+  startReaper(opts.cli, owner);
+  const ready = (async () => {
+    await removeOrphans(opts.cli);
+    unenforced = await unenforcedOn(opts.cli);
+  })();
 
   const build = async (req: BuildRequest): Promise<BuildOutcome> => {
     const dir = join(opts.scratchDir, `build-${req.key}-${process.pid}`);
@@ -74,29 +136,33 @@ export const containerEngine = (opts: ContainerEngineOptions): Engine => {
       : { _tag: 'BuildFailed', reason: `${opts.cli} build of ${req.dockerfilePath} failed (exit ${code}); see ${req.logFile}` };
   };
 
-  /** Runs `cli args` to its end, whatever its outcome. */
-  const quietly = (args: readonly string[]): Promise<void> =>
-    new Promise((resolve) => {
-      spawn(opts.cli, [...args], { stdio: 'ignore' }).once('error', () => resolve()).once('exit', () => resolve());
-    });
+  /** The container's own exit code and whether the kernel killed it for its memory. */
+  const finalState = async (name: string): Promise<{ exitCode: number; oomKilled: boolean } | undefined> => {
+    const r = await capture(opts.cli, ['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}} {{.State.OOMKilled}}', name]);
+    const [status, code, oom] = r.stdout.trim().split(' ');
+    if (r.code !== 0 || (status !== 'exited' && status !== 'stopped')) return undefined;
+    return { exitCode: Number(code), oomKilled: oom === 'true' };
+  };
 
   const run = (task: TaskLaunch): RunningTask => {
     const startedAt = Date.now();
     mkdirSync(dirname(task.logFile), { recursive: true });
     const logFd = openSync(task.logFile, 'a');
     // Named after the attempt (hashed: keys share long prefixes), so tasks started together never
-    // clash, and a container of this attempt left running by a hyperp that died (the daemon keeps
-    // it without its client) is found and removed before the attempt starts again.
+    // clash, and a container of this attempt left by a hyperp that died is removed before the
+    // attempt starts again.
     const tag = createHash('sha256').update(task.attemptKey).digest('hex').slice(0, 24);
     const containers = task.containers.map((c, i) => ({ c, name: `hyperp-${tag}-${i}` }));
     let stopReason: string | undefined;
+    let essentialExited: string | undefined;
+    let failedToStart: string | undefined;
     const ended = new Set<string>();
     const started = new Map<string, Supervised>();
+    const halted = () => stopReason ?? (essentialExited ? `essential container ${essentialExited} exited` : failedToStart);
     /**
      * `stop` asks the daemon (SIGTERM, SIGKILL after -t); the client's own exit follows. A
-     * container the daemon has not created yet ("No such container": its image is still being
-     * pulled, say, while the essential container already failed) is stopped again a moment
-     * later, until its client has exited.
+     * container the daemon does not know yet is stopped again a moment later, until its client
+     * has exited. One not started yet is never started (see `runOne`).
      */
     const stopContainer = (p: (typeof containers)[number]) => {
       if (ended.has(p.name) || !started.has(p.name)) return;
@@ -109,28 +175,56 @@ export const containerEngine = (opts: ContainerEngineOptions): Engine => {
     const stopAll = () => {
       for (const p of containers) stopContainer(p);
     };
-    const done = (async (): Promise<TaskExit> => {
-      await Promise.all(containers.map((p) => quietly(['rm', '-f', p.name])));
-      let essentialExited: string | undefined;
-      const exits = await Promise.all(containers.map(async (p): Promise<ContainerExit> => {
-        if (stopReason) return { name: p.c.name, exitCode: null, reason: stopReason };
-        const imageRef = p.c.image.includes(':') || p.c.image.includes('/') ? p.c.image : `${repo}:${p.c.image}`;
-        const sup = supervise(opts.cli, containerRunArgs(p.name, p.c, imageRef, task.network), { logFd, graceMs: (p.c.stopTimeoutSeconds + 5) * 1000, politeTarget: 'group' });
-        started.set(p.name, sup);
-        const r = await sup.done;
-        ended.add(p.name);
-        if (p.c.essential && !essentialExited && !stopReason) {
-          essentialExited = p.c.name;
+    const remove = (name: string) => capture(opts.cli, ['rm', '-f', name]);
+
+    const runOne = async (p: (typeof containers)[number]): Promise<ContainerExit> => {
+      const imageRef = p.c.image.includes(':') || p.c.image.includes('/') ? p.c.image : `${repo}:${p.c.image}`;
+      const created = await capture(opts.cli, containerCreateArgs(p.name, p.c, imageRef, createOptions(task.attemptKey, task.network)));
+      if (created.code !== 0) {
+        const why = created.stderr.trim().split('\n').filter((l) => l.trim() !== '').pop() ?? `exit code ${created.code}`;
+        writeSync(logFd, created.stderr);
+        const reason = `CannotCreateContainerError: ${opts.cli} create of container ${p.c.name} failed: ${why}`;
+        if (p.c.essential && !halted()) {
+          failedToStart = reason;
           stopAll();
         }
-        const stoppedFor = stopReason ?? (essentialExited && essentialExited !== p.c.name ? `essential container ${essentialExited} exited` : null);
-        return { name: p.c.name, exitCode: r.spawnError ? null : r.exitCode, reason: r.spawnError ?? stoppedFor };
-      }));
+        return { name: p.c.name, exitCode: null, reason };
+      }
+      const before = halted();
+      if (before) {
+        await remove(p.name);
+        return { name: p.c.name, exitCode: null, reason: before };
+      }
+      if (task.containers.length > 1) writeSync(logFd, `=== container ${p.c.name}\n`);
+      const sup = supervise(opts.cli, ['start', '-a', p.name], { logFd, graceMs: (p.c.stopTimeoutSeconds + 5) * 1000, politeTarget: 'group' });
+      started.set(p.name, sup);
+      const r = await sup.done;
+      const state = await finalState(p.name);
+      await remove(p.name);
+      ended.add(p.name);
+      if (p.c.essential && !halted()) {
+        essentialExited = p.c.name;
+        stopAll();
+      }
+      const stoppedFor = stopReason ?? (essentialExited && essentialExited !== p.c.name ? `essential container ${essentialExited} exited` : failedToStart ?? null);
+      if (r.spawnError) return { name: p.c.name, exitCode: null, reason: r.spawnError };
+      return {
+        name: p.c.name,
+        exitCode: state?.exitCode ?? r.exitCode,
+        reason: state?.oomKilled ? OUT_OF_MEMORY_REASON : stoppedFor,
+      };
+    };
+
+    const done = (async (): Promise<TaskExit> => {
+      await ready;
+      await Promise.all(containers.map((p) => remove(p.name)));
+      const exits = await Promise.all(containers.map((p): Promise<ContainerExit> =>
+        stopReason ? Promise.resolve({ name: p.c.name, exitCode: null, reason: stopReason }) : runOne(p)));
       closeSync(logFd);
       const stoppedAt = Date.now();
-      return stopReason
-        ? { containers: exits, stopCode: 'UserInitiated', stoppedReason: stopReason, startedAt, stoppedAt }
-        : { containers: exits, stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', startedAt, stoppedAt };
+      if (stopReason) return { containers: exits, stopCode: 'UserInitiated', stoppedReason: stopReason, startedAt, stoppedAt };
+      if (failedToStart) return { containers: exits, stopCode: 'TaskFailedToStart', stoppedReason: failedToStart, startedAt, stoppedAt };
+      return { containers: exits, stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', startedAt, stoppedAt };
     })();
     return {
       done,
@@ -142,5 +236,12 @@ export const containerEngine = (opts: ContainerEngineOptions): Engine => {
     };
   };
 
-  return { name: opts.cli, build, run };
+  return { name: opts.cli, build, run, ready, unenforcedLimits: () => unenforced };
+};
+
+/** The engine, once containers of dead hyperp processes are gone and the host's limits known. */
+export const openContainerEngine = async (opts: ContainerEngineOptions): Promise<ContainerEngine> => {
+  const engine = containerEngine(opts);
+  await engine.ready;
+  return engine;
 };

@@ -8,7 +8,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { contextFiles, jobImageKeys, type RecordImage, type RepoSnapshot, type RunRequested, type RunState } from '@hyperp/core';
 import { snapshotCommit, snapshotWorkingTree } from '../repo/snapshot.js';
 import { snapshotBuildSource } from '../build/source.js';
-import { containerEngine } from '../engine/container-engine.js';
+import { openContainerEngine } from '../engine/container-engine.js';
 import { detectEngine, type EngineChoice } from '../engine/detect.js';
 import { processEngine } from '../engine/process-engine.js';
 import type { Engine, EngineName } from '../engine/types.js';
@@ -31,7 +31,7 @@ export const openLocalEngine = async (choice: EngineChoice, layout: LocalLayout)
     _tag: 'Engine',
     engine: d.engine === 'process'
       ? processEngine({ imagesDir: layout.imagesDir, scratchDir: layout.tmpDir })
-      : containerEngine({ cli: d.engine, scratchDir: layout.tmpDir }),
+      : await openContainerEngine({ cli: d.engine, scratchDir: layout.tmpDir }),
   };
 };
 

@@ -1,47 +1,58 @@
+// The docker/podman engine against a stand-in CLI (no daemon needed): the order of its calls and
+// how it reads their answers. The same engine against real docker and podman daemons is tested by
+// test/adversarial/sandbox-docker.test.ts and sandbox-podman.test.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { containerEngine, containerRunArgs } from '../../src/engine/container-engine.js';
+import { containerEngine } from '../../src/engine/container-engine.js';
+import { OUT_OF_MEMORY_REASON, type ContainerLaunch } from '../../src/engine/types.js';
 import { tempDir } from '../temp.js';
 
 const limits = { memoryMiB: 512, pids: 4096, tmpMiB: 512 };
+const container = (name: string, essential: boolean): ContainerLaunch =>
+  ({ name, image: 'abc', essential, environment: {}, stopTimeoutSeconds: 2, binds: [], limits });
 
-test('docker/podman run arguments: mounts (inputs read-only), env, no network, entrypoint split', () => {
-  assert.equal(
-    containerRunArgs('hyperp-x', {
-      name: 'main', image: 'k', essential: true, entryPoint: ['python3', '-u'], command: ['main.py'], workingDirectory: '/app',
-      environment: { TASK_INDEX: '1', TASK_TOTAL_SIZE: '2' }, stopTimeoutSeconds: 5, limits: { memoryMiB: 512, pids: 4096, tmpMiB: 512 },
-      binds: [{ host: '/h/out', sandbox: '/output', readOnly: false }, { host: '/h/in', sandbox: '/input/a b', readOnly: true }],
-    }, 'hyperp-local:k', false),
-    [
-      'run', '--rm', '--name', 'hyperp-x', '--stop-timeout', '5', '--network', 'none',
-      '--mount', 'type=bind,source=/h/out,target=/output', '--mount', 'type=bind,source=/h/in,target=/input/a b,readonly',
-      '--env', 'TASK_INDEX=1', '--env', 'TASK_TOTAL_SIZE=2', '--workdir', '/app', '--entrypoint', 'python3',
-      'hyperp-local:k', '-u', 'main.py',
-    ],
-  );
-});
-
-test('the engine drives the docker CLI: build of the filtered context, run, stop of the other containers', async () => {
-  // A stand-in `docker` on the PATH that records its calls (no daemon runs here). The sidecar's
-  // container takes a moment to exist, and the main container exits at once: a `stop` before the
-  // container exists fails as the daemon's does ("No such container"), so the engine must stop it
-  // again until it is gone.
-  const bin = tempDir('hyperp-fake-docker-');
+/**
+ * A stand-in CLI on the PATH that records its calls in calls.log. `create` prints an id; `start
+ * -a NAME` runs `$bin/NAME.start` if the test wrote one (else exits 0); `inspect` of a container
+ * answers `$bin/NAME.state` (else "exited 0 false"); `ps`/`info` answer nothing.
+ */
+const fakeCli = (name: 'docker' | 'podman', extra = ''): { bin: string; calls: string } => {
+  const bin = tempDir('hyperp-fake-cli-');
   const calls = join(bin, 'calls.log');
-  writeFileSync(join(bin, 'docker'), `#!/bin/sh
+  writeFileSync(join(bin, name), `#!/bin/sh
 echo "$*" >> ${calls}
+last() { for a; do :; done; echo "$a"; }
+${extra}
 case "$1" in
   build) ls "$6" >> ${calls}; exit 0 ;;
-  run) case "$4" in *-1) sleep 0.5; echo $$ > ${bin}/$4.pid; exec sleep 30 ;; *) echo "main ran"; exit 7 ;; esac ;;
+  create) echo "id-$3"; exit 0 ;;
+  start) n=$(last "$@"); [ -f ${bin}/$n.start ] && exec sh ${bin}/$n.start; exit 0 ;;
+  inspect) n=$(last "$@"); if [ -f ${bin}/$n.state ]; then cat ${bin}/$n.state; else echo "exited 0 false"; fi; exit 0 ;;
   stop) [ -f ${bin}/$4.pid ] || { echo "Error response from daemon: No such container: $4" >&2; exit 1; }
         kill $(cat ${bin}/$4.pid); exit 0 ;;
 esac
+exit 0
 `);
-  chmodSync(join(bin, 'docker'), 0o755);
+  chmodSync(join(bin, name), 0o755);
   process.env.PATH = `${bin}:${process.env.PATH}`;
+  return { bin, calls };
+};
+
+const nameOf = (attemptKey: string, i: number) => `hyperp-${createHash('sha256').update(attemptKey).digest('hex').slice(0, 24)}-${i}`;
+
+test('the engine drives the CLI: build of the filtered context; create, start attached, inspect, remove; stop of the other containers', async () => {
+  // The sidecar runs until stopped; the main container exits at once with 7. A `stop` before the
+  // sidecar's client runs fails as the daemon's does ("No such container"), so the engine must
+  // stop it again until it is gone.
+  const { bin, calls } = fakeCli('docker');
+  const side = nameOf('r/j/1/1', 1);
+  writeFileSync(join(bin, `${nameOf('r/j/1/1', 0)}.start`), 'echo "main ran"; exit 7\n');
+  writeFileSync(join(bin, `${nameOf('r/j/1/1', 0)}.state`), 'exited 7 false\n');
+  writeFileSync(join(bin, `${side}.start`), `sleep 0.5; echo $$ > ${bin}/${side}.pid; exec sleep 30\n`);
+  writeFileSync(join(bin, `${side}.state`), 'exited 143 false\n');
   const root = tempDir('hyperp-ce-');
   const engine = containerEngine({ cli: 'docker', scratchDir: root });
   const built = await engine.build({
@@ -50,53 +61,67 @@ esac
   });
   assert.equal(built, { _tag: 'Built', imageRef: 'hyperp-local:abc', notes: [], skippedRuns: 0 });
   const exit = await engine.run({
-    attemptKey: 'r/j/1/1', memoryMiB: 512, network: false, logFile: join(root, 't.log'),
-    containers: [
-      { name: 'main', image: 'abc', essential: true, environment: {}, stopTimeoutSeconds: 2, binds: [], limits },
-      { name: 'side', image: 'abc', essential: false, environment: {}, stopTimeoutSeconds: 2, binds: [], limits },
-    ],
+    attemptKey: 'r/j/1/1', network: false, logFile: join(root, 't.log'), memoryMiB: 512,
+    containers: [container('main', true), container('side', false)],
   }).done;
-  // the sidecar was stopped through `docker stop` (here: SIGTERM to the stand-in)
   assert.equal(exit.containers, [{ name: 'main', exitCode: 7, reason: null }, { name: 'side', exitCode: 143, reason: 'essential container main exited' }]);
   assert.is(exit.stopCode, 'EssentialContainerExited');
   const log = readFileSync(calls, 'utf8').split('\n');
-  assert.match(log[0]!, /^build -t hyperp-local:abc -f \S+ \S+$/);
-  assert.is(log[1], 'main.py');
-  assert.ok(log.some((l) => /^run --rm --name hyperp-[0-9a-f]{24}-0 --stop-timeout 2 --network none hyperp-local:abc$/.test(l)));
-  assert.ok(log.some((l) => /^stop -t 2 hyperp-[0-9a-f]{24}-1$/.test(l)), log.join('\n'));
-  assert.is(readFileSync(join(root, 't.log'), 'utf8'), 'main ran\n');
+  const build = log.findIndex((l) => l.startsWith('build '));
+  assert.match(log[build]!, /^build -t hyperp-local:abc -f \S+ \S+$/);
+  assert.is(log[build + 1], 'main.py');
+  const main = nameOf('r/j/1/1', 0);
+  const idx = (start: string, from: number) => log.findIndex((l, i) => i > from && l.startsWith(start) && l.includes(main));
+  const created = idx('create --name ', -1);
+  const started = idx('start -a ', created);
+  const inspected = idx('inspect --format {{.State.Status}} {{.State.ExitCode}} {{.State.OOMKilled}} ', started);
+  const removed = idx('rm -f ', inspected);
+  assert.ok(created >= 0 && started > created && inspected > started && removed > inspected, log.join('\n'));
+  assert.ok(log.some((l) => l === `stop -t 2 ${side}`), log.join('\n'));
+  assert.equal(readFileSync(join(root, 't.log'), 'utf8').split('\n').sort(), ['', '=== container main', '=== container side', 'main ran']);
+});
+
+test('a container the kernel killed for its memory stops with ECS\'s OutOfMemoryError reason', async () => {
+  const { bin } = fakeCli('podman');
+  writeFileSync(join(bin, `${nameOf('r/oom/1/1', 0)}.start`), 'exit 137\n');
+  writeFileSync(join(bin, `${nameOf('r/oom/1/1', 0)}.state`), 'exited 137 true\n');
+  const root = tempDir('hyperp-ce-');
+  const exit = await containerEngine({ cli: 'podman', scratchDir: root })
+    .run({ attemptKey: 'r/oom/1/1', network: false, logFile: join(root, 't.log'), memoryMiB: 512, containers: [container('main', true)] }).done;
+  assert.equal(exit.containers, [{ name: 'main', exitCode: 137, reason: OUT_OF_MEMORY_REASON }]);
+});
+
+test('a container that cannot be created fails its task to start, with the engine\'s own words, and nothing is started', async () => {
+  const { calls } = fakeCli('docker', `[ "$1" = create ] && { echo "Unable to find image 'hyperp-local:abc' locally" >&2; echo "docker: Error response from daemon: pull access denied for hyperp-local." >&2; exit 125; }`);
+  const root = tempDir('hyperp-ce-');
+  const exit = await containerEngine({ cli: 'docker', scratchDir: root })
+    .run({ attemptKey: 'r/nf/1/1', network: false, logFile: join(root, 't.log'), memoryMiB: 512, containers: [container('main', true)] }).done;
+  const reason = 'CannotCreateContainerError: docker create of container main failed: docker: Error response from daemon: pull access denied for hyperp-local.';
+  assert.equal(exit.containers, [{ name: 'main', exitCode: null, reason }]);
+  assert.equal([exit.stopCode, exit.stoppedReason], ['TaskFailedToStart', reason]);
+  assert.not.match(readFileSync(calls, 'utf8'), /^start /m);
 });
 
 test('containers are named after their attempt: tasks started together never clash, and one left by a crashed hyperp is removed first', async () => {
-  const bin = tempDir('hyperp-fake-docker-');
-  const calls = join(bin, 'calls.log');
-  writeFileSync(join(bin, 'docker'), `#!/bin/sh
-echo "$*" >> ${calls}
-case "$1" in
-  run) [ -f ${bin}/$4.exists ] && { echo "Conflict. The container name $4 is already in use" >&2; exit 125; }; exit 0 ;;
-  rm) rm -f ${bin}/$3.exists; exit 0 ;;
-esac
-`);
-  chmodSync(join(bin, 'docker'), 0o755);
-  process.env.PATH = `${bin}:${process.env.PATH}`;
+  const { bin, calls } = fakeCli('docker', `[ "$1" = create ] && [ -f ${'$0'}.exists-$3 ] && { echo "Conflict. The container name $3 is already in use" >&2; exit 125; }
+[ "$1" = rm ] && rm -f ${'$0'}.exists-$3`);
   const root = tempDir('hyperp-ce-');
   const engine = containerEngine({ cli: 'docker', scratchDir: root });
   const task = (attemptKey: string) => engine.run({
-    attemptKey, memoryMiB: 512, network: false, logFile: join(root, `${attemptKey.replace(/\//g, '_')}.log`),
-    containers: [{ name: 'main', image: 'abc', essential: true, environment: {}, stopTimeoutSeconds: 2, binds: [], limits }],
+    attemptKey, network: false, logFile: join(root, `${attemptKey.replace(/\//g, '_')}.log`), memoryMiB: 512, containers: [container('main', true)],
   }).done;
   // Two attempts whose keys share a long prefix, started in the same millisecond.
   const keys = ['20261122-080000000-abcd/j/1/1', '20261122-080000000-abcd/j/2/1'];
-  const names = keys.map((k) => `hyperp-${createHash('sha256').update(k).digest('hex').slice(0, 24)}-0`);
+  const names = keys.map((k) => nameOf(k, 0));
   // the first attempt's container is still there from a hyperp that was killed
-  writeFileSync(join(bin, `${names[0]}.exists`), '');
+  writeFileSync(join(bin, `docker.exists-${names[0]}`), '');
   const exits = await Promise.all(keys.map(task));
   assert.equal(exits.map((e) => e.containers), [[{ name: 'main', exitCode: 0, reason: null }], [{ name: 'main', exitCode: 0, reason: null }]]);
   const log = readFileSync(calls, 'utf8').trim().split('\n');
   for (const name of names) {
     const rm = log.indexOf(`rm -f ${name}`);
-    const run = log.findIndex((l) => l.startsWith(`run --rm --name ${name} `));
-    assert.ok(rm >= 0 && run > rm, log.join('\n'));
+    const create = log.findIndex((l) => l.startsWith(`create --name ${name} `));
+    assert.ok(rm >= 0 && create > rm, log.join('\n'));
   }
 });
 
