@@ -7,7 +7,7 @@
  * that a hyperp killed at any moment leaves nothing running: whatever it created carries its
  * owner, and its reaper (container-owner.ts) removes it.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, chmodSync, symlinkSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, chmodSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -196,11 +196,17 @@ export const containerEngine = (opts: ContainerEngineOptions): ContainerEngine =
         return { name: p.c.name, exitCode: null, reason: before };
       }
       if (task.containers.length > 1) writeSync(logFd, `=== container ${p.c.name}\n`);
-      const sup = supervise(opts.cli, ['start', '-a', p.name], { logFd, graceMs: (p.c.stopTimeoutSeconds + 5) * 1000, politeTarget: 'group' });
+      // conmon (podman's monitor) of Debian 12 writes its out-of-memory mark as `oom` in the
+      // directory it was started from, where podman 4.3 does not look: start it in an empty one.
+      const conmonDir = join(opts.scratchDir, `${process.pid}-conmon-${p.name}`);
+      mkdirSync(conmonDir, { recursive: true });
+      const sup = supervise(opts.cli, ['start', '-a', p.name], { logFd, graceMs: (p.c.stopTimeoutSeconds + 5) * 1000, politeTarget: 'group', cwd: conmonDir });
       started.set(p.name, sup);
       const r = await sup.done;
       const state = await finalState(p.name);
       await remove(p.name);
+      const oomMarked = existsSync(join(conmonDir, 'oom'));
+      rmSync(conmonDir, { recursive: true, force: true });
       ended.add(p.name);
       if (p.c.essential && !halted()) {
         essentialExited = p.c.name;
@@ -208,11 +214,10 @@ export const containerEngine = (opts: ContainerEngineOptions): ContainerEngine =
       }
       const stoppedFor = stopReason ?? (essentialExited && essentialExited !== p.c.name ? `essential container ${essentialExited} exited` : failedToStart ?? null);
       if (r.spawnError) return { name: p.c.name, exitCode: null, reason: r.spawnError };
-      return {
-        name: p.c.name,
-        exitCode: state?.exitCode ?? r.exitCode,
-        reason: state?.oomKilled ? OUT_OF_MEMORY_REASON : stoppedFor,
-      };
+      const exitCode = state?.exitCode ?? r.exitCode;
+      // A job that outlived the kill of one of its processes and ended well is not out of memory.
+      const outOfMemory = (state?.oomKilled === true || oomMarked) && exitCode !== 0;
+      return { name: p.c.name, exitCode, reason: outOfMemory ? OUT_OF_MEMORY_REASON : stoppedFor };
     };
 
     const done = (async (): Promise<TaskExit> => {

@@ -66,11 +66,13 @@ export interface SuperviseOptions {
    * that handles it itself (the docker or podman client forwards it to the container).
    */
   readonly politeTarget: 'sandboxed' | 'group';
+  /** Working directory of the program (else this process's). */
+  readonly cwd?: string;
 }
 
 export const supervise = (file: string, args: readonly string[], opts: SuperviseOptions): Supervised => {
   // detached: the child leads its own process group, so one kill reaches everything it started.
-  const child = spawn(file, [...args], { stdio: ['ignore', opts.logFd, opts.logFd], detached: true });
+  const child = spawn(file, [...args], { stdio: ['ignore', opts.logFd, opts.logFd], detached: true, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
   let stoppedBy: 'deadline' | 'stop' | undefined;
   let stopReason: string | undefined;
   let ended = false;
