@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { UnsafeLayoutError } from '@hyperp/adapters-local';
 import { CliError, ExitCode, UsageError, type CliContext } from './context.js';
 import { commands } from './commands/index.js';
+import { terminalSafeLines } from './views/terminal-text.js';
 
 /** A command's action: returns its exit code. */
 export type Action = (ctx: CliContext) => Promise<number>;
@@ -37,12 +38,13 @@ export const runCli = async (argv: readonly string[], ctx: CliContext): Promise<
   try {
     return await pending(ctx);
   } catch (e) {
+    // Messages quote names, paths and reasons from repositories and jobs.
     if (e instanceof UsageError) {
-      ctx.err(`error: ${e.message}\n`);
+      ctx.err(`error: ${terminalSafeLines(e.message)}\n`);
       return ExitCode.usage;
     }
     if (e instanceof CliError || e instanceof UnsafeLayoutError) {
-      ctx.err(`error: ${e.message}\n`);
+      ctx.err(`error: ${terminalSafeLines(e.message)}\n`);
       return ExitCode.failed;
     }
     throw e;

@@ -7,6 +7,7 @@ import type { Register } from '../program.js';
 import { CliError, ExitCode, UsageError, userCwd, type CliContext } from '../context.js';
 import { repoDirOf } from '../local/repo.js';
 import { formatIssue, readRepository } from './validate.js';
+import { terminalSafeLines } from '../views/terminal-text.js';
 
 interface GraphOptions {
   repo?: string;
@@ -36,7 +37,7 @@ const graph = async (ctx: CliContext, opts: GraphOptions): Promise<number> => {
   } else if (workflows.length === 0) {
     throw new CliError('no workflows: hyperp reads hyperp-workflows/*.yaml and hyperp-workflows/*.yml');
   }
-  ctx.out(formatGraph(chosen, opts.format as GraphFormat));
+  ctx.out(terminalSafeLines(formatGraph(chosen, opts.format as GraphFormat)));
   return ExitCode.ok;
 };
 

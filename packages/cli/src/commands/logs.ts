@@ -10,6 +10,7 @@ import { CliError, ExitCode, UsageError, type CliContext } from '../context.js';
 import { findRun, layoutOf } from '../local/repo.js';
 import { backendOf, withBackendOptions, type BackendOptions } from '../remote/backend.js';
 import { remoteLogs } from '../remote/logs.js';
+import { terminalSafe } from '../views/terminal-text.js';
 
 const positive = (name: string, s: string | undefined): number | undefined => {
   if (s === undefined) return undefined;
@@ -102,7 +103,7 @@ export const registerLogs: Register = (program, run) => {
           // Following the task (no --attempt): a retry is the same task going on, so follow it too.
           const newest = opts.follow && attemptNo === undefined && !ctx.signal.aborted ? pick(state, job, index, undefined) : a;
           if (newest.attempt === a.attempt) return ExitCode.ok;
-          ctx.err(`(attempt ${a.attempt} ${a.outcome ?? 'ended'}${a.reason ? `: ${a.reason}` : ''}; following attempt ${newest.attempt})\n`);
+          ctx.err(`(attempt ${a.attempt} ${a.outcome ?? 'ended'}${a.reason ? `: ${terminalSafe(a.reason)}` : ''}; following attempt ${newest.attempt})\n`);
           a = newest;
           file = taskLogFile(layout, runId, job, index, a.attempt);
           offset = printFrom(ctx, file, 0);

@@ -14,6 +14,7 @@ import type { Register } from '../program.js';
 import { CliError, ExitCode, UsageError, userCwd, type CliContext } from '../context.js';
 import { repoDirOf } from '../local/repo.js';
 import { formatIssue } from './validate.js';
+import { terminalSafeLines } from '../views/terminal-text.js';
 
 interface PlanOptions {
   repo?: string;
@@ -120,7 +121,7 @@ const plan = async (ctx: CliContext, opts: PlanOptions): Promise<number> => {
     ctx.out(`${JSON.stringify(json, null, 2)}\n`);
   } else {
     if (snapshot.dirty) ctx.out('planning the working tree, uncommitted changes included\n');
-    ctx.out(formatPlan(p, loaded.workflows));
+    ctx.out(terminalSafeLines(formatPlan(p, loaded.workflows)));
   }
   return ExitCode.ok;
 };

@@ -10,6 +10,7 @@ import { ExitCode } from '../context.js';
 import { findRun, layoutOf, requestOf, warnDamaged } from '../local/repo.js';
 import { allSucceeded, driveAll, openEngine, parseEngine, parseParallel } from '../local/session.js';
 import { printRuns } from './run.js';
+import { terminalSafe } from '../views/terminal-text.js';
 
 export const registerResume: Register = (program, run) => {
   program
@@ -36,7 +37,7 @@ export const registerResume: Register = (program, run) => {
         // Announce it only when no live process drives the run (driving it then fails with who does).
         const probe = tryLock(driverLockFile(layout, runId), 'resume');
         if (probe._tag !== 'Held') probe.release();
-        if (probe._tag !== 'Held' && !opts.json) ctx.err(`run ${runId}: resuming ${state.request?.workflow.name ?? ''} (${state.status} when its process stopped), engine ${engine.name}\n`);
+        if (probe._tag !== 'Held' && !opts.json) ctx.err(`run ${runId}: resuming ${terminalSafe(state.request?.workflow.name ?? '')} (${state.status} when its process stopped), engine ${engine.name}\n`);
         const states = await driveAll(ctx, [{ layout, runId, engine, parallel: parseParallel(opts.parallel), network: opts.network === true, request: requestOf(state, runId), acceptDamagedLog: opts.acceptDamagedLog === true }], opts.json === true);
         printRuns(ctx, states, layout, opts.json === true);
         return allSucceeded(states) ? ExitCode.ok : ExitCode.failed;

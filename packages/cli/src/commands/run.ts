@@ -14,6 +14,7 @@ import { requireRemote } from '../remote/backend.js';
 import { remoteStart } from '../remote/control.js';
 import { pollMsOf } from '../remote/wait.js';
 import { formatRunView, notesOf } from '../views/run-text.js';
+import { terminalSafe } from '../views/terminal-text.js';
 
 interface RunOptions {
   repo?: string;
@@ -54,7 +55,7 @@ export const printRuns = (ctx: CliContext, states: readonly RunState[], layout: 
   }
   for (const [i, v] of views.entries()) {
     ctx.out(formatRunView(v, notesOf(states[i]!)));
-    for (const l of resultLines(v, states[i]!)) ctx.out(`${l}\n`);
+    for (const l of resultLines(v, states[i]!)) ctx.out(`${terminalSafe(l)}\n`);
     ctx.out(`outputs under ${layout.artifactsDir}; details: hyperp runs show ${v.runId}; cost: hyperp cost ${v.runId}\n`);
   }
 };
@@ -102,7 +103,7 @@ export const registerRun: Register = (program, run) => {
         });
         if (!opts.json) {
           for (const r of prepared.requests) {
-            ctx.err(`run ${r.runId}: ${r.workflow.name} at ${r.commit.slice(0, 12)}${r.dirty ? ' (with uncommitted changes)' : ''}, engine ${engine.name}\n`);
+            ctx.err(`run ${r.runId}: ${terminalSafe(r.workflow.name)} at ${r.commit.slice(0, 12)}${r.dirty ? ' (with uncommitted changes)' : ''}, engine ${engine.name}\n`);
           }
         }
         const states = await driveAll(

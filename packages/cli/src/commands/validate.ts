@@ -9,6 +9,7 @@ import { loadWorkflows, type RepoSnapshot, type ValidationIssue } from '@hyperp/
 import type { Register } from '../program.js';
 import { CliError, ExitCode, userCwd, type CliContext } from '../context.js';
 import { repoDirOf } from '../local/repo.js';
+import { terminalSafe } from '../views/terminal-text.js';
 
 interface ValidateOptions {
   repo?: string;
@@ -32,7 +33,8 @@ export const readRepository = async (dir: string, ref?: string): Promise<RepoSna
  */
 export const formatIssue = (i: ValidationIssue, from?: { readonly cwd: string; readonly repoDir: string }): string => {
   const file = from ? relative(from.cwd, join(from.repoDir, i.file)) || '.' : i.file;
-  return `${file}${i.line !== undefined ? `:${i.line}:${i.column ?? 1}` : ''} ${i.severity} ${i.message}`;
+  // Paths and messages quote the repository's own text (names, keys, values).
+  return terminalSafe(`${file}${i.line !== undefined ? `:${i.line}:${i.column ?? 1}` : ''} ${i.severity} ${i.message}`);
 };
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -59,7 +61,7 @@ const validate = async (ctx: CliContext, opts: ValidateOptions): Promise<number>
     ctx.out(`${JSON.stringify(json, null, 2)}\n`);
   } else {
     for (const i of issues) ctx.out(`${formatIssue(i, { cwd: userCwd(ctx), repoDir })}\n`);
-    const valid = workflows.map((w) => `${w.name} (${plural(w.jobs.length, 'job')})`).join(', ');
+    const valid = workflows.map((w) => `${terminalSafe(w.name)} (${plural(w.jobs.length, 'job')})`).join(', ');
     const summary = [`${plural(errors, 'error')}, ${plural(issues.length - errors, 'warning')}`];
     if (workflows.length > 0) summary.push(`valid: ${valid}`);
     ctx.out(`${summary.join('; ')}\n`);

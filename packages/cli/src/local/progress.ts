@@ -4,6 +4,7 @@
  */
 import { vecToArray, type AttemptRecord, type RunEvent, type RunState, type TaskCounts, type TaskRecord } from '@hyperp/core';
 import type { CliContext } from '../context.js';
+import { terminalSafe, terminalSafeLines } from '../views/terminal-text.js';
 
 export interface ProgressView {
   readonly update: (runId: string, state: RunState, events: readonly RunEvent[]) => void;
@@ -28,9 +29,9 @@ const taskSummary = (c: TaskCounts, total: number): string => {
 };
 
 const liveLines = (runId: string, s: RunState, now: number): string[] => {
-  const lines = [`${s.request?.workflow.name ?? runId}  ${runId}  ${s.status}  ${money(s.cost.totalUsd)}`];
+  const lines = [terminalSafe(`${s.request?.workflow.name ?? runId}  ${runId}  ${s.status}  ${money(s.cost.totalUsd)}`)];
   for (const j of vecToArray(s.jobs)) {
-    lines.push(`  ${j.status.padEnd(9)} ${j.name}${taskSummary(j.taskCounts, j.tasks.size)}  ${elapsed(j.startedAt, j.finishedAt ?? now)}  ${money(j.costUsd)}`);
+    lines.push(terminalSafe(`  ${j.status.padEnd(9)} ${j.name}${taskSummary(j.taskCounts, j.tasks.size)}  ${elapsed(j.startedAt, j.finishedAt ?? now)}  ${money(j.costUsd)}`));
   }
   return lines;
 };
@@ -51,7 +52,7 @@ export const progressView = (ctx: CliContext, quiet: boolean): ProgressView => {
         const key = (k: string, v: string, line: string) => {
           if (seen.get(k) === v) return;
           seen.set(k, v);
-          ctx.err(`${clock(s.now || Date.now())} ${line}\n`);
+          ctx.err(`${clock(s.now || Date.now())} ${terminalSafe(line)}\n`);
         };
         for (const j of vecToArray(s.jobs)) {
           // Every ended attempt, not only the newest: a failure that is retried is news too.
@@ -70,7 +71,7 @@ export const progressView = (ctx: CliContext, quiet: boolean): ProgressView => {
         if (!seen.has(runId) && s.status === 'PENDING') seen.set(runId, s.status);
         key(`${runId}`, s.status, `run ${runId} (${s.request?.workflow.name ?? '?'}): ${s.status}${s.failure && s.status === 'FAILED' ? ` — ${s.failure}` : ''}`);
       },
-      note: (line) => ctx.err(`${line}\n`),
+      note: (line) => ctx.err(`${terminalSafeLines(line)}\n`),
       close: () => undefined,
     };
   }
@@ -87,7 +88,7 @@ export const progressView = (ctx: CliContext, quiet: boolean): ProgressView => {
   return {
     update: (runId, s) => void states.set(runId, s),
     note: (line) => {
-      ctx.out(`${drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ''}${line}\n`);
+      ctx.out(`${drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ''}${terminalSafeLines(line)}\n`);
       drawn = 0;
       draw();
     },

@@ -10,6 +10,7 @@ import { remoteRepo } from './repo.js';
 import { remoteRunId } from './run-id.js';
 import { printRemoteRun } from './runs.js';
 import { waitForEnd } from './wait.js';
+import { terminalSafe } from '../views/terminal-text.js';
 
 export const remoteCancel = async (ctx: CliContext, api: ApiClient, given: string, o: { repo?: string }): Promise<number> => {
   const runId = await remoteRunId(ctx, api, given, o.repo);
@@ -41,7 +42,7 @@ export const remoteRerun = async (ctx: CliContext, api: ApiClient, given: string
     return ExitCode.ok;
   }
   ctx.out(`run ${r.runId}: rerun of ${r.from}${o.failed ? ' (failed jobs only)' : ''}\n`);
-  if (r.reused.length > 0) ctx.out(`reuses the outputs of ${r.reused.map((j) => `"${j}"`).join(', ')}\n`);
+  if (r.reused.length > 0) ctx.out(`reuses the outputs of ${r.reused.map((j) => `"${terminalSafe(j)}"`).join(', ')}\n`);
   ctx.out(`follow it: hyperp runs show ${r.runId}\n`);
   return ExitCode.ok;
 };
@@ -70,7 +71,7 @@ export const remoteStart = async (ctx: CliContext, api: ApiClient, o: RemoteStar
   const r = await api.startRun({ repo, branch: o.branch, workflow, requestId, requestedAt: Date.now(), ...(o.commit ? { commit: o.commit } : {}) });
   const at = o.commit ?? 'the head of the branch';
   if (o.wait) {
-    if (!o.json) ctx.err(`run ${r.runId}: ${workflow} on ${r.repo} ${r.branch} at ${at}\n`);
+    if (!o.json) ctx.err(`run ${r.runId}: ${terminalSafe(workflow)} on ${r.repo} ${r.branch} at ${at}\n`);
     const run = await waitForEnd(ctx, api, r.runId, { pollMs: o.pollMs, quiet: o.json === true, plannedWithinMs: PLANNED_WITHIN_MS });
     printRemoteRun(ctx, run, o.json === true);
     return run.status === 'SUCCEEDED' ? ExitCode.ok : ExitCode.failed;
@@ -79,7 +80,7 @@ export const remoteStart = async (ctx: CliContext, api: ApiClient, o: RemoteStar
     ctx.out(JSON.stringify({ ...r, commit: o.commit ?? null, requestId }, null, 2) + '\n');
     return ExitCode.ok;
   }
-  ctx.out(`run ${r.runId}: ${workflow} on ${r.repo} ${r.branch} at ${at}; hyperp plans it now\n`);
+  ctx.out(`run ${r.runId}: ${terminalSafe(workflow)} on ${r.repo} ${r.branch} at ${at}; hyperp plans it now\n`);
   ctx.out(`follow it: hyperp runs show ${r.runId} (or run again with --wait)\n`);
   return ExitCode.ok;
 };

@@ -3,7 +3,7 @@
  * and task attempts, a run's line in a listing, and the cost report.
  */
 import { vecToArray, type JobView, type RunCostView, type RunState, type RunView } from '@hyperp/core';
-import { terminalSafe } from './terminal-text.js';
+import { terminalSafe, terminalSafeLines } from './terminal-text.js';
 
 /** What a run shows beyond its view: why it failed, and whether it ran a dirty working tree. */
 export interface RunNotes {
@@ -49,7 +49,8 @@ export const formatRunView = (v: RunView, notes: RunNotes): string => {
       lines.push(`      task ${t.index} attempt ${t.attempt}: ${t.status}${t.exitCode !== null ? ` exit ${t.exitCode}` : ''}  ${secs(t.durationSeconds)}  ${usd(t.costUsd)}`);
     }
   }
-  return lines.join('\n') + '\n';
+  // Names, reasons and the failure come from the repository and its jobs.
+  return terminalSafeLines(lines.join('\n')) + '\n';
 };
 
 export interface ListRow {
@@ -87,5 +88,5 @@ export const formatCost = (c: RunCostView, workflow: string, builds: string): st
     }
   }
   lines.push(`  ${money(c.buildsUsd)}  ${builds}`, `  ${money(c.totalUsd)}  total`);
-  return lines.join('\n') + '\n';
+  return terminalSafeLines(lines.join('\n')) + '\n';
 };

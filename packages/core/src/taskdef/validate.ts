@@ -19,6 +19,7 @@ import { fargateGrid } from '../fargate/grid.js';
 import { INCLUDED_EPHEMERAL_GB, MAX_EPHEMERAL_GB } from '../cost/prices.js';
 import { efsRootProblem, pathsOverlap, RESERVED_VOLUME_PREFIX } from '../render/mounts.js';
 import { TaskDefinition } from './model.js';
+import { environmentVariables } from './rules-environment.js';
 
 /** Containers per task definition: a fixed ECS quota (Amazon ECS service quotas; checked 2026-11-22). */
 const MAX_CONTAINERS = 10;
@@ -222,6 +223,7 @@ export const hyperpRolesOnly: TaskDefinitionRule = (ctx) => {
 
 const rules: readonly TaskDefinitionRule[] = [
   containerNames, containerImages, dockerfilesPresent, taskSize, cpuArchitecture, fargateNetworkMode, hyperpMountsFree, volumesMountable, hyperpRolesOnly,
+  environmentVariables,
 ];
 
 const normalise = (td: TaskDefinition): TaskDefinition => ({
