@@ -5,6 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sweepHandler } from '../src/handlers/sweep.js';
 import { getRunMeta } from '../src/run/meta.js';
+import type { StoredRun } from '../src/run/stepper.js';
 import { dynamoStore } from '../src/store/store.js';
 import { planCalculator } from './support/calculator-request.js';
 import { drive } from './support/drive.js';
@@ -70,7 +71,7 @@ s('ticks active runs once a minute, recovers a lost STOPPED event, and stops tas
   });
   const resteps: [string, string[]][] = [];
   // No ECS event of the builds arrived: the sweep recovers the STOPPED one and the RUNNING others.
-  assert.equal(await sweep(), { activeRuns: 1, ticks: 1, reconciled: 4, orphansStopped: 1 });
+  assert.equal(await sweep(), { activeRuns: 1, ticks: 1, reconciled: 4, orphansStopped: 1, failed: 0 });
   const ids = (await store.events.list(runId)).map((e) => e.id).filter((id) => !id.startsWith('cmd:') && id !== 'requested');
   assert.equal(ids.sort(), [
     `ecs:${lost!.taskArn}:STOPPED:4`,
@@ -93,7 +94,7 @@ s('ticks active runs once a minute, recovers a lost STOPPED event, and stops tas
   assert.is(vecToArray((await d.state()).images).find((i) => i.key === lost!.key)?.status, 'BUILT');
 });
 
-s('finds a task whose RunTask answer was lost by its startedBy, running or stopped, and logs its state', async () => {
+s('finds a task whose RunTask answer was lost by its startedBy, the only filter ListTasks allows with it, and logs its state', async () => {
   ecs.reset();
   const store = dynamoStore(local.doc, await local.createTable());
   const { runId, request } = await planCalculator(store, T0);
@@ -107,9 +108,13 @@ s('finds a task whose RunTask answer was lost by its startedBy, running or stopp
   assert.equal([lost.status, lost.taskArn], ['BUILDING', null]);
   const arn = d.cloud.launched.get(lost.startedBy)!;
   const now = T0 + 5 * 60_000;
-  ecs.on(ListTasksCommand, { cluster: CLUSTER, startedBy: lost.startedBy, desiredStatus: 'RUNNING' }).resolves({ taskArns: [] });
-  ecs.on(ListTasksCommand, { cluster: CLUSTER, startedBy: lost.startedBy, desiredStatus: 'STOPPED' }).resolves({ taskArns: [arn] });
-  ecs.on(ListTasksCommand, { cluster: CLUSTER, desiredStatus: 'RUNNING' }).resolves({ taskArns: [] });
+  // ECS refuses startedBy with any other filter (ECS API Reference "ListTasks").
+  ecs.on(ListTasksCommand).callsFake((input: { startedBy?: string; desiredStatus?: string }) => {
+    if (input.startedBy !== undefined && Object.keys(input).some((k) => k !== 'startedBy' && k !== 'cluster')) {
+      throw Object.assign(new Error('startedBy must be the only filter'), { name: 'InvalidParameterException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+    }
+    return { taskArns: input.startedBy === lost.startedBy ? [arn] : [] };
+  });
   ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({
     tasks: input.tasks.map((t): Task => ({
       taskArn: t, startedBy: t === arn ? lost.startedBy : builds.find((b) => b.taskArn === t)!.startedBy, group: `hyperp:${runId}`,
@@ -125,10 +130,9 @@ s('finds a task whose RunTask answer was lost by its startedBy, running or stopp
     retry: { attempts: 2, baseMs: 1, maxMs: 1, sleep: async () => undefined, random: () => 0 }, now: () => now, log: () => undefined,
     restep: async () => undefined,
   });
-  assert.equal(await sweep(), { activeRuns: 1, ticks: 1, reconciled: 4, orphansStopped: 0 });
+  assert.equal(await sweep(), { activeRuns: 1, ticks: 1, reconciled: 4, orphansStopped: 0, failed: 0 });
   assert.equal(ecs.commandCalls(ListTasksCommand).map((c) => c.args[0].input), [
-    { cluster: CLUSTER, startedBy: lost.startedBy, desiredStatus: 'RUNNING' },
-    { cluster: CLUSTER, startedBy: lost.startedBy, desiredStatus: 'STOPPED' },
+    { cluster: CLUSTER, startedBy: lost.startedBy },
     { cluster: CLUSTER, desiredStatus: 'RUNNING' },
   ]);
   assert.equal(ecs.commandCalls(DescribeTasksCommand).map((c) => [...c.args[0].input.tasks!].sort()), [
@@ -139,6 +143,42 @@ s('finds a task whose RunTask answer was lost by its startedBy, running or stopp
   // Folded, the found STOPPED finishes the build.
   await d.step(logged as never);
   assert.is(vecToArray((await d.state()).images).find((i) => i.key === lost.key)!.status, 'BUILT');
+});
+
+s('one run that cannot be swept does not stop the others: they are ticked and reconciled, orphans stopped, the failure counted', async () => {
+  ecs.reset();
+  const store = dynamoStore(local.doc, await local.createTable());
+  const { runId, request } = await planCalculator(store, T0);
+  const meta = (await getRunMeta(store.ctx, runId))!;
+  await drive(store, request, meta, T0);
+  // A second active run whose ECS calls are refused: listed before the good one (newest first).
+  const bad = await drive(store, { ...request, runId: 'bad-run', at: T0 + 1 }, { ...meta, runId: 'bad-run' }, T0 + 1);
+  const badArns = new Set([...bad.cloud.launched.values()]);
+  const now = T0 + 5 * 60_000;
+  const denied = Object.assign(new Error('User: arn:aws:sts::1:assumed-role/hyperp-sweep/x is not authorized to perform: ecs:DescribeTasks'), {
+    name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400 },
+  });
+  const good = vecToArray(((await store.states.load(runId))!.state as StoredRun).run.images);
+  ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => {
+    if (input.tasks.some((t) => badArns.has(t))) throw denied;
+    return {
+      tasks: input.tasks.map((t): Task => ({
+        taskArn: t, startedBy: good.find((b) => b.taskArn === t)!.startedBy, group: `hyperp:${runId}`,
+        lastStatus: 'RUNNING', version: 2, cpu: '1024', memory: '2048', containers: [{ name: 'kaniko' }],
+        pullStartedAt: new Date(T0 + 1000), startedAt: new Date(T0 + 5000), attributes: [{ name: 'ecs.cpu-architecture', value: 'x86_64' }],
+      })),
+      failures: [],
+    };
+  });
+  ecs.on(ListTasksCommand).resolves({ taskArns: [] });
+  const logs: string[] = [];
+  const sweep = sweepHandler({
+    store, config: { clusterArn: CLUSTER }, ecs: new ECSClient({ region: 'us-east-1' }),
+    retry: { attempts: 2, baseMs: 1, maxMs: 1, sleep: async () => undefined, random: () => 0 }, now: () => now,
+    log: (m) => void logs.push(m), restep: async () => undefined,
+  });
+  assert.equal(await sweep(), { activeRuns: 2, ticks: 2, reconciled: 4, orphansStopped: 0, failed: 1 });
+  assert.ok(logs.includes('sweep: this run could not be swept; the others go on'));
 });
 
 s.run();

@@ -4,9 +4,9 @@
  * a live caller, and asks ECS about the run's in-flight tasks (DescribeTasks, 100 at a time): a
  * state change whose event was lost is appended under the id EventBridge's copy would have had,
  * so whichever arrives second is a no-op. An attempt launched without a task ARN in the state (its
- * RunTask answer was lost) is found by its `startedBy` (ListTasks, running and stopped), so a
- * lost answer cannot hold the run. Then it stops hyperp tasks still running for runs
- * that have ended (orphans of a lost StopTask).
+ * RunTask answer was lost) is looked up by its `startedBy`. Then it stops hyperp tasks still
+ * running for runs that have ended (orphans of a lost StopTask). Each run is swept on its own: a
+ * failure for one (ECS refusing, a damaged item) is logged and counted, and the others go on.
  */
 import { DescribeTasksCommand, ListTasksCommand, StopTaskCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
 import type { RunEvent, RunState } from '@hyperp/core';
@@ -38,6 +38,8 @@ export interface SweepReport {
   readonly ticks: number;
   readonly reconciled: number;
   readonly orphansStopped: number;
+  /** Runs (and the orphan pass) whose sweep failed this time; the next minute tries again. */
+  readonly failed: number;
 }
 
 /** DescribeTasks takes at most 100 tasks per call (ECS API reference, read 2026-11). */
@@ -57,19 +59,75 @@ const describe = async (d: SweepDeps, arns: readonly string[]): Promise<Task[]> 
 };
 
 /**
- * The tasks ECS started with this `startedBy`: ListTasks shows running tasks by default and
- * stopped ones (for about an hour after they stop) when asked (ECS API reference "ListTasks",
- * read 2026-11). A clientToken makes at most one task per attempt, so one page is enough.
+ * The running tasks ECS started with this `startedBy`. ListTasks takes `startedBy` alone: "When
+ * you specify startedBy as the filter, it must be the only filter that you use" (ECS API
+ * Reference "ListTasks", read 2026-12), so no `desiredStatus` — it lists running tasks. A task
+ * that already stopped is not found this way; it does not need to be: the launch command itself
+ * always ends in an event (its answer, or a `CommandFailed` that sends it again with the same
+ * clientToken, which returns the same task), so this lookup is only the backstop for a task
+ * still running. A clientToken makes at most one task per attempt, so one page is enough.
  */
 const tasksStartedBy = async (d: SweepDeps, startedBy: string): Promise<string[]> => {
-  const arns: string[] = [];
-  for (const desiredStatus of ['RUNNING', 'STOPPED'] as const) {
-    const r = await withThrottlingRetry(d.retry, () =>
-      d.ecs.send(new ListTasksCommand({ cluster: d.config.clusterArn, startedBy, desiredStatus })),
-    );
-    arns.push(...(r.taskArns ?? []));
+  const r = await withThrottlingRetry(d.retry, () => d.ecs.send(new ListTasksCommand({ cluster: d.config.clusterArn, startedBy })));
+  return r.taskArns ?? [];
+};
+
+/** Reconciles one run's in-flight tasks with ECS; how many lost state changes it logged. */
+const sweepRun = async (d: SweepDeps, runId: string, now: number): Promise<number> => {
+  const saved = await d.store.states.load(runId);
+  if (!saved) return 0;
+  const run = (saved.state as StoredRun).run as RunState;
+  const stale = inFlightTasks(run).filter((t) => t.launchedAt === null || now - t.launchedAt >= GRACE_MS);
+  if (stale.length === 0) return 0;
+  let reconciled = 0;
+  const known = new Map(stale.flatMap((t) => (t.taskArn ? [[t.taskArn, t.lastStatus] as const] : [])));
+  const found: string[] = [];
+  for (const t of stale) if (t.taskArn === null) found.push(...(await tasksStartedBy(d, t.startedBy)));
+  const unfolded: RunEvent[] = [];
+  for (const task of await describe(d, [...new Set([...known.keys(), ...found])])) {
+    const n = normaliseTask(task, new Date(now));
+    if (n._tag === 'Ignore' || (known.has(n.event.taskArn) && known.get(n.event.taskArn) === n.event.lastStatus)) continue;
+    const r = await d.store.events.append({ id: n.id, runId: n.runId, event: n.event, storedAt: new Date(now).toISOString() });
+    if (r === 'appended') reconciled++;
+    // Logged long ago yet still not in the state: its stream record was lost.
+    else if (n.event.lastStatus === 'STOPPED') unfolded.push(n.event);
   }
-  return arns;
+  if (unfolded.length > 0) await d.restep(runId, unfolded);
+  return reconciled;
+};
+
+/** Stops hyperp tasks still running whose run has ended; how many. */
+const stopOrphans = async (d: SweepDeps, active: ReadonlySet<string>): Promise<{ stopped: number; failed: number }> => {
+  const running: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const r = await withThrottlingRetry(d.retry, () =>
+      d.ecs.send(new ListTasksCommand({ cluster: d.config.clusterArn, desiredStatus: 'RUNNING', ...(nextToken ? { nextToken } : {}) })),
+    );
+    running.push(...(r.taskArns ?? []));
+    nextToken = r.nextToken;
+  } while (nextToken);
+  let stopped = 0;
+  let failed = 0;
+  const candidates = running.length === 0 ? [] : await describe(d, running);
+  for (const task of candidates) {
+    const runId = runIdOfGroup(task.group);
+    if (!runId || active.has(runId) || !task.taskArn) continue;
+    try {
+      const saved = await d.store.states.load(runId);
+      const run = saved ? ((saved.state as StoredRun).run as RunState) : undefined;
+      // A run the table does not know yet may be starting: leave its tasks alone.
+      if (!run || run.finishedAt === null) continue;
+      await withThrottlingRetry(d.retry, () =>
+        d.ecs.send(new StopTaskCommand({ cluster: d.config.clusterArn, task: task.taskArn!, reason: `hyperp: run ${runId} has ended (${run.status})` })),
+      );
+      stopped++;
+    } catch (e) {
+      failed++;
+      d.log('sweep: an orphan could not be stopped', { runId, task: task.taskArn, error: String((e as Error).message ?? e) });
+    }
+  }
+  return { stopped, failed };
 };
 
 export const sweepHandler = (d: SweepDeps) => async (): Promise<SweepReport> => {
@@ -85,56 +143,30 @@ export const sweepHandler = (d: SweepDeps) => async (): Promise<SweepReport> => 
 
   let ticks = 0;
   let reconciled = 0;
+  let failed = 0;
   for (const runId of active) {
-    const appended = await d.store.events.append({
-      id: tickEventId(minute), runId, event: { _tag: 'Tick', at: now }, storedAt: new Date(now).toISOString(),
-    });
-    if (appended === 'appended') ticks++;
-    const saved = await d.store.states.load(runId);
-    if (!saved) continue;
-    const run = (saved.state as StoredRun).run as RunState;
-    const stale = inFlightTasks(run).filter((t) => t.launchedAt === null || now - t.launchedAt >= GRACE_MS);
-    if (stale.length === 0) continue;
-    const known = new Map(stale.flatMap((t) => (t.taskArn ? [[t.taskArn, t.lastStatus] as const] : [])));
-    const found: string[] = [];
-    for (const t of stale) if (t.taskArn === null) found.push(...(await tasksStartedBy(d, t.startedBy)));
-    const unfolded: RunEvent[] = [];
-    for (const task of await describe(d, [...new Set([...known.keys(), ...found])])) {
-      const n = normaliseTask(task, new Date(now));
-      if (n._tag === 'Ignore' || (known.has(n.event.taskArn) && known.get(n.event.taskArn) === n.event.lastStatus)) continue;
-      const r = await d.store.events.append({ id: n.id, runId: n.runId, event: n.event, storedAt: new Date(now).toISOString() });
-      if (r === 'appended') reconciled++;
-      // Logged long ago yet still not in the state: its stream record was lost.
-      else if (n.event.lastStatus === 'STOPPED') unfolded.push(n.event);
+    try {
+      const appended = await d.store.events.append({
+        id: tickEventId(minute), runId, event: { _tag: 'Tick', at: now }, storedAt: new Date(now).toISOString(),
+      });
+      if (appended === 'appended') ticks++;
+      reconciled += await sweepRun(d, runId, now);
+    } catch (e) {
+      failed++;
+      d.log('sweep: this run could not be swept; the others go on', { runId, error: String((e as Error).message ?? e) });
     }
-    if (unfolded.length > 0) await d.restep(runId, unfolded);
   }
 
   // Orphans: hyperp tasks still running whose run is no longer active.
-  const activeSet = new Set(active);
-  const running: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const r = await withThrottlingRetry(d.retry, () =>
-      d.ecs.send(new ListTasksCommand({ cluster: d.config.clusterArn, desiredStatus: 'RUNNING', ...(nextToken ? { nextToken } : {}) })),
-    );
-    running.push(...(r.taskArns ?? []));
-    nextToken = r.nextToken;
-  } while (nextToken);
   let orphansStopped = 0;
-  const candidates = running.length === 0 ? [] : await describe(d, running);
-  for (const task of candidates) {
-    const runId = runIdOfGroup(task.group);
-    if (!runId || activeSet.has(runId) || !task.taskArn) continue;
-    const saved = await d.store.states.load(runId);
-    const run = saved ? ((saved.state as StoredRun).run as RunState) : undefined;
-    // A run the table does not know yet may be starting: leave its tasks alone.
-    if (!run || run.finishedAt === null) continue;
-    await withThrottlingRetry(d.retry, () =>
-      d.ecs.send(new StopTaskCommand({ cluster: d.config.clusterArn, task: task.taskArn!, reason: `hyperp: run ${runId} has ended (${run.status})` })),
-    );
-    orphansStopped++;
+  try {
+    const o = await stopOrphans(d, new Set(active));
+    orphansStopped = o.stopped;
+    failed += o.failed;
+  } catch (e) {
+    failed++;
+    d.log('sweep: the running tasks could not be listed', { error: String((e as Error).message ?? e) });
   }
-  d.log('sweep', { activeRuns: active.length, ticks, reconciled, orphansStopped });
-  return { activeRuns: active.length, ticks, reconciled, orphansStopped };
+  d.log('sweep', { activeRuns: active.length, ticks, reconciled, orphansStopped, failed });
+  return { activeRuns: active.length, ticks, reconciled, orphansStopped, failed };
 };
