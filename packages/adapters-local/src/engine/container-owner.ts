@@ -62,7 +62,12 @@ export const ownerGone = (owner: string): boolean => {
  * this owner. A container whose `create` was still on its way is left created, never started
  * (only this process starts containers), and is removed by the next engine that opens.
  */
+const reaping = new Set<string>();
+
 export const startReaper = (cli: string, owner: string): void => {
+  // One reaper per CLI and owner, however many engines this process opens.
+  if (reaping.has(`${cli} ${owner}`)) return;
+  reaping.add(`${cli} ${owner}`);
   const script = 'cat >/dev/null 2>&1; ids=$("$0" ps -aq --filter "label=$1=$2" 2>/dev/null); [ -z "$ids" ] || "$0" rm -f $ids >/dev/null 2>&1';
   try {
     const child = spawn('sh', ['-c', script, cli, OWNER_LABEL, owner], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });

@@ -61,10 +61,10 @@ owner('an engine that opens removes the containers of owners that are gone, and 
 const reaper = suite('container reaper');
 
 /** A child hyperp stand-in that starts the reaper, says its owner, and waits (or ends at once). */
-const child = (cli: string, wait: boolean) =>
+const child = (cli: string, wait: boolean, engines = 1) =>
   spawn(process.execPath, ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', `
 import { startReaper, selfOwner } from ${JSON.stringify(ownerModule)};
-startReaper(${JSON.stringify(cli)}, selfOwner());
+for (let i = 0; i < ${engines}; i++) startReaper(${JSON.stringify(cli)}, selfOwner());
 console.log(selfOwner());
 ${wait ? 'setInterval(() => undefined, 1000);' : ''}
 `], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -96,6 +96,17 @@ reaper('kill -9 of hyperp: its reaper lists its containers by owner and removes 
   c.kill('SIGKILL');
   assert.ok(await eventually(() => /^rm -f c1 c2$/m.test(f.calls())), f.calls());
   assert.match(f.calls(), new RegExp(`^ps -aq --filter label=hyperp.owner=${me}$`, 'm'));
+});
+
+reaper('a process that opens several engines has one reaper: its containers are listed and removed once', async () => {
+  const f = fakeCli();
+  writeFileSync(join(f.bin, 'ps.out'), 'c1\n');
+  const c = child(f.cli, true, 3);
+  await firstLine(c);
+  c.kill('SIGKILL');
+  assert.ok(await eventually(() => /^rm -f c1$/m.test(f.calls())), f.calls());
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(f.calls().split('\n').filter((l) => l.startsWith('ps ')).length, 1, f.calls());
 });
 
 reaper('the reaper never keeps hyperp alive: a process that started it ends on its own, and is reaped', async () => {
