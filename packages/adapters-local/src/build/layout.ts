@@ -209,31 +209,31 @@ export const layoutImage = (recipe: ImageRecipe, context: BuildContext, imagesDi
   if (existing._tag === 'Trusted') return { _tag: 'Laid', config: existing.config };
   if (existing._tag === 'Untrusted') return { _tag: 'LayoutError', message: existing.reason };
   const tmp = `${finalDir}.tmp-${process.pid}-${Date.now()}`;
-  let written: { warnings: string[]; left: Set<string> };
+  let config: ImageConfig;
   try {
-    mkdirSync(imagesDir, { recursive: true }); // the store's own folder (layout.ts checks it is no link)
+    mkdirSync(imagesDir, { recursive: true }); // the store's own folder (checkLayout refuses a linked one)
     const rootfs = mkdirContained(imagesDir, `${basename(tmp)}/rootfs`);
     mkdirContained(rootfs, recipe.workdir.replace(/^\/+/, ''));
-    written = writePlaced(rootfs, placed, context);
+    const written = writePlaced(rootfs, placed, context);
+    config = {
+      key,
+      madeBy: IMAGE_MADE_BY,
+      baseImage: recipe.baseImage,
+      workdir: recipe.workdir,
+      env: recipe.env,
+      entrypoint: recipe.entrypoint,
+      cmd: recipe.cmd,
+      skippedRuns: recipe.skippedRuns,
+      warnings: [...recipe.warnings, ...written.warnings],
+      files: [...placed.keys()].filter((p) => !written.left.has(p)).sort(),
+    };
+    writeFileSync(join(tmp, 'image.json'), JSON.stringify(config, null, 2) + '\n');
   } catch (e) {
     // A failed build leaves nothing behind: the folder is this build's own (pid and time in its name).
     rmSync(tmp, { recursive: true, force: true });
     if (e instanceof LayoutFailure || e instanceof PathEscapeError) return { _tag: 'LayoutError', message: e.message };
     throw e;
   }
-  const config: ImageConfig = {
-    key,
-    madeBy: IMAGE_MADE_BY,
-    baseImage: recipe.baseImage,
-    workdir: recipe.workdir,
-    env: recipe.env,
-    entrypoint: recipe.entrypoint,
-    cmd: recipe.cmd,
-    skippedRuns: recipe.skippedRuns,
-    warnings: [...recipe.warnings, ...written.warnings],
-    files: [...placed.keys()].filter((p) => !written.left.has(p)).sort(),
-  };
-  writeFileSync(join(tmp, 'image.json'), JSON.stringify(config, null, 2) + '\n');
   try {
     renameSync(tmp, finalDir);
   } catch (e) {

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync, statSync, existsSync, readdirSync } from 'node:fs';
+import { readFileSync, readlinkSync, statSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRecipe, type ImageRecipe } from '../../src/build/recipe.js';
 import { layoutImage, type BuildContext } from '../../src/build/layout.js';
@@ -59,6 +59,21 @@ layout('an image already laid out under its key is kept as is', () => {
   layoutImage(recipeOf('FROM x\nCOPY a /a\n'), ctx({ a: 'first' }), images, 'k3');
   layoutImage(recipeOf('FROM x\nCOPY a /a\n'), ctx({ a: 'second' }), images, 'k3');
   assert.is(readFileSync(join(images, 'k3/rootfs/a'), 'utf8'), 'first');
+});
+
+layout('links are laid out as links; one at the top of the image is left out with a warning; nothing is written through one', () => {
+  const images = tempDir('hyperp-img-');
+  const links: Record<string, string> = { 'top': '/etc', 'app/cfg': '/etc/passwd', 'dir': '/root' };
+  const context: BuildContext = { ...ctx({ top: '/etc', 'app/cfg': '/etc/passwd', dir: '/root', 'x.txt': 'x' }), link: (p) => links[p] };
+  const r = layoutImage(recipeOf('FROM x\nCOPY top /\nCOPY app/cfg /app/cfg\n'), context, images, 'k4');
+  assert.is(r._tag, 'Laid');
+  assert.equal(r._tag === 'Laid' ? [r.config.files, r.config.warnings] : [], [
+    ['/app/cfg'], ['line 2: top is a symbolic link to /etc; a link at the top of the image (/top) is not laid out'],
+  ]);
+  assert.is(readlinkSync(join(images, 'k4/rootfs/app/cfg')), '/etc/passwd');
+  const through = layoutImage(recipeOf('FROM x\nCOPY dir /app/d\nCOPY x.txt /app/d/\n'), context, images, 'k5');
+  assert.equal(through, { _tag: 'LayoutError', message: 'line 3: cannot lay out x.txt at /app/d/x.txt: app/d is a symbolic link, not a folder; hyperp does not follow links' });
+  assert.equal(readdirSync(images), ['k4']);
 });
 
 layout.run();
