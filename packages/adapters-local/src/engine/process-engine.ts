@@ -3,16 +3,18 @@
  * container's command in its own bubblewrap sandbox over a private copy of the image's files.
  * When an essential container exits, the task's other containers are stopped (as on ECS).
  */
-import { closeSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseRecipe } from '../build/recipe.js';
 import { layoutImage, readImageFolder, removeOrphanImageTemps, type ImageConfig } from '../build/layout.js';
 import { copyTreeContained } from '../fs/contained.js';
 import { makeScratch, removeOrphanScratch } from '../fs/scratch.js';
 import { containerCommand } from './command.js';
-import { bwrapArgs } from './sandbox.js';
+import { detectCgroups, removeOrphanCgroups, taskCgroups, unenforced, type CgroupHost, type ContainerCgroup } from './limits.js';
+import { bwrapArgs, launcherArgs } from './sandbox.js';
+import { watchdogMarker } from './watchdog.js';
 import { supervise, type ProcessExit, type Supervised } from './supervise.js';
-import type { BuildOutcome, BuildRequest, ContainerExit, Engine, RunningTask, TaskExit, TaskLaunch } from './types.js';
+import { OUT_OF_MEMORY_REASON, type BuildOutcome, type BuildRequest, type ContainerExit, type Engine, type RunningTask, type TaskExit, type TaskLaunch } from './types.js';
 
 export interface ProcessEngineOptions {
   /** `.hyperp/images` */
@@ -20,7 +22,16 @@ export interface ProcessEngineOptions {
   /** Scratch space for per-task copies of image files (`.hyperp/tmp`). */
   readonly scratchDir: string;
   readonly bwrap?: string;
+  /** The host's cgroups (default: detected); tests pass one without any to run unlimited. */
+  readonly cgroups?: CgroupHost;
 }
+
+/** How often a container's cgroup is checked for an out-of-memory kill (cgroup v1 has no group kill). */
+const OOM_POLL_MS = 200;
+
+/** `setpriv` from the PATH, if installed (see `launcherArgs`). */
+const findSetpriv = (): string | undefined =>
+  (process.env['PATH'] ?? '/usr/bin:/bin').split(':').map((d) => join(d || '.', 'setpriv')).find((p) => existsSync(p));
 
 /** The image of `key` when hyperp made it (see `readImageFolder`); why not, otherwise. */
 const readConfig = (imagesDir: string, key: string): { config: ImageConfig; rootfs: string } | { reason: string } => {
@@ -34,6 +45,9 @@ export const processEngine = (opts: ProcessEngineOptions): Engine => {
   const bwrap = opts.bwrap ?? 'bwrap';
   removeOrphanScratch(opts.scratchDir);
   removeOrphanImageTemps(opts.imagesDir);
+  const cgroups = opts.cgroups ?? detectCgroups();
+  removeOrphanCgroups(cgroups);
+  const setpriv = findSetpriv();
 
   const build = async (req: BuildRequest): Promise<BuildOutcome> => {
     const recipe = parseRecipe(req.dockerfile);
@@ -59,10 +73,11 @@ export const processEngine = (opts: ProcessEngineOptions): Engine => {
     mkdirSync(dirname(task.logFile), { recursive: true });
     const logFd = openSync(task.logFile, 'a');
     const scratch = makeScratch(opts.scratchDir, startedAt);
-    const procs: { name: string; essential: boolean; sup?: Supervised; early?: ContainerExit }[] = [];
+    const procs: { name: string; essential: boolean; sup?: Supervised; early?: ContainerExit; cg?: ContainerCgroup }[] = [];
     const log = (s: string) => writeSync(logFd, s + '\n');
+    let cgs: ReturnType<typeof taskCgroups> | undefined;
 
-    for (const c of task.containers) {
+    for (const [index, c] of task.containers.entries()) {
       const stored = readConfig(opts.imagesDir, c.image);
       if ('reason' in stored) {
         procs.push({ name: c.name, essential: c.essential, early: { name: c.name, exitCode: null, reason: stored.reason } });
@@ -97,10 +112,28 @@ export const processEngine = (opts: ProcessEngineOptions): Engine => {
         env: cmd.env,
         binds: c.binds,
         network: task.network,
+        tmpMiB: c.limits.tmpMiB,
+        marker: watchdogMarker(),
       });
+      let cg: ContainerCgroup | undefined;
+      try {
+        cgs ??= taskCgroups(cgroups, task.memoryMiB);
+        cg = cgs.container(index, c.limits);
+      } catch (e) {
+        procs.push({ name: c.name, essential: c.essential, early: { name: c.name, exitCode: null, reason: `hyperp could not make the container's cgroup: ${(e as Error).message}` } });
+        continue;
+      }
+      const launch = launcherArgs({ ...(setpriv ? { setpriv } : {}), bwrap, parentPid: process.pid, cgroupProcs: cg.procs }, args);
       if (task.containers.length > 1) log(`=== container ${c.name}`);
-      procs.push({ name: c.name, essential: c.essential, sup: supervise(bwrap, args, { logFd, graceMs: c.stopTimeoutSeconds * 1000, politeTarget: 'sandboxed' }) });
+      procs.push({ name: c.name, essential: c.essential, cg, sup: supervise(launch.file, launch.args, { logFd, graceMs: c.stopTimeoutSeconds * 1000, politeTarget: 'sandboxed' }) });
     }
+    // cgroup v1 kills only the process it chose: the whole container goes, as on ECS (v2 does this itself).
+    const oomWatch = cgroups.version === 1 && cgroups.memory
+      ? setInterval(() => {
+        for (const p of procs) if (p.cg?.oomKilled()) p.cg.kill();
+      }, OOM_POLL_MS)
+      : undefined;
+    oomWatch?.unref();
 
     let stopReason: string | undefined;
     const stopAll = (reason: string) => {
@@ -115,13 +148,18 @@ export const processEngine = (opts: ProcessEngineOptions): Engine => {
         procs.map(async (p): Promise<ContainerExit> => {
           if (p.early) return p.early;
           const r: ProcessExit = await p.sup!.done;
+          const oom = p.cg?.oomKilled() === true;
+          if (oom) p.cg!.kill();
           if (p.essential && !stopReason && !essentialExited) {
             essentialExited = p.name;
             stopAll(`essential container ${p.name} exited`);
           }
-          return { name: p.name, exitCode: r.spawnError ? null : r.exitCode, reason: r.spawnError ?? (r.stoppedBy ? (r.stopReason ?? null) : null) };
+          const reason = r.spawnError ?? (oom ? OUT_OF_MEMORY_REASON : r.stoppedBy ? (r.stopReason ?? null) : null);
+          return { name: p.name, exitCode: r.spawnError ? null : r.exitCode, reason };
         }),
       );
+      clearInterval(oomWatch);
+      cgs?.remove();
       closeSync(logFd);
       rmSync(scratch, { recursive: true, force: true });
       const stoppedAt = Date.now();
@@ -141,5 +179,5 @@ export const processEngine = (opts: ProcessEngineOptions): Engine => {
     };
   };
 
-  return { name: 'process', build, run };
+  return { name: 'process', build, run, unenforcedLimits: () => unenforced(cgroups) };
 };
