@@ -16,7 +16,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAppAuth } from '@octokit/auth-app';
 import { loadConfig, type AwsConfig } from './config.js';
 import { invokeAsync } from './aws/invoke.js';
-import { presignGet } from './aws/presign.js';
+import { presignGet, type PresignedGet } from './aws/presign.js';
 import { wakeupQueue } from './aws/wakeup-queue.js';
 import { s3BlobStore } from './aws/s3-blobs.js';
 import { cachedSecret } from './aws/secrets.js';
@@ -81,7 +81,7 @@ export const gitHubApp = /* @__PURE__ */ once(() => {
   return { ready, client, token };
 });
 
-export const presign = (bucket: string, key: string, expiresIn: number): Promise<string> => presignGet(s3(), bucket, key, expiresIn);
+export const presign = (bucket: string, key: string, expiresIn: number): Promise<PresignedGet> => presignGet(s3(), bucket, key, expiresIn, Date.now);
 
 export const startPlanner = (request: unknown): Promise<void> => invokeAsync(lambda(), config().plannerFunctionName, request);
 

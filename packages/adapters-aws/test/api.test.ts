@@ -8,7 +8,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existingImageTags } from '../src/aws/ecr-images.js';
 import { loadConfig } from '../src/config.js';
+import { STALE_MS } from '../src/api/zip-requests.js';
 import { apiHandler } from '../src/handlers/api.js';
+import { zipAttemptEventId } from '../src/handlers/efs.js';
 import type { PlanRequest } from '../src/planner/request.js';
 import { plannedRunId, runIdFor } from '../src/planner/run-id.js';
 import { getRunMeta, type RunMeta } from '../src/run/meta.js';
@@ -40,7 +42,11 @@ ecr.on(BatchGetImageCommand).callsFake((input: { imageIds: { imageTag: string }[
 const api = (now = NOW) =>
   apiHandler({
     store, config, lambda: new LambdaClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }),
-    presign: async (bucket, key, expires) => `https://${bucket}.s3.amazonaws.com/${key}?X-Amz-Expires=${expires}`,
+    // Signing credentials with 20 minutes left: URLs are signed for no longer.
+    presign: async (bucket, key, expires) => {
+      const seconds = Math.min(expires, 1200);
+      return { url: `https://${bucket}.s3.amazonaws.com/${key}?X-Amz-Expires=${seconds}`, expiresInSeconds: seconds, expiresAt: now + seconds * 1000 };
+    },
     startPlanner: async (r) => void planned.push(r as PlanRequest), now: () => now,
     imagesInRegistry: (tags) =>
       existingImageTags(new ECRClient({ region: 'us-east-1' }), config.ecrRepositoryUri, tags, { attempts: 1, baseMs: 1, maxMs: 1, sleep: async () => undefined, random: () => 0 }),
@@ -110,20 +116,59 @@ a('reads a task\'s log stream from CloudWatch Logs by the names the task definit
   assert.equal(await call(http('GET', `/runs/${runId}/logs`, { query: { job: 'nope' } })), [404, { error: `run ${runId} has no job "nope"` }]);
 });
 
-a('a download URL of a downloadable job is presigned at once; another job is zipped first', async () => {
+a('a download URL of a downloadable job is presigned at once, for no longer than its signer has left', async () => {
   const scope = { commit: meta.commit, runId, workflow: 'calculator' };
   assert.equal(await call(http('GET', `/runs/${runId}/jobs/${encodeURIComponent('x * y')}/download`)), [200, {
-    url: `https://${config.artifactsBucket}.s3.amazonaws.com/${downloadableKey(scope, 'x * y')}?X-Amz-Expires=3600`, expiresInSeconds: 3600, created: false,
+    status: 'ready', url: `https://${config.artifactsBucket}.s3.amazonaws.com/${downloadableKey(scope, 'x * y')}?X-Amz-Expires=1200`,
+    expiresInSeconds: 1200, expiresAt: NOW + 1_200_000, created: false,
   }]);
   assert.equal(lambda.commandCalls(InvokeCommand), []);
-  lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: new TextEncoder().encode('{"op":"zip"}') as never });
-  const [status, body] = await call(http('GET', `/runs/${runId}/jobs/${encodeURIComponent('Generate x')}/download`));
-  assert.equal([status, body['created']], [200, true]);
-  const input = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
-  assert.equal([input.FunctionName, input.InvocationType, JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array))], [
-    'hyperp-efs', 'RequestResponse',
-    { op: 'zip', runId, job: 'Generate x', sourcePath: jobArtifactPath(scope, 'Generate x'), bucket: config.artifactsBucket, objectKey: downloadableKey(scope, 'Generate x'), appendEvent: false },
-  ]);
+});
+
+a('a job the run did not zip is zipped once, asynchronously; the API answers 202 until its result is logged', async () => {
+  const scope = { commit: meta.commit, runId, workflow: 'calculator' };
+  const job = 'Generate x';
+  const path = `/runs/${runId}/jobs/${encodeURIComponent(job)}/download`;
+  lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+  const preparing = [202, { status: 'preparing', job, startedAt: NOW, retryAfterSeconds: 10 }];
+  const r = (await api(NOW)(http('GET', path))) as { statusCode: number; headers: Record<string, string> };
+  assert.equal([r.statusCode, r.headers['retry-after']], [202, '10']);
+  // Asked again while it runs (even by two at once): no second zip.
+  assert.equal(await Promise.all([call(http('GET', path), NOW + 60_000), call(http('GET', path), NOW + 61_000)]), [preparing, preparing]);
+  assert.equal(lambda.commandCalls(InvokeCommand).map((c) => [c.args[0].input.FunctionName, c.args[0].input.InvocationType, JSON.parse(new TextDecoder().decode(c.args[0].input.Payload as Uint8Array))]), [[
+    'hyperp-efs', 'Event',
+    { op: 'zip', runId, job, sourcePath: jobArtifactPath(scope, job), bucket: config.artifactsBucket, objectKey: downloadableKey(scope, job), appendEvent: true, attempt: 1 },
+  ]]);
+  // The EFS helper logs its result in the run's log; the next request gets the URL.
+  await store.events.append({
+    id: zipAttemptEventId(job, 1, 'DownloadableReady'), runId, storedAt: new Date(NOW).toISOString(),
+    event: { _tag: 'DownloadableReady', at: NOW + 300_000, job, location: `s3://${config.artifactsBucket}/${downloadableKey(scope, job)}`, bytes: 12 },
+  });
+  assert.equal(await call(http('GET', path), NOW + 400_000), [200, {
+    status: 'ready', url: `https://${config.artifactsBucket}.s3.amazonaws.com/${downloadableKey(scope, job)}?X-Amz-Expires=1200`,
+    expiresInSeconds: 1200, expiresAt: NOW + 400_000 + 1_200_000, created: true,
+  }]);
+  assert.is(lambda.commandCalls(InvokeCommand).length, 1);
+});
+
+a('a failed zip is reported once, then started again; a lost one is started again when stale; an invocation refused is withdrawn', async () => {
+  const job = '(x * y) + (x / z)';
+  const path = `/runs/${runId}/jobs/${encodeURIComponent(job)}/download`;
+  const attempts = () => lambda.commandCalls(InvokeCommand).map((c) => JSON.parse(new TextDecoder().decode(c.args[0].input.Payload as Uint8Array)).attempt);
+  // Lambda throttles the first invocation: nothing is left claimed.
+  lambda.on(InvokeCommand).rejectsOnce(Object.assign(new Error('Rate Exceeded.'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } })).resolves({ StatusCode: 202 });
+  assert.equal(await call(http('GET', path)), [502, { error: `could not start zipping ${job}: Rate Exceeded.; ask again to retry` }]);
+  assert.is((await call(http('GET', path)))[0], 202);
+  await store.events.append({
+    id: zipAttemptEventId(job, 1, 'DownloadableFailed'), runId, storedAt: new Date(NOW).toISOString(),
+    event: { _tag: 'DownloadableFailed', at: NOW + 1000, job, reason: 'EACCES: permission denied, open result.bin' },
+  });
+  assert.equal(await call(http('GET', path), NOW + 2000), [502, { error: `zipping ${job} failed: EACCES: permission denied, open result.bin; ask again to retry` }]);
+  assert.equal(await call(http('GET', path), NOW + 3000), [202, { status: 'preparing', job, startedAt: NOW + 3000, retryAfterSeconds: 10 }]);
+  // Attempt 2 never reports (its invocation was lost): after STALE_MS it is started again.
+  assert.is((await call(http('GET', path), NOW + 3000 + STALE_MS - 1))[0], 202);
+  assert.equal(await call(http('GET', path), NOW + 3000 + STALE_MS), [202, { status: 'preparing', job, startedAt: NOW + 3000 + STALE_MS, retryAfterSeconds: 10 }]);
+  assert.equal(attempts(), [1, 1, 2, 3]);
 });
 
 a('cancelling a finished run is refused; a rerun reuses every succeeded job and built image', async () => {

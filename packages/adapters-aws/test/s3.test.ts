@@ -1,4 +1,5 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import fc from 'fast-check';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { unzipSync } from 'fflate';
 import { randomBytes } from 'node:crypto';
@@ -8,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { EXPIRY_MARGIN_SECONDS, presignGet, UNKNOWN_SESSION_SECONDS } from '../src/aws/presign.js';
 import { s3BlobStore } from '../src/aws/s3-blobs.js';
 import { zipDirectoryToS3 } from '../src/efs/zip-to-s3.js';
 import { efsHandler } from '../src/handlers/efs.js';
@@ -124,6 +126,68 @@ s('a state body too large for an item spills to S3 under hyperp-state/ and reads
   assert.equal(await codec.unpack(stored), value);
   const r = await local.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `hyperp-state/${stored.body as string}` }));
   assert.is(r.ContentType, 'application/gzip');
+});
+
+/** An S3 client on s3rver signing with these credentials (s3rver's own key, as a session would have). */
+const clientWith = (credentials: () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }>) =>
+  new S3Client({
+    endpoint: local.endpoint, region: 'us-east-1', forcePathStyle: true, credentials,
+    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+const signedFor = (url: string): { date: number; expires: number } => {
+  const q = new URL(url).searchParams;
+  const d = q.get('X-Amz-Date')!; // 20261122T090000Z
+  return {
+    date: Date.UTC(+d.slice(0, 4), +d.slice(4, 6) - 1, +d.slice(6, 8), +d.slice(9, 11), +d.slice(11, 13), +d.slice(13, 15)),
+    expires: Number(q.get('X-Amz-Expires')),
+  };
+};
+
+s('a presigned URL never outlives the session credentials that signed it, and says when it ends', async () => {
+  const key = 'hyperp-artifacts/c/r1/w/j/artifacts.zip';
+  await local.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'zip' }));
+  await fc.assert(
+    fc.asyncProperty(fc.integer({ min: 1, max: 8 * 3600 }), fc.integer({ min: 0, max: 999 }), async (left, ms) => {
+      const now = NOW + ms;
+      const expiration = new Date(now + left * 1000);
+      const s3 = clientWith(async () => ({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', sessionToken: 'session', expiration }));
+      const p = await presignGet(s3, BUCKET, key, 3600, () => now);
+      s3.destroy();
+      const { date, expires } = signedFor(p.url);
+      assert.is(expires, p.expiresInSeconds);
+      assert.is(date + expires * 1000, p.expiresAt);
+      assert.ok(expires >= 1 && expires <= 3600);
+      // Never past the credentials (less the margin for clock skew), unless they have less than a second left.
+      if (left > EXPIRY_MARGIN_SECONDS + 1) assert.ok(p.expiresAt <= expiration.getTime() - EXPIRY_MARGIN_SECONDS * 1000, `${left} s left, URL for ${expires} s`);
+      if (left >= 3600 + EXPIRY_MARGIN_SECONDS + 1) assert.is(expires, 3600);
+    }),
+    { numRuns: 60 },
+  );
+});
+
+s('credentials about to expire are refreshed before signing; long-term keys sign the hour; a session of unknown end signs briefly', async () => {
+  const key = 'hyperp-artifacts/c/r1/w/j/artifacts.zip';
+  let refreshed = 0;
+  const refreshing = clientWith(async () =>
+    refreshed++ === 0
+      ? { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', sessionToken: 'old', expiration: new Date(NOW + 120_000) }
+      : { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', sessionToken: 'new', expiration: new Date(NOW + 6 * 3600_000) },
+  );
+  const p = await presignGet(refreshing, BUCKET, key, 3600, () => NOW);
+  assert.equal([p.expiresInSeconds, new URL(p.url).searchParams.get('X-Amz-Security-Token')], [3600, 'new']);
+  refreshing.destroy();
+  const longTerm = clientWith(async () => ({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }));
+  assert.is((await presignGet(longTerm, BUCKET, key, 3600, () => NOW)).expiresInSeconds, 3600);
+  longTerm.destroy();
+  const unknownEnd = clientWith(async () => ({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', sessionToken: 'lambda' }));
+  assert.is((await presignGet(unknownEnd, BUCKET, key, 3600, () => NOW)).expiresInSeconds, UNKNOWN_SESSION_SECONDS);
+  unknownEnd.destroy();
+  // And the URL works: signed now, fetched now.
+  const fresh = clientWith(async () => ({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }));
+  const live = await presignGet(fresh, BUCKET, key, 600, Date.now);
+  const r = await fetch(live.url);
+  assert.equal([r.status, await r.text()], [200, 'zip']);
+  fresh.destroy();
 });
 
 s.run();

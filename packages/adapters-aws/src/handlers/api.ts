@@ -6,7 +6,7 @@
  *   GET  /runs?repo=&workflow=|branch=|commit=&limit=&cursor=   list, newest first
  *   GET  /runs/{runId}                                          show
  *   GET  /runs/{runId}/logs?job=&index=&attempt=&container=&nextToken=   task output (CloudWatch Logs)
- *   GET  /runs/{runId}/jobs/{job}/download                      presigned zip URL (zips first if needed)
+ *   GET  /runs/{runId}/jobs/{job}/download                      presigned zip URL, or 202 while it is zipped
  *   POST /runs/{runId}/cancel   {reason?, requestId}
  *   POST /runs/{runId}/rerun    {failedOnly?, requestId}
  *   POST /runs                  {repo, branch, workflow, commit?, installationId?, requestId}
@@ -15,11 +15,13 @@ import { GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import {
   downloadableKey, imageTag, jobArtifactPath, logStreamName, logStreamPrefix, vecToArray, rerunRequested, describeRerunRefusal,
-  type RunRequested, type RunState,
+  type ApiDownloadLink, type ApiDownloadPreparing, type RunRequested, type RunState,
 } from '@hyperp/core';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import type { AwsConfig } from '../config.js';
-import { invokeSync } from '../aws/invoke-sync.js';
+import { invokeAsync } from '../aws/invoke.js';
+import type { PresignedGet } from '../aws/presign.js';
+import { STALE_MS, zipRequests } from '../api/zip-requests.js';
 import { runView } from '../api/run-view.js';
 import type { EfsRequest } from './efs.js';
 import { bodyText, json, type HttpResult } from '../http/response.js';
@@ -37,7 +39,8 @@ export interface ApiDeps {
   readonly config: AwsConfig;
   readonly lambda: Pick<LambdaClient, 'send'>;
   readonly logs: Pick<CloudWatchLogsClient, 'send'>;
-  readonly presign: (bucket: string, key: string, expiresInSeconds: number) => Promise<string>;
+  /** Signs for at most `expiresInSeconds`, and less when its credentials end sooner. */
+  readonly presign: (bucket: string, key: string, expiresInSeconds: number) => Promise<PresignedGet>;
   readonly startPlanner: (request: PlanRequest) => Promise<void>;
   /**
    * The image tags among these that ECR still holds (production: BatchGetImage). A rerun reuses
@@ -51,6 +54,8 @@ export interface ApiDeps {
 export type CronInvocation = Extract<PlanRequest, { kind: 'cron' }>;
 
 const PRESIGN_SECONDS = 3600;
+/** How soon a client should ask again about a zip being prepared. */
+const RETRY_AFTER_SECONDS = 10;
 /** How far a manual run's `requestedAt` may be from the API's clock. */
 const REQUESTED_AT_SKEW_MS = 15 * 60_000;
 
@@ -130,6 +135,11 @@ export const apiHandler = (d: ApiDeps) => {
     });
   };
 
+  /**
+   * A succeeded job's zip: a presigned URL when it exists; otherwise the zip is started once
+   * (asynchronously: a large output takes longer than an API answer may) and the answer is 202
+   * "preparing" until the EFS helper logs its result.
+   */
   const download = async (runId: string, jobName: string): Promise<HttpResult> => {
     const { meta, run } = await loadRun(runId);
     const job = vecToArray(run.jobs).find((j) => j.name === jobName);
@@ -137,17 +147,48 @@ export const apiHandler = (d: ApiDeps) => {
     if (job.status !== 'SUCCEEDED') throw new HttpError(409, `job ${jobName} is ${job.status}; only a succeeded job's output can be downloaded`);
     const scope = { commit: meta.commit, runId: job.outputRunId, workflow: meta.workflow };
     const key = downloadableKey(scope, jobName);
-    let created = false;
-    if (job.downloadable?.status !== 'READY') {
-      const request: EfsRequest = {
-        op: 'zip', runId, job: jobName, sourcePath: jobArtifactPath(scope, jobName),
-        bucket: d.config.artifactsBucket, objectKey: key, appendEvent: false,
-      };
-      const r = await invokeSync(d.lambda, d.config.efsFunctionName, request);
-      if (r._tag === 'FunctionError') throw new HttpError(502, `zipping ${jobName} failed: ${r.message}`);
-      created = true;
+    if (job.downloadable?.status === 'READY') return ready(key, false);
+
+    const zips = zipRequests(d.store.ctx);
+    const now = d.now();
+    let z = await zips.get(runId, jobName);
+    if (z) {
+      const outcome = await zips.outcome(runId, jobName, z.attempt);
+      if (outcome._tag === 'Ready') return ready(key, true);
+      if (outcome._tag === 'Failed') {
+        // Said once; the request after that starts a new attempt.
+        if (z.reported < z.attempt && (await zips.report(runId, jobName, z, now))) {
+          throw new HttpError(502, `zipping ${jobName} failed: ${outcome.reason}; ask again to retry`);
+        }
+      } else if (now - z.startedAt < STALE_MS) return preparing(jobName, z.startedAt);
     }
-    return json(200, { url: await d.presign(d.config.artifactsBucket, key, PRESIGN_SECONDS), expiresInSeconds: PRESIGN_SECONDS, created });
+    const claimed = await zips.claim(runId, jobName, z, now);
+    // Another request started it first.
+    if (!claimed) return preparing(jobName, (await zips.get(runId, jobName))?.startedAt ?? now);
+    z = claimed;
+    const request: EfsRequest = {
+      op: 'zip', runId, job: jobName, sourcePath: jobArtifactPath(scope, jobName),
+      bucket: d.config.artifactsBucket, objectKey: key, appendEvent: true, attempt: z.attempt,
+    };
+    try {
+      await invokeAsync(d.lambda, d.config.efsFunctionName, request);
+    } catch (e) {
+      await zips.withdraw(runId, jobName, z);
+      throw new HttpError(502, `could not start zipping ${jobName}: ${(e as Error).message}; ask again to retry`);
+    }
+    return preparing(jobName, z.startedAt);
+  };
+
+  const ready = async (key: string, created: boolean): Promise<HttpResult> => {
+    const signed = await d.presign(d.config.artifactsBucket, key, PRESIGN_SECONDS);
+    const answer: ApiDownloadLink = { status: 'ready', url: signed.url, expiresInSeconds: signed.expiresInSeconds, expiresAt: signed.expiresAt, created };
+    return json(200, answer);
+  };
+
+  const preparing = (job: string, startedAt: number): HttpResult => {
+    const answer: ApiDownloadPreparing = { status: 'preparing', job, startedAt, retryAfterSeconds: RETRY_AFTER_SECONDS };
+    const r = json(202, answer);
+    return { ...r, headers: { ...r.headers, 'retry-after': String(RETRY_AFTER_SECONDS) } };
   };
 
   const cancel = async (runId: string, body: Record<string, unknown>, by: string | null): Promise<HttpResult> => {

@@ -2,7 +2,7 @@
  * The EFS helper: a Lambda with hyperp's file system mounted (through the access point) at
  * `EFS_MOUNT_PATH`. It makes a run's artifact folders before its tasks start (invoked
  * synchronously: a failure is a `DirectoriesFailed` event) and zips a job's output to S3
- * (invoked asynchronously by the stepper, or synchronously by the API; it appends the
+ * (invoked asynchronously by the stepper and by the API; it appends the
  * `DownloadableReady`/`DownloadableFailed` event itself).
  */
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -11,6 +11,10 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
 import type { EventLog } from '../store/event-log.js';
 import { zipDirectoryToS3 } from '../efs/zip-to-s3.js';
+
+/** The event id of an on-request zip's result. */
+export const zipAttemptEventId = (job: string, attempt: number, result: string): string =>
+  `zip:${job}:${attempt}:${result}`;
 
 /** Where the Lambda's file system config mounts the access point (the Pulumi program sets it). */
 export const EFS_MOUNT_PATH = '/mnt/hyperp';
@@ -24,8 +28,13 @@ export type EfsRequest =
       readonly sourcePath: string;
       readonly bucket: string;
       readonly objectKey: string;
-      /** Append the result as an event of the run (the stepper's zips); the API's own zips do not. */
+      /** Append the result as an event of the run. */
       readonly appendEvent: boolean;
+      /**
+       * The API's zips on request: their attempt, so each attempt's result has an event id of its
+       * own (`zip:{job}:{attempt}:{result}`) and a retry after a failure is not a duplicate.
+       */
+      readonly attempt?: number;
     };
 
 export type EfsResponse =
@@ -73,7 +82,7 @@ export const efsHandler =
         const append = async (event: RunEvent): Promise<void> => {
           if (!request.appendEvent) return;
           await deps.events.append({
-            id: `zip:${request.job}:${event._tag}`,
+            id: request.attempt === undefined ? `zip:${request.job}:${event._tag}` : zipAttemptEventId(request.job, request.attempt, event._tag),
             runId: request.runId,
             event,
             storedAt: new Date(deps.now()).toISOString(),

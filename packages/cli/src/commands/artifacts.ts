@@ -1,7 +1,8 @@
 /**
  * `hyperp artifacts download RUN JOB [-o FILE]`: a zip of the job's output — the run's
  * downloadable zip when the job has one, else made now from the output folder. Remote mode gets
- * the zip from S3 through a presigned URL the API gives (zipping the job's output first if needed).
+ * the zip from S3 through a presigned URL the API gives (zipping the job's output first if needed,
+ * waiting for it at most `--wait` minutes).
  */
 import { copyFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -23,8 +24,9 @@ export const registerArtifacts: Register = (program, run) => {
     .argument('<run>', 'run id (a unique prefix, or "last")')
     .argument('<job>', 'job name')
     .option('--repo <dir|owner/name>', 'repository folder (remote: owner/name, for "last")')
-    .option('-o, --output <file>', 'where to write the zip (default: <job>-<run>.zip here)'))
-    .action((given: string, job: string, opts: { repo?: string; output?: string } & BackendOptions) =>
+    .option('-o, --output <file>', 'where to write the zip (default: <job>-<run>.zip here)')
+    .option('--wait <minutes>', 'remote: how long to wait for a zip the deployment is making (default 20)'))
+    .action((given: string, job: string, opts: { repo?: string; output?: string; wait?: string } & BackendOptions) =>
       run(async (ctx) => {
         const backend = backendOf(ctx, opts);
         if (backend._tag === 'Remote') return remoteDownload(ctx, backend.api, given, job, opts, (runId) => `${safeName(job)}-${runId}.zip`);

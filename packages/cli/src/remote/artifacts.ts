@@ -1,15 +1,60 @@
-/** `hyperp artifacts download RUN JOB` against the API: a presigned URL of the job's zip, then the zip. */
+/**
+ * `hyperp artifacts download RUN JOB` against the API: a presigned URL of the job's zip, then the
+ * zip. A job the run did not zip is zipped on the deployment first, which can take minutes for a
+ * large output: the API answers "preparing" (202) until it is ready, and the CLI asks again
+ * (every `retryAfterSeconds`, or `HYPERP_POLL_SECONDS`) for at most `--wait` minutes.
+ */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ExitCode, userCwd, type CliContext } from '../context.js';
+import type { ApiDownloadLink } from '@hyperp/core';
+import { CliError, ExitCode, UsageError, userCwd, type CliContext } from '../context.js';
 import type { ApiClient } from './client.js';
 import { remoteRunId } from './run-id.js';
+import { sleep } from './wait.js';
+
+/** How long `artifacts download` waits for a zip being made, by default (minutes). */
+export const DEFAULT_ZIP_WAIT_MINUTES = 20;
+
+export const zipWaitMsOf = (given: string | undefined): number => {
+  if (given === undefined) return DEFAULT_ZIP_WAIT_MINUTES * 60_000;
+  const m = Number(given);
+  if (!(m >= 0 && m <= 24 * 60)) throw new UsageError(`--wait takes a number of minutes from 0 to 1440, not "${given}"`);
+  return m * 60_000;
+};
+
+const pollMsOf = (env: Readonly<Record<string, string | undefined>>, retryAfterSeconds: number): number => {
+  const given = Number(env['HYPERP_POLL_SECONDS']);
+  return given > 0 ? given * 1000 : Math.max(1, retryAfterSeconds) * 1000;
+};
 
 export const remoteDownload = async (
-  ctx: CliContext, api: ApiClient, given: string, job: string, o: { repo?: string; output?: string }, defaultName: (runId: string) => string,
+  ctx: CliContext, api: ApiClient, given: string, job: string, o: { repo?: string; output?: string; wait?: string }, defaultName: (runId: string) => string,
 ): Promise<number> => {
+  const waitMs = zipWaitMsOf(o.wait);
   const runId = await remoteRunId(ctx, api, given, o.repo);
-  const link = await api.download(runId, job);
+  const started = Date.now();
+  let said = false;
+  let link: ApiDownloadLink | undefined;
+  for (;;) {
+    const answer = await api.download(runId, job);
+    // A deployment older than this CLI answers the link without a status.
+    if (answer.status !== 'preparing') {
+      link = answer;
+      break;
+    }
+    const waited = Date.now() - started;
+    if (waited >= waitMs || ctx.signal.aborted) {
+      throw new CliError(
+        `the zip of "${job}" is still being made on the deployment (started ${new Date(answer.startedAt).toISOString()}); ` +
+          `it goes on: run the same command again later to download it`,
+      );
+    }
+    if (!said) {
+      ctx.err(`zipping "${job}" on the deployment; waiting for it (at most ${Math.round(waitMs / 60_000)} min, --wait to change)\n`);
+      said = true;
+    }
+    await sleep(Math.min(pollMsOf(ctx.env, answer.retryAfterSeconds), waitMs - waited), ctx.signal);
+  }
   const zip = await api.fetchPresigned(link.url);
   const out = resolve(userCwd(ctx), o.output ?? defaultName(runId));
   writeFileSync(out, zip);

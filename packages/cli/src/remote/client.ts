@@ -6,7 +6,7 @@
 import { CliError } from '../context.js';
 import type { AwsCredentialIdentityProvider } from './credentials.js';
 import { requestSigner, type ApiRequest } from './signing.js';
-import type { ApiCancelAnswer, ApiDownloadLink, ApiLogPage, ApiRunView, ApiRerunAnswer, ApiRunPage, ApiStartAnswer } from '@hyperp/core';
+import type { ApiCancelAnswer, ApiDownloadAnswer, ApiLogPage, ApiRunView, ApiRerunAnswer, ApiRunPage, ApiStartAnswer } from '@hyperp/core';
 
 export interface ListQuery {
   readonly repo: string;
@@ -23,7 +23,8 @@ export interface ApiClient {
   readonly listRuns: (q: ListQuery) => Promise<ApiRunPage>;
   readonly getRun: (runId: string) => Promise<ApiRunView>;
   readonly logs: (runId: string, q: { job: string; index: number; attempt?: number; container?: string; nextToken?: string }) => Promise<ApiLogPage>;
-  readonly download: (runId: string, job: string) => Promise<ApiDownloadLink>;
+  /** The zip's URL, or `preparing` (HTTP 202) while the deployment makes it. */
+  readonly download: (runId: string, job: string) => Promise<ApiDownloadAnswer>;
   readonly cancel: (runId: string, body: { requestId: string; reason: string }) => Promise<ApiCancelAnswer>;
   readonly rerun: (runId: string, body: { requestId: string; failedOnly: boolean }) => Promise<ApiRerunAnswer>;
   readonly startRun: (body: { repo: string; branch: string; workflow: string; requestId: string; requestedAt: number; commit?: string }) => Promise<ApiStartAnswer>;

@@ -10,6 +10,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { localLayout, runView } from '@hyperp/adapters-local';
 import { apiHandler, dynamoStore, loadConfig, plannedRunId, type PlanRequest, type StoredRun, type Store } from '@hyperp/adapters-aws';
+import { zipAttemptEventId } from '../../../adapters-aws/src/handlers/efs.js';
 import {
   downloadableKey, jobArtifactPath, logStreamName, logStreamPrefix, runCostBasis, runSummaryView, vecGet, vecToArray, viewUsd,
   type RunEvent, type RunRequested, type RunState,
@@ -77,7 +78,9 @@ r.before(async () => {
   await (await drive(store, request, meta, T0)).toEnd();
   const api = apiHandler({
     store, config, lambda: new LambdaClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }),
-    presign: (bucket, key, expiresIn) => getSignedUrl(s3.s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn }),
+    presign: async (bucket, key, expiresIn) => ({
+      url: await getSignedUrl(s3.s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn }), expiresInSeconds: expiresIn, expiresAt: apiNow + expiresIn * 1000,
+    }),
     startPlanner: async (p) => void planned.push(p), now: () => apiNow,
     // ECR as the API asks it (production: BatchGetImage): every image is still there.
     imagesInRegistry: async (tags) => (registryAsked.push([...tags]), new Set(tags)),
@@ -247,20 +250,37 @@ r('artifacts download: a downloadable job\'s zip from S3; another job is zipped 
   assert.equal(new Uint8Array(readFileSync(out)), ZIP);
   assert.equal(lambda.commandCalls(InvokeCommand), []);
 
+  // The EFS helper runs asynchronously and logs its result a little later, as on AWS.
   const made = Uint8Array.from([...ZIP, 0]);
   lambda.on(InvokeCommand).callsFake(async (input: { Payload: Uint8Array }) => {
-    const req = JSON.parse(new TextDecoder().decode(input.Payload)) as { job: string };
-    await putZip(req.job, made);
-    return { StatusCode: 200, Payload: new TextEncoder().encode('{"op":"zip"}') };
+    const req = JSON.parse(new TextDecoder().decode(input.Payload)) as { job: string; attempt: number; bucket: string; objectKey: string };
+    setTimeout(() => void (async () => {
+      await putZip(req.job, made);
+      await store.events.append({
+        id: zipAttemptEventId(req.job, req.attempt, 'DownloadableReady'), runId, storedAt: new Date(apiNow).toISOString(),
+        event: { _tag: 'DownloadableReady', at: apiNow, job: req.job, location: `s3://${req.bucket}/${req.objectKey}`, bytes: made.length },
+      });
+    })(), 300);
+    return { StatusCode: 202 };
   });
   const gx = join(work, `Generate_x-${runId}.zip`);
-  assert.equal(await cli(['artifacts', 'download', runId, 'Generate x']), { code: 0, stdout: `${gx} (${made.length} bytes)\n`, stderr: '' });
+  assert.equal(await cli(['artifacts', 'download', runId, 'Generate x'], { HYPERP_POLL_SECONDS: '0.1' }), {
+    code: 0, stdout: `${gx} (${made.length} bytes)\n`, stderr: 'zipping "Generate x" on the deployment; waiting for it (at most 20 min, --wait to change)\n',
+  });
   assert.equal(new Uint8Array(readFileSync(gx)), made);
   const scope = { commit: meta.commit, runId, workflow: 'calculator' };
-  assert.equal(lambda.commandCalls(InvokeCommand).map((c) => [c.args[0].input.FunctionName, JSON.parse(new TextDecoder().decode(c.args[0].input.Payload as Uint8Array))]), [[
-    'hyperp-efs',
-    { op: 'zip', runId, job: 'Generate x', sourcePath: jobArtifactPath(scope, 'Generate x'), bucket: config.artifactsBucket, objectKey: downloadableKey(scope, 'Generate x'), appendEvent: false },
+  assert.equal(lambda.commandCalls(InvokeCommand).map((c) => [c.args[0].input.FunctionName, c.args[0].input.InvocationType, JSON.parse(new TextDecoder().decode(c.args[0].input.Payload as Uint8Array))]), [[
+    'hyperp-efs', 'Event',
+    { op: 'zip', runId, job: 'Generate x', sourcePath: jobArtifactPath(scope, 'Generate x'), bucket: config.artifactsBucket, objectKey: downloadableKey(scope, 'Generate x'), appendEvent: true, attempt: 1 },
   ]]);
+
+  // A zip that takes longer than --wait: the CLI stops waiting with a clear message; the zip goes on.
+  lambda.reset();
+  lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+  const slow = await cli(['artifacts', 'download', runId, '(x * y) + (x / z)', '--wait', '0.005'], { HYPERP_POLL_SECONDS: '0.1' });
+  assert.equal([slow.code, slow.stdout], [1, '']);
+  assert.match(slow.stderr, /^zipping "\(x \* y\) \+ \(x \/ z\)" on the deployment; waiting for it \(at most 0 min, --wait to change\)\nerror: the zip of "\(x \* y\) \+ \(x \/ z\)" is still being made on the deployment \(started [0-9T:.Z-]+\); it goes on: run the same command again later to download it\n$/);
+  assert.is(lambda.commandCalls(InvokeCommand).length, 1);
 });
 
 r('cancel: a finished run is refused with the API\'s reason; an active run gets the request, by the signer', async () => {

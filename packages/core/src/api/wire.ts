@@ -54,11 +54,27 @@ export interface ApiLogPage {
   readonly nextToken: string | null;
 }
 
+/** A zip ready to download: a presigned URL, valid until `expiresAt` (epoch ms). */
 export interface ApiDownloadLink {
+  readonly status: 'ready';
   readonly url: string;
+  /** Never more than the signing credentials have left: the URL dies with them. */
   readonly expiresInSeconds: number;
+  readonly expiresAt: number;
+  /** Zipped on request, rather than by the run. */
   readonly created: boolean;
 }
+
+/** The zip is being made (HTTP 202): ask again after `retryAfterSeconds`. */
+export interface ApiDownloadPreparing {
+  readonly status: 'preparing';
+  readonly job: string;
+  /** When this zip was started (epoch ms). */
+  readonly startedAt: number;
+  readonly retryAfterSeconds: number;
+}
+
+export type ApiDownloadAnswer = ApiDownloadLink | ApiDownloadPreparing;
 
 export interface ApiCancelAnswer {
   readonly runId: string;
