@@ -5,6 +5,7 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { createArtifactsPolicy } from './artifacts-access.js';
 import { createCompute } from './compute.js';
 import { handlerEnvironment } from './environment.js';
 import { createDeadLetterQueue, createSchedulerGroup, createWakeupQueue, wireEvents } from './events.js';
@@ -153,6 +154,18 @@ export class Platform extends pulumi.ComponentResource {
       wakeupQueue: wakeupQueue.arn,
     });
     const grants = attachGrants(scope, roles, arns);
+    createArtifactsPolicy(
+      scope,
+      storage.fileSystem,
+      pulumi.output({
+        partition,
+        accountId: identity.accountId,
+        fileSystem: storage.fileSystem.arn,
+        helperAccessPoint: storage.accessPoint.arn,
+        jobTaskRole: roles.tasks.job.arn,
+      }),
+      s.storage.retainData,
+    );
 
     const environment = pulumi
       .output({

@@ -34,15 +34,19 @@ test('table statements are item-level and name the table and its indexes only', 
   assert.equal(rolesWith('dynamodb:PutItem'), ['function planner', 'function task-events', 'function stepper', 'function sweep', 'function api', 'function efs']);
 });
 
-test('the job task role gets the artifacts file system and nothing else', () => {
-  assert.equal(taskGrants('job', arns), [
+test('the job task role gets the artifacts file system through access points, without root, and nothing else', () => {
+  const allowed = taskGrants('job', arns).filter((s) => s.Effect === 'Allow');
+  assert.equal(allowed, [
     {
-      Sid: 'ArtifactsFileSystem',
+      Sid: 'ArtifactsThroughAccessPoints',
       Effect: 'Allow',
-      Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite', 'elasticfilesystem:ClientRootAccess'],
+      Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
       Resource: [arns.fileSystem],
+      Condition: { Null: { 'elasticfilesystem:AccessPointArn': 'false' }, Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' } },
     },
   ]);
+  assert.equal(rolesWith('elasticfilesystem:ClientRootAccess'), ['task job']);
+  assert.ok(taskGrants('job', arns).filter((s) => s.Action.includes('elasticfilesystem:ClientRootAccess')).every((s) => s.Effect === 'Deny'));
 });
 
 test('the builder may push to hyperp\'s repository only; nobody else may push', () => {

@@ -87,17 +87,26 @@ test('the pack starts under Pulumi\'s policy runner and names its policies and v
   assert.equal(info.getPoliciesList().map((p: any) => p.getName()), [
     'no-wildcard-table-actions',
     'no-public-bucket',
+    'artifacts-file-system-closed',
     'no-unencrypted-storage',
     'function-log-retention',
     'job-task-role-no-control-plane',
   ]);
 });
 
-test('the hosted pack passes the mocked program and reports an unencrypted file system added to it', async () => {
+test('the hosted pack passes the mocked program and reports an unencrypted, open file system added to it', async () => {
   assert.ok(captured.length > 50, `${captured.length} resources`);
   assert.equal(await analyzeStack(captured), []);
-  const plain = { type: 'aws:efs/fileSystem:FileSystem', name: 'plain', props: { encrypted: false } };
+  const plain = { type: 'aws:efs/fileSystem:FileSystem', name: 'plain', props: { encrypted: false, arn: 'arn:aws:elasticfilesystem:us-east-1:1:file-system/fs-plain' } };
   assert.equal(await analyzeStack([...captured, plain]), [
+    {
+      policy: 'artifacts-file-system-closed',
+      message:
+        'The artifacts file system requires TLS, grants nothing to everyone, and the job task role has no root on it.\n' +
+        'file system plain has no file-system policy, so any client that reaches a mount target has full access',
+      urn: 'urn:pulumi:dev::hyperp::aws:efs/fileSystem:FileSystem::plain',
+      level: MANDATORY,
+    },
     {
       policy: 'no-unencrypted-storage',
       message: 'File systems, buckets and queues are encrypted at rest.\nfile system plain is not encrypted (set encrypted: true)',

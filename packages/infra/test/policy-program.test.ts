@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { policies } from '../src/policy/policies.js';
 import {
   everyFunctionHasLogRetention,
+  artifactsFileSystemClosed,
   jobTaskRoleHasNoControlPlaneAccess,
   noPublicBucket,
   noUnencryptedStorage,
@@ -57,6 +58,7 @@ test('every rule passes on the deployed program', () => {
   assert.equal(noUnencryptedStorage(captured), []);
   assert.equal(everyFunctionHasLogRetention(captured), []);
   assert.equal(jobTaskRoleHasNoControlPlaneAccess(captured), []);
+  assert.equal(artifactsFileSystemClosed(captured), []);
 });
 
 test('the policy pack reports nothing on the deployed program', async () => {

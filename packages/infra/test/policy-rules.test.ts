@@ -3,6 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   TYPES,
+  artifactsFileSystemClosed,
   everyFunctionHasLogRetention,
   jobTaskRoleHasNoControlPlaneAccess,
   noPublicBucket,
@@ -148,6 +149,37 @@ test('job-task-role-no-control-plane: table, secrets, ECR, wildcard and admin po
       message: "job task role job-role has arn:aws:iam::aws:policy/AdministratorAccess attached: user jobs must not reach hyperp's control plane",
     },
   ]);
+});
+
+const FS = 'arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1';
+const fileSystem = res(TYPES.fileSystem, 'fs', { encrypted: true, arn: FS });
+const fsPolicy = (...Statement: object[]) => res(TYPES.fileSystemPolicy, 'fsp', { fileSystemId: 'fs-1', policy: doc(...Statement) });
+const denyInsecure = { Sid: 'Tls', Effect: 'Deny', Principal: { AWS: '*' }, Action: '*', Resource: FS, Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
+const accountOnly = { Sid: 'Account', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'elasticfilesystem:ClientMount', Resource: FS };
+
+test('artifacts-file-system-closed: a TLS-only policy that allows the account passes, with a job role that has no root', () => {
+  assert.equal(artifactsFileSystemClosed([fileSystem, fsPolicy(denyInsecure, accountOnly), jobRole, efsOnly]), []);
+});
+
+test('artifacts-file-system-closed: no policy, no TLS rule, an allow to everyone and root for jobs fail', () => {
+  assert.equal(artifactsFileSystemClosed([fileSystem]), [
+    { resource: 'urn:fs', message: 'file system fs has no file-system policy, so any client that reaches a mount target has full access' },
+  ]);
+  const open = { Sid: 'Open', Effect: 'Allow', Principal: { AWS: '*' }, Action: ['elasticfilesystem:ClientMount'], Resource: FS };
+  const rooted = res(TYPES.rolePolicy, 'root', {
+    role: 'job-role',
+    policy: doc({ Sid: 'Root', Effect: 'Allow', Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientRootAccess'], Resource: FS }),
+  });
+  assert.equal(artifactsFileSystemClosed([fileSystem, fsPolicy(accountOnly, open), jobRole, rooted]), [
+    { resource: 'urn:fs', message: 'file system fs does not deny requests without TLS (aws:SecureTransport false)' },
+    { resource: 'urn:fs', message: 'file system fs policy statement Open allows everyone' },
+    {
+      resource: 'urn:job',
+      message: 'job task role job-role: statement Root allows root on the artifacts file system; jobs work through access points that set their user',
+    },
+  ]);
+  // A policy of another file system does not count.
+  assert.equal(artifactsFileSystemClosed([fileSystem, { ...fsPolicy(denyInsecure), props: { fileSystemId: 'fs-2', policy: doc(denyInsecure) } }]).length, 1);
 });
 
 test.run();

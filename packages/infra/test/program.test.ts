@@ -366,15 +366,58 @@ test('roles: one per function, task kind, execution and schedule; each trusts on
   assert.equal(policies.map((p) => [p.name, p.inputs['role']]), expected.map(([name]) => [name, `${name}-a1b2c3d`]));
 });
 
-test('the job task role may only use the artifacts file system', () => {
+const fsArn = arn('elasticfilesystem', 'file-system/fs-0123abcd');
+const helperAp = arn('elasticfilesystem', 'access-point/fsap-0123abcd');
+
+test('the job task role may only mount the artifacts file system through an access point other than the efs function\'s, without root', () => {
   assert.equal(json(one('aws:iam/rolePolicy:RolePolicy', `${P}-task-job`).inputs['policy']), {
     Version: '2012-10-17',
     Statement: [
       {
-        Sid: 'ArtifactsFileSystem',
+        Sid: 'ArtifactsThroughAccessPoints',
         Effect: 'Allow',
+        Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+        Resource: [fsArn],
+        Condition: { Null: { 'elasticfilesystem:AccessPointArn': 'false' }, Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' } },
+      },
+      {
+        Sid: 'NotTheHelpersAccessPoint',
+        Effect: 'Deny',
         Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite', 'elasticfilesystem:ClientRootAccess'],
-        Resource: [arn('elasticfilesystem', 'file-system/fs-0123abcd')],
+        Resource: [fsArn],
+        Condition: { StringEquals: { 'elasticfilesystem:AccessPointArn': helperAp } },
+      },
+      {
+        Sid: 'NoAccessPointDiscovery',
+        Effect: 'Deny',
+        Action: ['elasticfilesystem:DescribeAccessPoints', 'ecs:DescribeTaskDefinition', 'ecs:DescribeTasks', 'cloudtrail:LookupEvents'],
+        Resource: ['*'],
+      },
+    ],
+  });
+});
+
+test('the artifacts file system\'s policy: TLS only, no root, no anonymous client, jobs only through access points that are not the efs function\'s', () => {
+  const policy = one('aws:efs/fileSystemPolicy:FileSystemPolicy', `${P}-artifacts`);
+  assert.is(policy.inputs['fileSystemId'], 'fs-0123abcd');
+  const job = roleArn(`${P}-task-job`);
+  const mountAndWrite = ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'];
+  assert.equal(json(policy.inputs['policy']), {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: { AWS: '*' }, Action: '*', Resource: fsArn, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      { Sid: 'NoRootAccess', Effect: 'Deny', Principal: { AWS: '*' }, Action: 'elasticfilesystem:ClientRootAccess', Resource: fsArn },
+      {
+        Sid: 'AccountPrincipalsThroughMountTargets', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: mountAndWrite,
+        Resource: fsArn, Condition: { Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' } },
+      },
+      {
+        Sid: 'JobsOnlyThroughAccessPoints', Effect: 'Deny', Principal: { AWS: job }, Action: mountAndWrite,
+        Resource: fsArn, Condition: { Null: { 'elasticfilesystem:AccessPointArn': 'true' } },
+      },
+      {
+        Sid: 'JobsNotThroughTheHelpersAccessPoint', Effect: 'Deny', Principal: { AWS: job }, Action: mountAndWrite,
+        Resource: fsArn, Condition: { StringEquals: { 'elasticfilesystem:AccessPointArn': helperAp } },
       },
     ],
   });

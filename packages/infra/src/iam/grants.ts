@@ -7,7 +7,7 @@
 import { readPermissions, type PermissionsManifest } from '../contract.js';
 import type { FunctionName, TaskKind } from '../names.js';
 import { logsOf, scopeOf } from './resource-kinds.js';
-import { allow, type Statement } from './statements.js';
+import { allow, deny, type Statement } from './statements.js';
 
 let manifest: PermissionsManifest | undefined;
 /** The adapters' permissions manifest, read once. */
@@ -51,12 +51,26 @@ const ownLogs = (a: PlatformArns, fn: FunctionName): Statement =>
   allow('OwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], logsOf(a.functionLogGroups[fn]));
 
 /**
- * Tasks mount `{root}/{artifact path}` of the file system itself, with IAM authorization and
- * TLS (core's render: ECS rejects a volume that names an access point and a root directory
- * other than `/`). Containers often run as root, hence ClientRootAccess.
+ * Jobs mount their run's folders through access points the stepper creates for the run, each
+ * rooted at one folder with a fixed POSIX user (`adapters-aws` `src/efs/access-points.ts`), with
+ * IAM authorization and TLS. The role may mount only through some access point (a mount without
+ * one would let the job's own NFS client take the file system's root and any uid), never
+ * through the efs function's, and never as root. The denies also hold against the managed
+ * policies a deployment attaches to the role (`hyperp:jobTaskPolicyArns`): explicit denies win
+ * (IAM User Guide, "Policy evaluation logic", read 2026-12). Access point ids are the
+ * capability: the role may not call what lists them or the task definitions that name them.
+ * The file system's own policy repeats the first two (`artifacts-access.ts`).
  */
-const efsForTasks = (a: PlatformArns): Statement =>
-  allow('ArtifactsFileSystem', ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite', 'elasticfilesystem:ClientRootAccess'], [a.fileSystem]);
+const efsForTasks = (a: PlatformArns): Statement[] => [
+  allow('ArtifactsThroughAccessPoints', ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'], [a.fileSystem], {
+    Null: { 'elasticfilesystem:AccessPointArn': 'false' },
+    Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' },
+  }),
+  deny('NotTheHelpersAccessPoint', ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite', 'elasticfilesystem:ClientRootAccess'], [a.fileSystem], {
+    StringEquals: { 'elasticfilesystem:AccessPointArn': a.accessPoint },
+  }),
+  deny('NoAccessPointDiscovery', ['elasticfilesystem:DescribeAccessPoints', 'ecs:DescribeTaskDefinition', 'ecs:DescribeTasks', 'cloudtrail:LookupEvents'], ['*']),
+];
 
 /** The `efs` function mounts the access point (uid and gid 1000, root `/hyperp`) only. */
 const efsThroughAccessPoint = (a: PlatformArns): Statement =>
@@ -124,7 +138,7 @@ export const taskGrants = (kind: TaskKind, a: PlatformArns): Statement[] => {
   switch (kind) {
     case 'job':
       // Only the artifacts: jobs are user code and must not reach hyperp's control plane.
-      return [efsForTasks(a)];
+      return efsForTasks(a);
     case 'builder':
       // Builds read their context from git, not from the artifacts file system.
       return [

@@ -29,6 +29,12 @@ export const allow = (sid: string, actions: readonly string[], resources: readon
   ...(condition ? { Condition: condition } : {}),
 });
 
+/** An explicit deny: it wins over any allow, including the managed policies a user attaches to the role. */
+export const deny = (sid: string, actions: readonly string[], resources: readonly string[], condition?: Statement['Condition']): Statement => ({
+  ...allow(sid, actions, resources, condition),
+  Effect: 'Deny',
+});
+
 /** Services that assume hyperp's roles. */
 export type ServicePrincipal = 'lambda.amazonaws.com' | 'ecs-tasks.amazonaws.com' | 'scheduler.amazonaws.com';
 

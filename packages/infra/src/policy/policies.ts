@@ -4,6 +4,7 @@
  */
 import type { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
 import {
+  artifactsFileSystemClosed,
   everyFunctionHasLogRetention,
   jobTaskRoleHasNoControlPlaneAccess,
   noPublicBucket,
@@ -46,6 +47,11 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     validateResource: (args, reportViolation) => report(noWildcardTableActions(view(args)), reportViolation, false),
   },
   stackPolicy('no-public-bucket', 'Every bucket blocks public access and grants nothing to everyone.', noPublicBucket),
+  stackPolicy(
+    'artifacts-file-system-closed',
+    'The artifacts file system requires TLS, grants nothing to everyone, and the job task role has no root on it.',
+    artifactsFileSystemClosed,
+  ),
   stackPolicy('no-unencrypted-storage', 'File systems, buckets and queues are encrypted at rest.', noUnencryptedStorage),
   stackPolicy('function-log-retention', "Every function's log group has a retention.", everyFunctionHasLogRetention),
   stackPolicy(

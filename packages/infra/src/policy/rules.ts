@@ -32,6 +32,7 @@ export const TYPES = {
   bucketEncryptionV2: 'aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2',
   bucketPolicy: 'aws:s3/bucketPolicy:BucketPolicy',
   fileSystem: 'aws:efs/fileSystem:FileSystem',
+  fileSystemPolicy: 'aws:efs/fileSystemPolicy:FileSystemPolicy',
   queue: 'aws:sqs/queue:Queue',
   function: 'aws:lambda/function:Function',
   logGroup: 'aws:cloudwatch/logGroup:LogGroup',
@@ -49,6 +50,8 @@ export interface PolicyStatement {
   readonly notActions: readonly string[];
   readonly resources: readonly string[];
   readonly principals: readonly string[];
+  /** The `Condition` block, when the statement has one. */
+  readonly conditions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 /**
@@ -76,6 +79,7 @@ export const statementsOf = (document: unknown): PolicyStatement[] => {
       notActions: list(s['NotAction']).map(String),
       resources: list(s['Resource']).map(String),
       principals,
+      ...(s['Condition'] !== undefined ? { conditions: record(s['Condition']) as Record<string, Record<string, unknown>> } : {}),
     };
   });
 };
@@ -224,3 +228,45 @@ export const jobTaskRoleHasNoControlPlaneAccess = (resources: readonly ResourceV
         ...broad.map((arn) => `has ${arn} attached`),
       ].map((m) => ({ resource: where(role), message: `job task role ${roleName ?? role.name} ${m}: user jobs must not reach hyperp's control plane` }));
     });
+
+const conditionIs = (s: PolicyStatement, operator: string, key: string, value: string): boolean =>
+  list(record(s.conditions?.[operator])[key]).map(String).includes(value);
+
+/**
+ * Stack rule: every EFS file system has a file-system policy that denies requests without TLS to
+ * everyone and allows nothing to everyone (without a policy, EFS lets any client that reaches a
+ * mount target in, root included); and the job task role is never allowed root on a file system.
+ */
+export const artifactsFileSystemClosed = (resources: readonly ResourceView[]): Violation[] => {
+  const fileSystems = resources.filter((r) => r.type === TYPES.fileSystem).flatMap((fs): Violation[] => {
+    const arn = str(fs.props['arn']) ?? '';
+    const id = arn.slice(arn.lastIndexOf('/') + 1);
+    const statements = resources
+      .filter((p) => p.type === TYPES.fileSystemPolicy && p.props['fileSystemId'] === id)
+      .flatMap((p) => statementsOf(p.props['policy']));
+    const problems: string[] = [];
+    if (statements.length === 0) problems.push('has no file-system policy, so any client that reaches a mount target has full access');
+    else {
+      if (!statements.some((s) => s.effect === 'Deny' && conditionIs(s, 'Bool', 'aws:SecureTransport', 'false'))) {
+        problems.push('does not deny requests without TLS (aws:SecureTransport false)');
+      }
+      for (const s of statements.filter((s) => s.effect === 'Allow' && s.principals.includes('*'))) {
+        problems.push(`policy statement ${s.sid} allows everyone`);
+      }
+    }
+    return problems.map((m) => ({ resource: where(fs), message: `file system ${fs.name} ${m}` }));
+  });
+  const jobRoles = resources.filter((r) => r.type === TYPES.role && record(r.props['tags'])[JOB_ROLE_TAG.key] === JOB_ROLE_TAG.value);
+  const roots = jobRoles.flatMap((role): Violation[] => {
+    const roleName = str(role.props['name']);
+    const attached = resources.filter((r) => r.type === TYPES.rolePolicy && r.props['role'] === roleName);
+    const rooted = [...documentsOf(role), ...attached.flatMap(documentsOf)]
+      .flatMap(statementsOf)
+      .filter((s) => s.effect === 'Allow' && s.actions.some((a) => a === '*' || /^elasticfilesystem:(\*|ClientRootAccess)$/i.test(a)));
+    return rooted.map((s) => ({
+      resource: where(role),
+      message: `job task role ${roleName ?? role.name}: statement ${s.sid} allows root on the artifacts file system; jobs work through access points that set their user`,
+    }));
+  });
+  return [...fileSystems, ...roots];
+};
