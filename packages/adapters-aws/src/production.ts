@@ -7,6 +7,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { EFSClient } from '@aws-sdk/client-efs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -41,6 +42,7 @@ const clientOptions = () => (config().region ? { region: config().region } : {})
 export const s3 = /* @__PURE__ */ once(() => new S3Client(clientOptions()));
 export const ecs = /* @__PURE__ */ once(() => new ECSClient(clientOptions()));
 export const ecr = /* @__PURE__ */ once(() => new ECRClient(clientOptions()));
+export const efs = /* @__PURE__ */ once(() => new EFSClient(clientOptions()));
 export const lambda = /* @__PURE__ */ once(() => new LambdaClient(clientOptions()));
 export const logs = /* @__PURE__ */ once(() => new CloudWatchLogsClient(clientOptions()));
 export const scheduler = /* @__PURE__ */ once(() => new SchedulerClient(clientOptions()));
@@ -94,7 +96,7 @@ export const runStepper = /* @__PURE__ */ once(() => {
   return stepper({
     store: st,
     interpret: interpreter({
-      config: config(), ecs: ecs(), lambda: lambda(), images: st.images, github: gh.client, gitToken: gh.token,
+      config: config(), ecs: ecs(), lambda: lambda(), efs: efs(), images: st.images, github: gh.client, gitToken: gh.token,
       wakeups: wakeupQueue({ sqs: sqs(), queueUrl: config().wakeupQueueUrl, inlineWaitMs: INLINE_WAIT_MS, now: Date.now }),
       now: Date.now, log,
     }),

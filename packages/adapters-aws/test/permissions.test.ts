@@ -49,6 +49,11 @@ const SDK_COMMANDS: Readonly<Record<string, readonly Need[]>> = {
   'client-ecs DescribeTasksCommand': [['ecs:DescribeTasks', 'clusterTasks']],
   'client-ecs ListTasksCommand': [['ecs:ListTasks', 'cluster']],
   'client-sqs SendMessageCommand': [['sqs:SendMessage', null]],
+  // The run's access points (src/efs/access-points.ts): tags on create need TagResource too
+  // (EFS User Guide, "Tagging resources on creation", read 2026-12).
+  'client-efs CreateAccessPointCommand': [['elasticfilesystem:CreateAccessPoint', 'newRunAccessPoints'], ['elasticfilesystem:TagResource', 'tagNewAccessPoints']],
+  'client-efs DeleteAccessPointCommand': [['elasticfilesystem:DeleteAccessPoint', 'deploymentAccessPoints']],
+  'client-efs DescribeAccessPointsCommand': [['elasticfilesystem:DescribeAccessPoints', 'artifactsAccessPoints']],
   'client-scheduler CreateScheduleCommand': [['scheduler:CreateSchedule', null], ['iam:PassRole', null]],
   'client-scheduler UpdateScheduleCommand': [['scheduler:UpdateSchedule', null], ['iam:PassRole', null]],
   'client-scheduler DeleteScheduleCommand': [['scheduler:DeleteSchedule', null]],

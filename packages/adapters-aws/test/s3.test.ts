@@ -4,13 +4,14 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { unzipSync } from 'fflate';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EXPIRY_MARGIN_SECONDS, presignGet, UNKNOWN_SESSION_SECONDS } from '../src/aws/presign.js';
 import { s3BlobStore } from '../src/aws/s3-blobs.js';
+import { realFolderOf } from '../src/efs/folders.js';
 import { zipDirectoryToS3 } from '../src/efs/zip-to-s3.js';
 import { efsHandler } from '../src/handlers/efs.js';
 import type { EventLog, LoggedEvent } from '../src/store/event-log.js';
@@ -69,26 +70,36 @@ s('the EFS helper makes folders and zips a job output to S3; the presigned URL d
   ]);
 });
 
-s('the folders tasks mount are writable by a job running as any user, whatever the umask', async () => {
+s('each folder a task mounts is a short real folder that access points can root at, reached by its layout path; writers write, readers only read', async () => {
   const efs = efsHandler({ root, s3: local.s3, events: memoryLog(), now: () => NOW });
-  const paths = ['c/r9/w/job', 'c/r9/w/shared/notes'];
+  const paths = [`${'c'.repeat(40)}/20261203-140000-0123456789/${'w'.repeat(16)}/${'j'.repeat(16)}`, 'c/r9/w/shared/notes'];
   const before = process.umask(0o077);
   try {
+    await efs({ op: 'mkdirs', runId: 'r9', paths });
+    // Again: a repeated command changes nothing.
     await efs({ op: 'mkdirs', runId: 'r9', paths });
   } finally {
     process.umask(before);
   }
-  assert.equal(paths.map((p) => (statSync(join(root, p)).mode & 0o7777).toString(8)), ['777', '777']);
+  for (const p of paths) {
+    const real = join(root, realFolderOf(p));
+    // EFS access points take a root of at most four levels and 100 characters (EFS API, RootDirectory).
+    assert.ok(`/hyperp/${realFolderOf(p)}`.length <= 100 && realFolderOf(p).split('/').length <= 3, realFolderOf(p));
+    assert.ok(lstatSync(join(root, p)).isSymbolicLink(), p);
+    assert.is(realpathSync(join(root, p)), realpathSync(real));
+    assert.is((statSync(real).mode & 0o7777).toString(8), '755');
+  }
   if (process.getuid?.() === 0) {
-    // As root here, check it for real: a job user (uid 4242) writes into both. (The folders
-    // above them only need to be traversable here; tasks mount their folder directly.)
+    // As root here, check it for real: the writers' uid 1000 writes, the readers' uid 1001 cannot.
     chmodSync(root, 0o755);
-    const live = ['c/r10/w/job', 'c/r10/w/shared/notes'];
-    await efs({ op: 'mkdirs', runId: 'r10', paths: live });
-    for (const p of live) {
-      execFileSync('setpriv', ['--reuid=4242', '--regid=4242', '--clear-groups', 'sh', '-c', `echo out > '${join(root, p)}/by-job.txt'`]);
-      assert.is(statSync(join(root, p, 'by-job.txt')).uid, 4242);
-    }
+    const live = 'c/r10/w/job';
+    await efs({ op: 'mkdirs', runId: 'r10', paths: [live] });
+    execFileSync('chown', ['-R', '1000:1000', join(root, realFolderOf(live))]);
+    const as = (uid: number, cmd: string) => execFileSync('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', 'sh', '-c', cmd], { stdio: 'pipe' });
+    as(1000, `umask 022; echo out > '${join(root, live)}/by-job.txt'`);
+    assert.is(as(1001, `cat '${join(root, live)}/by-job.txt'`).toString(), 'out\n');
+    assert.throws(() => as(1001, `echo x > '${join(root, live)}/by-job.txt'`));
+    assert.throws(() => as(1001, `echo x > '${join(root, live)}/new.txt'`));
   }
 });
 

@@ -116,6 +116,20 @@ test('two deployments in one account never share task-definition families, even 
   assert.ok(scoped('hyperp-prod-eu').some((p) => covers(p, other)));
 });
 
+test('the stepper makes and deletes only this deployment\'s access points on the artifacts file system; the sweep deletes leftovers', () => {
+  const ap = 'arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/*';
+  const efsOf = (fn: 'stepper' | 'sweep') =>
+    functionGrants(fn, arns).filter((s) => s.Action.some((a) => a.startsWith('elasticfilesystem:'))).map((s) => [s.Action, s.Resource, s.Condition]);
+  assert.equal(efsOf('stepper'), [
+    [['elasticfilesystem:CreateAccessPoint'], [arns.fileSystem], { StringEquals: { 'aws:RequestTag/hyperp:deployment': 'hy' } }],
+    [['elasticfilesystem:TagResource'], [ap], { StringEquals: { 'elasticfilesystem:CreateAction': 'CreateAccessPoint' } }],
+    [['elasticfilesystem:DescribeAccessPoints'], [arns.fileSystem, ap], undefined],
+    [['elasticfilesystem:DeleteAccessPoint'], [ap], { StringEquals: { 'aws:ResourceTag/hyperp:deployment': 'hy' } }],
+  ]);
+  assert.equal(efsOf('sweep'), efsOf('stepper').slice(2));
+  assert.equal(rolesWith('elasticfilesystem:CreateAccessPoint'), ['function stepper']);
+});
+
 test('each function writes only its own log group', () => {
   for (const fn of FUNCTION_NAMES) {
     const logs = functionGrants(fn, arns).filter((s) => s.Action.includes('logs:PutLogEvents'));
@@ -156,6 +170,15 @@ test('function grants are the adapters\' manifest, scoped to this deployment: th
       Resource: ['arn:aws:ecs:us-east-1:123456789012:task/hy-cluster/*'], Condition: { ArnEquals: { 'ecs:cluster': arns.cluster } },
     },
     { Sid: 'Restep', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [arns.functions.stepper] },
+    {
+      Sid: 'FindLeftAccessPoints', Effect: 'Allow', Action: ['elasticfilesystem:DescribeAccessPoints'],
+      Resource: [arns.fileSystem, 'arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/*'],
+    },
+    {
+      Sid: 'DeleteLeftAccessPoints', Effect: 'Allow', Action: ['elasticfilesystem:DeleteAccessPoint'],
+      Resource: ['arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/*'],
+      Condition: { StringEquals: { 'aws:ResourceTag/hyperp:deployment': 'hy' } },
+    },
   ]);
 });
 

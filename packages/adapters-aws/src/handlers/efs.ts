@@ -7,8 +7,9 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { RunEvent } from '@hyperp/core';
-import { chmod, mkdir } from 'node:fs/promises';
-import { isAbsolute, join, normalize } from 'node:path';
+import { chmod, lstat, mkdir, symlink } from 'node:fs/promises';
+import { dirname, isAbsolute, join, normalize, relative } from 'node:path';
+import { realFolderOf } from '../efs/folders.js';
 import type { EventLog } from '../store/event-log.js';
 import { zipDirectoryToS3 } from '../efs/zip-to-s3.js';
 
@@ -49,13 +50,32 @@ export interface EfsDeps {
 }
 
 /**
- * Mode of the folders a run's tasks mount (a job's output, the run's shared folders). A job runs
- * as whatever user its image names, often not root and never the access point's uid 1000 that
- * this helper creates folders as, so the folders are writable by every user: isolation between
- * runs and jobs comes from each task mounting only its own folders (and inputs read-only), not
- * from ownership. Set with chmod after mkdir, which the process umask (022 on Lambda) would mask.
+ * Mode of the folders a run's tasks mount (a job's output, the run's shared folders). Tasks reach
+ * them only through access points that set the user: writers (a job's `/output`, `/shared/<name>`)
+ * as uid and gid 1000, the owner this helper creates them as; readers (`/input/<dep>`) as 1001,
+ * who may read and never write, whatever NFS client the job brings (`src/efs/access-points.ts`).
+ * Set with chmod after mkdir, which the process umask would otherwise narrow.
  */
-export const ARTIFACT_DIR_MODE = 0o777;
+export const ARTIFACT_DIR_MODE = 0o755;
+
+/**
+ * Makes the real folder of a layout path (`folders/{key}`) and the layout path as a relative
+ * link to it (`src/efs/folders.ts`). A layout path that already exists — the link of a repeated
+ * command, or a real folder of a run made before folders moved — is left as it is.
+ */
+const makeFolder = async (root: string, layoutPath: string): Promise<void> => {
+  const real = join(root, realFolderOf(layoutPath));
+  await mkdir(real, { recursive: true });
+  await chmod(real, ARTIFACT_DIR_MODE);
+  const link = inside(root, layoutPath);
+  await mkdir(dirname(link), { recursive: true });
+  try {
+    await symlink(relative(dirname(link), real), link, 'dir');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    await lstat(link);
+  }
+};
 
 /** A relative artifact path inside the root; anything climbing out of it is refused. */
 const inside = (root: string, path: string): string => {
@@ -71,11 +91,7 @@ export const efsHandler =
   async (request: EfsRequest): Promise<EfsResponse> => {
     switch (request.op) {
       case 'mkdirs': {
-        for (const p of request.paths) {
-          const dir = inside(deps.root, p);
-          await mkdir(dir, { recursive: true });
-          await chmod(dir, ARTIFACT_DIR_MODE);
-        }
+        for (const p of request.paths) await makeFolder(deps.root, p);
         return { op: 'mkdirs', created: request.paths.length };
       }
       case 'zip': {

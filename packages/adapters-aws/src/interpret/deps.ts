@@ -1,4 +1,5 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { EFSClient } from '@aws-sdk/client-efs';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsConfig } from '../config.js';
 import type { GitHub } from '../github/app-client.js';
@@ -9,6 +10,11 @@ export interface InterpreterDeps {
   readonly config: AwsConfig;
   readonly ecs: Pick<ECSClient, 'send'>;
   readonly lambda: Pick<LambdaClient, 'send'>;
+  /**
+   * EFS, for the run's access points (`efs/access-points.ts`): with it, jobs mount their folders
+   * through them; production always gives it (the file system's policy admits nothing else).
+   */
+  readonly efs?: Pick<EFSClient, 'send'>;
   readonly images: ImageStore;
   /** A GitHub client for an App installation. */
   readonly github: (installationId: number) => GitHub;

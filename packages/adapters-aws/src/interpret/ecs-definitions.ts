@@ -4,14 +4,33 @@ import {
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
 import type { DeregisterTaskDefinitions, RegisterTaskDefinition, RunEvent } from '@hyperp/core';
+import { AccessPointsUnavailable, deleteRunAccessPoints, withRunAccessPoints, type AccessPointDeps } from '../efs/access-points.js';
 import type { InterpreterDeps } from './deps.js';
 
+const accessPoints = (d: InterpreterDeps): AccessPointDeps | undefined =>
+  d.efs && {
+    efs: d.efs,
+    retry: d.retry,
+    settings: { fileSystemId: d.config.efsFileSystemId, efsRootDirectory: d.config.efsRootDirectory, familyPrefix: d.config.familyPrefix },
+  };
+
 export const registerTaskDefinition = async (d: InterpreterDeps, c: RegisterTaskDefinition): Promise<RunEvent[]> => {
-  const input = {
+  let input: RegisterTaskDefinitionCommandInput = {
     ...(c.taskDefinition as unknown as RegisterTaskDefinitionCommandInput),
     family: c.family,
     ...(c.tags.length > 0 ? { tags: c.tags.map((t) => ({ key: t.key, value: t.value })) } : {}),
   };
+  // Jobs mount their run's folders through the run's access points (efs/access-points.ts); a
+  // file system out of access points refuses the job with EFS's reason.
+  const ap = accessPoints(d);
+  if (ap) {
+    try {
+      input = await withRunAccessPoints(ap, c.runId, input);
+    } catch (e) {
+      if (e instanceof AccessPointsUnavailable) return [{ _tag: 'TaskDefinitionRejected', at: d.now(), job: c.job, reason: e.message }];
+      throw e;
+    }
+  }
   // Errors are the interpreter's to class: a refused definition (ClientException,
   // InvalidParameterException, AccessDeniedException for a role it may not pass) fails the job,
   // "too many concurrent attempts" on a shared family is sent again later.
@@ -37,6 +56,13 @@ export const deregisterTaskDefinitions = async (d: InterpreterDeps, c: Deregiste
     const taskDefinitions = c.taskDefinitionArns.slice(i, i + DELETE_BATCH);
     const r = await d.ecs.send(new DeleteTaskDefinitionsCommand({ taskDefinitions }));
     for (const f of r.failures ?? []) d.log('DeleteTaskDefinitions failure', { arn: f.arn, reason: f.reason, detail: f.detail });
+  }
+  // The run's access points go with its task definitions; one left behind is the sweep's.
+  const ap = accessPoints(d);
+  if (ap) {
+    await deleteRunAccessPoints(ap, c.runId).catch((e: unknown) =>
+      d.log('the run\'s access points were not all deleted; the sweep will', { runId: c.runId, error: (e as Error).message }),
+    );
   }
   return [];
 };

@@ -1,11 +1,34 @@
-// Lambda entry point: the sweep (an EventBridge schedule, every minute).
+// Lambda entry point: the sweep (an EventBridge schedule, every minute), then the clean-up of
+// access points whose run ended without deleting them (efs/access-points.ts).
 import { invokeAsync } from '../aws/invoke.js';
 import { defaultRetryPolicy } from '../aws/retry.js';
+import { sweepAccessPoints } from '../efs/access-points.js';
 import { sweepHandler } from '../handlers/sweep.js';
-import { config, ecs, lambda, log, storeWithSpill } from '../production.js';
+import { config, ecs, efs, lambda, log, storeWithSpill } from '../production.js';
 
-export const handler = () =>
-  sweepHandler({
+const activeRunIds = async (): Promise<ReadonlySet<string>> => {
+  const ids = new Set<string>();
+  let cursor: string | undefined;
+  do {
+    const page = await storeWithSpill().listing.list({ by: 'active' }, { limit: 100, ...(cursor ? { cursor } : {}) });
+    for (const r of page.runs) ids.add(r.runId);
+    cursor = page.cursor;
+  } while (cursor);
+  return ids;
+};
+
+export const handler = async () => {
+  const report = await sweepHandler({
     store: storeWithSpill(), config: config(), ecs: ecs(), retry: defaultRetryPolicy, now: Date.now, log,
     restep: (runId, events) => invokeAsync(lambda(), config().stepperFunctionName, { runId, events }),
   })();
+  const c = config();
+  const accessPointsDeleted = await sweepAccessPoints(
+    { efs: efs(), retry: defaultRetryPolicy, settings: { fileSystemId: c.efsFileSystemId, efsRootDirectory: c.efsRootDirectory, familyPrefix: c.familyPrefix } },
+    activeRunIds,
+  ).catch((e: unknown) => {
+    log('access point clean-up failed; the next sweep tries again', { error: (e as Error).message });
+    return 0;
+  });
+  return { ...report, accessPointsDeleted };
+};

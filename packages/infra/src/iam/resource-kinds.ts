@@ -29,6 +29,9 @@ const schedulesIn = (a: PlatformArns, group: string): string =>
 
 const passedTo = (service: string) => ({ StringEquals: { 'iam:PassedToService': service } });
 
+/** Every access point of the account in the region; tags narrow each grant to this deployment's. */
+const accessPoints = (a: PlatformArns): string => `arn:${a.partition}:elasticfilesystem:${a.region}:${a.accountId}:access-point/*`;
+
 type KindScope = (a: PlatformArns, m: PermissionsManifest) => Scoped;
 
 export const RESOURCE_KINDS: Readonly<Record<string, KindScope>> = {
@@ -66,6 +69,13 @@ export const RESOURCE_KINDS: Readonly<Record<string, KindScope>> = {
   anySchedule: () => ({ resources: ['*'] }),
   wakeupQueue: (a) => ({ resources: [a.wakeupQueue] }),
   cronScheduleRole: (a) => ({ resources: [a.schedulerRole], condition: passedTo('scheduler.amazonaws.com') }),
+  // A run's access points (adapters-aws src/efs/access-points.ts): created on the artifacts file
+  // system with this deployment's tag, tagged only as they are created, deleted only when they
+  // carry this deployment's tag (Service Authorization Reference, Amazon EFS, read 2026-12).
+  newRunAccessPoints: (a) => ({ resources: [a.fileSystem], condition: { StringEquals: { 'aws:RequestTag/hyperp:deployment': a.namePrefix } } }),
+  tagNewAccessPoints: (a) => ({ resources: [accessPoints(a)], condition: { StringEquals: { 'elasticfilesystem:CreateAction': 'CreateAccessPoint' } } }),
+  artifactsAccessPoints: (a) => ({ resources: [a.fileSystem, accessPoints(a)] }),
+  deploymentAccessPoints: (a) => ({ resources: [accessPoints(a)], condition: { StringEquals: { 'aws:ResourceTag/hyperp:deployment': a.namePrefix } } }),
 };
 
 export const scopeOf = (kind: string, a: PlatformArns, m: PermissionsManifest): Scoped => {
