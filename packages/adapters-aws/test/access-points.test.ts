@@ -40,7 +40,6 @@ const deps = (): InterpreterDeps => ({
   },
   gitToken: async () => 'ghs_token',
   wakeups: async () => undefined,
-  retry: { attempts: 3, baseMs: 1, maxMs: 1, sleep: async () => undefined, random: () => 0.5 },
   now: () => NOW,
   log: () => undefined,
 });
@@ -115,10 +114,12 @@ t('a repeated registration gets the same access points back (EFS names them in A
   );
 });
 
-t('throttling is retried; a full file system (AccessPointLimitExceeded) refuses the job\'s registration with the reason', async () => {
-  const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 429 } });
+t('throttling fails the command as retryable (sent again as it was); a full file system (AccessPointLimitExceeded) refuses the job\'s registration with the reason', async () => {
+  const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
   efs.on(CreateAccessPointCommand).rejectsOnce(throttled).resolvesOnce({ AccessPointId: 'fsap-1' })
     .rejects(efsError(AccessPointLimitExceeded, 'You have reached the maximum number of access points (10000) for your file system'));
+  const first = await interpreter(deps())(register, meta);
+  assert.equal(first.map((e) => [e._tag, (e as { failure?: string }).failure, (e as { reason?: string }).reason]), [['CommandFailed', 'retryable', 'ThrottlingException: Rate exceeded']]);
   const events = await interpreter(deps())(register, meta);
   assert.equal(events, [{
     _tag: 'TaskDefinitionRejected', at: NOW, job: 'sum',
@@ -153,7 +154,7 @@ t('the sweep deletes access points of runs that are no longer active, and lists 
   });
   efs.on(DeleteAccessPointCommand).resolves({});
   const deleted = await sweepAccessPoints(
-    { efs: new EFSClient({ region: 'us-east-1' }), retry: deps().retry, settings: { fileSystemId: config.efsFileSystemId, efsRootDirectory: '/hyperp', familyPrefix: 'hyperp' } },
+    { efs: new EFSClient({ region: 'us-east-1' }), retry: { attempts: 3, baseMs: 1, maxMs: 1, sleep: async () => undefined, random: () => 0.5 }, settings: { fileSystemId: config.efsFileSystemId, efsRootDirectory: '/hyperp', familyPrefix: 'hyperp' } },
     async () => {
       order.push('list active runs');
       return new Set(['r2']);

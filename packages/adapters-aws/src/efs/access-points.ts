@@ -54,9 +54,15 @@ export interface AccessPointSettings {
 
 export interface AccessPointDeps {
   readonly efs: Pick<EFSClient, 'send'>;
-  readonly retry: RetryPolicy;
+  /**
+   * Throttling retries for callers that have no retry of their own (the sweep). The stepper's
+   * interpreter leaves it out: its commands end in a classified failure and are sent again.
+   */
+  readonly retry?: RetryPolicy;
   readonly settings: AccessPointSettings;
 }
+
+const call = <T>(d: AccessPointDeps, send: () => Promise<T>): Promise<T> => (d.retry ? withThrottlingRetry(d.retry, send) : send());
 
 /** Access points cannot be had for a volume: the registration is refused with this reason. */
 export class AccessPointsUnavailable extends Error {
@@ -123,7 +129,7 @@ const errorName = (e: unknown): string => (e instanceof Error ? e.name : '');
 export const ensureAccessPoint = async (d: AccessPointDeps, runId: string, layoutPath: string, mode: AccessMode): Promise<string> => {
   const input = accessPointInput(d.settings, runId, layoutPath, mode);
   try {
-    const r = await withThrottlingRetry(d.retry, () => d.efs.send(new CreateAccessPointCommand(input)));
+    const r = await call(d, () => d.efs.send(new CreateAccessPointCommand(input)));
     if (!r.AccessPointId) throw new AccessPointsUnavailable(`CreateAccessPoint for ${layoutPath} returned no id`);
     return r.AccessPointId;
   } catch (e) {
@@ -174,7 +180,7 @@ const listAccessPoints = async (d: AccessPointDeps): Promise<AccessPointDescript
   const out: AccessPointDescription[] = [];
   let NextToken: string | undefined;
   do {
-    const page = await withThrottlingRetry(d.retry, () =>
+    const page = await call(d, () =>
       d.efs.send(new DescribeAccessPointsCommand({ FileSystemId: d.settings.fileSystemId, MaxResults: 100, ...(NextToken ? { NextToken } : {}) })),
     );
     out.push(...(page.AccessPoints ?? []));
@@ -189,7 +195,7 @@ const deleteAll = async (d: AccessPointDeps, aps: readonly AccessPointDescriptio
   let deleted = 0;
   for (const ap of aps) {
     try {
-      await withThrottlingRetry(d.retry, () => d.efs.send(new DeleteAccessPointCommand({ AccessPointId: ap.AccessPointId! })));
+      await call(d, () => d.efs.send(new DeleteAccessPointCommand({ AccessPointId: ap.AccessPointId! })));
       deleted++;
     } catch (e) {
       // Deleted already (a repeated clean-up): nothing left to do.

@@ -10,7 +10,6 @@ import type { InterpreterDeps } from './deps.js';
 const accessPoints = (d: InterpreterDeps): AccessPointDeps | undefined =>
   d.efs && {
     efs: d.efs,
-    retry: d.retry,
     settings: { fileSystemId: d.config.efsFileSystemId, efsRootDirectory: d.config.efsRootDirectory, familyPrefix: d.config.familyPrefix },
   };
 
