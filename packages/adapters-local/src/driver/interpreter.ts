@@ -80,6 +80,7 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
   let inFlight = 0;
   let idleWaiters: (() => void)[] = [];
   let skippedRunsNoted = false;
+  let limitsNoted = false;
 
   const settle = () => {
     inFlight--;
@@ -187,6 +188,12 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
       const t0 = o.now();
       const task = o.engine.run({ attemptKey: cmd.attemptKey, containers: plan.containers, memoryMiB: size.memory, network: o.network, logFile });
       running.set(cmd.attemptKey, task);
+      if (!limitsNoted) {
+        // Once per run, as the host decides it, not once per task.
+        limitsNoted = true;
+        const missing = o.engine.unenforcedLimits?.() ?? [];
+        if (missing.length > 0) o.note(`note: this host cannot enforce every task limit; not enforced: ${missing.join(', ')} (see docs/local.md)`);
+      }
       await o.emit([
         { _tag: 'TaskLaunchAccepted', at: t0, startedBy: cmd.startedBy, taskArn },
         taskRunning(t0, cmd.startedBy, taskArn, plan.containers.map((c) => c.name), { ...size, pullStartedAt: t0, startedAt: t0 }),
@@ -194,11 +201,12 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
       const exit = await task.done;
       running.delete(cmd.attemptKey);
       const codes = Object.fromEntries(exit.containers.map((c) => [c.name, c.exitCode]));
-      await o.emit([
-        taskStopped(exit.stoppedAt, cmd.startedBy, taskArn, codes, {
-          ...size, pullStartedAt: t0, startedAt: t0, stopCode: exit.stopCode, stoppedReason: exit.stoppedReason,
-        }),
-      ]);
+      const stoppedEvent = taskStopped(exit.stoppedAt, cmd.startedBy, taskArn, codes, {
+        ...size, pullStartedAt: t0, startedAt: t0, stopCode: exit.stopCode, stoppedReason: exit.stoppedReason,
+      });
+      // Each container's reason (OutOfMemoryError…), as ECS reports it with the exit code.
+      const reasons = new Map(exit.containers.map((c) => [c.name, c.reason]));
+      await o.emit([{ ...stoppedEvent, containers: stoppedEvent.containers.map((c) => ({ ...c, reason: reasons.get(c.name) ?? null })) }]);
     });
     entry.cancel = ticket.cancel;
   };

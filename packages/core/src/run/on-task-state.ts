@@ -26,7 +26,8 @@ export const stopFailure = (e: TaskStateObserved, essential: readonly string[]):
     if (c === undefined || c.exitCode === null) {
       return `container "${name}" did not exit normally (${[e.stopCode, c?.reason ?? e.stoppedReason].filter((x) => x !== null).join(': ') || 'no reason given'})`;
     }
-    if (c.exitCode !== 0) return `container "${name}" exited with code ${c.exitCode}`;
+    // ECS gives a reason with some exits (137 with OutOfMemoryError…): it says more than the code.
+    if (c.exitCode !== 0) return `container "${name}" exited with code ${c.exitCode}${c.reason ? ` (${c.reason})` : ''}`;
   }
   // Every essential container exited 0, but hyperp (or someone) stopped the task: not a success.
   if (e.stopCode === 'UserInitiated') return `the task was stopped: ${e.stoppedReason ?? 'no reason given'}`;

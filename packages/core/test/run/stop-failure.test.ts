@@ -18,6 +18,11 @@ test('an essential container that exited non-zero fails it, named with its code'
   assert.is(stopFailure(stopped([c('main', 0), c('db', 2)]), ['main', 'db']), 'container "db" exited with code 2');
 });
 
+test("an essential container killed for its memory fails it with ECS's reason beside the code", () => {
+  assert.is(stopFailure(stopped([c('main', 137, 'OutOfMemoryError: Container killed due to memory usage')]), ['main']),
+    'container "main" exited with code 137 (OutOfMemoryError: Container killed due to memory usage)');
+});
+
 test('an essential container with no exit code (killed, never started) fails it with the reasons ECS gave', () => {
   assert.is(stopFailure(stopped([c('main', null, 'OutOfMemoryError: Container killed due to memory usage')]), ['main']),
     'container "main" did not exit normally (EssentialContainerExited: OutOfMemoryError: Container killed due to memory usage)');
