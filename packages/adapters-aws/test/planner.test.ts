@@ -1,4 +1,4 @@
-import type { RunRequested } from '@hyperp/core';
+import { isWorkflowFile, loadWorkflows, type RunRequested } from '@hyperp/core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BatchGetImageCommand, ECRClient } from '@aws-sdk/client-ecr';
@@ -244,6 +244,17 @@ p('a redelivered push whose planning failed is planned; a delivery of a planned 
   const again = await plannerWith(store)(delivery(NOW + 7_200_000));
   assert.equal(again.runs.map((r) => [r.runId, r.appended]), [[redelivered.runs[0]!.runId, false]]);
   assert.equal((await store.events.list(redelivered.runs[0]!.runId)).map((e) => (e.event as { _tag: string })._tag), ['RunRequested']);
+});
+
+p('a workflow file over the bound is refused by the size the Trees API lists, and its blob is never fetched', async () => {
+  writeFileSync(join(repo.dir, 'hyperp-workflows', 'huge.yaml'), `workflowName: huge\nworkflowDescription: ${'x'.repeat(2 * 1024 * 1024)}\njobs: []\n`);
+  repo.git('add', '-A');
+  const commit = repo.commit('a huge workflow');
+  const blob = repo.git('rev-parse', `${commit}:hyperp-workflows/huge.yaml`);
+  const r = await remoteRepo(installationClient({ appId: gh.appId, privateKey: gh.privateKey, baseUrl: gh.baseUrl }, 77), { owner: 'acme', repo: 'calculator', commit });
+  const { issues } = await r.snapshotReading(loadWorkflows, isWorkflowFile);
+  assert.equal(issues.map((i) => [i.file, i.message]), [['hyperp-workflows/huge.yaml', 'the workflow file is 2.0 MiB; hyperp reads workflow files of at most 256.0 KiB']]);
+  assert.not.ok(gh.requests.some((q) => q.path.includes(blob)), 'the huge blob was fetched');
 });
 
 p.run();

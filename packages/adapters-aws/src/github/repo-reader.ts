@@ -8,7 +8,7 @@
  * A file is "missing" only when the listing does not hold it; an API failure is a `GitHubError`,
  * never a missing file (that would plan a run on a half-read repository).
  */
-import type { RepoFile, RepoSnapshot } from '@hyperp/core';
+import { inputBounds, type RepoFile, type RepoSnapshot } from '@hyperp/core';
 import type { GitHub } from './app-client.js';
 
 export class GitHubError extends Error {
@@ -28,6 +28,8 @@ interface TreeEntry {
   readonly path: string;
   readonly type: string;
   readonly sha: string;
+  /** Bytes of a blob (the Trees API gives it for blobs). */
+  readonly size?: number;
 }
 
 const describe = (e: unknown): { message: string; status: number | undefined } => {
@@ -59,7 +61,10 @@ const treeOf = (gh: GitHub, ref: RepoRef, sha: string, recursive: boolean) =>
  * 100,000 entries or 7 MB (REST docs "Get a tree", read 2026-11); then each directory is listed
  * on its own, which is slower but complete.
  */
-export const listFiles = async (gh: GitHub, ref: RepoRef): Promise<RepoFile[]> => {
+export const listFiles = async (gh: GitHub, ref: RepoRef): Promise<RepoFile[]> => (await listBlobs(gh, ref)).map((e) => ({ path: e.path, blob: e.sha }));
+
+/** The blob entries of the commit's tree, sorted by path, with their sizes. */
+const listBlobs = async (gh: GitHub, ref: RepoRef): Promise<TreeEntry[]> => {
   const whole = await treeOf(gh, ref, ref.commit, true);
   let entries: TreeEntry[];
   if (!whole.truncated) {
@@ -79,7 +84,6 @@ export const listFiles = async (gh: GitHub, ref: RepoRef): Promise<RepoFile[]> =
   }
   return entries
     .filter((e) => e.type === 'blob')
-    .map((e) => ({ path: e.path, blob: e.sha }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 };
 
@@ -111,8 +115,11 @@ const MAX_PASSES = 6;
 const FETCH_PARALLEL = 8;
 
 export const remoteRepo = async (gh: GitHub, ref: RepoRef): Promise<RemoteRepo> => {
-  const files = await listFiles(gh, ref);
+  const blobs = await listBlobs(gh, ref);
+  const files: RepoFile[] = blobs.map((e) => ({ path: e.path, blob: e.sha }));
   const blobOf = new Map(files.map((f) => [f.path, f.blob]));
+  // Validation refuses a file too large by this size, without fetching it.
+  const sizes = new Map(blobs.flatMap((e) => (typeof e.size === 'number' ? [[e.path, e.size] as const] : [])));
   const contents = new Map<string, string>();
   const fetch = async (paths: string[]): Promise<void> => {
     for (let i = 0; i < paths.length; i += FETCH_PARALLEL) {
@@ -125,7 +132,9 @@ export const remoteRepo = async (gh: GitHub, ref: RepoRef): Promise<RemoteRepo> 
     files,
     fetched: () => contents.size,
     snapshotReading: async (reader, prefetch) => {
-      if (prefetch) await fetch(files.map((f) => f.path).filter((p) => prefetch(p) && !contents.has(p)));
+      // Not a file over the bounds: validation refuses it by its size and never reads it.
+      const small = (p: string): boolean => (sizes.get(p) ?? 0) <= Math.max(inputBounds.workflowFileBytes, inputBounds.taskDefinitionBytes);
+      if (prefetch) await fetch(files.map((f) => f.path).filter((p) => prefetch(p) && small(p) && !contents.has(p)));
       for (let pass = 0; ; pass++) {
         const wanted = new Set<string>();
         const snapshot: RepoSnapshot = {
@@ -137,6 +146,7 @@ export const remoteRepo = async (gh: GitHub, ref: RepoRef): Promise<RemoteRepo> 
             if (text === undefined && blobOf.has(path)) wanted.add(path);
             return text;
           },
+          size: (path) => sizes.get(path),
         };
         const result = reader(snapshot);
         if (wanted.size === 0) return result;

@@ -53,13 +53,13 @@ export const startGitHubFake = async (repo: GitRepo, fullName = 'acme/calculator
   };
 
   const tree = (sha: string, recursive: boolean) => {
-    const out = repo.git('ls-tree', ...(recursive ? ['-r', '-t'] : []), sha);
+    const out = repo.git('ls-tree', '-l', ...(recursive ? ['-r', '-t'] : []), sha);
     return out === ''
       ? []
       : out.split('\n').map((line) => {
           const [meta, path] = line.split('\t') as [string, string];
-          const [mode, type, objSha] = meta.split(' ') as [string, string, string];
-          return { path, mode, type, sha: objSha, url: `https://api.github.com/repos/${fullName}/git/${type}s/${objSha}` };
+          const [mode, type, objSha, size] = meta.split(/ +/) as [string, string, string, string];
+          return { path, mode, type, sha: objSha, ...(type === 'blob' ? { size: Number(size) } : {}), url: `https://api.github.com/repos/${fullName}/git/${type}s/${objSha}` };
         });
   };
 
@@ -81,7 +81,7 @@ export const startGitHubFake = async (repo: GitRepo, fullName = 'acme/calculator
       const recursive = url.searchParams.get('recursive') === '1';
       let entries = tree(m[1]!, recursive);
       if (recursive && faults.truncateTrees) return send(res, 200, { sha: m[1], url: '', tree: entries.slice(0, 2), truncated: true });
-      return send(res, 200, { sha: m[1], url: '', tree: entries.map((e) => (e.type === 'blob' ? { ...e, size: 1 } : e)), truncated: false });
+      return send(res, 200, { sha: m[1], url: '', tree: entries, truncated: false });
     }
     if (req.method === 'GET' && (m = new RegExp(`^${prefix}/git/blobs/([0-9a-f]{40})$`).exec(path))) {
       if (faults.blobStatus) return send(res, faults.blobStatus, { message: 'Server Error' });

@@ -7,7 +7,7 @@ import { foldRun, loadImageStore, openRun, rerunRequest } from '@hyperp/adapters
 import { describeRerunRefusal } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CliError, ExitCode } from '../context.js';
-import { findRun, layoutOf } from '../local/repo.js';
+import { findRun, layoutOf, warnDamaged } from '../local/repo.js';
 import { allSucceeded, driveAll, openEngine, parseEngine, parseParallel } from '../local/session.js';
 import { printRuns } from './run.js';
 import { backendOf, withBackendOptions, type BackendOptions } from '../remote/backend.js';
@@ -31,7 +31,8 @@ export const registerRerun: Register = (program, run) => {
         if (backend._tag === 'Remote') return remoteRerun(ctx, backend.api, given, { ...opts, pollMs: backend.pollMs });
         const layout = layoutOf(ctx, opts.repo);
         const from = findRun(layout, given);
-        const old = foldRun(layout, from).state;
+        const { state: old, damagedLines } = foldRun(layout, from);
+        warnDamaged(ctx, layout, from, damagedLines);
         const rerun = rerunRequest(old, { failedOnly: opts.failed === true, images: loadImageStore(layout.imagesDir, (w) => ctx.err(`${w}\n`)), now: Date.now() });
         if (rerun._tag === 'Left') {
           throw new CliError(rerun.left._tag === 'NoRequest' ? `run ${from} has no request in its log` : describeRerunRefusal(rerun.left));
