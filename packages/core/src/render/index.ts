@@ -5,3 +5,4 @@ export * from './mounts.js';
 export * from './taskdef.js';
 export * from './overrides.js';
 export * from './directories.js';
+export * from './size.js';

@@ -35,6 +35,7 @@ export const ruleNames = [
   'container-image',
   'task-definition-mounts',
   'task-definition-roles',
+  'task-definition-size',
   'dockerfile-missing',
   'cron-schedule',
 ] as const;

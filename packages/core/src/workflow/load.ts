@@ -30,6 +30,7 @@ import { artifactNames, branchPatterns, cronSchedules, imageBuildResources, work
 import { parseYaml, type ParsedSource } from './source.js';
 import type { WorkflowSpec } from './spec.js';
 import { toWorkflowSpec } from './normalise.js';
+import { taskDefinitionSizes } from './rules-size.js';
 import { jobsCount, listedSizeIssue, taskDefinitionsTotal, textBoundsIssues, workflowFilesCount } from './rules-bounds.js';
 import { utf8Bytes } from './bounds.js';
 
@@ -140,7 +141,11 @@ const checkWorkflowFile = (
   }
   issues.push(...taskDefinitionsTotal(wctx, taskDefinitionBytes));
   if (hasErrors(issues) || taskDefinitionErrors) return done({ issues });
-  return done({ workflow: toWorkflowSpec(file, decoded.value, resolved), issues });
+  const spec = toWorkflowSpec(file, decoded.value, resolved);
+  // What ECS will refuse when the job registers is refused now, with its file and field.
+  const sizes = taskDefinitionSizes(ctx, spec);
+  if (sizes.length > 0) return done({ issues: [...issues, ...sizes] });
+  return done({ workflow: spec, issues });
 };
 
 /**
