@@ -23,6 +23,7 @@ import { s3BlobStore } from './aws/s3-blobs.js';
 import { cachedSecret } from './aws/secrets.js';
 import { installationClient, type GitHub } from './github/app-client.js';
 import { interpreter } from './interpret/interpreter.js';
+import { putBuildEnv } from './aws/build-env.js';
 import { stepper } from './run/stepper.js';
 import { bodyCodec } from './store/body.js';
 import type { TableContext } from './store/context.js';
@@ -97,6 +98,7 @@ export const runStepper = /* @__PURE__ */ once(() => {
     store: st,
     interpret: interpreter({
       config: config(), ecs: ecs(), lambda: lambda(), efs: efs(), images: st.images, github: gh.client, gitToken: gh.token,
+      putBuildEnv: putBuildEnv(s3(), config().artifactsBucket),
       wakeups: wakeupQueue({ sqs: sqs(), queueUrl: config().wakeupQueueUrl, inlineWaitMs: INLINE_WAIT_MS, now: Date.now }),
       now: Date.now, log,
     }),

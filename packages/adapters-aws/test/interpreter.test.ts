@@ -21,6 +21,7 @@ const config = loadConfig(testEnv);
 const NOW = 1_800_000_000_000;
 const sleeps: number[] = [];
 const woken: [string, number][] = [];
+const buildEnvs: [string, Record<string, string>][] = [];
 const deps = (): InterpreterDeps => ({
   config,
   ecs: new ECSClient({ region: 'us-east-1' }),
@@ -30,6 +31,7 @@ const deps = (): InterpreterDeps => ({
     throw new Error('no GitHub in this test');
   },
   gitToken: async () => 'ghs_token',
+  putBuildEnv: async (token, vars) => void buildEnvs.push([token, { ...vars }]),
   wakeups: async (runId, at) => void woken.push([runId, at]),
   now: () => NOW,
   log: () => undefined,
@@ -118,7 +120,8 @@ t('a clientToken already used by another request: the token\'s task is this atte
   }]);
 });
 
-t('an image build registers the builder once and runs kaniko at the exact commit with an immutable tag', async () => {
+t('an image build registers the builder once and runs kaniko at the exact commit with an immutable tag; no credential in the request', async () => {
+  buildEnvs.length = 0;
   ecs.on(DescribeTaskDefinitionCommand).rejects(Object.assign(new Error('Unable to describe task definition.'), { name: 'ClientException' }));
   ecs.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: 'arn:td/hyperp-builder:1' } });
   ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: 'arn:task/b1' }] });
@@ -158,12 +161,15 @@ t('an image build registers the builder once and runs kaniko at the exact commit
           `--destination=${config.ecrRepositoryUri}:${'k'.repeat(64)}`,
           '--push-ignore-immutable-tag-errors',
         ],
-        environment: [{ name: 'GIT_USERNAME', value: 'x-access-token' }, { name: 'GIT_PASSWORD', value: 'ghs_token' }],
+        // The clone token is in an environment file named by the clientToken, not in the request.
+        environmentFiles: [{ type: 's3', value: `arn:aws:s3:::${config.artifactsBucket}/hyperp-build-env/${build.clientToken}.env` }],
       }],
     },
     tags: [],
     enableECSManagedTags: true,
   });
+  assert.not.ok(JSON.stringify(ecs.commandCalls(RunTaskCommand).map((c) => c.args[0].input)).includes('ghs_token'));
+  assert.equal(buildEnvs[0], [build.clientToken, { GIT_USERNAME: 'x-access-token', GIT_PASSWORD: 'ghs_token' }]);
 });
 
 t('StopTask carries the reason; a task already gone is not an error', async () => {

@@ -10,6 +10,7 @@ import { bundleText, handlers } from '../scripts/bundle.mjs';
 import environment from '../src/contract/environment.json' with { type: 'json' };
 import permissions from '../src/contract/permissions.json' with { type: 'json' };
 import { STATE_PREFIX } from '../src/aws/s3-blobs.js';
+import { BUILD_ENV_PREFIX } from '../src/aws/build-env.js';
 
 type Need = readonly [action: string, kind: string | null];
 
@@ -63,6 +64,7 @@ const SDK_COMMANDS: Readonly<Record<string, readonly Need[]>> = {
 /** Where an S3 or Scheduler call goes depends on the module that makes it. */
 const MODULE_RESOURCES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'src/aws/s3-blobs.ts': { s3: 'stateObjects' },
+  'src/aws/build-env.ts': { s3: 'buildEnv' },
   'src/efs/zip-to-s3.ts': { s3: 'downloads' },
   'src/aws/presign.ts': { s3: 'downloads' },
   'src/schedules/sync.ts': { scheduler: 'cronSchedules', iam: 'cronScheduleRole' },
@@ -191,7 +193,7 @@ perms('every variable of the environment manifest is read by some handler\'s cod
 });
 
 perms('the S3 prefixes of the manifest are the ones the code writes under', () => {
-  assert.equal(permissions.s3Prefixes, { stateObjects: STATE_PREFIX, downloads: `${DOWNLOADABLE_PREFIX}/` });
+  assert.equal(permissions.s3Prefixes, { stateObjects: STATE_PREFIX, downloads: `${DOWNLOADABLE_PREFIX}/`, buildEnv: BUILD_ENV_PREFIX });
 });
 
 perms.run();

@@ -22,7 +22,7 @@ export interface Permission {
 }
 
 export interface PermissionsManifest {
-  readonly s3Prefixes: { readonly stateObjects: string; readonly downloads: string };
+  readonly s3Prefixes: { readonly stateObjects: string; readonly downloads: string; readonly buildEnv: string };
   readonly functions: Readonly<Record<FunctionName, readonly Permission[]>>;
 }
 
@@ -42,7 +42,7 @@ export const readPermissions = (dir: string = defaultContractDir()): Permissions
   const raw = readJson(dir, 'permissions.json') as { s3Prefixes?: Record<string, unknown>; functions?: Record<string, unknown> };
   const where = `${join(dir, 'permissions.json')}`;
   const prefixes = raw.s3Prefixes ?? {};
-  for (const k of ['stateObjects', 'downloads']) {
+  for (const k of ['stateObjects', 'downloads', 'buildEnv']) {
     if (typeof prefixes[k] !== 'string' || !(prefixes[k] as string).endsWith('/')) throw new Error(`${where}: s3Prefixes.${k} must be a prefix ending in "/"`);
   }
   const functions = raw.functions ?? {};

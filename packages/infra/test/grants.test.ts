@@ -142,6 +142,9 @@ test('execution, scheduler and CLI policies', () => {
     { Sid: 'RegistryLogin', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] },
     { Sid: 'PullImages', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], Resource: [arns.repository] },
     { Sid: 'TaskLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [arns.taskLogGroup, `${arns.taskLogGroup}:*`] },
+    // A build's clone token, as the environment file ECS reads when the builder starts.
+    { Sid: 'BuildCredentials', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${arns.bucket}/hyperp-build-env/*`] },
+    { Sid: 'BuildCredentialsBucket', Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: [arns.bucket] },
   ]);
   assert.equal(schedulerGrants(arns), [{ Sid: 'StartCronRuns', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [arns.functions.api] }]);
   // InvokeFunction only through the URL: a CLI user cannot invoke the function directly with a
@@ -199,12 +202,17 @@ test('what the handlers call is granted: the registry check, self-invocations, L
   assert.equal(functionGrants('task-events', arns).flatMap((s) => s.Action).filter((a) => a.startsWith('s3:')), []);
 });
 
-test('S3 objects are reached only under hyperp\'s prefixes; only the efs function writes zips', () => {
+test('S3 objects are reached only under hyperp\'s prefixes; only the efs function writes zips, only the stepper build credentials', () => {
   const s3 = everyRole.flatMap(([name, ss]) => ss.filter((st) => st.Action.some((a) => a.startsWith('s3:'))).map((st) => [name, st.Action, st.Resource]));
+  const prefixes = [`${arns.bucket}/hyperp-state/`, `${arns.bucket}/${DOWNLOADS_PREFIX}`, `${arns.bucket}/hyperp-build-env/`];
   assert.equal(
-    s3.filter(([, , resources]) => (resources as string[]).some((r) => !r.startsWith(`${arns.bucket}/hyperp-state/`) && !r.startsWith(`${arns.bucket}/${DOWNLOADS_PREFIX}`))),
+    s3.filter(([, actions, resources]) => !(actions as string[]).every((a) => a === 's3:GetBucketLocation')
+      && (resources as string[]).some((r) => !prefixes.some((p) => r.startsWith(p)))),
     [],
   );
+  assert.equal(s3.filter(([, , resources]) => (resources as string[]).includes(`${arns.bucket}/hyperp-build-env/*`)).map(([n, a]) => [n, a]), [
+    ['function stepper', ['s3:PutObject']], ['execution', ['s3:GetObject']],
+  ]);
   const writers = (prefix: string) =>
     s3.filter(([, actions, resources]) => (actions as string[]).includes('s3:PutObject') && (resources as string[]).includes(`${arns.bucket}/${prefix}*`)).map(([n]) => n);
   assert.equal(writers(DOWNLOADS_PREFIX), ['function efs']);

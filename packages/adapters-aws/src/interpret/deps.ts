@@ -20,6 +20,8 @@ export interface InterpreterDeps {
   readonly github: (installationId: number) => GitHub;
   /** An installation token, for the builder's `git://` context of a private repository. */
   readonly gitToken: (installationId: number) => Promise<string>;
+  /** Writes a build attempt's environment file (`aws/build-env.ts`), named by its clientToken. */
+  readonly putBuildEnv: (clientToken: string, vars: Readonly<Record<string, string>>) => Promise<void>;
   /** Delivers a `Tick` to the run at `at` (production: a delayed SQS message, `aws/wakeup-queue.ts`). */
   readonly wakeups: (runId: string, at: number) => Promise<void>;
   /**

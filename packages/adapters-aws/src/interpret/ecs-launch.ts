@@ -11,6 +11,7 @@ import {
 import { builderFamily, type BuildImage, type RunEvent, type RunTask, type StopTask, type Tag } from '@hyperp/core';
 import { posix } from 'node:path';
 import { classifyRunTaskFailure } from '../ecs/run-task-failures.js';
+import { buildEnvArn } from '../aws/build-env.js';
 import type { RunMeta } from '../run/meta.js';
 import type { InterpreterDeps } from './deps.js';
 
@@ -197,7 +198,9 @@ export const kanikoArgs = (c: BuildImage, meta: RunMeta): string[] => {
 
 export const buildImage = async (d: InterpreterDeps, c: BuildImage, meta: RunMeta): Promise<RunEvent[]> => {
   const taskDefinition = await builderTaskDefinition(d);
-  const token = await d.gitToken(meta.installationId);
+  // The clone token goes to an environment file named by the clientToken, never into the
+  // request: a launch sent again is then the same request (`aws/build-env.ts`).
+  await d.putBuildEnv(c.clientToken, { GIT_USERNAME: 'x-access-token', GIT_PASSWORD: await d.gitToken(meta.installationId) });
   return launch(d, c.startedBy, {
     ...launchBase(d, c),
     taskDefinition,
@@ -208,10 +211,7 @@ export const buildImage = async (d: InterpreterDeps, c: BuildImage, meta: RunMet
         {
           name: BUILDER_CONTAINER,
           command: kanikoArgs(c, meta),
-          environment: [
-            { name: 'GIT_USERNAME', value: 'x-access-token' },
-            { name: 'GIT_PASSWORD', value: token },
-          ],
+          environmentFiles: [{ type: 's3', value: buildEnvArn(d.config.artifactsBucket, c.clientToken) }],
         },
       ],
     },

@@ -39,6 +39,7 @@ import { pushPayload } from './github-shapes.js';
 import { testEnv } from './env.js';
 import { CALCULATOR } from './calculator-request.js';
 import { wakeupQueue } from '../../src/aws/wakeup-queue.js';
+import { putBuildEnv } from '../../src/aws/build-env.js';
 import { gitRepoFrom } from './git-repo.js';
 import { startGitHubFake, type GitHubFake } from './github-server.js';
 import type { LocalDynamo } from './dynamodb-local.js';
@@ -181,6 +182,7 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
     interpret: interpreter({
       config, ecs: ecsClient, lambda: lambdaClient, images: store.images, github,
       gitToken: async (id) => ((await github(id).auth({ type: 'installation' })) as { token: string }).token,
+      putBuildEnv: putBuildEnv(s3.s3, config.artifactsBucket),
       wakeups: wakeupQueue({ sqs: new SQSClient({ region: 'us-east-1' }), queueUrl: config.wakeupQueueUrl, inlineWaitMs: 20_000, now }),
       now, log: () => undefined,
     }),

@@ -150,10 +150,15 @@ export const taskGrants = (kind: TaskKind, a: PlatformArns): Statement[] => {
 };
 
 /** The task execution role: what ECS itself needs to start any hyperp task. */
-export const executionGrants = (a: PlatformArns): Statement[] => [
+export const executionGrants = (a: PlatformArns, m: PermissionsManifest = readPermissions()): Statement[] => [
   allow('RegistryLogin', ['ecr:GetAuthorizationToken'], ['*']),
   allow('PullImages', [...ECR_PULL], [a.repository]),
   allow('TaskLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], logsOf(a.taskLogGroup)),
+  // A build's clone token reaches kaniko as an environment file ECS reads when the task starts
+  // (ECS Developer Guide, "Pass environment variables to an Amazon ECS container": s3:GetObject
+  // on the file, s3:GetBucketLocation on the bucket; read 2026-12).
+  allow('BuildCredentials', ['s3:GetObject'], [`${a.bucket}/${m.s3Prefixes.buildEnv}*`]),
+  allow('BuildCredentialsBucket', ['s3:GetBucketLocation'], [a.bucket]),
 ];
 
 /** The role cron schedules run with: start a manual-style run through the API function. */

@@ -38,6 +38,7 @@ export const RESOURCE_KINDS: Readonly<Record<string, KindScope>> = {
   table: (a) => ({ resources: [a.table, `${a.table}/index/*`] }),
   stateObjects: (a, m) => ({ resources: [`${a.bucket}/${m.s3Prefixes.stateObjects}*`] }),
   downloads: (a, m) => ({ resources: [`${a.bucket}/${m.s3Prefixes.downloads}*`] }),
+  buildEnv: (a, m) => ({ resources: [`${a.bucket}/${m.s3Prefixes.buildEnv}*`] }),
   webhookSecret: (a) => ({ resources: [a.webhookSecret] }),
   githubAppKey: (a) => ({ resources: [a.githubPrivateKeySecret] }),
   plannerFunction: (a) => ({ resources: [a.functions.planner] }),
