@@ -39,6 +39,7 @@ const deps = (): InterpreterDeps => ({
     throw new Error('no GitHub in this test');
   },
   gitToken: async () => 'ghs_token',
+  putBuildEnv: async () => undefined,
   wakeups: async () => undefined,
   now: () => NOW,
   log: () => undefined,
