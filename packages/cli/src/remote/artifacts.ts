@@ -42,16 +42,16 @@ export const remoteDownload = async (
       link = answer;
       break;
     }
+    if (!said) {
+      ctx.err(`zipping "${job}" on the deployment; waiting for it (at most ${Math.round(waitMs / 60_000)} min, --wait to change)\n`);
+      said = true;
+    }
     const waited = Date.now() - started;
     if (waited >= waitMs || ctx.signal.aborted) {
       throw new CliError(
         `the zip of "${job}" is still being made on the deployment (started ${new Date(answer.startedAt).toISOString()}); ` +
           `it goes on: run the same command again later to download it`,
       );
-    }
-    if (!said) {
-      ctx.err(`zipping "${job}" on the deployment; waiting for it (at most ${Math.round(waitMs / 60_000)} min, --wait to change)\n`);
-      said = true;
     }
     await sleep(Math.min(pollMsOf(ctx.env, answer.retryAfterSeconds), waitMs - waited), ctx.signal);
   }
