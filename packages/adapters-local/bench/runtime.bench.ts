@@ -44,8 +44,11 @@ const record = (what: string, figure: string, value: number, unit: string) => ro
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     await engine.run({
-      attemptKey: `k${i}`, network: false, logFile: join(root, 't.log'),
-      containers: [{ name: 'main', image: 'k', essential: true, environment: {}, stopTimeoutSeconds: 1, binds: [{ host: out, sandbox: '/output', readOnly: false }] }],
+      attemptKey: `k${i}`, memoryMiB: 512, network: false, logFile: join(root, 't.log'),
+      containers: [{
+        name: 'main', image: 'k', essential: true, environment: {}, stopTimeoutSeconds: 1, binds: [{ host: out, sandbox: '/output', readOnly: false }],
+        limits: { memoryMiB: 512, pids: 4096, tmpMiB: 512 },
+      }],
     }).done;
   }
   record('process engine', 'python3 task in a sandbox, start to exit', (performance.now() - t0) / n, 'ms/task');

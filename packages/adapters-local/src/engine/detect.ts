@@ -8,6 +8,12 @@
 import { spawn } from 'node:child_process';
 import type { EngineName } from './types.js';
 
+/** The smallest sandbox with every option a task's sandbox uses. */
+export const SANDBOX_PROBE_ARGS = [
+  '--unshare-all', '--unshare-user', '--disable-userns', '--cap-drop', 'ALL', '--new-session', '--die-with-parent',
+  '--ro-bind', '/', '/', '--size', '1048576', '--tmpfs', '/tmp', '--', 'true',
+] as const;
+
 export type EngineChoice = 'auto' | EngineName;
 
 export interface Probe {
@@ -41,7 +47,9 @@ const run = (file: string, args: readonly string[], timeoutMs: number): Promise<
 export const probes: Record<EngineName, () => Promise<Probe>> = {
   docker: () => run('docker', ['info', '--format', '{{.ServerVersion}}'], 5000),
   podman: () => run('podman', ['info', '--format', '{{.Version.Version}}'], 5000),
-  process: () => run('bwrap', ['--unshare-all', '--die-with-parent', '--ro-bind', '/', '/', '--', 'true'], 5000),
+  // The options every sandbox uses (sandbox.ts): a bwrap too old for one of them (--disable-userns
+  // came in 0.8.0) is found here, with its own message, rather than failing every task.
+  process: () => run('bwrap', [...SANDBOX_PROBE_ARGS], 5000),
 };
 
 export const INSTALL_HINT =

@@ -93,7 +93,14 @@ const v1Base = (mounts: Mount[], own: Map<string, string>, controller: 'memory' 
   if (at === undefined) return undefined;
   const base = join(at, 'hyperp');
   try {
-    mkdirSync(base, { recursive: true });
+    if (!existsSync(base)) {
+      mkdirSync(base);
+      // Made by this process: removed when it exits if no task cgroup is left in it, so the
+      // cgroup hyperp runs in can itself be removed afterwards (a CI job's, a session's).
+      process.once('exit', () => {
+        try { rmdirSync(base); } catch { /* still in use, or gone */ }
+      });
+    }
   } catch {
     return undefined;
   }

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { detectEngine, INSTALL_HINT, type Probe } from '../../src/engine/detect.js';
+import { detectEngine, INSTALL_HINT, SANDBOX_PROBE_ARGS, type Probe } from '../../src/engine/detect.js';
+import { bwrapArgs } from '../../src/engine/sandbox.js';
 import type { EngineName } from '../../src/engine/types.js';
 
 const probes = (r: Record<EngineName, Probe>): Record<EngineName, () => Promise<Probe>> => ({
@@ -48,6 +49,14 @@ detect('with no engine it says why and how to install one, and runs nothing', as
 
 detect('the real probe finds the process engine on this machine (bubblewrap is installed)', async () => {
   assert.equal(await detectEngine('process'), { _tag: 'Detected', engine: 'process', skipped: [] });
+});
+
+detect('the process probe tries every option a task sandbox relies on (an older bwrap is refused here, not task by task)', () => {
+  const task = bwrapArgs({ imageRoot: '/r', imageTopLevel: [], workdir: '/', argv: ['true'], env: {}, binds: [], network: false, tmpMiB: 1, marker: 'M' });
+  for (const option of ['--unshare-user', '--disable-userns', '--cap-drop', '--new-session', '--die-with-parent', '--size']) {
+    assert.ok(task.includes(option), option);
+    assert.ok((SANDBOX_PROBE_ARGS as readonly string[]).includes(option), option);
+  }
 });
 
 detect.run();
