@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { runCli } from './program.js';
+import { reportUnexpected } from './context.js';
 
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
@@ -8,6 +9,14 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw e;
 });
+// Whatever escapes a command (a stray promise, an error thrown in a callback) ends hyperp with
+// one line and exit 1, as every other unexpected error does, not with Node's stack trace.
+const fatal = (e: unknown): void => {
+  process.exitCode = reportUnexpected({ env: process.env, err: (s) => void process.stderr.write(s) }, e);
+  process.exit();
+};
+process.on('uncaughtException', fatal);
+process.on('unhandledRejection', fatal);
 const code = await runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,

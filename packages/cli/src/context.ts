@@ -1,3 +1,5 @@
+import { terminalSafe } from './views/terminal-text.js';
+
 /**
  * What a command may touch: its output streams and where the user ran it from. Commands receive
  * it instead of reaching for `process`, so tests run them in-process and read what they printed.
@@ -13,7 +15,10 @@ export interface CliContext {
   readonly signal: AbortSignal;
 }
 
-/** Exit codes, in one place: 0 success, 1 the thing checked or run failed, 2 usage error. */
+/**
+ * Exit codes, in one place: 0 success, 1 the thing checked or run failed (an expected error, and
+ * an unexpected one too), 2 usage error.
+ */
 export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -32,3 +37,16 @@ export class CliError extends Error {
  * root but keeps the caller's directory in INIT_CWD.
  */
 export const userCwd = (ctx: Pick<CliContext, 'cwd' | 'env'>): string => ctx.env.INIT_CWD ?? ctx.cwd;
+
+/**
+ * An error no command expected (a bug, or a system failure no message was written for): one line
+ * with what it says, never a stack trace, unless HYPERP_DEBUG is set (then the stack follows).
+ */
+export const reportUnexpected = (ctx: Pick<CliContext, 'env' | 'err'>, e: unknown): number => {
+  const message = e instanceof Error ? `${e.message}${(e as NodeJS.ErrnoException).code && !e.message.includes((e as NodeJS.ErrnoException).code!) ? ` (${(e as NodeJS.ErrnoException).code})` : ''}` : String(e);
+  const firstLine = message.split('\n').find((l) => l.trim() !== '') ?? 'unknown error';
+  const debug = ctx.env.HYPERP_DEBUG !== undefined && ctx.env.HYPERP_DEBUG !== '' && ctx.env.HYPERP_DEBUG !== '0';
+  ctx.err(`error: ${terminalSafe(firstLine)}${debug ? '' : ' (an unexpected error; HYPERP_DEBUG=1 shows where)'}\n`);
+  if (debug && e instanceof Error && e.stack) ctx.err(`${e.stack}\n`);
+  return ExitCode.failed;
+};

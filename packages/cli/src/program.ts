@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { UnsafeLayoutError } from '@hyperp/adapters-local';
-import { CliError, ExitCode, UsageError, type CliContext } from './context.js';
+import { CliError, ExitCode, reportUnexpected, UsageError, type CliContext } from './context.js';
 import { commands } from './commands/index.js';
 import { terminalSafeLines } from './views/terminal-text.js';
 
@@ -12,14 +12,14 @@ import { terminalSafeLines } from './views/terminal-text.js';
 export type Action = (ctx: CliContext) => Promise<number>;
 export type Register = (program: Command, run: (action: Action) => void) => void;
 
-export const runCli = async (argv: readonly string[], ctx: CliContext): Promise<number> => {
+export const runCli = async (argv: readonly string[], ctx: CliContext, registered: readonly Register[] = commands): Promise<number> => {
   let pending: Action | undefined;
   const program = new Command('hyperp')
     .description('hyperp: git-driven workflows on ECS Fargate, or on this machine')
     .exitOverride()
     .configureOutput({ writeOut: ctx.out, writeErr: ctx.err })
     .showSuggestionAfterError(true);
-  for (const register of commands) register(program, (action) => (pending = action));
+  for (const register of registered) register(program, (action) => (pending = action));
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {
@@ -29,7 +29,7 @@ export const runCli = async (argv: readonly string[], ctx: CliContext): Promise<
       if (e.code === 'commander.help') return e.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
       return ExitCode.usage;
     }
-    throw e;
+    return reportUnexpected(ctx, e);
   }
   if (!pending) {
     ctx.err(program.helpInformation());
@@ -47,6 +47,6 @@ export const runCli = async (argv: readonly string[], ctx: CliContext): Promise<
       ctx.err(`error: ${terminalSafeLines(e.message)}\n`);
       return ExitCode.failed;
     }
-    throw e;
+    return reportUnexpected(ctx, e);
   }
 };

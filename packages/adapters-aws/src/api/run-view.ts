@@ -47,7 +47,7 @@ export const runView = (meta: RunMeta, run: RunState, config: Places & Pick<AwsC
       return {
         ...j,
         reason: job.reason,
-        downloadable: job.downloadable ? { status: job.downloadable.status, location: job.downloadable.location } : null,
+        downloadable: job.downloadable ? { status: job.downloadable.status, location: job.downloadable.location, bytes: job.downloadable.bytes, reason: job.downloadable.reason } : null,
         tasks: j.tasks.map((t) => ({
           ...t,
           taskArn: vecGet(job.tasks, t.index - 1)?.attempts.find((a) => a.attempt === t.attempt)?.taskArn ?? null,

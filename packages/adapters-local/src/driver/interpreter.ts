@@ -11,7 +11,7 @@ import {
 } from '@hyperp/core';
 import type { Engine, RunningTask, BuildRequest } from '../engine/types.js';
 import { buildLogFile, runDir, taskDefinitionFile, taskLogFile, type LocalLayout } from '../layout.js';
-import { zipDirectory } from '../artifacts/zip.js';
+import { zipDirectory, zipNotes } from '../artifacts/zip.js';
 import { slots as makeSlots, type Slots } from './slots.js';
 import { launchPlan, taskSize } from './task-launch.js';
 
@@ -76,6 +76,8 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
   /** Builds under way, by image key: a stop aborts them. */
   const buildStops = new Map<string, AbortController>();
   const timers = new Map<number, NodeJS.Timeout>();
+  /** Zips under way: a shutdown cancels them. */
+  const zips = new Set<AbortController>();
   const taskDefs = new Map<string, TaskDefinition>();
   let inFlight = 0;
   let idleWaiters: (() => void)[] = [];
@@ -322,11 +324,19 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
       case 'CreateDownloadable':
         track(async () => {
           const zip = join(o.layout.downloadsDir, cmd.objectKey);
+          // Streamed, so the run goes on while a big output is zipped; a shutdown cancels it.
+          const stop = new AbortController();
+          zips.add(stop);
           try {
-            const bytes = zipDirectory(join(o.layout.artifactsDir, cmd.sourcePath), zip);
-            await o.emit([{ _tag: 'DownloadableReady', at: o.now(), job: cmd.job, location: zip, bytes }]);
+            const r = await zipDirectory(join(o.layout.artifactsDir, cmd.sourcePath), zip, { signal: stop.signal });
+            for (const line of zipNotes(cmd.job, r.notes)) o.note(line);
+            await o.emit([{ _tag: 'DownloadableReady', at: o.now(), job: cmd.job, location: zip, bytes: r.bytes }]);
           } catch (e) {
+            // A cancelled zip is not a failed one: the run resumes it.
+            if (stop.signal.aborted) return;
             await o.emit([{ _tag: 'DownloadableFailed', at: o.now(), job: cmd.job, reason: (e as Error).message }]);
+          } finally {
+            zips.delete(stop);
           }
         });
         return;
@@ -358,6 +368,7 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
       for (const t of timers.values()) clearTimeout(t);
       timers.clear();
       for (const t of running.values()) t.stop(reason);
+      for (const z of zips) z.abort(new Error(reason));
     },
   };
 };

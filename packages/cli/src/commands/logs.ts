@@ -3,6 +3,7 @@
  * attempt ends. Remote mode reads the task's CloudWatch log stream through the API.
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { foldRun, taskLogFile } from '@hyperp/adapters-local';
 import { jobNamed, vecGet, vecToArray, isTerminalRun, type RunState } from '@hyperp/core';
 import type { Register } from '../program.js';
@@ -44,16 +45,29 @@ const hasStarted = (state: RunState, job: string, index: number): boolean => {
   return (vecGet(found.job.tasks, index - 1)?.attempts.length ?? 0) > 0;
 };
 
-const printFrom = (ctx: CliContext, file: string, offset: number): number => {
+/** Bytes read and printed at a time: `hyperp logs` of any size holds about this much. */
+const CHUNK = 1 << 20;
+
+/**
+ * Prints `file` from `offset` to its current end, a chunk at a time (a log can be bigger than
+ * any string), letting the event loop turn between chunks (Ctrl-C stops it). UTF-8 characters
+ * cut by a chunk's end are printed whole with the next one. Returns the new offset.
+ */
+const printFrom = async (ctx: CliContext, file: string, offset: number, decoder = new StringDecoder('utf8')): Promise<number> => {
   if (!existsSync(file)) return offset;
   const size = statSync(file).size;
   if (size <= offset) return offset;
   const fd = openSync(file, 'r');
   try {
-    const buf = Buffer.alloc(size - offset);
-    const n = readSync(fd, buf, 0, buf.length, offset);
-    ctx.out(buf.subarray(0, n).toString('utf8'));
-    return offset + n;
+    const buf = Buffer.alloc(Math.min(CHUNK, size - offset));
+    while (offset < size && !ctx.signal.aborted) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, size - offset), offset);
+      if (n === 0) break;
+      ctx.out(decoder.write(buf.subarray(0, n)));
+      offset += n;
+      await new Promise((r) => setImmediate(r));
+    }
+    return offset;
   } finally {
     closeSync(fd);
   }
@@ -91,22 +105,26 @@ export const registerLogs: Register = (program, run) => {
         }
         let a = pick(state, job, index, attemptNo);
         let file = taskLogFile(layout, runId, job, index, a.attempt);
-        let offset = printFrom(ctx, file, 0);
+        let decoder = new StringDecoder('utf8');
+        let offset = await printFrom(ctx, file, 0, decoder);
         for (;;) {
           while (opts.follow && a.outcome === null && !isTerminalRun(state.status) && !ctx.signal.aborted) {
             await new Promise((r) => setTimeout(r, 200));
-            offset = printFrom(ctx, file, offset);
+            offset = await printFrom(ctx, file, offset, decoder);
             state = foldRun(layout, runId).state;
             a = pick(state, job, index, a.attempt);
           }
-          printFrom(ctx, file, offset);
+          await printFrom(ctx, file, offset, decoder);
+          const rest = decoder.end();
+          if (rest) ctx.out(rest);
           // Following the task (no --attempt): a retry is the same task going on, so follow it too.
           const newest = opts.follow && attemptNo === undefined && !ctx.signal.aborted ? pick(state, job, index, undefined) : a;
           if (newest.attempt === a.attempt) return ExitCode.ok;
           ctx.err(`(attempt ${a.attempt} ${a.outcome ?? 'ended'}${a.reason ? `: ${terminalSafe(a.reason)}` : ''}; following attempt ${newest.attempt})\n`);
           a = newest;
           file = taskLogFile(layout, runId, job, index, a.attempt);
-          offset = printFrom(ctx, file, 0);
+          decoder = new StringDecoder('utf8');
+          offset = await printFrom(ctx, file, 0, decoder);
         }
       }),
     );

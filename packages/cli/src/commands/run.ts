@@ -2,9 +2,7 @@
  * `hyperp run`: runs the workflows of a repository on this machine — the working tree as it is
  * (or a commit with --ref) — building missing images, and waits for the end.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { GitError, loadImageStore, localBuilderVersion, openRuns, prepareRuns, runView, UnwritableEventError, type RunView } from '@hyperp/adapters-local';
+import { GitError, loadImageStore, localBuilderVersion, openRuns, prepareRuns, runView, smallTextFiles, undelivered, UnwritableEventError, type RunView } from '@hyperp/adapters-local';
 import type { RunState } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, type CliContext } from '../context.js';
@@ -35,16 +33,9 @@ interface RunOptions {
 /** The small text files of the jobs nothing depends on: a run's result, shown after it. */
 export const resultLines = (v: RunView, state: RunState): string[] => {
   const deps = new Set(state.request?.workflow.jobs.flatMap((j) => j.dependsOn) ?? []);
-  const lines: string[] = [];
-  for (const j of v.jobs) {
-    if (deps.has(j.name) || j.status !== 'SUCCEEDED' || !existsSync(j.outputDir)) continue;
-    const files = readdirSync(j.outputDir).filter((f) => statSync(join(j.outputDir, f)).isFile()).sort().slice(0, 5);
-    for (const f of files) {
-      const text = readFileSync(join(j.outputDir, f));
-      if (text.length <= 2048 && !text.includes(0)) lines.push(`result ${j.name}/${f}: ${text.toString('utf8').trim()}`);
-    }
-  }
-  return lines;
+  return v.jobs
+    .filter((j) => !deps.has(j.name) && j.status === 'SUCCEEDED')
+    .flatMap((j) => smallTextFiles(j.outputDir).map((f) => `result ${j.name}/${f.name}: ${f.text}`));
 };
 
 export const printRuns = (ctx: CliContext, states: readonly RunState[], layout: ReturnType<typeof layoutOf>, json: boolean): void => {
@@ -58,6 +49,11 @@ export const printRuns = (ctx: CliContext, states: readonly RunState[], layout: 
     for (const l of resultLines(v, states[i]!)) ctx.out(`${terminalSafe(l)}\n`);
     ctx.out(`outputs under ${layout.artifactsDir}; details: hyperp runs show ${v.runId}; cost: hyperp cost ${v.runId}\n`);
   }
+};
+
+/** After a run's end: what its succeeded jobs did not deliver, on stderr, in text and JSON alike. */
+export const reportUndelivered = (ctx: CliContext, states: readonly RunState[]): void => {
+  for (const s of states) for (const p of undelivered(s)) ctx.err(`run ${s.runId ?? ''} ${s.status}, but ${p}\n`);
 };
 
 export const registerRun: Register = (program, run) => {
@@ -112,6 +108,7 @@ export const registerRun: Register = (program, run) => {
           opts.json === true,
         );
         printRuns(ctx, states, layout, opts.json === true);
+        reportUndelivered(ctx, states);
         return allSucceeded(states) ? ExitCode.ok : ExitCode.failed;
       }),
     );

@@ -3,7 +3,7 @@
  * watching (the runtime records built images in the store). Shared by `run`, `resume`, `rerun` and `cancel`.
  */
 import {
-  DamagedLogError, driveLocalRun, openLocalEngine, RunBusyError, RunStuckError, slots, type Engine, type EngineChoice, type LocalLayout,
+  DamagedLogError, driveLocalRun, openLocalEngine, RunBusyError, RunStuckError, slots, undelivered, type Engine, type EngineChoice, type LocalLayout,
 } from '@hyperp/adapters-local';
 import { isTerminalRun, type RunRequested, type RunState } from '@hyperp/core';
 import { cpus } from 'node:os';
@@ -76,5 +76,6 @@ export const driveAll = async (ctx: CliContext, runs: readonly DriveInput[], qui
   }
 };
 
-export const allSucceeded = (states: readonly RunState[]): boolean => states.every((s) => s.status === 'SUCCEEDED');
+/** Every run SUCCEEDED and delivered what its jobs made (a failed zip is a failure too). */
+export const allSucceeded = (states: readonly RunState[]): boolean => states.every((s) => s.status === 'SUCCEEDED' && undelivered(s).length === 0);
 export { isTerminalRun };

@@ -4,7 +4,7 @@
  * large output: the API answers "preparing" (202) until it is ready, and the CLI asks again
  * (every `retryAfterSeconds`, or `HYPERP_POLL_SECONDS`) for at most `--wait` minutes.
  */
-import { writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ApiDownloadLink } from '@hyperp/core';
 import { CliError, ExitCode, UsageError, userCwd, type CliContext } from '../context.js';
@@ -26,12 +26,15 @@ const pollMsOf = (env: Readonly<Record<string, string | undefined>>, retryAfterS
   const given = Number(env['HYPERP_POLL_SECONDS']);
   return given > 0 ? given * 1000 : Math.max(1, retryAfterSeconds) * 1000;
 };
+import { checkTarget, writeBeside } from '../local/target-file.js';
 
 export const remoteDownload = async (
   ctx: CliContext, api: ApiClient, given: string, job: string, o: { repo?: string; output?: string; wait?: string }, defaultName: (runId: string) => string,
 ): Promise<number> => {
   const waitMs = zipWaitMsOf(o.wait);
   const runId = await remoteRunId(ctx, api, given, o.repo);
+  const out = resolve(userCwd(ctx), o.output ?? defaultName(runId));
+  checkTarget(out);
   const started = Date.now();
   let said = false;
   let link: ApiDownloadLink | undefined;
@@ -56,8 +59,7 @@ export const remoteDownload = async (
     await sleep(Math.min(pollMsOf(ctx.env, answer.retryAfterSeconds), waitMs - waited), ctx.signal);
   }
   const zip = await api.fetchPresigned(link.url);
-  const out = resolve(userCwd(ctx), o.output ?? defaultName(runId));
-  writeFileSync(out, zip);
+  await writeBeside(out, (tmp) => writeFile(tmp, zip, { flag: 'wx' }));
   ctx.out(`${out} (${zip.length} bytes)\n`);
   return ExitCode.ok;
 };

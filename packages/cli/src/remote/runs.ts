@@ -57,6 +57,8 @@ export const remoteNotesOf = (run: ApiRunView): RunNotes => ({
   failure: run.failure,
   dirty: false,
   jobReasons: run.jobs.map((j) => j.reason),
+  downloadables: run.jobs.map((j) => j.downloadable),
+  ended: run.finishedAt !== null,
 });
 
 /** A run as `runs show` prints it; `--json` of a command that waited: `{"runs": [run]}`, as `hyperp run --json`. */

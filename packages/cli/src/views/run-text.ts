@@ -2,7 +2,7 @@
  * Text that local and remote commands print alike, from the views both have: a run with its jobs
  * and task attempts, a run's line in a listing, and the cost report.
  */
-import { vecToArray, type JobView, type RunCostView, type RunState, type RunView } from '@hyperp/core';
+import { isTerminalRun, vecToArray, type JobView, type RunCostView, type RunState, type RunView } from '@hyperp/core';
 import { terminalSafe, terminalSafeLines } from './terminal-text.js';
 
 /** What a run shows beyond its view: why it failed, and whether it ran a dirty working tree. */
@@ -11,13 +11,25 @@ export interface RunNotes {
   readonly dirty: boolean;
   /** Per job, in the view's order: why it failed, was skipped or cancelled, or where it was reused from. */
   readonly jobReasons?: readonly (string | null)[];
+  /** Per job, in the view's order: its downloadable zip, when it has one (a failed one is shown). */
+  readonly downloadables?: readonly ({ readonly status: string; readonly reason?: string | null } | null)[];
+  /** Whether the run has ended: a zip still PENDING then was never made. */
+  readonly ended?: boolean;
 }
 
 export const notesOf = (state: RunState): RunNotes => ({
   failure: state.failure,
   dirty: state.request?.dirty === true,
   jobReasons: vecToArray(state.jobs).map((j) => j.reason),
+  downloadables: vecToArray(state.jobs).map((j) => j.downloadable),
+  ended: isTerminalRun(state.status),
 });
+
+/** The line under a job for its zip: only when it failed, or was never made by a run that ended. */
+const zipLine = (d: { readonly status: string; readonly reason?: string | null } | null | undefined, ended: boolean): string | null =>
+  d?.status === 'FAILED' ? `      zip FAILED${d.reason ? `: ${d.reason}` : ''}`
+    : d?.status === 'PENDING' && ended ? '      zip not made (hyperp stopped first; hyperp resume makes it)'
+      : null;
 
 const usd = (x: number): string => `$${x < 0.01 && x > 0 ? x.toFixed(6) : x.toFixed(4)}`;
 const secs = (s: number | null): string => (s === null ? '-' : s < 60 ? `${s.toFixed(1)}s` : `${Math.floor(s / 60)}m${Math.round(s % 60)}s`);
@@ -48,6 +60,8 @@ export const formatRunView = (v: RunView, notes: RunNotes): string => {
     for (const t of j.tasks) {
       lines.push(`      task ${t.index} attempt ${t.attempt}: ${t.status}${t.exitCode !== null ? ` exit ${t.exitCode}` : ''}  ${secs(t.durationSeconds)}  ${usd(t.costUsd)}`);
     }
+    const zip = zipLine(notes.downloadables?.[i], notes.ended === true);
+    if (zip !== null) lines.push(zip);
   }
   // Names, reasons and the failure come from the repository and its jobs.
   return terminalSafeLines(lines.join('\n')) + '\n';

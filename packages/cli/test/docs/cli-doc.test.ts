@@ -101,7 +101,7 @@ Shapes('run --json, runs list --json and cost RUN --json print what the doc writ
   try {
     const layout = localLayout(dir);
     ensureLayout(layout);
-    const request = syntheticRunRequested({ name: 'doc', jobs: [{ name: 'a', concurrency: 2 }, { name: 'b', dependsOn: ['a'] }] }, { runId: 'r1', at: Date.UTC(2026, 10, 22) });
+    const request = syntheticRunRequested({ name: 'doc', jobs: [{ name: 'a', concurrency: 2, downloadable: true }, { name: 'b', dependsOn: ['a'] }] }, { runId: 'r1', at: Date.UTC(2026, 10, 22) });
     const sim = simulate({ seed: 1, request, model: { startLatencyMs: 1000, buildMs: () => 5000, task: () => ({ durationMs: 9000, exitCode: 0 }) }, recordHistory: true });
     assert.is(sim.state.status, 'SUCCEEDED');
     await appendLog(eventsFile(layout, 'r1'), sim.history);

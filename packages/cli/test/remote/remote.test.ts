@@ -142,7 +142,7 @@ r('runs show --json: the local shape, with the EFS folders, log streams and what
       };
     }),
     reason: j.reason,
-    downloadable: j.downloadable ? { status: 'READY', location: `s3://${config.artifactsBucket}/${downloadableKey({ commit: meta.commit, runId, workflow: 'calculator' }, j.name)}` } : null,
+    downloadable: j.downloadable ? { status: 'READY', location: `s3://${config.artifactsBucket}/${downloadableKey({ commit: meta.commit, runId, workflow: 'calculator' }, j.name)}`, bytes: j.downloadable.bytes, reason: null } : null,
   }));
   assert.equal(jobs.map((j) => [j.name, j.tasks.length, j.downloadable !== null]), [
     ['Generate x', 1, false], ['x * y', 2, true], ['x / z', 2, true], ['(x * y) + (x / z)', 1, false],

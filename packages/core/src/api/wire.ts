@@ -30,7 +30,8 @@ export interface ApiTaskView extends TaskAttemptView {
 
 export interface ApiJobView extends JobView {
   readonly reason: string | null;
-  readonly downloadable: { readonly status: string; readonly location: string | null } | null;
+  /** The job's zip, as `runs show --json` of a local run has it: a FAILED one says why. */
+  readonly downloadable: { readonly status: string; readonly location: string | null; readonly bytes: number | null; readonly reason: string | null } | null;
   readonly tasks: readonly ApiTaskView[];
 }
 
