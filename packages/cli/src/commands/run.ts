@@ -53,7 +53,7 @@ export const printRuns = (ctx: CliContext, states: readonly RunState[], layout: 
 
 /** After a run's end: what its succeeded jobs did not deliver, on stderr, in text and JSON alike. */
 export const reportUndelivered = (ctx: CliContext, states: readonly RunState[]): void => {
-  for (const s of states) for (const p of undelivered(s)) ctx.err(`run ${s.runId ?? ''} ${s.status}, but ${p}\n`);
+  for (const s of states) for (const p of undelivered(s)) ctx.err(`run ${s.runId ?? ''} ${s.status}, but ${terminalSafe(p)}\n`);
 };
 
 export const registerRun: Register = (program, run) => {

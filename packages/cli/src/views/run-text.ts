@@ -27,7 +27,7 @@ export const notesOf = (state: RunState): RunNotes => ({
 
 /** The line under a job for its zip: only when it failed, or was never made by a run that ended. */
 const zipLine = (d: { readonly status: string; readonly reason?: string | null } | null | undefined, ended: boolean): string | null =>
-  d?.status === 'FAILED' ? `      zip FAILED${d.reason ? `: ${d.reason}` : ''}`
+  d?.status === 'FAILED' ? `      zip FAILED${d.reason ? `: ${terminalSafe(d.reason)}` : ''}`
     : d?.status === 'PENDING' && ended ? '      zip not made (hyperp stopped first; hyperp resume makes it)'
       : null;
 
