@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { once } from 'node:events';
 import { runCli } from './program.js';
 import { reportUnexpected } from './context.js';
 
@@ -22,6 +23,7 @@ const code = await runCli(process.argv.slice(2), {
   env: process.env,
   out: (s) => void process.stdout.write(s),
   err: (s) => void process.stderr.write(s),
+  drained: () => (process.stdout.writableNeedDrain ? once(process.stdout, 'drain').then(() => undefined) : Promise.resolve()),
   isTTY: Boolean(process.stdout.isTTY),
   signal: controller.signal,
 });

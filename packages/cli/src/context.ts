@@ -9,6 +9,12 @@ export interface CliContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /**
+   * Resolves once what `out` was given has been handed to the reader (a pipe's reader can be
+   * slower than hyperp): commands printing without bound (`logs`) wait for it between chunks,
+   * so memory stays bounded. Absent in tests, where `out` holds everything anyway.
+   */
+  readonly drained?: () => Promise<void>;
   /** True when stdout is a terminal (live views); false in pipes, CI and tests. */
   readonly isTTY: boolean;
   /** Aborted on Ctrl-C; long-running commands stop cleanly when it fires. */

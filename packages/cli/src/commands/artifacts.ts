@@ -7,7 +7,7 @@
 import { constants, existsSync, lstatSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { foldRun, printable, runView, zipDirectory } from '@hyperp/adapters-local';
+import { foldRun, runView, zipDirectory } from '@hyperp/adapters-local';
 import { jobNamed } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, userCwd } from '../context.js';

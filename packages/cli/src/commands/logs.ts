@@ -50,8 +50,9 @@ const CHUNK = 1 << 20;
 
 /**
  * Prints `file` from `offset` to its current end, a chunk at a time (a log can be bigger than
- * any string), letting the event loop turn between chunks (Ctrl-C stops it). UTF-8 characters
- * cut by a chunk's end are printed whole with the next one. Returns the new offset.
+ * any string), waiting for the reader and letting the event loop turn between chunks (Ctrl-C
+ * stops it). UTF-8 characters cut by a chunk's end are printed whole with the next one. Returns
+ * the new offset.
  */
 const printFrom = async (ctx: CliContext, file: string, offset: number, decoder = new StringDecoder('utf8')): Promise<number> => {
   if (!existsSync(file)) return offset;
@@ -65,6 +66,8 @@ const printFrom = async (ctx: CliContext, file: string, offset: number, decoder 
       if (n === 0) break;
       ctx.out(decoder.write(buf.subarray(0, n)));
       offset += n;
+      // The reader's pace, not the disk's: what waits to be written stays within a chunk or two.
+      await (ctx.drained?.() ?? Promise.resolve());
       await new Promise((r) => setImmediate(r));
     }
     return offset;
