@@ -10,6 +10,8 @@ import type { WorkflowSpec } from './spec.js';
 
 export const taskDefinitionSizes = (ctx: FileContext, spec: WorkflowSpec): ValidationIssue[] =>
   spec.jobs.flatMap((job, i): ValidationIssue[] => {
+    // A job whose file could not be read has no task definition here (its own rule reports it).
+    if (job.taskDefinition === undefined) return [];
     const bytes = registeredTaskDefinitionBytes(spec, job);
     if (bytes <= MAX_TASK_DEFINITION_BYTES) return [];
     const containers = job.taskDefinition.containerDefinitions.length;
