@@ -198,25 +198,26 @@ export const fargateNetworkMode: TaskDefinitionRule = (ctx) => {
 };
 
 /**
- * Fields that work locally but not as written on AWS (docs/deploy.md, "task definitions"): every
- * job runs under hyperp's job task role and task execution role, and the stepper may pass only
- * those to ECS, so rendering keeps a file's own role and registration is refused; the execution
- * role reads no secrets, so `secrets` and `repositoryCredentials` keep the task from starting.
- * Warnings, not errors: local runs ignore these fields (no secret values are set) and run.
+ * Fields AWS refuses for hyperp's jobs (docs/deploy.md, "task definitions"): every job runs under
+ * hyperp's job task role and task execution role, and the stepper may pass only those to ECS
+ * (iam:PassRole), so a file's own role makes RegisterTaskDefinition fail with
+ * AccessDeniedException; the execution role reads no secrets, so `secrets` and
+ * `repositoryCredentials` keep the task from starting. Errors: a run would fail on AWS, so it is
+ * refused before it starts, locally too (where the fields would be silently ignored).
  */
 export const hyperpRolesOnly: TaskDefinitionRule = (ctx) => {
-  const refused = 'on AWS hyperp registers the task definition with it as written and ECS refuses the registration, because hyperp may pass only its own roles';
+  const refused = 'on AWS ECS refuses to register it (AccessDeniedException: hyperp may pass only its own roles)';
   const roles = ([
     ['taskRoleArn', `${refused}; leave it out: jobs run with hyperp's job task role, and the deployment's hyperp:jobTaskPolicyArns grants them extra AWS permissions`],
     ['executionRoleArn', `${refused}; leave it out: hyperp's task execution role pulls images (hyperp's repository or public registries) and writes the task log`],
   ] as const).flatMap(([key, why]) =>
-    ctx.taskDefinition[key] === undefined ? [] : [issueAt(ctx, 'warning', 'task-definition-roles', [key], `${key} is ignored locally, but ${why}`, { key: true })]);
+    ctx.taskDefinition[key] === undefined ? [] : [issueAt(ctx, 'error', 'task-definition-roles', [key], `${key} names a role of its own: ${why}`, { key: true })]);
   const raw = (ctx.source.value as { containerDefinitions: Record<string, unknown>[] }).containerDefinitions;
   const containers = ctx.taskDefinition.containerDefinitions.flatMap((c, k) => [
-    ...(raw[k]?.['secrets'] === undefined ? [] : [issueAt(ctx, 'warning', 'task-definition-roles', ['containerDefinitions', k, 'secrets'],
-      `container "${c.name}" has secrets, which local runs ignore (the values are not set), but on AWS hyperp's task execution role reads no Secrets Manager or Parameter Store values and the task does not start; let the job read them itself with a policy in the deployment's hyperp:jobTaskPolicyArns`, { key: true })]),
-    ...(raw[k]?.['repositoryCredentials'] === undefined ? [] : [issueAt(ctx, 'warning', 'task-definition-roles', ['containerDefinitions', k, 'repositoryCredentials'],
-      `container "${c.name}" has repositoryCredentials, which local runs ignore, but on AWS hyperp's task execution role reads no secrets and the task does not start; use a public image, or a dockerfilePath that hyperp builds into its own repository`, { key: true })]),
+    ...(raw[k]?.['secrets'] === undefined ? [] : [issueAt(ctx, 'error', 'task-definition-roles', ['containerDefinitions', k, 'secrets'],
+      `container "${c.name}" has secrets, but on AWS hyperp's task execution role reads no Secrets Manager or Parameter Store values and the task does not start; let the job read them itself with a policy in the deployment's hyperp:jobTaskPolicyArns`, { key: true })]),
+    ...(raw[k]?.['repositoryCredentials'] === undefined ? [] : [issueAt(ctx, 'error', 'task-definition-roles', ['containerDefinitions', k, 'repositoryCredentials'],
+      `container "${c.name}" has repositoryCredentials, but on AWS hyperp's task execution role reads no secrets and the task does not start; use a public image, or a dockerfilePath that hyperp builds into its own repository`, { key: true })]),
   ]);
   return [...roles, ...containers];
 };
