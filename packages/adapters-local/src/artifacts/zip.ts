@@ -45,16 +45,21 @@ const joinPath = (dir: Buffer, name: Buffer): Buffer => Buffer.concat([dir, SLAS
 const kindOf = (st: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string =>
   st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : 'not a regular file';
 
+/** A failure that names the entry by its path in the output (a host path can be kilobytes long). */
+const cannotRead = (shown: string) => (e: NodeJS.ErrnoException): never => {
+  throw new Error(`cannot read "${printable(shown)}" in the output: ${e.code ?? e.message}`);
+};
+
 /**
  * Lists what `dir` holds, depth first in name order, without following anything: names are read
  * as bytes (a name that is not UTF-8 still opens), entry names made safe and unique.
  */
 const walk = async (dir: Buffer, prefix: string, unique: (name: string) => string, into: Found[], notes: string[]): Promise<number> => {
-  const names = (await readdir(dir, { encoding: 'buffer' })).sort(Buffer.compare);
+  const names = (await readdir(dir, { encoding: 'buffer' }).catch(cannotRead(prefix === '' ? '.' : prefix))).sort(Buffer.compare);
   for (const raw of names) {
     const path = joinPath(dir, raw);
     const shown = prefix === '' ? raw.toString('utf8') : `${prefix}/${raw.toString('utf8')}`;
-    const st = await lstat(path);
+    const st = await lstat(path).catch(cannotRead(shown));
     if (st.isSymbolicLink()) {
       const target = (await readlink(path, { encoding: 'buffer' }).catch(() => Buffer.from('?'))).toString('utf8');
       notes.push(`skipped "${printable(shown)}": a symbolic link (to "${printable(target)}"), not followed`);
