@@ -237,4 +237,36 @@ F('random DAGs under random faults, crashes and cancels', async () => {
   );
 });
 
+F('an outbox whose command kills the function on every try is given up after three, and a cancel behind it ends the run', async () => {
+  const runId = 'poison-1';
+  const request = syntheticRunRequested({ jobs: [{ name: 'only', imageAction: 'reuse' }] }, { runId, at: T0 });
+  await putRunMeta(store.ctx, { runId, repo: 'acme/poison', installationId: 7, branch: 'main', commit: request.commit, workflow: request.workflow.name, trigger: 'push' });
+  await store.events.append({ id: REQUESTED_EVENT_ID, runId, event: request, storedAt: 't' });
+  const clock = { now: T0 };
+  let deaths = 0;
+  const carriedOut: string[] = [];
+  // Registering the job's task definition kills the function, every time (a hang past its timeout).
+  const interpret: Interpret = async (c) => {
+    if (c._tag === 'RegisterTaskDefinition') {
+      deaths++;
+      throw new Error('Task timed out after 900.00 seconds');
+    }
+    carriedOut.push(c._tag);
+    return c._tag === 'EnsureDirectories' ? [{ _tag: 'DirectoriesEnsured', at: clock.now }] : [];
+  };
+  const s = stepper({ store, interpret, now: () => clock.now, inlineWaitMs: 20_000, log: () => undefined, sleep: async (ms) => void (clock.now += ms) });
+  const attempt = async (events: readonly RunEvent[]) => s.step(runId, events).then(() => 'ok', () => 'died');
+  assert.is(await attempt([request]), 'died');
+  const cancel: RunEvent = { _tag: 'CancelRequested', at: T0 + 1000, reason: 'stuck?', by: 'octocat' };
+  await store.events.append({ id: requestEventId('cancel', 'poison'), runId, event: cancel, storedAt: 't' });
+  // The stream retries the batch with the cancel in it: twice more the outbox kills the function…
+  assert.equal([await attempt([cancel]), await attempt([cancel])], ['died', 'died']);
+  assert.is(deaths, 3);
+  // …then it is given up, the cancel is folded and the run ends.
+  assert.is(await attempt([cancel]), 'ok');
+  const run = ((await store.states.load(runId))!.state as StoredRun).run;
+  assert.equal([run.status, deaths], ['CANCELLED', 3]);
+  assert.ok(carriedOut.includes('EnsureDirectories'));
+});
+
 F.run();

@@ -189,10 +189,11 @@ export const stepper = (d: StepperDeps) => {
           // Confirmed or superseded since it was read: read again.
           return loadCurrent(true);
         }
-        const done = tries > MAX_OUTBOX_TRIES
-          ? givenUp(runId, saved.version, saved.outbox, tries - 1)
+        // `tries` counts recoveries; the first carrying out was the step that saved the version.
+        const done = tries >= MAX_OUTBOX_TRIES
+          ? givenUp(runId, saved.version, saved.outbox, tries)
           : await carryOut(runId, saved.version, saved.outbox, meta);
-        d.log(tries > MAX_OUTBOX_TRIES ? 'an outbox that never finished is given up' : 'carrying out an unconfirmed outbox', {
+        d.log(tries >= MAX_OUTBOX_TRIES ? 'an outbox that never finished is given up' : 'carrying out an unconfirmed outbox', {
           runId, version: saved.version, commands: saved.outbox.length, tries,
         });
         queue.push(...done.events.map((r) => r.event));
