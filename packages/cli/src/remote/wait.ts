@@ -21,8 +21,10 @@ export const pollMsOf = (env: Readonly<Record<string, string | undefined>>): num
 
 export const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    // The listener goes with the timer: a long wait polls hundreds of times on one signal.
+    const onAbort = (): void => (clearTimeout(timer), resolve());
+    const timer = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve()), ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 
 const clock = (): string => new Date().toISOString().slice(11, 19);
