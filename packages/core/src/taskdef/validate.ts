@@ -20,6 +20,7 @@ import { INCLUDED_EPHEMERAL_GB, MAX_EPHEMERAL_GB } from '../cost/prices.js';
 import { efsRootProblem, pathsOverlap, RESERVED_VOLUME_PREFIX } from '../render/mounts.js';
 import { TaskDefinition } from './model.js';
 import { environmentVariables } from './rules-environment.js';
+import { unknownTaskDefinitionKeys } from './rules-keys.js';
 
 /** Containers per task definition: a fixed ECS quota (Amazon ECS service quotas; checked 2026-11-22). */
 const MAX_CONTAINERS = 10;
@@ -243,12 +244,13 @@ export const checkTaskDefinition = (file: string, text: string, repo: RepoSnapsh
   const parsed = parseJson(text);
   if (!parsed.ok) return { issues: syntaxIssues(file, parsed.problems, 'error', 'task-definition-syntax', 'task definition is not valid JSON: ') };
   const ctx: FileContext = { file, source: parsed.source };
+  const keys = unknownTaskDefinitionKeys(ctx);
   const decoded = decode(TaskDefinition, parsed.source.value);
   if (!decoded.ok) {
     return {
-      issues: decoded.problems.map((p) =>
+      issues: [...keys, ...decoded.problems.map((p) =>
         issueAt(ctx, 'error', 'task-definition-schema', p.path, `${p.path.length === 0 ? 'the task definition' : formatPath(p.path)} ${p.message}`),
-      ),
+      )],
     };
   }
   if (decoded.value.containerDefinitions.length === 0) {
@@ -258,6 +260,6 @@ export const checkTaskDefinition = (file: string, text: string, repo: RepoSnapsh
     const n = decoded.value.containerDefinitions.length;
     return { issues: [issueAt(ctx, 'error', 'task-definition-schema', ['containerDefinitions'], `containerDefinitions holds ${n} containers; ECS takes at most ${MAX_CONTAINERS} per task definition`)] };
   }
-  const issues = rules.flatMap((rule) => rule({ ...ctx, taskDefinition: decoded.value, repo }));
+  const issues = [...keys, ...rules.flatMap((rule) => rule({ ...ctx, taskDefinition: decoded.value, repo }))];
   return issues.some((i) => i.severity === 'error') ? { issues } : { taskDefinition: normalise(decoded.value), issues };
 };

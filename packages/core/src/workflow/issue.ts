@@ -32,6 +32,7 @@ export const ruleNames = [
   'task-definition-missing',
   'task-definition-syntax',
   'task-definition-schema',
+  'task-definition-key',
   'container-image',
   'task-definition-mounts',
   'task-definition-roles',
