@@ -12,6 +12,7 @@ import { requireRemote } from '../remote/backend.js';
 import { remoteStart } from '../remote/control.js';
 import { pollMsOf } from '../remote/wait.js';
 import { formatRunView, notesOf } from '../views/run-text.js';
+import { failureCauses } from '../local/failure-cause.js';
 import { terminalSafe } from '../views/terminal-text.js';
 
 interface RunOptions {
@@ -45,7 +46,7 @@ export const printRuns = (ctx: CliContext, states: readonly RunState[], layout: 
     return;
   }
   for (const [i, v] of views.entries()) {
-    ctx.out(formatRunView(v, notesOf(states[i]!)));
+    ctx.out(formatRunView(v, { ...notesOf(states[i]!), jobCauses: failureCauses(layout, states[i]!, v.jobs, v.runId) }));
     for (const l of resultLines(v, states[i]!)) ctx.out(`${terminalSafe(l)}\n`);
     ctx.out(`outputs under ${layout.artifactsDir}; details: hyperp runs show ${v.runId}; cost: hyperp cost ${v.runId}\n`);
   }

@@ -13,6 +13,8 @@ export interface RunNotes {
   readonly jobReasons?: readonly (string | null)[];
   /** Per job, in the view's order: its downloadable zip, when it has one (a failed one is shown). */
   readonly downloadables?: readonly ({ readonly status: string; readonly reason?: string | null } | null)[];
+  /** Per job, in the view's order: lines under a FAILED one saying why (its log's end, a hint, the logs command). */
+  readonly jobCauses?: readonly (readonly string[] | null)[];
   /** Whether the run has ended: a zip still PENDING then was never made. */
   readonly ended?: boolean;
 }
@@ -60,6 +62,7 @@ export const formatRunView = (v: RunView, notes: RunNotes): string => {
     for (const t of j.tasks) {
       lines.push(`      task ${t.index} attempt ${t.attempt}: ${t.status}${t.exitCode !== null ? ` exit ${t.exitCode}` : ''}  ${secs(t.durationSeconds)}  ${usd(t.costUsd)}`);
     }
+    for (const l of notes.jobCauses?.[i] ?? []) lines.push(`      ${l}`);
     const zip = zipLine(notes.downloadables?.[i], notes.ended === true);
     if (zip !== null) lines.push(zip);
   }
