@@ -43,10 +43,15 @@ const run = (file: string, args: readonly string[], timeoutMs: number): Promise<
     });
   });
 
+/** How long docker's or podman's `info` may take before the engine is judged not to work. */
+export const DAEMON_PROBE_MS = 30_000;
+
 /** The probes, one per engine; tests replace them. */
 export const probes: Record<EngineName, () => Promise<Probe>> = {
-  docker: () => run('docker', ['info', '--format', '{{.ServerVersion}}'], 5000),
-  podman: () => run('podman', ['info', '--format', '{{.Version.Version}}'], 5000),
+  // `info` waits for the daemon, and podman's for its storage lock, which a busy podman (another
+  // run's containers starting) holds for seconds: a short wait would fail a working engine.
+  docker: () => run('docker', ['info', '--format', '{{.ServerVersion}}'], DAEMON_PROBE_MS),
+  podman: () => run('podman', ['info', '--format', '{{.Version.Version}}'], DAEMON_PROBE_MS),
   // The options every sandbox uses (sandbox.ts): a bwrap too old for one of them (--disable-userns
   // came in 0.8.0) is found here, with its own message, rather than failing every task.
   process: () => run('bwrap', [...SANDBOX_PROBE_ARGS], 5000),

@@ -1,6 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { detectEngine, INSTALL_HINT, SANDBOX_PROBE_ARGS, type Probe } from '../../src/engine/detect.js';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { detectEngine, INSTALL_HINT, probes as realProbes, SANDBOX_PROBE_ARGS, type Probe } from '../../src/engine/detect.js';
+import { tempDir } from '../temp.js';
 import { bwrapArgs } from '../../src/engine/sandbox.js';
 import type { EngineName } from '../../src/engine/types.js';
 
@@ -56,6 +59,19 @@ detect('the process probe tries every option a task sandbox relies on (an older 
   for (const option of ['--unshare-user', '--disable-userns', '--cap-drop', '--new-session', '--die-with-parent', '--size']) {
     assert.ok(task.includes(option), option);
     assert.ok((SANDBOX_PROBE_ARGS as readonly string[]).includes(option), option);
+  }
+});
+
+detect('a podman busy for seconds (its storage lock held by another run\'s containers) still works', async () => {
+  const bin = tempDir('hyperp-fake-podman-');
+  writeFileSync(join(bin, 'podman'), '#!/bin/sh\nsleep 6\necho 4.3.1\n');
+  chmodSync(join(bin, 'podman'), 0o755);
+  const path = process.env.PATH;
+  process.env.PATH = `${bin}:${path}`;
+  try {
+    assert.equal(await realProbes.podman(), { ok: true, detail: '' });
+  } finally {
+    process.env.PATH = path;
   }
 });
 
