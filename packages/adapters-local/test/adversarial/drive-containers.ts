@@ -1,5 +1,5 @@
 // A stand-in for a hyperp process that a test kills with SIGKILL: it opens the docker or podman
-// engine, prints its owner label, then starts tasks one every few milliseconds, each running
+// engine, prints its owner label, then starts four tasks a few milliseconds apart, each running
 // `sleep` under a marker (the container's command line holds it), and prints `spawned` as each
 // launch returns (its container is still being created).
 // Usage: drive-containers.ts <docker|podman> <scratchDir> <image> <marker>
@@ -21,6 +21,6 @@ const launch = () => {
     }],
   }).done;
   process.stdout.write('spawned\n');
-  if (n < 6) setTimeout(launch, 5 + Math.floor(Math.random() * 60));
+  if (n < 4) setTimeout(launch, 5 + Math.floor(Math.random() * 60));
 };
 launch();
