@@ -152,7 +152,7 @@ r('runs show --json: the local shape, with the EFS folders, log streams and what
   assert.equal(JSON.parse(shown.stdout), {
     runId, workflow: 'calculator', commit: meta.commit, status: 'SUCCEEDED', costUsd: viewUsd(run.cost.totalUsd), jobs,
     repo: 'acme/calculator', branch: 'main', trigger: 'push', requestedAt: new Date(T0).toISOString(),
-    finishedAt: new Date(run.finishedAt!).toISOString(), failure: null, logGroup: '/hyperp/tasks', cost: runCostBasis(run), ignoredEvents: 0,
+    finishedAt: new Date(run.finishedAt!).toISOString(), failure: null, logGroup: '/hyperp/tasks', cost: runCostBasis(run), ignoredEvents: 0, retries: [],
   });
   // The fields `runs show --json` prints for a local run are those a local run's view of this state has, with the same values but for where things are.
   type Shown = { jobs: { tasks: Record<string, unknown>[] }[] } & Record<string, unknown>;
