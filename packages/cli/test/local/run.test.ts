@@ -37,6 +37,7 @@ e2e('the calculator succeeds: result, shared folder, downloadable zip, cost, log
   assert.is(run.status, 'SUCCEEDED');
   // exactly the documented shape: no field more, none less
   assert.equal(Object.keys(run), ['runId', 'workflow', 'commit', 'status', 'costUsd', 'jobs', 'retries']);
+  assert.equal(run.retries, []); // nothing had to be sent again
   assert.equal([...new Set(run.jobs.map((j) => Object.keys(j).join(',')))], ['name,status,attempts,outputDir,costUsd,tasks,downloadable']);
   assert.equal([...new Set(run.jobs.flatMap((j) => j.tasks.map((t) => Object.keys(t).join(','))))], ['index,attempt,status,exitCode,durationSeconds,costUsd,logFile']);
   const x = Number(read(join(job(run, 'Generate x').outputDir, 'result.txt')));
