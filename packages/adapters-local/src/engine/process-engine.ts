@@ -3,13 +3,14 @@
  * container's command in its own bubblewrap sandbox over a private copy of the image's files.
  * When an essential container exits, the task's other containers are stopped (as on ECS).
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, symlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseRecipe } from '../build/recipe.js';
 import { layoutImage, readImageFolder, removeOrphanImageTemps, type ImageConfig } from '../build/layout.js';
 import { copyTreeContained } from '../fs/contained.js';
 import { makeScratch, removeOrphanScratch } from '../fs/scratch.js';
-import { containerCommand } from './command.js';
+import { containerCommand, DEFAULT_PATH } from './command.js';
+import { ALIAS_DIR, runtimeAliases, runtimeNote } from './host-runtime.js';
 import { detectCgroups, removeOrphanCgroups, taskCgroups, unenforced, type CgroupHost, type ContainerCgroup } from './limits.js';
 import { bwrapArgs, launcherArgs } from './sandbox.js';
 import { watchdogMarker } from './watchdog.js';
@@ -62,10 +63,12 @@ export const processEngine = (opts: ProcessEngineOptions): Engine => {
       ...c.skippedRuns.map((r) => `RUN not executed (the host provides the runtime): ${r}`),
       ...c.warnings,
     ];
+    const runtime = runtimeNote(req.dockerfilePath, c.baseImage, runtimeAliases(c.baseImage));
+    if (runtime !== undefined) lines.splice(1 + c.files.length, 0, runtime);
     const fd = openSync(req.logFile, 'a');
     writeSync(fd, lines.join('\n') + '\n');
     closeSync(fd);
-    return { _tag: 'Built', imageRef: req.key, notes: c.warnings, skippedRuns: c.skippedRuns.length };
+    return { _tag: 'Built', imageRef: req.key, notes: c.warnings, skippedRuns: c.skippedRuns.length, ...(runtime === undefined ? {} : { runtime }) };
   };
 
   const run = (task: TaskLaunch): RunningTask => {
@@ -104,12 +107,18 @@ export const processEngine = (opts: ProcessEngineOptions): Engine => {
       mkdirSync(root, { recursive: true });
       // lstat semantics: links stay links inside the sandbox; one at the top would become a host bind.
       for (const skipped of copyTreeContained(stored.rootfs, root, { topLevelLinks: false })) log(`hyperp: not copied into the task: ${skipped}`);
+      // `python` for a python image whose host has only `python3` (see host-runtime.ts).
+      const aliases = runtimeAliases(image.baseImage);
+      if (aliases.length > 0) {
+        mkdirSync(join(root, ALIAS_DIR), { recursive: true });
+        for (const a of aliases) symlinkSync(a.target, join(root, ALIAS_DIR, a.name));
+      }
       const args = bwrapArgs({
         imageRoot: root,
         imageTopLevel: readdirSync(root),
         workdir: cmd.workdir,
         argv: cmd.argv,
-        env: cmd.env,
+        env: aliases.length > 0 ? { ...cmd.env, PATH: `/${ALIAS_DIR}:${cmd.env['PATH'] ?? DEFAULT_PATH}` } : cmd.env,
         binds: c.binds,
         network: task.network,
         tmpMiB: c.limits.tmpMiB,

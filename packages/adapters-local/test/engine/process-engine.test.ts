@@ -50,7 +50,7 @@ except OSError as e:
     print('input read-only', e.errno)
 print('cwd', os.getcwd())
 `);
-  assert.equal(s.built, { _tag: 'Built', imageRef: 'img1', notes: [], skippedRuns: 1 });
+  assert.equal({ ...s.built, runtime: undefined }, { _tag: 'Built', imageRef: 'img1', notes: [], skippedRuns: 1, runtime: undefined });
   assert.match(readFileSync(join(s.root, 'build.log'), 'utf8'), 'RUN not executed (the host provides the runtime): pip install nothing');
   const t = s.engine.run({ attemptKey: 'r/j/2/1', memoryMiB: 512, containers: [s.container()], network: false, logFile: join(s.root, 'task.log') });
   const exit = await t.done;
