@@ -219,7 +219,7 @@ const environmentValues = {
   assignPublicIp: 'ENABLED', efsFileSystemId: 'fs', efsRootDirectory: '/hyperp', ecrRepositoryUri: 'r',
   taskExecutionRoleArn: 'x', jobTaskRoleArn: 'j', builderTaskRoleArn: 'bu', builderImage: 'k',
   taskLogGroup: 'l', githubAppId: '1', githubPrivateKeySecretArn: 'pk', webhookSecretArn: 'ws', plannerFunctionName: 'p',
-  stepperFunctionName: 'st', efsFunctionName: 'e', schedulerGroupName: 'sg', schedulerRoleArn: 'sr', manualRunFunctionArn: 'm', wakeupQueueUrl: 'q',
+  stepperFunctionName: 'st', efsFunctionName: 'e', schedulerGroupName: 'sg', schedulerRoleArn: 'sr', manualRunFunctionArn: 'm', wakeupQueueUrl: 'q', familyPrefix: 'hp',
 } as const;
 
 contract('the handlers\' environment has exactly the variables the adapters\' manifest lists', () => {
