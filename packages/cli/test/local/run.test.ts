@@ -10,7 +10,7 @@ import { calculatorRepo, makeRepo, read } from './repo.js';
 
 interface TaskJ { index: number; attempt: number; status: string; exitCode: number | null; durationSeconds: number | null; costUsd: number; logFile: string }
 interface JobJ { name: string; status: string; attempts: number; outputDir: string; costUsd: number; tasks: TaskJ[] }
-interface RunJ { runId: string; workflow: string; commit: string; status: string; costUsd: number; jobs: JobJ[] }
+interface RunJ { runId: string; workflow: string; commit: string; status: string; costUsd: number; jobs: JobJ[]; retries: unknown[] }
 
 const runJson = async (args: string[]): Promise<{ code: number; runs: RunJ[]; stderr: string }> => {
   const r = await hyperp([...args, '--engine', 'process', '--parallel', '4', '--json']);
