@@ -29,6 +29,8 @@ test('retainData (default): table, file system, repository and bucket survive, w
     'aws:ecr/lifecyclePolicy:LifecyclePolicy keep-images',
     'aws:ecr/repository:Repository keep-images',
     'aws:efs/fileSystem:FileSystem keep-artifacts',
+    // a file system kept without its policy would be open to any client that reaches it
+    'aws:efs/fileSystemPolicy:FileSystemPolicy keep-artifacts',
     'aws:s3/bucket:Bucket keep-downloads',
     'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration keep-downloads',
     'aws:s3/bucketOwnershipControls:BucketOwnershipControls keep-downloads',
