@@ -7,7 +7,7 @@
  * that a hyperp killed at any moment leaves nothing running: whatever it created carries its
  * owner, and its reaper (container-owner.ts) removes it.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, chmodSync, symlinkSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, readSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, chmodSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -94,6 +94,33 @@ const unenforcedOn = async (cli: 'docker' | 'podman'): Promise<string[]> => {
   ];
 };
 
+/** How much of a failed build's log is read for a known cause (its end holds the error). */
+const BUILD_LOG_TAIL_BYTES = 8192;
+
+/**
+ * A base image that cannot be pulled (no registry reachable: offline, a closed network) is the
+ * most common reason a first local build fails; the process engine needs no registry.
+ */
+const registryHint = (logFile: string): string => {
+  let tail = '';
+  try {
+    const fd = openSync(logFile, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const buf = Buffer.alloc(Math.min(size, BUILD_LOG_TAIL_BYTES));
+      readSync(fd, buf, 0, buf.length, size - buf.length);
+      tail = buf.toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
+  return /(dial tcp|lookup \S+.*(no such host|server misbehaving)|i\/o timeout|connection refused|TLS handshake timeout|pinging container registry|initializing source docker:)/i.test(tail)
+    ? ' (the image registry could not be reached to pull the base image; --engine process needs none)'
+    : '';
+};
+
 export const containerEngine = (opts: ContainerEngineOptions): ContainerEngine => {
   const repo = opts.repository ?? 'hyperp-local';
   const owner = selfOwner();
@@ -133,7 +160,7 @@ export const containerEngine = (opts: ContainerEngineOptions): ContainerEngine =
     if (req.signal?.aborted) return { _tag: 'BuildFailed', reason: `${opts.cli} build of ${req.dockerfilePath} was stopped: ${String(req.signal.reason ?? '')}` };
     return code === 0
       ? { _tag: 'Built', imageRef: `${repo}:${req.key}`, notes: [], skippedRuns: 0 }
-      : { _tag: 'BuildFailed', reason: `${opts.cli} build of ${req.dockerfilePath} failed (exit ${code}); see ${req.logFile}` };
+      : { _tag: 'BuildFailed', reason: `${opts.cli} build of ${req.dockerfilePath} failed (exit ${code}); see ${req.logFile}${registryHint(req.logFile)}` };
   };
 
   /** The container's own exit code and whether the kernel killed it for its memory. */

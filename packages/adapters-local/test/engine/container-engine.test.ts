@@ -125,4 +125,24 @@ test('containers are named after their attempt: tasks started together never cla
   }
 });
 
+test('a build that cannot pull its base image says the registry could not be reached, and that the process engine needs none', async () => {
+  const pull = 'Step 1/4 : FROM python:3.12-slim\nGet "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.0.0.1:53: no such host';
+  fakeCli('docker', `[ "$1" = build ] && { printf '%s\\n' '${pull}'; exit 1; }`);
+  const root = tempDir('hyperp-ce-');
+  const engine = containerEngine({ cli: 'docker', scratchDir: root });
+  const request = (logFile: string) => ({
+    key: 'abc', dockerfilePath: 'j/Dockerfile', context: 'j', dockerfile: 'FROM python:3.12-slim\n', logFile,
+    files: { files: ['main.py'], read: () => Buffer.from('x'), mode: () => 0o644 },
+  });
+  const offline = await engine.build(request(join(root, 'b.log')));
+  assert.equal(offline, {
+    _tag: 'BuildFailed',
+    reason: `docker build of j/Dockerfile failed (exit 1); see ${join(root, 'b.log')} (the image registry could not be reached to pull the base image; --engine process needs none)`,
+  });
+  // Any other failure keeps the plain reason.
+  fakeCli('docker', `[ "$1" = build ] && { echo 'The command /bin/sh -c pip install returned a non-zero code: 1'; exit 1; }`);
+  const other = await containerEngine({ cli: 'docker', scratchDir: root }).build(request(join(root, 'c.log')));
+  assert.equal(other, { _tag: 'BuildFailed', reason: `docker build of j/Dockerfile failed (exit 1); see ${join(root, 'c.log')}` });
+});
+
 test.run();
