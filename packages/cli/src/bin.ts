@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { once } from 'node:events';
 import { runCli } from './program.js';
+import { processContext } from './process-context.js';
 import { reportUnexpected } from './context.js';
 
 const controller = new AbortController();
@@ -18,13 +18,5 @@ const fatal = (e: unknown): void => {
 };
 process.on('uncaughtException', fatal);
 process.on('unhandledRejection', fatal);
-const code = await runCli(process.argv.slice(2), {
-  cwd: process.cwd(),
-  env: process.env,
-  out: (s) => void process.stdout.write(s),
-  err: (s) => void process.stderr.write(s),
-  drained: () => (process.stdout.writableNeedDrain ? once(process.stdout, 'drain').then(() => undefined) : Promise.resolve()),
-  isTTY: Boolean(process.stdout.isTTY),
-  signal: controller.signal,
-});
+const code = await runCli(process.argv.slice(2), processContext(controller.signal));
 process.exitCode = code;
