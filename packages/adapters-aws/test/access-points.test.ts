@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import {
   AccessPointAlreadyExists, AccessPointLimitExceeded, AccessPointNotFound, CreateAccessPointCommand, DeleteAccessPointCommand,
-  DescribeAccessPointsCommand, EFSClient,
+  DescribeAccessPointsCommand, EFSClient, FileSystemNotFound, InternalServerError,
 } from '@aws-sdk/client-efs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { renderTaskDefinition, type RegisterTaskDefinition } from '@hyperp/core';
@@ -115,17 +115,18 @@ t('a repeated registration gets the same access points back (EFS names them in A
   );
 });
 
-t('throttling fails the command as retryable (sent again as it was); a full file system (AccessPointLimitExceeded) refuses the job\'s registration with the reason', async () => {
-  const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
-  efs.on(CreateAccessPointCommand).rejectsOnce(throttled).resolvesOnce({ AccessPointId: 'fsap-1' })
-    .rejects(efsError(AccessPointLimitExceeded, 'You have reached the maximum number of access points (10000) for your file system'));
-  const first = await interpreter(deps())(register, meta);
-  assert.equal(first.map((e) => [e._tag, (e as { failure?: string }).failure, (e as { reason?: string }).reason]), [['CommandFailed', 'retryable', 'ThrottlingException: Rate exceeded']]);
-  const events = await interpreter(deps())(register, meta);
-  assert.equal(events, [{
-    _tag: 'TaskDefinitionRejected', at: NOW, job: 'sum',
-    reason: `the run's EFS access point for ${layoutPath(volumeNames[1]!)} cannot be created: AccessPointLimitExceeded: You have reached the maximum number of access points (10000) for your file system`,
-  }]);
+t('throttling and a file system out of access points (AccessPointLimitExceeded) fail the registration as retryable: it waits and is sent again; a missing file system refuses it with the reason', async () => {
+  // EFS API Reference, "CreateAccessPoint": ThrottlingException 429, AccessPointLimitExceeded 403, FileSystemNotFound 404.
+  const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 429 } });
+  const full = efsError(AccessPointLimitExceeded, 'You have reached the maximum number of access points (10000) for your file system');
+  Object.assign(full, { $metadata: { httpStatusCode: 403 } });
+  efs.on(CreateAccessPointCommand).rejectsOnce(throttled).resolvesOnce({ AccessPointId: 'fsap-1' }).rejectsOnce(full)
+    .rejects(efsError(FileSystemNotFound, 'File system \'fs-12345678\' does not exist.', { $metadata: { httpStatusCode: 404 } }));
+  const outcome = async () => (await interpreter(deps())(register, meta)).map((e) => [e._tag, (e as { failure?: string }).failure, (e as { reason?: string }).reason]);
+  assert.equal(await outcome(), [['CommandFailed', 'retryable', 'ThrottlingException: Rate exceeded']]);
+  assert.equal(await outcome(), [['CommandFailed', 'retryable', 'AccessPointLimitExceeded: You have reached the maximum number of access points (10000) for your file system']]);
+  assert.equal(await outcome(), [['TaskDefinitionRejected', undefined,
+    `the run's EFS access point for ${layoutPath(volumeNames[0]!)} cannot be created: FileSystemNotFound: File system 'fs-12345678' does not exist.`]]);
   assert.is(ecs.commandCalls(RegisterTaskDefinitionCommand).length, 0);
 });
 
@@ -134,17 +135,19 @@ const ap = (id: string, run: string, deployment = 'hyperp') => ({
   Tags: [{ Key: 'hyperp:run', Value: run }, { Key: 'hyperp:deployment', Value: deployment }],
 });
 
-t('a run\'s access points are deleted with its task definitions; other runs\' and other deployments\' stay; one gone already is fine', async () => {
+t('a run\'s access points are deleted with its task definitions; other runs\' and other deployments\' stay; one gone already is fine; one EFS refuses does not keep the others', async () => {
   ecs.on(DeregisterTaskDefinitionCommand).resolves({});
   ecs.on(DeleteTaskDefinitionsCommand).resolves({ failures: [] });
   efs.on(DescribeAccessPointsCommand, { FileSystemId: config.efsFileSystemId, MaxResults: 100 })
     .resolves({ AccessPoints: [ap('fsap-a', 'r1'), ap('fsap-b', 'r2')], NextToken: 'p2' });
   efs.on(DescribeAccessPointsCommand, { FileSystemId: config.efsFileSystemId, MaxResults: 100, NextToken: 'p2' })
-    .resolves({ AccessPoints: [ap('fsap-c', 'r1'), ap('fsap-d', 'r1', 'hyperp-other')] });
+    .resolves({ AccessPoints: [ap('fsap-e', 'r1'), ap('fsap-c', 'r1'), ap('fsap-d', 'r1', 'hyperp-other')] });
+  efs.on(DeleteAccessPointCommand, { AccessPointId: 'fsap-e' })
+    .rejects(efsError(InternalServerError, 'An internal error occurred.', { $fault: 'server', $metadata: { httpStatusCode: 500 } }));
   efs.on(DeleteAccessPointCommand, { AccessPointId: 'fsap-c' }).rejects(efsError(AccessPointNotFound, 'Access point fsap-c does not exist'));
   efs.on(DeleteAccessPointCommand, { AccessPointId: 'fsap-a' }).resolves({});
   await interpreter(deps())({ _tag: 'DeregisterTaskDefinitions', runId: 'r1', taskDefinitionArns: ['arn:td/sum:1'] }, meta);
-  assert.equal(efs.commandCalls(DeleteAccessPointCommand).map((c) => c.args[0].input.AccessPointId), ['fsap-a', 'fsap-c']);
+  assert.equal(efs.commandCalls(DeleteAccessPointCommand).map((c) => c.args[0].input.AccessPointId), ['fsap-a', 'fsap-e', 'fsap-c']);
 });
 
 t('the sweep deletes access points of runs that are no longer active, and lists them before the active runs', async () => {

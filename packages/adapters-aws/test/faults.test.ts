@@ -7,13 +7,15 @@
 // request, and each run ends as specified: CANCELLED when cancelled, FAILED exactly when a
 // permanent failure of a launch, a registration or the run's folders was injected, else SUCCEEDED.
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { EFSClient } from '@aws-sdk/client-efs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { syntheticRunRequested, vecToArray, type RunEvent, type RunRequested, type RunState } from '@hyperp/core';
+import { retriesView, syntheticRunRequested, vecToArray, type RunEvent, type RunRequested, type RunState } from '@hyperp/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig } from '../src/config.js';
+import { sweepAccessPoints } from '../src/efs/access-points.js';
 import { sweepHandler } from '../src/handlers/sweep.js';
 import { interpreter, type Interpret } from '../src/interpret/interpreter.js';
 import { ecsEventId, REQUESTED_EVENT_ID, requestEventId } from '../src/run/event-ids.js';
@@ -31,6 +33,7 @@ const T0 = Date.UTC(2026, 11, 3, 8, 0, 0);
 const config = loadConfig(testEnv);
 const ecsMock = mockClient(ECSClient);
 const lambdaMock = mockClient(LambdaClient);
+const efsMock = mockClient(EFSClient);
 let local: LocalDynamo;
 let store: Store;
 let calculator: { request: RunRequested; meta: RunMeta };
@@ -48,6 +51,8 @@ interface Scenario {
   readonly cancelAfter: number | null;
   /** Jobs may retry a failed attempt (then a permanent launch failure need not fail the run). */
   readonly retries: boolean;
+  /** EFS refuses this many access points at first (AccessPointLimitExceeded). */
+  readonly accessPointsFullFor?: number;
 }
 
 interface Outcome {
@@ -59,6 +64,8 @@ interface Outcome {
   readonly crashes: number;
   readonly cancelled: boolean;
   readonly fatalInjected: boolean;
+  /** Access points still on the file system after the run ended and the sweep's clean-up. */
+  readonly accessPointsLeft: number;
   readonly run: RunState;
 }
 
@@ -67,11 +74,14 @@ const MAX_DELIVERIES = 400;
 const runScenario = async (sc: Scenario): Promise<Outcome> => {
   ecsMock.reset();
   lambdaMock.reset();
+  efsMock.reset();
   const random = prng(sc.seed);
-  const world = faultWorld(ecsMock as never, lambdaMock as never, { random, rate: sc.rate, permanent: sc.permanent });
+  const world = faultWorld(ecsMock as never, lambdaMock as never, {
+    random, rate: sc.rate, permanent: sc.permanent, ...(sc.accessPointsFullFor ? { accessPointsFullFor: sc.accessPointsFullFor } : {}),
+  }, efsMock as never);
   const clock = { now: sc.request.at };
   const real = interpreter({
-    config, ecs: new ECSClient({ region: 'us-east-1' }), lambda: new LambdaClient({ region: 'us-east-1' }), images: store.images,
+    config, ecs: new ECSClient({ region: 'us-east-1' }), lambda: new LambdaClient({ region: 'us-east-1' }), efs: new EFSClient({ region: 'us-east-1' }), images: store.images,
     // Like GitHub: every installation token asked for is a new one.
     github: () => ({ request: async () => ({}) }) as never, gitToken: async () => `ghs_${(++minted).toString().padStart(36, '0')}`,
     putBuildEnv: world.putBuildEnv, wakeups: world.wakeups, now: () => clock.now, log: () => undefined,
@@ -148,6 +158,13 @@ const runScenario = async (sc: Scenario): Promise<Outcome> => {
     await step([tick]);
   }
   const run = await state();
+  // The sweep's clean-up, minute by minute, after the run ended: what the run's own deletion left (a refused delete, a crash).
+  for (let minute = 0; run.finishedAt !== null && minute < 3 && world.accessPoints.size > 0; minute++) {
+    await sweepAccessPoints({
+      efs: new EFSClient({ region: 'us-east-1' }), retry: { attempts: 5, baseMs: 1, maxMs: 1, sleep: async () => undefined, random },
+      settings: { fileSystemId: config.efsFileSystemId, efsRootDirectory: config.efsRootDirectory, familyPrefix: config.familyPrefix },
+    }, async () => new Set()).catch(() => undefined);
+  }
   const fatalInjected = world.injected.some((f) => f.class === 'permanent' && FATAL_APIS.has(f.api));
   return {
     status: run.status,
@@ -158,6 +175,7 @@ const runScenario = async (sc: Scenario): Promise<Outcome> => {
     crashes,
     cancelled: cancelled && run.cancel !== null,
     fatalInjected,
+    accessPointsLeft: world.accessPoints.size,
     run,
   };
 };
@@ -166,7 +184,7 @@ const runScenario = async (sc: Scenario): Promise<Outcome> => {
 const expected = (sc: Scenario, o: Outcome): readonly string[] =>
   o.cancelled ? ['CANCELLED'] : o.fatalInjected ? (sc.retries ? ['FAILED', 'SUCCEEDED'] : ['FAILED']) : ['SUCCEEDED'];
 
-const totals = { runs: 0, faults: 0, crashes: 0, cancels: 0, stuck: 0, duplicateLaunches: 0, differingRequests: 0, byStatus: {} as Record<string, number> };
+const totals = { runs: 0, faults: 0, crashes: 0, cancels: 0, stuck: 0, duplicateLaunches: 0, differingRequests: 0, accessPointsLeft: 0, byStatus: {} as Record<string, number> };
 
 const check = (sc: Scenario, o: Outcome, label: string): void => {
   totals.runs++;
@@ -176,11 +194,13 @@ const check = (sc: Scenario, o: Outcome, label: string): void => {
   totals.stuck += o.stuck ? 1 : 0;
   totals.duplicateLaunches += o.duplicateLaunches;
   totals.differingRequests += o.differingRequests;
+  totals.accessPointsLeft += o.accessPointsLeft;
   totals.byStatus[o.status] = (totals.byStatus[o.status] ?? 0) + 1;
   const why = `${label} (seed ${sc.seed}): ${o.status}, failure ${o.run.failure ?? '-'}, jobs ${vecToArray(o.run.jobs).map((j) => `${j.name}=${j.status}`).join(' ')}`;
   assert.not.ok(o.stuck, `stuck: ${why}`);
   assert.is(o.duplicateLaunches, 0, `duplicate launches: ${why}`);
   assert.is(o.differingRequests, 0, `RunTask sent twice under one clientToken with different requests: ${why}`);
+  if (!o.stuck) assert.is(o.accessPointsLeft, 0, `access points left after the run ended: ${why}`);
   assert.ok(expected(sc, o).includes(o.status), `expected ${expected(sc, o).join(' or ')}: ${why}`);
 };
 
@@ -194,9 +214,11 @@ F.before(async () => {
 F.after(async () => {
   ecsMock.restore();
   lambdaMock.restore();
+  efsMock.restore();
   await local.stop();
   console.log(`figures: fault suite: ${totals.runs} runs × ${totals.faults} AWS faults, ${totals.crashes} crashes, ${totals.cancels} cancels → ` +
-    `${totals.stuck} stuck, ${totals.duplicateLaunches} duplicate launches, ${totals.differingRequests} differing requests under one clientToken; ` +
+    `${totals.stuck} stuck, ${totals.duplicateLaunches} duplicate launches, ${totals.differingRequests} differing requests under one clientToken, ` +
+    `${totals.accessPointsLeft} access points left; ` +
     `ended ${JSON.stringify(totals.byStatus)}`);
 });
 
@@ -209,6 +231,21 @@ F('the calculator under every documented fault, crashes and cancels: every run e
     };
     check(sc, await runScenario(sc), 'calculator');
   }
+});
+
+F('a file system out of access points: the registrations wait and are sent again (listed in the run\'s retries), and the run ends when access points free', async () => {
+  const sc: Scenario = {
+    request: { ...calculator.request, runId: 'calc-ap-full', at: T0 + 100 }, meta: { ...calculator.meta, runId: 'calc-ap-full' }, seed: 100,
+    rate: 0, permanent: false, crash: 0, cancelAfter: null, retries: false, accessPointsFullFor: 4,
+  };
+  const o = await runScenario(sc);
+  check(sc, o, 'access points full');
+  assert.is(o.status, 'SUCCEEDED');
+  const waited = retriesView(o.run).filter((r) => r.command === 'RegisterTaskDefinition');
+  assert.ok(waited.length > 0, 'the registration is listed in retries');
+  assert.equal(waited.map((r) => [r.reason?.startsWith('AccessPointLimitExceeded: You have reached the maximum number of access points'), r.gaveUp]), waited.map(() => [true, false]));
+  assert.is(waited.reduce((n, r) => n + r.failures, 0), 4);
+  assert.is(o.accessPointsLeft, 0);
 });
 
 /** A random DAG: each job depends on earlier ones; images shared or reused; some jobs zipped. */

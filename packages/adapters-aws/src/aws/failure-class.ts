@@ -68,6 +68,11 @@ export const awsErrorRules: readonly Rule[] = [
   },
   {
     class: 'retryable',
+    names: ['AccessPointLimitExceeded'],
+    source: 'EFS API Reference "CreateAccessPoint" (AccessPointLimitExceeded, 403: the file system holds the most access points it may; ThrottlingException, 429: created too quickly while near that limit) and EFS User Guide "Creating access points" (10,000 per file system), read 2026-12. hyperp\'s access points are per run and deleted as runs end (efs/access-points.ts), so the limit frees as other runs finish: "not now", not "wrong"',
+  },
+  {
+    class: 'retryable',
     names: ['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'NetworkingError', 'AbortError'],
     source: 'AWS SDK for JavaScript v3: requestHandler timeouts surface as TimeoutError; AWS CLI/SDK retry guide "Retry behavior" lists transient errors (timeouts, connection errors), read 2026-12',
   },

@@ -125,6 +125,16 @@ export const accessPointInput = (
 
 const errorName = (e: unknown): string => (e instanceof Error ? e.name : '');
 
+/**
+ * CreateAccessPoint's answers that no repeat can change (EFS API Reference, "CreateAccessPoint",
+ * read 2026-12): the job's registration is refused with EFS's reason. Everything else is thrown
+ * for the interpreter to class: throttling (429), `InternalServerError` (500) and
+ * `AccessPointLimitExceeded` (403: the file system is full of access points; they are per run
+ * and deleted as runs end, so it frees) are sent again after a back-off, and the run's view
+ * lists them in `retries`.
+ */
+export const ACCESS_POINT_REFUSALS: readonly string[] = ['FileSystemNotFound', 'IncorrectFileSystemLifeCycleState', 'BadRequest', 'AccessDeniedException'];
+
 /** The id of the run's access point for this folder and mode, created if it does not exist. */
 export const ensureAccessPoint = async (d: AccessPointDeps, runId: string, layoutPath: string, mode: AccessMode): Promise<string> => {
   const input = accessPointInput(d.settings, runId, layoutPath, mode);
@@ -136,7 +146,7 @@ export const ensureAccessPoint = async (d: AccessPointDeps, runId: string, layou
     // The same token made it before (a repeated registration): EFS names the existing one.
     const existing = (e as { AccessPointId?: string }).AccessPointId;
     if (errorName(e) === 'AccessPointAlreadyExists' && existing) return existing;
-    if (['AccessPointLimitExceeded', 'FileSystemNotFound', 'IncorrectFileSystemLifeCycleState', 'BadRequest', 'AccessDeniedException'].includes(errorName(e))) {
+    if (ACCESS_POINT_REFUSALS.includes(errorName(e))) {
       throw new AccessPointsUnavailable(`the run's EFS access point for ${layoutPath} cannot be created: ${errorName(e)}: ${(e as Error).message}`);
     }
     throw e;
@@ -191,16 +201,27 @@ const listAccessPoints = async (d: AccessPointDeps): Promise<AccessPointDescript
 
 const tagOf = (ap: AccessPointDescription, key: string): string | undefined => ap.Tags?.find((t) => t.Key === key)?.Value;
 
+/**
+ * Deletes each of `aps`; one that fails does not keep the others. DeleteAccessPoint's
+ * `AccessPointNotFound` (404) means deleted already (a repeated clean-up); any other answer
+ * (throttling, `InternalServerError`, `BadRequest`, access denied; EFS API Reference,
+ * "DeleteAccessPoint", read 2026-12) leaves it to the sweep's next minute, and is thrown once
+ * the rest are done.
+ */
 const deleteAll = async (d: AccessPointDeps, aps: readonly AccessPointDescription[]): Promise<number> => {
   let deleted = 0;
+  const failed: unknown[] = [];
   for (const ap of aps) {
     try {
       await call(d, () => d.efs.send(new DeleteAccessPointCommand({ AccessPointId: ap.AccessPointId! })));
       deleted++;
     } catch (e) {
-      // Deleted already (a repeated clean-up): nothing left to do.
-      if (errorName(e) !== 'AccessPointNotFound') throw e;
+      if (errorName(e) !== 'AccessPointNotFound') failed.push(e);
     }
+  }
+  if (failed.length > 0) {
+    const first = failed[0] as Error;
+    throw Object.assign(new Error(`${failed.length} of ${aps.length} access points could not be deleted; first: ${first.name}: ${first.message}`), { name: first.name });
   }
   return deleted;
 };

@@ -4,7 +4,8 @@
  * adapters call; and RunTask's `failures[]` reasons. The fault-injection suite draws from here.
  * Sources: ECS API Reference (RunTask, RegisterTaskDefinition, StopTask, ListTasks,
  * DescribeTasks, Common Errors), Lambda API Reference (Invoke), SQS API Reference
- * (SendMessage), S3 API Reference "Error responses" (PutObject), ECS Developer Guide "API failure reasons"; read 2026-12.
+ * (SendMessage), S3 API Reference "Error responses" (PutObject), EFS API Reference (CreateAccessPoint,
+ * DeleteAccessPoint, DescribeAccessPoints), ECS Developer Guide "API failure reasons"; read 2026-12.
  */
 import type { FailureClass } from '@hyperp/core';
 
@@ -82,6 +83,20 @@ export const faultsByApi: Readonly<Record<string, readonly AwsFault[]>> = {
     { api: 'PutObject', class: 'retryable', error: () => awsError('SlowDown', 'Please reduce your request rate.', 503) },
     { api: 'PutObject', class: 'retryable', error: () => awsError('InternalError', 'We encountered an internal error. Please try again.', 500) },
     { api: 'PutObject', class: 'permanent', error: () => awsError('AccessDenied', 'Access Denied', 403) },
+  ],
+  // EFS API Reference, "CreateAccessPoint" / "DeleteAccessPoint" / "DescribeAccessPoints", read 2026-12.
+  CreateAccessPoint: [
+    { api: 'CreateAccessPoint', class: 'retryable', error: () => awsError('AccessPointLimitExceeded', 'You have reached the maximum number of access points (10000) for your file system fs-12345678.', 403, { ErrorCode: 'AccessPointLimitExceeded' }) },
+    { api: 'CreateAccessPoint', class: 'retryable', error: () => awsError('ThrottlingException', 'Rate exceeded', 429, { ErrorCode: 'ThrottlingException' }) },
+    { api: 'CreateAccessPoint', class: 'retryable', error: () => awsError('InternalServerError', 'An internal error occurred.', 500, { ErrorCode: 'InternalServerError' }) },
+    { api: 'CreateAccessPoint', class: 'permanent', error: () => awsError('FileSystemNotFound', "File system 'fs-12345678' does not exist.", 404, { ErrorCode: 'FileSystemNotFound' }) },
+  ],
+  DeleteAccessPoint: [
+    { api: 'DeleteAccessPoint', class: 'retryable', error: () => awsError('ThrottlingException', 'Rate exceeded', 429, { ErrorCode: 'ThrottlingException' }) },
+    { api: 'DeleteAccessPoint', class: 'retryable', error: () => awsError('InternalServerError', 'An internal error occurred.', 500, { ErrorCode: 'InternalServerError' }) },
+  ],
+  DescribeAccessPoints: [
+    { api: 'DescribeAccessPoints', class: 'retryable', error: () => awsError('ThrottlingException', 'Rate exceeded', 429, { ErrorCode: 'ThrottlingException' }) },
   ],
   SendMessage: [
     { api: 'SendMessage', class: 'retryable', error: () => awsError('RequestThrottled', 'Request is throttled.', 403) },

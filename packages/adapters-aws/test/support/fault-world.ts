@@ -11,6 +11,7 @@ import {
   ListTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand,
   type RunTaskCommandInput, type Task,
 } from '@aws-sdk/client-ecs';
+import { CreateAccessPointCommand, DeleteAccessPointCommand, DescribeAccessPointsCommand, type CreateAccessPointCommandInput } from '@aws-sdk/client-efs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { AwsStub } from 'aws-sdk-client-mock';
 import { awsError, faultsByApi, type AwsFault } from './aws-faults.js';
@@ -32,10 +33,12 @@ export interface FaultWorldOptions {
   readonly rate: number;
   /** Whether permanent faults may be drawn (else only retryable and unknown ones). */
   readonly permanent: boolean;
+  /** EFS answers the first this many CreateAccessPoint calls with AccessPointLimitExceeded (the file system is full). */
+  readonly accessPointsFullFor?: number;
 }
 
 /** APIs whose permanent failure fails the run (launch, registration, the run's folders). */
-export const FATAL_APIS = new Set(['RunTask', 'RegisterTaskDefinition', 'InvokeSync', 'PutObject']);
+export const FATAL_APIS = new Set(['RunTask', 'RegisterTaskDefinition', 'CreateAccessPoint', 'InvokeSync', 'PutObject']);
 
 export const faultWorld = (
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -43,6 +46,8 @@ export const faultWorld = (
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   lambda: AwsStub<any, any, any>,
   o: FaultWorldOptions,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  efs?: AwsStub<any, any, any>,
 ) => {
   const tasks = new Map<string, SimTask>();
   const byToken = new Map<string, { arn: string; input: string }>();
@@ -53,7 +58,9 @@ export const faultWorld = (
   let revisions = 0;
 
   const draw = (api: string): AwsFault | undefined => {
-    if (o.random() >= o.rate) return undefined;
+    // A registration makes an access point per volume: each of those calls fails less often, so
+    // that a command's chance to fail stays near the rate.
+    if (o.random() >= (api === 'CreateAccessPoint' ? o.rate / 4 : o.rate)) return undefined;
     const pool = (faultsByApi[api] ?? []).filter((f) => o.permanent || f.class !== 'permanent');
     if (pool.length === 0) return undefined;
     const f = pool[Math.floor(o.random() * pool.length)]!;
@@ -140,7 +147,36 @@ export const faultWorld = (
     return { StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify({ created: payload.paths?.length ?? 0 })) };
   });
 
+  // EFS: access points by client token (a repeated creation names the existing one), tagged with their run.
+  const accessPoints = new Map<string, { id: string; runId: string }>();
+  let fullFor = o.accessPointsFullFor ?? 0;
+  let accessPointCount = 0;
+  efs?.on(CreateAccessPointCommand).callsFake((input: CreateAccessPointCommandInput) => {
+    if (fullFor > 0) {
+      fullFor--;
+      throw faultsByApi['CreateAccessPoint']![0]!.error!();
+    }
+    raise(draw('CreateAccessPoint'));
+    const known = accessPoints.get(input.ClientToken!);
+    if (known) throw awsError('AccessPointAlreadyExists', 'Access point already exists with the specified client token.', 409, { AccessPointId: known.id });
+    const id = `fsap-${(++accessPointCount).toString(16).padStart(17, '0')}`;
+    accessPoints.set(input.ClientToken!, { id, runId: input.Tags!.find((t) => t.Key === 'hyperp:run')!.Value! });
+    return { AccessPointId: id };
+  });
+  efs?.on(DescribeAccessPointsCommand).callsFake(() => {
+    raise(draw('DescribeAccessPoints'));
+    return {
+      AccessPoints: [...accessPoints.values()].map((a) => ({ AccessPointId: a.id, Tags: [{ Key: 'hyperp:run', Value: a.runId }, { Key: 'hyperp:deployment', Value: 'hyperp' }] })),
+    };
+  });
+  efs?.on(DeleteAccessPointCommand).callsFake((input: { AccessPointId: string }) => {
+    raise(draw('DeleteAccessPoint'));
+    for (const [token, a] of accessPoints) if (a.id === input.AccessPointId) accessPoints.delete(token);
+    return {};
+  });
+
   return {
+    accessPoints,
     tasks,
     zips,
     injected,
