@@ -3,7 +3,7 @@
  * container's command in its own bubblewrap sandbox over a private copy of the image's files.
  * When an essential container exits, the task's other containers are stopped (as on ECS).
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, symlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, symlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseRecipe } from '../build/recipe.js';
 import { layoutImage, readImageFolder, removeOrphanImageTemps, type ImageConfig } from '../build/layout.js';
@@ -115,7 +115,6 @@ export const processEngine = (opts: ProcessEngineOptions): Engine => {
       }
       const args = bwrapArgs({
         imageRoot: root,
-        imageTopLevel: readdirSync(root),
         workdir: cmd.workdir,
         argv: cmd.argv,
         env: aliases.length > 0 ? { ...cmd.env, PATH: `/${ALIAS_DIR}:${cmd.env['PATH'] ?? DEFAULT_PATH}` } : cmd.env,
