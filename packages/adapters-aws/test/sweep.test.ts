@@ -145,6 +145,54 @@ s('finds a task whose RunTask answer was lost by its startedBy, the only filter 
   assert.is(vecToArray((await d.state()).images).find((i) => i.key === lost.key)!.status, 'BUILT');
 });
 
+s('tasks whose stop events were lost are described by their ARNs, 100 per call: a stopped one ends with its exit codes, one ECS no longer knows (MISSING) ends as stopped unobserved, and the run finishes', async () => {
+  ecs.reset();
+  const store = dynamoStore(local.doc, await local.createTable());
+  // 101 tasks of one job, on an image that exists: every attempt launched, no event of any arrives.
+  const request = syntheticRunRequested({ name: 'wide', jobs: [{ name: 'map', concurrency: 101, imageAction: 'reuse' }] }, { runId: 'wide-run', at: T0 });
+  const meta = { runId: 'wide-run', repo: 'acme/wide', installationId: 7, branch: 'main', commit: request.commit, workflow: 'wide', trigger: 'push' as const };
+  const d = await drive(store, request, meta, T0);
+  const arns = [...d.cloud.launched.values()];
+  assert.is(arns.length, 101);
+  const startedByOf = new Map([...d.cloud.launched].map(([startedBy, arn]) => [arn, startedBy]));
+  // ECS still describes most (stopped, exit 0) and has forgotten two, one in each call.
+  const forgotten = new Set([arns[7]!, arns[100]!]);
+  const now = T0 + 3 * 3_600_000;
+  ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({
+    tasks: input.tasks.filter((a) => !forgotten.has(a)).map((a): Task => ({
+      taskArn: a, startedBy: startedByOf.get(a)!, group: 'hyperp:wide-run', lastStatus: 'STOPPED', version: 3, cpu: '256', memory: '512',
+      containers: [{ name: 'main', exitCode: 0 }], stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited',
+      pullStartedAt: new Date(T0 + 1000), startedAt: new Date(T0 + 5000), stoppedAt: new Date(T0 + 60_000),
+    })),
+    failures: input.tasks.filter((a) => forgotten.has(a)).map((arn) => ({ arn, reason: 'MISSING' })),
+  }));
+  ecs.on(ListTasksCommand).resolves({ taskArns: [] });
+  const sweep = sweepHandler({
+    store, config: { clusterArn: CLUSTER }, ecs: new ECSClient({ region: 'us-east-1' }),
+    retry: { attempts: 2, baseMs: 1, maxMs: 1, sleep: async () => undefined, random: () => 0 }, now: () => now, log: () => undefined,
+    restep: async () => undefined,
+  });
+  assert.equal(await sweep(), { activeRuns: 1, ticks: 1, reconciled: 101, orphansStopped: 0, failed: 0 });
+  // DescribeTasks takes at most 100 tasks (ECS API Reference, "DescribeTasks"): two calls, in order.
+  assert.equal(ecs.commandCalls(DescribeTasksCommand).map((c) => c.args[0].input), [
+    { cluster: CLUSTER, tasks: arns.slice(0, 100) },
+    { cluster: CLUSTER, tasks: arns.slice(100) },
+  ]);
+  assert.equal(ecs.commandCalls(ListTasksCommand).map((c) => c.args[0].input), [{ cluster: CLUSTER, desiredStatus: 'RUNNING' }]);
+  // What the sweep logged reaches the stepper (the table's stream); the run ends.
+  const logged = (await store.events.list('wide-run')).filter((e) => e.id.startsWith('ecs:'));
+  assert.equal(logged.filter((e) => e.id.endsWith(':MISSING')).map((e) => e.id).sort(), [...forgotten].map((a) => `ecs:${a}:MISSING`).sort());
+  await d.step(logged.map((e) => e.event) as never);
+  const run = await d.state();
+  assert.equal([run.status, run.finishedAt !== null], ['FAILED', true]);
+  const attempts = vecToArray(vecToArray(run.jobs)[0]!.tasks).flatMap((t) => t.attempts);
+  assert.equal(attempts.filter((a) => a.outcome === 'SUCCEEDED').map((a) => a.taskArn), arns.filter((a) => !forgotten.has(a)));
+  assert.equal(
+    [...new Set(attempts.filter((a) => a.outcome === 'FAILED').map((a) => a.reason))],
+    ['container "main" did not exit normally (ECS no longer knows this task (DescribeTasks: MISSING); it stopped and its end was not observed)'],
+  );
+});
+
 s('one run that cannot be swept does not stop the others: they are ticked and reconciled, orphans stopped, the failure counted', async () => {
   ecs.reset();
   const store = dynamoStore(local.doc, await local.createTable());

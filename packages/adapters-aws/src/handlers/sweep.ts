@@ -3,19 +3,20 @@
  * (one per minute: its id is the minute) so deadlines, back-offs and launch pacing move without
  * a live caller, and asks ECS about the run's in-flight tasks (DescribeTasks, 100 at a time): a
  * state change whose event was lost is appended under the id EventBridge's copy would have had,
- * so whichever arrives second is a no-op. An attempt launched without a task ARN in the state (its
- * RunTask answer was lost) is looked up by its `startedBy`. Then it stops hyperp tasks still
+ * so whichever arrives second is a no-op; a task ECS no longer knows (`MISSING`) ends as stopped
+ * unobserved. An attempt launched without a task ARN in the state (its RunTask answer was lost)
+ * is looked up by its `startedBy`. Then it stops hyperp tasks still
  * running for runs that have ended (orphans of a lost StopTask). Each run is swept on its own: a
  * failure for one (ECS refusing, a damaged item) is logged and counted, and the others go on.
  */
-import { DescribeTasksCommand, ListTasksCommand, StopTaskCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
-import type { RunEvent, RunState } from '@hyperp/core';
+import { DescribeTasksCommand, ListTasksCommand, StopTaskCommand, type ECSClient, type Failure, type Task } from '@aws-sdk/client-ecs';
+import type { RunEvent, RunState, TaskStateObserved } from '@hyperp/core';
 import type { AwsConfig } from '../config.js';
 import { withThrottlingRetry, type RetryPolicy } from '../aws/retry.js';
 import { normaliseTask } from '../ecs/task-event.js';
-import { runIdOfGroup } from '../interpret/ecs-launch.js';
-import { tickEventId } from '../run/event-ids.js';
-import { inFlightTasks } from '../run/in-flight.js';
+import { BUILDER_CONTAINER, runIdOfGroup } from '../interpret/ecs-launch.js';
+import { ecsMissingEventId, tickEventId } from '../run/event-ids.js';
+import { inFlightTasks, type InFlightTask } from '../run/in-flight.js';
 import type { StoredRun } from '../run/stepper.js';
 import type { Store } from '../store/store.js';
 
@@ -47,16 +48,47 @@ const DESCRIBE_BATCH = 100;
 /** Give EventBridge this long to deliver a task's events before asking ECS. */
 const GRACE_MS = 60_000;
 
-const describe = async (d: SweepDeps, arns: readonly string[]): Promise<Task[]> => {
+const describe = async (d: SweepDeps, arns: readonly string[]): Promise<{ tasks: Task[]; failures: Failure[] }> => {
   const tasks: Task[] = [];
+  const failures: Failure[] = [];
   for (let i = 0; i < arns.length; i += DESCRIBE_BATCH) {
     const r = await withThrottlingRetry(d.retry, () =>
       d.ecs.send(new DescribeTasksCommand({ cluster: d.config.clusterArn, tasks: arns.slice(i, i + DESCRIBE_BATCH) })),
     );
     tasks.push(...(r.tasks ?? []));
+    failures.push(...(r.failures ?? []));
   }
-  return tasks;
+  return { tasks, failures };
 };
+
+/**
+ * The end of a task ECS no longer knows. DescribeTasks lists a task it cannot find in
+ * `failures[]` with reason `MISSING` (ECS Developer Guide, "API failure reasons"), and "stopped
+ * tasks appear in the returned results for at least one hour" — not for ever (ECS API Reference,
+ * "DescribeTasks"; both read 2026-12). So a task the run still thinks is running, whose STOPPED
+ * event was lost and which ECS has since forgotten, has stopped and nobody saw how: it ends as
+ * stopped with no exit code, which fails its attempt (or build) with this reason, and the job's
+ * retries apply. Only tasks launched a minute ago or more are asked about (`GRACE_MS`), so a
+ * launch ECS has not made visible yet (its API is eventually consistent) is not taken for gone.
+ */
+const missingTaskEvent = (t: InFlightTask & { taskArn: string }, now: number): TaskStateObserved => ({
+  _tag: 'TaskStateObserved',
+  at: now,
+  startedBy: t.startedBy,
+  taskArn: t.taskArn,
+  lastStatus: 'STOPPED',
+  // A build ends by its builder container's exit; a job's by its essential containers, which core knows.
+  containers: t.kind === 'build' ? [{ name: BUILDER_CONTAINER, exitCode: null, reason: null }] : [],
+  stopCode: null,
+  stoppedReason: 'ECS no longer knows this task (DescribeTasks: MISSING); it stopped and its end was not observed',
+  pullStartedAt: null,
+  startedAt: null,
+  stoppedAt: null,
+  cpu: 0,
+  memory: 0,
+  arch: 'x86_64',
+  ephemeralStorageGiB: 20,
+});
 
 /**
  * The running tasks ECS started with this `startedBy`. ListTasks takes `startedBy` alone: "When
@@ -84,13 +116,22 @@ const sweepRun = async (d: SweepDeps, runId: string, now: number): Promise<numbe
   const found: string[] = [];
   for (const t of stale) if (t.taskArn === null) found.push(...(await tasksStartedBy(d, t.startedBy)));
   const unfolded: RunEvent[] = [];
-  for (const task of await describe(d, [...new Set([...known.keys(), ...found])])) {
+  const described = await describe(d, [...new Set([...known.keys(), ...found])]);
+  for (const task of described.tasks) {
     const n = normaliseTask(task, new Date(now));
     if (n._tag === 'Ignore' || (known.has(n.event.taskArn) && known.get(n.event.taskArn) === n.event.lastStatus)) continue;
     const r = await d.store.events.append({ id: n.id, runId: n.runId, event: n.event, storedAt: new Date(now).toISOString() });
     if (r === 'appended') reconciled++;
     // Logged long ago yet still not in the state: its stream record was lost.
     else if (n.event.lastStatus === 'STOPPED') unfolded.push(n.event);
+  }
+  const missing = new Set(described.failures.filter((f) => f.reason === 'MISSING' && f.arn !== undefined).map((f) => f.arn!));
+  for (const t of stale) {
+    if (t.taskArn === null || !missing.has(t.taskArn)) continue;
+    const event = missingTaskEvent({ ...t, taskArn: t.taskArn }, now);
+    const r = await d.store.events.append({ id: ecsMissingEventId(t.taskArn), runId, event, storedAt: new Date(now).toISOString() });
+    if (r === 'appended') reconciled++;
+    else unfolded.push(event);
   }
   if (unfolded.length > 0) await d.restep(runId, unfolded);
   return reconciled;
@@ -109,7 +150,7 @@ const stopOrphans = async (d: SweepDeps, active: ReadonlySet<string>): Promise<{
   } while (nextToken);
   let stopped = 0;
   let failed = 0;
-  const candidates = running.length === 0 ? [] : await describe(d, running);
+  const candidates = running.length === 0 ? [] : (await describe(d, running)).tasks;
   for (const task of candidates) {
     const runId = runIdOfGroup(task.group);
     if (!runId || active.has(runId) || !task.taskArn) continue;

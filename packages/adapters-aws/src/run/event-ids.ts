@@ -11,6 +11,9 @@ export const REQUESTED_EVENT_ID = 'requested';
 export const ecsEventId = (taskArn: string, lastStatus: string, version: number): string =>
   `ecs:${taskArn}:${lastStatus}:${version}`;
 
+/** A task ECS no longer knows (DescribeTasks answered MISSING): its end, as the sweep concluded it. */
+export const ecsMissingEventId = (taskArn: string): string => `ecs:${taskArn}:MISSING`;
+
 /** The i-th event reporting the c-th command of the outbox saved at `version`. */
 export const resultEventId = (version: number, command: number, i: number, event: RunEvent): string =>
   `cmd:${String(version).padStart(8, '0')}:${command}:${i}:${event._tag}`;
