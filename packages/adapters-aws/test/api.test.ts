@@ -15,6 +15,7 @@ import type { PlanRequest } from '../src/planner/request.js';
 import { plannedRunId, runIdFor } from '../src/planner/run-id.js';
 import { getRunMeta, type RunMeta } from '../src/run/meta.js';
 import { dynamoStore, type Store } from '../src/store/store.js';
+import { awsError } from './support/aws-faults.js';
 import { planCalculator } from './support/calculator-request.js';
 import { drive } from './support/drive.js';
 import { startDynamoLocal, type LocalDynamo } from './support/dynamodb-local.js';
@@ -34,10 +35,11 @@ const planned: PlanRequest[] = [];
 const ecr = mockClient(ECRClient);
 /** ECR holds every tag except these. */
 const lostInRegistry = new Set<string>();
-ecr.on(BatchGetImageCommand).callsFake((input: { imageIds: { imageTag: string }[] }) => ({
+const registry = (input: { imageIds: { imageTag: string }[] }) => ({
   images: input.imageIds.filter((i) => !lostInRegistry.has(i.imageTag)).map((imageId) => ({ imageId, imageManifest: '{}' })),
   failures: input.imageIds.filter((i) => lostInRegistry.has(i.imageTag)).map((imageId) => ({ imageId, failureCode: 'ImageNotFound' })),
-}));
+});
+ecr.on(BatchGetImageCommand).callsFake(registry);
 
 const api = (now = NOW) =>
   apiHandler({
@@ -253,6 +255,87 @@ a('a manual run retried with its requestedAt names the same run, whenever the re
     error: `"requestedAt" must be the request's time in epoch milliseconds, within 15 minutes of ${new Date(NOW).toISOString()}; got ${NOW - 3_600_000}`,
   }]);
   assert.is((await call(http('POST', '/runs', { body: { ...body, requestedAt: 'soon' } })))[0], 400);
+});
+
+// What the API answers when CloudWatch Logs or ECR fails, for every error each call documents
+// (CloudWatch Logs API Reference "GetLogEvents", ECR API Reference "BatchGetImage", and their
+// "Common Errors"; read 2026-12), in the SDK's shape: a clear JSON error, never a crash.
+const logFaults: [Error, number, string][] = [
+  [awsError('ThrottlingException', 'Rate exceeded', 400), 429, 'CloudWatch Logs GetLogEvents is throttled (ThrottlingException: Rate exceeded); ask again in a few seconds'],
+  [awsError('ServiceUnavailableException', 'The service cannot complete the request.', 500), 503,
+    'CloudWatch Logs GetLogEvents is unavailable right now (ServiceUnavailableException: The service cannot complete the request.); ask again in a few seconds'],
+  [awsError('ResourceNotFoundException', 'The specified log stream does not exist.', 400), 404, 'STREAM (ResourceNotFoundException: The specified log stream does not exist.)'],
+  [awsError('InvalidParameterException', 'The specified nextToken is invalid.', 400), 400,
+    'CloudWatch Logs refused the request: is "nextToken" one it gave? (InvalidParameterException: The specified nextToken is invalid.)'],
+  [awsError('AccessDeniedException', 'User: arn:aws:sts::123456789012:assumed-role/hyperp-api/hyperp-api is not authorized to perform: logs:GetLogEvents on resource: arn:aws:logs:us-east-1:123456789012:log-group:/hyperp/tasks:log-stream:x because no identity-based policy allows the logs:GetLogEvents action', 400), 502,
+    'CloudWatch Logs GetLogEvents failed: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/hyperp-api/hyperp-api is not authorized to perform: logs:GetLogEvents on resource: arn:aws:logs:us-east-1:123456789012:log-group:/hyperp/tasks:log-stream:x because no identity-based policy allows the logs:GetLogEvents action: the API function is not allowed this call; the deployment\'s permissions (src/contract/permissions.json) need it'],
+  [Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 503, 'CloudWatch Logs GetLogEvents is unavailable right now (ECONNRESET: socket hang up); ask again in a few seconds'],
+];
+
+/** An answer's status, body and Retry-After; the body must be exactly `{error}` with no stack in it. */
+const answerOf = async (e: LambdaFunctionURLEvent): Promise<[number, string, string | undefined]> => {
+  const r = (await api(NOW)(e)) as { statusCode: number; headers: Record<string, string>; body: string };
+  const body = JSON.parse(r.body) as Record<string, unknown>;
+  assert.equal(Object.keys(body), ['error']);
+  assert.not.match(String(body['error']), /\n\s+at /);
+  return [r.statusCode, String(body['error']), r.headers['retry-after']];
+};
+
+a('every documented error of CloudWatch Logs GetLogEvents is a clear JSON error with the status the CLI acts on', async () => {
+  const query = { job: 'x * y', index: '2', nextToken: 'f/0' };
+  for (const [error, status, message] of logFaults) {
+    logs.reset();
+    logs.on(GetLogEventsCommand).rejects(error);
+    const [got, text, retryAfter] = await answerOf(http('GET', `/runs/${runId}/logs`, { query }));
+    const stream = logs.commandCalls(GetLogEventsCommand)[0]!.args[0].input.logStreamName!;
+    const expected = message.replace('STREAM', `no log stream ${stream} in /hyperp/tasks: the task has not logged anything yet, or its logs have expired`);
+    assert.equal([got, text, retryAfter], [status, expected, status === 429 || status === 503 ? '5' : undefined], error.name);
+  }
+});
+
+a('every documented error of ECR BatchGetImage behind a rerun is a clear JSON error; the rerun is not appended', async () => {
+  const ecrFaults: [Error, number, string][] = [
+    [awsError('ThrottlingException', 'Rate exceeded', 400), 429, 'ECR BatchGetImage is throttled (ThrottlingException: Rate exceeded); ask again in a few seconds'],
+    [awsError('LimitExceededException', 'The operation did not succeed because it would have exceeded a service limit for your account.', 400), 429,
+      'ECR BatchGetImage is throttled (LimitExceededException: The operation did not succeed because it would have exceeded a service limit for your account.); ask again in a few seconds'],
+    [awsError('ServerException', 'These errors are usually caused by a server-side issue.', 500), 503,
+      'ECR BatchGetImage is unavailable right now (ServerException: These errors are usually caused by a server-side issue.); ask again in a few seconds'],
+    [awsError('RepositoryNotFoundException', "The repository with name 'hyperp' does not exist in the registry with id '123456789012'", 400), 502,
+      "ECR BatchGetImage failed: RepositoryNotFoundException: The repository with name 'hyperp' does not exist in the registry with id '123456789012'"],
+    [awsError('InvalidParameterException', 'Invalid parameter at \'imageIds\' failed to satisfy constraint: \'Member must have length less than or equal to 100\'', 400), 502,
+      'ECR BatchGetImage failed: InvalidParameterException: Invalid parameter at \'imageIds\' failed to satisfy constraint: \'Member must have length less than or equal to 100\''],
+    [awsError('UnableToGetUpstreamImageException', 'The image could not be retrieved from the upstream registry.', 400), 502,
+      'ECR BatchGetImage failed: UnableToGetUpstreamImageException: The image could not be retrieved from the upstream registry.'],
+    [awsError('AccessDeniedException', 'User: arn:aws:sts::123456789012:assumed-role/hyperp-api/hyperp-api is not authorized to perform: ecr:BatchGetImage', 400), 502,
+      'ECR BatchGetImage failed: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/hyperp-api/hyperp-api is not authorized to perform: ecr:BatchGetImage: the API function is not allowed this call; the deployment\'s permissions (src/contract/permissions.json) need it'],
+  ];
+  try {
+    for (const [error, status, message] of ecrFaults) {
+      ecr.reset();
+      ecr.on(BatchGetImageCommand).rejects(error);
+      const [got, text] = await answerOf(http('POST', `/runs/${runId}/rerun`, { body: { requestId: `ecr-${error.name}`, failedOnly: false } }));
+      assert.equal([got, text], [status, message], error.name);
+    }
+    const requested = await store.events.list(runIdFor(NOW, `rerun:ecr-ThrottlingException`, 'calculator'));
+    assert.equal(requested, []);
+  } finally {
+    ecr.reset();
+    ecr.on(BatchGetImageCommand).callsFake(registry);
+  }
+});
+
+a('a failure nobody foresaw is a 500 with its message, its stack only in the log', async () => {
+  const logged: unknown[] = [];
+  const broken = apiHandler({
+    store, config, lambda: new LambdaClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }),
+    presign: async () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'expiration')");
+    },
+    startPlanner: async () => undefined, now: () => NOW, log: (m, detail) => void logged.push([m, typeof detail?.['stack']]),
+  });
+  const r = (await broken(http('GET', `/runs/${runId}/jobs/${encodeURIComponent('x * y')}/download`))) as { statusCode: number; body: string };
+  assert.equal([r.statusCode, JSON.parse(r.body)], [500, { error: "the hyperp API failed: Cannot read properties of undefined (reading 'expiration') (the api function's log has the details)" }]);
+  assert.equal(logged, [['the API failed', 'string']]);
 });
 
 a.run();

@@ -21,6 +21,7 @@ import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import type { AwsConfig } from '../config.js';
 import { invokeAsync } from '../aws/invoke.js';
 import type { PresignedGet } from '../aws/presign.js';
+import { awsCall, awsFailureAnswer, HttpError, isAwsError } from '../api/aws-answers.js';
 import { STALE_MS, zipRequests } from '../api/zip-requests.js';
 import { runView } from '../api/run-view.js';
 import type { EfsRequest } from './efs.js';
@@ -49,6 +50,8 @@ export interface ApiDeps {
    */
   readonly imagesInRegistry?: (tags: readonly string[]) => Promise<ReadonlySet<string>>;
   readonly now: () => number;
+  /** Where a failure nobody foresaw is written with its stack (the answer carries only its message). */
+  readonly log?: (message: string, detail?: Record<string, unknown>) => void;
 }
 
 export type CronInvocation = Extract<PlanRequest, { kind: 'cron' }>;
@@ -59,11 +62,6 @@ const RETRY_AFTER_SECONDS = 10;
 /** How far a manual run's `requestedAt` may be from the API's clock. */
 const REQUESTED_AT_SKEW_MS = 15 * 60_000;
 
-class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
 
 const callerOf = (event: LambdaFunctionURLEvent): string | null =>
   (event.requestContext as { authorizer?: { iam?: { userArn?: string } } }).authorizer?.iam?.userArn ?? null;
@@ -122,12 +120,16 @@ export const apiHandler = (d: ApiDeps) => {
     const container =
       q['container'] ?? run.request?.workflow.jobs.find((j) => j.name === job.name)?.taskDefinition.containerDefinitions[0]?.name ?? '';
     const stream = logStreamName(logStreamPrefix(runId, meta.workflow, job.name), container, attempt.taskArn);
-    const r = await d.logs.send(
+    const r = await awsCall('CloudWatch Logs GetLogEvents', () => d.logs.send(
       new GetLogEventsCommand({
         logGroupName: d.config.taskLogGroup, logStreamName: stream, startFromHead: true,
         ...(q['nextToken'] ? { nextToken: q['nextToken'] } : {}),
       }),
-    );
+    ), {
+      // The task has not written its first line yet, or its logs expired.
+      notFound: `no log stream ${stream} in ${d.config.taskLogGroup}: the task has not logged anything yet, or its logs have expired`,
+      ...(q['nextToken'] ? { invalid: `CloudWatch Logs refused the request: is "nextToken" one it gave?` } : {}),
+    });
     return json(200, {
       logStream: stream,
       events: (r.events ?? []).map((e) => ({ at: e.timestamp ?? null, message: e.message ?? '' })),
@@ -210,7 +212,7 @@ export const apiHandler = (d: ApiDeps) => {
       return (key) => built.has(key);
     }
     const keys = [...new Set((run.request?.plan.jobs ?? []).flatMap((j) => j.images.map((i) => i.key)))];
-    const tags = await d.imagesInRegistry(keys.map(imageTag));
+    const tags = await awsCall('ECR BatchGetImage', () => d.imagesInRegistry!(keys.map(imageTag)));
     return (key) => tags.has(imageTag(key));
   };
 
@@ -309,9 +311,13 @@ export const apiHandler = (d: ApiDeps) => {
     try {
       return await route(event as LambdaFunctionURLEvent);
     } catch (e) {
-      if (e instanceof HttpError) return json(e.status, { error: e.message });
+      if (e instanceof HttpError) return e.answer;
       if (e instanceof Error && /invalid page cursor/.test(e.message)) return json(400, { error: e.message });
-      throw e;
+      // A store read or another AWS call no step above named (DynamoDB, S3).
+      if (isAwsError(e)) return awsFailureAnswer('an AWS call of the hyperp API', e).answer;
+      // A bug: the message to the caller, the stack to the function's log.
+      d.log?.('the API failed', { error: String((e as Error)?.message ?? e), stack: (e as Error)?.stack });
+      return json(500, { error: `the hyperp API failed: ${String((e as Error)?.message ?? e)} (the api function's log has the details)` });
     }
   };
 };
