@@ -17,8 +17,17 @@ export interface CliContext {
   readonly drained?: () => Promise<void>;
   /** True when stdout is a terminal (live views); false in pipes, CI and tests. */
   readonly isTTY: boolean;
+  /** The terminal stdout is, when it is one: the live view fits itself to its size. */
+  readonly terminal?: Terminal;
   /** Aborted on Ctrl-C; long-running commands stop cleanly when it fires. */
   readonly signal: AbortSignal;
+}
+
+/** A terminal window: its size (0 when the terminal does not say) and its resizes. */
+export interface Terminal {
+  readonly size: () => { readonly columns: number; readonly rows: number };
+  /** Calls `f` after each resize (SIGWINCH); returns what stops it. */
+  readonly onResize: (f: () => void) => () => void;
 }
 
 /**

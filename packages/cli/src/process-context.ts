@@ -1,6 +1,15 @@
 /** The context of a `hyperp` process: its own stdio, environment and working directory. */
 import { once } from 'node:events';
-import type { CliContext } from './context.js';
+import type { CliContext, Terminal } from './context.js';
+
+// Node turns SIGWINCH into 'resize' on a stdout that is a terminal.
+const stdoutTerminal: Terminal = {
+  size: () => ({ columns: process.stdout.columns ?? 0, rows: process.stdout.rows ?? 0 }),
+  onResize: (f) => {
+    process.stdout.on('resize', f);
+    return () => void process.stdout.off('resize', f);
+  },
+};
 
 export const processContext = (signal: AbortSignal, isTTY = Boolean(process.stdout.isTTY)): CliContext => ({
   cwd: process.cwd(),
@@ -10,5 +19,6 @@ export const processContext = (signal: AbortSignal, isTTY = Boolean(process.stdo
   // stdout to a pipe buffers whatever is written: long outputs wait for the reader.
   drained: () => (process.stdout.writableNeedDrain ? once(process.stdout, 'drain').then(() => undefined) : Promise.resolve()),
   isTTY,
+  ...(isTTY ? { terminal: stdoutTerminal } : {}),
   signal,
 });
