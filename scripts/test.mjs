@@ -72,8 +72,8 @@ const worker = async () => {
     const mark = r.failed > 0 ? '✘' : '✔';
     console.log(`${mark} ${r.file}  ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}  (${(r.ms / 1000).toFixed(1)} s)`);
     if (r.failed > 0) console.log(r.out.replace(/^/gm, '    '));
-    // A test's own figures (a line starting "figures:") are shown even when it passes.
-    else for (const line of r.out.split('\n')) if (/^(?:[•✘ ]*)figures: /.test(line)) console.log(`    ${line.replace(/^[•✘ ]*/, '')}`);
+    // A test's own figures ("figures:") and what it could not check here ("skipped:") are shown even when it passes.
+    else for (const line of r.out.split('\n')) if (/^(?:[•✘ ]*)(?:figures|skipped): /.test(line)) console.log(`    ${line.replace(/^[•✘ ]*/, '')}`);
   }
 };
 await Promise.all(Array.from({ length: Math.min(parallel, files.length) }, worker));

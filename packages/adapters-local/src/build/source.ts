@@ -54,7 +54,9 @@ export const snapshotBuildSource = (repoDir: string, snapshot: RepoSnapshot, wor
       if (E.isLeft(r)) return { error: describeImageKeyError(r.left) };
       const { context, files } = r.right;
       const prefix = context === '' ? '' : `${context}/`;
-      const blobs = new Map(files.map((f) => [f.path.slice(prefix.length), f.blob]));
+      // A Dockerfile its .dockerignore lists makes the image but is not copied into it (Docker's rule).
+      const copied = r.right.dockerfileIgnored ? files.filter((f) => f.path !== r.right.dockerfilePath) : files;
+      const blobs = new Map(copied.map((f) => [f.path.slice(prefix.length), f.blob]));
       const dockerfile = snapshot.read(r.right.dockerfilePath);
       if (dockerfile === undefined) return { error: `Dockerfile ${dockerfilePath} cannot be read` };
       // read, mode and link are asked for one after the other: each file is read once.

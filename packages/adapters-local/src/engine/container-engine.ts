@@ -11,6 +11,7 @@ import { closeSync, existsSync, fstatSync, readSync, mkdirSync, openSync, readFi
 import { dirname, join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { makeScratch, removeOrphanScratch } from '../fs/scratch.js';
 import { supervise, type Supervised } from './supervise.js';
 import { containerCreateArgs, type CreateOptions } from './container-args.js';
 import { removeOrphans, selfOwner, startReaper } from './container-owner.js';
@@ -136,13 +137,16 @@ export const containerEngine = (opts: ContainerEngineOptions): ContainerEngine =
   let unenforced: readonly string[] = [];
   startReaper(opts.cli, owner);
   const ready = (async () => {
+    removeOrphanScratch(opts.scratchDir); // build contexts a crashed hyperp left
     await removeOrphans(opts.cli);
     unenforced = await unenforcedOn(opts.cli);
   })();
 
   const build = async (req: BuildRequest): Promise<BuildOutcome> => {
-    const dir = join(opts.scratchDir, `build-${req.key}-${process.pid}`);
-    rmSync(dir, { recursive: true, force: true });
+    // A folder of this build's own: two runs of one command may build the same key at once.
+    const scratch = makeScratch(opts.scratchDir);
+    const dir = join(scratch, 'context');
+    mkdirSync(dir);
     for (const f of req.files.files) {
       const target = join(dir, f);
       mkdirSync(dirname(target), { recursive: true });
@@ -152,11 +156,10 @@ export const containerEngine = (opts: ContainerEngineOptions): ContainerEngine =
       writeFileSync(target, req.files.read(f));
       chmodSync(target, req.files.mode(f) & 0o777);
     }
-    const dockerfile = join(opts.scratchDir, `build-${req.key}-${process.pid}.Dockerfile`);
+    const dockerfile = join(scratch, 'Dockerfile');
     writeFileSync(dockerfile, req.dockerfile);
     const code = await exec(opts.cli, ['build', '-t', `${repo}:${req.key}`, '-f', dockerfile, dir], req.logFile, req.signal);
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(dockerfile, { force: true });
+    rmSync(scratch, { recursive: true, force: true });
     if (req.signal?.aborted) return { _tag: 'BuildFailed', reason: `${opts.cli} build of ${req.dockerfilePath} was stopped: ${String(req.signal.reason ?? '')}` };
     return code === 0
       ? { _tag: 'Built', imageRef: `${repo}:${req.key}`, notes: [], skippedRuns: 0 }

@@ -10,12 +10,12 @@ import { tempDir } from '../temp.js';
 export type Cli = 'docker' | 'podman';
 
 /** Fails with the engine's own words when it cannot run containers here. */
-export const requireEngine = (cli: Cli): void => {
+export const requireEngine = (cli: Cli, what = 'its sandbox suite'): void => {
   const r = spawnSync(cli, ['info'], { encoding: 'utf8', timeout: 30_000 });
   if (r.status === 0) return;
   const why = r.error ? String(r.error.message) : (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ');
   throw new Error(
-    `the ${cli} engine cannot run containers on this machine, so its sandbox suite cannot run: ${why}. ` +
+    `the ${cli} engine cannot run containers on this machine, so ${what} cannot run: ${why}. ` +
     `.ci/run installs docker.io, podman, catatonit and busybox-static and starts dockerd; do the same here (as root).`,
   );
 };

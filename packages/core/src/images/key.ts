@@ -21,6 +21,11 @@ export interface ImageKey {
   readonly context: string;
   /** Which `.dockerignore` applied (repo path), if any. */
   readonly dockerignore?: string;
+  /**
+   * The `.dockerignore` lists the Dockerfile: it makes the image (it is in `files`, so in the
+   * key) but `COPY`/`ADD` do not see it, as Docker does.
+   */
+  readonly dockerfileIgnored?: true;
   /** The files that went into the key, repo paths with blob ids, sorted; the Dockerfile included. */
   readonly files: readonly RepoFile[];
 }
@@ -72,7 +77,10 @@ export const contextFiles = (
   const files = filesUnder(snapshot.files, prefix).filter(
     (f) => f.path === path || (!excluded.has(f.path) && keep(f.path.slice(prefix.length))),
   );
-  return E.right({ dockerfilePath: path, context, ...(ignorePath !== undefined ? { dockerignore: ignorePath } : {}), files });
+  return E.right({
+    dockerfilePath: path, context, ...(ignorePath !== undefined ? { dockerignore: ignorePath } : {}), files,
+    ...(keep(path.slice(prefix.length)) ? {} : { dockerfileIgnored: true as const }),
+  });
 };
 
 /**

@@ -52,10 +52,12 @@ k('the context is the Dockerfile\'s directory; BuildKit\'s <Dockerfile>.dockerig
   }));
 });
 
-k('the Dockerfile is always part of the key, even when .dockerignore names it', () => {
+k('the Dockerfile is always part of the key, even when .dockerignore names it (then COPY does not see it)', () => {
   const snap = files({ 'Dockerfile': 'FROM x', '.dockerignore': 'Dockerfile\n*.log', 'a.log': 'l', 'main.py': 'm' });
   const c = contextFiles(snap, 'Dockerfile');
-  assert.equal(E.isRight(c) && [c.right.context, c.right.files.map((f) => f.path)], ['', ['.dockerignore', 'Dockerfile', 'main.py']]);
+  assert.equal(E.isRight(c) && [c.right.context, c.right.files.map((f) => f.path), c.right.dockerfileIgnored], ['', ['.dockerignore', 'Dockerfile', 'main.py'], true]);
+  const kept = contextFiles(files({ 'Dockerfile': 'FROM x', '.dockerignore': '*.log' }), 'Dockerfile');
+  assert.is(E.isRight(kept) && kept.right.dockerfileIgnored, undefined);
 });
 
 k('same content, same key; a different builder or blob, a different key', () => {

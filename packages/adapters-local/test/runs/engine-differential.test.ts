@@ -1,0 +1,233 @@
+// The same workflows on the process, docker and podman engines, compared engine against engine:
+// run and job statuses, every attempt's outcome, exit codes and reasons, the files each job
+// writes to /output, TASK_INDEX, read-only inputs, retries, timeouts, a cancel during a running
+// job, and which files `COPY . /app/` takes when `.dockerignore` lists the Dockerfile. The
+// fixture is a real git repository; the image is tiny (busybox, made here: no registry).
+//
+// An engine missing here is named loudly and its comparisons are skipped; CI sets
+// HYPERP_TEST_ENGINES=process,docker,podman (.ci/run), and then a missing one fails the file.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { jobArtifactPath, vecToArray, type RunRequested, type RunState } from '@hyperp/core';
+import { localLayout, type LocalLayout } from '../../src/layout.js';
+import { driveLocalRun, openLocalEngine } from '../../src/runs/drive-local.js';
+import { loadImageStore } from '../../src/runs/image-index.js';
+import { localBuilderVersion } from '../../src/runs/settings.js';
+import { openRun, prepareRuns } from '../../src/runs/start.js';
+import type { Engine, EngineName } from '../../src/engine/types.js';
+import { baseImage, requireEngine, type Cli } from '../adversarial/container-host.js';
+import { committedRepo } from '../git-repo.js';
+
+const ENGINES: readonly EngineName[] = ['process', 'docker', 'podman'];
+const required = (process.env['HYPERP_TEST_ENGINES'] ?? '').split(',').filter((e) => e !== '');
+
+/** The engines that work here, and why the others do not. */
+const usable = new Map<EngineName, { engine: Engine; layout: LocalLayout }>();
+const missing = new Map<EngineName, string>();
+/** The base image both container engines get (the same tag: a hash of busybox and its layout). */
+let image = 'busybox';
+for (const cli of ['docker', 'podman'] as const) {
+  try {
+    requireEngine(cli, 'the differential test');
+    image = baseImage(cli);
+  } catch (e) {
+    missing.set(cli, (e as Error).message);
+  }
+}
+
+/** One task definition: `script` run by the image's `sh`, stopped 1 s after SIGTERM. */
+const taskdef = (script: string): string =>
+  JSON.stringify({
+    cpu: '256', memory: '512',
+    containerDefinitions: [{ name: 'main', dockerfilePath: 'app/Dockerfile', entryPoint: ['/bin/sh', '-c'], command: [script], stopTimeout: 1 }],
+  });
+
+// Scripts read the same in the host's sh (process engine) and busybox's (the image): errors
+// go to /dev/null and each failure has an exit code of its own, so logs and reasons agree.
+function repo(): string {
+  return committedRepo('hyperp-differential-', {
+    'app/Dockerfile': `FROM ${image}\nCOPY . /app/\nWORKDIR /app\n`,
+    // Docker: the Dockerfile and .dockerignore may be listed; they are then used, not copied.
+    'app/.dockerignore': 'Dockerfile\n.dockerignore\nsecret.txt\n',
+    'app/data.txt': 'data\n',
+    'app/secret.txt': 'left out\n',
+    'hyperp-workflows/main.yaml': [
+      'workflowName: main', 'jobs:',
+      '  - {jobName: write, taskDefinitionPath: taskdefs/write.json}',
+      '  - {jobName: fan, taskDefinitionPath: taskdefs/fan.json, concurrency: 3}',
+      '  - {jobName: readonly, taskDefinitionPath: taskdefs/readonly.json, dependsOn: [write]}',
+      '  - {jobName: after-readonly, taskDefinitionPath: taskdefs/write.json, dependsOn: [readonly]}',
+      '  - {jobName: retry, taskDefinitionPath: taskdefs/retry.json, retries: 1}',
+      '  - {jobName: timeout, taskDefinitionPath: taskdefs/slow.json, timeoutSeconds: 5}',
+      '  - {jobName: context, taskDefinitionPath: taskdefs/context.json}',
+      '',
+    ].join('\n'),
+    'hyperp-workflows/cancel.yaml': [
+      'workflowName: cancel', 'jobs:',
+      '  - {jobName: long, taskDefinitionPath: taskdefs/slow.json}',
+      '  - {jobName: next, taskDefinitionPath: taskdefs/write.json, dependsOn: [long]}',
+      '',
+    ].join('\n'),
+    'taskdefs/write.json': taskdef('mkdir -p /output/sub && echo one > /output/a.txt && echo two > /output/sub/b.txt'),
+    'taskdefs/fan.json': taskdef('echo "$TASK_INDEX of $TASK_TOTAL_SIZE" > "/output/task-$TASK_INDEX.txt"'),
+    'taskdefs/readonly.json': taskdef(
+      '{ echo changed > /input/write/a.txt || touch /input/write/new || rm /input/write/sub/b.txt; } 2>/dev/null && exit 0; ' +
+      'echo refused > /output/refused.txt; exit 3',
+    ),
+    'taskdefs/retry.json': taskdef('if [ -e /output/first ]; then echo second > /output/result.txt; else echo first > /output/first; exit 5; fi'),
+    'taskdefs/slow.json': taskdef('echo started > /output/started.txt; sleep 60'),
+    'taskdefs/context.json': taskdef('ls -A /app > /output/listing.txt; pwd > /output/pwd.txt'),
+  });
+}
+
+for (const name of ENGINES.filter((e) => !missing.has(e))) {
+  const layout = localLayout(repo());
+  const e = await openLocalEngine(name, layout);
+  if (e._tag === 'Engine') usable.set(name, { engine: e.engine, layout });
+  else missing.set(name, e.message);
+}
+for (const [name, why] of missing) {
+  // "skipped:" lines are shown by the test runner even when the file passes.
+  process.stderr.write(`skipped: the ${name} engine cannot run here, so it is NOT compared with the others: ${why}\n`);
+  test.skip(`the ${name} engine (missing here)`, () => undefined);
+}
+
+/** What one engine's run comes to: everything the comparisons read, and nothing that is the engine's own (ids, times, paths). */
+interface Outcome {
+  readonly status: string;
+  readonly jobs: Record<string, {
+    status: string;
+    reason: string | null;
+    attempts: { index: number; attempt: number; outcome: string | null; exitCodes: Record<string, number | null>; stopCode: string | null; timedOut: boolean; reason: string | null }[];
+  }>;
+  /** Each job's /output: path → content. */
+  readonly outputs: Record<string, Record<string, string>>;
+  /** The inputs after the run (a read-only /input/write must leave them as they were). */
+  readonly writeOutputAfter: Record<string, string>;
+}
+
+const filesUnder = (dir: string): Record<string, string> => {
+  if (!existsSync(dir)) return {};
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (e.isFile()) out[relative(dir, join(e.parentPath, e.name))] = readFileSync(join(e.parentPath, e.name), 'utf8');
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+};
+
+const outcomeOf = (layout: LocalLayout, req: RunRequested, state: RunState): Outcome => {
+  const dirOf = (job: string) => join(layout.artifactsDir, jobArtifactPath({ commit: req.commit, runId: req.runId, workflow: req.workflow.name }, job));
+  const jobs = vecToArray(state.jobs);
+  return {
+    status: state.status,
+    jobs: Object.fromEntries(jobs.map((j) => [j.name, {
+      status: j.status,
+      reason: j.reason,
+      attempts: vecToArray(j.tasks).flatMap((t) => t.attempts.map((a) => ({
+        index: t.index, attempt: a.attempt, outcome: a.outcome, exitCodes: a.exitCodes, stopCode: a.stopCode, timedOut: a.timedOut, reason: a.reason,
+      }))),
+    }])),
+    outputs: Object.fromEntries(jobs.map((j) => [j.name, filesUnder(dirOf(j.name))])),
+    writeOutputAfter: filesUnder(dirOf('write')),
+  };
+};
+
+/** Runs both workflows on one engine; the cancel run is cancelled once its job has really started. */
+const runOn = async (name: EngineName, engine: Engine, layout: LocalLayout): Promise<Record<string, Outcome>> => {
+  const prepared = await prepareRuns({
+    repoDir: layout.repoDir, workflows: [], images: loadImageStore(layout.imagesDir), builderVersion: localBuilderVersion(name), now: Date.now(),
+  });
+  if (prepared._tag !== 'Prepared') throw new Error(`${name}: ${prepared.message}`);
+  const results = await Promise.all(prepared.requests.map(async (request) => {
+    await openRun(layout, request);
+    const cancel = new AbortController();
+    const started = join(layout.artifactsDir, jobArtifactPath({ commit: request.commit, runId: request.runId, workflow: request.workflow.name }, 'long'), 'started.txt');
+    let watching = request.workflow.name === 'cancel';
+    const watch = (async () => {
+      while (watching && !existsSync(started)) await sleep(50);
+      if (watching) cancel.abort(new Error('cancelled by the test'));
+    })();
+    const state = await driveLocalRun({ layout, request, engine, parallel: 4, network: false, signal: cancel.signal });
+    watching = false;
+    await watch;
+    return [request.workflow.name, outcomeOf(layout, request, state)] as const;
+  }));
+  return Object.fromEntries(results);
+};
+
+const outcomes = new Map(await Promise.all([...usable].map(async ([name, u]) => [name, await runOn(name, u.engine, u.layout)] as const)));
+
+/** The process engine's outcome of `workflow`, and each other engine's, for `pick`. */
+const compare = <T>(workflow: string, pick: (o: Outcome) => T, expected: T) => {
+  const actual = Object.fromEntries([...outcomes].map(([name, o]) => [name, o[workflow] === undefined ? `no ${workflow} run` : pick(o[workflow])]));
+  assert.equal(actual, Object.fromEntries([...outcomes.keys()].map((name) => [name, expected])));
+};
+
+test('every engine runs here (CI requires process, docker and podman)', () => {
+  const lacking = required.filter((e) => missing.has(e as EngineName));
+  assert.equal(lacking.map((e) => `${e}: ${missing.get(e as EngineName)}`), []);
+  assert.ok(usable.size > 0, 'no engine at all');
+});
+
+test('run and job statuses agree', () => {
+  compare('main', (o) => [o.status, Object.fromEntries(Object.entries(o.jobs).map(([n, j]) => [n, j.status]))], ['FAILED', {
+    write: 'SUCCEEDED', fan: 'SUCCEEDED', readonly: 'FAILED', 'after-readonly': 'SKIPPED', retry: 'SUCCEEDED', timeout: 'FAILED', context: 'SUCCEEDED',
+  }]);
+});
+
+test('each job writes the same files to /output', () => {
+  compare('main', (o) => ({ write: o.outputs['write'], after: o.outputs['after-readonly'] }), {
+    write: { 'a.txt': 'one\n', 'sub/b.txt': 'two\n' }, after: {},
+  });
+});
+
+test('TASK_INDEX and TASK_TOTAL_SIZE of a job with three tasks', () => {
+  compare('main', (o) => [o.outputs['fan'], o.jobs['fan']!.attempts.map((a) => [a.index, a.outcome, a.exitCodes])], [
+    { 'task-1.txt': '1 of 3\n', 'task-2.txt': '2 of 3\n', 'task-3.txt': '3 of 3\n' },
+    [[1, 'SUCCEEDED', { main: 0 }], [2, 'SUCCEEDED', { main: 0 }], [3, 'SUCCEEDED', { main: 0 }]],
+  ]);
+});
+
+const attempt = (index: number, n: number, outcome: string, code: number | null, reason: string | null, stopCode = 'EssentialContainerExited', timedOut = false) =>
+  ({ index, attempt: n, outcome, exitCodes: { main: code }, stopCode, timedOut, reason });
+
+test('an input is read-only: writing /input/<dep> fails the same way, and the dependency\'s output is untouched', () => {
+  compare('main', (o) => [o.jobs['readonly'], o.outputs['readonly'], o.writeOutputAfter, o.jobs['after-readonly']], [
+    { status: 'FAILED', reason: 'task 1: container "main" exited with code 3', attempts: [attempt(1, 1, 'FAILED', 3, 'container "main" exited with code 3')] },
+    { 'refused.txt': 'refused\n' },
+    { 'a.txt': 'one\n', 'sub/b.txt': 'two\n' },
+    { status: 'SKIPPED', reason: 'upstream job "readonly" failed', attempts: [] },
+  ]);
+});
+
+test('a task failing its first attempt succeeds on its retry, with /output kept between attempts', () => {
+  compare('main', (o) => [o.jobs['retry'], o.outputs['retry']], [
+    { status: 'SUCCEEDED', reason: null, attempts: [attempt(1, 1, 'FAILED', 5, 'container "main" exited with code 5'), attempt(1, 2, 'SUCCEEDED', 0, null)] },
+    { first: 'first\n', 'result.txt': 'second\n' },
+  ]);
+});
+
+test('a task over its timeout is stopped (SIGTERM) and reported the same', () => {
+  compare('main', (o) => [o.jobs['timeout'], o.outputs['timeout']], [
+    { status: 'FAILED', reason: 'task 1: timed out after 5 s', attempts: [attempt(1, 1, 'FAILED', 143, 'timed out after 5 s', 'UserInitiated', true)] },
+    { 'started.txt': 'started\n' },
+  ]);
+});
+
+test('a cancel during a running job gives the same final statuses', () => {
+  const why = 'cancelled: interrupted (Ctrl-C)'; // the driver's reason for its abort signal
+  compare('cancel', (o) => [o.status, o.jobs, o.outputs], [
+    'CANCELLED',
+    { long: { status: 'CANCELLED', reason: why, attempts: [attempt(1, 1, 'CANCELLED', 143, why, 'UserInitiated')] }, next: { status: 'SKIPPED', reason: why, attempts: [] } },
+    { long: { 'started.txt': 'started\n' }, next: {} },
+  ]);
+});
+
+test('COPY . takes the context as .dockerignore leaves it: no Dockerfile, no .dockerignore (Docker uses both, copies neither)', () => {
+  compare('main', (o) => o.outputs['context'], { 'listing.txt': 'data.txt\n', 'pwd.txt': '/app\n' });
+});
+
+test.run();
