@@ -6,14 +6,17 @@
  * How to run them against an engine:
  *
  *     import { sandboxCases, runCase, type SandboxTarget } from './sandbox-cases.js';
- *     const target: SandboxTarget = { engine, image };   // image: has /bin/sh, coreutils, mount
+ *     const hostile = await buildHostileImages(engine, image, dir);
+ *     const target: SandboxTarget = { engine, image, hostile };   // image: has /bin/sh, coreutils, mount
  *     for (const c of sandboxCases) test(c.name, () => runOrNotice(target, c));
  *
  * `runCase` runs `sh -c <script>` as the only (essential) container of a task through
  * `engine.run`, with `/output` (read-write) and `/input/upstream job` (read-only, holding
  * `value.txt` = "41") bound from fresh host folders, no network, and the case's limits; it
  * returns the container's exit, its reason, the task's log and those host folders. A case's
- * `check` throws (uvu's assert) when the sandbox let the job do what it must not.
+ * `check` throws (uvu's assert) when the sandbox let the job do what it must not. A case marked
+ * `image: <name>` runs in that hostile image instead: the base image with links where images
+ * hold folders (`HOSTILE_IMAGES`), built by the engine under test (`buildHostileImages`).
  *
  * Scripts use POSIX sh, coreutils and util-linux's `mount` only, so any small image serves.
  * The kill -9 case is not a script: `survivors(marker)` finds sandboxed processes left behind
@@ -23,6 +26,7 @@ import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BuildContext } from '../../src/build/layout.js';
 import type { ContainerLimits, Engine } from '../../src/engine/types.js';
 import { OUT_OF_MEMORY_REASON } from '../../src/engine/types.js';
 import { tempDir } from '../temp.js';
@@ -31,7 +35,42 @@ export interface SandboxTarget {
   readonly engine: Engine;
   /** What `ContainerLaunch.image` names for this engine (a built key, or an image reference). */
   readonly image: string;
+  /** The same for the images `buildHostileImages` built. */
+  readonly hostile: Readonly<Record<HostileImage, string>>;
 }
+
+/** Hostile images: the links each holds where images hold folders (in-image path → target). */
+export const HOSTILE_IMAGES = {
+  links: { '/usr/local/bin': '/etc', '/usr/local/sbin': '../../..' },
+  'input-link': { '/input/upstream job': '/etc' },
+} as const satisfies Record<string, Readonly<Record<string, string>>>;
+
+export type HostileImage = keyof typeof HOSTILE_IMAGES;
+
+/**
+ * Builds, with `engine`, each hostile image `FROM base` (a repository can commit such links and
+ * COPY them anywhere); gives the image reference of each.
+ */
+export const buildHostileImages = async (engine: Engine, base: string, dir: string): Promise<Record<HostileImage, string>> => {
+  const build = async (name: HostileImage): Promise<string> => {
+    const links: Readonly<Record<string, string>> = HOSTILE_IMAGES[name];
+    const context: BuildContext = {
+      files: Object.keys(links).map((p) => `links${p}`),
+      read: (f) => Buffer.from(links[f.slice('links'.length)]!),
+      mode: () => 0o777,
+      link: (f) => links[f.slice('links'.length)],
+    };
+    const top = [...new Set(Object.keys(links).map((p) => p.split('/')[1]!))];
+    const log = join(dir, `hostile-${name}.log`);
+    const built = await engine.build({
+      key: `hostile-${name}-1`, dockerfilePath: 'hostile/Dockerfile', context: 'hostile', files: context, logFile: log,
+      dockerfile: `FROM ${base}\n${top.map((t) => `COPY links/${t}/ /${t}/\n`).join('')}`,
+    });
+    if (built._tag !== 'Built') throw new Error(`the hostile image ${name} was not built: ${built.reason}\n${readFileSync(log, 'utf8')}`);
+    return built.imageRef;
+  };
+  return { links: await build('links'), 'input-link': await build('input-link') };
+};
 
 export interface CaseContext {
   /** Host folder bound at /output. */
@@ -53,6 +92,8 @@ export interface CaseResult extends CaseContext {
 export interface SandboxCase {
   readonly name: string;
   readonly script: (ctx: CaseContext) => string;
+  /** Runs in one of the target's hostile images rather than its plain one. */
+  readonly image?: HostileImage;
   /** Overrides of DEFAULT_CASE_LIMITS. */
   readonly limits?: Partial<ContainerLimits>;
   /**
@@ -82,7 +123,7 @@ export const runCase = async (t: SandboxTarget, c: SandboxCase): Promise<CaseRes
     network: false,
     logFile,
     containers: [{
-      name: 'main', image: t.image, essential: true, entryPoint: ['/bin/sh', '-c'], command: [c.script(ctx)],
+      name: 'main', image: c.image === undefined ? t.image : t.hostile[c.image], essential: true, entryPoint: ['/bin/sh', '-c'], command: [c.script(ctx)],
       environment: {}, stopTimeoutSeconds: 2, limits,
       binds: [{ host: output, sandbox: '/output', readOnly: false }, { host: input, sandbox: INPUT, readOnly: true }],
     }],
@@ -223,6 +264,32 @@ echo pwned > /usr/bin/${c.token} 2>&1; echo "bin=$?"`,
     check: (r) => {
       failed(r, 'write');
       assert.ok(Number(printed(r.log)['size']) <= 8 * 1024 * 1024, r.log);
+    },
+  },
+  {
+    name: "an image's links (/usr/local/bin -> /etc, /usr/local/sbin -> ../../..) stay links inside the sandbox: nothing written through them reaches the host",
+    image: 'links',
+    script: (c) => `echo "bin=$(readlink /usr/local/bin)"; echo "sbin=$(readlink /usr/local/sbin)"
+echo pwned > /usr/local/bin/${c.token} 2>&1; echo "through-bin=$?"
+mkdir -p /usr/local/sbin/tmp 2>&1; echo pwned > /usr/local/sbin/tmp/${c.token} 2>&1; echo "through-sbin=$?"`,
+    check: (r) => {
+      const p = printed(r.log);
+      assert.equal([p['bin'], p['sbin']], ['/etc', '../../..'], r.log);
+      for (const host of [`/etc/${r.token}`, `/tmp/${r.token}`, `/${r.token}`, `/usr/local/bin/${r.token}`, `/usr/local/sbin/${r.token}`, `/usr/local/sbin/tmp/${r.token}`]) {
+        assert.not.ok(existsSync(host), `the job wrote ${host} on the host`);
+      }
+    },
+  },
+  {
+    name: `an image link where the task's input is mounted (${INPUT} -> /etc) does not move the mount: the job reads the upstream output, read-only`,
+    image: 'input-link',
+    script: () => `echo "value=$(cat "${INPUT}/value.txt")"
+echo changed > "${INPUT}/value.txt" 2>&1; echo "write=$?"`,
+    check: (r) => {
+      assert.is(printed(r.log)['value'], '41', r.log);
+      failed(r, 'write');
+      assert.is(readFileSync(join(r.input, 'value.txt'), 'utf8'), '41');
+      assert.not.ok(existsSync('/etc/value.txt'), 'the input was mounted over the host /etc');
     },
   },
 ];

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { processEngine } from '../../src/engine/process-engine.js';
-import { runOrNotice, sandboxCases, survivors, type SandboxTarget } from './sandbox-cases.js';
+import { buildHostileImages, runOrNotice, sandboxCases, survivors, type SandboxTarget } from './sandbox-cases.js';
 import { tempDir } from '../temp.js';
 
 const root = tempDir('hyperp-adv-pe-');
@@ -21,7 +21,7 @@ const built = await engine.build({
   files: { files: ['run.sh'], read: () => Buffer.from('true\n'), mode: () => 0o644 }, logFile: join(root, 'build.log'),
 });
 if (built._tag !== 'Built') throw new Error(built.reason);
-const target: SandboxTarget = { engine, image: 'adversary' };
+const target: SandboxTarget = { engine, image: 'adversary', hostile: await buildHostileImages(engine, 'debian:bookworm-slim', root) };
 
 const cases = suite('sandbox (process engine)');
 for (const c of sandboxCases) cases(c.name, () => runOrNotice(target, c));

@@ -1,6 +1,6 @@
 // Small workflow repositories made in temp dirs for the local runtime's end-to-end tests.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -36,7 +36,10 @@ const commitAll = (dir: string) => {
   git(dir, 'commit', '-q', '-m', 'test');
 };
 
-export const makeRepo = (jobs: readonly TestJob[], extra: { shared?: string[]; failFast?: boolean; files?: Record<string, string> } = {}): string => {
+export const makeRepo = (
+  jobs: readonly TestJob[],
+  extra: { shared?: string[]; failFast?: boolean; files?: Record<string, string>; executables?: readonly string[] } = {},
+): string => {
   const dir = tempDir('hyperp-e2e-');
   const files: Record<string, string> = {};
   const yaml = [
@@ -66,6 +69,7 @@ export const makeRepo = (jobs: readonly TestJob[], extra: { shared?: string[]; f
     mkdirSync(dirname(join(dir, p)), { recursive: true });
     writeFileSync(join(dir, p), text);
   }
+  for (const p of extra.executables ?? []) chmodSync(join(dir, p), 0o755); // committed as 100755
   commitAll(dir);
   return dir;
 };
