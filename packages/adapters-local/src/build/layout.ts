@@ -11,22 +11,52 @@
  * is laid out as that link, and nothing is ever written through one. An image folder is used
  * only when `image.json` says hyperp made it for that key (`readImageFolder`).
  */
-import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ImageRecipe } from './recipe.js';
+import { resolveUser, type AccountFile, type ImageUser } from './user.js';
 import {
   lstatContained, mkdirContained, PathEscapeError, readContained, symlinkContained, writeFileContained,
 } from '../fs/contained.js';
 import { alive } from '../fs/scratch.js';
 
 /** An image's runtime settings as laid out: the recipe without its COPY steps, and what they made. */
-export interface ImageConfig extends Omit<ImageRecipe, 'copies'> {
+export interface ImageConfig extends Omit<ImageRecipe, 'copies' | 'user'> {
   readonly key: string;
   /** `IMAGE_MADE_BY`: written by hyperp's layout, checked before an image is used. */
   readonly madeBy: string;
   /** Absolute in-image paths of every file laid out. */
   readonly files: readonly string[];
+  /** The Dockerfile's USER, resolved; absent: root, as in Docker. */
+  readonly user?: ImageUser;
 }
+
+/** The host's user and group databases, for a USER the image's own files do not name. */
+export interface HostAccounts {
+  readonly passwd?: string;
+  readonly group?: string;
+}
+
+const readOr = (path: string): string | undefined => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+export const readHostAccounts = (): HostAccounts => {
+  const passwd = readOr('/etc/passwd');
+  const group = readOr('/etc/group');
+  return { ...(passwd === undefined ? {} : { passwd }), ...(group === undefined ? {} : { group }) };
+};
+
+/** `/etc/<name>` of the image when it holds one as a file (never through a link), else the host's. */
+const accountFile = (rootfs: string, name: 'passwd' | 'group', host: string | undefined): AccountFile | undefined => {
+  const own = readContained(rootfs, `etc/${name}`);
+  if (own?._tag === 'File') return { text: own.bytes.toString('utf8'), from: `the image's /etc/${name}` };
+  return host === undefined ? undefined : { text: host, from: `the host's /etc/${name} (the image has none)` };
+};
 
 /** The files of the build context after `.dockerignore`, relative to the context root. */
 export interface BuildContext {
@@ -185,7 +215,9 @@ const writePlaced = (rootfs: string, placed: ReadonlyMap<string, Placement>, con
 
 class LayoutFailure extends Error {}
 
-export const layoutImage = (recipe: ImageRecipe, context: BuildContext, imagesDir: string, key: string): LayoutResult => {
+export const layoutImage = (
+  recipe: ImageRecipe, context: BuildContext, imagesDir: string, key: string, hostAccounts: HostAccounts = readHostAccounts(),
+): LayoutResult => {
   const finalDir = join(imagesDir, key);
   const placed = new Map<string, Placement>(); // in-image path → context path (later COPY wins)
   for (const step of recipe.copies) {
@@ -215,6 +247,9 @@ export const layoutImage = (recipe: ImageRecipe, context: BuildContext, imagesDi
     const rootfs = mkdirContained(imagesDir, `${basename(tmp)}/rootfs`);
     mkdirContained(rootfs, recipe.workdir.replace(/^\/+/, ''));
     const written = writePlaced(rootfs, placed, context);
+    const user = recipe.user === undefined ? undefined
+      : resolveUser(recipe.user.spec, accountFile(rootfs, 'passwd', hostAccounts.passwd), accountFile(rootfs, 'group', hostAccounts.group));
+    if (user !== undefined && 'error' in user) throw new LayoutFailure(`line ${recipe.user!.line}: ${user.error}`);
     config = {
       key,
       madeBy: IMAGE_MADE_BY,
@@ -226,6 +261,7 @@ export const layoutImage = (recipe: ImageRecipe, context: BuildContext, imagesDi
       skippedRuns: recipe.skippedRuns,
       warnings: [...recipe.warnings, ...written.warnings],
       files: [...placed.keys()].filter((p) => !written.left.has(p)).sort(),
+      ...(user === undefined ? {} : { user }),
     };
     writeFileSync(join(tmp, 'image.json'), JSON.stringify(config, null, 2) + '\n');
   } catch (e) {

@@ -26,6 +26,8 @@ export interface ImageRecipe {
   readonly skippedRuns: readonly string[];
   /** Things of the Dockerfile the process engine cannot honour (COPY --from, ADD of a URL…). */
   readonly warnings: readonly string[];
+  /** The stage's last `USER` (`name[:group]`, `uid[:gid]`), resolved when the image is laid out. */
+  readonly user?: { readonly spec: string; readonly line: number };
 }
 
 export type RecipeResult =
@@ -101,6 +103,7 @@ export const parseRecipe = (dockerfile: string): RecipeResult => {
   let cmdSet = false;
   const copies: CopyStep[] = [];
   const skippedRuns: string[] = [];
+  let user: ImageRecipe['user'];
   const baseImage = expand(lastFrom.getArguments()[0]?.getValue() ?? '', args);
 
   for (const ins of instructions.slice(stageStart + 1)) {
@@ -150,6 +153,13 @@ export const parseRecipe = (dockerfile: string): RecipeResult => {
         cmd = commandOf(ins);
         cmdSet = true;
         break;
+      case 'USER': {
+        // As Docker: the last one wins, and it holds for the command the image runs.
+        const spec = expand(ins.getArgumentsContent()?.trim() ?? '', vars);
+        if (spec === '') return { _tag: 'RecipeError', message: `line ${line}: USER needs a user name or uid` };
+        user = { spec, line };
+        break;
+      }
       case 'RUN':
         skippedRuns.push(ins.getArgumentsContent() ?? '');
         break;
@@ -157,5 +167,5 @@ export const parseRecipe = (dockerfile: string): RecipeResult => {
         break;
     }
   }
-  return { _tag: 'Recipe', recipe: { baseImage, copies, workdir, env, entrypoint, cmd, skippedRuns, warnings } };
+  return { _tag: 'Recipe', recipe: { baseImage, copies, workdir, env, entrypoint, cmd, skippedRuns, warnings, ...(user ? { user } : {}) } };
 };

@@ -16,7 +16,7 @@ export type ContainerCommand =
 
 export const containerCommand = (
   container: Pick<ContainerDefinition, 'name' | 'entryPoint' | 'command' | 'workingDirectory' | 'environment'>,
-  image: Pick<ImageConfig, 'entrypoint' | 'cmd' | 'workdir' | 'env'>,
+  image: Pick<ImageConfig, 'entrypoint' | 'cmd' | 'workdir' | 'env' | 'user'>,
   extraEnv: Readonly<Record<string, string>>,
 ): ContainerCommand => {
   const entry = container.entryPoint ?? image.entrypoint;
@@ -25,7 +25,8 @@ export const containerCommand = (
   if (argv.length === 0) {
     return { _tag: 'NoCommand', message: `container "${container.name}" has no command: set CMD or ENTRYPOINT in its Dockerfile, or command in the task definition` };
   }
-  const env: Record<string, string> = { PATH: DEFAULT_PATH, HOME: '/root', ...image.env };
+  // Docker's HOME: the USER's home (root's when there is none).
+  const env: Record<string, string> = { PATH: DEFAULT_PATH, HOME: image.user?.home ?? '/root', ...image.env };
   for (const kv of container.environment ?? []) env[kv.name] = kv.value;
   Object.assign(env, extraEnv);
   return { _tag: 'Command', argv, workdir: container.workingDirectory ?? image.workdir, env };

@@ -122,6 +122,7 @@ export const processEngine = (opts: ProcessEngineOptions): Engine => {
         network: task.network,
         tmpMiB: c.limits.tmpMiB,
         marker: watchdogMarker(),
+        ...(image.user === undefined ? {} : { user: image.user }),
       });
       let cg: ContainerCgroup | undefined;
       try {

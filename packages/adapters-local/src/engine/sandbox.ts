@@ -32,6 +32,8 @@ export interface SandboxSpec {
   readonly tmpMiB: number;
   /** A word in the command line by which hyperp's watchdog finds the sandbox (see `watchdog.ts`). */
   readonly marker: string;
+  /** The image's USER; absent: root. Either maps to the host user running hyperp (see docs/local.md). */
+  readonly user?: { readonly uid: number; readonly gid: number };
 }
 
 /** How the plan reads folders: the file system, or a test's. */
@@ -159,6 +161,7 @@ export const bwrapArgs = (spec: SandboxSpec, fs: SandboxFs = realFs): string[] =
   if (spec.network) args.push('--share-net');
   // --unshare-all only tries a user namespace, and skips it for root: ask for one, and forbid more.
   args.push('--unshare-user', '--disable-userns', '--cap-drop', 'ALL', '--new-session', '--die-with-parent', '--clearenv', '--unsetenv', spec.marker);
+  if (spec.user !== undefined) args.push('--uid', String(spec.user.uid), '--gid', String(spec.user.gid));
   args.push(...bwrapMountArgs(sandboxMounts(spec, fs)));
   for (const [k, v] of Object.entries(spec.env)) args.push('--setenv', k, v);
   args.push('--chdir', spec.workdir, '--', ...spec.argv);

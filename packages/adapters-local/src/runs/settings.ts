@@ -8,8 +8,11 @@ import { runSettings, type RunSettings } from '@hyperp/core';
 
 export const LOCAL_IMAGE_REPOSITORY = 'hyperp-local';
 
-/** Part of every local image key: a different builder makes different images. */
-export const localBuilderVersion = (engine: string): string => `hyperp-local-${engine}-2`;
+/**
+ * Part of every local image key: a different builder makes different images. The process
+ * engine's is 3 since its images hold the uid and gid of the Dockerfile's USER.
+ */
+export const localBuilderVersion = (engine: string): string => `hyperp-local-${engine}-${engine === 'process' ? 3 : 2}`;
 
 export const localRunSettings = (priceRegion = 'us-east-1'): RunSettings =>
   runSettings({

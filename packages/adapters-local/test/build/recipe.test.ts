@@ -53,4 +53,12 @@ recipe('a Dockerfile without FROM is an error; a COPY without destination names 
   assert.equal(parseRecipe('FROM x\n\nCOPY a\n'), { _tag: 'RecipeError', message: 'line 3: COPY needs a source and a destination' });
 });
 
+recipe('takes the last USER of the final stage, with ARG substitution; an empty one is an error naming its line', () => {
+  const r = parseRecipe('FROM node:20 AS build\nUSER builder\nFROM node:20\nARG APP_USER=node\nUSER root\nUSER $APP_USER:staff\nCMD ["node"]\n');
+  assert.equal(r._tag === 'Recipe' ? r.recipe.user : r, { spec: 'node:staff', line: 6 });
+  const none = parseRecipe('FROM node:20\nCMD ["node"]\n');
+  assert.is(none._tag === 'Recipe' && 'user' in none.recipe, false);
+  assert.equal(parseRecipe('FROM node:20\nUSER\n'), { _tag: 'RecipeError', message: 'line 2: USER needs a user name or uid' });
+});
+
 recipe.run();

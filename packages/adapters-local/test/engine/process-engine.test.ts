@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processEngine } from '../../src/engine/process-engine.js';
 import type { ContainerLaunch } from '../../src/engine/types.js';
@@ -166,6 +166,39 @@ pe('image files at any path: WORKDIR /usr/src/app and a program in /usr/local/bi
   assert.equal(exit.containers, [{ name: 'main', exitCode: 0, reason: null }], log);
   assert.is(readFileSync(join(s.out, 'cwd'), 'utf8'), '/usr/src/app');
   assert.is(log, 'usr-bin=read-only\n/usr/local/bin/entrypoint.sh\n/usr/src/app/main.py\n');
+});
+
+pe('USER is honoured (numeric, named from the host\'s /etc/passwd, named from the image\'s own), the job still writes /output and /shared and reads /input; an unknown user fails the build', async () => {
+  const s = await setup('');
+  const script = 'echo "$(id -u) $(id -g) $HOME $(cat "/input/first job/value.txt")" > "/output/id-$TAG" && touch "/shared/s/$TAG"';
+  const build = (key: string, user: string, files: Record<string, string> = {}) => s.engine.build({
+    key, dockerfilePath: 'job/Dockerfile', context: 'job',
+    dockerfile: `FROM debian:12\n${Object.keys(files).map((f) => `COPY ${f} /etc/${f}\n`).join('')}${user}CMD ["sh", "-c", ${JSON.stringify(script)}]\n`,
+    files: { files: Object.keys(files), read: (p) => Buffer.from(files[p]!), mode: () => 0o644 },
+    logFile: join(s.root, `${key}.log`),
+  });
+  const images = {
+    root: await build('u-root', ''),
+    numeric: await build('u-1000', 'USER 1000\n'),
+    nobody: await build('u-nobody', 'USER nobody\n'),
+    own: await build('u-own', 'USER app:crew\n', { passwd: 'root:x:0:0::/root:/bin/sh\napp:x:4321:4321::/srv/app:/bin/sh\n', group: 'crew:x:777:\n' }),
+  };
+  assert.equal(Object.values(images).map((b) => b._tag), ['Built', 'Built', 'Built', 'Built']);
+  await Promise.all(Object.keys(images).map((tag) => s.engine.run({
+    attemptKey: tag, memoryMiB: 512, network: false, logFile: join(s.root, `${tag}.task.log`),
+    containers: [s.container({ image: `u-${{ root: 'root', numeric: '1000', nobody: 'nobody', own: 'own' }[tag]}`, environment: { TAG: tag } })],
+  }).done));
+  // As the host's /etc/passwd lists them (a uid it does not list runs with gid 0 and HOME /).
+  const host = (field: 0 | 2, value: string, otherwise: string) => {
+    const e = readFileSync('/etc/passwd', 'utf8').split('\n').map((l) => l.split(':')).find((f) => f[field] === value);
+    return e ? `${e[2]} ${e[3]} ${e[5]}` : otherwise;
+  };
+  assert.equal(Object.keys(images).map((tag) => readFileSync(join(s.out, `id-${tag}`), 'utf8')), [
+    '0 0 /root 41\n', `${host(2, '1000', '1000 0 /')} 41\n`, `${host(0, 'nobody', '?')} 41\n`, '4321 777 /srv/app 41\n',
+  ]);
+  assert.equal(readdirSync(s.shared).sort(), ['nobody', 'numeric', 'own', 'root']);
+  const ghost = await build('u-ghost', 'USER ghost:staff\n');
+  assert.equal(ghost, { _tag: 'BuildFailed', reason: 'job/Dockerfile: line 2: USER ghost:staff: no user "ghost" in the host\'s /etc/passwd (the image has none)' });
 });
 
 pe.run();
