@@ -42,6 +42,15 @@ const readOwner = (path: string): LockOwner | undefined => {
 const isStale = (owner: LockOwner | undefined): boolean =>
   owner === undefined ? true : owner.host === hostname() && !isAlive(owner.pid);
 
+/**
+ * Who holds the lock at `path` now: its owner while alive (or on another host, where it cannot be
+ * told); undefined when there is no lock or it is stale. Only reads, so it never gets in the way.
+ */
+export const lockHolder = (path: string): LockOwner | undefined => {
+  const owner = readOwner(path);
+  return owner !== undefined && !isStale(owner) ? owner : undefined;
+};
+
 /** Tries once to take the lock at `path`; takes over a stale one. Never waits. */
 export const tryLock = (path: string, purpose: string): LockResult => {
   const me: LockOwner = { pid: process.pid, host: hostname(), purpose };

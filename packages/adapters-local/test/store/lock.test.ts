@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { tryLock, withLock } from '../../src/store/lock.js';
+import { lockHolder, tryLock, withLock } from '../../src/store/lock.js';
 import { tempDir } from '../temp.js';
 
 const tmp = () => tempDir('hyperp-lock-');
@@ -37,6 +37,18 @@ lock('a lock held by a live process on another host is respected', () => {
   const path = join(tmp(), 'x.lock');
   writeFileSync(path, JSON.stringify({ pid: deadPid(), host: 'elsewhere', purpose: 'driver' }));
   assert.is(tryLock(path, 'driver')._tag, 'Held');
+});
+
+lock('lockHolder names a live owner only, and leaves the lock as it is', () => {
+  const path = join(tmp(), 'x.lock');
+  assert.is(lockHolder(path), undefined);
+  const a = tryLock(path, 'driver');
+  assert.equal(lockHolder(path), { pid: process.pid, host: hostname(), purpose: 'driver' });
+  if (a._tag === 'Acquired') a.release();
+  const dead = JSON.stringify({ pid: deadPid(), host: hostname(), purpose: 'driver' });
+  writeFileSync(path, dead);
+  assert.is(lockHolder(path), undefined);
+  assert.is(readFileSync(path, 'utf8'), dead);
 });
 
 lock('withLock runs critical sections one at a time', async () => {

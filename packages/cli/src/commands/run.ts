@@ -11,7 +11,7 @@ import { allSucceeded, driveAll, openEngine, parseEngine, parseParallel } from '
 import { requireRemote } from '../remote/backend.js';
 import { remoteStart } from '../remote/control.js';
 import { pollMsOf } from '../remote/wait.js';
-import { formatRunView, notesOf } from '../views/run-text.js';
+import { formatRunView, notesOf, type RunNotes } from '../views/run-text.js';
 import { failureCauses } from '../local/failure-cause.js';
 import { terminalSafe } from '../views/terminal-text.js';
 
@@ -39,14 +39,15 @@ export const resultLines = (v: RunView, state: RunState): string[] => {
     .flatMap((j) => smallTextFiles(j.outputDir).map((f) => `result ${j.name}/${f.name}: ${f.text}`));
 };
 
-export const printRuns = (ctx: CliContext, states: readonly RunState[], layout: ReturnType<typeof layoutOf>, json: boolean): void => {
+/** Prints runs as `run` does at its end; `more` adds what `runs show` knows of a run beyond its log. */
+export const printRuns = (ctx: CliContext, states: readonly RunState[], layout: ReturnType<typeof layoutOf>, json: boolean, more: Pick<RunNotes, 'resumeWith'> = {}): void => {
   const views = states.map((s) => runView(s, layout));
   if (json) {
     ctx.out(JSON.stringify({ runs: views }, null, 2) + '\n');
     return;
   }
   for (const [i, v] of views.entries()) {
-    ctx.out(formatRunView(v, { ...notesOf(states[i]!), jobCauses: failureCauses(layout, states[i]!, v.jobs, v.runId) }));
+    ctx.out(formatRunView(v, { ...notesOf(states[i]!), jobCauses: failureCauses(layout, states[i]!, v.jobs, v.runId), ...more }));
     for (const l of resultLines(v, states[i]!)) ctx.out(`${terminalSafe(l)}\n`);
     ctx.out(`outputs under ${layout.artifactsDir}; details: hyperp runs show ${v.runId}; cost: hyperp cost ${v.runId}\n`);
   }

@@ -4,6 +4,7 @@ import { runSummaryView } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { ExitCode } from '../context.js';
 import { findRun, layoutOf, warnDamaged } from '../local/repo.js';
+import { resumeCommand } from '../local/driver-state.js';
 import { backendOf, withBackendOptions, type BackendOptions } from '../remote/backend.js';
 import { remoteRunsList, remoteRunsShow, type RemoteListOptions } from '../remote/runs.js';
 import { listLine, type ListRow } from '../views/run-text.js';
@@ -42,9 +43,11 @@ export const registerRuns: Register = (program, run) => {
         if (opts.branch !== undefined && state.request?.branch !== opts.branch) return [];
         if (opts.commit !== undefined && !state.request?.commit.startsWith(opts.commit)) return [];
         const v = runSummaryView(state);
+        const resumeWith = resumeCommand(layout, id, state, opts.repo);
         return [{
           runId: id, workflow: v.workflow, commit: v.commit, status: v.status, costUsd: v.costUsd, requestedAt: iso(v.requestedAt),
           ...(damagedLines.length > 0 ? { damagedLines } : {}),
+          ...(resumeWith !== undefined ? { resumeWith } : {}),
         }];
       });
       if (opts.json) ctx.out(JSON.stringify({ runs: rows }, null, 2) + '\n');
@@ -68,8 +71,10 @@ export const registerRuns: Register = (program, run) => {
       const runId = findRun(layout, given);
       const { state, damagedLines } = foldRun(layout, runId);
       warnDamaged(ctx, layout, runId, damagedLines);
-      if (opts.json) ctx.out(JSON.stringify({ ...runView(state, layout), ...(damagedLines.length > 0 ? { damagedLines } : {}) }, null, 2) + '\n');
-      else printRuns(ctx, [state], layout, false);
+      const resumeWith = resumeCommand(layout, runId, state, opts.repo);
+      const more = resumeWith !== undefined ? { resumeWith } : {};
+      if (opts.json) ctx.out(JSON.stringify({ ...runView(state, layout), ...(damagedLines.length > 0 ? { damagedLines } : {}), ...more }, null, 2) + '\n');
+      else printRuns(ctx, [state], layout, false, more);
       return ExitCode.ok;
     }),
   );

@@ -8,6 +8,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { buildLogFile, type LocalLayout } from '@hyperp/adapters-local';
 import type { JobView, RunState } from '@hyperp/core';
+import { shellArg } from '../views/shell-arg.js';
 
 /** Bytes read from a log's end: enough for a traceback's last lines. */
 const TAIL_BYTES = 4096;
@@ -70,8 +71,6 @@ const installSkipped = (layout: LocalLayout, state: RunState, jobIndex: number):
   });
 };
 
-const quoteArg = (s: string): string => (/^[A-Za-z0-9._\/-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-
 /**
  * Per job of the view, the lines under a FAILED one: its failed attempt's log end, a hint, and
  * the command that prints the log; null for other jobs and for jobs whose tasks never logged.
@@ -87,6 +86,6 @@ export const failureCauses = (layout: LocalLayout, state: RunState, jobs: readon
     return [
       ...lastLines(tail).map((l) => `| ${l}`),
       ...(hint === null ? [] : [`hint: ${hint}`]),
-      `whole log: hyperp logs ${runId} ${quoteArg(j.name)}${which}`,
+      `whole log: hyperp logs ${runId} ${shellArg(j.name)}${which}`,
     ];
   });

@@ -17,7 +17,12 @@ export interface RunNotes {
   readonly jobCauses?: readonly (readonly string[] | null)[];
   /** Whether the run has ended: a zip still PENDING then was never made. */
   readonly ended?: boolean;
+  /** For a run that has not ended and that no process drives any more: the command that continues it. */
+  readonly resumeWith?: string;
 }
+
+/** Said of a run whose status is not final while nothing moves it on (its hyperp process was killed). */
+const notDriven = (command: string): string => `no hyperp process is driving it any more; continue it with: ${command}`;
 
 export const notesOf = (state: RunState): RunNotes => ({
   failure: state.failure,
@@ -54,6 +59,7 @@ export const formatRunView = (v: RunView, notes: RunNotes): string => {
     `run ${v.runId}  ${v.workflow}  ${v.status}`,
     `commit ${v.commit.slice(0, 12)}${notes.dirty ? ' (with uncommitted changes)' : ''}   cost on Fargate ${usd(v.costUsd)}`,
   ];
+  if (notes.resumeWith !== undefined) lines.push(`stopped: ${notDriven(notes.resumeWith)}`);
   if (notes.failure) lines.push(`why: ${notes.failure}`);
   for (const [i, j] of v.jobs.entries()) {
     const reason = notes.jobReasons?.[i] ?? null;
@@ -82,12 +88,17 @@ export interface ListRow {
   readonly damagedLines?: readonly number[];
   /** Why the run could not be read at all (its status is then UNREADABLE). */
   readonly problem?: string;
+  /** For a run that has not ended and that no process drives any more: the command that continues it. */
+  readonly resumeWith?: string;
 }
 
 const marks = (r: ListRow): string => {
   const n = r.damagedLines?.length ?? 0;
   if (r.problem !== undefined) return `  ! ${terminalSafe(r.problem)}`;
-  return n > 0 ? `  ! log damaged: ${n} line${n === 1 ? '' : 's'} skipped (hyperp runs show ${r.runId})` : '';
+  return [
+    n > 0 ? `  ! log damaged: ${n} line${n === 1 ? '' : 's'} skipped (hyperp runs show ${r.runId})` : '',
+    r.resumeWith !== undefined ? `  ! stopped: ${terminalSafe(notDriven(r.resumeWith))}` : '',
+  ].join('');
 };
 
 export const listLine = (r: ListRow): string =>

@@ -28,8 +28,14 @@ test('a SIGKILLed run resumes from its log without redoing finished tasks', asyn
     const log = runId ? join(runs, runId, 'events.jsonl') : '';
     if (log && existsSync(log) && readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('"lastStatus":"RUNNING"')).length >= 2) break;
   }
+  // while its process lives, the run is listed as it is
+  assert.not.match((await hyperp(['runs', 'list', '--repo', repo])).stdout, /stopped/);
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));
+  // once it is killed, the run does not look alive: both views say so and how to go on
+  const resumeWith = `hyperp resume ${runId} --repo ${repo}`;
+  assert.match((await hyperp(['runs', 'list', '--repo', repo])).stdout, new RegExp(`^${runId} {2}RUNNING {3}.*  ! stopped: no hyperp process is driving it any more; continue it with: ${resumeWith}\n$`));
+  assert.is((await hyperp(['runs', 'show', runId, '--repo', repo])).stdout.split('\n')[2], `stopped: no hyperp process is driving it any more; continue it with: ${resumeWith}`);
   const mid = JSON.parse((await hyperp(['runs', 'show', runId, '--repo', repo, '--json'])).stdout) as { status: string; jobs: { name: string; status: string }[] };
   assert.equal(mid.jobs.map((j) => [j.name, j.status]), [['first', 'SUCCEEDED'], ['second', 'RUNNING']]);
 
@@ -38,6 +44,7 @@ test('a SIGKILLed run resumes from its log without redoing finished tasks', asyn
   assert.is(r.stderr.split('\n')[0], `run ${runId}: resuming test (RUNNING when its process stopped), engine process`);
   const run = JSON.parse((await hyperp(['runs', 'show', runId, '--repo', repo, '--json'])).stdout) as { status: string; jobs: { name: string; status: string; outputDir: string; tasks: unknown[] }[] };
   assert.is(run.status, 'SUCCEEDED');
+  assert.not.match((await hyperp(['runs', 'list', '--repo', repo])).stdout, /stopped/);
   assert.equal(run.jobs.map((j) => [j.name, j.status, j.tasks.length]), [['first', 'SUCCEEDED', 1], ['second', 'SUCCEEDED', 1]]);
   assert.is(read(join(run.jobs[1]!.outputDir, 'v')), '42');
   const shared = readdirSync(join(repo, '.hyperp', 'artifacts'), { recursive: true }).map(String).find((p) => p.endsWith('first-ran'))!;

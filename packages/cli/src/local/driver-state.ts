@@ -1,0 +1,17 @@
+/**
+ * Whether a local run that has not ended still has a `hyperp` process driving it. The driver
+ * holds the run's lock file while it lives; a run whose driver was killed (SIGKILL, a closed
+ * terminal, a crash) keeps the status its log last had, and only `hyperp resume` moves it on.
+ */
+import { driverLockFile, lockHolder, type LocalLayout } from '@hyperp/adapters-local';
+import { isTerminalRun, type RunState } from '@hyperp/core';
+import { shellArg } from '../views/shell-arg.js';
+
+/**
+ * For a run that has not ended and that no live process drives: the command that continues it.
+ * None for a log without its request, which cannot be resumed (`hyperp cancel` ends it).
+ */
+export const resumeCommand = (layout: LocalLayout, runId: string, state: RunState, repo: string | undefined): string | undefined =>
+  isTerminalRun(state.status) || state.request === null || lockHolder(driverLockFile(layout, runId)) !== undefined
+    ? undefined
+    : `hyperp resume ${shellArg(runId)}${repo === undefined ? '' : ` --repo ${shellArg(repo)}`}`;
