@@ -13,6 +13,10 @@
  *    wins an entry both hold), recursively;
  *  - anything else (a file, a link, a runtime mount) hides what lies below, as a volume or an
  *    upper layer's file does in Docker.
+ * A merged folder of more than `MANY` entries of one read-only layer (an image file put into
+ * the host's /usr/bin) would take a mount per entry, and mounts get slower the more there are
+ * (about 5 s for 1,100): that layer's entries become links into a hidden read-only bind of
+ * the folder's top (`/.hyperp-host/usr/bin/python3`), made once, when first needed.
  *
  * Contract of the plan, for every backend that renders it:
  *  - the sandbox's root starts as an empty, writable tmpfs; operations run in order;
@@ -26,7 +30,8 @@
  *    the host's and are resolved, as the host would); binds are recursive, and read-only ones
  *    are read-only all the way down;
  *  - a `Symlink` is created with its target text as is: it is resolved inside the sandbox by
- *    the job, never on the host;
+ *    the job, never on the host (an image's own links, or links into `HIDDEN_ROOT`);
+ *  - no layer's entry is named `HIDDEN_ROOT` at the root: the plan drops one;
  *  - no operation mounts over another: each path appears once.
  */
 
@@ -42,10 +47,28 @@ export type MountOp =
   | { readonly _tag: 'Dev'; readonly path: string }
   | { readonly _tag: 'Tmpfs'; readonly path: string; readonly sizeBytes: number };
 
+/** Where the plan keeps host folders whose entries a merged folder shows as links. */
+export const HIDDEN_ROOT = '/.hyperp-host';
+
+/** Entries of one layer a merged folder takes as mounts; past this, as links (`reach`). */
+export const MANY = 64;
+
+/**
+ * Where a folder's entries can be reached as well: `path`, inside the read-only bind of
+ * `mount.source` at `mount.path` (under HIDDEN_ROOT) that the plan makes when it first needs it.
+ */
+export interface Reach {
+  readonly path: string;
+  readonly mount: { readonly source: string; readonly path: string };
+}
+
 /** What one layer holds at a path. */
 export type LayerNode =
   /** A folder: bound whole from `bind` when no other layer holds it, else merged entry by entry. */
-  | { readonly _tag: 'Dir'; readonly bind?: { readonly source: string; readonly readOnly: boolean }; readonly children: () => ReadonlyMap<string, LayerNode> }
+  | {
+    readonly _tag: 'Dir'; readonly bind?: { readonly source: string; readonly readOnly: boolean }; readonly children: () => ReadonlyMap<string, LayerNode>;
+    readonly reach?: Reach;
+  }
   /** A file, link or mount: hides whatever the layers below hold at its path. */
   | { readonly _tag: 'Opaque'; readonly op: OpaqueOp; readonly over?: readonly { readonly rel: string; readonly op: OpaqueOp }[] };
 
@@ -68,10 +91,35 @@ const emitOpaque = (node: Extract<LayerNode, { _tag: 'Opaque' }>, path: string, 
   for (const o of node.over ?? []) out.push({ ...o.op, path: at(path, o.rel), ...(o.op._tag === 'Bind' ? { under: path } : {}) } as MountOp);
 };
 
-const place = (path: string, stack: readonly LayerNode[], out: MountOp[]): void => {
+interface PlanState {
+  readonly out: MountOp[];
+  /** Folders made and hidden binds mounted so far (under HIDDEN_ROOT). */
+  readonly hidden: Set<string>;
+}
+
+/** The hidden bind of `reach`, made the first time a link points into it. */
+const useReach = (reach: Reach, st: PlanState): void => {
+  if (!st.hidden.has(HIDDEN_ROOT)) {
+    st.out.push({ _tag: 'Dir', path: HIDDEN_ROOT });
+    st.hidden.add(HIDDEN_ROOT);
+  }
+  const { source, path } = reach.mount;
+  if (st.hidden.has(path)) return;
+  const segs = path.slice(HIDDEN_ROOT.length + 1).split('/');
+  for (let i = 1; i < segs.length; i++) {
+    const dir = `${HIDDEN_ROOT}/${segs.slice(0, i).join('/')}`;
+    if (st.hidden.has(dir)) continue;
+    st.out.push({ _tag: 'Dir', path: dir });
+    st.hidden.add(dir);
+  }
+  st.out.push({ _tag: 'Bind', source, path, kind: 'dir', readOnly: true });
+  st.hidden.add(path);
+};
+
+const place = (path: string, stack: readonly LayerNode[], st: PlanState): void => {
   const top = stack[0]!;
   if (top._tag === 'Opaque') {
-    emitOpaque(top, path, out);
+    emitOpaque(top, path, st.out);
     return;
   }
   // Folders merge down to the first layer that holds something else there (which hides the rest).
@@ -81,24 +129,33 @@ const place = (path: string, stack: readonly LayerNode[], out: MountOp[]): void 
   const virtualFull = dirs.some((d) => d.bind === undefined && d.children().size > 0);
   if (bound.length === 1 && !virtualFull && path !== '/') {
     const b = bound[0]!.bind!;
-    out.push({ _tag: 'Bind', source: b.source, path, kind: 'dir', readOnly: b.readOnly });
+    st.out.push({ _tag: 'Bind', source: b.source, path, kind: 'dir', readOnly: b.readOnly });
     return;
   }
-  if (path !== '/') out.push({ _tag: 'Dir', path });
-  const names = new Map<string, LayerNode[]>();
+  if (path !== '/') st.out.push({ _tag: 'Dir', path });
+  const names = new Map<string, { stack: LayerNode[]; reach?: Reach }>();
   for (const d of dirs) {
-    for (const [name, child] of d.children()) {
-      const list = names.get(name);
-      if (list === undefined) names.set(name, [child]);
-      else list.push(child);
+    const children = d.children();
+    const reach = d.reach !== undefined && children.size > MANY ? d.reach : undefined;
+    for (const [name, child] of children) {
+      if (path === '/' && `/${name}` === HIDDEN_ROOT) continue;
+      const entry = names.get(name);
+      if (entry === undefined) names.set(name, { stack: [child], ...(reach ? { reach } : {}) });
+      else entry.stack.push(child);
     }
   }
-  for (const name of [...names.keys()].sort()) place(at(path, name), names.get(name)!, out);
+  for (const name of [...names.keys()].sort()) {
+    const { stack: below, reach } = names.get(name)!;
+    if (reach !== undefined && below.length === 1) {
+      useReach(reach, st);
+      st.out.push({ _tag: 'Symlink', target: at(reach.path, name), path: at(path, name) });
+    } else place(at(path, name), below, st);
+  }
 };
 
 /** The mount plan of `layers` (bottom first), each the layer's root folder. */
 export const planMounts = (layers: readonly LayerNode[]): MountOp[] => {
-  const out: MountOp[] = [];
-  place('/', [...layers].reverse(), out);
-  return out;
+  const st: PlanState = { out: [], hidden: new Set() };
+  place('/', [...layers].reverse(), st);
+  return st.out;
 };

@@ -11,7 +11,7 @@
  * bubblewrap sets no-new-privileges (set-uid programs grant nothing). The caller spawns these
  * args (see `launcherArgs`).
  */
-import { planMounts, virtualDir, type LayerNode, type MountOp } from './mount-plan.js';
+import { HIDDEN_ROOT, planMounts, virtualDir, type LayerNode, type MountOp, type Reach } from './mount-plan.js';
 import { hostKind, listDir, type TreeEntry } from './tree-reader.js';
 
 export interface Bind {
@@ -58,13 +58,19 @@ const HOST_NET_ETC = ['resolv.conf', 'hosts'];
 
 const byName = (entries: Iterable<readonly [string, LayerNode]>): ReadonlyMap<string, LayerNode> => new Map(entries);
 
-/** A folder of a layer bound from `source`, its entries read only when another layer holds it too. */
-const treeDir = (fs: SandboxFs, source: string, readOnly: boolean): LayerNode => ({
+/**
+ * A folder of a layer bound from `source`, its entries read only when another layer holds it
+ * too. A host folder is also reachable below HIDDEN_ROOT, in a bind of its top system folder
+ * (`top`), so that links into it resolve as the host's own paths do (python finds its library
+ * beside its program).
+ */
+const treeDir = (fs: SandboxFs, source: string, readOnly: boolean, top?: string): LayerNode => ({
   _tag: 'Dir',
   bind: { source, readOnly },
+  ...(top === undefined ? {} : { reach: { path: `${HIDDEN_ROOT}${source}`, mount: { source: top, path: `${HIDDEN_ROOT}${top}` } } satisfies Reach }),
   children: () => byName(fs.list(source).flatMap((e): [string, LayerNode][] => {
     const p = `${source}/${e.name}`;
-    if (e.kind === 'dir') return [[e.name, treeDir(fs, p, readOnly)]];
+    if (e.kind === 'dir') return [[e.name, treeDir(fs, p, readOnly, top)]];
     if (e.kind === 'file') return [[e.name, { _tag: 'Opaque', op: { _tag: 'Bind', source: p, kind: 'file', readOnly } }]];
     if (e.kind === 'link') return [[e.name, { _tag: 'Opaque', op: { _tag: 'Symlink', target: e.target } }]];
     return []; // devices, FIFOs and sockets are never shown
@@ -75,7 +81,7 @@ const treeDir = (fs: SandboxFs, source: string, readOnly: boolean): LayerNode =>
 const hostPath = (fs: SandboxFs, path: string): [string, LayerNode][] => {
   const name = path.slice(path.lastIndexOf('/') + 1);
   const kind = fs.hostKind(path);
-  if (kind === 'dir') return [[name, treeDir(fs, path, true)]];
+  if (kind === 'dir') return [[name, treeDir(fs, path, true, path)]];
   if (kind === 'file') return [[name, { _tag: 'Opaque', op: { _tag: 'Bind', source: path, kind: 'file', readOnly: true } }]];
   return [];
 };

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sandboxMounts, bwrapMountArgs, type SandboxFs, type SandboxSpec } from '../../src/engine/sandbox.js';
-import type { MountOp } from '../../src/engine/mount-plan.js';
+import { MANY, type MountOp } from '../../src/engine/mount-plan.js';
 
 /** A file system as data: a folder is an object, a file 'f', a link `-> target`. */
 type Tree = { readonly [name: string]: Tree | 'f' | `-> ${string}` };
@@ -123,6 +123,23 @@ plan('contract: each path once, its parent the root or a folder made before it; 
     { _tag: 'Bind', source: '/a/out', path: '/output', kind: 'dir', readOnly: false },
     { _tag: 'Tmpfs', path: '/tmp', sizeBytes: 1048576 },
   ]);
+});
+
+plan(`a merged folder of more than ${MANY} host entries shows them as links into one hidden read-only bind of its top folder`, () => {
+  const many: Tree = Object.fromEntries(Array.from({ length: MANY + 1 }, (_, i) => [`p${String(i).padStart(2, '0')}`, 'f']));
+  const [s] = spec({ usr: { bin: { 'tool.sh': 'f' } } });
+  const ops = sandboxMounts(s, fakeFs({ ...HOST, usr: { ...(HOST['usr'] as Tree), bin: many }, img: { usr: { bin: { 'tool.sh': 'f' } } } }));
+  assert.equal(ops.filter((o) => o._tag !== 'Symlink' && /^\/(usr\/bin|\.hyperp-host)/.test(o.path)), [
+    { _tag: 'Dir', path: '/usr/bin' },
+    { _tag: 'Dir', path: '/.hyperp-host' },
+    { _tag: 'Bind', source: '/usr', path: '/.hyperp-host/usr', kind: 'dir', readOnly: true },
+    { _tag: 'Bind', source: '/img/usr/bin/tool.sh', path: '/usr/bin/tool.sh', kind: 'file', readOnly: false },
+  ]);
+  const links = ops.filter((o) => o._tag === 'Symlink' && o.path.startsWith('/usr/bin/'));
+  assert.equal(links.length, MANY + 1);
+  assert.equal(links[0], { _tag: 'Symlink', target: '/.hyperp-host/usr/bin/p00', path: '/usr/bin/p00' });
+  // an image cannot take the hidden folder's name
+  assert.not.ok(sandboxMounts(s, fakeFs({ ...HOST, img: { '.hyperp-host': { x: 'f' } } })).some((o) => o._tag === 'Bind' && o.source.startsWith('/img/.hyperp-host')));
 });
 
 plan('bubblewrap renders each operation', () => {

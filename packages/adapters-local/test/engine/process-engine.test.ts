@@ -148,15 +148,17 @@ else:
   assert.equal(readFileSync(join(s.root, 'task.log'), 'utf8').split('\n').filter((l) => l !== '').sort(), ['=== container main', '=== container sidecar', 'main done', 'sidecar up']);
 });
 
-pe('image files at any path: WORKDIR /usr/src/app and a program in /usr/local/bin run over the host\'s /usr, which stays read-only', async () => {
+pe('image files at any path: WORKDIR /usr/src/app, programs in /usr/local/bin and /usr/bin run beside the host\'s, which stay read-only', async () => {
   const s = await setup('');
   const files: Record<string, [string, number]> = {
     'main.py': ['import os\nopen("/output/cwd", "w").write(os.getcwd())\n', 0o644],
-    'entrypoint.sh': ['#!/bin/sh\nset -e\npython3 main.py\ntouch /usr/bin/planted 2>/dev/null && echo "usr-bin=writable" || echo "usr-bin=read-only"\nls /usr/local/bin/entrypoint.sh /usr/src/app/main.py\n', 0o755],
+    'entrypoint.sh': ['#!/bin/sh\nset -e\npython3 main.py\nhelper.sh\nls /usr/local/bin/entrypoint.sh /usr/src/app/main.py\n', 0o755],
+    // /usr/bin holds many programs: the host's are reached through links, and python3 still finds its library
+    'helper.sh': ['#!/bin/sh\n[ -w /usr/bin/python3 ] && echo "python3=writable" || echo "python3=read-only"\npython3 -c "import json; print(json.dumps(\'helper\'))"\n', 0o755],
   };
   const built = await s.engine.build({
     key: 'img-usr', dockerfilePath: 'job/Dockerfile', context: 'job',
-    dockerfile: 'FROM python:3.12-slim\nWORKDIR /usr/src/app\nCOPY . .\nCOPY entrypoint.sh /usr/local/bin/\nCMD ["entrypoint.sh"]\n',
+    dockerfile: 'FROM python:3.12-slim\nWORKDIR /usr/src/app\nCOPY main.py entrypoint.sh ./\nCOPY entrypoint.sh /usr/local/bin/\nCOPY helper.sh /usr/bin/\nCMD ["entrypoint.sh"]\n',
     files: { files: Object.keys(files), read: (p) => Buffer.from(files[p]![0]), mode: (p) => files[p]![1] },
     logFile: join(s.root, 'build-usr.log'),
   });
@@ -165,7 +167,7 @@ pe('image files at any path: WORKDIR /usr/src/app and a program in /usr/local/bi
   const log = readFileSync(join(s.root, 'usr.log'), 'utf8');
   assert.equal(exit.containers, [{ name: 'main', exitCode: 0, reason: null }], log);
   assert.is(readFileSync(join(s.out, 'cwd'), 'utf8'), '/usr/src/app');
-  assert.is(log, 'usr-bin=read-only\n/usr/local/bin/entrypoint.sh\n/usr/src/app/main.py\n');
+  assert.is(log, 'python3=read-only\n"helper"\n/usr/local/bin/entrypoint.sh\n/usr/src/app/main.py\n');
 });
 
 pe('USER is honoured (numeric, named from the host\'s /etc/passwd, named from the image\'s own), the job still writes /output and /shared and reads /input; an unknown user fails the build', async () => {
