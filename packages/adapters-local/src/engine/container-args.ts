@@ -14,7 +14,9 @@
  *  - an init as pid 1 (reaps orphans, passes SIGTERM on), as the process engine has;
  *  - host folders only as the task's own mounts, inputs read-only. The root file system stays
  *    writable, as on ECS (`readonlyRootFilesystem` defaults to false): it is the container's own
- *    copy-on-write layer, never a host path.
+ *    copy-on-write layer, never a host path;
+ *  - the image's USER as the image sets it: no `--user`, as ECS does for a container
+ *    definition without `user`.
  */
 import { ATTEMPT_LABEL, OWNER_LABEL } from './container-owner.js';
 import type { ContainerLaunch } from './types.js';
