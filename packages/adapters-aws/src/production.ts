@@ -14,7 +14,6 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createAppAuth } from '@octokit/auth-app';
 import { loadConfig, type AwsConfig } from './config.js';
 import { invokeAsync } from './aws/invoke.js';
 import { presignGet, type PresignedGet } from './aws/presign.js';
@@ -23,7 +22,7 @@ import { s3BlobStore } from './aws/s3-blobs.js';
 import { cachedSecret } from './aws/secrets.js';
 import { installationClient, type GitHub } from './github/app-client.js';
 import { interpreter } from './interpret/interpreter.js';
-import { putBuildEnv } from './aws/build-env.js';
+import { buildContexts } from './contexts/upload.js';
 import { stepper } from './run/stepper.js';
 import { bodyCodec } from './store/body.js';
 import type { TableContext } from './store/context.js';
@@ -77,11 +76,7 @@ export const gitHubApp = /* @__PURE__ */ once(() => {
     if (!c) clients.set(installationId, (c = installationClient({ appId: config().githubAppId, privateKey: key }, installationId)));
     return c;
   };
-  const token = async (installationId: number): Promise<string> => {
-    await ready();
-    return (await createAppAuth({ appId: config().githubAppId, privateKey: key!, installationId })({ type: 'installation' })).token;
-  };
-  return { ready, client, token };
+  return { ready, client };
 });
 
 export const presign = (bucket: string, key: string, expiresIn: number): Promise<PresignedGet> => presignGet(s3(), bucket, key, expiresIn, Date.now);
@@ -97,8 +92,8 @@ export const runStepper = /* @__PURE__ */ once(() => {
   return stepper({
     store: st,
     interpret: interpreter({
-      config: config(), ecs: ecs(), lambda: lambda(), efs: efs(), images: st.images, github: gh.client, gitToken: gh.token,
-      putBuildEnv: putBuildEnv(s3(), config().artifactsBucket),
+      config: config(), ecs: ecs(), lambda: lambda(), efs: efs(), images: st.images, github: gh.client,
+      contexts: buildContexts({ s3: s3(), bucket: config().artifactsBucket, github: gh.client, images: st.images, now: Date.now }),
       wakeups: wakeupQueue({ sqs: sqs(), queueUrl: config().wakeupQueueUrl, inlineWaitMs: INLINE_WAIT_MS, now: Date.now }),
       now: Date.now, log,
     }),

@@ -1,3 +1,4 @@
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { vecToArray, viewUsd, type RunState } from '@hyperp/core';
 import { suite } from 'uvu';
@@ -58,6 +59,27 @@ e2e('RunTask was asked for each of 4 builds and 6 job tasks once, with its attem
       { awsvpcConfiguration: { subnets: ['subnet-aaa', 'subnet-bbb'], securityGroups: ['sg-123'], assignPublicIp: 'ENABLED' } },
     ]);
     assert.match(i.startedBy!, /^hyperp-[0-9a-f]{29}$/);
+  }
+});
+
+e2e('no AWS request of the whole run carries a GitHub token: not RunTask, not a stored event, not an S3 object', () => {
+  // The planner and the stepper both minted tokens to read the repository.
+  assert.ok(r.githubTokens.length > 0);
+  assert.ok(r.awsRequests.length > 50, `${r.awsRequests.length} requests captured`);
+  assert.ok(r.awsRequests.some((q) => q.startsWith('s3 PutObjectCommand')), 'the contexts were uploaded');
+  const leaks = r.awsRequests.filter((q) => r.githubTokens.some((token) => q.includes(token)));
+  assert.equal(leaks.map((q) => q.slice(0, 120)), []);
+});
+
+e2e('each build reads its context from S3, packed once per image key under hyperp-contexts/', async () => {
+  const builds = r.runTaskInputs.filter((i) => String(i.taskDefinition).includes('hyperp_builder'));
+  const contexts = builds.map((i) => i.overrides!.containerOverrides![0]!.command![0]!);
+  const run = ((await r.store.states.load(r.runId))!.state as StoredRun).run as RunState;
+  assert.equal(contexts.sort(), vecToArray(run.images).map((i) => `--context=s3://hyperp-artifacts-test/hyperp-contexts/${i.key}.tar.gz`).sort());
+  for (const b of builds) assert.equal(Object.keys(b.overrides!.containerOverrides![0]!).sort(), ['command', 'name']);
+  for (const c of contexts) {
+    const head = await s3.s3.send(new HeadObjectCommand({ Bucket: 'hyperp-artifacts-test', Key: c.replace('--context=s3://hyperp-artifacts-test/', '') }));
+    assert.ok((head.ContentLength ?? 0) > 0);
   }
 });
 
@@ -124,6 +146,7 @@ e2e('the AWS calls of the run, counted per command (docs/operations.md explains 
     Query: 5, // the planner: newest earlier image of each of 4 built images; the stepper: state and metadata once
     TransactWriteItems: 9, // 1 run request + metadata + build files; 8 state versions with results, image records or listing rows
     UpdateItem: 1, // the last outbox confirmed, whose commands returned nothing
+    GetItem: 4, // the stepper: the files of each of 4 built images, to pack its context
   });
   assert.equal(r.calls.ecs, {
     DescribeTaskDefinition: 1, RegisterTaskDefinition: 5, RunTask: 10, DeregisterTaskDefinition: 4, DeleteTaskDefinitions: 1,

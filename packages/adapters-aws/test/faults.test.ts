@@ -22,7 +22,8 @@ import { ecsEventId, REQUESTED_EVENT_ID, requestEventId } from '../src/run/event
 import { getRunMeta, putRunMeta, type RunMeta } from '../src/run/meta.js';
 import { stepper, type StoredRun } from '../src/run/stepper.js';
 import { dynamoStore, type Store } from '../src/store/store.js';
-import { prng } from './support/aws-faults.js';
+import { classifyAwsError } from '../src/aws/failure-class.js';
+import { faultsByApi, prng } from './support/aws-faults.js';
 import { planCalculator } from './support/calculator-request.js';
 import { startDynamoLocal, type LocalDynamo } from './support/dynamodb-local.js';
 import { ecsState } from './support/fake-cloud.js';
@@ -66,6 +67,8 @@ interface Outcome {
   readonly fatalInjected: boolean;
   /** Access points still on the file system after the run ended and the sweep's clean-up. */
   readonly accessPointsLeft: number;
+  /** A permanent fault whose answer a crash may have lost: either ending is right. */
+  readonly fatalMaybeLost: boolean;
   readonly run: RunState;
 }
 
@@ -83,17 +86,22 @@ const runScenario = async (sc: Scenario): Promise<Outcome> => {
   const real = interpreter({
     config, ecs: new ECSClient({ region: 'us-east-1' }), lambda: new LambdaClient({ region: 'us-east-1' }), efs: new EFSClient({ region: 'us-east-1' }), images: store.images,
     // Like GitHub: every installation token asked for is a new one.
-    github: () => ({ request: async () => ({}) }) as never, gitToken: async () => `ghs_${(++minted).toString().padStart(36, '0')}`,
-    putBuildEnv: world.putBuildEnv, wakeups: world.wakeups, now: () => clock.now, log: () => undefined,
+    github: () => ({ request: async () => ({}) }) as never,
+    contexts: world.contexts, wakeups: world.wakeups, now: () => clock.now, log: () => undefined,
   });
   let crashes = 0;
-  let minted = 0;
+  // Faults whose answer a crash may have lost (the command is carried out again, and may succeed
+  // then): those of a command the function died after, and those met in a step that died (its
+  // other launches, carried out together, go on without anyone to hear their answers).
+  const lost = new Set<number>();
   // The function dies around a command: before carrying it out, or after (its answer lost).
   const interpret: Interpret = async (c, m) => {
     if (random() < sc.crash) {
       crashes++;
       if (random() < 0.5) throw new Error(`crash before ${c._tag}`);
+      const before = world.injected.length;
       await real(c, m);
+      for (let i = before; i < world.injected.length; i++) lost.add(i);
       throw new Error(`crash after ${c._tag}`);
     }
     return real(c, m);
@@ -102,10 +110,13 @@ const runScenario = async (sc: Scenario): Promise<Outcome> => {
   const s = stepper({ store, interpret, now: () => clock.now, inlineWaitMs: 20_000, log: () => undefined, sleep: async (ms) => void (clock.now += ms) });
   // The stream: a step that fails is retried with nothing new (the batch again).
   const step = async (events: readonly RunEvent[]) => {
+    const before = world.injected.length;
     try {
       await s.step(runId, events);
     } catch {
-      /* a crash: the next delivery (or the sweep's tick) carries the outbox out again */
+      // A crash: the next delivery (or the sweep's tick) carries the outbox out again.
+      await new Promise((r) => setImmediate(r));
+      for (let i = before; i < world.injected.length; i++) lost.add(i);
     }
   };
   const sweep = sweepHandler({
@@ -165,7 +176,9 @@ const runScenario = async (sc: Scenario): Promise<Outcome> => {
       settings: { fileSystemId: config.efsFileSystemId, efsRootDirectory: config.efsRootDirectory, familyPrefix: config.familyPrefix },
     }, async () => new Set()).catch(() => undefined);
   }
-  const fatalInjected = world.injected.some((f) => f.class === 'permanent' && FATAL_APIS.has(f.api));
+  const fatal = (f: { class: string; api: string }) => f.class === 'permanent' && FATAL_APIS.has(f.api);
+  const fatalInjected = world.injected.some((f, i) => fatal(f) && !lost.has(i));
+  const fatalMaybeLost = world.injected.some((f, i) => fatal(f) && lost.has(i));
   return {
     status: run.status,
     stuck: run.finishedAt === null,
@@ -176,13 +189,14 @@ const runScenario = async (sc: Scenario): Promise<Outcome> => {
     cancelled: cancelled && run.cancel !== null,
     fatalInjected,
     accessPointsLeft: world.accessPoints.size,
+    fatalMaybeLost,
     run,
   };
 };
 
 /** The status the scenario must end in; a list where a job's retries make either possible. */
 const expected = (sc: Scenario, o: Outcome): readonly string[] =>
-  o.cancelled ? ['CANCELLED'] : o.fatalInjected ? (sc.retries ? ['FAILED', 'SUCCEEDED'] : ['FAILED']) : ['SUCCEEDED'];
+  o.cancelled ? ['CANCELLED'] : o.fatalInjected ? (sc.retries ? ['FAILED', 'SUCCEEDED'] : ['FAILED']) : o.fatalMaybeLost ? ['FAILED', 'SUCCEEDED'] : ['SUCCEEDED'];
 
 const totals = { runs: 0, faults: 0, crashes: 0, cancels: 0, stuck: 0, duplicateLaunches: 0, differingRequests: 0, accessPointsLeft: 0, byStatus: {} as Record<string, number> };
 
@@ -220,6 +234,14 @@ F.after(async () => {
     `${totals.stuck} stuck, ${totals.duplicateLaunches} duplicate launches, ${totals.differingRequests} differing requests under one clientToken, ` +
     `${totals.accessPointsLeft} access points left; ` +
     `ended ${JSON.stringify(totals.byStatus)}`);
+});
+
+F('each documented fault is classified as its class, S3 HEAD answers and GitHub failures included', () => {
+  const wrong = Object.values(faultsByApi).flat()
+    .filter((f) => f.error !== undefined && classifyAwsError(f.error()).failure !== f.class)
+    .map((f) => `${f.api} ${f.error!().name}: ${classifyAwsError(f.error!()).failure}, documented ${f.class}`);
+  assert.equal(wrong, []);
+  assert.ok(['HeadObject', 'UploadPart', 'GitHub'].every((api) => (faultsByApi[api] ?? []).length >= 4));
 });
 
 F('the calculator under every documented fault, crashes and cancels: every run ends as specified, each attempt one task', async () => {

@@ -21,17 +21,24 @@ const config = loadConfig(testEnv);
 const NOW = 1_800_000_000_000;
 const sleeps: number[] = [];
 const woken: [string, number][] = [];
-const buildEnvs: [string, Record<string, string>][] = [];
+const contextsAsked: string[] = [];
+let contextRefusal: string | null = null;
 const deps = (): InterpreterDeps => ({
   config,
   ecs: new ECSClient({ region: 'us-east-1' }),
   lambda: new LambdaClient({ region: 'us-east-1' }),
-  images: { get: async () => new Map(), record: async () => undefined, plan: async () => undefined, plannedItem: async () => ({}), recordAction: () => ({}), newest: async () => undefined },
+  images: { get: async () => new Map(), record: async () => undefined, plan: async () => undefined, plannedItem: async () => ({}), recordAction: () => ({}), newest: async () => undefined, planned: async () => undefined },
   github: () => {
     throw new Error('no GitHub in this test');
   },
-  gitToken: async () => 'ghs_token',
-  putBuildEnv: async (token, vars) => void buildEnvs.push([token, { ...vars }]),
+  contexts: {
+    ensure: async (c) => {
+      contextsAsked.push(c.key);
+      return contextRefusal !== null
+        ? { _tag: 'Refused', reason: contextRefusal }
+        : { _tag: 'Ready', uri: `s3://${config.artifactsBucket}/hyperp-contexts/${c.key}.tar.gz`, uploaded: contextsAsked.length === 1 };
+    },
+  },
   wakeups: async (runId, at) => void woken.push([runId, at]),
   now: () => NOW,
   log: () => undefined,
@@ -120,27 +127,36 @@ t('a clientToken already used by another request: the token\'s task is this atte
   }]);
 });
 
-t('an image build registers the builder once and runs kaniko at the exact commit with an immutable tag; no credential in the request', async () => {
-  buildEnvs.length = 0;
+const build: BuildImage = {
+  _tag: 'BuildImage', runId: 'r1', key: 'k'.repeat(64), job: 'x * y', container: 'multiply', commit: 'c'.repeat(40),
+  dockerfilePath: 'multiply/Dockerfile', context: 'multiply', imageUri: `${config.ecrRepositoryUri}:${'k'.repeat(64)}`,
+  cpu: 1024, memory: 2048, attemptKey: 'r1/build:kkk/1', clientToken: 'd'.repeat(64), startedBy: 'hyperp-' + 'e'.repeat(29), tags: [],
+};
+
+t('an image build packs its context into S3 and runs kaniko on it with an immutable tag; the request holds no credential and no environment file', async () => {
+  contextsAsked.length = 0;
   ecs.on(DescribeTaskDefinitionCommand).rejects(Object.assign(new Error('Unable to describe task definition.'), { name: 'ClientException' }));
   ecs.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: 'arn:td/hyperp-builder:1' } });
   ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: 'arn:task/b1' }] });
-  const build: BuildImage = {
-    _tag: 'BuildImage', runId: 'r1', key: 'k'.repeat(64), job: 'x * y', container: 'multiply', commit: 'c'.repeat(40),
-    dockerfilePath: 'multiply/Dockerfile', context: 'multiply', imageUri: `${config.ecrRepositoryUri}:${'k'.repeat(64)}`,
-    cpu: 1024, memory: 2048, attemptKey: 'r1/build:kkk/1', clientToken: 'd'.repeat(64), startedBy: 'hyperp-' + 'e'.repeat(29), tags: [],
-  };
   const run = interpreter(deps());
   assert.equal(await run(build, meta), [{ _tag: 'TaskLaunchAccepted', at: NOW, startedBy: build.startedBy, taskArn: 'arn:task/b1' }]);
+  // Sent again after a crash: the context is there already, and the request is the same.
+  await run(build, meta);
   await run({ ...build, startedBy: 'hyperp-other' }, meta);
+  assert.equal(contextsAsked, [build.key, build.key, build.key]);
   assert.is(ecs.commandCalls(RegisterTaskDefinitionCommand).length, 1);
-  assert.equal(ecs.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input.containerDefinitions?.[0]?.image, 'martizih/kaniko:v1.26.0');
+  const registered = ecs.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input;
+  assert.equal(registered.containerDefinitions?.[0]?.image, 'martizih/kaniko:v1.26.0');
+  // kaniko's AWS SDK finds the context's bucket in the deployment's region; nothing secret is set.
+  assert.equal(registered.containerDefinitions?.[0]?.environment, [{ name: 'AWS_REGION', value: config.region ?? 'us-east-1' }]);
+  assert.is(registered.containerDefinitions?.[0]?.secrets, undefined);
+  assert.is(registered.containerDefinitions?.[0]?.environmentFiles, undefined);
   // The deployment's own builder family: another deployment in the account never re-registers it.
   assert.is(ecs.commandCalls(DescribeTaskDefinitionCommand)[0]!.args[0].input.taskDefinition, 'hyperp_builder');
-  assert.is(ecs.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input.family, 'hyperp_builder');
+  assert.is(registered.family, 'hyperp_builder');
   // Builds unpack base images and snapshot layers on the task's disk: more than Fargate's default 20 GiB.
-  assert.equal(ecs.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input.ephemeralStorage, { sizeInGiB: 100 });
-  assert.equal(ecs.commandCalls(RunTaskCommand)[0]!.args[0].input, {
+  assert.equal(registered.ephemeralStorage, { sizeInGiB: 100 });
+  const expected = {
     cluster: config.clusterArn,
     taskDefinition: 'arn:td/hyperp-builder:1',
     launchType: 'FARGATE',
@@ -155,21 +171,40 @@ t('an image build registers the builder once and runs kaniko at the exact commit
       containerOverrides: [{
         name: 'kaniko',
         command: [
-          `--context=git://github.com/acme/calc.git#refs/heads/main#${'c'.repeat(40)}`,
-          '--context-sub-path=multiply',
+          `--context=s3://${config.artifactsBucket}/hyperp-contexts/${'k'.repeat(64)}.tar.gz`,
           '--dockerfile=Dockerfile',
           `--destination=${config.ecrRepositoryUri}:${'k'.repeat(64)}`,
           '--push-ignore-immutable-tag-errors',
         ],
-        // The clone token is in an environment file named by the clientToken, not in the request.
-        environmentFiles: [{ type: 's3', value: `arn:aws:s3:::${config.artifactsBucket}/hyperp-build-env/${build.clientToken}.env` }],
       }],
     },
     tags: [],
     enableECSManagedTags: true,
-  });
-  assert.not.ok(JSON.stringify(ecs.commandCalls(RunTaskCommand).map((c) => c.args[0].input)).includes('ghs_token'));
-  assert.equal(buildEnvs[0], [build.clientToken, { GIT_USERNAME: 'x-access-token', GIT_PASSWORD: 'ghs_token' }]);
+  };
+  const inputs = ecs.commandCalls(RunTaskCommand).map((c) => c.args[0].input);
+  assert.equal(inputs[0], expected);
+  assert.equal(inputs[1], expected);
+  assert.not.match(JSON.stringify(inputs), /environmentFiles|GIT_|secrets|ghs_|git:\/\//);
+});
+
+t('a context at the repository root names the Dockerfile by its repo path', async () => {
+  ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: 'arn:task/b2' }] });
+  await interpreter(deps())({ ...build, context: '', dockerfilePath: 'Dockerfile' }, meta);
+  assert.equal(ecs.commandCalls(RunTaskCommand)[0]!.args[0].input.overrides?.containerOverrides?.[0]?.command?.slice(0, 2), [
+    `--context=s3://${config.artifactsBucket}/hyperp-contexts/${'k'.repeat(64)}.tar.gz`, '--dockerfile=Dockerfile',
+  ]);
+});
+
+t('a context that cannot be built fails the build for good with its reason, and launches nothing', async () => {
+  contextRefusal = 'build context multiply: big.bin is 120 MiB; a file may be at most 100 MiB';
+  try {
+    assert.equal(await interpreter(deps())(build, meta), [
+      { _tag: 'CommandFailed', at: NOW, command: build, failure: 'permanent', reason: contextRefusal },
+    ]);
+    assert.is(ecs.commandCalls(RunTaskCommand).length, 0);
+  } finally {
+    contextRefusal = null;
+  }
 });
 
 t('StopTask carries the reason; a task already gone is not an error', async () => {

@@ -10,7 +10,7 @@ import { bundleText, handlers } from '../scripts/bundle.mjs';
 import environment from '../src/contract/environment.json' with { type: 'json' };
 import permissions from '../src/contract/permissions.json' with { type: 'json' };
 import { STATE_PREFIX } from '../src/aws/s3-blobs.js';
-import { BUILD_ENV_PREFIX } from '../src/aws/build-env.js';
+import { CONTEXTS_PREFIX } from '../src/contexts/upload.js';
 
 type Need = readonly [action: string, kind: string | null];
 
@@ -30,6 +30,9 @@ const SDK_COMMANDS: Readonly<Record<string, readonly Need[]>> = {
   // listings, src/store/run-listing.ts) puts and deletes items.
   'lib-dynamodb TransactWriteCommand': [['dynamodb:PutItem', 'table'], ['dynamodb:DeleteItem', 'table']],
   'client-s3 GetObjectCommand': [['s3:GetObject', null]],
+  // HEAD needs s3:GetObject, and s3:ListBucket on the bucket for a missing key to be a 404
+  // rather than a 403 (S3 API Reference "HeadObject", read 2026-12).
+  'client-s3 HeadObjectCommand': [['s3:GetObject', null], ['s3:ListBucket', 'artifactsBucket']],
   'client-s3 PutObjectCommand': [['s3:PutObject', null]],
   'client-s3 CreateMultipartUploadCommand': [['s3:PutObject', null]],
   'client-s3 UploadPartCommand': [['s3:PutObject', null]],
@@ -64,7 +67,7 @@ const SDK_COMMANDS: Readonly<Record<string, readonly Need[]>> = {
 /** Where an S3 or Scheduler call goes depends on the module that makes it. */
 const MODULE_RESOURCES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'src/aws/s3-blobs.ts': { s3: 'stateObjects' },
-  'src/aws/build-env.ts': { s3: 'buildEnv' },
+  'src/contexts/upload.ts': { s3: 'buildContexts' },
   'src/efs/zip-to-s3.ts': { s3: 'downloads' },
   'src/aws/presign.ts': { s3: 'downloads' },
   'src/schedules/sync.ts': { scheduler: 'cronSchedules', iam: 'cronScheduleRole' },
@@ -193,7 +196,7 @@ perms('every variable of the environment manifest is read by some handler\'s cod
 });
 
 perms('the S3 prefixes of the manifest are the ones the code writes under', () => {
-  assert.equal(permissions.s3Prefixes, { stateObjects: STATE_PREFIX, downloads: `${DOWNLOADABLE_PREFIX}/`, buildEnv: BUILD_ENV_PREFIX });
+  assert.equal(permissions.s3Prefixes, { stateObjects: STATE_PREFIX, downloads: `${DOWNLOADABLE_PREFIX}/`, buildContexts: CONTEXTS_PREFIX });
 });
 
 perms.run();

@@ -53,12 +53,11 @@ const deps = (): InterpreterDeps => ({
   config,
   ecs: new ECSClient({ region: 'us-east-1' }),
   lambda: new LambdaClient({ region: 'us-east-1' }),
-  images: { get: async () => new Map(), record: async () => undefined, plan: async () => undefined, plannedItem: async () => ({}), recordAction: () => ({}), newest: async () => undefined },
+  images: { get: async () => new Map(), record: async () => undefined, plan: async () => undefined, plannedItem: async () => ({}), recordAction: () => ({}), newest: async () => undefined, planned: async () => undefined },
   github: () => {
     throw new Error('no GitHub in this test');
   },
-  gitToken: async () => 'ghs_token',
-  putBuildEnv: async () => undefined,
+  contexts: { ensure: async () => ({ _tag: 'Refused', reason: 'no build contexts in this test' }) },
   wakeups: async () => undefined,
   now: () => 1,
   log: () => undefined,

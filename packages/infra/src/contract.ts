@@ -22,7 +22,7 @@ export interface Permission {
 }
 
 export interface PermissionsManifest {
-  readonly s3Prefixes: { readonly stateObjects: string; readonly downloads: string; readonly buildEnv: string };
+  readonly s3Prefixes: { readonly stateObjects: string; readonly downloads: string; readonly buildContexts: string };
   readonly functions: Readonly<Record<FunctionName, readonly Permission[]>>;
 }
 
@@ -42,7 +42,7 @@ export const readPermissions = (dir: string = defaultContractDir()): Permissions
   const raw = readJson(dir, 'permissions.json') as { s3Prefixes?: Record<string, unknown>; functions?: Record<string, unknown> };
   const where = `${join(dir, 'permissions.json')}`;
   const prefixes = raw.s3Prefixes ?? {};
-  for (const k of ['stateObjects', 'downloads', 'buildEnv']) {
+  for (const k of ['stateObjects', 'downloads', 'buildContexts']) {
     if (typeof prefixes[k] !== 'string' || !(prefixes[k] as string).endsWith('/')) throw new Error(`${where}: s3Prefixes.${k} must be a prefix ending in "/"`);
   }
   const functions = raw.functions ?? {};

@@ -17,6 +17,10 @@ export type TaskKind = (typeof TASK_KINDS)[number];
  * for an item go under the manifest's `s3Prefixes.stateObjects`.
  */
 export const DOWNLOADS_PREFIX = 'hyperp-artifacts/';
+/** Build contexts the stepper packs for the builder (adapters-aws `contexts/upload.ts`). */
+export const BUILD_CONTEXTS_PREFIX = 'hyperp-contexts/';
+/** Where earlier versions put builds' clone tokens as ECS environment files; nothing writes there now. */
+export const OLD_BUILD_ENV_PREFIX = 'hyperp-build-env/';
 
 /** Where the `efs` function sees hyperp's access point; Lambda requires a path under /mnt. */
 export const EFS_MOUNT_PATH = '/mnt/hyperp';

@@ -4,7 +4,7 @@
  * they hold run history and user outputs that a redeploy should not silently lose.
  */
 import * as aws from '@pulumi/aws';
-import { DOWNLOADS_PREFIX } from './names.js';
+import { BUILD_CONTEXTS_PREFIX, DOWNLOADS_PREFIX, OLD_BUILD_ENV_PREFIX } from './names.js';
 import type { Network } from './network.js';
 import { childOf, tagsWith, type Scope } from './scope.js';
 
@@ -125,6 +125,9 @@ export const tlsOnlyBucketPolicy = (bucketArn: string) => ({
   ],
 });
 
+/** Days a packed build context is kept (the adapters' `CONTEXT_EXPIRY_DAYS`; a test holds them equal). */
+export const BUILD_CONTEXT_EXPIRY_DAYS = 7;
+
 const createBucket = (scope: Scope, s: StorageSettings): aws.s3.Bucket => {
   // A retained bucket keeps its protections too: deleting the public access block, the
   // TLS-only policy or the expiry along with the stack would leave it open or growing.
@@ -150,8 +153,13 @@ const createBucket = (scope: Scope, s: StorageSettings): aws.s3.Bucket => {
     {
       bucket: bucket.id,
       rules: [
-        // Only the zips expire: spilled run bodies (under `hyperp-state/`) are read for as long as the run is.
+        // Spilled run bodies (under `hyperp-state/`) do not expire: they are read for as long as the run is.
         { id: 'expire-downloads', status: 'Enabled', filter: { prefix: DOWNLOADS_PREFIX }, expiration: { days: s.downloadExpiryDays } },
+        // A context is rebuilt from the repository whenever it is needed again (adapters-aws
+        // `contexts/lifetime.ts` says why a week, and packs anew a day before).
+        { id: 'expire-build-contexts', status: 'Enabled', filter: { prefix: BUILD_CONTEXTS_PREFIX }, expiration: { days: BUILD_CONTEXT_EXPIRY_DAYS } },
+        // Clone tokens earlier versions left as environment files: gone at the first chance.
+        { id: 'expire-old-build-env', status: 'Enabled', filter: { prefix: OLD_BUILD_ENV_PREFIX }, expiration: { days: 1 } },
         { id: 'abort-incomplete-uploads', status: 'Enabled', filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
       ],
     },

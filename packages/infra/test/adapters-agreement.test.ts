@@ -5,6 +5,7 @@
 import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readPermissions } from '../src/contract.js';
 import { eventItemFilter } from '../src/events.js';
 import { REGION, fakeBundles, installMocks, one, settle } from './support/mocks.js';
 import { json } from './support/pick.js';
@@ -20,6 +21,10 @@ const storeModule = new URL('../../adapters-aws/src/store/table.ts', import.meta
 const store = (await import(pathToFileURL(storeModule.pathname).href)) as {
   tableDefinition: (name: string) => TableDefinition;
   EVENT_SK_PREFIX: string;
+};
+
+const lifetime = (await import(pathToFileURL(new URL('../../adapters-aws/src/contexts/lifetime.ts', import.meta.url).pathname).href)) as {
+  CONTEXT_EXPIRY_DAYS: number;
 };
 
 const bundles = await fakeBundles();
@@ -61,6 +66,12 @@ test('the stepper\'s stream filter selects the store\'s event items', () => {
   const esm = one('aws:lambda/eventSourceMapping:EventSourceMapping', 'hyperp-dev-stepper-stream').inputs;
   const filters = (esm['filterCriteria'] as { filters: { pattern: string }[] }).filters;
   assert.equal(filters.map((f) => json(f.pattern)), [{ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [{ prefix: store.EVENT_SK_PREFIX }] } } } }]);
+});
+
+test('build contexts expire after the days the stepper packs them for, under the prefix it writes', () => {
+  const rules = one('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration', 'hyperp-dev-downloads').inputs['rules'] as { id: string; filter: unknown; expiration?: unknown }[];
+  const rule = rules.find((r) => r.id === 'expire-build-contexts');
+  assert.equal([rule?.filter, rule?.expiration], [{ prefix: readPermissions().s3Prefixes.buildContexts }, { days: lifetime.CONTEXT_EXPIRY_DAYS }]);
 });
 
 test.run();

@@ -49,7 +49,7 @@ test('the job task role gets the artifacts file system through access points, wi
   assert.ok(taskGrants('job', arns).filter((s) => s.Action.includes('elasticfilesystem:ClientRootAccess')).every((s) => s.Effect === 'Deny'));
 });
 
-test('the builder may push to hyperp\'s repository only; nobody else may push', () => {
+test('the builder may push to hyperp\'s repository only, and read only the build contexts; nobody else may push', () => {
   assert.equal(taskGrants('builder', arns), [
     { Sid: 'RegistryLogin', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] },
     {
@@ -61,6 +61,8 @@ test('the builder may push to hyperp\'s repository only; nobody else may push', 
       ],
       Resource: [arns.repository],
     },
+    // kaniko's `--context=s3://…`: the stepper packs the context; the builder holds no git credential.
+    { Sid: 'ReadBuildContexts', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${arns.bucket}/hyperp-contexts/*`] },
   ]);
   assert.equal(rolesWith('ecr:PutImage'), ['task builder']);
 });
@@ -142,10 +144,9 @@ test('execution, scheduler and CLI policies', () => {
     { Sid: 'RegistryLogin', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] },
     { Sid: 'PullImages', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], Resource: [arns.repository] },
     { Sid: 'TaskLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [arns.taskLogGroup, `${arns.taskLogGroup}:*`] },
-    // A build's clone token, as the environment file ECS reads when the builder starts.
-    { Sid: 'BuildCredentials', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${arns.bucket}/hyperp-build-env/*`] },
-    { Sid: 'BuildCredentialsBucket', Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: [arns.bucket] },
   ]);
+  // ECS itself reads nothing of the bucket: no environment file carries a build credential.
+  assert.equal(executionGrants(arns).filter((st) => st.Action.some((a) => a.startsWith('s3:'))), []);
   assert.equal(schedulerGrants(arns), [{ Sid: 'StartCronRuns', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [arns.functions.api] }]);
   // InvokeFunction only through the URL: a CLI user cannot invoke the function directly with a
   // crafted payload (a `{"kind":"cron"}` that bypasses `triggers.manual`).
@@ -202,17 +203,23 @@ test('what the handlers call is granted: the registry check, self-invocations, L
   assert.equal(functionGrants('task-events', arns).flatMap((s) => s.Action).filter((a) => a.startsWith('s3:')), []);
 });
 
-test('S3 objects are reached only under hyperp\'s prefixes; only the efs function writes zips, only the stepper build credentials', () => {
+test('S3 objects are reached only under hyperp\'s prefixes; only the efs function writes zips, only the stepper build contexts, only the builder reads them', () => {
   const s3 = everyRole.flatMap(([name, ss]) => ss.filter((st) => st.Action.some((a) => a.startsWith('s3:'))).map((st) => [name, st.Action, st.Resource]));
-  const prefixes = [`${arns.bucket}/hyperp-state/`, `${arns.bucket}/${DOWNLOADS_PREFIX}`, `${arns.bucket}/hyperp-build-env/`];
+  const prefixes = [`${arns.bucket}/hyperp-state/`, `${arns.bucket}/${DOWNLOADS_PREFIX}`, `${arns.bucket}/hyperp-contexts/`];
   assert.equal(
-    s3.filter(([, actions, resources]) => !(actions as string[]).every((a) => a === 's3:GetBucketLocation')
+    s3.filter(([, actions, resources]) => !(actions as string[]).every((a) => a === 's3:ListBucket')
       && (resources as string[]).some((r) => !prefixes.some((p) => r.startsWith(p)))),
     [],
   );
-  assert.equal(s3.filter(([, , resources]) => (resources as string[]).includes(`${arns.bucket}/hyperp-build-env/*`)).map(([n, a]) => [n, a]), [
-    ['function stepper', ['s3:PutObject']], ['execution', ['s3:GetObject']],
+  // Listing the bucket's key names (HeadObject's 404) is the stepper's alone.
+  assert.equal(s3.filter(([, actions]) => (actions as string[]).includes('s3:ListBucket')).map(([n, a, r]) => [n, a, r]), [
+    ['function stepper', ['s3:ListBucket'], [arns.bucket]],
   ]);
+  assert.equal(s3.filter(([, , resources]) => (resources as string[]).includes(`${arns.bucket}/hyperp-contexts/*`)).map(([n, a]) => [n, a]), [
+    ['function stepper', ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject']], ['task builder', ['s3:GetObject']],
+  ]);
+  // Nothing reaches the clone tokens earlier versions left; the bucket expires them.
+  assert.equal(s3.filter(([, , resources]) => (resources as string[]).some((r) => r.includes('hyperp-build-env'))), []);
   const writers = (prefix: string) =>
     s3.filter(([, actions, resources]) => (actions as string[]).includes('s3:PutObject') && (resources as string[]).includes(`${arns.bucket}/${prefix}*`)).map(([n]) => n);
   assert.equal(writers(DOWNLOADS_PREFIX), ['function efs']);

@@ -62,6 +62,8 @@ test('the downloads bucket: public access blocked, SSE, owner-enforced, zips exp
     bucket,
     rules: [
       { id: 'expire-downloads', status: 'Enabled', filter: { prefix: 'hyperp-artifacts/' }, expiration: { days: 30 } },
+      { id: 'expire-build-contexts', status: 'Enabled', filter: { prefix: 'hyperp-contexts/' }, expiration: { days: 7 } },
+      { id: 'expire-old-build-env', status: 'Enabled', filter: { prefix: 'hyperp-build-env/' }, expiration: { days: 1 } },
       { id: 'abort-incomplete-uploads', status: 'Enabled', filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
     ],
   });

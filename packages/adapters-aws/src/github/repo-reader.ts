@@ -11,10 +11,22 @@
 import { inputBounds, type RepoFile, type RepoSnapshot } from '@hyperp/core';
 import type { GitHub } from './app-client.js';
 
+/**
+ * A GitHub API failure, shaped like an AWS SDK error (`$fault`, `$metadata.httpStatusCode`) so
+ * the one classification (`aws/failure-class.ts`) reads it: 5xx and 429 are "not now", other
+ * 4xx are the request's fault, and a rate limit (403 or 429 whose message says so: REST docs
+ * "Rate limits for the REST API", read 2026-12) is throttling.
+ */
 export class GitHubError extends Error {
+  readonly $fault: 'client' | 'server' | undefined;
+  readonly $metadata: { readonly httpStatusCode?: number };
+  readonly $retryable: { readonly throttling: boolean } | undefined;
   constructor(message: string, readonly status: number | undefined) {
     super(message);
     this.name = 'GitHubError';
+    this.$fault = status === undefined ? undefined : status >= 500 ? 'server' : 'client';
+    this.$metadata = status === undefined ? {} : { httpStatusCode: status };
+    this.$retryable = status === 429 || (status === 403 && /rate limit/i.test(message)) ? { throttling: true } : undefined;
   }
 }
 
@@ -24,9 +36,11 @@ export interface RepoRef {
   readonly commit: string;
 }
 
-interface TreeEntry {
+export interface TreeEntry {
   readonly path: string;
   readonly type: string;
+  /** Git's file mode: `100644`, `100755` (executable), `120000` (symbolic link), `160000` (submodule). */
+  readonly mode?: string;
   readonly sha: string;
   /** Bytes of a blob (the Trees API gives it for blobs). */
   readonly size?: number;
@@ -63,8 +77,8 @@ const treeOf = (gh: GitHub, ref: RepoRef, sha: string, recursive: boolean) =>
  */
 export const listFiles = async (gh: GitHub, ref: RepoRef): Promise<RepoFile[]> => (await listBlobs(gh, ref)).map((e) => ({ path: e.path, blob: e.sha }));
 
-/** The blob entries of the commit's tree, sorted by path, with their sizes. */
-const listBlobs = async (gh: GitHub, ref: RepoRef): Promise<TreeEntry[]> => {
+/** The blob entries of the commit's tree (files and symbolic links), sorted by path, with their modes and sizes. */
+export const listBlobs = async (gh: GitHub, ref: RepoRef): Promise<TreeEntry[]> => {
   const whole = await treeOf(gh, ref, ref.commit, true);
   let entries: TreeEntry[];
   if (!whole.truncated) {
@@ -96,6 +110,25 @@ export const readBlob = async (gh: GitHub, ref: RepoRef, sha: string): Promise<s
   if (blob.encoding === 'base64') return Buffer.from(blob.content, 'base64').toString('utf8');
   if (blob.encoding === 'utf-8' || blob.encoding === 'utf8') return blob.content;
   throw new GitHubError(`GitHub API: blob ${sha} has unknown encoding ${blob.encoding}`, undefined);
+};
+
+/**
+ * A blob's bytes, as GitHub stores them: the raw media type (`application/vnd.github.raw+json`)
+ * sends them without base64's third more; a server that answers JSON anyway is decoded. Blobs up
+ * to 100 MB (REST docs "Get a blob", read 2026-12).
+ */
+export const readBlobBytes = async (gh: GitHub, ref: RepoRef, sha: string): Promise<Uint8Array> => {
+  const data = await call<unknown>(`blob ${sha} of ${ref.owner}/${ref.repo}`, () =>
+    gh.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', {
+      owner: ref.owner, repo: ref.repo, file_sha: sha, headers: { accept: 'application/vnd.github.raw+json' },
+    }) as Promise<{ data: unknown }>,
+  );
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (data instanceof Uint8Array) return data;
+  if (typeof data === 'string') return new TextEncoder().encode(data);
+  const blob = data as { content?: unknown; encoding?: unknown };
+  if (blob.encoding === 'base64' && typeof blob.content === 'string') return new Uint8Array(Buffer.from(blob.content, 'base64'));
+  throw new GitHubError(`GitHub API: blob ${sha} of ${ref.owner}/${ref.repo} came in a form hyperp does not read`, undefined);
 };
 
 export interface RemoteRepo {

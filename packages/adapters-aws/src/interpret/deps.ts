@@ -4,6 +4,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsConfig } from '../config.js';
 import type { GitHub } from '../github/app-client.js';
 import type { ImageStore } from '../store/images.js';
+import type { BuildContexts } from '../contexts/upload.js';
 
 /** What carrying out commands needs: clients as capabilities, so tests pass mocks or local servers. */
 export interface InterpreterDeps {
@@ -18,10 +19,8 @@ export interface InterpreterDeps {
   readonly images: ImageStore;
   /** A GitHub client for an App installation. */
   readonly github: (installationId: number) => GitHub;
-  /** An installation token, for the builder's `git://` context of a private repository. */
-  readonly gitToken: (installationId: number) => Promise<string>;
-  /** Writes a build attempt's environment file (`aws/build-env.ts`), named by its clientToken. */
-  readonly putBuildEnv: (clientToken: string, vars: Readonly<Record<string, string>>) => Promise<void>;
+  /** Packs an image's build context into S3 for the builder (`contexts/upload.ts`). */
+  readonly contexts: BuildContexts;
   /** Delivers a `Tick` to the run at `at` (production: a delayed SQS message, `aws/wakeup-queue.ts`). */
   readonly wakeups: (runId: string, at: number) => Promise<void>;
   /**

@@ -11,7 +11,6 @@ import {
 import { builderFamily, type BuildImage, type RunEvent, type RunTask, type StopTask, type Tag } from '@hyperp/core';
 import { posix } from 'node:path';
 import { classifyRunTaskFailure } from '../ecs/run-task-failures.js';
-import { buildEnvArn } from '../aws/build-env.js';
 import type { RunMeta } from '../run/meta.js';
 import type { InterpreterDeps } from './deps.js';
 
@@ -121,6 +120,9 @@ export const runTask = (d: InterpreterDeps, c: RunTask): Promise<RunEvent[]> =>
 
 let builderArn: { image: string; arn: Promise<string> } | undefined;
 
+/** kaniko's AWS SDK finds the context's bucket in this region (`kanikoArgs`). */
+const builderEnvironment = (d: InterpreterDeps) => [{ name: 'AWS_REGION', value: d.config.region ?? 'us-east-1' }];
+
 /**
  * The builder's task definition: registered once per image (DescribeTaskDefinition first, so a
  * cold start does not add a revision when nothing changed).
@@ -137,6 +139,7 @@ export const builderTaskDefinition = (d: InterpreterDeps): Promise<string> => {
         td?.taskDefinitionArn &&
         td.containerDefinitions?.[0]?.image === d.config.builderImage &&
         td.ephemeralStorage?.sizeInGiB === BUILDER_EPHEMERAL_GIB &&
+        JSON.stringify(td.containerDefinitions[0].environment ?? []) === JSON.stringify(builderEnvironment(d)) &&
         td.taskRoleArn === d.config.builderTaskRoleArn &&
         td.executionRoleArn === d.config.taskExecutionRoleArn
       ) {
@@ -160,6 +163,7 @@ export const builderTaskDefinition = (d: InterpreterDeps): Promise<string> => {
               name: BUILDER_CONTAINER,
               image: d.config.builderImage,
               essential: true,
+              environment: builderEnvironment(d),
               logConfiguration: {
                 logDriver: 'awslogs',
                 options: {
@@ -183,37 +187,36 @@ export const builderTaskDefinition = (d: InterpreterDeps): Promise<string> => {
   return arn;
 };
 
-/** The kaniko arguments: the git context at the exact commit, the image key as an immutable tag. */
-export const kanikoArgs = (c: BuildImage, meta: RunMeta): string[] => {
-  const dockerfile = c.context === '' ? c.dockerfilePath : posix.relative(c.context, c.dockerfilePath);
-  return [
-    `--context=git://github.com/${meta.repo}.git#refs/heads/${meta.branch}#${c.commit}`,
-    ...(c.context === '' ? [] : [`--context-sub-path=${c.context}`]),
-    `--dockerfile=${dockerfile}`,
-    `--destination=${c.imageUri}`,
-    // The tag is a content hash: an image already pushed under it is the same image.
-    '--push-ignore-immutable-tag-errors',
-  ];
-};
+/**
+ * The kaniko arguments: the context hyperp packed into S3 (`contexts/upload.ts`), the Dockerfile
+ * relative to it, the image key as an immutable tag. kaniko reads `s3://bucket/key` contexts (a
+ * tar.gz) with the AWS SDK's default configuration: the region from `AWS_REGION` (set on the
+ * builder's container) and credentials from the task role (kaniko README "kaniko Build Contexts",
+ * and pkg/buildcontext/s3.go: `config.LoadDefaultConfig`; read 2026-12). The arguments are the same
+ * for every launch of a build, so a launch sent again is the same request under its clientToken.
+ */
+export const kanikoArgs = (c: BuildImage, contextUri: string): string[] => [
+  `--context=${contextUri}`,
+  `--dockerfile=${c.context === '' ? c.dockerfilePath : posix.relative(c.context, c.dockerfilePath)}`,
+  `--destination=${c.imageUri}`,
+  // The tag is a content hash: an image already pushed under it is the same image.
+  '--push-ignore-immutable-tag-errors',
+];
 
 export const buildImage = async (d: InterpreterDeps, c: BuildImage, meta: RunMeta): Promise<RunEvent[]> => {
+  const context = await d.contexts.ensure(c, meta);
+  if (context._tag === 'Refused') {
+    // Nothing AWS or GitHub can change: the build fails with the reason, and its jobs with it.
+    return [{ _tag: 'CommandFailed', at: d.now(), command: c, failure: 'permanent', reason: context.reason }];
+  }
   const taskDefinition = await builderTaskDefinition(d);
-  // The clone token goes to an environment file named by the clientToken, never into the
-  // request: a launch sent again is then the same request (`aws/build-env.ts`).
-  await d.putBuildEnv(c.clientToken, { GIT_USERNAME: 'x-access-token', GIT_PASSWORD: await d.gitToken(meta.installationId) });
   return launch(d, c.startedBy, {
     ...launchBase(d, c),
     taskDefinition,
     overrides: {
       cpu: String(c.cpu),
       memory: String(c.memory),
-      containerOverrides: [
-        {
-          name: BUILDER_CONTAINER,
-          command: kanikoArgs(c, meta),
-          environmentFiles: [{ type: 's3', value: buildEnvArn(d.config.artifactsBucket, c.clientToken) }],
-        },
-      ],
+      containerOverrides: [{ name: BUILDER_CONTAINER, command: kanikoArgs(c, context.uri) }],
     },
     tags: ecsTags(c.tags),
     enableECSManagedTags: true,

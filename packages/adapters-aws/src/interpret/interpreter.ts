@@ -19,6 +19,11 @@ import { buildImage, runTask, stopTask } from './ecs-launch.js';
 export type Interpret = (command: Command, meta: RunMeta) => Promise<RunEvent[]>;
 
 const DEFAULT_DEADLINE_MS = 30_000;
+/**
+ * A build packs its context first (`contexts/upload.ts`: up to 2,000 blobs read from GitHub, a
+ * few at a time): three minutes, inside the stepper function's five.
+ */
+const BUILD_DEADLINE_MS = 180_000;
 
 /** Rejects with a `TimeoutError` (retryable) when `work` takes longer than `ms`. */
 const withDeadline = <T>(work: Promise<T>, ms: number, what: string): Promise<T> => {
@@ -33,7 +38,8 @@ export const interpreter =
   (d: InterpreterDeps): Interpret =>
   async (c, meta) => {
     try {
-      return await withDeadline(carryOut(d, c, meta), d.commandDeadlineMs ?? DEFAULT_DEADLINE_MS, c._tag);
+      const deadline = d.commandDeadlineMs ?? (c._tag === 'BuildImage' ? BUILD_DEADLINE_MS : DEFAULT_DEADLINE_MS);
+      return await withDeadline(carryOut(d, c, meta), deadline, c._tag);
     } catch (e) {
       const f = classifyAwsError(e);
       d.log('command failed', { runId: meta.runId, command: c._tag, failure: f.failure, reason: f.reason });

@@ -45,6 +45,8 @@ export interface ImageStore {
   readonly plan: (p: PlannedImage) => Promise<void>;
   /** The item `plan` writes, for a caller that writes it in a transaction with others. */
   readonly plannedItem: (p: PlannedImage) => Promise<Record<string, unknown>>;
+  /** The files of a key as the planner recorded them (`plan`), if it did. */
+  readonly planned: (key: string) => Promise<PlannedImage | undefined>;
   /** The newest image built for this job and container, with its files when they were planned here. */
   readonly newest: (owner: ImageOwner) => Promise<(StoredImage & { readonly planned?: PlannedImage }) | undefined>;
 }
@@ -71,6 +73,11 @@ const plannedItem = async (ctx: TableContext, p: PlannedImage): Promise<Record<s
   pk: imagePk(p.key), sk: PLANNED_SK, kind: 'planned-image',
   ...bodyAttributes(await ctx.codec.pack(p, `images/${p.key}`)),
 });
+
+const plannedOf = async (ctx: TableContext, key: string): Promise<PlannedImage | undefined> => {
+  const r = await ctx.doc.send(new GetCommand({ TableName: ctx.tableName, Key: { pk: imagePk(key), sk: PLANNED_SK } }));
+  return r.Item ? ((await ctx.codec.unpack(storedBodyOf(r.Item))) as PlannedImage) : undefined;
+};
 
 export const imageStore = (ctx: TableContext): ImageStore => ({
   get: async (keys) => {
@@ -104,6 +111,7 @@ export const imageStore = (ctx: TableContext): ImageStore => ({
     await ctx.doc.send(new PutCommand({ TableName: ctx.tableName, Item: await plannedItem(ctx, p) }));
   },
   plannedItem: (p) => plannedItem(ctx, p),
+  planned: (key) => plannedOf(ctx, key),
   newest: async (owner) => {
     const r = await ctx.doc.send(
       new QueryCommand({
@@ -114,7 +122,7 @@ export const imageStore = (ctx: TableContext): ImageStore => ({
     const item = r.Items?.[0];
     if (!item) return undefined;
     const image = { key: String(item['key']), uri: String(item['uri']), builtAt: String(item['builtAt']), lastUsedAt: String(item['lastUsedAt']) };
-    const planned = await ctx.doc.send(new GetCommand({ TableName: ctx.tableName, Key: { pk: imagePk(image.key), sk: PLANNED_SK } }));
-    return planned.Item ? { ...image, planned: (await ctx.codec.unpack(storedBodyOf(planned.Item))) as PlannedImage } : image;
+    const planned = await plannedOf(ctx, image.key);
+    return planned ? { ...image, planned } : image;
   },
 });

@@ -8,6 +8,7 @@
  * DeleteAccessPoint, DescribeAccessPoints), ECS Developer Guide "API failure reasons"; read 2026-12.
  */
 import type { FailureClass } from '@hyperp/core';
+import { GitHubError } from '../../src/github/repo-reader.js';
 
 export interface AwsFault {
   readonly api: string;
@@ -82,7 +83,34 @@ export const faultsByApi: Readonly<Record<string, readonly AwsFault[]>> = {
   PutObject: [
     { api: 'PutObject', class: 'retryable', error: () => awsError('SlowDown', 'Please reduce your request rate.', 503) },
     { api: 'PutObject', class: 'retryable', error: () => awsError('InternalError', 'We encountered an internal error. Please try again.', 500) },
+    { api: 'PutObject', class: 'retryable', error: () => networkError('ECONNRESET', 'socket hang up') },
     { api: 'PutObject', class: 'permanent', error: () => awsError('AccessDenied', 'Access Denied', 403) },
+    { api: 'PutObject', class: 'permanent', error: () => awsError('NoSuchBucket', 'The specified bucket does not exist', 404) },
+  ],
+  // A HEAD answer has no body, so the SDK names its error by the HTTP status and marks it a client
+  // fault whatever the status (smithy-client `throwDefaultError`; S3 API Reference "HeadObject":
+  // "it returns a generic code, such as 400 Bad Request, 403 Forbidden, 404 Not Found"), read 2026-12.
+  HeadObject: [
+    { api: 'HeadObject', class: 'retryable', error: () => awsError('503', 'UnknownError', 503, { $fault: 'client' }) },
+    { api: 'HeadObject', class: 'retryable', error: () => awsError('500', 'UnknownError', 500, { $fault: 'client' }) },
+    { api: 'HeadObject', class: 'retryable', error: timeout },
+    { api: 'HeadObject', class: 'permanent', error: () => awsError('403', 'UnknownError', 403) },
+  ],
+  // The multipart parts of a large context (UploadPart, CompleteMultipartUpload: S3 API Reference, read 2026-12).
+  UploadPart: [
+    { api: 'UploadPart', class: 'retryable', error: () => awsError('SlowDown', 'Please reduce your request rate.', 503) },
+    { api: 'UploadPart', class: 'retryable', error: () => awsError('RequestTimeout', 'Your socket connection to the server was not read from or written to within the timeout period.', 400) },
+    { api: 'UploadPart', class: 'permanent', error: () => awsError('NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', 404) },
+    { api: 'UploadPart', class: 'permanent', error: () => awsError('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.', 400) },
+  ],
+  // The Git Trees and Blobs API as the context is read (REST docs "Git trees", "Git blobs",
+  // "Rate limits for the REST API", read 2026-12), through `GitHubError`.
+  GitHub: [
+    { api: 'GitHub', class: 'retryable', error: () => new GitHubError('GitHub API: blob 3f2a of acme/calculator failed (HTTP 502): Server Error', 502) },
+    { api: 'GitHub', class: 'retryable', error: () => new GitHubError('GitHub API: blob 3f2a of acme/calculator failed (HTTP 403): API rate limit exceeded for installation ID 77.', 403) },
+    { api: 'GitHub', class: 'retryable', error: () => new GitHubError('GitHub API: tree 3f2a of acme/calculator failed (HTTP 429): You have exceeded a secondary rate limit.', 429) },
+    { api: 'GitHub', class: 'permanent', error: () => new GitHubError('GitHub API: tree 3f2a of acme/calculator failed (HTTP 404): Not Found', 404) },
+    { api: 'GitHub', class: 'permanent', error: () => new GitHubError('GitHub API: blob 3f2a of acme/calculator failed (HTTP 403): Resource not accessible by integration', 403) },
   ],
   // EFS API Reference, "CreateAccessPoint" / "DeleteAccessPoint" / "DescribeAccessPoints", read 2026-12.
   CreateAccessPoint: [

@@ -39,7 +39,7 @@ import { pushPayload } from './github-shapes.js';
 import { testEnv } from './env.js';
 import { CALCULATOR } from './calculator-request.js';
 import { wakeupQueue } from '../../src/aws/wakeup-queue.js';
-import { putBuildEnv } from '../../src/aws/build-env.js';
+import { buildContexts } from '../../src/contexts/upload.js';
 import { gitRepoFrom } from './git-repo.js';
 import { startGitHubFake, type GitHubFake } from './github-server.js';
 import type { LocalDynamo } from './dynamodb-local.js';
@@ -58,6 +58,10 @@ export interface E2EResult {
   readonly statuses: GitHubFake['statuses'];
   readonly ecsEventsDelivered: number;
   readonly calls: { dynamodb: Record<string, number>; ecs: Record<string, number>; lambda: number; s3: number; github: number };
+  /** Every AWS request of the run as text (command and input, bodies included), in order. */
+  readonly awsRequests: string[];
+  /** The installation tokens the GitHub stand-in minted. */
+  readonly githubTokens: readonly string[];
   readonly artifactsRoot: string;
   readonly cleanup: () => Promise<void>;
 }
@@ -73,6 +77,11 @@ const toStreamImage = (item: Record<string, unknown>): Record<string, Attr> =>
 
 const bump = (m: Record<string, number>, k: string) => void (m[k] = (m[k] ?? 0) + 1);
 
+/** A request's input as searchable text: bytes as latin1, so any byte sequence of a secret shows. */
+const requestText = (service: string, command: string, input: unknown): string =>
+  `${service} ${command} ${JSON.stringify(input, (_k, v: unknown) =>
+    v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : typeof v === 'bigint' ? String(v) : v)}`;
+
 export interface E2EOptions {
   /** Deliver some ECS events twice and some STOPPED before RUNNING (default true). */
   readonly noisy?: boolean;
@@ -86,9 +95,11 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
 
   // DynamoDB Local, every command counted.
   const dynamoCalls: Record<string, number> = {};
+  const awsRequests: string[] = [];
   const client = new DynamoDBClient({ endpoint: local.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   client.middlewareStack.add((next, context) => async (args) => {
     bump(dynamoCalls, String(context.commandName).replace(/Command$/, ''));
+    awsRequests.push(requestText('dynamodb', String(context.commandName), args.input));
     return next(args);
   }, { step: 'initialize', name: 'countCalls' });
   const uncounted = new DynamoDBClient({ endpoint: local.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -148,8 +159,9 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
   const plannerQueue: PlanRequest[] = [];
   const efs = efsHandler({ root: artifactsRoot, s3: s3.s3, events: store.events, now });
   let s3Calls = 0;
-  s3.s3.middlewareStack.add((next) => async (args) => {
+  s3.s3.middlewareStack.add((next, context) => async (args) => {
     s3Calls++;
+    awsRequests.push(requestText('s3', String(context.commandName), args.input));
     return next(args);
   }, { step: 'initialize', name: 'countS3' });
   lambda.on(InvokeCommand).callsFake(async (input) => {
@@ -181,8 +193,7 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
     store,
     interpret: interpreter({
       config, ecs: ecsClient, lambda: lambdaClient, images: store.images, github,
-      gitToken: async (id) => ((await github(id).auth({ type: 'installation' })) as { token: string }).token,
-      putBuildEnv: putBuildEnv(s3.s3, config.artifactsBucket),
+      contexts: buildContexts({ s3: s3.s3, bucket: config.artifactsBucket, github, images: store.images, now }),
       wakeups: wakeupQueue({ sqs: new SQSClient({ region: 'us-east-1' }), queueUrl: config.wakeupQueueUrl, inlineWaitMs: 20_000, now }),
       now, log: () => undefined,
     }),
@@ -273,6 +284,12 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
       s3: s3Calls,
       github: gh.requests.length,
     },
+    awsRequests: [
+      ...awsRequests,
+      ...[[ 'ecs', ecs ], [ 'lambda', lambda ], [ 'sqs', sqs ]].flatMap(([name, mock]) =>
+        (mock as typeof ecs).calls().map((c) => requestText(name as string, c.args[0].constructor.name, c.args[0].input))),
+    ],
+    githubTokens: gh.tokens(),
     artifactsRoot,
     cleanup: async () => {
       ecs.restore();

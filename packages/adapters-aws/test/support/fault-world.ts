@@ -4,7 +4,8 @@
  * clientToken semantics (a token starts one task; the same token with another request is a
  * ConflictException naming that task), tasks go RUNNING then STOPPED (or are stopped), the EFS
  * helper's zips are answered later. It counts what the suite asserts: tasks started per
- * `startedBy`, requests that differed under one token, faults injected by class.
+ * `startedBy`, requests that differed under one token, faults injected by class. Build contexts
+ * are packed by a stand-in that fails as S3 and GitHub do.
  */
 import {
   DeleteTaskDefinitionsCommand, DeregisterTaskDefinitionCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand,
@@ -13,7 +14,9 @@ import {
 } from '@aws-sdk/client-ecs';
 import { CreateAccessPointCommand, DeleteAccessPointCommand, DescribeAccessPointsCommand, type CreateAccessPointCommandInput } from '@aws-sdk/client-efs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
+import type { BuildImage } from '@hyperp/core';
 import type { AwsStub } from 'aws-sdk-client-mock';
+import type { ContextOutcome } from '../../src/contexts/upload.js';
 import { awsError, faultsByApi, type AwsFault } from './aws-faults.js';
 
 export interface SimTask {
@@ -38,7 +41,7 @@ export interface FaultWorldOptions {
 }
 
 /** APIs whose permanent failure fails the run (launch, registration, the run's folders). */
-export const FATAL_APIS = new Set(['RunTask', 'RegisterTaskDefinition', 'CreateAccessPoint', 'InvokeSync', 'PutObject']);
+export const FATAL_APIS = new Set(['RunTask', 'RegisterTaskDefinition', 'CreateAccessPoint', 'InvokeSync', 'PutObject', 'HeadObject', 'UploadPart', 'GitHub']);
 
 export const faultWorld = (
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -55,6 +58,7 @@ export const faultWorld = (
   const zips: { runId: string; job: string }[] = [];
   const injected: AwsFault[] = [];
   let differingRequests = 0;
+  const packed = new Set<string>();
   let revisions = 0;
 
   const draw = (api: string): AwsFault | undefined => {
@@ -182,8 +186,22 @@ export const faultWorld = (
     injected,
     startsByStartedBy,
     differingRequests: () => differingRequests,
-    /** S3 for a build's environment file: a put may fail like PutObject does. */
-    putBuildEnv: async (): Promise<void> => raise(draw('PutObject')),
+    /**
+     * Build contexts (`contexts/upload.ts`) as S3 and GitHub answer them: HeadObject, then for a
+     * context not packed yet the commit's tree and blobs and the upload.
+     */
+    contexts: {
+      ensure: async (c: BuildImage): Promise<ContextOutcome> => {
+        const uri = `s3://hyperp-artifacts/hyperp-contexts/${c.key}.tar.gz`;
+        raise(draw('HeadObject'));
+        if (packed.has(c.key)) return { _tag: 'Ready', uri, uploaded: false };
+        // Reading the repository or writing the object: one of them may fail (one draw, so a
+        // build is not failed more often than a call of its own).
+        raise(draw((['GitHub', 'PutObject', 'UploadPart'] as const)[Math.floor(o.random() * 3)]!));
+        packed.add(c.key);
+        return { _tag: 'Ready', uri, uploaded: true };
+      },
+    },
     /** The SQS wake-up queue: a send may fail like SendMessage does. */
     wakeups: async (): Promise<void> => raise(draw('SendMessage')),
     describe,

@@ -1,7 +1,7 @@
 /**
  * A local stand-in for api.github.com serving recorded API shapes (REST docs, read 2026-11) from a
  * real git repository: Git Trees (recursive, or truncated to force the per-directory walk), Git
- * Blobs, refs, installation tokens (the App's JWT is verified against its real public key) and
+ * Blobs (JSON or raw), refs, installation tokens (the App's JWT is verified against its real public key) and
  * commit statuses. Listens on 127.0.0.1; `close()` stops it.
  */
 import { execFileSync } from 'node:child_process';
@@ -15,6 +15,8 @@ export interface GitHubFake {
   readonly privateKey: string;
   readonly appId: string;
   readonly requests: { method: string; path: string }[];
+  /** Every installation token it minted. */
+  readonly tokens: () => readonly string[];
   readonly statuses: { sha: string; body: Record<string, unknown> }[];
   /** Switches: truncate recursive trees; fail blob reads with this HTTP status. */
   readonly faults: { truncateTrees: boolean; blobStatus: number | null };
@@ -86,6 +88,10 @@ export const startGitHubFake = async (repo: GitRepo, fullName = 'acme/calculator
     if (req.method === 'GET' && (m = new RegExp(`^${prefix}/git/blobs/([0-9a-f]{40})$`).exec(path))) {
       if (faults.blobStatus) return send(res, faults.blobStatus, { message: 'Server Error' });
       const content = execFileSync('git', ['cat-file', 'blob', m[1]!], { cwd: repo.dir });
+      if (req.headers.accept === 'application/vnd.github.raw+json') {
+        res.writeHead(200, { 'content-type': 'application/vnd.github.raw' });
+        return res.end(content);
+      }
       return send(res, 200, { sha: m[1], node_id: 'B_x', size: content.length, url: '', content: content.toString('base64').replace(/(.{60})/g, '$1\n'), encoding: 'base64' });
     }
     if (req.method === 'GET' && (m = new RegExp(`^${prefix}/git/ref/heads/(.+)$`).exec(path))) {
@@ -106,6 +112,7 @@ export const startGitHubFake = async (repo: GitRepo, fullName = 'acme/calculator
     privateKey: pem,
     appId,
     requests,
+    tokens: () => [...issued],
     statuses,
     faults,
     close: () => new Promise<void>((r) => server.close(() => r())),

@@ -134,31 +134,28 @@ export const functionGrants = (fn: FunctionName, a: PlatformArns, m: Permissions
 ];
 
 /** Statements of each task kind's role (the task's own AWS identity). */
-export const taskGrants = (kind: TaskKind, a: PlatformArns): Statement[] => {
+export const taskGrants = (kind: TaskKind, a: PlatformArns, m: PermissionsManifest = permissions()): Statement[] => {
   switch (kind) {
     case 'job':
       // Only the artifacts: jobs are user code and must not reach hyperp's control plane.
       return efsForTasks(a);
     case 'builder':
-      // Builds read their context from git, not from the artifacts file system.
+      // Builds read their context from S3, packed by the stepper (adapters-aws src/contexts/):
+      // only that prefix, read-only; no git credential, nothing of the artifacts file system.
       return [
         // GetAuthorizationToken takes no resource ARN (Amazon ECR user guide, read 2026-11).
         allow('RegistryLogin', ['ecr:GetAuthorizationToken'], ['*']),
         allow('PushImages', [...ECR_PULL, ...ECR_PUSH], [a.repository]),
+        allow('ReadBuildContexts', ['s3:GetObject'], [`${a.bucket}/${m.s3Prefixes.buildContexts}*`]),
       ];
   }
 };
 
 /** The task execution role: what ECS itself needs to start any hyperp task. */
-export const executionGrants = (a: PlatformArns, m: PermissionsManifest = readPermissions()): Statement[] => [
+export const executionGrants = (a: PlatformArns): Statement[] => [
   allow('RegistryLogin', ['ecr:GetAuthorizationToken'], ['*']),
   allow('PullImages', [...ECR_PULL], [a.repository]),
   allow('TaskLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], logsOf(a.taskLogGroup)),
-  // A build's clone token reaches kaniko as an environment file ECS reads when the task starts
-  // (ECS Developer Guide, "Pass environment variables to an Amazon ECS container": s3:GetObject
-  // on the file, s3:GetBucketLocation on the bucket; read 2026-12).
-  allow('BuildCredentials', ['s3:GetObject'], [`${a.bucket}/${m.s3Prefixes.buildEnv}*`]),
-  allow('BuildCredentialsBucket', ['s3:GetBucketLocation'], [a.bucket]),
 ];
 
 /** The role cron schedules run with: start a manual-style run through the API function. */

@@ -38,7 +38,10 @@ export const RESOURCE_KINDS: Readonly<Record<string, KindScope>> = {
   table: (a) => ({ resources: [a.table, `${a.table}/index/*`] }),
   stateObjects: (a, m) => ({ resources: [`${a.bucket}/${m.s3Prefixes.stateObjects}*`] }),
   downloads: (a, m) => ({ resources: [`${a.bucket}/${m.s3Prefixes.downloads}*`] }),
-  buildEnv: (a, m) => ({ resources: [`${a.bucket}/${m.s3Prefixes.buildEnv}*`] }),
+  buildContexts: (a, m) => ({ resources: [`${a.bucket}/${m.s3Prefixes.buildContexts}*`] }),
+  // The bucket itself: s3:ListBucket, so HeadObject on a context not packed yet answers 404, not
+  // 403 (S3 API Reference "HeadObject", read 2026-12). It lists key names, never contents.
+  artifactsBucket: (a) => ({ resources: [a.bucket] }),
   webhookSecret: (a) => ({ resources: [a.webhookSecret] }),
   githubAppKey: (a) => ({ resources: [a.githubPrivateKeySecret] }),
   plannerFunction: (a) => ({ resources: [a.functions.planner] }),
