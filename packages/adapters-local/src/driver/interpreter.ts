@@ -204,7 +204,7 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
       running.delete(cmd.attemptKey);
       const codes = Object.fromEntries(exit.containers.map((c) => [c.name, c.exitCode]));
       const stoppedEvent = taskStopped(exit.stoppedAt, cmd.startedBy, taskArn, codes, {
-        ...size, pullStartedAt: t0, startedAt: t0, stopCode: exit.stopCode, stoppedReason: exit.stoppedReason,
+        ...size, pullStartedAt: t0, startedAt: exit.stopCode === 'TaskFailedToStart' ? null : t0, stopCode: exit.stopCode, stoppedReason: exit.stoppedReason,
       });
       // Each container's reason (OutOfMemoryError…), as ECS reports it with the exit code.
       const reasons = new Map(exit.containers.map((c) => [c.name, c.reason]));

@@ -98,24 +98,27 @@ export const estimateTaskCost = (
 };
 
 export interface TaskTimes {
-  readonly pullStartedAt?: Instant;
-  readonly startedAt?: Instant;
+  readonly pullStartedAt?: Instant | null;
+  /** When the task's containers started; absent or null: it never started, and costs 0. */
+  readonly startedAt?: Instant | null;
   readonly stoppedAt: Instant;
 }
 
 /**
- * The cost of a stopped task from its ECS timestamps. A task that stopped before its image pull
- * or start (never placed) is not billed: the result is a real zero with `billedSeconds: 0`.
+ * The cost of a stopped task from its ECS timestamps. A task without a start time never ran
+ * (never placed, its image pull failed, `TaskFailedToStart`, stopped while PENDING): it is not
+ * charged, a real zero with `billedSeconds: 0`. A task that started is billed from its image
+ * pull (else its start) to its stop.
  */
 export const taskCost = (
   shape: TaskShape,
   times: TaskTimes,
   table: PriceTable = defaultPriceTable,
 ): E.Either<CostError, TaskCost> => {
-  const from = times.pullStartedAt ?? times.startedAt;
+  const from = times.pullStartedAt ?? times.startedAt ?? undefined;
   const to = ms(times.stoppedAt);
   if (Number.isNaN(to)) return E.left({ _tag: 'InvalidDuration', detail: `stoppedAt "${times.stoppedAt}" is not a time` });
-  if (from === undefined) {
+  if (from === undefined || times.startedAt === undefined || times.startedAt === null) {
     return E.map((c: TaskCost): TaskCost => ({
       ...c, usd: 0, billedSeconds: 0, breakdown: { cpuUsd: 0, memoryUsd: 0, storageUsd: 0 },
     }))(estimateTaskCost(shape, 0, table));

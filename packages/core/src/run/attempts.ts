@@ -28,7 +28,7 @@ export const usageCost = (tx: Tx, u: TaskUsage | null): UsageCost => {
   const settings = tx.s.request!.settings;
   const c = taskCost(
     { cpu: u.cpu, memory: u.memory, arch: u.arch, ephemeralGb: u.ephemeralStorageGiB, region: settings.priceRegion, capacity: settings.spot ? 'spot' : 'on-demand' },
-    { pullStartedAt: u.pullStartedAt, stoppedAt: u.stoppedAt },
+    { pullStartedAt: u.pullStartedAt, startedAt: u.startedAt === undefined ? u.pullStartedAt : u.startedAt, stoppedAt: u.stoppedAt },
   );
   return E.isLeft(c)
     ? { usd: 0, vcpuSeconds: 0, gbSeconds: 0 }

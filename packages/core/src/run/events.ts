@@ -86,6 +86,11 @@ export interface TaskUsage {
   readonly ephemeralStorageGiB: number;
   /** Billing starts when the image pull starts… */
   readonly pullStartedAt: Millis;
+  /**
+   * …of a task that started: null when it never did (it costs 0). Absent from usage recorded
+   * before it was kept; such a task is billed from its pull, as it was then.
+   */
+  readonly startedAt?: Millis | null;
   /** …and ends when the task stops (one-minute minimum). */
   readonly stoppedAt: Millis;
 }

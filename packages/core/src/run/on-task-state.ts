@@ -34,11 +34,16 @@ export const stopFailure = (e: TaskStateObserved, essential: readonly string[]):
   return null;
 };
 
-const usageOf = (e: TaskStateObserved) => {
+/**
+ * What the task is billed on. It started when ECS said so in this event or an earlier one
+ * (`runningAt`): a STOPPED state may come without the start an earlier RUNNING state gave. A
+ * task that failed to start did not start, whatever an engine reported before it knew.
+ */
+const usageOf = (e: TaskStateObserved, runningAt: number | null = null) => {
   const from = e.pullStartedAt ?? e.startedAt;
   return from === null ? null : {
     cpu: e.cpu, memory: e.memory, arch: e.arch, ephemeralStorageGiB: e.ephemeralStorageGiB,
-    pullStartedAt: from, stoppedAt: e.stoppedAt ?? e.at,
+    pullStartedAt: from, startedAt: e.stopCode === 'TaskFailedToStart' ? null : e.startedAt ?? runningAt, stoppedAt: e.stoppedAt ?? e.at,
   };
 };
 
@@ -84,7 +89,7 @@ export const onTaskStateObserved = (tx: Tx, e: TaskStateObserved): void => {
   const failure = stopFailure(e, essential);
   const exitCodes: Record<string, number | null> = Object.fromEntries(e.containers.map((c) => [c.name, c.exitCode]));
   putAttempt(tx, ref.job, ref.index, seen);
-  const update = { stoppedAt: e.stoppedAt ?? e.at, exitCodes, stopCode: e.stopCode, usage: usageOf(e) };
+  const update = { stoppedAt: e.stoppedAt ?? e.at, exitCodes, stopCode: e.stopCode, usage: usageOf(e, a.runningAt) };
   if (failure === null) endAttempt(tx, ref.job, ref.index, a.attempt, { outcome: 'SUCCEEDED', reason: null, update });
   else if (a.timedOut) endAttempt(tx, ref.job, ref.index, a.attempt, { outcome: 'FAILED', reason: a.stopReason, update });
   else if (a.stopReason !== null) endAttempt(tx, ref.job, ref.index, a.attempt, { outcome: 'CANCELLED', reason: a.stopReason, update });

@@ -134,7 +134,7 @@ export class FakeCluster {
     this.later(done, () => {
       if (task.stopped) return;
       task.stopped = true;
-      const usage = { cpu: 1024, memory: 2048, arch: 'x86_64' as const, ephemeralStorageGiB: 20, pullStartedAt: now, stoppedAt: done };
+      const usage = { cpu: 1024, memory: 2048, arch: 'x86_64' as const, ephemeralStorageGiB: 20, pullStartedAt: now, startedAt: now, stoppedAt: done };
       this.emit(done, this.model.buildFails?.(key)
         ? { _tag: 'ImageBuildFailed', at: done, key, reason: 'the build exited with code 1', usage }
         : { _tag: 'ImageBuildSucceeded', at: done, key, imageUri: `repo:${key}`, usage });

@@ -72,6 +72,11 @@ task('from pullStartedAt (else startedAt) to stoppedAt', () => {
 task('a task that never started is a real zero, with billedSeconds 0', () => {
   const c = right(taskCost(shape, { stoppedAt: 5_000 }));
   assert.equal([c.usd, c.billedSeconds, c.breakdown], [0, 0, { cpuUsd: 0, memoryUsd: 0, storageUsd: 0 }]);
+  // an image pull but no start (the pull failed, TaskFailedToStart): no start time, no charge
+  for (const startedAt of [undefined, null]) {
+    const p = right(taskCost(shape, { pullStartedAt: 1_000, startedAt, stoppedAt: 91_000 }));
+    assert.equal([p.usd, p.billedSeconds, p.breakdown], [0, 0, { cpuUsd: 0, memoryUsd: 0, storageUsd: 0 }]);
+  }
 });
 
 task('unknown region, invalid size, missing price, bad times are errors, never zero', () => {

@@ -130,7 +130,7 @@ TaskState('RUNNING then STOPPED with exit 0: the task and its job succeed and co
   assert.equal(jobOf(s1, 'a').taskCounts, { ...zeroTaskCounts, RUNNING: 1 });
   const stopped = taskStopped(T0 + 80_013, aKeys.startedBy, taskArn(1), { main: 0 }, { pullStartedAt: T0 + 13, startedAt: T0 + 20_000 });
   const [s2, c2] = step(s1, stopped);
-  const usage = { cpu: 256, memory: 512, arch: 'x86_64', ephemeralStorageGiB: 20, pullStartedAt: T0 + 13, stoppedAt: T0 + 80_013 };
+  const usage = { cpu: 256, memory: 512, arch: 'x86_64', ephemeralStorageGiB: 20, pullStartedAt: T0 + 13, startedAt: T0 + 20_000, stoppedAt: T0 + 80_013 };
   // 80 s of 0.25 vCPU and 0.5 GB: 224,889 + 49,389 nano-USD.
   const usd = 0.000274278;
   assert.equal(attemptOf(s2, 'a', 1, 1), {
@@ -143,6 +143,19 @@ TaskState('RUNNING then STOPPED with exit 0: the task and its job succeed and co
   assert.equal(c2, []);
   assert.equal(step(s2, stopped), [s2, []], 'a duplicate STOPPED changes nothing');
   assert.equal(step(s2, taskRunning(T0 + 20_000, aKeys.startedBy, taskArn(1), ['main'])), [s2, []], 'a late RUNNING changes nothing');
+});
+
+TaskState('a task that stopped without a start time (pulled, never started) costs 0, and so do its job and the run', () => {
+  const s0 = stateAfter([...launchedA, taskLaunchAccepted(T0 + 12, aKeys.startedBy, taskArn(1))]);
+  const [s1] = step(s0, taskStopped(T0 + 90_000, aKeys.startedBy, taskArn(1), { main: null }, {
+    pullStartedAt: T0 + 13, stopCode: 'TaskFailedToStart', stoppedReason: 'CannotPullContainerError: pull access denied',
+  }));
+  assert.equal([attemptOf(s1, 'a', 1, 1).outcome, attemptOf(s1, 'a', 1, 1).costUsd, jobOf(s1, 'a').costUsd], ['FAILED', 0, 0]);
+  assert.equal(s1.cost, { tasksUsd: 0, buildsUsd: 0, totalUsd: 0, vcpuSeconds: 0, gbSeconds: 0 });
+  // an engine that said RUNNING before it knew its container could not start: still no start
+  const [s2] = step(step(s0, taskRunning(T0 + 13, aKeys.startedBy, taskArn(1), ['main'], { pullStartedAt: T0 + 13 }))[0],
+    taskStopped(T0 + 90_000, aKeys.startedBy, taskArn(1), { main: null }, { pullStartedAt: T0 + 13, startedAt: T0 + 13, stopCode: 'TaskFailedToStart' }));
+  assert.equal([attemptOf(s2, 'a', 1, 1).costUsd, jobOf(s2, 'a').costUsd, s2.cost.totalUsd], [0, 0, 0]);
 });
 
 TaskState('STOPPED before RUNNING (and before the launch answer) ends the attempt all the same', () => {
