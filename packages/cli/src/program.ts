@@ -2,11 +2,16 @@
  * The `hyperp` command line: one commander program, each command in `commands/<name>.ts`
  * registering itself. Errors become exit codes here and nowhere else.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UnsafeLayoutError } from '@hyperp/adapters-local';
 import { CliError, ExitCode, reportUnexpected, UsageError, type CliContext } from './context.js';
 import { commands } from './commands/index.js';
 import { terminalSafeLines } from './views/terminal-text.js';
+
+/** The CLI's own version, from its package.json (one folder up from `src/` and from `dist/` alike). */
+export const cliVersion = (): string =>
+  (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** A command's action: returns its exit code. */
 export type Action = (ctx: CliContext) => Promise<number>;
@@ -16,6 +21,7 @@ export const runCli = async (argv: readonly string[], ctx: CliContext, registere
   let pending: Action | undefined;
   const program = new Command('hyperp')
     .description('hyperp: git-driven workflows on ECS Fargate, or on this machine')
+    .version(cliVersion(), '-V, --version', 'print the version of hyperp')
     .exitOverride()
     .configureOutput({ writeOut: ctx.out, writeErr: ctx.err })
     .showSuggestionAfterError(true);
