@@ -15,7 +15,7 @@ import { makeScratch, removeOrphanScratch } from '../fs/scratch.js';
 import { supervise, type Supervised } from './supervise.js';
 import { containerCreateArgs, type CreateOptions } from './container-args.js';
 import { removeOrphans, selfOwner, startReaper } from './container-owner.js';
-import { OUT_OF_MEMORY_REASON } from './types.js';
+import { containerLabel, OUT_OF_MEMORY_REASON } from './types.js';
 import type { BuildOutcome, BuildRequest, ContainerExit, Engine, RunningTask, TaskExit, TaskLaunch } from './types.js';
 
 /** How long to wait before stopping again a container that was not there to stop. */
@@ -225,12 +225,14 @@ export const containerEngine = (opts: ContainerEngineOptions): ContainerEngine =
         await remove(p.name);
         return { name: p.c.name, exitCode: null, reason: before };
       }
-      if (task.containers.length > 1) writeSync(logFd, `=== container ${p.c.name}\n`);
       // conmon (podman's monitor) of Debian 12 writes its out-of-memory mark as `oom` in the
       // directory it was started from, where podman 4.3 does not look: start it in an empty one.
       const conmonDir = join(opts.scratchDir, `${process.pid}-conmon-${p.name}`);
       mkdirSync(conmonDir, { recursive: true });
-      const sup = supervise(opts.cli, ['start', '-a', p.name], { logFd, graceMs: (p.c.stopTimeoutSeconds + 5) * 1000, politeTarget: 'group', cwd: conmonDir });
+      const sup = supervise(opts.cli, ['start', '-a', p.name], {
+        logFd, graceMs: (p.c.stopTimeoutSeconds + 5) * 1000, politeTarget: 'group', cwd: conmonDir,
+        ...(task.containers.length > 1 ? { label: containerLabel(p.c.name) } : {}),
+      });
       started.set(p.name, sup);
       const r = await sup.done;
       const state = await finalState(p.name);

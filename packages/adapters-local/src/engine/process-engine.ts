@@ -15,7 +15,7 @@ import { detectCgroups, removeOrphanCgroups, taskCgroups, unenforced, type Cgrou
 import { bwrapArgs, launcherArgs } from './sandbox.js';
 import { watchdogMarker } from './watchdog.js';
 import { supervise, type ProcessExit, type Supervised } from './supervise.js';
-import { OUT_OF_MEMORY_REASON, type BuildOutcome, type BuildRequest, type ContainerExit, type Engine, type RunningTask, type TaskExit, type TaskLaunch } from './types.js';
+import { containerLabel, OUT_OF_MEMORY_REASON, type BuildOutcome, type BuildRequest, type ContainerExit, type Engine, type RunningTask, type TaskExit, type TaskLaunch } from './types.js';
 
 export interface ProcessEngineOptions {
   /** `.hyperp/images` */
@@ -133,8 +133,12 @@ export const processEngine = (opts: ProcessEngineOptions): Engine => {
         continue;
       }
       const launch = launcherArgs({ ...(setpriv ? { setpriv } : {}), bwrap, parentPid: process.pid, cgroupProcs: cg.procs }, args);
-      if (task.containers.length > 1) log(`=== container ${c.name}`);
-      procs.push({ name: c.name, essential: c.essential, cg, sup: supervise(launch.file, launch.args, { logFd, graceMs: c.stopTimeoutSeconds * 1000, politeTarget: 'sandboxed' }) });
+      procs.push({
+        name: c.name, essential: c.essential, cg,
+        sup: supervise(launch.file, launch.args, {
+          logFd, graceMs: c.stopTimeoutSeconds * 1000, politeTarget: 'sandboxed', ...(task.containers.length > 1 ? { label: containerLabel(c.name) } : {}),
+        }),
+      });
     }
     // cgroup v1 kills only the process it chose: the whole container goes, as on ECS (v2 does this itself).
     const oomWatch = cgroups.version === 1 && cgroups.memory

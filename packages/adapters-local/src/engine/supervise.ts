@@ -7,7 +7,8 @@
  * the result says which one ended it. (Deadlines are the reducer's: it asks for the stop.)
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 
 export interface ProcessExit {
   /** The exit code, or 128 + signal number when a signal ended it (as a shell reports it). */
@@ -68,11 +69,64 @@ export interface SuperviseOptions {
   readonly politeTarget: 'sandboxed' | 'group';
   /** Working directory of the program (else this process's). */
   readonly cwd?: string;
+  /**
+   * Written before each line of its output (`[main] `): a task of several containers shares one
+   * log, and a line must say whose it is. Without it the output goes to the log as it comes.
+   */
+  readonly label?: string;
 }
+
+/** How long the output of a program that has exited may still come (a child it left holds the pipe). */
+const OUTPUT_GRACE_MS = 2000;
+
+/**
+ * Copies `stream` to `fd` a line at a time, each line after `label`: lines of several writers to
+ * one file stay whole. What is left without a newline at the end is written with one.
+ */
+const labelLines = (stream: Readable, fd: number, label: string): Promise<void> =>
+  new Promise((resolve) => {
+    let rest = Buffer.alloc(0);
+    const prefix = Buffer.from(label);
+    stream.on('data', (chunk: Buffer) => {
+      let data = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
+      let nl = data.indexOf(10);
+      const out: Buffer[] = [];
+      while (nl >= 0) {
+        out.push(prefix, data.subarray(0, nl + 1));
+        data = data.subarray(nl + 1);
+        nl = data.indexOf(10);
+      }
+      if (out.length > 0) writeSync(fd, Buffer.concat(out));
+      rest = Buffer.from(data);
+    });
+    const end = () => {
+      if (rest.length > 0) writeSync(fd, Buffer.concat([prefix, rest, Buffer.from('\n')]));
+      rest = Buffer.alloc(0);
+      resolve();
+    };
+    stream.once('end', end);
+    stream.once('close', end);
+    stream.once('error', end);
+  });
 
 export const supervise = (file: string, args: readonly string[], opts: SuperviseOptions): Supervised => {
   // detached: the child leads its own process group, so one kill reaches everything it started.
-  const child = spawn(file, [...args], { stdio: ['ignore', opts.logFd, opts.logFd], detached: true, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+  const out = opts.label === undefined ? opts.logFd : 'pipe';
+  const child = spawn(file, [...args], { stdio: ['ignore', out, out], detached: true, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+  const copied = opts.label === undefined || !child.stdout || !child.stderr
+    ? Promise.resolve()
+    : Promise.all([labelLines(child.stdout, opts.logFd, opts.label), labelLines(child.stderr, opts.logFd, opts.label)]).then(() => undefined);
+  /** The output is in the log (or given up on, when something the program left keeps the pipe open). */
+  const outputDone = (): Promise<void> => {
+    if (opts.label === undefined) return Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((r) => (timer = setTimeout(() => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      r();
+    }, OUTPUT_GRACE_MS)));
+    return Promise.race([copied, late]).finally(() => clearTimeout(timer));
+  };
   let stoppedBy: 'deadline' | 'stop' | undefined;
   let stopReason: string | undefined;
   let ended = false;
@@ -108,7 +162,7 @@ export const supervise = (file: string, args: readonly string[], opts: Supervise
       ended = true;
       clearTimeout(killTimer);
       const exitCode = code ?? (signal ? 128 + (SIGNALS[signal] ?? 0) : null);
-      resolve({ exitCode, signal, ...(stoppedBy ? { stoppedBy, stopReason } : {}) });
+      void outputDone().then(() => resolve({ exitCode, signal, ...(stoppedBy ? { stoppedBy, stopReason } : {}) }));
     });
   });
   return { done, pid: child.pid, stop };

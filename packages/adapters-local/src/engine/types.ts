@@ -105,3 +105,10 @@ export interface Engine {
    */
   unenforcedLimits?(): readonly string[];
 }
+
+/**
+ * What starts each line of a container's output in the log of a task with several containers
+ * (they share one log, as a task's output is read in one place); `hyperp logs --container`
+ * picks a container's lines by it. Container names are letters, digits, `_` and `-`.
+ */
+export const containerLabel = (name: string): string => `[${name}] `;

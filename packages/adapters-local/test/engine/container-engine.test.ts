@@ -78,7 +78,7 @@ test('the engine drives the CLI: build of the filtered context; create, start at
   const removed = idx('rm -f ', inspected);
   assert.ok(created >= 0 && started > created && inspected > started && removed > inspected, log.join('\n'));
   assert.ok(log.some((l) => l === `stop -t 2 ${side}`), log.join('\n'));
-  assert.equal(readFileSync(join(root, 't.log'), 'utf8').split('\n').sort(), ['', '=== container main', '=== container side', 'main ran']);
+  assert.equal(readFileSync(join(root, 't.log'), 'utf8').split('\n').sort(), ['', '[main] main ran']);
 });
 
 test('a container the kernel killed for its memory stops with ECS\'s OutOfMemoryError reason', async () => {

@@ -145,7 +145,7 @@ else:
     { name: 'main', exitCode: 0, reason: null },
     { name: 'sidecar', exitCode: 0, reason: 'essential container main exited' },
   ]]);
-  assert.equal(readFileSync(join(s.root, 'task.log'), 'utf8').split('\n').filter((l) => l !== '').sort(), ['=== container main', '=== container sidecar', 'main done', 'sidecar up']);
+  assert.equal(readFileSync(join(s.root, 'task.log'), 'utf8').split('\n').filter((l) => l !== '').sort(), ['[main] main done', '[sidecar] sidecar up']);
 });
 
 pe('image files at any path: WORKDIR /usr/src/app, programs in /usr/local/bin and /usr/bin run beside the host\'s, which stay read-only', async () => {

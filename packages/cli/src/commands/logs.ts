@@ -4,7 +4,7 @@
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { foldRun, taskLogFile } from '@hyperp/adapters-local';
+import { containerLabel, foldRun, taskLogFile } from '@hyperp/adapters-local';
 import { jobNamed, vecGet, vecToArray, isTerminalRun, type RunState } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, UsageError, type CliContext } from '../context.js';
@@ -45,6 +45,47 @@ const hasStarted = (state: RunState, job: string, index: number): boolean => {
   return (vecGet(found.job.tasks, index - 1)?.attempts.length ?? 0) > 0;
 };
 
+/** What is printed of the log's text: all of it, or one container's lines. */
+interface Shown {
+  readonly write: (text: string) => string;
+  /** What is left at the end (a last line without a newline). */
+  readonly end: () => string;
+}
+
+const everything: Shown = { write: (t) => t, end: () => '' };
+
+/**
+ * The lines of one container of a task of several, without their label: a line split by a
+ * chunk's end is kept until its newline. Lines hyperp itself wrote (no label) are not the container's.
+ */
+const containerLines = (name: string): Shown => {
+  const label = containerLabel(name);
+  let rest = '';
+  const pick = (lines: string[]): string => lines.filter((l) => l.startsWith(label)).map((l) => `${l.slice(label.length)}\n`).join('');
+  return {
+    write: (t) => {
+      const lines = (rest + t).split('\n');
+      rest = lines.pop()!;
+      return pick(lines);
+    },
+    end: () => {
+      const last = rest;
+      rest = '';
+      return last === '' ? '' : pick([last]);
+    },
+  };
+};
+
+/** Which lines to print: `--container` of a task of several containers, else all (a unknown name is refused). */
+const shownFor = (state: RunState, job: string, container: string | undefined): Shown => {
+  if (container === undefined) return everything;
+  const names = state.request?.workflow.jobs.find((j) => j.name === job)?.taskDefinition.containerDefinitions.map((c) => c.name) ?? [];
+  if (!names.includes(container)) {
+    throw new CliError(`job "${job}" has no container "${container}" (its containers: ${names.map((n) => `"${n}"`).join(', ')})`);
+  }
+  return names.length > 1 ? containerLines(container) : everything;
+};
+
 /** Bytes read and printed at a time: `hyperp logs` of any size holds about this much. */
 const CHUNK = 1 << 20;
 
@@ -54,7 +95,7 @@ const CHUNK = 1 << 20;
  * stops it). UTF-8 characters cut by a chunk's end are printed whole with the next one. Returns
  * the new offset.
  */
-const printFrom = async (ctx: CliContext, file: string, offset: number, decoder = new StringDecoder('utf8')): Promise<number> => {
+const printFrom = async (ctx: CliContext, file: string, offset: number, decoder = new StringDecoder('utf8'), shown: Shown = everything): Promise<number> => {
   if (!existsSync(file)) return offset;
   const size = statSync(file).size;
   if (size <= offset) return offset;
@@ -64,7 +105,8 @@ const printFrom = async (ctx: CliContext, file: string, offset: number, decoder 
     while (offset < size && !ctx.signal.aborted) {
       const n = readSync(fd, buf, 0, Math.min(buf.length, size - offset), offset);
       if (n === 0) break;
-      ctx.out(decoder.write(buf.subarray(0, n)));
+      const text = shown.write(decoder.write(buf.subarray(0, n)));
+      if (text !== '') ctx.out(text);
       offset += n;
       // The reader's pace, not the disk's: what waits to be written stays within a chunk or two.
       await (ctx.drained?.() ?? Promise.resolve());
@@ -86,7 +128,7 @@ export const registerLogs: Register = (program, run) => {
     .option('--index <n>', 'TASK_INDEX of the task', '1')
     .option('--attempt <n>', 'attempt number (default: the newest)')
     .option('-f, --follow', 'keep printing until the attempt ends (and its retries, unless --attempt is given)')
-    .option('--container <name>', 'remote: the container whose log stream to read (default: the first)'))
+    .option('--container <name>', 'only this container\'s output (a task of several containers labels each line with its container)'))
     .action((given: string, job: string, opts: { repo?: string; index?: string; attempt?: string; follow?: boolean; container?: string } & BackendOptions) =>
       run(async (ctx) => {
         const index = positive('--index', opts.index) ?? 1;
@@ -101,6 +143,7 @@ export const registerLogs: Register = (program, run) => {
         const layout = layoutOf(ctx, opts.repo);
         const runId = findRun(layout, given);
         let state = foldRun(layout, runId).state;
+        const shown = shownFor(state, job, opts.container);
         // --follow on a task that has not started yet waits for it (as long as the run goes on).
         while (opts.follow && !isTerminalRun(state.status) && !ctx.signal.aborted && !hasStarted(state, job, index)) {
           await new Promise((r) => setTimeout(r, 200));
@@ -109,16 +152,16 @@ export const registerLogs: Register = (program, run) => {
         let a = pick(state, job, index, attemptNo);
         let file = taskLogFile(layout, runId, job, index, a.attempt);
         let decoder = new StringDecoder('utf8');
-        let offset = await printFrom(ctx, file, 0, decoder);
+        let offset = await printFrom(ctx, file, 0, decoder, shown);
         for (;;) {
           while (opts.follow && a.outcome === null && !isTerminalRun(state.status) && !ctx.signal.aborted) {
             await new Promise((r) => setTimeout(r, 200));
-            offset = await printFrom(ctx, file, offset, decoder);
+            offset = await printFrom(ctx, file, offset, decoder, shown);
             state = foldRun(layout, runId).state;
             a = pick(state, job, index, a.attempt);
           }
-          await printFrom(ctx, file, offset, decoder);
-          const rest = decoder.end();
+          await printFrom(ctx, file, offset, decoder, shown);
+          const rest = shown.write(decoder.end()) + shown.end();
           if (rest) ctx.out(rest);
           // Following the task (no --attempt): a retry is the same task going on, so follow it too.
           const newest = opts.follow && attemptNo === undefined && !ctx.signal.aborted ? pick(state, job, index, undefined) : a;
@@ -127,7 +170,7 @@ export const registerLogs: Register = (program, run) => {
           a = newest;
           file = taskLogFile(layout, runId, job, index, a.attempt);
           decoder = new StringDecoder('utf8');
-          offset = await printFrom(ctx, file, 0, decoder);
+          offset = await printFrom(ctx, file, 0, decoder, shown);
         }
       }),
     );
