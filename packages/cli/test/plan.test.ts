@@ -70,7 +70,7 @@ s('with no image store every image is built: no earlier image', async () => {
 
 s('images in the store are reused; a changed file builds only its job, naming the file', async () => {
   const keys = await keysAt('HEAD');
-  const images: StoredImage[] = keys.map((k, i) => ({ key: k.key, builtAt: 1_000 + i, workflow: 'calculator', job: k.job, container: k.container, dockerfilePath: k.dockerfilePath, files: k.files }));
+  const images: StoredImage[] = keys.map((k, i) => ({ key: k.key, builtAt: 1_000 + i, workflow: 'calculator', job: k.job, container: k.container, dockerfilePath: k.dockerfilePath, files: k.files, engine: 'process' }));
   await recordImages(localLayout(dir), images);
   const reused = JSON.parse((await plan()).stdout) as JsonPlan;
   assert.equal(reused.workflows[0]!.jobs.map((j) => [j.action, j.images[0]!.reason]), keys.map((k) => ['reuse', `reuse: key ${k.key.slice(0, 12)}… exists`]));
@@ -119,11 +119,27 @@ s('workflows with errors are listed as validate lists them, relative to the curr
     const r = await hyperp(['plan', '--repo', '..', '--engine', 'process'], { cwd: join(dir, 'add') });
     assert.equal([r.code, r.stdout, r.stderr], [1, '', [
       'error: the workflows have errors (hyperp validate shows them all):',
-      '  ../hyperp-workflows/calculator.yaml:20:18 error concurrency of job "x * y" must be a whole number from 1 to 100, not 0',
+      '  ../hyperp-workflows/calculator.yaml:20:18 error concurrency of job "x * y" must be a whole number from 1 to 100, not 0 (field jobs[1].concurrency)',
       '',
     ].join('\n')]);
   } finally {
     writeFileSync(yaml, original);
+  }
+});
+
+s('a broken workflow file is reported with its file, line and field, and the other workflows are planned (it blocked the plan)', async () => {
+  const broken = join(dir, 'hyperp-workflows', 'broken.yaml');
+  writeFileSync(broken, 'workflowName: broken\njobs:\n  - jobName: a\n    taskDefinitionPath: add/taskdef.json\n    concurrency: 0\n');
+  try {
+    const r = await hyperp(['plan', '--engine', 'process', '--json'], { cwd: dir });
+    assert.equal([r.code, r.stderr], [0, [
+      'warning: 1 workflow file has errors and was left out (hyperp validate shows them all):',
+      '  hyperp-workflows/broken.yaml:5:18 error concurrency of job "a" must be a whole number from 1 to 100, not 0 (field jobs[0].concurrency)',
+      '',
+    ].join('\n')]);
+    assert.equal((JSON.parse(r.stdout) as JsonPlan).workflows.map((w) => w.name), ['calculator']);
+  } finally {
+    rmSync(broken);
   }
 });
 

@@ -36,6 +36,23 @@ test('runs list: every local run, oldest first, narrowed by workflow, branch or 
   }
 });
 
+test('runs list --workflow matches names exactly, as run --workflow does; a name no workflow has is said, with the names and a "did you mean" (it listed nothing)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hyperp-list-'));
+  try {
+    const layout = localLayout(dir);
+    await openRun(layout, syntheticRunRequested({ name: 'Calculator', jobs: [{ name: 'a' }] }, { runId: 'r1', at: T0, commit: 'aaaa1111' }));
+    await openRun(layout, syntheticRunRequested({ name: 'deploy', jobs: [{ name: 'a' }] }, { runId: 'r2', at: T0 + 1000, commit: 'aaaa1111' }));
+    assert.equal(await hyperp(['runs', 'list', '--repo', dir, '--workflow', 'calculator']), {
+      code: 1, stdout: '', stderr: 'error: no workflow named "calculator"; did you mean "Calculator"? (workflows: "Calculator", "deploy")\n',
+    });
+    assert.equal(await hyperp(['runs', 'list', '--repo', dir, '--workflow', 'Calculator']), { code: 0, stdout: 'r1  BUILDING   Calculator  aaaa1111  $0.0000\n', stderr: '' });
+    // a name that exists but matches no run of the other filters is an empty list, not an error
+    assert.equal(await hyperp(['runs', 'list', '--repo', dir, '--workflow', 'deploy', '--commit', 'bbbb']), { code: 0, stdout: `no runs under ${join(dir, '.hyperp')} of workflow "deploy"\n`, stderr: '' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('--repo defaults to the directory the user ran hyperp from (INIT_CWD under pnpm), and a relative --repo is resolved against it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'hyperp-cwd-'));
   try {

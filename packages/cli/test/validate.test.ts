@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hyperp } from './run-cli.js';
@@ -26,6 +26,16 @@ validate('errors print as file:line:col severity message, the file relative to t
     code: 1,
     stdout:
       'invalid/dependency-cycle/hyperp-workflows/workflow.yaml:7:24 error jobs depend on each other in a cycle: "b" → "d" → "c" → "b" (each depends on the next)\n' +
+      '1 error, 0 warnings\n',
+    stderr: '',
+  });
+});
+
+validate('a duplicate workflow name names both files and lines, and the summary calls neither valid (it said "1 error … valid: wf")', async () => {
+  assert.equal(await hyperp(['validate'], { cwd: join(fixtures, 'invalid', 'duplicate-workflow-name') }), {
+    code: 1,
+    stdout:
+      'hyperp-workflows/workflow.yaml:1:15 error workflow name "wf" is already used by hyperp-workflows/again.yml:1:15; workflow names must be unique\n' +
       '1 error, 0 warnings\n',
     stderr: '',
   });
@@ -179,20 +189,36 @@ graph('unknown workflow, invalid workflows and a bad format', async () => {
   assert.equal(await hyperp(['graph', '--repo', calculator, '--workflow', 'nope']), {
     code: 1,
     stdout: '',
-    stderr: 'error: no workflow named "nope" (workflows: calculator)\n',
+    stderr: 'error: no workflow named "nope" (workflows: "calculator")\n',
   });
   assert.equal(await hyperp(['graph', '--repo', cycle], { cwd: cycle }), {
     code: 1,
     stdout: '',
     stderr:
       'error: the workflows have errors (hyperp validate shows them all):\n' +
-      '  hyperp-workflows/workflow.yaml:7:24 error jobs depend on each other in a cycle: "b" → "d" → "c" → "b" (each depends on the next)\n',
+      '  hyperp-workflows/workflow.yaml:7:24 error jobs depend on each other in a cycle: "b" → "d" → "c" → "b" (each depends on the next) (field jobs[1].dependsOn[1])\n',
   });
   assert.equal(await hyperp(['graph', '--repo', calculator, '--format', 'svg']), {
     code: 2,
     stdout: '',
     stderr: 'error: --format must be one of mermaid, dot, text, not "svg"\n',
   });
+});
+
+graph('a broken workflow file is reported with file, line and field, and does not stop the graph of the others (it blocked them)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hyperp-graph-'));
+  dirs.push(dir);
+  cpSync(calculator, dir, { recursive: true, filter: (src) => !src.split('/').includes('.hyperp') });
+  writeFileSync(join(dir, 'hyperp-workflows', 'broken.yaml'), 'workflowName: broken\njobs:\n  - jobName: a\n    taskDefinitionPath: add/taskdef.json\n    retries: 99\n');
+  const warning = 'warning: 1 workflow file has errors and was left out (hyperp validate shows them all):\n' +
+    '  hyperp-workflows/broken.yaml:5:14 error retries of job "a" must be a whole number from 0 to 10, not 99 (field jobs[0].retries)\n';
+  const one = await hyperp(['graph', '--workflow', 'calculator'], { cwd: dir });
+  assert.equal([one.code, one.stderr, one.stdout.split('\n')[0]], [0, warning, 'workflow calculator (hyperp-workflows/calculator.yaml): 4 jobs in 3 levels']);
+  const all = await hyperp(['graph'], { cwd: dir });
+  assert.equal([all.code, all.stderr, all.stdout], [0, warning, one.stdout]);
+  // validate still fails for it
+  assert.is((await hyperp(['validate'], { cwd: dir })).code, 1);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 graph.run();

@@ -51,7 +51,7 @@ export const driveLocalRun = async (o: LocalRunOptions): Promise<RunState> => {
     const files = image ? contextFiles(snapshot, image.dockerfilePath, { exclude: job ? [job.taskDefinitionPath] : [] }) : undefined;
     return recordImages(o.layout, [{
       key: cmd.key, builtAt: cmd.builtAt, workflow: req.workflow.name, job: cmd.job, container: cmd.container,
-      dockerfilePath: image?.dockerfilePath ?? '',
+      dockerfilePath: image?.dockerfilePath ?? '', engine: o.engine.name,
       ...(files && E.isRight(files) ? { files: files.right.files } : {}),
     }], note).catch((e: unknown) => note(`warning: the image store index was not updated: ${(e as Error).message}`));
   };

@@ -24,7 +24,7 @@ const isStoredImage = (v: unknown): v is StoredImage => {
   const i = v as Partial<Record<keyof StoredImage, unknown>> | null;
   return typeof i === 'object' && i !== null && typeof i.key === 'string' && typeof i.builtAt === 'number' &&
     typeof i.workflow === 'string' && typeof i.job === 'string' && typeof i.container === 'string' &&
-    typeof i.dockerfilePath === 'string' && (i.files === undefined || Array.isArray(i.files));
+    typeof i.dockerfilePath === 'string' && (i.files === undefined || Array.isArray(i.files)) && (i.engine === undefined || typeof i.engine === 'string');
 };
 
 const readIndex = (file: string): IndexRead => {

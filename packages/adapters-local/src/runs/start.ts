@@ -6,8 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import * as E from 'fp-ts/lib/Either.js';
 import {
-  loadWorkflows, planWorkflow, workflowsForPush, describeImageKeyError, rerunRequested,
-  type RepoSnapshot, type RunRequested, type RunState, type WorkflowSpec, type ImageStore, type RerunRefusal,
+  loadWorkflows, planWorkflow, workflowsForPush, describeImageKeyError, rerunRequested, manualRunRefused, unknownWorkflowName,
+  type RepoSnapshot, type RunRequested, type RunState, type WorkflowSpec, type ImageStore, type RerunRefusal, type ValidationIssue, type FieldPlace,
 } from '@hyperp/core';
 import { snapshotCommit, snapshotWorkingTree } from '../repo/snapshot.js';
 import { existsSync, rmSync } from 'node:fs';
@@ -23,13 +23,27 @@ export interface PrepareInput {
   readonly workflows: readonly string[];
   readonly images: ImageStore;
   readonly builderVersion: string;
+  /** The engine that builds: a rebuild is explained against its own images only. */
+  readonly engine?: string;
   readonly now: number;
   readonly priceRegion?: string;
 }
 
 export type Prepared =
-  | { readonly _tag: 'Prepared'; readonly snapshot: RepoSnapshot; readonly branch: string; readonly requests: readonly RunRequested[] }
-  | { readonly _tag: 'PrepareError'; readonly message: string };
+  | {
+    readonly _tag: 'Prepared'; readonly snapshot: RepoSnapshot; readonly branch: string; readonly requests: readonly RunRequested[];
+    /** Errors of workflow files that do not load: reported, but they stop no other workflow. */
+    readonly broken: readonly ValidationIssue[];
+    /** Workflows a push would run that may not be started by hand (`triggers.manual: false`): not run. */
+    readonly notManual: readonly { readonly workflow: string; readonly place: FieldPlace }[];
+  }
+  | {
+    readonly _tag: 'PrepareError'; readonly message: string;
+    /** The issues that explain it (a named workflow's file with errors), to list under the message. */
+    readonly issues: readonly ValidationIssue[];
+    /** The field that refuses it, when one does. */
+    readonly place?: FieldPlace;
+  };
 
 /** The checked-out branch (`HEAD` when detached), or the ref itself when it names a branch. */
 const branchOf = (dir: string, ref: string | undefined): string => {
@@ -51,28 +65,41 @@ export const prepareRuns = async (input: PrepareInput): Promise<Prepared> => {
   const snapshot = input.ref === undefined ? await snapshotWorkingTree(input.repoDir) : await snapshotCommit(input.repoDir, input.ref);
   const branch = branchOf(input.repoDir, input.ref);
   const loaded = loadWorkflows(snapshot);
-  const errors = loaded.issues.filter((i) => i.severity === 'error');
-  if (errors.length > 0) {
-    return { _tag: 'PrepareError', message: `the workflows have errors (run hyperp validate):\n${errors.map((i) => `  ${i.file}: ${i.message}`).join('\n')}` };
-  }
+  const broken = loaded.issues.filter((i) => i.severity === 'error');
+  const names = loaded.workflows.map((w) => w.name);
+  const fail = (message: string, issues: readonly ValidationIssue[] = [], place?: FieldPlace): Prepared =>
+    ({ _tag: 'PrepareError', message, issues, ...(place ? { place } : {}) });
+  const withErrors = broken.length > 0 ? '; these workflow files have errors (hyperp validate shows them all):' : '';
   let chosen: WorkflowSpec[];
+  const notManual: { workflow: string; place: FieldPlace }[] = [];
   if (input.workflows.length > 0) {
-    const missing = input.workflows.filter((n) => !loaded.workflows.some((w) => w.name === n));
-    if (missing.length > 0) {
-      return { _tag: 'PrepareError', message: `no workflow named ${missing.map((m) => `"${m}"`).join(', ')}; the repository has ${loaded.workflows.map((w) => `"${w.name}"`).join(', ') || 'none'}` };
-    }
+    const missing = input.workflows.filter((n) => !names.includes(n));
+    // A name that did not load may be a file with errors: they are listed with it.
+    if (missing.length > 0) return fail(`${missing.map((m) => unknownWorkflowName(m, names)).join('; ')}${withErrors}`, broken);
     chosen = loaded.workflows.filter((w) => input.workflows.includes(w.name));
+    for (const w of chosen) {
+      const place = manualRunRefused(snapshot, w);
+      if (place) return fail(`workflow "${w.name}" may not be started by hand (triggers.manual is false)`, [], place);
+    }
   } else {
-    chosen = workflowsForPush(loaded.workflows, branch);
+    const pushed = workflowsForPush(loaded.workflows, branch);
+    chosen = pushed.filter((w) => {
+      const place = manualRunRefused(snapshot, w);
+      if (place) notManual.push({ workflow: w.name, place });
+      return place === undefined;
+    });
+    if (chosen.length === 0 && notManual.length > 0) {
+      return fail(`no workflow that runs on branch ${branch} may be started by hand (triggers.manual is false)`, [], notManual[0]!.place);
+    }
     if (chosen.length === 0) {
-      return { _tag: 'PrepareError', message: `no workflow runs on branch ${branch}; name one with --workflow (the repository has ${loaded.workflows.map((w) => `"${w.name}"`).join(', ') || 'none'})` };
+      return fail(`no workflow runs on branch ${branch}; name one with --workflow (the repository has ${names.map((n) => `"${n}"`).join(', ') || 'none'})${withErrors}`, broken);
     }
   }
   const requests: RunRequested[] = [];
   for (const [i, workflow] of chosen.entries()) {
-    const plan = planWorkflow({ snapshot, images: input.images, builderVersion: input.builderVersion }, workflow);
+    const plan = planWorkflow({ snapshot, images: input.images, builderVersion: input.builderVersion, ...(input.engine !== undefined ? { engine: input.engine } : {}) }, workflow);
     if (E.isLeft(plan)) {
-      return { _tag: 'PrepareError', message: plan.left.map((p) => `${workflow.file}: job "${p.job}" container "${p.container}": ${describeImageKeyError(p)}`).join('\n') };
+      return fail(plan.left.map((p) => `${workflow.file}: job "${p.job}" container "${p.container}": ${describeImageKeyError(p)}`).join('\n'));
     }
     requests.push({
       _tag: 'RunRequested',
@@ -88,7 +115,7 @@ export const prepareRuns = async (input: PrepareInput): Promise<Prepared> => {
       reuse: [],
     });
   }
-  return { _tag: 'Prepared', snapshot, branch, requests };
+  return { _tag: 'Prepared', snapshot, branch, requests, broken, notManual };
 };
 
 /**

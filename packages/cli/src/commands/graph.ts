@@ -2,11 +2,12 @@
  * `hyperp graph`: the job DAG of the repository's workflows as Mermaid, Graphviz DOT or text.
  * Read → pure `loadWorkflows` and `formatGraph` → print.
  */
-import { formatGraph, graphFormats, loadWorkflows, type GraphFormat } from '@hyperp/core';
+import { formatGraph, graphFormats, loadWorkflows, unknownWorkflowName, type GraphFormat } from '@hyperp/core';
 import type { Register } from '../program.js';
-import { CliError, ExitCode, UsageError, userCwd, type CliContext } from '../context.js';
+import { CliError, ExitCode, UsageError, type CliContext } from '../context.js';
 import { repoDirOf } from '../local/repo.js';
-import { formatIssue, readRepository } from './validate.js';
+import { readRepository } from './validate.js';
+import { issuesListing, warnBroken } from '../local/workflow-issues.js';
 import { terminalSafeLines } from '../views/terminal-text.js';
 
 interface GraphOptions {
@@ -22,21 +23,21 @@ const graph = async (ctx: CliContext, opts: GraphOptions): Promise<number> => {
   const repoDir = repoDirOf(ctx, opts.repo);
   const { workflows, issues } = loadWorkflows(await readRepository(repoDir));
   const errors = issues.filter((i) => i.severity === 'error');
-  const listing = errors.map((i) => `\n  ${formatIssue(i, { cwd: userCwd(ctx), repoDir })}`).join('');
+  const listing = issuesListing(ctx, repoDir, errors);
   let chosen = workflows;
   if (opts.workflow !== undefined) {
     chosen = workflows.filter((w) => w.name === opts.workflow);
-    if (chosen.length === 0 && errors.length > 0) {
-      throw new CliError(`workflow "${opts.workflow}" did not load; the workflows have errors (hyperp validate shows them all):${listing}`);
-    }
     if (chosen.length === 0) {
-      throw new CliError(`no workflow named "${opts.workflow}" (workflows: ${workflows.map((w) => w.name).join(', ') || 'none'})`);
+      const names = workflows.map((w) => w.name);
+      throw new CliError(`${unknownWorkflowName(opts.workflow, names)}${errors.length > 0 ? `; these workflow files have errors (hyperp validate shows them all):${listing}` : ''}`);
     }
-  } else if (errors.length > 0) {
+  } else if (workflows.length === 0 && errors.length > 0) {
     throw new CliError(`the workflows have errors (hyperp validate shows them all):${listing}`);
   } else if (workflows.length === 0) {
     throw new CliError('no workflows: hyperp reads hyperp-workflows/*.yaml and hyperp-workflows/*.yml');
   }
+  // A broken file is reported; the workflows that loaded are drawn all the same.
+  warnBroken(ctx, repoDir, errors);
   ctx.out(terminalSafeLines(formatGraph(chosen, opts.format as GraphFormat)));
   return ExitCode.ok;
 };

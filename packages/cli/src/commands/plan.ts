@@ -11,9 +11,9 @@ import {
 } from '@hyperp/adapters-local';
 import { describeImageKeyError, loadWorkflows, planPush, type Plan, type WorkflowSpec } from '@hyperp/core';
 import type { Register } from '../program.js';
-import { CliError, ExitCode, UsageError, userCwd, type CliContext } from '../context.js';
+import { CliError, ExitCode, UsageError, type CliContext } from '../context.js';
 import { repoDirOf } from '../local/repo.js';
-import { formatIssue } from './validate.js';
+import { issuesListing, warnBroken } from '../local/workflow-issues.js';
 import { terminalSafeLines } from '../views/terminal-text.js';
 
 interface PlanOptions {
@@ -38,12 +38,12 @@ const checkedOutBranch = (dir: string): string => {
  * Image keys include the builder, and local builders differ per engine (a docker image is not a
  * process-engine image), so plan computes keys for the engine `hyperp run` would use.
  */
-const builderFor = async (choice: EngineChoice): Promise<{ builder: string; note?: string }> => {
-  if (choice !== 'auto') return { builder: localBuilderVersion(choice) };
+const builderFor = async (choice: EngineChoice): Promise<{ engine: string; builder: string; note?: string }> => {
+  if (choice !== 'auto') return { engine: choice, builder: localBuilderVersion(choice) };
   const d = await detectEngine('auto');
   return d._tag === 'Detected'
-    ? { builder: localBuilderVersion(d.engine) }
-    : { builder: localBuilderVersion('process'), note: 'no engine is available here; planned for the process engine' };
+    ? { engine: d.engine, builder: localBuilderVersion(d.engine) }
+    : { engine: 'process', builder: localBuilderVersion('process'), note: 'no engine is available here; planned for the process engine' };
 };
 
 /**
@@ -85,21 +85,22 @@ const plan = async (ctx: CliContext, opts: PlanOptions): Promise<number> => {
   if (branch === '') throw new UsageError('HEAD is detached: name the branch to plan for with --branch');
   const loaded = loadWorkflows(snapshot);
   const errors = loaded.issues.filter((i) => i.severity === 'error');
-  if (errors.length > 0) {
+  if (errors.length > 0 && loaded.workflows.length === 0) {
     // Listed as validate and graph list them, so the same line opens in an editor.
-    const listing = errors.map((i) => `\n  ${formatIssue(i, { cwd: userCwd(ctx), repoDir: dir })}`).join('');
-    throw new CliError(`the workflows have errors (hyperp validate shows them all):${listing}`);
+    throw new CliError(`the workflows have errors (hyperp validate shows them all):${issuesListing(ctx, dir, errors)}`);
   }
+  // A file with errors is left out and said, as a push would run the others.
+  warnBroken(ctx, dir, errors);
   // Warnings do not stop a plan, but one (no workflow files, e.g. run from a subfolder) explains an empty plan.
   if (loaded.issues.some((i) => i.rule === 'no-workflows')) {
     ctx.err(`warning: no workflow files in ${dir}: hyperp reads its hyperp-workflows/*.yaml and *.yml (--repo names another folder)\n`);
   }
-  const { builder, note } = await builderFor(opts.engine as EngineChoice);
+  const { engine, builder, note } = await builderFor(opts.engine as EngineChoice);
   if (note) ctx.err(`note: ${note}\n`);
   const layout = localLayout(dir);
   checkLayout(layout); // a linked or committed .hyperp is not read: its index is not this machine's
   const images = loadImageStore(layout.imagesDir, (w) => ctx.err(`${w}\n`));
-  const result = planPush({ workflows: loaded.workflows, branch, snapshot, images, builderVersion: builder });
+  const result = planPush({ workflows: loaded.workflows, branch, snapshot, images, builderVersion: builder, engine });
   if (result._tag === 'Left') {
     throw new CliError(result.left.map((p) => `workflow ${p.workflow}, job "${p.job}", container "${p.container}": ${describeImageKeyError(p)}`).join('\n'));
   }

@@ -13,6 +13,7 @@ import { remoteStart } from '../remote/control.js';
 import { pollMsOf } from '../remote/wait.js';
 import { formatRunView, notesOf, type RunNotes } from '../views/run-text.js';
 import { failureCauses } from '../local/failure-cause.js';
+import { issuesListing, placeText, warnBroken } from '../local/workflow-issues.js';
 import { terminalSafe } from '../views/terminal-text.js';
 
 interface RunOptions {
@@ -88,13 +89,21 @@ export const registerRun: Register = (program, run) => {
           workflows: opts.workflow,
           images: loadImageStore(layout.imagesDir, (w) => ctx.err(`${w}\n`)),
           builderVersion: localBuilderVersion(engine.name),
+          engine: engine.name,
           now: Date.now(),
         }).catch((e: unknown) => {
           // Not a git repository, an unknown --ref: the message says which.
           if (e instanceof GitError) throw new CliError(e.message);
           throw e;
         });
-        if (prepared._tag === 'PrepareError') throw new CliError(prepared.message);
+        if (prepared._tag === 'PrepareError') {
+          const at = prepared.place ? `${placeText(ctx, layout.repoDir, prepared.place)}: ` : '';
+          throw new CliError(`${at}${prepared.message}${issuesListing(ctx, layout.repoDir, prepared.issues)}`);
+        }
+        warnBroken(ctx, layout.repoDir, prepared.broken);
+        for (const n of prepared.notManual) {
+          ctx.err(`note: ${placeText(ctx, layout.repoDir, n.place)}: workflow "${terminalSafe(n.workflow)}" is not run: it may not be started by hand (triggers.manual is false)\n`);
+        }
         await openRuns(layout, prepared.requests).catch((e: unknown) => {
           if (e instanceof UnwritableEventError) throw new CliError(`the run could not be started: ${e.message}`);
           throw e;

@@ -1,16 +1,26 @@
 /** `hyperp runs list` and `hyperp runs show RUN`: the runs of this machine, or of the deployment (remote mode). */
-import { foldRun, listRunIds, runView } from '@hyperp/adapters-local';
-import { runSummaryView } from '@hyperp/core';
+import { foldRun, listRunIds, runView, snapshotDirectory } from '@hyperp/adapters-local';
+import { loadWorkflows, runSummaryView, unknownWorkflowName } from '@hyperp/core';
 import type { Register } from '../program.js';
-import { ExitCode } from '../context.js';
+import { CliError, ExitCode } from '../context.js';
 import { findRun, layoutOf, warnDamaged } from '../local/repo.js';
 import { resumeCommand } from '../local/driver-state.js';
 import { backendOf, withBackendOptions, type BackendOptions } from '../remote/backend.js';
 import { remoteRunsList, remoteRunsShow, type RemoteListOptions } from '../remote/runs.js';
 import { listLine, type ListRow } from '../views/run-text.js';
 import { printRuns } from './run.js';
+import { terminalSafe } from '../views/terminal-text.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** The names of the repository's workflows that load (a workflow without runs yet exists too). */
+const workflowNames = async (repoDir: string): Promise<string[]> => {
+  try {
+    return loadWorkflows(await snapshotDirectory(repoDir)).workflows.map((w) => w.name);
+  } catch {
+    return []; // not readable as a repository: the runs' names are all there is
+  }
+};
 
 export const registerRuns: Register = (program, run) => {
   const runs = program.command('runs').description('list and inspect runs (of this machine, or of the deployment in remote mode)');
@@ -29,6 +39,7 @@ export const registerRuns: Register = (program, run) => {
       const backend = backendOf(ctx, opts);
       if (backend._tag === 'Remote') return remoteRunsList(ctx, backend.api, opts);
       const layout = layoutOf(ctx, opts.repo);
+      const seen = new Set<string>();
       const rows: ListRow[] = listRunIds(layout).flatMap((id): ListRow[] => {
         let folded: ReturnType<typeof foldRun>;
         try {
@@ -39,6 +50,7 @@ export const registerRuns: Register = (program, run) => {
           return [{ runId: id, workflow: '', commit: '', status: 'UNREADABLE', costUsd: 0, requestedAt: null, problem: `its event log cannot be read: ${(e as Error).message}` }];
         }
         const { state, damagedLines } = folded;
+        if (state.request) seen.add(state.request.workflow.name);
         if (opts.workflow !== undefined && state.request?.workflow.name !== opts.workflow) return [];
         if (opts.branch !== undefined && state.request?.branch !== opts.branch) return [];
         if (opts.commit !== undefined && !state.request?.commit.startsWith(opts.commit)) return [];
@@ -50,8 +62,13 @@ export const registerRuns: Register = (program, run) => {
           ...(resumeWith !== undefined ? { resumeWith } : {}),
         }];
       });
+      // A name no run and no workflow of the repository has is a mistake ("calculator" for "Calculator"), not an empty list.
+      if (opts.workflow !== undefined && !seen.has(opts.workflow)) {
+        const defined = await workflowNames(layout.repoDir);
+        if (!defined.includes(opts.workflow)) throw new CliError(unknownWorkflowName(opts.workflow, [...seen, ...defined].sort()));
+      }
       if (opts.json) ctx.out(JSON.stringify({ runs: rows }, null, 2) + '\n');
-      else if (rows.length === 0) ctx.out(`no runs under ${layout.root}\n`);
+      else if (rows.length === 0) ctx.out(`no runs under ${layout.root}${opts.workflow !== undefined ? ` of workflow "${terminalSafe(opts.workflow)}"` : ''}\n`);
       else for (const r of rows) ctx.out(listLine(r));
       return ExitCode.ok;
     }),

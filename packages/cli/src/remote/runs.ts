@@ -1,6 +1,6 @@
 /** `runs list`, `runs show` and `cost RUN` against the API, printed as the local commands print them. */
-import { runCostView } from '@hyperp/core';
-import { ExitCode, UsageError, type CliContext } from '../context.js';
+import { runCostView, unknownWorkflowName } from '@hyperp/core';
+import { CliError, ExitCode, UsageError, type CliContext } from '../context.js';
 import { formatCost, formatRunView, listLine, type RunNotes } from '../views/run-text.js';
 import type { ApiClient } from './client.js';
 import { remoteRepo } from './repo.js';
@@ -34,6 +34,11 @@ export const remoteRunsList = async (ctx: CliContext, api: ApiClient, o: RemoteL
     runs.push(...page.runs);
     cursor = page.cursor;
   } while (cursor !== undefined && runs.length < limit);
+  if (o.workflow !== undefined && runs.length === 0) {
+    // Names match exactly, as locally: a near miss ("calculator" for "Calculator") is said, not listed as nothing.
+    const names = [...new Set((await api.listRuns({ repo, limit: PAGE })).runs.map((r) => r.workflow))].sort();
+    if (!names.includes(o.workflow)) throw new CliError(unknownWorkflowName(o.workflow, names, `workflows of the newest runs of ${repo}`));
+  }
   // The API pages newest first; like the local listing, print oldest first (the newest last, by the prompt).
   const rows = runs.reverse().map((r) => ({
     runId: r.runId, workflow: r.workflow, commit: r.commit, status: r.status, costUsd: r.costUsd ?? 0, requestedAt: r.requestedAt,

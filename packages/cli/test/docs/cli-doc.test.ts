@@ -52,6 +52,7 @@ const local: readonly { path: string[]; argument?: string; docPath?: string[] }[
   { path: ['runs', 'show'], argument: 'RUN' },
   { path: ['logs'], argument: 'RUN JOB' },
   { path: ['artifacts', 'download'], argument: 'RUN JOB' },
+  { path: ['artifacts', 'list'], argument: 'RUN' },
   { path: ['cancel'], argument: 'RUN' },
   { path: ['resume'], argument: 'RUN' },
   { path: ['rerun'], argument: 'RUN' },
@@ -110,6 +111,7 @@ Shapes('run --json, runs list --json and cost RUN --json print what the doc writ
     assert.equal(['runs', ...keysOf(await json(['runs', 'show', 'r1']))], shapeAfter('`--json` prints only JSON on stdout:'));
     assert.equal(keysOf(await json(['runs', 'list'])), shapeAfter('when asked); `--json` prints'));
     assert.equal(keysOf(await json(['cost', 'r1'])), shapeAfter('far. `--json` prints'));
+    assert.equal(keysOf(await json(['artifacts', 'list', 'r1'])), shapeAfter('to download and why. `--json` prints'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

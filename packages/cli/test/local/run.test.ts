@@ -76,6 +76,9 @@ e2e('the calculator succeeds: result, shared folder, downloadable zip, cost, log
   // the plan sees the images the run built: every one is reused now
   const plan = JSON.parse((await hyperp(['plan', '--repo', repo, '--engine', 'process', '--json'])).stdout) as { workflows: { jobs: { name: string; action: string }[] }[] };
   assert.equal(plan.workflows[0]!.jobs.map((j) => [j.name, j.action]), run.jobs.map((j) => [j.name, 'reuse']));
+  // the process engine's images are no earlier version of docker's: nothing to compare with
+  const docker = JSON.parse((await hyperp(['plan', '--repo', repo, '--engine', 'docker', '--json'])).stdout) as { workflows: { jobs: { images: { reason: string }[] }[] }[] };
+  assert.equal([...new Set(docker.workflows[0]!.jobs.flatMap((j) => j.images.map((i) => i.reason)))], ['build: no earlier image']);
   const again = await runJson(['run', '--repo', repo]);
   assert.is(again.runs[0]!.status, 'SUCCEEDED');
 });
@@ -313,7 +316,7 @@ e2e('with failFast, a failure stops every running task at once', async () => {
 e2e('an unknown workflow name and an invalid --parallel are clear errors', async () => {
   const repo = makeRepo([{ name: 'a', script: 'print(1)\n' }]);
   const r = await hyperp(['run', '--repo', repo, '--engine', 'process', '--workflow', 'nope']);
-  assert.equal([r.code, r.stderr], [1, 'error: no workflow named "nope"; the repository has "test"\n']);
+  assert.equal([r.code, r.stderr], [1, 'error: no workflow named "nope" (workflows: "test")\n']);
   const p = await hyperp(['run', '--repo', repo, '--parallel', '0']);
   assert.equal([p.code, p.stderr], [2, 'error: --parallel must be a whole number of 1 or more, not "0"\n']);
   assert.is(existsSync(join(repo, '.hyperp', 'runs')), false);

@@ -1,7 +1,7 @@
 // Remote mode end to end: the CLI in-process, signing with SigV4, against the real API handler
 // behind a Function URL stand-in that checks signatures, on DynamoDB Local (the run) and s3rver
 // (the zips); CloudWatch Logs and Lambda (the EFS helper) are mocked with exact inputs.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -120,7 +120,10 @@ r('runs list: the repository\'s runs by filter, as the local listing prints them
   assert.equal(await cli(['runs', 'list', '--repo', 'acme/calculator']), {
     code: 0, stdout: `${runId}  SUCCEEDED  calculator  ${meta.commit.slice(0, 12)}  $${row.costUsd.toFixed(4)}\n`, stderr: '',
   });
-  assert.equal(await cli(['runs', 'list', '--repo', 'acme/calculator', '--workflow', 'other']), { code: 0, stdout: `no runs of acme/calculator on ${fn.url}\n`, stderr: '' });
+  // names match exactly, as locally; a near miss is said with the names of the newest runs (it listed nothing)
+  assert.equal(await cli(['runs', 'list', '--repo', 'acme/calculator', '--workflow', 'Calculator']), {
+    code: 1, stdout: '', stderr: 'error: no workflow named "Calculator"; did you mean "calculator"? (workflows of the newest runs of acme/calculator: "calculator")\n',
+  });
   assert.equal(await cli(['runs', 'list', '--repo', 'acme/calculator', '--workflow', 'calculator', '--branch', 'main']), {
     code: 2, stdout: '', stderr: 'error: the API lists by one of --workflow, --branch or --commit at a time, not --workflow and --branch\n',
   });
@@ -300,6 +303,17 @@ r('cancel: a finished run is refused with the API\'s reason; an active run gets 
   const jobLines = shown.stdout.split('\n').filter((l) => /^  [A-Z]/.test(l));
   assert.equal(jobLines.length, reasons.length);
   assert.equal(jobLines.filter((l) => !l.endsWith('  — cancelled: requested with hyperp cancel')), []);
+  // A job that ran nothing has nothing to download: said with why, and no file is written (the API's 409 said only "SKIPPED")
+  const last = '(x * y) + (x / z)';
+  assert.equal(await cli(['artifacts', 'download', other.runId, last, '-o', 'skipped.zip']), {
+    code: 1, stdout: '', stderr: `error: job "${last}" has no output to download: SKIPPED, cancelled: requested with hyperp cancel\n`,
+  });
+  assert.is(existsSync(join(work, 'skipped.zip')), false);
+  // artifacts list: each job's zip as the deployment has it
+  const listed = JSON.parse((await cli(['artifacts', 'list', runId, '--json'])).stdout) as { runId: string; jobs: { name: string; download: string; files: null }[] };
+  assert.equal([listed.runId, listed.jobs.map((j) => [j.name, j.download, j.files])], [runId, [
+    ['Generate x', 'on-demand', null], ['x * y', 'zip', null], ['x / z', 'zip', null], [last, 'on-demand', null],
+  ]]);
 });
 
 r('rerun: --failed reuses the succeeded jobs; without it, everything runs again', async () => {

@@ -16,6 +16,11 @@ export interface StoredImage {
   readonly dockerfilePath: string;
   /** The files that went into the key (`ImageKey.files`); absent when not recorded. */
   readonly files?: readonly RepoFile[];
+  /**
+   * The engine that built it where several build different images from the same files (local
+   * `docker`, `podman`, `process`); absent where there is one (AWS) or when not recorded.
+   */
+  readonly engine?: string;
 }
 
 /** Images that exist, by key. */
@@ -25,17 +30,18 @@ export const imageStoreOf = (images: readonly StoredImage[]): ImageStore => new 
 
 /**
  * The newest image built for this job and container (else for the same Dockerfile), other
- * than `exceptKey`: the baseline a rebuild is explained against.
+ * than `exceptKey`: the baseline a rebuild is explained against. With `engine`, only that
+ * engine's images: another engine's image of the same files is not an earlier version of this one.
  */
 export const newestEarlierImage = (
   store: ImageStore,
-  target: { readonly workflow: string; readonly job: string; readonly container: string; readonly dockerfilePath: string },
+  target: { readonly workflow: string; readonly job: string; readonly container: string; readonly dockerfilePath: string; readonly engine?: string },
   exceptKey: string,
 ): StoredImage | undefined => {
   const newest = (pred: (i: StoredImage) => boolean): StoredImage | undefined => {
     let best: StoredImage | undefined;
     for (const i of store.values()) {
-      if (i.key === exceptKey || !pred(i)) continue;
+      if (i.key === exceptKey || !pred(i) || (target.engine !== undefined && i.engine !== target.engine)) continue;
       if (!best || i.builtAt > best.builtAt || (i.builtAt === best.builtAt && i.key > best.key)) best = i;
     }
     return best;

@@ -18,6 +18,8 @@ export interface PlanInput {
   readonly images: ImageStore;
   /** Part of every image key: a new builder builds every image again. */
   readonly builderVersion: string;
+  /** The engine that builds (locally: docker, podman, process): rebuilds are explained against its images only. */
+  readonly engine?: string;
 }
 
 /** What planning one workflow needs: the commit's files, the images that exist, the builder. */
@@ -69,7 +71,9 @@ const planImage = (
   const { key, context, files } = k.right;
   const base = { container, dockerfilePath: k.right.dockerfilePath, context, key };
   if (input.images.has(key)) return E.right(reusedImage(base));
-  const previous = newestEarlierImage(input.images, { workflow: workflow.name, job: job.name, container, dockerfilePath: k.right.dockerfilePath }, key);
+  const previous = newestEarlierImage(input.images, {
+    workflow: workflow.name, job: job.name, container, dockerfilePath: k.right.dockerfilePath, ...(input.engine !== undefined ? { engine: input.engine } : {}),
+  }, key);
   if (!previous) return E.right({ ...base, action: 'build', reason: 'build: no earlier image', changedFiles: [] });
   if (!previous.files) {
     return E.right({ ...base, action: 'build', reason: `build: no image for this key; the newest earlier image ${short(previous.key)} has no file listing`, changedFiles: [] });

@@ -150,7 +150,9 @@ const checkWorkflowFile = (
 
 /**
  * Rule `duplicate-workflow-name`: runs, costs and schedules are keyed by workflow name, so two
- * files may not share one. Reported in every file after the first that loads with that name.
+ * files may not share one. Reported in every file after the first that loads with that name,
+ * naming the first file and line; none of the files sharing the name loads (which one a run of
+ * that name means is not for hyperp to guess).
  */
 export const duplicateWorkflowNames = (files: readonly CheckedFile[]): ValidationIssue[] => {
   const first = new Map<string, string>();
@@ -158,7 +160,8 @@ export const duplicateWorkflowNames = (files: readonly CheckedFile[]): Validatio
     if (!c.workflow || !c.source) return [];
     const other = first.get(c.workflow.name);
     if (other === undefined) {
-      first.set(c.workflow.name, c.file);
+      const at = c.source.position(['workflowName']);
+      first.set(c.workflow.name, `${c.file}${at ? `:${at.line}:${at.column}` : ''}`);
       return [];
     }
     const ctx: FileContext = { file: c.file, source: c.source };
@@ -198,6 +201,7 @@ export const loadWorkflows = (snapshot: RepoSnapshot): LoadedWorkflows => {
   });
   const duplicates = duplicateWorkflowNames(checked);
   const issues = [...checked.flatMap((c) => c.issues), ...duplicates];
-  const workflows = checked.filter((c) => !duplicates.some((d) => d.file === c.file)).flatMap((c) => (c.workflow ? [c.workflow] : []));
+  const shared = new Set(checked.filter((c) => duplicates.some((d) => d.file === c.file)).map((c) => c.workflow?.name));
+  const workflows = checked.flatMap((c) => (c.workflow && !shared.has(c.workflow.name) ? [c.workflow] : []));
   return { workflows, issues: sortIssues(issues) };
 };

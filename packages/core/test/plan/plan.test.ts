@@ -159,6 +159,16 @@ s('a new builder version builds, with no file named', () => {
   }
 });
 
+s('another engine\'s image is no baseline: a plan for one engine explains against its own images only', () => {
+  const engineOf = (engine: string): ImageStore => imageStoreOf([...store.values()].map((i) => ({ ...i, engine })));
+  const forDocker = (images: ImageStore) => {
+    const p = planPush({ workflows, branch: 'main', snapshot: repo.snapshot(), images, builderVersion: 'test-builder/docker', engine: 'docker' });
+    return E.isRight(p) ? only(p.right).reason : JSON.stringify(p.left);
+  };
+  assert.is(forDocker(engineOf('process')), 'build: no earlier image');
+  assert.match(forDocker(engineOf('docker')), 'but the builder or Dockerfile path changed');
+});
+
 s('a job with two containers: each keyed on its own context; the job builds when either does', () => {
   repo.commit({ 'side/Dockerfile': 'FROM busybox\n', 'side/run.sh': 'echo\n' });
   const two = [workflow([job('pair', [
