@@ -45,7 +45,8 @@ test('runs list --workflow matches names exactly, as run --workflow does; a name
     assert.equal(await hyperp(['runs', 'list', '--repo', dir, '--workflow', 'calculator']), {
       code: 1, stdout: '', stderr: 'error: no workflow named "calculator"; did you mean "Calculator"? (workflows: "Calculator", "deploy")\n',
     });
-    assert.equal(await hyperp(['runs', 'list', '--repo', dir, '--workflow', 'Calculator']), { code: 0, stdout: 'r1  BUILDING   Calculator  aaaa1111  $0.0000\n', stderr: '' });
+    const exact = await hyperp(['runs', 'list', '--repo', dir, '--workflow', 'Calculator', '--json']);
+    assert.equal([exact.code, (JSON.parse(exact.stdout) as { runs: { runId: string }[] }).runs.map((r) => r.runId)], [0, ['r1']]);
     // a name that exists but matches no run of the other filters is an empty list, not an error
     assert.equal(await hyperp(['runs', 'list', '--repo', dir, '--workflow', 'deploy', '--commit', 'bbbb']), { code: 0, stdout: `no runs under ${join(dir, '.hyperp')} of workflow "deploy"\n`, stderr: '' });
   } finally {
