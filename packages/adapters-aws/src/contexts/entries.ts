@@ -46,7 +46,7 @@ export const safeEntryName = (name: string): boolean =>
   name !== '' && !name.startsWith('/') && !name.includes('\u0000') &&
   name.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 
-const mib = (bytes: number): string => `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
+const mib = (bytes: number): string => (bytes < 1024 * 1024 ? `${bytes} bytes` : `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`);
 
 /**
  * The archive's entries in path order, or the reason the context cannot be built. `files` are

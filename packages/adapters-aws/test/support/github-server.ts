@@ -55,10 +55,11 @@ export const startGitHubFake = async (repo: GitRepo, fullName = 'acme/calculator
   };
 
   const tree = (sha: string, recursive: boolean) => {
-    const out = repo.git('ls-tree', '-l', ...(recursive ? ['-r', '-t'] : []), sha);
+    // -z: names as they are (no quoting of unicode, backslashes or newlines).
+    const out = repo.git('ls-tree', '-l', '-z', ...(recursive ? ['-r', '-t'] : []), sha);
     return out === ''
       ? []
-      : out.split('\n').map((line) => {
+      : out.split('\u0000').filter((line) => line !== '').map((line) => {
           const [meta, path] = line.split('\t') as [string, string];
           const [mode, type, objSha, size] = meta.split(/ +/) as [string, string, string, string];
           return { path, mode, type, sha: objSha, ...(type === 'blob' ? { size: Number(size) } : {}), url: `https://api.github.com/repos/${fullName}/git/${type}s/${objSha}` };
