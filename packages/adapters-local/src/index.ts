@@ -20,5 +20,4 @@ export * from './runs/settings.js';
 export * from './runs/start.js';
 export * from './runs/view.js';
 export * from './runs/drive-local.js';
-export * from './artifacts/entry-names.js';
 export * from './artifacts/small-files.js';

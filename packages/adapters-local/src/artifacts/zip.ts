@@ -10,7 +10,7 @@
  * link stored as a link lets a careless extractor write through it); FIFOs, sockets and devices
  * are skipped with a note and never opened (opening a FIFO blocks for ever). Each file is opened
  * with O_NOFOLLOW, and checked to be the regular file the walk saw. Names are made safe for
- * every extractor (entry-names.ts); a renamed entry gets a note. The notes are returned and
+ * every extractor (core's `names/zip-entries.ts`); a renamed entry gets a note. The notes are returned and
  * written in the zip's comment (`unzip -z`).
  */
 import { constants, createWriteStream } from 'node:fs';
@@ -18,7 +18,7 @@ import { lstat, mkdir, open, readdir, readlink, rename, rm } from 'node:fs/promi
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
-import { printable, safePart, uniqueNames } from './entry-names.js';
+import { printable, safePart, uniqueNames, zipComment } from '@hyperp/core';
 
 export interface ZipResult {
   /** The zip's size. */
@@ -100,13 +100,8 @@ const openFound = async (f: Extract<Found, { kind: 'file' }>): Promise<Readable>
   return f.size === 0 ? fh.createReadStream() : fh.createReadStream({ start: 0, end: f.size - 1 });
 };
 
-/** The zip's comment: the notes, in ASCII, cut to stay far below the format's 64 KiB. */
-const commentOf = (notes: readonly string[]): Buffer => {
-  if (notes.length === 0) return Buffer.alloc(0);
-  const text = ['hyperp:', ...notes].join('\n');
-  // As bytes: yazl would encode a string as CP437, which has no newline.
-  return Buffer.from((text.length > 8000 ? `${text.slice(0, 8000)}\n...` : text).replace(/[^\x20-\x7e\n]/g, '?'), 'latin1');
-};
+/** The zip's comment (core's `zipComment`), as the bytes yazl writes as they are. */
+const commentOf = (notes: readonly string[]): Buffer => Buffer.from(zipComment(notes), 'latin1');
 
 /**
  * Zips what `dir` holds (paths relative to it) into `zipFile`. A missing `dir` gives an empty zip.

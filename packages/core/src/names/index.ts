@@ -6,3 +6,4 @@ export * from './family.js';
 export * from './artifacts.js';
 export * from './images.js';
 export * from './logs.js';
+export * from './zip-entries.js';

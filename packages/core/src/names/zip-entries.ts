@@ -3,7 +3,9 @@
  * it likes; a name is stored only after each path part lost what some extractor reads as more
  * than a name: `\` (a separator on Windows), `:` (a drive letter, or an NTFS stream), control
  * characters and bidirectional controls (which make a listing lie). Absolute paths and `..`
- * cannot occur: names come from a directory walk, one part at a time.
+ * cannot occur: names come from a directory walk, one part at a time. Both zips use these rules:
+ * the local one (adapters-local) and the AWS one (the efs function), so a job's zip has the same
+ * names wherever it ran.
  */
 
 /** `\`, `:`, C0 and C1 controls, DEL, and the Unicode bidirectional controls. */
@@ -46,4 +48,15 @@ export const uniqueNames = () => {
       }
     }
   };
+};
+
+/**
+ * A zip's comment listing what was skipped or renamed (`unzip -z` shows it): ASCII only, to be
+ * written as bytes (a zip library would encode a string as CP437, which has no newline), cut to
+ * stay far below the format's 64 KiB. Empty when there is nothing to say.
+ */
+export const zipComment = (notes: readonly string[]): string => {
+  if (notes.length === 0) return '';
+  const text = ['hyperp:', ...notes].join('\n');
+  return (text.length > 8000 ? `${text.slice(0, 8000)}\n...` : text).replace(/[^\x20-\x7e\n]/g, '?');
 };
