@@ -271,7 +271,9 @@ export const taskCgroups = (host: CgroupHost, taskMemoryMiB: number): TaskCgroup
   const taskDir = (base: string): string => {
     const dir = join(base, name);
     if (!made.includes(dir)) {
-      mkdirSync(dir);
+      // v1: `base` is shared by the hyperp processes of one cgroup, and the one that made it
+      // removes it when it exits with none of its tasks left there: make it again if so.
+      mkdirSync(dir, { recursive: host.version === 1 });
       made.push(dir);
       // v2 hands the controllers down to the containers' cgroups.
       if (host.version === 2) set(dir, 'cgroup.subtree_control', host.missing.length ? `+${host.memory ? 'memory' : 'pids'}` : '+memory +pids');

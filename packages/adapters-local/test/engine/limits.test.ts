@@ -2,7 +2,7 @@
 // cgroup; here over fake cgroup trees (folders), the real one is used by the adversarial suite.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectCgroups, taskCgroups, unenforced } from '../../src/engine/limits.js';
 import { tempDir } from '../temp.js';
@@ -53,6 +53,21 @@ test('cgroup v1 (memory and pids hierarchies): task cgroups under hyperp\'s own,
   const mem = c.procs[0]!.replace(/\/cgroup\.procs$/, '');
   assert.is(readFileSync(join(mem, 'memory.limit_in_bytes'), 'utf8'), String(512 * 1024 * 1024));
   assert.is(readFileSync(join(c.procs[1]!.replace(/\/cgroup\.procs$/, ''), 'pids.max'), 'utf8'), '100');
+});
+
+test('cgroup v1: task cgroups are made although another hyperp of the same cgroup removed the shared folder as it exited', () => {
+  const root = tempDir('hyperp-cg1-gone-');
+  for (const c of ['memory', 'pids']) {
+    mkdirSync(join(root, c, 'job', 'hyperp'), { recursive: true });
+    writeFileSync(join(root, c, 'job', 'hyperp', 'cgroup.procs'), '');
+  }
+  const host = detectCgroups({
+    mountinfo: [mountLine(join(root, 'memory'), 'cgroup', 'rw,memory'), mountLine(join(root, 'pids'), 'cgroup', 'rw,pids')].join('\n'),
+    selfCgroup: '5:pids:/job\n4:memory:/job\n0::/\n',
+  });
+  for (const c of ['memory', 'pids']) rmSync(join(root, c, 'job', 'hyperp'), { recursive: true });
+  const c = taskCgroups(host, 512).container(1, { memoryMiB: 512, pids: 100, tmpMiB: 512 });
+  assert.is(readFileSync(join(c.procs[0]!.replace(/\/cgroup\.procs$/, ''), 'memory.limit_in_bytes'), 'utf8'), String(512 * 1024 * 1024));
 });
 
 test('no usable cgroup: memory and process count are named as not enforced', () => {
