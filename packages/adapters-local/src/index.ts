@@ -20,4 +20,5 @@ export * from './runs/settings.js';
 export * from './runs/start.js';
 export * from './runs/view.js';
 export * from './runs/drive-local.js';
+export * from './runs/runtimes.js';
 export * from './artifacts/small-files.js';

@@ -27,6 +27,8 @@ export interface DriveOptions {
   readonly onState?: (state: RunState, events: readonly RunEvent[]) => void;
   readonly note?: (line: string) => void;
   readonly recordImage?: (cmd: RecordImage) => void | Promise<void>;
+  /** Called once this process drives the run (its lock taken, its log folded), before any command is carried out. */
+  readonly onDriving?: (state: RunState) => void;
   /** How often the log is checked for events appended by other processes. */
   readonly pollMs?: number;
   /** `--parallel` slots shared by the runs of one command. */
@@ -179,6 +181,7 @@ export const driveRun = async (o: DriveOptions): Promise<RunState> => {
   };
   const poll = setInterval(pump, o.pollMs ?? 200);
   try {
+    o.onDriving?.(state);
     o.onState?.(state, []);
     for (const c of outstandingCommands(state, all)) interp.carryOut(c);
     if (o.signal?.aborted) onAbort();

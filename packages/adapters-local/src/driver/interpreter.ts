@@ -226,8 +226,6 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
     const logFile = buildLogFile(o.layout, o.runId, cmd.key);
     const r = await o.engine
       .build({ key: cmd.key, dockerfilePath: cmd.dockerfilePath, context: cmd.context, dockerfile: src.dockerfile, files: src.files, logFile, signal });
-    // Which host runtime serves the image (process engine): said once per image built.
-    if (r._tag === 'Built' && r.runtime !== undefined) o.note(`note: ${r.runtime.replace(/^process engine: /, '')}`);
     if (r._tag === 'Built' && r.skippedRuns > 0 && !skippedRunsNoted) {
       skippedRunsNoted = true;
       o.note(`note: the process engine does not execute Dockerfile RUN steps; the host provides the runtime (see ${logFile})`);

@@ -10,7 +10,7 @@ import { layoutImage, readImageFolder, removeOrphanImageTemps, type ImageConfig 
 import { copyTreeContained } from '../fs/contained.js';
 import { makeScratch, removeOrphanScratch } from '../fs/scratch.js';
 import { containerCommand, DEFAULT_PATH } from './command.js';
-import { ALIAS_DIR, runtimeAliases, runtimeNote } from './host-runtime.js';
+import { ALIAS_DIR, imageRuntime, runtimeAliases, runtimeNotice } from './host-runtime.js';
 import { detectCgroups, removeOrphanCgroups, taskCgroups, unenforced, type CgroupHost, type ContainerCgroup } from './limits.js';
 import { bwrapArgs, launcherArgs } from './sandbox.js';
 import { watchdogMarker } from './watchdog.js';
@@ -63,12 +63,13 @@ export const processEngine = (opts: ProcessEngineOptions): Engine => {
       ...c.skippedRuns.map((r) => `RUN not executed (the host provides the runtime): ${r}`),
       ...c.warnings,
     ];
-    const runtime = runtimeNote(req.dockerfilePath, c.baseImage, runtimeAliases(c.baseImage));
-    if (runtime !== undefined) lines.splice(1 + c.files.length, 0, runtime);
+    // Which host runtime serves the image (the run says it once, with a version it does not match).
+    const rt = imageRuntime(c.baseImage);
+    if (rt !== undefined) lines.splice(1 + c.files.length, 0, `process engine: ${runtimeNotice(req.dockerfilePath, c.baseImage, rt).note}`);
     const fd = openSync(req.logFile, 'a');
     writeSync(fd, lines.join('\n') + '\n');
     closeSync(fd);
-    return { _tag: 'Built', imageRef: req.key, notes: c.warnings, skippedRuns: c.skippedRuns.length, ...(runtime === undefined ? {} : { runtime }) };
+    return { _tag: 'Built', imageRef: req.key, notes: c.warnings, skippedRuns: c.skippedRuns.length };
   };
 
   const run = (task: TaskLaunch): RunningTask => {

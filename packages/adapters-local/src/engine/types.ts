@@ -23,11 +23,7 @@ export interface BuildRequest {
 }
 
 export type BuildOutcome =
-  | {
-    readonly _tag: 'Built'; readonly imageRef: string; readonly notes: readonly string[]; readonly skippedRuns: number;
-    /** Which host program serves the image's runtime (process engine, python images), said once per run. */
-    readonly runtime?: string;
-  }
+  | { readonly _tag: 'Built'; readonly imageRef: string; readonly notes: readonly string[]; readonly skippedRuns: number }
   | { readonly _tag: 'BuildFailed'; readonly reason: string };
 
 /**

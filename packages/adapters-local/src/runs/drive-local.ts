@@ -5,7 +5,7 @@
  * records built images in the store so later plans reuse them, and drives the run to its end.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { contextFiles, jobImageKeys, type RecordImage, type RepoSnapshot, type RunRequested, type RunState } from '@hyperp/core';
+import { contextFiles, isTerminalRun, jobImageKeys, type RecordImage, type RepoSnapshot, type RunRequested, type RunState } from '@hyperp/core';
 import { snapshotCommit, snapshotWorkingTree } from '../repo/snapshot.js';
 import { snapshotBuildSource } from '../build/source.js';
 import { openContainerEngine } from '../engine/container-engine.js';
@@ -16,6 +16,7 @@ import type { BuildSource } from '../driver/interpreter.js';
 import { driveRun, type DriveOptions } from '../driver/drive.js';
 import { checkLayout, type LocalLayout } from '../layout.js';
 import { recordImages } from './image-index.js';
+import { processRuntimeNotices } from './runtimes.js';
 import { localBuilderVersion } from './settings.js';
 
 const engineNames: readonly EngineName[] = ['process', 'docker', 'podman'];
@@ -44,6 +45,14 @@ export const driveLocalRun = async (o: LocalRunOptions): Promise<RunState> => {
   const req = o.request;
   const snapshot = req.dirty ? await snapshotWorkingTree(o.layout.repoDir) : await snapshotCommit(o.layout.repoDir, req.commit);
   const note = o.note ?? (() => undefined);
+  // Which host runtime serves each image, built or reused (process engine): once per run that
+  // has work left, when this process drives it.
+  const sayRuntimes = (state: RunState) => {
+    if (o.engine.name !== 'process' || isTerminalRun(state.status)) return;
+    for (const n of processRuntimeNotices(snapshot, req.plan.jobs.flatMap((j) => j.images.map((i) => i.dockerfilePath)))) {
+      note(n.warning !== undefined ? `warning: ${n.warning}` : `note: ${n.note}`);
+    }
+  };
   const recordImage = (cmd: RecordImage): Promise<void> => {
     const image = req.plan.jobs.flatMap((j) => j.images).find((i) => i.key === cmd.key);
     const job = req.workflow.jobs.find((j) => j.name === cmd.job);
@@ -60,6 +69,10 @@ export const driveLocalRun = async (o: LocalRunOptions): Promise<RunState> => {
     runId: req.runId,
     source: keyCheckedSource(req, snapshot, o.engine.name, snapshotBuildSource(o.layout.repoDir, snapshot, req.dirty)),
     recordImage,
+    onDriving: (state) => {
+      sayRuntimes(state);
+      o.onDriving?.(state);
+    },
   });
 };
 

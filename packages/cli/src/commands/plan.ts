@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import {
   localBuilderVersion, loadImageStore, snapshotCommit, snapshotWorkingTree, detectEngine, localLayout, checkLayout, GitError, NotAGitRepository,
-  type EngineChoice,
+  processRuntimeNotices, type EngineChoice, type RuntimeNotice,
 } from '@hyperp/adapters-local';
 import { describeImageKeyError, loadWorkflows, planPush, type Plan, type WorkflowSpec } from '@hyperp/core';
 import type { Register } from '../program.js';
@@ -50,7 +50,11 @@ const builderFor = async (choice: EngineChoice): Promise<{ engine: string; build
  * The plan for people. `workflows` are all the repository's workflows: those a push to the
  * branch does not run are named with the branches they run on, so "nothing runs" explains itself.
  */
-export const formatPlan = (p: Plan, workflows: readonly Pick<WorkflowSpec, 'name' | 'branches' | 'triggers'>[] = []): string => {
+export const formatPlan = (
+  p: Plan,
+  workflows: readonly Pick<WorkflowSpec, 'name' | 'branches' | 'triggers'>[] = [],
+  runtimes: readonly RuntimeNotice[] = [],
+): string => {
   const lines = [`commit ${p.commit} on branch ${p.branch}`];
   if (p.workflows.length === 0) lines.push(`no workflow runs on branch ${p.branch}`);
   for (const w of workflows.filter((w) => !p.workflows.some((x) => x.name === w.name))) {
@@ -62,7 +66,12 @@ export const formatPlan = (p: Plan, workflows: readonly Pick<WorkflowSpec, 'name
     lines.push(`workflow ${w.name} (${w.file})`);
     for (const j of w.jobs) {
       lines.push(`  job ${j.name}: ${j.images.length === 0 ? 'no images to build' : j.action}`);
-      for (const i of j.images) lines.push(`    ${i.container}: ${i.reason}`);
+      for (const i of j.images) {
+        lines.push(`    ${i.container}: ${i.reason}`);
+        // The process engine runs the image on a host runtime: which one, and a version it is not.
+        const rt = runtimes.find((r) => r.dockerfilePath === i.dockerfilePath);
+        if (rt !== undefined) lines.push(rt.warning !== undefined ? `      warning: ${rt.warning}` : `      runtime: ${rt.note}`);
+      }
     }
   }
   return `${lines.join('\n')}\n`;
@@ -122,7 +131,10 @@ const plan = async (ctx: CliContext, opts: PlanOptions): Promise<number> => {
     ctx.out(`${JSON.stringify(json, null, 2)}\n`);
   } else {
     if (snapshot.dirty) ctx.out('planning the working tree, uncommitted changes included\n');
-    ctx.out(terminalSafeLines(formatPlan(p, loaded.workflows)));
+    const runtimes = builder === localBuilderVersion('process')
+      ? processRuntimeNotices(snapshot, p.workflows.flatMap((w) => w.jobs.flatMap((j) => j.images.map((i) => i.dockerfilePath))))
+      : [];
+    ctx.out(terminalSafeLines(formatPlan(p, loaded.workflows, runtimes)));
   }
   return ExitCode.ok;
 };
