@@ -90,16 +90,18 @@ export const awsErrorRules: readonly Rule[] = [
       'ClientException', 'InvalidParameterException', 'InvalidParameterValueException', 'ValidationException',
       'InvalidRequestContentException', 'RequestTooLargeException', 'UnsupportedFeatureException', 'PlatformUnknownException',
       'PlatformTaskDefinitionIncompatibilityException', 'BlockedException', 'MissingParameter', 'SerializationException',
+      'BadRequest', 'IncorrectFileSystemLifeCycleState', 'UnableToGetUpstreamImageException',
     ],
-    source: 'ECS API Reference: ClientException ("client action … such as using an action or resource on behalf of a user that doesn\'t have permissions … or specifying an identifier that isn\'t valid"), InvalidParameterException ("The specified parameter isn\'t valid"), PlatformUnknownException, UnsupportedFeatureException, BlockedException; Lambda "Invoke" (InvalidRequestContentException, RequestTooLargeException); read 2026-12',
+    source: 'ECS API Reference: ClientException ("client action … such as using an action or resource on behalf of a user that doesn\'t have permissions … or specifying an identifier that isn\'t valid"), InvalidParameterException ("The specified parameter isn\'t valid"), PlatformUnknownException, UnsupportedFeatureException, BlockedException; Lambda "Invoke" (InvalidRequestContentException, RequestTooLargeException); EFS "CreateAccessPoint" (BadRequest 400, IncorrectFileSystemLifeCycleState 409); ECR "BatchGetImage" (UnableToGetUpstreamImageException); read 2026-12',
   },
   {
     class: 'permanent',
     names: [
       'ResourceNotFoundException', 'NotFoundException', 'ClusterNotFoundException', 'TargetNotConnectedException',
       'NoSuchBucket', 'NoSuchKey', 'QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue',
+      'FileSystemNotFound', 'RepositoryNotFoundException',
     ],
-    source: 'ECS API Reference (ClusterNotFoundException, ResourceNotFoundException); Lambda "Invoke" (ResourceNotFoundException 404); S3 (NoSuchBucket); SQS "SendMessage" (QueueDoesNotExist); read 2026-12',
+    source: 'ECS API Reference (ClusterNotFoundException, ResourceNotFoundException); Lambda "Invoke" (ResourceNotFoundException 404); S3 (NoSuchBucket); SQS "SendMessage" (QueueDoesNotExist); EFS "CreateAccessPoint" (FileSystemNotFound 404); ECR "BatchGetImage" (RepositoryNotFoundException); read 2026-12',
   },
   {
     class: 'permanent',
@@ -109,7 +111,7 @@ export const awsErrorRules: readonly Rule[] = [
 ];
 
 /** Node's codes for a connection that failed or dropped (Node.js "Common system errors", read 2026-12). */
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+export const NETWORK_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
 
 interface AwsErrorShape {
   readonly name?: unknown;

@@ -135,6 +135,15 @@ const errorName = (e: unknown): string => (e instanceof Error ? e.name : '');
  */
 export const ACCESS_POINT_REFUSALS: readonly string[] = ['FileSystemNotFound', 'IncorrectFileSystemLifeCycleState', 'BadRequest', 'AccessDeniedException'];
 
+/**
+ * Answers that mean the work is done: `AccessPointAlreadyExists` (409) to a creation repeated
+ * under its client token names the one it made; `AccessPointNotFound` (404) to a deletion means
+ * it is gone already (EFS API Reference, "CreateAccessPoint", "DeleteAccessPoint", read 2026-12).
+ */
+const ALREADY_EXISTS = 'AccessPointAlreadyExists';
+const GONE_ALREADY = 'AccessPointNotFound';
+export const ACCESS_POINT_RESOLVED: readonly string[] = [ALREADY_EXISTS, GONE_ALREADY];
+
 /** The id of the run's access point for this folder and mode, created if it does not exist. */
 export const ensureAccessPoint = async (d: AccessPointDeps, runId: string, layoutPath: string, mode: AccessMode): Promise<string> => {
   const input = accessPointInput(d.settings, runId, layoutPath, mode);
@@ -145,7 +154,7 @@ export const ensureAccessPoint = async (d: AccessPointDeps, runId: string, layou
   } catch (e) {
     // The same token made it before (a repeated registration): EFS names the existing one.
     const existing = (e as { AccessPointId?: string }).AccessPointId;
-    if (errorName(e) === 'AccessPointAlreadyExists' && existing) return existing;
+    if (errorName(e) === ALREADY_EXISTS && existing) return existing;
     if (ACCESS_POINT_REFUSALS.includes(errorName(e))) {
       throw new AccessPointsUnavailable(`the run's EFS access point for ${layoutPath} cannot be created: ${errorName(e)}: ${(e as Error).message}`);
     }
@@ -216,7 +225,7 @@ const deleteAll = async (d: AccessPointDeps, aps: readonly AccessPointDescriptio
       await call(d, () => d.efs.send(new DeleteAccessPointCommand({ AccessPointId: ap.AccessPointId! })));
       deleted++;
     } catch (e) {
-      if (errorName(e) !== 'AccessPointNotFound') failed.push(e);
+      if (errorName(e) !== GONE_ALREADY) failed.push(e);
     }
   }
   if (failed.length > 0) {
