@@ -49,7 +49,7 @@ const taskdef = (script: string): string =>
 // go to /dev/null and each failure has an exit code of its own, so logs and reasons agree.
 function repo(): string {
   return committedRepo('hyperp-differential-', {
-    'app/Dockerfile': `FROM ${image}\nCOPY . /app/\nWORKDIR /app\n`,
+    'app/Dockerfile': `FROM ${image}\nCOPY . /app/\nWORKDIR /app\nENV GREETING=hello\nCMD ["/bin/sh", "-c", "echo \\"$GREETING from $(pwd)\\" > /output/cmd.txt; echo more >> data.txt; cat data.txt > /output/data.txt"]\n`,
     // Docker: the Dockerfile and .dockerignore may be listed; they are then used, not copied.
     'app/.dockerignore': 'Dockerfile\n.dockerignore\nsecret.txt\n',
     'app/data.txt': 'data\n',
@@ -63,6 +63,7 @@ function repo(): string {
       '  - {jobName: retry, taskDefinitionPath: taskdefs/retry.json, retries: 1}',
       '  - {jobName: timeout, taskDefinitionPath: taskdefs/slow.json, timeoutSeconds: 5}',
       '  - {jobName: context, taskDefinitionPath: taskdefs/context.json}',
+      '  - {jobName: image-cmd, taskDefinitionPath: taskdefs/image-cmd.json}',
       '',
     ].join('\n'),
     'hyperp-workflows/cancel.yaml': [
@@ -78,7 +79,9 @@ function repo(): string {
       'echo refused > /output/refused.txt; exit 3',
     ),
     'taskdefs/retry.json': taskdef('if [ -e /output/first ]; then echo second > /output/result.txt; else echo first > /output/first; exit 5; fi'),
-    'taskdefs/slow.json': taskdef('echo started > /output/started.txt; sleep 60'),
+    // SIGTERM reaches the job's program (the shell waits on `sleep` in the background to act on it at once).
+    'taskdefs/slow.json': taskdef("trap 'echo terminated > /output/terminated.txt; exit 143' TERM; echo started > /output/started.txt; sleep 60 & wait"),
+    'taskdefs/image-cmd.json': JSON.stringify({ cpu: '256', memory: '512', containerDefinitions: [{ name: 'main', dockerfilePath: 'app/Dockerfile' }] }),
     'taskdefs/context.json': taskdef('ls -A /app > /output/listing.txt; pwd > /output/pwd.txt'),
   });
 }
@@ -174,7 +177,7 @@ test('every engine runs here (CI requires process, docker and podman)', () => {
 
 test('run and job statuses agree', () => {
   compare('main', (o) => [o.status, Object.fromEntries(Object.entries(o.jobs).map(([n, j]) => [n, j.status]))], ['FAILED', {
-    write: 'SUCCEEDED', fan: 'SUCCEEDED', readonly: 'FAILED', 'after-readonly': 'SKIPPED', retry: 'SUCCEEDED', timeout: 'FAILED', context: 'SUCCEEDED',
+    write: 'SUCCEEDED', fan: 'SUCCEEDED', readonly: 'FAILED', 'after-readonly': 'SKIPPED', retry: 'SUCCEEDED', timeout: 'FAILED', context: 'SUCCEEDED', 'image-cmd': 'SUCCEEDED',
   }]);
 });
 
@@ -210,10 +213,10 @@ test('a task failing its first attempt succeeds on its retry, with /output kept 
   ]);
 });
 
-test('a task over its timeout is stopped (SIGTERM) and reported the same', () => {
+test('a task over its timeout is stopped (SIGTERM reaches its program) and reported the same', () => {
   compare('main', (o) => [o.jobs['timeout'], o.outputs['timeout']], [
     { status: 'FAILED', reason: 'task 1: timed out after 5 s', attempts: [attempt(1, 1, 'FAILED', 143, 'timed out after 5 s', 'UserInitiated', true)] },
-    { 'started.txt': 'started\n' },
+    { 'started.txt': 'started\n', 'terminated.txt': 'terminated\n' },
   ]);
 });
 
@@ -222,12 +225,16 @@ test('a cancel during a running job gives the same final statuses', () => {
   compare('cancel', (o) => [o.status, o.jobs, o.outputs], [
     'CANCELLED',
     { long: { status: 'CANCELLED', reason: why, attempts: [attempt(1, 1, 'CANCELLED', 143, why, 'UserInitiated')] }, next: { status: 'SKIPPED', reason: why, attempts: [] } },
-    { long: { 'started.txt': 'started\n' }, next: {} },
+    { long: { 'started.txt': 'started\n', 'terminated.txt': 'terminated\n' }, next: {} },
   ]);
 });
 
 test('COPY . takes the context as .dockerignore leaves it: no Dockerfile, no .dockerignore (Docker uses both, copies neither)', () => {
   compare('main', (o) => o.outputs['context'], { 'listing.txt': 'data.txt\n', 'pwd.txt': '/app\n' });
+});
+
+test("the image's CMD, ENV and WORKDIR when the task definition gives no command; the image's files are writable, as in a container", () => {
+  compare('main', (o) => o.outputs['image-cmd'], { 'cmd.txt': 'hello from /app\n', 'data.txt': 'data\nmore\n' });
 });
 
 test.run();
