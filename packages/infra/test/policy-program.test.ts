@@ -8,6 +8,7 @@ import {
   everyFunctionHasLogRetention,
   artifactsFileSystemClosed,
   jobTaskRoleHasNoControlPlaneAccess,
+  buildRolesHoldNoCredentials,
   noPublicBucket,
   noUnencryptedStorage,
   noWildcardTableActions,
@@ -59,6 +60,9 @@ test('every rule passes on the deployed program', () => {
   assert.equal(everyFunctionHasLogRetention(captured), []);
   assert.equal(jobTaskRoleHasNoControlPlaneAccess(captured), []);
   assert.equal(artifactsFileSystemClosed(captured), []);
+  assert.equal(buildRolesHoldNoCredentials(captured), []);
+  // The rule looks at both build roles of the program.
+  assert.equal(captured.filter((r) => ['task:builder', 'task-execution'].includes((r.props['tags'] as Record<string, string> | undefined)?.['hyperp:role'] ?? '')).length, 2);
 });
 
 test('the policy pack reports nothing on the deployed program', async () => {
@@ -95,6 +99,20 @@ test('the policy pack reports a job role that reaches the table, and a function 
       urn: 'hyperp-dev-task-job',
     },
   ]);
+});
+
+test('the policy pack reports a builder role that reaches the run states', async () => {
+  const builderRole = captured.find((r) => (r.props['tags'] as Record<string, string> | undefined)?.['hyperp:role'] === 'task:builder')!;
+  const roleName = String(builderRole.props['name']);
+  const grant: ResourceView = {
+    type: 'aws:iam/rolePolicy:RolePolicy', name: 'wide', urn: 'urn:wide',
+    props: { role: roleName, policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] }) },
+  };
+  assert.equal(await runPack([...captured, grant]), [{
+    policy: 'build-roles-hold-no-credentials',
+    message: `build role ${roleName} allows s3:GetObject on arn:aws:s3:::b/*: a build runs the repository's code and may read only its context (s3:GetObject on */hyperp-contexts/*)`,
+    urn: 'hyperp-dev-task-builder',
+  }]);
 });
 
 test.run();

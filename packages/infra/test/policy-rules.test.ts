@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import {
   TYPES,
   artifactsFileSystemClosed,
+  buildRolesHoldNoCredentials,
   everyFunctionHasLogRetention,
   jobTaskRoleHasNoControlPlaneAccess,
   noPublicBucket,
@@ -148,6 +149,47 @@ test('job-task-role-no-control-plane: table, secrets, ECR, wildcard and admin po
       resource: 'urn:job',
       message: "job task role job-role has arn:aws:iam::aws:policy/AdministratorAccess attached: user jobs must not reach hyperp's control plane",
     },
+  ]);
+});
+
+const builderRole = res(TYPES.role, 'builder', { name: 'builder-role', tags: { 'hyperp:role': 'task:builder' } });
+const executionRole = res(TYPES.role, 'execution', { name: 'execution-role', tags: { 'hyperp:role': 'task-execution' } });
+const contextsOnly = res(TYPES.rolePolicy, 'builder-policy', {
+  role: 'builder-role',
+  policy: doc(
+    { Effect: 'Allow', Action: ['ecr:PutImage'], Resource: 'arn:aws:ecr:us-east-1:123456789012:repository/hyperp' },
+    { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::bucket/hyperp-contexts/*' },
+  ),
+});
+
+test('build-roles-hold-no-credentials: reading the build contexts and pushing images pass', () => {
+  assert.equal(buildRolesHoldNoCredentials([builderRole, contextsOnly, executionRole]), []);
+  // The stepper, which packs the contexts and reads the App key, is not a build role.
+  const stepper = res(TYPES.role, 'stepper', { name: 'stepper-role', tags: { 'hyperp:role': 'function:stepper' } });
+  const stepperPolicy = res(TYPES.rolePolicy, 'sp', { role: 'stepper-role', policy: doc({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 's3:PutObject'], Resource: '*' }) });
+  assert.equal(buildRolesHoldNoCredentials([builderRole, contextsOnly, stepper, stepperPolicy]), []);
+});
+
+test('build-roles-hold-no-credentials: a secret, another prefix, a write or a wildcard on a build role fails', () => {
+  const leaky = res(TYPES.rolePolicy, 'leaky', {
+    role: 'builder-role',
+    policy: doc(
+      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'ssm:GetParameters'], Resource: '*' },
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: ['arn:aws:s3:::bucket/hyperp-state/*'] },
+    ),
+  });
+  // The environment file of earlier versions: ECS read a clone token from S3 with the execution role.
+  const envFile = res(TYPES.rolePolicy, 'env', { role: 'execution-role', policy: doc({ Sid: 'BuildCredentials', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::bucket/hyperp-build-env/*' }) });
+  const all = res(TYPES.rolePolicy, 'all', { role: 'execution-role', policy: doc({ Effect: 'Allow', Action: '*', Resource: '*' }) });
+  const m = (role: string, what: string) =>
+    `build role ${role} ${what}: a build runs the repository's code and may read only its context (s3:GetObject on */hyperp-contexts/*)`;
+  assert.equal(buildRolesHoldNoCredentials([builderRole, contextsOnly, leaky, executionRole, envFile, all]), [
+    { resource: 'urn:builder', message: m('builder-role', 'allows secretsmanager:GetSecretValue') },
+    { resource: 'urn:builder', message: m('builder-role', 'allows ssm:GetParameters') },
+    { resource: 'urn:builder', message: m('builder-role', 'allows s3:GetObject on arn:aws:s3:::bucket/hyperp-state/*') },
+    { resource: 'urn:builder', message: m('builder-role', 'allows s3:PutObject on arn:aws:s3:::bucket/hyperp-state/*') },
+    { resource: 'urn:execution', message: m('execution-role', 'allows s3:GetObject on arn:aws:s3:::bucket/hyperp-build-env/*') },
+    { resource: 'urn:execution', message: m('execution-role', 'allows *') },
   ]);
 });
 

@@ -5,6 +5,7 @@
 import type { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
 import {
   artifactsFileSystemClosed,
+  buildRolesHoldNoCredentials,
   everyFunctionHasLogRetention,
   jobTaskRoleHasNoControlPlaneAccess,
   noPublicBucket,
@@ -58,5 +59,10 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     'job-task-role-no-control-plane',
     "The job task role cannot reach hyperp's table, secrets, images, tasks, functions or roles.",
     jobTaskRoleHasNoControlPlaneAccess,
+  ),
+  stackPolicy(
+    'build-roles-hold-no-credentials',
+    'The builder and task execution roles read no secret, and of S3 only the build contexts.',
+    buildRolesHoldNoCredentials,
   ),
 ];

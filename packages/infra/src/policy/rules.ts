@@ -206,16 +206,22 @@ const reachesControlPlane = (action: string): boolean => {
   return action === '*' || (CONTROL_PLANE_SERVICES as readonly string[]).includes(service);
 };
 
+/** A role's policies (inline, role policies, managed attachments) and their statements. */
+const roleStatements = (resources: readonly ResourceView[], role: ResourceView) => {
+  const roleName = str(role.props['name']);
+  const attached = resources.filter(
+    (r) => (r.type === TYPES.rolePolicy || r.type === TYPES.rolePolicyAttachment) && r.props['role'] === roleName,
+  );
+  return { attached, statements: [...documentsOf(role), ...attached.flatMap(documentsOf)].flatMap(statementsOf) };
+};
+
 /** Stack rule: the job task role (tagged `hyperp:role=task:job`) has no access to hyperp's control plane. */
 export const jobTaskRoleHasNoControlPlaneAccess = (resources: readonly ResourceView[]): Violation[] =>
   resources
     .filter((r) => r.type === TYPES.role && record(r.props['tags'])[JOB_ROLE_TAG.key] === JOB_ROLE_TAG.value)
     .flatMap((role) => {
       const roleName = str(role.props['name']);
-      const attached = resources.filter(
-        (r) => (r.type === TYPES.rolePolicy || r.type === TYPES.rolePolicyAttachment) && r.props['role'] === roleName,
-      );
-      const statements = [...documentsOf(role), ...attached.flatMap(documentsOf)].flatMap(statementsOf);
+      const { attached, statements } = roleStatements(resources, role);
       const actions = statements
         .filter((s) => s.effect === 'Allow')
         .flatMap((s) => [...s.actions.filter(reachesControlPlane), ...s.notActions.map((a) => `NotAction ${a}`)]);
@@ -227,6 +233,35 @@ export const jobTaskRoleHasNoControlPlaneAccess = (resources: readonly ResourceV
         ...(actions.length > 0 ? [`allows ${[...new Set(actions)].join(', ')}`] : []),
         ...broad.map((arn) => `has ${arn} attached`),
       ].map((m) => ({ resource: where(role), message: `job task role ${roleName ?? role.name} ${m}: user jobs must not reach hyperp's control plane` }));
+    });
+
+/** The roles a build runs with: the builder task role and the task execution role (ECS starting it). */
+export const BUILD_ROLE_TAGS = ['task:builder', 'task-execution'] as const;
+/** The only S3 objects a build may read: the contexts the stepper packs (adapters-aws `contexts/upload.ts`). */
+export const BUILD_CONTEXTS_OBJECTS = '/hyperp-contexts/*';
+const SECRET_READS = /^(secretsmanager:.*|ssm:Get.*|kms:Decrypt|\*)$/i;
+
+/**
+ * Stack rule: a build (which runs the repository's Dockerfile, hostile code) holds no credential:
+ * its roles read no secret store, and the only S3 objects they reach are the build contexts, read-only.
+ */
+export const buildRolesHoldNoCredentials = (resources: readonly ResourceView[]): Violation[] =>
+  resources
+    .filter((r) => r.type === TYPES.role && (BUILD_ROLE_TAGS as readonly string[]).includes(String(record(r.props['tags'])['hyperp:role'])))
+    .flatMap((role) => {
+      const roleName = str(role.props['name']);
+      const allowed = roleStatements(resources, role).statements.filter((s) => s.effect === 'Allow');
+      const problems = allowed.flatMap((s) => [
+        ...s.actions.filter((a) => SECRET_READS.test(a)).map((a) => `allows ${a}`),
+        ...s.notActions.map((a) => `allows NotAction ${a}`),
+        ...s.actions.filter((a) => /^s3:/i.test(a))
+          .filter((a) => a.toLowerCase() !== 's3:getobject' || s.resources.some((res) => !res.endsWith(BUILD_CONTEXTS_OBJECTS)))
+          .map((a) => `allows ${a} on ${s.resources.join(', ')}`),
+      ]);
+      return [...new Set(problems)].map((m) => ({
+        resource: where(role),
+        message: `build role ${roleName ?? role.name} ${m}: a build runs the repository's code and may read only its context (s3:GetObject on *${BUILD_CONTEXTS_OBJECTS})`,
+      }));
     });
 
 const conditionIs = (s: PolicyStatement, operator: string, key: string, value: string): boolean =>
