@@ -11,7 +11,7 @@ import type { EngineName } from './types.js';
 /** The smallest sandbox with every option a task's sandbox uses. */
 export const SANDBOX_PROBE_ARGS = [
   '--unshare-all', '--unshare-user', '--disable-userns', '--cap-drop', 'ALL', '--new-session', '--die-with-parent',
-  '--ro-bind', '/', '/', '--size', '1048576', '--tmpfs', '/tmp', '--', 'true',
+  '--ro-bind', '/', '/', '--perms', '1777', '--size', '1048576', '--tmpfs', '/tmp', '--', 'true',
 ] as const;
 
 export type EngineChoice = 'auto' | EngineName;

@@ -158,7 +158,8 @@ export const bwrapMountArgs = (plan: readonly MountOp[]): string[] =>
       case 'Symlink': return ['--symlink', op.target, op.path];
       case 'Proc': return ['--proc', op.path];
       case 'Dev': return ['--dev', op.path];
-      case 'Tmpfs': return ['--size', String(op.sizeBytes), '--tmpfs', op.path];
+      // World-writable with the sticky bit, as a container's /tmp (docker's --tmpfs mode=1777).
+      case 'Tmpfs': return ['--perms', '1777', '--size', String(op.sizeBytes), '--tmpfs', op.path];
     }
   });
 

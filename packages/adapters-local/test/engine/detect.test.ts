@@ -56,7 +56,7 @@ detect('the real probe finds the process engine on this machine (bubblewrap is i
 
 detect('the process probe tries every option a task sandbox relies on (an older bwrap is refused here, not task by task)', () => {
   const task = bwrapArgs({ imageRoot: '/r', workdir: '/', argv: ['true'], env: {}, binds: [], network: false, tmpMiB: 1, marker: 'M' });
-  for (const option of ['--unshare-user', '--disable-userns', '--cap-drop', '--new-session', '--die-with-parent', '--size']) {
+  for (const option of ['--unshare-user', '--disable-userns', '--cap-drop', '--new-session', '--die-with-parent', '--size', '--perms']) {
     assert.ok(task.includes(option), option);
     assert.ok((SANDBOX_PROBE_ARGS as readonly string[]).includes(option), option);
   }

@@ -151,7 +151,7 @@ plan('bubblewrap renders each operation', () => {
     { _tag: 'Proc', path: '/proc' },
     { _tag: 'Dev', path: '/dev' },
     { _tag: 'Tmpfs', path: '/tmp', sizeBytes: 1024 },
-  ]), ['--dir', '/usr', '--ro-bind', '/usr/bin', '/usr/bin', '--bind', '/img/app', '/app', '--symlink', '/etc', '/usr/local', '--proc', '/proc', '--dev', '/dev', '--size', '1024', '--tmpfs', '/tmp']);
+  ]), ['--dir', '/usr', '--ro-bind', '/usr/bin', '/usr/bin', '--bind', '/img/app', '/app', '--symlink', '/etc', '/usr/local', '--proc', '/proc', '--dev', '/dev', '--perms', '1777', '--size', '1024', '--tmpfs', '/tmp']);
 });
 
 plan.run();

@@ -82,7 +82,7 @@ function repo(): string {
     // SIGTERM reaches the job's program (the shell waits on `sleep` in the background to act on it at once).
     'taskdefs/slow.json': taskdef("trap 'echo terminated > /output/terminated.txt; exit 143' TERM; echo started > /output/started.txt; sleep 60 & wait"),
     'taskdefs/image-cmd.json': JSON.stringify({ cpu: '256', memory: '512', containerDefinitions: [{ name: 'main', dockerfilePath: 'app/Dockerfile' }] }),
-    'taskdefs/context.json': taskdef('ls -A /app > /output/listing.txt; pwd > /output/pwd.txt'),
+    'taskdefs/context.json': taskdef('ls -A /app > /output/listing.txt; pwd > /output/pwd.txt; ls -ld /tmp | cut -c1-10 > /output/tmp-mode.txt'),
   });
 }
 
@@ -230,7 +230,11 @@ test('a cancel during a running job gives the same final statuses', () => {
 });
 
 test('COPY . takes the context as .dockerignore leaves it: no Dockerfile, no .dockerignore (Docker uses both, copies neither)', () => {
-  compare('main', (o) => o.outputs['context'], { 'listing.txt': 'data.txt\n', 'pwd.txt': '/app\n' });
+  compare('main', (o) => [o.outputs['context']?.['listing.txt'], o.outputs['context']?.['pwd.txt']], ['data.txt\n', '/app\n']);
+});
+
+test('/tmp is world-writable with the sticky bit, as in a container', () => {
+  compare('main', (o) => o.outputs['context']?.['tmp-mode.txt'], 'drwxrwxrwt\n');
 });
 
 test("the image's CMD, ENV and WORKDIR when the task definition gives no command; the image's files are writable, as in a container", () => {
