@@ -81,6 +81,23 @@ test('the engine drives the CLI: build of the filtered context; create, start at
   assert.equal(readFileSync(join(root, 't.log'), 'utf8').split('\n').sort(), ['', '[main] main ran']);
 });
 
+test('two builds of one image at once (two runs of one command) each keep their context until their build ends', async () => {
+  // The first build ends at once; the second reads its context half a second later.
+  const { bin } = fakeCli('docker', `if [ "$1" = build ]; then
+  d=$(dirname "$0"); if [ -e "$d/first" ]; then sleep 0.5; else : > "$d/first"; fi
+  ls "$6" >> "$d/builds.log" 2>&1 || echo "context gone" >> "$d/builds.log"; exit 0
+fi`);
+  const root = tempDir('hyperp-ce-');
+  const engine = containerEngine({ cli: 'docker', scratchDir: root });
+  const build = (log: string) => engine.build({
+    key: 'same', dockerfilePath: 'j/Dockerfile', context: 'j', dockerfile: 'FROM x\n', logFile: join(root, log),
+    files: { files: ['main.py'], read: () => Buffer.from('x'), mode: () => 0o644 },
+  });
+  const second = (async () => { await new Promise((r) => setTimeout(r, 50)); return build('b2.log'); })();
+  assert.equal([(await build('b1.log'))._tag, (await second)._tag], ['Built', 'Built']);
+  assert.equal(readFileSync(join(bin, 'builds.log'), 'utf8').split('\n'), ['main.py', 'main.py', '']);
+});
+
 test('a container the kernel killed for its memory stops with ECS\'s OutOfMemoryError reason', async () => {
   const { bin } = fakeCli('podman');
   writeFileSync(join(bin, `${nameOf('r/oom/1/1', 0)}.start`), 'exit 137\n');

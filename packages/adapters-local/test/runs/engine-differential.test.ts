@@ -110,6 +110,8 @@ interface Outcome {
   readonly outputs: Record<string, Record<string, string>>;
   /** The inputs after the run (a read-only /input/write must leave them as they were). */
   readonly writeOutputAfter: Record<string, string>;
+  /** What the run's plan did with its images (build, reuse). */
+  readonly images?: readonly string[];
 }
 
 const filesUnder = (dir: string): Record<string, string> => {
@@ -138,17 +140,22 @@ const outcomeOf = (layout: LocalLayout, req: RunRequested, state: RunState): Out
   };
 };
 
-/** Runs both workflows on one engine; the cancel run is cancelled once its job has really started. */
+/**
+ * Runs the main workflow, then the cancel one (its image, the same, is reused: built once per
+ * engine); the cancel run is cancelled once its job has really started.
+ */
 const runOn = async (name: EngineName, engine: Engine, layout: LocalLayout): Promise<Record<string, Outcome>> => {
-  const prepared = await prepareRuns({
-    repoDir: layout.repoDir, workflows: [], images: loadImageStore(layout.imagesDir), builderVersion: localBuilderVersion(name), now: Date.now(),
-  });
-  if (prepared._tag !== 'Prepared') throw new Error(`${name}: ${prepared.message}`);
-  const results = await Promise.all(prepared.requests.map(async (request) => {
+  const out: Record<string, Outcome> = {};
+  for (const workflow of ['main', 'cancel']) {
+    const prepared = await prepareRuns({
+      repoDir: layout.repoDir, workflows: [workflow], images: loadImageStore(layout.imagesDir), builderVersion: localBuilderVersion(name), now: Date.now(),
+    });
+    if (prepared._tag !== 'Prepared') throw new Error(`${name}: ${prepared.message}`);
+    const request = prepared.requests[0]!;
     await openRun(layout, request);
     const cancel = new AbortController();
-    const started = join(layout.artifactsDir, jobArtifactPath({ commit: request.commit, runId: request.runId, workflow: request.workflow.name }, 'long'), 'started.txt');
-    let watching = request.workflow.name === 'cancel';
+    const started = join(layout.artifactsDir, jobArtifactPath({ commit: request.commit, runId: request.runId, workflow }, 'long'), 'started.txt');
+    let watching = workflow === 'cancel';
     const watch = (async () => {
       while (watching && !existsSync(started)) await sleep(50);
       if (watching) cancel.abort(new Error('cancelled by the test'));
@@ -156,9 +163,9 @@ const runOn = async (name: EngineName, engine: Engine, layout: LocalLayout): Pro
     const state = await driveLocalRun({ layout, request, engine, parallel: 4, network: false, signal: cancel.signal });
     watching = false;
     await watch;
-    return [request.workflow.name, outcomeOf(layout, request, state)] as const;
-  }));
-  return Object.fromEntries(results);
+    out[workflow] = { ...outcomeOf(layout, request, state), images: [...new Set(request.plan.jobs.flatMap((j) => j.images.map((i) => i.action)))] };
+  }
+  return out;
 };
 
 const outcomes = new Map(await Promise.all([...usable].map(async ([name, u]) => [name, await runOn(name, u.engine, u.layout)] as const)));
@@ -173,6 +180,11 @@ test('every engine runs here (CI requires process, docker and podman)', () => {
   const lacking = required.filter((e) => missing.has(e as EngineName));
   assert.equal(lacking.map((e) => `${e}: ${missing.get(e as EngineName)}`), []);
   assert.ok(usable.size > 0, 'no engine at all');
+});
+
+test('each engine builds the image once and reuses it', () => {
+  compare('main', (o) => o.images, ['build']);
+  compare('cancel', (o) => o.images, ['reuse']);
 });
 
 test('run and job statuses agree', () => {
