@@ -1,11 +1,15 @@
 /**
  * Which engine runs jobs here. `auto` prefers docker, then podman (real images), then the
- * process engine (bubblewrap). A binary on the PATH is not enough: docker's client is often
- * installed without a running daemon, and bwrap can be forbidden to make namespaces, so each
- * candidate is probed by doing the smallest real thing. Without any, hyperp says how to get one
- * and runs nothing: jobs never run unsandboxed.
+ * process engine; the process engine runs its tasks in bubblewrap, or, where bubblewrap is
+ * missing, in the util-linux sandbox (`process` takes the first that works; `bwrap` and
+ * `unshare` ask for one). A binary on the PATH is not enough: docker's client is often
+ * installed without a running daemon, and a kernel or AppArmor can forbid the namespaces a
+ * sandbox needs, so each candidate is probed by doing the smallest real thing. Without any,
+ * hyperp says how to get one and runs nothing: jobs never run unsandboxed.
  */
 import { spawn } from 'node:child_process';
+import { unshareProbe } from './host-sandbox.js';
+import { SANDBOX_LABEL, SANDBOX_PATH, type SandboxName } from './unshare-sandbox.js';
 import type { EngineName } from './types.js';
 
 /** The smallest sandbox with every option a task's sandbox uses. */
@@ -14,7 +18,12 @@ export const SANDBOX_PROBE_ARGS = [
   '--ro-bind', '/', '/', '--perms', '1777', '--size', '1048576', '--tmpfs', '/tmp', '--', 'true',
 ] as const;
 
-export type EngineChoice = 'auto' | EngineName;
+/** What `--engine` takes: an engine, or the process engine with one sandbox. */
+export type EngineChoice = 'auto' | EngineName | SandboxName;
+export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', 'docker', 'podman', 'process', 'bwrap', 'unshare'];
+
+/** What is probed: each container engine, each sandbox of the process engine. */
+export type Candidate = 'docker' | 'podman' | SandboxName;
 
 export interface Probe {
   readonly ok: boolean;
@@ -23,13 +32,13 @@ export interface Probe {
 }
 
 export type Detected =
-  | { readonly _tag: 'Detected'; readonly engine: EngineName; readonly skipped: readonly string[] }
+  | { readonly _tag: 'Detected'; readonly engine: EngineName; readonly sandbox?: SandboxName; readonly skipped: readonly string[] }
   | { readonly _tag: 'NoEngine'; readonly message: string };
 
-const run = (file: string, args: readonly string[], timeoutMs: number): Promise<Probe> =>
+const run = (file: string, args: readonly string[], timeoutMs: number, env?: NodeJS.ProcessEnv): Promise<Probe> =>
   new Promise((resolve) => {
     let err = '';
-    const child = spawn(file, [...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(file, [...args], { stdio: ['ignore', 'ignore', 'pipe'], ...(env ? { env } : {}) });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.once('error', (e: NodeJS.ErrnoException) => {
@@ -46,42 +55,79 @@ const run = (file: string, args: readonly string[], timeoutMs: number): Promise<
 /** How long docker's or podman's `info` may take before the engine is judged not to work. */
 export const DAEMON_PROBE_MS = 30_000;
 
-/** The probes, one per engine; tests replace them. */
-export const probes: Record<EngineName, () => Promise<Probe>> = {
+/** The util-linux sandbox, set up for real around `true` (see host-sandbox.ts). */
+const probeUnshare = async (): Promise<Probe> => {
+  const probe = unshareProbe();
+  try {
+    return await run(probe.command[0]!, probe.command.slice(1), 5000, { PATH: SANDBOX_PATH });
+  } finally {
+    probe.cleanup();
+  }
+};
+
+/** The probes, one per candidate; tests replace them. */
+export const probes: Record<Candidate, () => Promise<Probe>> = {
   // `info` waits for the daemon, and podman's for its storage lock, which a busy podman (another
   // run's containers starting) holds for seconds: a short wait would fail a working engine.
   docker: () => run('docker', ['info', '--format', '{{.ServerVersion}}'], DAEMON_PROBE_MS),
   podman: () => run('podman', ['info', '--format', '{{.Version.Version}}'], DAEMON_PROBE_MS),
   // The options every sandbox uses (sandbox.ts): a bwrap too old for one of them (--disable-userns
   // came in 0.8.0) is found here, with its own message, rather than failing every task.
-  process: () => run('bwrap', [...SANDBOX_PROBE_ARGS], 5000),
+  bwrap: () => run('bwrap', [...SANDBOX_PROBE_ARGS], 5000),
+  unshare: probeUnshare,
 };
 
 export const INSTALL_HINT =
   'Install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora: sudo dnf install bubblewrap; ' +
   'Arch: sudo pacman -S bubblewrap) for the process engine, or install and start Docker or Podman. ' +
-  'hyperp never runs jobs unsandboxed.';
+  "Without bubblewrap the process engine uses util-linux's unshare, setpriv and mount (installed on every mainstream distribution) " +
+  'where the kernel lets users make namespaces. hyperp never runs jobs unsandboxed.';
 
-export const detectEngine = async (choice: EngineChoice, probe: Record<EngineName, () => Promise<Probe>> = probes): Promise<Detected> => {
-  const order: EngineName[] = choice === 'auto' ? ['docker', 'podman', 'process'] : [choice];
+export const USERNS_HINT =
+  ' If bwrap or unshare is installed but may not make namespaces: Ubuntu 24.04 and later restrict unprivileged user namespaces ' +
+  'through AppArmor (allow them for the program with an AppArmor profile, or sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0); ' +
+  'elsewhere check the sysctls user.max_user_namespaces and kernel.unprivileged_userns_clone.';
+
+/** How messages name a candidate. */
+const LABEL: Readonly<Record<Candidate, string>> = {
+  docker: 'docker', podman: 'podman', bwrap: `process (${SANDBOX_LABEL.bwrap})`, unshare: `process (${SANDBOX_LABEL.unshare})`,
+};
+
+/** The candidates of a choice, in order of preference. */
+const candidates = (choice: EngineChoice): Candidate[] =>
+  choice === 'auto' ? ['docker', 'podman', 'bwrap', 'unshare'] : choice === 'process' ? ['bwrap', 'unshare'] : [choice];
+
+/** Other choices to suggest when `choice` does not work, with what each names. */
+const alternatives = (choice: EngineChoice): { choice: EngineChoice; what: string; via: Candidate[] }[] => {
+  const process = { choice: 'process' as const, what: 'the process engine', via: ['bwrap', 'unshare'] as Candidate[] };
+  const containers = (['docker', 'podman'] as const).map((e) => ({ choice: e, what: `the ${e} engine`, via: [e] }));
+  if (choice === 'bwrap') return [{ choice: 'unshare', what: `the process engine's ${SANDBOX_LABEL.unshare} sandbox`, via: ['unshare'] }, ...containers];
+  if (choice === 'unshare') return [{ choice: 'bwrap', what: `the process engine's ${SANDBOX_LABEL.bwrap} sandbox`, via: ['bwrap'] }, ...containers];
+  if (choice === 'process') return containers;
+  return [...containers.filter((c) => c.choice !== choice), process];
+};
+
+export const detectEngine = async (choice: EngineChoice, probe: Record<Candidate, () => Promise<Probe>> = probes): Promise<Detected> => {
   const skipped: string[] = [];
-  for (const name of order) {
-    const p = await probe[name]();
-    if (p.ok) return { _tag: 'Detected', engine: name, skipped };
-    skipped.push(`${name}: ${p.detail}`);
+  for (const c of candidates(choice)) {
+    const p = await probe[c]();
+    if (p.ok) return c === 'docker' || c === 'podman' ? { _tag: 'Detected', engine: c, skipped } : { _tag: 'Detected', engine: 'process', sandbox: c, skipped };
+    skipped.push(`${LABEL[c]}: ${p.detail}`);
   }
   const why = skipped.join('; ');
   if (choice !== 'auto') {
     // The engine asked for does not work, but another does: say which, rather than how to install one.
-    for (const other of (['docker', 'podman', 'process'] as const).filter((e) => e !== choice)) {
-      if ((await probe[other]()).ok) {
-        return { _tag: 'NoEngine', message: `engine ${choice} cannot run jobs on this machine (${why}); the ${other} engine works here: use --engine ${other} (or --engine auto)` };
+    for (const other of alternatives(choice)) {
+      for (const c of other.via) {
+        if ((await probe[c]()).ok) {
+          const or = other.choice === 'bwrap' || other.choice === 'unshare' ? 'process' : 'auto';
+          return { _tag: 'NoEngine', message: `engine ${choice} cannot run jobs on this machine (${why}); ${other.what} works here: use --engine ${other.choice} (or --engine ${or})` };
+        }
       }
     }
   }
-  const userns = skipped.some((s) => s.startsWith('process:') && !s.includes('not installed'))
-    ? ' If bwrap is installed but may not create namespaces, allow unprivileged user namespaces (e.g. sysctl kernel.apparmor_restrict_unprivileged_userns=0 on Ubuntu 24.04, or an AppArmor profile for bwrap).'
-    : '';
+  const sandboxes = skipped.filter((s) => s.startsWith('process ('));
+  const userns = sandboxes.length > 0 && !sandboxes.every((s) => s.includes('is not installed')) ? USERNS_HINT : '';
   return {
     _tag: 'NoEngine',
     message: choice === 'auto'

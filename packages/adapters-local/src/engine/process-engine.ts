@@ -1,9 +1,10 @@
 /**
  * The `process` engine: builds lay out image directories (see `build/layout.ts`), tasks run each
- * container's command in its own bubblewrap sandbox over a private copy of the image's files.
+ * container's command in its own sandbox — bubblewrap, or util-linux's programs where bubblewrap
+ * is missing (unshare-sandbox.ts) — over a private copy of the image's files.
  * When an essential container exits, the task's other containers are stopped (as on ECS).
  */
-import { closeSync, existsSync, mkdirSync, openSync, rmSync, symlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, symlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseRecipe } from '../build/recipe.js';
 import { layoutImage, readImageFolder, removeOrphanImageTemps, type ImageConfig } from '../build/layout.js';
@@ -12,7 +13,9 @@ import { makeScratch, removeOrphanScratch } from '../fs/scratch.js';
 import { containerCommand, DEFAULT_PATH } from './command.js';
 import { ALIAS_DIR, imageRuntime, runtimeAliases, runtimeNotice } from './host-runtime.js';
 import { detectCgroups, removeOrphanCgroups, taskCgroups, unenforced, type CgroupHost, type ContainerCgroup } from './limits.js';
-import { bwrapArgs, launcherArgs } from './sandbox.js';
+import { bwrapArgs, launcherArgs, sandboxMounts } from './sandbox.js';
+import { findProgram } from './host-sandbox.js';
+import { jobArgs, SANDBOX_PATH, SandboxPlanError, unshareCommand, unshareOps, type SandboxName } from './unshare-sandbox.js';
 import { watchdogMarker } from './watchdog.js';
 import { supervise, type ProcessExit, type Supervised } from './supervise.js';
 import { containerLabel, OUT_OF_MEMORY_REASON, type BuildOutcome, type BuildRequest, type ContainerExit, type Engine, type RunningTask, type TaskExit, type TaskLaunch } from './types.js';
@@ -22,6 +25,8 @@ export interface ProcessEngineOptions {
   readonly imagesDir: string;
   /** Scratch space for per-task copies of image files (`.hyperp/tmp`). */
   readonly scratchDir: string;
+  /** Which sandbox runs each container (default: bubblewrap). */
+  readonly sandbox?: SandboxName;
   readonly bwrap?: string;
   /** The host's cgroups (default: detected); tests pass one without any to run unlimited. */
   readonly cgroups?: CgroupHost;
@@ -29,10 +34,6 @@ export interface ProcessEngineOptions {
 
 /** How often a container's cgroup is checked for an out-of-memory kill (cgroup v1 has no group kill). */
 const OOM_POLL_MS = 200;
-
-/** `setpriv` from the PATH, if installed (see `launcherArgs`). */
-const findSetpriv = (): string | undefined =>
-  (process.env['PATH'] ?? '/usr/bin:/bin').split(':').map((d) => join(d || '.', 'setpriv')).find((p) => existsSync(p));
 
 /** The image of `key` when hyperp made it (see `readImageFolder`); why not, otherwise. */
 const readConfig = (imagesDir: string, key: string): { config: ImageConfig; rootfs: string } | { reason: string } => {
@@ -43,12 +44,14 @@ const readConfig = (imagesDir: string, key: string): { config: ImageConfig; root
 };
 
 export const processEngine = (opts: ProcessEngineOptions): Engine => {
+  const sandbox = opts.sandbox ?? 'bwrap';
   const bwrap = opts.bwrap ?? 'bwrap';
+  const unshare = findProgram('unshare') ?? 'unshare';
   removeOrphanScratch(opts.scratchDir);
   removeOrphanImageTemps(opts.imagesDir);
   const cgroups = opts.cgroups ?? detectCgroups();
   removeOrphanCgroups(cgroups);
-  const setpriv = findSetpriv();
+  const setpriv = findProgram('setpriv');
 
   const build = async (req: BuildRequest): Promise<BuildOutcome> => {
     const recipe = parseRecipe(req.dockerfile);
@@ -104,7 +107,8 @@ export const processEngine = (opts: ProcessEngineOptions): Engine => {
       }
       // A private, writable copy of the image's files: a task may write next to its code, as in
       // a container, without changing the image other tasks use.
-      const root = join(scratch, c.name.replace(/[^A-Za-z0-9._-]/g, '_'), 'rootfs');
+      const dir = join(scratch, c.name.replace(/[^A-Za-z0-9._-]/g, '_'));
+      const root = join(dir, 'rootfs');
       mkdirSync(root, { recursive: true });
       // lstat semantics: links stay links inside the sandbox; one at the top would become a host bind.
       for (const skipped of copyTreeContained(stored.rootfs, root, { topLevelLinks: false })) log(`hyperp: not copied into the task: ${skipped}`);
@@ -114,7 +118,7 @@ export const processEngine = (opts: ProcessEngineOptions): Engine => {
         mkdirSync(join(root, ALIAS_DIR), { recursive: true });
         for (const a of aliases) symlinkSync(a.target, join(root, ALIAS_DIR, a.name));
       }
-      const args = bwrapArgs({
+      const spec = {
         imageRoot: root,
         workdir: cmd.workdir,
         argv: cmd.argv,
@@ -124,7 +128,24 @@ export const processEngine = (opts: ProcessEngineOptions): Engine => {
         tmpMiB: c.limits.tmpMiB,
         marker: watchdogMarker(),
         ...(image.user === undefined ? {} : { user: image.user }),
-      });
+      };
+      let command: string[];
+      try {
+        if (sandbox === 'bwrap') command = [bwrap, ...bwrapArgs(spec)];
+        else {
+          // Empty, for the sandbox's staging root (a tmpfs there, seen only inside).
+          const stage = join(dir, 'stage');
+          mkdirSync(stage);
+          command = unshareCommand({
+            unshare, network: task.network, marker: spec.marker, stage, ops: unshareOps(sandboxMounts(spec)),
+            job: jobArgs(spec.workdir, spec.user, spec.env, spec.argv),
+          });
+        }
+      } catch (e) {
+        if (!(e instanceof SandboxPlanError)) throw e;
+        procs.push({ name: c.name, essential: c.essential, early: { name: c.name, exitCode: null, reason: e.message } });
+        continue;
+      }
       let cg: ContainerCgroup | undefined;
       try {
         cgs ??= taskCgroups(cgroups, task.memoryMiB);
@@ -133,11 +154,13 @@ export const processEngine = (opts: ProcessEngineOptions): Engine => {
         procs.push({ name: c.name, essential: c.essential, early: { name: c.name, exitCode: null, reason: `hyperp could not make the container's cgroup: ${(e as Error).message}` } });
         continue;
       }
-      const launch = launcherArgs({ ...(setpriv ? { setpriv } : {}), bwrap, parentPid: process.pid, cgroupProcs: cg.procs }, args);
+      const launch = launcherArgs({ ...(setpriv ? { setpriv } : {}), parentPid: process.pid, cgroupProcs: cg.procs }, command);
       procs.push({
         name: c.name, essential: c.essential, cg,
         sup: supervise(launch.file, launch.args, {
           logFd, graceMs: c.stopTimeoutSeconds * 1000, politeTarget: 'sandboxed', ...(task.containers.length > 1 ? { label: containerLabel(c.name) } : {}),
+          // The util-linux sandbox's own programs see none of hyperp's environment (bubblewrap clears it itself).
+          ...(sandbox === 'unshare' ? { env: { PATH: SANDBOX_PATH } } : {}),
         }),
       });
     }
@@ -193,5 +216,5 @@ export const processEngine = (opts: ProcessEngineOptions): Engine => {
     };
   };
 
-  return { name: 'process', build, run, unenforcedLimits: () => unenforced(cgroups) };
+  return { name: 'process', sandbox, build, run, unenforcedLimits: () => unenforced(cgroups) };
 };

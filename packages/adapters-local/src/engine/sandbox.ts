@@ -178,23 +178,24 @@ export const bwrapArgs = (spec: SandboxSpec, fs: SandboxFs = realFs): string[] =
 export interface Launcher {
   /** `setpriv` (util-linux) when installed: it arms the death signal before anything else runs. */
   readonly setpriv?: string;
-  readonly bwrap: string;
   /** The pid of the hyperp process that spawns the launcher. */
   readonly parentPid: number;
-  /** `cgroup.procs` files to join before bubblewrap starts (see `limits.ts`). */
+  /** `cgroup.procs` files to join before the sandbox starts (see `limits.ts`). */
   readonly cgroupProcs: readonly string[];
 }
 
 /**
- * What runs bubblewrap: `setpriv --pdeathsig KILL` arms SIGKILL for the moment hyperp dies, a
- * shell then checks that hyperp is still its parent (if hyperp died before the signal was
- * armed, it stops here), joins the container's cgroups, and becomes bubblewrap, whose
- * --die-with-parent passes the signal on to the sandbox. That covers every moment but one:
- * bubblewrap as root loses the signal while it sets up, which is what hyperp's watchdog
- * (`watchdog.ts`) covers. A launcher that has not yet become bubblewrap carries the marker in
- * its command line too, so the watchdog finds it at any stage.
+ * What runs a sandbox (`command`: bubblewrap's, or unshare's, see unshare-sandbox.ts): `setpriv
+ * --pdeathsig KILL` arms SIGKILL for the moment hyperp dies, a shell then checks that hyperp is
+ * still its parent (if hyperp died before the signal was armed, it stops here), joins the
+ * container's cgroups, and becomes the sandbox: bubblewrap, whose --die-with-parent passes the
+ * signal on, or unshare, whose --kill-child kills the sandbox's pid 1 (and so all of it). That
+ * covers every moment but one: bubblewrap as root loses the signal while it sets up, and
+ * unshare's pid 1 has none until it arms it, which is what hyperp's watchdog (`watchdog.ts`)
+ * covers. A launcher that has not yet become the sandbox carries the marker in its command line
+ * too, so the watchdog finds it at any stage.
  */
-export const launcherArgs = (l: Launcher, args: readonly string[]): { file: string; args: string[] } => {
+export const launcherArgs = (l: Launcher, command: readonly string[]): { file: string; args: string[] } => {
   const script = [
     '[ "$PPID" = "$1" ] || exit 125',
     'shift',
@@ -202,6 +203,6 @@ export const launcherArgs = (l: Launcher, args: readonly string[]): { file: stri
     'shift',
     'exec "$@"',
   ].join('\n');
-  const sh = ['/bin/sh', '-c', script, 'hyperp-launch', String(l.parentPid), ...l.cgroupProcs, '--', l.bwrap, ...args];
+  const sh = ['/bin/sh', '-c', script, 'hyperp-launch', String(l.parentPid), ...l.cgroupProcs, '--', ...command];
   return l.setpriv ? { file: l.setpriv, args: ['--pdeathsig', 'KILL', '--', ...sh] } : { file: sh[0]!, args: sh.slice(1) };
 };

@@ -69,6 +69,8 @@ export interface SuperviseOptions {
   readonly politeTarget: 'sandboxed' | 'group';
   /** Working directory of the program (else this process's). */
   readonly cwd?: string;
+  /** Its environment (else this process's). */
+  readonly env?: NodeJS.ProcessEnv;
   /**
    * Written before each line of its output (`[main] `): a task of several containers shares one
    * log, and a line must say whose it is. Without it the output goes to the log as it comes.
@@ -112,7 +114,7 @@ const labelLines = (stream: Readable, fd: number, label: string): Promise<void> 
 export const supervise = (file: string, args: readonly string[], opts: SuperviseOptions): Supervised => {
   // detached: the child leads its own process group, so one kill reaches everything it started.
   const out = opts.label === undefined ? opts.logFd : 'pipe';
-  const child = spawn(file, [...args], { stdio: ['ignore', out, out], detached: true, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+  const child = spawn(file, [...args], { stdio: ['ignore', out, out], detached: true, ...(opts.cwd ? { cwd: opts.cwd } : {}), ...(opts.env ? { env: opts.env } : {}) });
   const copied = opts.label === undefined || !child.stdout || !child.stderr
     ? Promise.resolve()
     : Promise.all([labelLines(child.stdout, opts.logFd, opts.label), labelLines(child.stderr, opts.logFd, opts.label)]).then(() => undefined);

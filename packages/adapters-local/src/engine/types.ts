@@ -5,6 +5,7 @@
  */
 import type { BuildContext } from '../build/layout.js';
 import type { Bind } from './sandbox.js';
+import { SANDBOX_LABEL, type SandboxName } from './unshare-sandbox.js';
 
 export type EngineName = 'process' | 'docker' | 'podman';
 
@@ -92,6 +93,8 @@ export interface RunningTask {
 
 export interface Engine {
   readonly name: EngineName;
+  /** The process engine's sandbox (bubblewrap, or util-linux's programs where it is missing). */
+  readonly sandbox?: SandboxName;
   build(req: BuildRequest): Promise<BuildOutcome>;
   /** Starts the task's containers; never throws (a failure to start is a TaskExit). */
   run(task: TaskLaunch): RunningTask;
@@ -108,3 +111,10 @@ export interface Engine {
  * picks a container's lines by it. Container names are letters, digits, `_` and `-`.
  */
 export const containerLabel = (name: string): string => `[${name}] `;
+
+/** How a run's header names its engine: `process (util-linux sandbox)`, `docker`. */
+export const engineLabel = (e: Pick<Engine, 'name' | 'sandbox'>): string => (e.sandbox ? `${e.name} (${SANDBOX_LABEL[e.sandbox]} sandbox)` : e.name);
+
+/** The engine a `--engine` choice names (`bwrap` and `unshare` are the process engine's sandboxes). */
+export const engineOfChoice = <C extends string>(choice: C): Exclude<C, SandboxName> | 'process' =>
+  (choice === 'bwrap' || choice === 'unshare' ? 'process' : choice) as Exclude<C, SandboxName> | 'process';

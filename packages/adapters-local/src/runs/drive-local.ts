@@ -23,7 +23,10 @@ const engineNames: readonly EngineName[] = ['process', 'docker', 'podman'];
 
 export type OpenedEngine = { readonly _tag: 'Engine'; readonly engine: Engine } | { readonly _tag: 'NoEngine'; readonly message: string };
 
-/** The engine `choice` names (auto: docker, podman, process — the first that works here). */
+/**
+ * The engine `choice` names (auto: docker, podman, process — the first that works here; the
+ * process engine with bubblewrap, else the util-linux sandbox, unless `bwrap` or `unshare` asks).
+ */
 export const openLocalEngine = async (choice: EngineChoice, layout: LocalLayout): Promise<OpenedEngine> => {
   checkLayout(layout); // before the engine cleans up its scratch folders there
   const d = await detectEngine(choice);
@@ -31,7 +34,7 @@ export const openLocalEngine = async (choice: EngineChoice, layout: LocalLayout)
   return {
     _tag: 'Engine',
     engine: d.engine === 'process'
-      ? processEngine({ imagesDir: layout.imagesDir, scratchDir: layout.tmpDir })
+      ? processEngine({ imagesDir: layout.imagesDir, scratchDir: layout.tmpDir, ...(d.sandbox ? { sandbox: d.sandbox } : {}) })
       : await openContainerEngine({ cli: d.engine, scratchDir: layout.tmpDir }),
   };
 };

@@ -2,12 +2,13 @@
 // through the process engine, one every few milliseconds, each running `sleep` under a marker
 // (its command line holds it), and prints `spawned` the moment each launch returns (the
 // sandbox's first process exists, bubblewrap has not yet set itself up).
-// Usage: drive-tasks.ts <imagesDir> <scratchDir> <image> <marker>
+// Usage: drive-tasks.ts <imagesDir> <scratchDir> <image> <marker> <sandbox>
 import { join } from 'node:path';
 import { processEngine } from '../../src/engine/process-engine.js';
+import type { SandboxName } from '../../src/engine/unshare-sandbox.js';
 
-const [imagesDir, scratchDir, image, marker] = process.argv.slice(2) as [string, string, string, string];
-const engine = processEngine({ imagesDir, scratchDir });
+const [imagesDir, scratchDir, image, marker, sandbox] = process.argv.slice(2) as [string, string, string, string, SandboxName];
+const engine = processEngine({ imagesDir, scratchDir, sandbox });
 let n = 0;
 const launch = () => {
   n++;

@@ -7,12 +7,13 @@
 import { execFileSync } from 'node:child_process';
 import {
   localBuilderVersion, loadImageStore, snapshotCommit, snapshotWorkingTree, detectEngine, localLayout, checkLayout, GitError, NotAGitRepository,
-  processRuntimeNotices, type EngineChoice, type RuntimeNotice,
+  engineOfChoice, ENGINE_CHOICES, processRuntimeNotices, type EngineChoice, type RuntimeNotice,
 } from '@hyperp/adapters-local';
 import { describeImageKeyError, loadWorkflows, planPush, type Plan, type WorkflowSpec } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, UsageError, type CliContext } from '../context.js';
 import { repoDirOf } from '../local/repo.js';
+import { ENGINE_HELP } from '../local/session.js';
 import { issuesListing, warnBroken } from '../local/workflow-issues.js';
 import { terminalSafeLines } from '../views/terminal-text.js';
 
@@ -24,7 +25,6 @@ interface PlanOptions {
   json?: boolean;
 }
 
-const ENGINES = ['auto', 'process', 'docker', 'podman'] as const;
 
 const checkedOutBranch = (dir: string): string => {
   try {
@@ -39,7 +39,7 @@ const checkedOutBranch = (dir: string): string => {
  * process-engine image), so plan computes keys for the engine `hyperp run` would use.
  */
 const builderFor = async (choice: EngineChoice): Promise<{ engine: string; builder: string; note?: string }> => {
-  if (choice !== 'auto') return { engine: choice, builder: localBuilderVersion(choice) };
+  if (choice !== 'auto') return { engine: engineOfChoice(choice), builder: localBuilderVersion(engineOfChoice(choice)) };
   const d = await detectEngine('auto');
   return d._tag === 'Detected'
     ? { engine: d.engine, builder: localBuilderVersion(d.engine) }
@@ -78,7 +78,7 @@ export const formatPlan = (
 };
 
 const plan = async (ctx: CliContext, opts: PlanOptions): Promise<number> => {
-  if (!(ENGINES as readonly string[]).includes(opts.engine)) throw new UsageError(`--engine must be one of ${ENGINES.join(', ')}, not "${opts.engine}"`);
+  if (!(ENGINE_CHOICES as readonly string[]).includes(opts.engine)) throw new UsageError(`--engine must be one of ${ENGINE_CHOICES.join(', ')}, not "${opts.engine}"`);
   const dir = repoDirOf(ctx, opts.repo);
   let snapshot;
   try {
@@ -146,7 +146,7 @@ export const registerPlan: Register = (program, run) => {
     .option('--repo <dir>', 'repository folder (may be a folder inside a git repository)')
     .option('--ref <rev>', 'plan a commit instead of the working tree')
     .option('--branch <name>', 'branch the push goes to (default: the checked-out branch)')
-    .option('--engine <engine>', 'whose image keys to compute: auto | process | docker | podman', 'auto')
+    .option('--engine <engine>', `whose image keys to compute: ${ENGINE_HELP}`, 'auto')
     .option('--json', 'print the plan as JSON')
     .action((opts: PlanOptions) => run((ctx) => plan(ctx, opts)));
 };

@@ -8,7 +8,7 @@ import { describeRerunRefusal } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CliError, ExitCode } from '../context.js';
 import { findRun, layoutOf, warnDamaged } from '../local/repo.js';
-import { allSucceeded, driveAll, openEngine, parseEngine, parseParallel } from '../local/session.js';
+import { allSucceeded, driveAll, ENGINE_HELP, openEngine, parseEngine, parseParallel } from '../local/session.js';
 import { printRuns } from './run.js';
 import { backendOf, withBackendOptions, type BackendOptions } from '../remote/backend.js';
 import { remoteRerun } from '../remote/control.js';
@@ -20,7 +20,7 @@ export const registerRerun: Register = (program, run) => {
     .argument('<run>', 'run id (a unique prefix, or "last")')
     .option('--repo <dir>', 'repository folder')
     .option('--failed', 'reuse the outputs of the jobs that succeeded; run only the rest')
-    .option('--engine <engine>', 'auto | process | docker | podman', 'auto')
+    .option('--engine <engine>', ENGINE_HELP, 'auto')
     .option('--parallel <n>', 'tasks and builds at once (default: the number of CPUs)')
     .option('--network', 'give tasks network access')
     .option('--json', 'print the run as JSON')

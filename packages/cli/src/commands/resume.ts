@@ -3,12 +3,12 @@
  * terminal) from its log: finished tasks are not run again; tasks that were running when the
  * process died are started again under the same attempt.
  */
-import { driverLockFile, foldRun, tryLock } from '@hyperp/adapters-local';
+import { driverLockFile, engineLabel, foldRun, tryLock } from '@hyperp/adapters-local';
 import { isTerminalRun } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { ExitCode } from '../context.js';
 import { findRun, layoutOf, requestOf, warnDamaged } from '../local/repo.js';
-import { allSucceeded, driveAll, openEngine, parseEngine, parseParallel } from '../local/session.js';
+import { allSucceeded, driveAll, ENGINE_HELP, openEngine, parseEngine, parseParallel } from '../local/session.js';
 import { printRuns } from './run.js';
 import { terminalSafe } from '../views/terminal-text.js';
 
@@ -18,7 +18,7 @@ export const registerResume: Register = (program, run) => {
     .description('continue a run whose hyperp process stopped, from its event log')
     .argument('<run>', 'run id (a unique prefix, or "last")')
     .option('--repo <dir>', 'repository folder')
-    .option('--engine <engine>', 'auto | process | docker | podman', 'auto')
+    .option('--engine <engine>', ENGINE_HELP, 'auto')
     .option('--parallel <n>', 'tasks and builds at once (default: the number of CPUs)')
     .option('--network', 'give tasks network access')
     .option('--json', 'print the run as JSON')
@@ -37,7 +37,7 @@ export const registerResume: Register = (program, run) => {
         // Announce it only when no live process drives the run (driving it then fails with who does).
         const probe = tryLock(driverLockFile(layout, runId), 'resume');
         if (probe._tag !== 'Held') probe.release();
-        if (probe._tag !== 'Held' && !opts.json) ctx.err(`run ${runId}: resuming ${terminalSafe(state.request?.workflow.name ?? '')} (${state.status} when its process stopped), engine ${engine.name}\n`);
+        if (probe._tag !== 'Held' && !opts.json) ctx.err(`run ${runId}: resuming ${terminalSafe(state.request?.workflow.name ?? '')} (${state.status} when its process stopped), engine ${engineLabel(engine)}\n`);
         const states = await driveAll(ctx, [{ layout, runId, engine, parallel: parseParallel(opts.parallel), network: opts.network === true, request: requestOf(state, runId), acceptDamagedLog: opts.acceptDamagedLog === true }], opts.json === true);
         printRuns(ctx, states, layout, opts.json === true);
         return allSucceeded(states) ? ExitCode.ok : ExitCode.failed;

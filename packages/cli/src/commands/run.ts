@@ -2,12 +2,12 @@
  * `hyperp run`: runs the workflows of a repository on this machine — the working tree as it is
  * (or a commit with --ref) — building missing images, and waits for the end.
  */
-import { GitError, loadImageStore, localBuilderVersion, openRuns, prepareRuns, runView, smallTextFiles, undelivered, UnwritableEventError, type RunView } from '@hyperp/adapters-local';
+import { engineLabel, GitError, loadImageStore, localBuilderVersion, openRuns, prepareRuns, runView, smallTextFiles, undelivered, UnwritableEventError, type RunView } from '@hyperp/adapters-local';
 import type { RunState } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, type CliContext } from '../context.js';
 import { layoutOf } from '../local/repo.js';
-import { allSucceeded, driveAll, openEngine, parseEngine, parseParallel } from '../local/session.js';
+import { allSucceeded, driveAll, ENGINE_HELP, openEngine, parseEngine, parseParallel } from '../local/session.js';
 import { requireRemote } from '../remote/backend.js';
 import { remoteStart } from '../remote/control.js';
 import { pollMsOf } from '../remote/wait.js';
@@ -66,7 +66,7 @@ export const registerRun: Register = (program, run) => {
     .option('--repo <dir>', 'repository folder (may be a folder inside a git repository)')
     .option('--workflow <name>', 'run this workflow whatever its branches (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--ref <rev>', 'run a commit instead of the working tree')
-    .option('--engine <engine>', 'auto | process | docker | podman', 'auto')
+    .option('--engine <engine>', ENGINE_HELP, 'auto')
     .option('--parallel <n>', 'tasks and builds at once (default: the number of CPUs)')
     .option('--network', 'give tasks network access (off by default)')
     .option('--json', 'print the runs as JSON')
@@ -110,7 +110,7 @@ export const registerRun: Register = (program, run) => {
         });
         if (!opts.json) {
           for (const r of prepared.requests) {
-            ctx.err(`run ${r.runId}: ${terminalSafe(r.workflow.name)} at ${r.commit.slice(0, 12)}${r.dirty ? ' (with uncommitted changes)' : ''}, engine ${engine.name}\n`);
+            ctx.err(`run ${r.runId}: ${terminalSafe(r.workflow.name)} at ${r.commit.slice(0, 12)}${r.dirty ? ' (with uncommitted changes)' : ''}, engine ${engineLabel(engine)}\n`);
           }
         }
         const states = await driveAll(

@@ -1,7 +1,8 @@
 /**
  * Why a local task failed, in the lines `run` and `runs show` print under a FAILED job: the last
  * lines of the failed attempt's log (where the sandbox's own error lands too, e.g. `bwrap: execvp
- * python: No such file or directory`), a one-line hint for causes a user meets often, and the
+ * python: No such file or directory`, or the util-linux sandbox's `env: 'python': No such file or
+ * directory`), a one-line hint for causes a user meets often, and the
  * `hyperp logs` command that prints the whole log. The log is read from its end, a few KiB at
  * most, whatever its size.
  */
@@ -45,9 +46,9 @@ const SKIPPED_INSTALL = /RUN not executed[^\n]*\b(pip3?|npm|yarn|pnpm|poetry|con
 
 /** A one-line hint for a known cause, from the log's end and the exit code. */
 export const hintFor = (tail: string, exitCode: number | null, installSkipped: boolean): string | null => {
-  const missing = /execvp (\S+): No such file or directory/.exec(tail);
+  const missing = /(?:execvp (\S+)|env: ['‘](\S+?)['’]): No such file or directory/.exec(tail);
   if (missing || (exitCode === 127 && /not found|No such file/.test(tail))) {
-    const what = missing ? `"${missing[1]}"` : 'the command';
+    const what = missing ? `"${missing[1] ?? missing[2]}"` : 'the command';
     return `${what} is not on this machine: the process engine runs the image's command with the host's programs; install it, or run with --engine docker`;
   }
   if (/ModuleNotFoundError|No module named|Cannot find module|ERR_MODULE_NOT_FOUND/.test(tail)) {

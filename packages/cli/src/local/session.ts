@@ -3,14 +3,17 @@
  * watching (the runtime records built images in the store). Shared by `run`, `resume`, `rerun` and `cancel`.
  */
 import {
-  DamagedLogError, driveLocalRun, openLocalEngine, RunBusyError, RunStuckError, slots, undelivered, type Engine, type EngineChoice, type LocalLayout,
+  DamagedLogError, driveLocalRun, ENGINE_CHOICES, openLocalEngine, RunBusyError, RunStuckError, slots, undelivered, type Engine, type EngineChoice, type LocalLayout,
 } from '@hyperp/adapters-local';
 import { isTerminalRun, type RunRequested, type RunState } from '@hyperp/core';
 import { cpus } from 'node:os';
 import { CliError, UsageError, type CliContext } from '../context.js';
 import { progressView } from './progress.js';
 
-export const ENGINES = ['auto', 'process', 'docker', 'podman'] as const;
+export const ENGINES = ENGINE_CHOICES;
+
+/** `--engine`'s help: what it takes. */
+export const ENGINE_HELP = 'auto | process | docker | podman (process: bubblewrap, else util-linux; bwrap | unshare: that sandbox)';
 
 export const parseEngine = (s: string | undefined): EngineChoice => {
   const v = s ?? 'auto';

@@ -3,6 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hyperp } from '../run-cli.js';
 import { makeRepo } from './repo.js';
+import { hintFor } from '../../src/local/failure-cause.js';
 
 const runText = (repo: string, ...more: string[]) => hyperp(['run', '--repo', repo, '--engine', 'process', '--parallel', '2', ...more]);
 /** The lines printed under the job named, up to the next job's line. */
@@ -33,6 +34,13 @@ failing('a missing interpreter: the sandbox\'s error, a hint and the logs comman
   assert.match(r.stdout, /\n {2}SKIPPED +after .*— upstream job "calc" failed\n/);
   const shown = await hyperp(['runs', 'show', id, '--repo', repo]);
   assert.equal(under(shown.stdout, 'calc'), expected);
+});
+
+failing("the util-linux sandbox's missing-program error (env's) gets the same hint, naming the program", () => {
+  assert.is(
+    hintFor("env: 'no-such-python': No such file or directory\n", 127, false),
+    '"no-such-python" is not on this machine: the process engine runs the image\'s command with the host\'s programs; install it, or run with --engine docker',
+  );
 });
 
 failing('a missing module when the Dockerfile\'s RUN pip install was not executed; a DNS failure without --network; the log\'s last lines, made safe', async () => {

@@ -1,0 +1,11 @@
+// The adversarial sandbox cases and the kill -9 trials against the process engine's util-linux
+// sandbox, the one a host without bubblewrap gets (see process-runner.ts), with the same
+// expectations as bubblewrap's, and bubblewrap hidden from the PATH (so nothing here can pass
+// by running it); plus the cases the container engines add (no_new_privs, a namespace of its
+// own of each kind).
+import { pathWithout } from '../path-without.js';
+import { runProcessSandboxSuites } from './process-runner.js';
+import { containerCases } from './container-runner.js';
+
+process.env.PATH = pathWithout('bwrap');
+await runProcessSandboxSuites('unshare', containerCases.filter((c) => !c.name.startsWith('runs in a user namespace of its own')));

@@ -1,0 +1,52 @@
+// The quick start on a host without bubblewrap: the calculator through the hyperp executable,
+// `--engine process`, with bwrap hidden from the PATH (a folder of links to every other program
+// on it), runs in the util-linux sandbox and succeeds with the right result.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { calculatorRepo, read } from './repo.js';
+
+const bin = new URL('../../src/bin.ts', import.meta.url).pathname;
+
+/** This PATH's programs but bwrap, as links in one folder. */
+const pathWithoutBwrap = (): string => {
+  const shadow = mkdtempSync(join(tmpdir(), 'hyperp-no-bwrap-'));
+  process.once('exit', () => rmSync(shadow, { recursive: true, force: true }));
+  for (const dir of (process.env.PATH ?? '').split(':').filter((d) => d !== '' && existsSync(d))) {
+    for (const e of readdirSync(dir)) if (e !== 'bwrap' && !existsSync(join(shadow, e))) symlinkSync(join(dir, e), join(shadow, e));
+  }
+  return shadow;
+};
+
+const hyperp = (args: readonly string[], path: string): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+  new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', bin, ...args], { env: { ...process.env, PATH: path }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+
+interface RunJ { status: string; jobs: { name: string; status: string; outputDir: string }[] }
+
+test('without bubblewrap, the calculator runs in the util-linux sandbox and succeeds with its result', async () => {
+  const path = pathWithoutBwrap();
+  assert.not.ok(existsSync(join(path, 'bwrap')));
+  const repo = calculatorRepo();
+  const r = await hyperp(['run', '--repo', repo, '--engine', 'process', '--parallel', '2'], path);
+  assert.is(r.code, 0, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stderr, /^run \S+: calculator at [0-9a-f]{12}, engine process \(util-linux sandbox\)$/m);
+  const id = /^run (\S+):/m.exec(r.stderr)![1]!;
+  const run = JSON.parse((await hyperp(['runs', 'show', id, '--repo', repo, '--json'], path)).stdout) as RunJ;
+  assert.is(run.status, 'SUCCEEDED');
+  const result = (job: string) => Number(read(join(run.jobs.find((j) => j.name === job)!.outputDir, 'result.txt')));
+  const x = result('Generate x');
+  assert.is(result('x * y'), x * 7);
+  assert.is(result('(x * y) + (x / z)'), result('x * y') + result('x / z'));
+});
+
+test.run();
