@@ -41,7 +41,7 @@ test('a SIGKILLed run resumes from its log without redoing finished tasks', asyn
 
   const r = await hyperp(['resume', runId, '--repo', repo, '--engine', 'process']);
   assert.is(r.code, 0, r.stderr);
-  assert.is(r.stderr.split('\n')[0], `run ${runId}: resuming test (RUNNING when its process stopped), engine process`);
+  assert.is(r.stderr.split('\n')[0], `run ${runId}: resuming test (RUNNING when its process stopped), engine process (bubblewrap sandbox)`);
   const run = JSON.parse((await hyperp(['runs', 'show', runId, '--repo', repo, '--json'])).stdout) as { status: string; jobs: { name: string; status: string; outputDir: string; tasks: unknown[] }[] };
   assert.is(run.status, 'SUCCEEDED');
   assert.not.match((await hyperp(['runs', 'list', '--repo', repo])).stdout, /stopped/);
