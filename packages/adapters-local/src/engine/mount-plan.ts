@@ -13,10 +13,10 @@
  *    wins an entry both hold), recursively;
  *  - anything else (a file, a link, a runtime mount) hides what lies below, as a volume or an
  *    upper layer's file does in Docker.
- * A merged folder of more than `MANY` entries of one read-only layer (an image file put into
- * the host's /usr/bin) would take a mount per entry, and mounts get slower the more there are
- * (about 5 s for 1,100): that layer's entries become links into a hidden read-only bind of
- * the folder's top (`/.hyperp-host/usr/bin/python3`), made once, when first needed.
+ * A merged folder holding more than `MANY` entries of a layer that offers a `reach` (the
+ * host's: an image file put into /usr/bin) would take a mount per entry, and mounts get slower
+ * the more there are (about 5 s for 1,100): that layer's entries become links into a hidden
+ * read-only bind of the folder's top (`/.hyperp-host/usr/bin/python3`), made when first needed.
  *
  * Contract of the plan, for every backend that renders it:
  *  - the sandbox's root starts as an empty, writable tmpfs; operations run in order;
