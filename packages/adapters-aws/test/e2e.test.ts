@@ -62,12 +62,12 @@ e2e('RunTask was asked for each of 4 builds and 6 job tasks once, with its attem
   }
 });
 
-e2e('no AWS request of the whole run carries a GitHub token: not RunTask, not a stored event, not an S3 object', () => {
+e2e('no AWS request or log line of the whole run carries a GitHub token: not RunTask, not a stored event, not an S3 object', () => {
   // The planner and the stepper both minted tokens to read the repository.
   assert.ok(r.githubTokens.length > 0);
   assert.ok(r.awsRequests.length > 50, `${r.awsRequests.length} requests captured`);
   assert.ok(r.awsRequests.some((q) => q.startsWith('s3 PutObjectCommand')), 'the contexts were uploaded');
-  const leaks = r.awsRequests.filter((q) => r.githubTokens.some((token) => q.includes(token)));
+  const leaks = [...r.awsRequests, ...r.logLines].filter((q) => r.githubTokens.some((token) => q.includes(token)));
   assert.equal(leaks.map((q) => q.slice(0, 120)), []);
 });
 

@@ -60,6 +60,8 @@ export interface E2EResult {
   readonly calls: { dynamodb: Record<string, number>; ecs: Record<string, number>; lambda: number; s3: number; github: number };
   /** Every AWS request of the run as text (command and input, bodies included), in order. */
   readonly awsRequests: string[];
+  /** Every line the planner, the stepper and the stream handler logged. */
+  readonly logLines: readonly string[];
   /** The installation tokens the GitHub stand-in minted. */
   readonly githubTokens: readonly string[];
   readonly artifactsRoot: string;
@@ -96,6 +98,9 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
   // DynamoDB Local, every command counted.
   const dynamoCalls: Record<string, number> = {};
   const awsRequests: string[] = [];
+  // What the handlers log (CloudWatch Logs in production), as one line each.
+  const logLines: string[] = [];
+  const log = (message: string, detail?: Record<string, unknown>) => void logLines.push(JSON.stringify({ message, ...detail }));
   const client = new DynamoDBClient({ endpoint: local.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   client.middlewareStack.add((next, context) => async (args) => {
     bump(dynamoCalls, String(context.commandName).replace(/Command$/, ''));
@@ -195,11 +200,11 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
       config, ecs: ecsClient, lambda: lambdaClient, images: store.images, github,
       contexts: buildContexts({ s3: s3.s3, bucket: config.artifactsBucket, github, images: store.images, now }),
       wakeups: wakeupQueue({ sqs: new SQSClient({ region: 'us-east-1' }), queueUrl: config.wakeupQueueUrl, inlineWaitMs: 20_000, now }),
-      now, log: () => undefined,
+      now, log,
     }),
-    now, sleep: async (ms) => void (clock.now += ms), inlineWaitMs: 20_000, log: () => undefined,
+    now, sleep: async (ms) => void (clock.now += ms), inlineWaitMs: 20_000, log,
   }).step;
-  const onStream = streamHandler({ step, log: () => undefined });
+  const onStream = streamHandler({ step, log });
   const onTaskEvent = taskEventsHandler({ events: store.events, now });
 
   // 1. GitHub delivers the push.
@@ -215,7 +220,7 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
   });
 
   // 2. Lambda runs the planner it was asked for.
-  const plan = planner({ store, config, github, now, log: () => undefined, imagesInRegistry: async (tags) => new Set(tags) });
+  const plan = planner({ store, config, github, now, log, imagesInRegistry: async (tags) => new Set(tags) });
   let runId = '';
   for (const request of plannerQueue.splice(0)) runId = (await plan(request)).runs[0]!.runId;
 
@@ -290,6 +295,7 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
         (mock as typeof ecs).calls().map((c) => requestText(name as string, c.args[0].constructor.name, c.args[0].input))),
     ],
     githubTokens: gh.tokens(),
+    logLines,
     artifactsRoot,
     cleanup: async () => {
       ecs.restore();
