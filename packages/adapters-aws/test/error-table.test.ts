@@ -1,6 +1,7 @@
 // docs/operations.md's table of AWS errors against the code that classifies them: every error
 // name the adapters classify (failure-class.ts's rules and network codes, the access point
-// module's refusals and resolved answers, RunTask's failures[] reasons) is in the table with its
+// module's refusals and resolved answers, a build context's HEAD and GitHub's answers, RunTask's
+// failures[] reasons) is in the table with its
 // class, and every name in the table is one the code classifies. So neither can drift.
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
@@ -8,6 +9,8 @@ import * as assert from 'uvu/assert';
 import { awsErrorRules, NETWORK_CODES } from '../src/aws/failure-class.js';
 import { runTaskFailureClasses } from '../src/ecs/run-task-failures.js';
 import { ACCESS_POINT_REFUSALS, ACCESS_POINT_RESOLVED } from '../src/efs/access-points.js';
+import { CONTEXT_NOT_PACKED } from '../src/contexts/upload.js';
+import { GitHubError } from '../src/github/repo-reader.js';
 
 interface Row {
   readonly names: readonly string[];
@@ -37,6 +40,11 @@ const classified = (): Map<string, Set<string>> => {
   for (const code of NETWORK_CODES) add(code, 'retryable');
   for (const name of ACCESS_POINT_REFUSALS) add(name, 'permanent');
   for (const name of ACCESS_POINT_RESOLVED) add(name, 'resolved');
+  for (const name of CONTEXT_NOT_PACKED) add(name, 'resolved');
+  // GitHub's answers carry their HTTP status, classed like AWS's (`github/repo-reader.ts`).
+  const github = new GitHubError('', 500).name;
+  add(github, 'retryable');
+  add(github, 'permanent');
   return out;
 };
 

@@ -59,6 +59,9 @@ const PARALLEL_CONTEXTS = 2;
 
 const DAY_MS = 24 * 3600 * 1000;
 
+/** HeadObject's answer for a context not packed yet: the object is packed now, not an error. */
+export const CONTEXT_NOT_PACKED: readonly string[] = ['NotFound'];
+
 /** Whether a usable context is there: packed, and not near its expiry (`lifetime.ts`). */
 const usable = async (s3: Pick<S3Client, 'send'>, bucket: string, key: string, now: number): Promise<boolean> => {
   try {
@@ -69,7 +72,7 @@ const usable = async (s3: Pick<S3Client, 'send'>, bucket: string, key: string, n
     // HEAD has no body: a missing key is `NotFound` with 404 (with s3:ListBucket; without it S3
     // answers 403, S3 API Reference "HeadObject", read 2026-12 — the stepper is granted it).
     const x = e as { name?: unknown; $metadata?: { httpStatusCode?: unknown } };
-    if (x.name === 'NotFound' || x.name === 'NoSuchKey' || x.$metadata?.httpStatusCode === 404) return false;
+    if (CONTEXT_NOT_PACKED.includes(String(x.name)) || x.$metadata?.httpStatusCode === 404) return false;
     throw e;
   }
 };
