@@ -14,7 +14,8 @@ import type { SandboxName } from '../../src/engine/unshare-sandbox.js';
 import { buildHostileImages, runOrNotice, sandboxCases, survivors, type SandboxCase, type SandboxTarget } from './sandbox-cases.js';
 import { tempDir } from '../temp.js';
 
-export const runProcessSandboxSuites = async (sandbox: SandboxName, extraCases: readonly SandboxCase[] = []): Promise<void> => {
+/** `trials`: how many times hyperp is killed (a multiple of 4; four at a time). */
+export const runProcessSandboxSuites = async (sandbox: SandboxName, trials: number, extraCases: readonly SandboxCase[] = []): Promise<void> => {
   const root = tempDir('hyperp-adv-pe-');
   const imagesDir = join(root, 'images');
   const scratchDir = join(root, 'tmp');
@@ -72,10 +73,10 @@ export const runProcessSandboxSuites = async (sandbox: SandboxName, extraCases: 
     return `trial ${n} (${n % 2 === 0 ? `at launch ${nth}` : `${delay} ms after the first launch`}): ${what.join(' | ')}`;
   };
 
-  kill('20 trials: a hyperp killed at a random moment, or right as it spawns a sandbox, leaves no sandbox running', async () => {
+  kill(`${trials} trials: a hyperp killed at a random moment, or right as it spawns a sandbox, leaves no sandbox running`, async () => {
     const left: string[] = [];
     // Four at a time: the trials are independent (each its own marker), and the machine busier.
-    for (let batch = 0; batch < 20; batch += 4) {
+    for (let batch = 0; batch < trials; batch += 4) {
       const results = await Promise.all([0, 1, 2, 3].map((i) => trial(batch + i)));
       left.push(...results.filter((r): r is string => r !== undefined));
     }

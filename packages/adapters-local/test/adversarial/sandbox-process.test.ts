@@ -2,4 +2,4 @@
 // sandbox (see process-runner.ts).
 import { runProcessSandboxSuites } from './process-runner.js';
 
-await runProcessSandboxSuites('bwrap');
+await runProcessSandboxSuites('bwrap', 20);

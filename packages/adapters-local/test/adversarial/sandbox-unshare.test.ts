@@ -8,4 +8,5 @@ import { runProcessSandboxSuites } from './process-runner.js';
 import { containerCases } from './container-runner.js';
 
 process.env.PATH = pathWithout('bwrap');
-await runProcessSandboxSuites('unshare', containerCases.filter((c) => !c.name.startsWith('runs in a user namespace of its own')));
+// 12 kill trials: each moment of a launch is hit (bubblewrap's 20 hold the watchdog they share).
+await runProcessSandboxSuites('unshare', 12, containerCases.filter((c) => !c.name.startsWith('runs in a user namespace of its own')));
