@@ -70,6 +70,8 @@ export const prepareRuns = async (input: PrepareInput): Promise<Prepared> => {
   const fail = (message: string, issues: readonly ValidationIssue[] = [], place?: FieldPlace): Prepared =>
     ({ _tag: 'PrepareError', message, issues, ...(place ? { place } : {}) });
   const withErrors = broken.length > 0 ? '; these workflow files have errors (hyperp validate shows them all):' : '';
+  // Nothing loaded: the errors are the answer, whatever was asked for.
+  if (names.length === 0 && broken.length > 0) return fail('the workflows have errors (hyperp validate shows them all):', broken);
   let chosen: WorkflowSpec[];
   const notManual: { workflow: string; place: FieldPlace }[] = [];
   if (input.workflows.length > 0) {

@@ -18,8 +18,8 @@ test('a task definition nested 6,000 deep: validate says where, run refuses the 
   const message = 'values are nested more than 32 levels deep here; hyperp reads task definitions nested at most 32 levels (real ones use fewer than 10)';
   const v = await hyperp(['validate'], { cwd: repo });
   assert.equal([v.code, v.stdout], [1, `job0/taskdef.json:2:131 error ${message}\n1 error, 0 warnings\n`]);
-  const r = await hyperp(['run', '--repo', repo, '--engine', 'process']);
-  assert.equal([r.code, r.stderr], [1, `error: the workflows have errors (run hyperp validate):\n  job0/taskdef.json: ${message}\n`]);
+  const r = await hyperp(['run', '--engine', 'process'], { cwd: repo });
+  assert.equal([r.code, r.stderr], [1, `error: the workflows have errors (hyperp validate shows them all):\n  job0/taskdef.json:2:131 error ${message}\n`]);
   assert.equal(runs(repo), []);
 });
 

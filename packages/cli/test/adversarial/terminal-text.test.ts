@@ -80,9 +80,9 @@ Cli('environment names "A=B" and "" are refused by validate (file, line, field) 
     'job0/taskdef.json:10:14 error container "main" sets environment variable "A=B": a name cannot contain "=" (everything after the first "=" would be read as the value)',
     'job0/taskdef.json:14:14 error container "main" sets environment variable "": the name is empty',
     '2 errors, 0 warnings', ''].join('\n')]);
-  const r = await hyperp(['run', '--repo', env, '--engine', 'process']);
+  const r = await hyperp(['run', '--engine', 'process'], { cwd: env });
   assert.is(r.code, 1);
-  assert.match(r.stderr, /^error: the workflows have errors \(run hyperp validate\):\n {2}job0\/taskdef.json: container "main" sets environment variable "A=B"/);
+  assert.match(r.stderr, /^error: the workflows have errors \(hyperp validate shows them all\):\n {2}job0\/taskdef.json:10:14 error container "main" sets environment variable "A=B"/);
   assert.not.match(r.stderr, /setenv/);
 });
 

@@ -107,6 +107,16 @@ t('triggers.manual: false: run --workflow refuses it, naming the file and field,
   assert.equal((JSON.parse((await hyperp(['runs', 'list', '--json'], { cwd: repo })).stdout) as { runs: unknown[] }).runs.length, 1);
 });
 
+t('triggers.manual: false: plain run leaves it out of the push\'s workflows, and says where when nothing is left', async () => {
+  const only = makeRepo([{ name: 'a', script: 'print(1)\n' }], {
+    files: { 'hyperp-workflows/test.yaml': 'workflowName: test\ntriggers: { manual: false }\njobs:\n  - jobName: a\n    taskDefinitionPath: job0/taskdef.json\n' },
+  });
+  assert.equal(await hyperp(['run', '--engine', 'process'], { cwd: only }), {
+    code: 1, stdout: '', stderr: 'error: hyperp-workflows/test.yaml:2:21: no workflow that runs on branch main may be started by hand (triggers.manual is false)\n',
+  });
+  assert.is(existsSync(join(only, '.hyperp', 'runs')), false);
+});
+
 t('a workflow named by --workflow that did not load is said, with the files that have errors', async () => {
   const r = await hyperp(['run', '--workflow', 'broken', '--engine', 'process'], { cwd: repo });
   assert.equal(r, {
