@@ -20,8 +20,9 @@ test('runs list: every local run, oldest first, narrowed by workflow, branch or 
     ];
     for (const r of runs) await openRun(layout, r);
     // Requested runs whose images are to be built: BUILDING from their first event.
+    // No process drives these runs: each says how to continue it.
     const row = (runId: string, workflow: string, commit: string, at: number) =>
-      ({ runId, workflow, commit, status: 'BUILDING', costUsd: 0, requestedAt: new Date(at).toISOString() });
+      ({ runId, workflow, commit, status: 'BUILDING', costUsd: 0, requestedAt: new Date(at).toISOString(), resumeWith: `hyperp resume ${runId} --repo ${dir}` });
     const list = async (...args: string[]) => JSON.parse((await hyperp(['runs', 'list', '--repo', dir, '--json', ...args])).stdout) as unknown;
     const r1 = row('r1', 'build', 'aaaa1111', T0);
     const r2 = row('r2', 'build', 'bbbb2222', T0 + 1000);
@@ -30,7 +31,8 @@ test('runs list: every local run, oldest first, narrowed by workflow, branch or 
     assert.equal(await list('--workflow', 'build'), { runs: [r1, r2] });
     assert.equal(await list('--branch', 'main'), { runs: [r1, r3] });
     assert.equal(await list('--commit', 'aaaa', '--workflow', 'deploy'), { runs: [r3] });
-    assert.equal(await hyperp(['runs', 'list', '--repo', dir, '--branch', 'dev']), { code: 0, stdout: 'r2  BUILDING   build  bbbb2222  $0.0000\n', stderr: '' });
+    const dev = await hyperp(['runs', 'list', '--repo', dir, '--branch', 'dev']);
+    assert.equal([dev.code, dev.stdout.startsWith('r2  BUILDING   build  bbbb2222  $0.0000'), dev.stdout.split('\n').length, dev.stderr], [0, true, 2, '']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
