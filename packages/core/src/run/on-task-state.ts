@@ -2,7 +2,8 @@
  * A task's state as ECS reports it. Progress (PENDING, RUNNING, …) only moves forward, so a
  * late RUNNING after STOPPED changes nothing; STOPPED ends the attempt once. An attempt
  * succeeds when every essential container exited 0 on its own; one hyperp stopped for its
- * deadline failed; one stopped because its job failed or the run was cancelled is CANCELLED.
+ * deadline failed, unless the run was cancelled before it stopped; one stopped because its job
+ * failed or the run was cancelled is CANCELLED.
  */
 import type { TaskStateObserved } from './events.js';
 import { endAttempt } from './attempts.js';
@@ -90,7 +91,11 @@ export const onTaskStateObserved = (tx: Tx, e: TaskStateObserved): void => {
   const exitCodes: Record<string, number | null> = Object.fromEntries(e.containers.map((c) => [c.name, c.exitCode]));
   putAttempt(tx, ref.job, ref.index, seen);
   const update = { stoppedAt: e.stoppedAt ?? e.at, exitCodes, stopCode: e.stopCode, usage: usageOf(e, a.runningAt) };
+  // A cancel that came before the task stopped decides, whichever of cancel and deadline asked
+  // for the stop first: the person stopped the run, the task did not fail.
+  const cancel = tx.s.cancel;
   if (failure === null) endAttempt(tx, ref.job, ref.index, a.attempt, { outcome: 'SUCCEEDED', reason: null, update });
+  else if (cancel !== null && a.stopReason !== null) endAttempt(tx, ref.job, ref.index, a.attempt, { outcome: 'CANCELLED', reason: `cancelled: ${cancel.reason}`, update });
   else if (a.timedOut) endAttempt(tx, ref.job, ref.index, a.attempt, { outcome: 'FAILED', reason: a.stopReason, update });
   else if (a.stopReason !== null) endAttempt(tx, ref.job, ref.index, a.attempt, { outcome: 'CANCELLED', reason: a.stopReason, update });
   else endAttempt(tx, ref.job, ref.index, a.attempt, { outcome: 'FAILED', reason: failure, update });
