@@ -147,7 +147,9 @@ run_job() {
     shift 3
   done
   wd=$2; shift 3
-  exec unshare --user --map-user="$uid" --map-group="$gid" --keep-caps -- chroot /newroot setsid setpriv --no-new-privs --inh-caps=-all --ambient-caps=-all --bounding-set=-all -- /bin/sh -c "$JOB" hyperp-job "$wd" "$@"
+  # --map-root-user where it will do: --map-user and --map-group came with util-linux 2.38.
+  if [ "$uid:$gid" = 0:0 ]; then m1=--map-root-user m2=--keep-caps; else m1=--map-user=$uid m2=--map-group=$gid; fi
+  exec unshare --user "$m1" "$m2" --keep-caps -- chroot /newroot setsid setpriv --no-new-privs --inh-caps=-all --ambient-caps=-all --bounding-set=-all -- /bin/sh -c "$JOB" hyperp-job "$wd" "$@"
 }
 
 mount -t tmpfs -o mode=0755,size=1m hyperp-stage "$stage" || fail "cannot mount the staging folder"
