@@ -4,7 +4,7 @@
  * are the inputs of the jobs that run.
  */
 import { foldRun, loadImageStore, openRun, rerunRequest } from '@hyperp/adapters-local';
-import { describeRerunRefusal } from '@hyperp/core';
+import { describeRerunRefusal, runningJobsText } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CliError, ExitCode } from '../context.js';
 import { findRun, layoutOf, warnDamaged } from '../local/repo.js';
@@ -40,7 +40,7 @@ export const registerRerun: Register = (program, run) => {
         const req = rerun.right;
         const engine = await openEngine(parseEngine(opts.engine), layout);
         await openRun(layout, req);
-        if (!opts.json) ctx.err(`run ${req.runId}: rerun of ${from}${opts.failed ? ' (failed jobs only)' : ''}\n`);
+        if (!opts.json) ctx.err(`run ${req.runId}: rerun of ${from}${opts.failed ? ' (failed jobs only)' : ''}: ${runningJobsText(req.workflow.jobs.length, req.reuse.length)}\n`);
         const states = await driveAll(ctx, [{ layout, runId: req.runId, engine, parallel: parseParallel(opts.parallel), network: opts.network === true, request: req }], opts.json === true);
         printRuns(ctx, states, layout, opts.json === true);
         return allSucceeded(states) ? ExitCode.ok : ExitCode.failed;

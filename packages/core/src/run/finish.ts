@@ -4,6 +4,7 @@
  * CANCELLED — with its task definitions deregistered and the commit status set. It never reopens.
  */
 import type { CommitState } from './commands.js';
+import { runningJobsText } from './rerun.js';
 import { isTerminalRun, type RunStatus } from './state.js';
 import { vecToArray } from './vector.js';
 import { emit, runIdOf, type Tx } from './tx.js';
@@ -24,7 +25,7 @@ const describe = (tx: Tx): string => {
     case 'CANCELLED':
       return `cancelled: ${s.cancel?.reason ?? ''}`;
     default:
-      return `running ${s.jobs.size} jobs`;
+      return runningJobsText(s.jobs.size, s.request?.reuse.length ?? 0);
   }
 };
 

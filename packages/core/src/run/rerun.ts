@@ -24,12 +24,20 @@ export interface RerunOptions {
 
 export type RerunRefusal =
   | { readonly _tag: 'NoRequest' }
-  | { readonly _tag: 'NotEnded'; readonly runId: string; readonly status: RunStatus };
+  | { readonly _tag: 'NotEnded'; readonly runId: string; readonly status: RunStatus }
+  /** A failed-only rerun of a run whose jobs all succeeded would run nothing. */
+  | { readonly _tag: 'NothingToRerun'; readonly runId: string };
 
 export const describeRerunRefusal = (r: RerunRefusal): string =>
-  r._tag === 'NoRequest'
-    ? 'the run has no request to run again'
-    : `run ${r.runId} is still ${r.status}; wait for it to end or cancel it first`;
+  r._tag === 'NoRequest' ? 'the run has no request to run again'
+  : r._tag === 'NotEnded' ? `run ${r.runId} is still ${r.status}; wait for it to end or cancel it first`
+  : `nothing to rerun: every job of run ${r.runId} succeeded (a rerun of all its jobs runs them again)`;
+
+const jobs = (n: number): string => `${n} ${n === 1 ? 'job' : 'jobs'}`;
+
+/** What a run does with its jobs, for a person: "running 4 jobs", or "running 1 job, reusing 3" in a rerun. */
+export const runningJobsText = (total: number, reused: number): string =>
+  reused === 0 ? `running ${jobs(total)}` : `running ${jobs(total - reused)}, reusing ${reused}`;
 
 /** The jobs that succeeded, each with the run whose folder holds its output. */
 export const succeededOutputs = (s: RunState): ReusedJob[] =>
@@ -56,12 +64,14 @@ export const rerunRequested = (from: RunState, o: RerunOptions): E.Either<RerunR
   const req = from.request;
   if (req === null) return E.left({ _tag: 'NoRequest' });
   if (!isTerminalRun(from.status)) return E.left({ _tag: 'NotEnded', runId: req.runId, status: from.status });
+  const reuse = o.failedOnly ? succeededOutputs(from) : [];
+  if (o.failedOnly && reuse.length === req.workflow.jobs.length) return E.left({ _tag: 'NothingToRerun', runId: req.runId });
   return E.right({
     ...req,
     at: o.at,
     runId: o.runId,
     trigger: { kind: 'rerun', fromRunId: req.runId, failedOnly: o.failedOnly },
     plan: replanImages(req.plan, o.imageExists),
-    reuse: o.failedOnly ? succeededOutputs(from) : [],
+    reuse,
   });
 };

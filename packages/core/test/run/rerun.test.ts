@@ -98,4 +98,21 @@ it('a run with no request, or one that has not ended, is refused with a reason',
   ]);
 });
 
+it('a failed-only rerun of a run whose jobs all succeeded is refused: it would run nothing', () => {
+  const r = rerunRequested(ended(first, []), { runId: 'run-2', at: T0 + 1, failedOnly: true, imageExists: () => true });
+  assert.equal(r, E.left({ _tag: 'NothingToRerun', runId: 'run-1' }));
+  assert.equal(E.isLeft(r) && describeRerunRefusal(r.left), 'nothing to rerun: every job of run run-1 succeeded (a rerun of all its jobs runs them again)');
+  assert.ok(E.isRight(rerunRequested(ended(first, []), { runId: 'run-2', at: T0 + 1, failedOnly: false, imageExists: () => true })), 'a full rerun is still taken');
+});
+
+it("a rerun's commit status says how many jobs run and how many are reused", () => {
+  const r = rerunRequested(ended(first, ['d']), { runId: 'run-2', at: T0 + 100_000, failedOnly: true, imageExists: () => true });
+  const [, commands] = fold([E.isRight(r) ? r.right : first]);
+  const status = commands.find((c) => c._tag === 'SetCommitStatus');
+  assert.equal(status?._tag === 'SetCommitStatus' && status.description, 'running 1 job, reusing 3');
+  const [, full] = fold([first]);
+  const fullStatus = full.find((c) => c._tag === 'SetCommitStatus');
+  assert.equal(fullStatus?._tag === 'SetCommitStatus' && fullStatus.description, 'running 4 jobs');
+});
+
 it.run();
