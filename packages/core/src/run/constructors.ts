@@ -21,7 +21,10 @@ export const taskLaunchRejected = (
   at: Millis, startedBy: string, reason: string, retryable: boolean,
 ): TaskLaunchRejected => ({ _tag: 'TaskLaunchRejected', at, startedBy, reason, retryable });
 
-/** Size and times of a task as ECS reports them; defaults describe a 0.25 vCPU / 512 MiB x86 task. */
+/**
+ * Size and times of a task as ECS reports them. A size left out stays null in the event, and the
+ * reducer bills the size it launched the task with; the architecture defaults to x86_64.
+ */
 export interface ObservedTask {
   readonly cpu?: number;
   readonly memory?: number;
@@ -40,8 +43,8 @@ const observed = (
   taskArn,
   pullStartedAt: o.pullStartedAt ?? null,
   startedAt: o.startedAt ?? null,
-  cpu: o.cpu ?? 256,
-  memory: o.memory ?? 512,
+  cpu: o.cpu ?? null,
+  memory: o.memory ?? null,
   arch: o.arch ?? 'x86_64',
   ephemeralStorageGiB: o.ephemeralStorageGiB ?? 20,
 });

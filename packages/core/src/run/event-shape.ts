@@ -22,7 +22,7 @@ const fields = {
   TaskLaunchRejected: { startedBy: 'string', reason: 'string', retryable: 'boolean' },
   TaskStateObserved: {
     startedBy: 'string', taskArn: 'string', lastStatus: 'string', containers: 'array', stopCode: 'string|null', stoppedReason: 'string|null',
-    pullStartedAt: 'number|null', startedAt: 'number|null', stoppedAt: 'number|null', cpu: 'number', memory: 'number', arch: 'string', ephemeralStorageGiB: 'number',
+    pullStartedAt: 'number|null', startedAt: 'number|null', stoppedAt: 'number|null', cpu: 'number|null', memory: 'number|null', arch: 'string', ephemeralStorageGiB: 'number',
   },
   DownloadableReady: { job: 'string', location: 'string', bytes: 'number' },
   DownloadableFailed: { job: 'string', reason: 'string' },

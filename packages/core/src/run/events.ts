@@ -180,9 +180,13 @@ export interface TaskStateObserved {
   readonly pullStartedAt: Millis | null;
   readonly startedAt: Millis | null;
   readonly stoppedAt: Millis | null;
-  /** Task-level size as launched (CPU units, MiB) and architecture: what the cost is computed on. */
-  readonly cpu: number;
-  readonly memory: number;
+  /**
+   * Task-level size as launched (CPU units, MiB) and architecture: what the cost is computed on.
+   * null when the adapter does not know it: the reducer then bills the size it asked for (the
+   * job's task definition; a build's `imageBuildResources`).
+   */
+  readonly cpu: number | null;
+  readonly memory: number | null;
   readonly arch: CpuArchitecture;
   readonly ephemeralStorageGiB: number;
 }

@@ -38,14 +38,23 @@ export const stopFailure = (e: TaskStateObserved, essential: readonly string[]):
 /**
  * What the task is billed on. It started when ECS said so in this event or an earlier one
  * (`runningAt`): a STOPPED state may come without the start an earlier RUNNING state gave. A
- * task that failed to start did not start, whatever an engine reported before it knew.
+ * task that failed to start did not start, whatever an engine reported before it knew. A size
+ * the event leaves out is the size hyperp launched it with, never a guess.
  */
-const usageOf = (e: TaskStateObserved, runningAt: number | null = null) => {
+const usageOf = (e: TaskStateObserved, launched: Size, runningAt: number | null = null) => {
   const from = e.pullStartedAt ?? e.startedAt;
   return from === null ? null : {
-    cpu: e.cpu, memory: e.memory, arch: e.arch, ephemeralStorageGiB: e.ephemeralStorageGiB,
+    cpu: e.cpu ?? launched.cpu, memory: e.memory ?? launched.memory, arch: e.arch, ephemeralStorageGiB: e.ephemeralStorageGiB,
     pullStartedAt: from, startedAt: e.stopCode === 'TaskFailedToStart' ? null : e.startedAt ?? runningAt, stoppedAt: e.stoppedAt ?? e.at,
   };
+};
+
+interface Size { readonly cpu: number; readonly memory: number }
+
+/** The size a job's tasks are launched with: its task definition's (whole-number strings once validated). */
+const jobSize = (tx: Tx, j: number): Size => {
+  const td = tx.s.request!.workflow.jobs[j]!.taskDefinition;
+  return { cpu: Number(td.cpu), memory: Number(td.memory) };
 };
 
 const onBuildTaskState = (tx: Tx, image: number, e: TaskStateObserved): void => {
@@ -55,8 +64,9 @@ const onBuildTaskState = (tx: Tx, image: number, e: TaskStateObserved): void => 
   }
   const essential = e.containers.map((c) => c.name);
   const failure = stopFailure(e, essential);
-  if (failure === null) buildSucceeded(tx, image, imageAt(tx, image)!.imageUri, usageOf(e));
-  else buildFailed(tx, image, failure, usageOf(e));
+  const size = tx.s.graph!.images[image]!;
+  if (failure === null) buildSucceeded(tx, image, imageAt(tx, image)!.imageUri, usageOf(e, size));
+  else buildFailed(tx, image, failure, usageOf(e, size));
 };
 
 export const onTaskStateObserved = (tx: Tx, e: TaskStateObserved): void => {
@@ -90,7 +100,7 @@ export const onTaskStateObserved = (tx: Tx, e: TaskStateObserved): void => {
   const failure = stopFailure(e, essential);
   const exitCodes: Record<string, number | null> = Object.fromEntries(e.containers.map((c) => [c.name, c.exitCode]));
   putAttempt(tx, ref.job, ref.index, seen);
-  const update = { stoppedAt: e.stoppedAt ?? e.at, exitCodes, stopCode: e.stopCode, usage: usageOf(e, a.runningAt) };
+  const update = { stoppedAt: e.stoppedAt ?? e.at, exitCodes, stopCode: e.stopCode, usage: usageOf(e, jobSize(tx, ref.job), a.runningAt) };
   // A cancel that came before the task stopped decides, whichever of cancel and deadline asked
   // for the stop first: the person stopped the run, the task did not fail.
   const cancel = tx.s.cancel;
