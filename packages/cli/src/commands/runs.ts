@@ -55,7 +55,7 @@ export const registerRuns: Register = (program, run) => {
         if (opts.branch !== undefined && state.request?.branch !== opts.branch) return [];
         if (opts.commit !== undefined && !state.request?.commit.startsWith(opts.commit)) return [];
         const v = runSummaryView(state);
-        const resumeWith = resumeCommand(layout, id, state, opts.repo);
+        const resumeWith = resumeCommand(layout, id, state, opts.repo, damagedLines.length > 0);
         return [{
           runId: id, workflow: v.workflow, commit: v.commit, status: v.status, costUsd: v.costUsd, requestedAt: iso(v.requestedAt),
           ...(damagedLines.length > 0 ? { damagedLines } : {}),
@@ -88,7 +88,7 @@ export const registerRuns: Register = (program, run) => {
       const runId = findRun(layout, given);
       const { state, damagedLines } = foldRun(layout, runId);
       warnDamaged(ctx, layout, runId, damagedLines);
-      const resumeWith = resumeCommand(layout, runId, state, opts.repo);
+      const resumeWith = resumeCommand(layout, runId, state, opts.repo, damagedLines.length > 0);
       const more = resumeWith !== undefined ? { resumeWith } : {};
       if (opts.json) ctx.out(JSON.stringify({ ...runView(state, layout), ...(damagedLines.length > 0 ? { damagedLines } : {}), ...more }, null, 2) + '\n');
       else printRuns(ctx, [state], layout, false, more);

@@ -8,10 +8,11 @@ import { isTerminalRun, type RunState } from '@hyperp/core';
 import { shellArg } from '../views/shell-arg.js';
 
 /**
- * For a run that has not ended and that no live process drives: the command that continues it.
- * None for a log without its request, which cannot be resumed (`hyperp cancel` ends it).
+ * For a run that has not ended and that no live process drives: the command that continues it
+ * (a damaged log, shown beside it, is resumed only when accepted). None for a log without its
+ * request, which cannot be resumed (`hyperp cancel` ends it).
  */
-export const resumeCommand = (layout: LocalLayout, runId: string, state: RunState, repo: string | undefined): string | undefined =>
+export const resumeCommand = (layout: LocalLayout, runId: string, state: RunState, repo: string | undefined, damaged: boolean): string | undefined =>
   isTerminalRun(state.status) || state.request === null || lockHolder(driverLockFile(layout, runId)) !== undefined
     ? undefined
-    : `hyperp resume ${shellArg(runId)}${repo === undefined ? '' : ` --repo ${shellArg(repo)}`}`;
+    : `hyperp resume ${shellArg(runId)}${repo === undefined ? '' : ` --repo ${shellArg(repo)}`}${damaged ? ' --accept-damaged-log' : ''}`;
