@@ -30,7 +30,7 @@ export type SandboxName = 'bwrap' | 'unshare';
 /** How people call each sandbox (headers, messages). */
 export const SANDBOX_LABEL: Readonly<Record<SandboxName, string>> = { bwrap: 'bubblewrap', unshare: 'util-linux' };
 
-/** One step of building the new root: `[op, a, b]` (see SETUP's `early` and `late`). */
+/** One step of building the new root: `[op, a, b]` (see SETUP's `late`); `user`, `loopback` and `job` records too. */
 export type SandboxOp = readonly [op: string, a: string, b: string];
 
 /** PATH of the sandbox's own programs (never the job's: the job gets its image's). */
