@@ -11,5 +11,6 @@ export { startedByLookup, type StartedByIndex } from './started-by-index.js';
 export * from './rerun.js';
 export { canonicalJson, eventIdentity } from './diagnostics.js';
 export { runEventShapeProblem } from './event-shape.js';
+export { runRequestShapeProblem } from './request-shape.js';
 export { commandKey, commandRetriesOf } from './command-retries.js';
 export * from './retry-limits.js';

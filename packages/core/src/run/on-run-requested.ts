@@ -2,7 +2,8 @@
  * `RunRequested` opens the run: the graph is indexed once, reused jobs of a rerun start
  * SUCCEEDED, images the plan reuses are ready, the others queue for a build, the artifact
  * folders are asked for, jobs whose images all exist register at once, and the commit status
- * turns pending. A request that cannot run ends the run FAILED at once.
+ * turns pending. A request that cannot run ends the run FAILED at once, and so does one that
+ * lacks a field the reducer reads (the diagnostic names the field).
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { buildAttemptKey, startedBy } from '../names/attempt.js';
@@ -10,6 +11,7 @@ import { imageUri } from '../names/images.js';
 import { runArtifactDirectories } from '../render/directories.js';
 import type { RunRequested } from './events.js';
 import { buildGraph } from './graph.js';
+import { runRequestShapeProblem } from './request-shape.js';
 import { registerJob } from './jobs.js';
 import { enqueueLaunch } from './launch.js';
 import { inFlight } from './records.js';
@@ -22,6 +24,16 @@ import { diagnose, emit, type Tx } from './tx.js';
 export const onRunRequested = (tx: Tx, e: RunRequested): void => {
   if (tx.s.runId !== null) {
     if (tx.s.runId !== e.runId) diagnose(tx, 'SecondRunRequested', e, `this state holds run ${tx.s.runId}; run ${e.runId} ignored`);
+    return;
+  }
+  const problem = runRequestShapeProblem(e);
+  if (problem !== undefined) {
+    // The embedder sees the reason in the diagnostics and, when the request names its run, in
+    // the run's own failure; nothing is launched from a request the reducer cannot read.
+    diagnose(tx, 'InvalidRequest', e, problem);
+    if (typeof e.runId === 'string') {
+      tx.s = { ...tx.s, runId: e.runId, requestedAt: e.at, status: 'FAILED', finishedAt: tx.s.now, failure: `the run cannot start: ${problem}` };
+    }
     return;
   }
   const graph = buildGraph(e);
