@@ -102,7 +102,7 @@ it('a launch whose stop was asked for while it waited for a slot is reported sto
   assert.equal(s.events.at(-1), {
     _tag: 'TaskStateObserved', at: 1000, startedBy: 'sb2', taskArn: 'local:task/never-started', lastStatus: 'STOPPED', containers: [],
     stopCode: 'UserInitiated', stoppedReason: 'cancelled: enough', pullStartedAt: null, startedAt: null, stoppedAt: 1000,
-    cpu: 256, memory: 512, arch: 'x86_64', ephemeralStorageGiB: 20,
+    cpu: null, memory: null, arch: 'x86_64', ephemeralStorageGiB: 20,
   });
 });
 
