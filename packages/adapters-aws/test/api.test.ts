@@ -173,21 +173,24 @@ a('a failed zip is reported once, then started again; a lost one is started agai
   assert.equal(attempts(), [1, 1, 2, 3]);
 });
 
-a('cancelling a finished run is refused; a rerun reuses every succeeded job and built image', async () => {
+a('cancelling a finished run is refused; a failed-only rerun of a run that succeeded is refused; a rerun of all jobs reuses every built image', async () => {
   assert.equal(await call(http('POST', `/runs/${runId}/cancel`, { body: { requestId: 'c1' } })), [409, { error: `run ${runId} has already ended SUCCEEDED` }]);
-  const [status, body] = await call(http('POST', `/runs/${runId}/rerun`, { body: { requestId: 'r1' } }));
+  // failedOnly is the API's default: every job of this run succeeded, so nothing is appended.
+  const [refused, why] = await call(http('POST', `/runs/${runId}/rerun`, { body: { requestId: 'r0' } }));
+  assert.equal([refused, String(why['error'])], [409, `nothing to rerun: every job of run ${runId} succeeded (a rerun of all its jobs runs them again)`]);
+  const [status, body] = await call(http('POST', `/runs/${runId}/rerun`, { body: { requestId: 'r1', failedOnly: false } }));
   assert.is(status, 202);
   const newRun = String(body['runId']);
-  assert.equal(body, { runId: newRun, from: runId, reused: ['Generate x', 'x * y', 'x / z', '(x * y) + (x / z)'], appended: true });
+  assert.equal(body, { runId: newRun, from: runId, reused: [], appended: true });
   const requested = (await store.events.list(newRun))[0]!.event as RunRequested;
-  assert.equal(requested.trigger, { kind: 'rerun', fromRunId: runId, failedOnly: true });
+  assert.equal(requested.trigger, { kind: 'rerun', fromRunId: runId, failedOnly: false });
   assert.equal(requested.plan.jobs.map((j) => [j.action, j.images.map((i) => i.action)]), [
     ['reuse', ['reuse']], ['reuse', ['reuse']], ['reuse', ['reuse']], ['reuse', ['reuse']],
   ]);
-  assert.equal(requested.reuse, ['Generate x', 'x * y', 'x / z', '(x * y) + (x / z)'].map((job) => ({ job, runId })));
+  assert.equal(requested.reuse, []);
   assert.equal((await getRunMeta(store.ctx, newRun))?.trigger, 'rerun');
   // The same request again is the same run.
-  assert.equal((await call(http('POST', `/runs/${runId}/rerun`, { body: { requestId: 'r1' } })))[1]['appended'], false);
+  assert.equal((await call(http('POST', `/runs/${runId}/rerun`, { body: { requestId: 'r1', failedOnly: false } })))[1]['appended'], false);
 });
 
 a('a rerun builds again an image ECR no longer holds (expired since the run), asking ECR about every key of the plan', async () => {
