@@ -64,7 +64,7 @@ function repo(): string {
       '  - {jobName: readonly, taskDefinitionPath: taskdefs/readonly.json, dependsOn: [write]}',
       '  - {jobName: after-readonly, taskDefinitionPath: taskdefs/write.json, dependsOn: [readonly]}',
       '  - {jobName: retry, taskDefinitionPath: taskdefs/retry.json, retries: 1}',
-      '  - {jobName: timeout, taskDefinitionPath: taskdefs/slow.json, timeoutSeconds: 5}',
+      '  - {jobName: timeout, taskDefinitionPath: taskdefs/slow.json, timeoutSeconds: 8}',
       '  - {jobName: context, taskDefinitionPath: taskdefs/context.json}',
       '  - {jobName: image-cmd, taskDefinitionPath: taskdefs/image-cmd.json}',
       '',
@@ -228,9 +228,10 @@ test('a task failing its first attempt succeeds on its retry, with /output kept 
   ]);
 });
 
+// The timeout leaves a container engine time to start the container on a busy machine: it counts from the launch.
 test('a task over its timeout is stopped (SIGTERM reaches its program) and reported the same', () => {
   compare('main', (o) => [o.jobs['timeout'], o.outputs['timeout']], [
-    { status: 'FAILED', reason: 'task 1: timed out after 5 s', attempts: [attempt(1, 1, 'FAILED', 143, 'timed out after 5 s', 'UserInitiated', true)] },
+    { status: 'FAILED', reason: 'task 1: timed out after 8 s', attempts: [attempt(1, 1, 'FAILED', 143, 'timed out after 8 s', 'UserInitiated', true)] },
     { 'started.txt': 'started\n', 'terminated.txt': 'terminated\n' },
   ]);
 });
