@@ -103,8 +103,13 @@ export const tryLock = (path: string, purpose: string): LockResult => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Waits (polling) up to `timeoutMs` for the lock; used for short critical sections like one append. */
-export const withLock = async <T>(path: string, purpose: string, f: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> => {
+/**
+ * Waits (polling) up to `timeoutMs` for the lock; used for short critical sections like one append.
+ * A dead holder's lock is taken over at once (`tryLock`), so the wait only ever runs against a live
+ * process: on a loaded machine its few milliseconds of work can stretch to seconds, and giving up
+ * would lose an event of a healthy run, so the bound is generous.
+ */
+export const withLock = async <T>(path: string, purpose: string, f: () => T | Promise<T>, timeoutMs = 60_000): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const r = tryLock(path, purpose);
