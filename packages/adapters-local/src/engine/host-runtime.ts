@@ -26,9 +26,15 @@ const officialImage = (name: string) =>
 /** `python`, `python:3.9`, `docker.io/library/python:3.11-slim`, `public.ecr.aws/docker/library/python:3.9`, by digest too. */
 export const isPythonBase = (baseImage: string): boolean => officialImage('python').test(baseImage.trim().toLowerCase());
 
-/** The first `name` on the host's PATH that the sandbox shows (under /usr, /bin…); undefined when there is none. */
-export const hostProgram = (name: string, path: string = process.env['PATH'] ?? '/usr/bin:/bin', exists: (p: string) => boolean = existsSync): string | undefined =>
-  path.split(':')
+/** The system folders of a standard PATH, searched after the user's own (which may name none of them). */
+const SYSTEM_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/**
+ * The first `name` that the sandbox shows (under /usr, /bin…): in the folders of the host's PATH
+ * that it shows, in their order, then in the standard system folders; undefined when there is none.
+ */
+export const hostProgram = (name: string, path: string = process.env['PATH'] ?? '', exists: (p: string) => boolean = existsSync): string | undefined =>
+  [...new Set([...path.split(':'), ...SYSTEM_PATH])]
     .filter((d) => (HOST_SYSTEM_DIRS as readonly string[]).some((s) => d === `/${s}` || d.startsWith(`/${s}/`)))
     .map((d) => join(d, name))
     .find((p) => exists(p));

@@ -1,7 +1,7 @@
 // Which host runtime serves an image on the process engine, and when its version is not the image's.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { imageRuntime, runtimeNotice, tagVersion, versionMatches } from '../../src/engine/host-runtime.js';
+import { hostProgram, imageRuntime, runtimeNotice, tagVersion, versionMatches } from '../../src/engine/host-runtime.js';
 
 test('the version a tag names, and none where it names none', () => {
   const tags = ['python:3.12-slim', 'public.ecr.aws/docker/library/python:3.9', 'node:20', 'node:20.11-alpine', 'node:v18', 'python:3.12.1-bookworm', 'python', 'python:latest', 'python:slim', 'node:lts', 'python@sha256:ab', 'python:3.12rc1'];
@@ -28,6 +28,15 @@ test('a python or node image names its host program and version; another version
 test('a host without the runtime says the image cannot run on the process engine', () => {
   const rt = imageRuntime('python:3.12', host({}), () => undefined)!;
   assert.match(runtimeNotice('a/Dockerfile', 'python:3.12', rt).warning ?? '', /needs python; this machine has none under \/usr or \/bin/);
+});
+
+test("a host program is found in the PATH's system folders first, then in the standard ones, never outside them", () => {
+  const on = (...files: string[]) => (p: string) => files.includes(p);
+  assert.is(hostProgram('python3', '/usr/local/bin:/usr/bin', on('/usr/bin/python3', '/usr/local/bin/python3')), '/usr/local/bin/python3');
+  // A PATH of folders the sandbox does not show (a user's own, a folder of links) still finds /usr/bin's.
+  assert.is(hostProgram('python3', '/home/u/bin:/tmp/links', on('/tmp/links/python3', '/usr/bin/python3')), '/usr/bin/python3');
+  assert.is(hostProgram('python3', '', on('/bin/python3')), '/bin/python3');
+  assert.is(hostProgram('python3', '/opt/py/bin', on('/opt/py/bin/python3')), undefined);
 });
 
 test.run();
