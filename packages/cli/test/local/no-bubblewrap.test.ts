@@ -7,19 +7,20 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { calculatorRepo, read } from './repo.js';
+import { calculatorRepo, makeRepo, read } from './repo.js';
 
 const bin = new URL('../../src/bin.ts', import.meta.url).pathname;
 
-/** This PATH's programs but bwrap, as links in one folder. */
-const pathWithoutBwrap = (): string => {
+/** This PATH's programs but `hidden`, as links in one folder. */
+const pathWithout = (hidden: readonly string[]): string => {
   const shadow = mkdtempSync(join(tmpdir(), 'hyperp-no-bwrap-'));
   process.once('exit', () => rmSync(shadow, { recursive: true, force: true }));
   for (const dir of (process.env.PATH ?? '').split(':').filter((d) => d !== '' && existsSync(d))) {
-    for (const e of readdirSync(dir)) if (e !== 'bwrap' && !existsSync(join(shadow, e))) symlinkSync(join(dir, e), join(shadow, e));
+    for (const e of readdirSync(dir)) if (!hidden.includes(e) && !existsSync(join(shadow, e))) symlinkSync(join(dir, e), join(shadow, e));
   }
   return shadow;
 };
+const pathWithoutBwrap = (): string => pathWithout(['bwrap']);
 
 const hyperp = (args: readonly string[], path: string): Promise<{ code: number | null; stdout: string; stderr: string }> =>
   new Promise((resolve) => {
@@ -47,6 +48,30 @@ test('without bubblewrap, the calculator runs in the util-linux sandbox and succ
   const x = result('Generate x');
   assert.is(result('x * y'), x * 7);
   assert.is(result('(x * y) + (x / z)'), result('x * y') + result('x / z'));
+});
+
+test("without bubblewrap, Docker or podman, the original's two example Dockerfiles run unchanged on the default engine", async () => {
+  const path = pathWithout(['bwrap', 'docker', 'podman']);
+  for (const p of ['bwrap', 'docker', 'podman']) assert.not.ok(existsSync(join(path, p)), p);
+  const repo = makeRepo([
+    { name: 'calculator', script: 'open("/output/result.txt", "w").write(str(6 * 7))\n' },
+    { name: 'data processing', script: 'open("/output/result.txt", "w").write("processed")\n' },
+  ], {
+    files: {
+      // The original hyperp's examples, as they are: exec form on python 3.9, shell form on a slim 3.11.
+      'job0/Dockerfile': 'FROM public.ecr.aws/docker/library/python:3.9\nWORKDIR /app\nCOPY requirements.txt ./\nRUN pip3 install -r requirements.txt\nCOPY . .\nCMD [ "python", "main.py"]\n',
+      'job0/requirements.txt': '',
+      'job1/Dockerfile': 'FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nCMD python main.py\n',
+    },
+  });
+  const r = await hyperp(['run', '--repo', repo, '--parallel', '2'], path);
+  assert.is(r.code, 0, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stderr, /^run \S+: \S+ at [0-9a-f]{12}, engine process \(util-linux sandbox\)$/m);
+  const id = /^run (\S+):/m.exec(r.stderr)![1]!;
+  const run = JSON.parse((await hyperp(['runs', 'show', id, '--repo', repo, '--json'], path)).stdout) as RunJ;
+  assert.equal([run.status, run.jobs.map((j) => [j.name, j.status, read(join(j.outputDir, 'result.txt'))])], [
+    'SUCCEEDED', [['calculator', 'SUCCEEDED', '42'], ['data processing', 'SUCCEEDED', 'processed']],
+  ]);
 });
 
 test.run();
