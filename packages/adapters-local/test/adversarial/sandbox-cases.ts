@@ -123,7 +123,10 @@ export const runCase = async (t: SandboxTarget, c: SandboxCase): Promise<CaseRes
     network: false,
     logFile,
     containers: [{
-      name: 'main', image: c.image === undefined ? t.image : t.hostile[c.image], essential: true, entryPoint: ['/bin/sh', '-c'], command: [c.script(ctx)],
+      name: 'main', image: c.image === undefined ? t.image : t.hostile[c.image], essential: true, entryPoint: ['/bin/sh', '-c'],
+      // One stream: a container engine keeps stdout and stderr apart, so a shell's own error (a
+      // failed redirect) could otherwise land in the middle of the `name=value` line after it.
+      command: [`exec 2>&1\n${c.script(ctx)}`],
       environment: {}, stopTimeoutSeconds: 2, limits,
       binds: [{ host: output, sandbox: '/output', readOnly: false }, { host: input, sandbox: INPUT, readOnly: true }],
     }],
