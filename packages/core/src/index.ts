@@ -5,6 +5,7 @@ export * from './taskdef/model.js';
 export * from './workflow/spec.js';
 export * from './plan/index.js';
 export * from './repo/snapshot.js';
+export * from './repo/from-files.js';
 export * from './repo/path.js';
 export * from './dag/graph.js';
 export * from './dag/format.js';
