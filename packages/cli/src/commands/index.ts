@@ -1,5 +1,6 @@
 // Every command of `hyperp`, in the order `hyperp --help` lists them.
 import type { Register } from '../program.js';
+import { registerInit } from './init.js';
 import { registerRun } from './run.js';
 import { registerRuns } from './runs.js';
 import { registerLogs } from './logs.js';
@@ -15,5 +16,5 @@ import { registerCostRun } from './cost-run.js';
 import { registerDeploy } from './deploy.js';
 
 export const commands: Register[] = [
-  registerRun, registerRuns, registerLogs, registerArtifacts, registerCancel, registerResume, registerRerun, registerValidate, registerGraph, registerPlan, registerCost, registerCostRun, registerDeploy,
+  registerInit, registerRun, registerRuns, registerLogs, registerArtifacts, registerCancel, registerResume, registerRerun, registerValidate, registerGraph, registerPlan, registerCost, registerCostRun, registerDeploy,
 ];

@@ -47,6 +47,7 @@ const remoteOnly = (o: { long?: string | undefined; description: string }): bool
   o.description.startsWith('remote:') || ['--api', '--region', '--local', '--remote'].includes(o.long ?? '');
 
 const local: readonly { path: string[]; argument?: string; docPath?: string[] }[] = [
+  { path: ['init'], argument: '[DIR]' },
   { path: ['run'] },
   { path: ['runs', 'list'] },
   { path: ['runs', 'show'], argument: 'RUN' },
