@@ -12,5 +12,6 @@ export * from './rerun.js';
 export { canonicalJson, eventIdentity } from './diagnostics.js';
 export { runEventShapeProblem } from './event-shape.js';
 export { runRequestShapeProblem } from './request-shape.js';
+export * from './request.js';
 export { commandKey, commandRetriesOf } from './command-retries.js';
 export * from './retry-limits.js';
