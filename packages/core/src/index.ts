@@ -15,6 +15,8 @@ export * from './workflow/issue.js';
 export * from './workflow/load.js';
 export * from './workflow/repo-path.js';
 export * from './workflow/choose.js';
+export * from './workflow/inputs.js';
+export * from './workflow/secrets.js';
 export { inputBounds } from './workflow/bounds.js';
 export { branchPatternProblem, artifactNameProblem, cronScheduleProblem } from './workflow/rules-workflow.js';
 export { schedulerCron, SCHEDULE_EXPRESSION_MAX } from './workflow/cron.js';

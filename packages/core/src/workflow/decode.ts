@@ -28,6 +28,9 @@ const describeName = (name: string): string => {
   if (name === 'boolean') return 'true or false';
   if (name === 'NumberLike') return 'a number or a numeric string';
   if (name === 'UnknownRecord') return 'a mapping';
+  if (name === 'SecretRef') return 'a secret name or a mapping with name (and env)';
+  if (name === 'InputValue') return 'a string, a number, true or false';
+  if (name === 'InputType') return 'one of string, number, boolean, choice';
   if (/^Array<.*>$/.test(name)) return 'a list';
   return 'a mapping';
 };

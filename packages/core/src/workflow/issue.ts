@@ -39,6 +39,10 @@ export const ruleNames = [
   'task-definition-size',
   'dockerfile-missing',
   'cron-schedule',
+  'secret-name',
+  'secret-env',
+  'input-declaration',
+  'trigger-inputs',
 ] as const;
 export type RuleName = (typeof ruleNames)[number];
 

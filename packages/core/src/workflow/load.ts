@@ -26,6 +26,8 @@ import {
   unknownDependencies,
 } from './rules-jobs.js';
 import { unknownKeys } from './rules-keys.js';
+import { secretEnv, secretNames } from './rules-secrets.js';
+import { inputDeclarations, triggerInputs } from './rules-inputs.js';
 import { artifactNames, branchPatterns, cronSchedules, imageBuildResources, workflowName } from './rules-workflow.js';
 import { parseYaml, type ParsedSource } from './source.js';
 import type { WorkflowSpec } from './spec.js';
@@ -57,6 +59,10 @@ export const workflowRules: readonly WorkflowRule[] = [
   branchPatterns,
   artifactNames,
   cronSchedules,
+  secretNames,
+  secretEnv,
+  inputDeclarations,
+  triggerInputs,
   taskDefinitionsPresent,
 ];
 

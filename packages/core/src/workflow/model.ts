@@ -16,6 +16,33 @@ export const ImageBuildResources = t.type(
 );
 export type ImageBuildResources = t.TypeOf<typeof ImageBuildResources>;
 
+/**
+ * A secret a job reads: a bare name (the file `/run/secrets/<name>`), or `{ name, env }` to also
+ * get it as the environment variable `env`, which only an explicit ask gives (see `rules-secrets.ts`).
+ */
+export const SecretRef = t.union(
+  [t.string, t.intersection([t.type({ name: t.string }), t.partial({ env: t.string })])],
+  'SecretRef',
+);
+export type SecretRef = t.TypeOf<typeof SecretRef>;
+
+/** A run input's value as YAML writes it. */
+export const InputValue = t.union([t.string, t.number, t.boolean], 'InputValue');
+export type InputValue = t.TypeOf<typeof InputValue>;
+
+export const InputType = t.keyof({ string: null, number: null, boolean: null, choice: null }, 'InputType');
+export type InputType = t.TypeOf<typeof InputType>;
+
+/** A run input the workflow takes (`hyperp run --input name=value`); `type` defaults to string. */
+export const InputDeclaration = t.intersection(
+  [
+    t.type({ name: t.string }),
+    t.partial({ type: InputType, default: InputValue, required: t.boolean, description: t.string, options: t.array(InputValue) }),
+  ],
+  'InputDeclaration',
+);
+export type InputDeclaration = t.TypeOf<typeof InputDeclaration>;
+
 export const Job = t.intersection(
   [
     t.type({ jobName: t.string, taskDefinitionPath: t.string }),
@@ -27,6 +54,7 @@ export const Job = t.intersection(
       concurrency: t.number,
       retries: t.number,
       timeoutSeconds: t.number,
+      secrets: t.array(SecretRef),
     }),
   ],
   'Job',
@@ -37,7 +65,8 @@ export const SharedArtifact = t.type({ name: t.string }, 'SharedArtifact');
 export type SharedArtifact = t.TypeOf<typeof SharedArtifact>;
 
 export const CronTrigger = t.intersection(
-  [t.type({ schedule: t.string }), t.partial({ timezone: t.string })],
+  // A named schedule may carry fixed inputs for the runs it starts.
+  [t.type({ schedule: t.string }), t.partial({ timezone: t.string, name: t.string, inputs: t.record(t.string, InputValue) })],
   'CronTrigger',
 );
 export type CronTrigger = t.TypeOf<typeof CronTrigger>;
@@ -61,6 +90,8 @@ export const Workflow = t.intersection(
       artifacts: t.partial({ shared: t.array(SharedArtifact) }),
       failFast: t.boolean,
       triggers: Triggers,
+      secrets: t.array(SecretRef),
+      inputs: t.array(InputDeclaration),
     }),
   ],
   'Workflow',
@@ -69,16 +100,18 @@ export type Workflow = t.TypeOf<typeof Workflow>;
 
 /** Every key the workflow file may hold, per level: used to suggest the closest known key. */
 export const knownKeys = {
-  workflow: ['workflowName', 'workflowDescription', 'branches', 'artifacts', 'jobs', 'failFast', 'triggers'],
+  workflow: ['workflowName', 'workflowDescription', 'branches', 'artifacts', 'jobs', 'failFast', 'triggers', 'secrets', 'inputs'],
   artifacts: ['shared'],
   shared: ['name'],
   job: [
     'jobName', 'jobDescription', 'taskDefinitionPath', 'dependsOn', 'imageBuildResources',
-    'downloadable', 'concurrency', 'retries', 'timeoutSeconds',
+    'downloadable', 'concurrency', 'retries', 'timeoutSeconds', 'secrets',
   ],
+  secret: ['name', 'env'],
+  input: ['name', 'type', 'default', 'required', 'description', 'options'],
   imageBuildResources: ['cpu', 'memory'],
   triggers: ['push', 'manual', 'cron'],
-  cron: ['schedule', 'timezone'],
+  cron: ['schedule', 'timezone', 'name', 'inputs'],
 } as const;
 
 /** Defaults applied after decoding, in one place (`normalise.ts`). */

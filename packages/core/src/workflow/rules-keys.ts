@@ -11,9 +11,9 @@ type Level = keyof typeof knownKeys;
 
 /** Which level a nested key leads to; lists apply their level to each item. */
 const children: Partial<Record<Level, Partial<Record<string, Level>>>> = {
-  workflow: { artifacts: 'artifacts', jobs: 'job', triggers: 'triggers' },
+  workflow: { artifacts: 'artifacts', jobs: 'job', triggers: 'triggers', secrets: 'secret', inputs: 'input' },
   artifacts: { shared: 'shared' },
-  job: { imageBuildResources: 'imageBuildResources' },
+  job: { imageBuildResources: 'imageBuildResources', secrets: 'secret' },
   triggers: { cron: 'cron' },
 };
 
@@ -28,6 +28,8 @@ const levelPlace: Record<Level, string> = {
   imageBuildResources: "jobs[].imageBuildResources (the size of image builds; a task's own size is its task definition's cpu and memory)",
   triggers: 'triggers',
   cron: 'each triggers.cron item',
+  secret: 'each secrets item (of the workflow or of a job)',
+  input: 'each inputs item',
 };
 
 /**

@@ -5,6 +5,8 @@
  */
 import type { CronTrigger } from './model.js';
 import type { TaskDefinition } from '../taskdef/model.js';
+import type { InputSpec } from './inputs.js';
+import type { SecretSpec } from './secrets.js';
 
 export interface JobSpec {
   readonly name: string;
@@ -27,6 +29,11 @@ export interface JobSpec {
   readonly downloadable: boolean;
   /** Size of the image builds of this job (Fargate cpu units, MiB). */
   readonly imageBuildResources?: { readonly cpu: number; readonly memory: number };
+  /**
+   * The secrets its containers get at `/run/secrets/<name>`: the workflow's, then its own.
+   * Absent (none) in specs made before secrets existed.
+   */
+  readonly secrets?: readonly SecretSpec[];
 }
 
 export interface WorkflowSpec {
@@ -42,4 +49,6 @@ export interface WorkflowSpec {
   readonly triggers: { readonly push: boolean; readonly manual: boolean; readonly cron: readonly CronTrigger[] };
   /** In declaration order. */
   readonly jobs: readonly JobSpec[];
+  /** The inputs a run takes, in declaration order; absent (none) in specs made before inputs existed. */
+  readonly inputs?: readonly InputSpec[];
 }
