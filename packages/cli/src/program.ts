@@ -3,10 +3,9 @@
  * registering itself. Errors become exit codes here and nowhere else.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
-import { UnsafeLayoutError } from '@hyperp/adapters-local';
+import { Command, CommanderError, Help } from 'commander';
 import { CliError, ExitCode, reportUnexpected, UsageError, type CliContext } from './context.js';
-import { commands } from './commands/index.js';
+import { commands, type CommandEntry } from './commands/index.js';
 import { terminalSafeLines } from './views/terminal-text.js';
 
 /** The CLI's own version, from its package.json (one folder up from `src/` and from `dist/` alike). */
@@ -17,15 +16,49 @@ export const cliVersion = (): string =>
 export type Action = (ctx: CliContext) => Promise<number>;
 export type Register = (program: Command, run: (action: Action) => void) => void;
 
-export const runCli = async (argv: readonly string[], ctx: CliContext, registered: readonly Register[] = commands): Promise<number> => {
+/**
+ * The command a command line names: its first word (`hyperp` itself takes no option with a
+ * value), or the one after `help`. Only that command's module is loaded.
+ */
+const namedCommand = (argv: readonly string[]): string | undefined => {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
+};
+
+/**
+ * `registered`: the commands, each a lazily loaded entry (listed in the help by its summary until
+ * the command line names it) or a definition registered at once.
+ */
+export const runCli = async (
+  argv: readonly string[],
+  ctx: CliContext,
+  registered: readonly (CommandEntry | Register)[] = commands,
+): Promise<number> => {
   let pending: Action | undefined;
+  const summaries = new Map<Command, string>();
   const program = new Command('hyperp')
     .description('hyperp: git-driven workflows on ECS Fargate, or on this machine')
     .version(cliVersion(), '-V, --version', 'print the version of hyperp')
     .exitOverride()
     .configureOutput({ writeOut: ctx.out, writeErr: ctx.err })
+    .configureHelp({
+      subcommandTerm: (cmd) => {
+        const usage = summaries.get(cmd);
+        return usage === undefined ? new Help().subcommandTerm(cmd) : `${cmd.name()}${usage ? ` ${usage}` : ''}`;
+      },
+    })
     .showSuggestionAfterError(true);
-  for (const register of registered) register(program, (action) => (pending = action));
+  const named = namedCommand(argv);
+  const setPending = (action: Action): void => void (pending = action);
+  try {
+    for (const entry of registered) {
+      if (typeof entry === 'function') entry(program, setPending);
+      else if (entry.name === named) for (const register of await entry.load()) register(program, setPending);
+      else summaries.set(program.command(entry.name).description(entry.summary), entry.usage);
+    }
+  } catch (e) {
+    return reportUnexpected(ctx, e);
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {
@@ -49,7 +82,8 @@ export const runCli = async (argv: readonly string[], ctx: CliContext, registere
       ctx.err(`error: ${terminalSafeLines(e.message)}\n`);
       return ExitCode.usage;
     }
-    if (e instanceof CliError || e instanceof UnsafeLayoutError) {
+    // By name: the local runtime that defines UnsafeLayoutError is loaded only by the commands using it.
+    if (e instanceof CliError || (e instanceof Error && e.name === 'UnsafeLayoutError')) {
       ctx.err(`error: ${terminalSafeLines(e.message)}\n`);
       return ExitCode.failed;
     }

@@ -10,13 +10,13 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { appendLog, eventsFile, localLayout, ensureLayout } from '@hyperp/adapters-local';
 import { simulate, syntheticRunRequested } from '@hyperp/core';
-import { commands } from '../../src/commands/index.js';
+import { loadAllCommands } from '../../src/commands/index.js';
 import { hyperp } from '../run-cli.js';
 
 const doc = readFileSync(new URL('../../../../docs/cli.md', import.meta.url), 'utf8');
 
 const program = new Command('hyperp');
-for (const register of commands) register(program, () => undefined);
+for (const register of await loadAllCommands()) register(program, () => undefined);
 
 const sub = (path: readonly string[]): Command => {
   let c: Command = program;
