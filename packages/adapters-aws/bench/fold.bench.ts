@@ -6,7 +6,7 @@
 // to the end). Write units are DynamoDB Local's own (ReturnConsumedCapacity), shown beside the
 // documented rule's (support/item-size.ts). Figures only; nothing passes or fails on a time.
 // (The 10,000-job run is folded at half and at its end only.)
-import { syntheticRunRequested, type SyntheticJob, type SyntheticWorkflow } from '@hyperp/core';
+import { syntheticRunRequested, type SyntheticJob, type SyntheticWorkflow } from '@hyperp/core/sim';
 import { s3BlobStore } from '../src/aws/s3-blobs.js';
 import { dynamoStore } from '../src/store/store.js';
 import { startDynamoLocal } from '../test/support/dynamodb-local.js';

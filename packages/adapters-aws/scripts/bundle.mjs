@@ -22,7 +22,7 @@ const pureCore = {
   setup(b) {
     b.onResolve({ filter: /.*/ }, async (args) => {
       if (args.pluginData === 'pure-core' || args.kind === 'entry-point') return undefined;
-      const inCore = args.path === '@hyperp/core' || (args.importer.startsWith(coreSrc) && args.path.startsWith('.'));
+      const inCore = /^@hyperp\/core(\/(sim|internal))?$/.test(args.path) || (args.importer.startsWith(coreSrc) && args.path.startsWith('.'));
       if (!inCore) return undefined;
       const r = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: 'pure-core' });
       return r.errors.length > 0 ? undefined : { path: r.path, sideEffects: false };

@@ -12,7 +12,8 @@ import {
   DescribeAccessPointsCommand, EFSClient, FileSystemNotFound, InternalServerError,
 } from '@aws-sdk/client-efs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { renderTaskDefinition, type RegisterTaskDefinition } from '@hyperp/core';
+import { type RegisterTaskDefinition } from '@hyperp/core';
+import { renderTaskDefinition } from '@hyperp/core/internal';
 import { mockClient } from 'aws-sdk-client-mock';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -1,7 +1,8 @@
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { BatchGetImageCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { downloadableKey, jobArtifactPath, logStreamPrefix, type RunRequested } from '@hyperp/core';
+import { type RunRequested } from '@hyperp/core';
+import { downloadableKey, jobArtifactPath, logStreamPrefix } from '@hyperp/core/internal';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { suite } from 'uvu';

@@ -4,7 +4,8 @@
 // there is not written again; a failure mid-upload leaves no object; hostile names and sizes are
 // refused with the reason.
 import { GetObjectCommand, HeadObjectCommand, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
-import { imageKey, type ImageKey, type RepoSnapshot } from '@hyperp/core';
+import { type RepoSnapshot } from '@hyperp/core';
+import { imageKey, type ImageKey } from '@hyperp/core/internal';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';

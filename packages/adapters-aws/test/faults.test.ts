@@ -9,7 +9,9 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EFSClient } from '@aws-sdk/client-efs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { retriesView, syntheticRunRequested, vecToArray, type RunEvent, type RunRequested, type RunState } from '@hyperp/core';
+import { vecToArray, type RunEvent, type RunRequested, type RunState } from '@hyperp/core';
+import { syntheticRunRequested } from '@hyperp/core/sim';
+import { retriesView } from '@hyperp/core/internal';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { suite } from 'uvu';

@@ -2,7 +2,7 @@
 // rule as written in support/item-size.ts agrees with the write units DynamoDB Local reports
 // (ReturnConsumedCapacity), and the fold measurement runs on the real store. No time is asserted.
 import { PutItemCommand, TransactWriteItemsCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { syntheticRunRequested } from '@hyperp/core';
+import { syntheticRunRequested } from '@hyperp/core/sim';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { dynamoStore } from '../src/store/store.js';

@@ -3,7 +3,7 @@
 // hyperp's own code in it constructs (after tree-shaking) is mapped to the IAM actions it needs
 // and the kind of resource it acts on. The two lists must be equal: a call without a grant, and
 // a grant without a call, both fail here.
-import { DOWNLOADABLE_PREFIX } from '@hyperp/core';
+import { DOWNLOADABLE_PREFIX } from '@hyperp/core/internal';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bundleText, handlers } from '../scripts/bundle.mjs';

@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { simulate, syntheticRunRequested, vecToArray, type Command, type RunEvent, type RunRequested, type RunState } from '@hyperp/core';
+import { vecToArray, type Command, type RunEvent, type RunRequested, type RunState } from '@hyperp/core';
+import { simulate, syntheticRunRequested } from '@hyperp/core/sim';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stepper, type StoredRun } from '../src/run/stepper.js';

@@ -1,5 +1,6 @@
 import { DescribeTasksCommand, ECSClient, ListTasksCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
-import { simulate, syntheticRunRequested, vecToArray } from '@hyperp/core';
+import { vecToArray } from '@hyperp/core';
+import { simulate, syntheticRunRequested } from '@hyperp/core/sim';
 import { mockClient } from 'aws-sdk-client-mock';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

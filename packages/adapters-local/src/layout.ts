@@ -15,7 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { jobHash } from '@hyperp/core';
+import { jobHash } from '@hyperp/core/internal';
 
 export interface LocalLayout {
   readonly repoDir: string;

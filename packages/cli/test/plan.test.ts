@@ -6,7 +6,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localBuilderVersion, localLayout, recordImages, snapshotCommit } from '@hyperp/adapters-local';
-import { jobImageKeys, loadWorkflows, type StoredImage } from '@hyperp/core';
+import { loadWorkflows, type StoredImage } from '@hyperp/core';
+import { jobImageKeys } from '@hyperp/core/internal';
 import { hyperp } from './run-cli.js';
 
 const fixture = new URL('../../../fixtures/calculator', import.meta.url).pathname;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localLayout, openRun } from '@hyperp/adapters-local';
-import { syntheticRunRequested } from '@hyperp/core';
+import { syntheticRunRequested } from '@hyperp/core/sim';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hyperp } from './run-cli.js';

@@ -4,10 +4,14 @@
  * log stream) and what only the AWS side knows (repository, branch, trigger), plus the reasons,
  * downloadables and task ARNs a person looking into a run on AWS wants.
  */
+import { runCostBasis, runView as coreRunView, vecGet, vecToArray, type RunState, type ViewPlaces } from '@hyperp/core';
 import {
-  logStreamName, logStreamPrefix, runCostBasis, runView as coreRunView, vecGet, vecToArray,
-  type ApiJobView, type ApiRunView, type ApiTaskView, type RunState, type ViewPlaces,
-} from '@hyperp/core';
+  logStreamName,
+  logStreamPrefix,
+  type ApiJobView,
+  type ApiRunView,
+  type ApiTaskView,
+} from '@hyperp/core/internal';
 import type { AwsConfig } from '../config.js';
 import type { RunMeta } from '../run/meta.js';
 

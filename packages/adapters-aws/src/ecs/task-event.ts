@@ -6,7 +6,7 @@
  * Event shape: ECS Developer Guide, "Amazon ECS task state change events", read 2026-11.
  */
 import type { ContainerState, EcsTaskStatus, TaskStateObserved } from '@hyperp/core';
-import { STARTED_BY_PREFIX } from '@hyperp/core';
+import { STARTED_BY_PREFIX } from '@hyperp/core/internal';
 import { runIdOfGroup } from '../interpret/ecs-launch.js';
 import { ecsEventId } from '../run/event-ids.js';
 

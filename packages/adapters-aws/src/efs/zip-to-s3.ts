@@ -19,7 +19,7 @@ import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, PutObjectCommand,
   UploadPartCommand, type S3Client,
 } from '@aws-sdk/client-s3';
-import { printable, safePart, uniqueNames, zipComment } from '@hyperp/core';
+import { printable, safePart, uniqueNames, zipComment } from '@hyperp/core/internal';
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, readdir, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';

@@ -8,7 +8,8 @@
  * A file is "missing" only when the listing does not hold it; an API failure is a `GitHubError`,
  * never a missing file (that would plan a run on a half-read repository).
  */
-import { inputBounds, type RepoFile, type RepoSnapshot } from '@hyperp/core';
+import { type RepoFile, type RepoSnapshot } from '@hyperp/core';
+import { inputBounds } from '@hyperp/core/internal';
 import type { GitHub } from './app-client.js';
 
 /**

@@ -13,10 +13,16 @@
  */
 import { GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { vecToArray, rerunRequested, describeRerunRefusal, type RunRequested, type RunState } from '@hyperp/core';
 import {
-  downloadableKey, imageTag, jobArtifactPath, logStreamName, logStreamPrefix, vecToArray, rerunRequested, describeRerunRefusal,
-  type ApiDownloadLink, type ApiDownloadPreparing, type RunRequested, type RunState,
-} from '@hyperp/core';
+  downloadableKey,
+  imageTag,
+  jobArtifactPath,
+  logStreamName,
+  logStreamPrefix,
+  type ApiDownloadLink,
+  type ApiDownloadPreparing,
+} from '@hyperp/core/internal';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import type { AwsConfig } from '../config.js';
 import { invokeAsync } from '../aws/invoke.js';

@@ -8,7 +8,8 @@ import {
   DescribeTaskDefinitionCommand, ListTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand,
   type Failure, type RunTaskCommandInput,
 } from '@aws-sdk/client-ecs';
-import { builderFamily, type BuildImage, type RunEvent, type RunTask, type StopTask, type Tag } from '@hyperp/core';
+import { type BuildImage, type RunEvent, type RunTask, type StopTask, type Tag } from '@hyperp/core';
+import { builderFamily } from '@hyperp/core/internal';
 import { posix } from 'node:path';
 import { classifyRunTaskFailure } from '../ecs/run-task-failures.js';
 import type { RunMeta } from '../run/meta.js';

@@ -5,9 +5,18 @@
  * stream wakes the stepper). Workflows with errors are reported on the commit status instead.
  */
 import {
-  imageTag, isWorkflowFile, jobImageKeys, loadWorkflows, planWorkflow, runSettings, workflowsForPush,
-  type RunRequested, type StoredImage as CoreStoredImage, type Trigger, type WorkflowPlan, type WorkflowSpec,
+  isWorkflowFile,
+  loadWorkflows,
+  planWorkflow,
+  runSettings,
+  workflowsForPush,
+  type RunRequested,
+  type StoredImage as CoreStoredImage,
+  type Trigger,
+  type WorkflowPlan,
+  type WorkflowSpec,
 } from '@hyperp/core';
+import { imageTag, jobImageKeys } from '@hyperp/core/internal';
 import type { AwsConfig } from '../config.js';
 import type { GitHub } from '../github/app-client.js';
 import { headCommit, remoteRepo } from '../github/repo-reader.js';

@@ -3,7 +3,7 @@
  * (`schedulerCron`), next to the validation that uses it, so a schedule that validates always
  * has a Scheduler form; here it is only unwrapped for the schedule sync.
  */
-import { schedulerCron } from '@hyperp/core';
+import { schedulerCron } from '@hyperp/core/internal';
 
 export const schedulerExpression = (cron: string): string => {
   const r = schedulerCron(cron);

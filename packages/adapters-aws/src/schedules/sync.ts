@@ -13,7 +13,8 @@ import {
   CreateScheduleCommand, DeleteScheduleCommand, ListSchedulesCommand, UpdateScheduleCommand,
   type CreateScheduleCommandInput, type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import { branchMatches, type WorkflowSpec } from '@hyperp/core';
+import { type WorkflowSpec } from '@hyperp/core';
+import { branchMatches } from '@hyperp/core/internal';
 import { createHash } from 'node:crypto';
 import type { AwsConfig } from '../config.js';
 import { schedulerCronOf } from './cron.js';

@@ -6,7 +6,7 @@
  * a late writer cannot put back an older status.
  */
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { ApiRunSummary } from '@hyperp/core';
+import type { ApiRunSummary } from '@hyperp/core/internal';
 import type { TableContext } from './context.js';
 import { GSI1, isConditionFailed, LIST_SK_PREFIX, runPk } from './table.js';
 import type { TransactAction } from './transact.js';

@@ -8,7 +8,8 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { initialState, reduce, simulate, type ClusterModel, type RunRequested, type RunState } from '@hyperp/core';
+import { initialState, reduce, type RunRequested, type RunState } from '@hyperp/core';
+import { simulate, type ClusterModel } from '@hyperp/core/sim';
 import { performance } from 'node:perf_hooks';
 import type { RunMeta } from '../../src/run/meta.js';
 import type { StoredRun } from '../../src/run/stepper.js';

@@ -18,7 +18,7 @@ import { lstat, mkdir, open, readdir, readlink, rename, rm } from 'node:fs/promi
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
-import { printable, safePart, uniqueNames, zipComment } from '@hyperp/core';
+import { printable, safePart, uniqueNames, zipComment } from '@hyperp/core/internal';
 
 export interface ZipResult {
   /** The zip's size. */

@@ -10,7 +10,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as E from 'fp-ts/lib/Either.js';
-import { contextFiles, describeImageKeyError, type RepoSnapshot } from '@hyperp/core';
+import { describeImageKeyError, type RepoSnapshot } from '@hyperp/core';
+import { contextFiles } from '@hyperp/core/internal';
 import type { BuildSource } from '../driver/interpreter.js';
 import type { BuildContext } from './layout.js';
 import { readContained, type Entry } from '../fs/contained.js';

@@ -8,7 +8,18 @@
 import { appendLog, readLog } from '../store/event-log.js';
 import { tryLock } from '../store/lock.js';
 import { driverLockFile, eventsFile, type LocalLayout } from '../layout.js';
-import { initialState, isTerminalRun, reduce, runEventShapeProblem, startedByLookup, vecGet, type Command, type RunEvent, type RunState, type RecordImage } from '@hyperp/core';
+import {
+  initialState,
+  isTerminalRun,
+  reduce,
+  runEventShapeProblem,
+  vecGet,
+  type Command,
+  type RunEvent,
+  type RunState,
+  type RecordImage,
+} from '@hyperp/core';
+import { startedByLookup } from '@hyperp/core/internal';
 import type { Engine } from '../engine/types.js';
 import { interpreter, type BuildSource } from './interpreter.js';
 import type { Slots } from './slots.js';

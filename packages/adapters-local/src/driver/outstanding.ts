@@ -14,7 +14,16 @@
  * not built again. The driver asks `pendingStopOf` too when a launch gets its `--parallel` slot.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { parseAttemptKey, vecGet, type AttemptRecord, type BuildImage, type Command, type RunState, type RunTask, type StopTask } from '@hyperp/core';
+import {
+  vecGet,
+  type AttemptRecord,
+  type BuildImage,
+  type Command,
+  type RunState,
+  type RunTask,
+  type StopTask,
+} from '@hyperp/core';
+import { parseAttemptKey } from '@hyperp/core/internal';
 
 /** `index[name]` when the name is really there (a job may be called `constructor`). */
 const own = (index: Readonly<Record<string, number>> | undefined, name: string): number | undefined =>

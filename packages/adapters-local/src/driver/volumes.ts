@@ -12,7 +12,8 @@
  * checked without following links (`fs/contained.ts`).
  */
 import { createHash } from 'node:crypto';
-import { efsRootProblem, RESERVED_VOLUME_PREFIX, type TaskDefinition } from '@hyperp/core';
+import { type TaskDefinition } from '@hyperp/core';
+import { efsRootProblem, RESERVED_VOLUME_PREFIX } from '@hyperp/core/internal';
 import type { Bind } from '../engine/sandbox.js';
 import { mkdirContained, pathSegments, PathEscapeError } from '../fs/contained.js';
 

@@ -5,7 +5,8 @@
  * records built images in the store so later plans reuse them, and drives the run to its end.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { contextFiles, isTerminalRun, jobImageKeys, type RecordImage, type RepoSnapshot, type RunRequested, type RunState } from '@hyperp/core';
+import { isTerminalRun, type RecordImage, type RepoSnapshot, type RunRequested, type RunState } from '@hyperp/core';
+import { contextFiles, jobImageKeys } from '@hyperp/core/internal';
 import { snapshotCommit, snapshotWorkingTree } from '../repo/snapshot.js';
 import { snapshotBuildSource } from '../build/source.js';
 import { openContainerEngine } from '../engine/container-engine.js';

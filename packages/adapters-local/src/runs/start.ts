@@ -6,9 +6,20 @@
 import { execFileSync } from 'node:child_process';
 import * as E from 'fp-ts/lib/Either.js';
 import {
-  loadWorkflows, planWorkflow, workflowsForPush, describeImageKeyError, rerunRequested, manualRunRefused, unknownWorkflowName,
-  type RepoSnapshot, type RunRequested, type RunState, type WorkflowSpec, type ImageStore, type RerunRefusal, type ValidationIssue, type FieldPlace,
+  loadWorkflows,
+  planWorkflow,
+  workflowsForPush,
+  describeImageKeyError,
+  rerunRequested,
+  type RepoSnapshot,
+  type RunRequested,
+  type RunState,
+  type WorkflowSpec,
+  type ImageStore,
+  type RerunRefusal,
+  type ValidationIssue,
 } from '@hyperp/core';
+import { manualRunRefused, unknownWorkflowName, type FieldPlace } from '@hyperp/core/internal';
 import { snapshotCommit, snapshotWorkingTree } from '../repo/snapshot.js';
 import { existsSync, rmSync } from 'node:fs';
 import { appendLog, encodeLines } from '../store/event-log.js';

@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { attemptKey, initialState, reduce, startedBy, syntheticRunRequested, type Command } from '@hyperp/core';
+import { initialState, reduce, type Command } from '@hyperp/core';
+import { syntheticRunRequested } from '@hyperp/core/sim';
+import { attemptKey, startedBy } from '@hyperp/core/internal';
 import { outstandingCommands } from '../../src/driver/outstanding.js';
 
 test('commands naming jobs or images the run does not have are not outstanding, whatever their names', () => {

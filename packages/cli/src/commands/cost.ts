@@ -5,9 +5,14 @@
  */
 import type { Command } from 'commander';
 import {
-  cheapestFargateSize, defaultPriceTable, describeCostError, estimateTaskCost, fargateMemoryChoices, INCLUDED_EPHEMERAL_GB, parseCpuUnits,
-  parseMemoryMiB, type CpuArchitecture, type TaskCost,
+  defaultPriceTable,
+  describeCostError,
+  estimateTaskCost,
+  INCLUDED_EPHEMERAL_GB,
+  type CpuArchitecture,
+  type TaskCost,
 } from '@hyperp/core';
+import { cheapestFargateSize, fargateMemoryChoices, parseCpuUnits, parseMemoryMiB } from '@hyperp/core/internal';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, UsageError, type CliContext } from '../context.js';
 

@@ -2,7 +2,8 @@
  * `hyperp graph`: the job DAG of the repository's workflows as Mermaid, Graphviz DOT or text.
  * Read → pure `loadWorkflows` and `formatGraph` → print.
  */
-import { formatGraph, graphFormats, loadWorkflows, unknownWorkflowName, type GraphFormat } from '@hyperp/core';
+import { loadWorkflows } from '@hyperp/core';
+import { formatGraph, graphFormats, unknownWorkflowName, type GraphFormat } from '@hyperp/core/internal';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, UsageError, type CliContext } from '../context.js';
 import { repoDirOf } from '../local/repo.js';

@@ -5,7 +5,8 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { containerLabel, foldRun, taskLogFile } from '@hyperp/adapters-local';
-import { jobNamed, vecGet, vecToArray, isTerminalRun, type RunState } from '@hyperp/core';
+import { vecGet, vecToArray, isTerminalRun, type RunState } from '@hyperp/core';
+import { jobNamed } from '@hyperp/core/internal';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, UsageError, type CliContext } from '../context.js';
 import { findRun, layoutOf } from '../local/repo.js';

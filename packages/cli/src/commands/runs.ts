@@ -1,6 +1,7 @@
 /** `hyperp runs list` and `hyperp runs show RUN`: the runs of this machine, or of the deployment (remote mode). */
 import { foldRun, listRunIds, runView, snapshotDirectory } from '@hyperp/adapters-local';
-import { loadWorkflows, runSummaryView, unknownWorkflowName } from '@hyperp/core';
+import { loadWorkflows, runSummaryView } from '@hyperp/core';
+import { unknownWorkflowName } from '@hyperp/core/internal';
 import type { Register } from '../program.js';
 import { CliError, ExitCode } from '../context.js';
 import { findRun, layoutOf, warnDamaged } from '../local/repo.js';

@@ -4,7 +4,8 @@
  * names the field. A file with errors is reported; it stops only the commands that need it.
  */
 import { join, relative } from 'node:path';
-import type { FieldPlace, ValidationIssue } from '@hyperp/core';
+import type { ValidationIssue } from '@hyperp/core';
+import type { FieldPlace } from '@hyperp/core/internal';
 import { userCwd, type CliContext } from '../context.js';
 import { formatIssue } from '../commands/validate.js';
 import { terminalSafe } from '../views/terminal-text.js';

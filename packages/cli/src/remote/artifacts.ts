@@ -8,7 +8,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { ApiDownloadLink, ApiRunView } from '@hyperp/core';
+import type { ApiDownloadLink, ApiRunView } from '@hyperp/core/internal';
 import { CliError, ExitCode, UsageError, userCwd, type CliContext } from '../context.js';
 import type { ApiClient } from './client.js';
 import { remoteRunId } from './run-id.js';

@@ -6,7 +6,15 @@
 import { CliError } from '../context.js';
 import type { AwsCredentialIdentityProvider } from './credentials.js';
 import { requestSigner, type ApiRequest } from './signing.js';
-import type { ApiCancelAnswer, ApiDownloadAnswer, ApiLogPage, ApiRunView, ApiRerunAnswer, ApiRunPage, ApiStartAnswer } from '@hyperp/core';
+import type {
+  ApiCancelAnswer,
+  ApiDownloadAnswer,
+  ApiLogPage,
+  ApiRunView,
+  ApiRerunAnswer,
+  ApiRunPage,
+  ApiStartAnswer,
+} from '@hyperp/core/internal';
 
 export interface ListQuery {
   readonly repo: string;

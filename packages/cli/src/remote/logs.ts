@@ -8,7 +8,7 @@ import { CliError, ExitCode, type CliContext } from '../context.js';
 import type { ApiClient } from './client.js';
 import { remoteRunId } from './run-id.js';
 import { sleep } from './wait.js';
-import type { ApiRunView, ApiTaskView } from '@hyperp/core';
+import type { ApiRunView, ApiTaskView } from '@hyperp/core/internal';
 
 export interface RemoteLogsOptions {
   readonly repo?: string;

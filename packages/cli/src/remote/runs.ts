@@ -1,11 +1,12 @@
 /** `runs list`, `runs show` and `cost RUN` against the API, printed as the local commands print them. */
-import { runCostView, unknownWorkflowName } from '@hyperp/core';
+import { runCostView } from '@hyperp/core';
+import { unknownWorkflowName } from '@hyperp/core/internal';
 import { CliError, ExitCode, UsageError, type CliContext } from '../context.js';
 import { formatCost, formatRunView, listLine, type RunNotes } from '../views/run-text.js';
 import type { ApiClient } from './client.js';
 import { remoteRepo } from './repo.js';
 import { remoteRunId } from './run-id.js';
-import type { ApiRunView, ApiRunSummary } from '@hyperp/core';
+import type { ApiRunView, ApiRunSummary } from '@hyperp/core/internal';
 
 export interface RemoteListOptions {
   readonly repo?: string;

@@ -6,7 +6,7 @@
 import { isTerminalRun, type RunStatus } from '@hyperp/core';
 import { CliError, UsageError, type CliContext } from '../context.js';
 import { ApiError, type ApiClient } from './client.js';
-import type { ApiRunView } from '@hyperp/core';
+import type { ApiRunView } from '@hyperp/core/internal';
 
 const POLL_MS = 2000;
 

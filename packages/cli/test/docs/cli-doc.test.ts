@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { appendLog, eventsFile, localLayout, ensureLayout } from '@hyperp/adapters-local';
-import { simulate, syntheticRunRequested } from '@hyperp/core';
+import { simulate, syntheticRunRequested } from '@hyperp/core/sim';
 import { loadAllCommands } from '../../src/commands/index.js';
 import { hyperp } from '../run-cli.js';
 

@@ -3,7 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import xterm from '@xterm/headless';
-import { initialState, reduce, simulate, syntheticRunRequested, vecToArray, type RunState } from '@hyperp/core';
+import { initialState, reduce, vecToArray, type RunState } from '@hyperp/core';
+import { simulate, syntheticRunRequested } from '@hyperp/core/sim';
 import type { CliContext } from '../../src/context.js';
 import { progressView } from '../../src/local/progress.js';
 

@@ -12,9 +12,16 @@ import { localLayout, runView } from '@hyperp/adapters-local';
 import { apiHandler, dynamoStore, loadConfig, plannedRunId, type PlanRequest, type StoredRun, type Store } from '@hyperp/adapters-aws';
 import { zipAttemptEventId } from '../../../adapters-aws/src/handlers/efs.js';
 import {
-  downloadableKey, jobArtifactPath, logStreamName, logStreamPrefix, runCostBasis, runSummaryView, vecGet, vecToArray, viewUsd,
-  type RunEvent, type RunRequested, type RunState,
+  runCostBasis,
+  runSummaryView,
+  vecGet,
+  vecToArray,
+  viewUsd,
+  type RunEvent,
+  type RunRequested,
+  type RunState,
 } from '@hyperp/core';
+import { downloadableKey, jobArtifactPath, logStreamName, logStreamPrefix } from '@hyperp/core/internal';
 import { mockClient } from 'aws-sdk-client-mock';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

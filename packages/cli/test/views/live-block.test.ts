@@ -2,7 +2,8 @@
 // summary when taller than it, and durations that leave out the wait for a launch.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { initialState, reduce, simulate, syntheticRunRequested, vecToArray, type RunState, type SyntheticJob } from '@hyperp/core';
+import { initialState, reduce, vecToArray, type RunState } from '@hyperp/core';
+import { simulate, syntheticRunRequested, type SyntheticJob } from '@hyperp/core/sim';
 import stringWidth from 'string-width';
 import { liveRows } from '../../src/views/live-block.js';
 

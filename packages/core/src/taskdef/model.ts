@@ -5,16 +5,73 @@
  */
 import * as t from 'io-ts';
 
-export const KeyValuePair = t.type({ name: t.string, value: t.string }, 'KeyValuePair');
-export type KeyValuePair = t.TypeOf<typeof KeyValuePair>;
+// The types are plain interfaces (what an embedder reads in a `JobSpec`); the io-ts codecs of
+// the same names check them and stay an internal detail.
 
-export const MountPoint = t.partial(
+/** An environment variable of a container: `{ name, value }`. */
+export interface KeyValuePair {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** A container's mount of a task definition volume. */
+export interface MountPoint {
+  readonly sourceVolume?: string;
+  readonly containerPath?: string;
+  readonly readOnly?: boolean;
+}
+
+/** A container of a task definition: ECS's fields, with `dockerfilePath` (a repo path) as hyperp's addition. */
+export interface ContainerDefinition {
+  readonly name: string;
+  readonly image?: string;
+  /** Repo path of the Dockerfile hyperp builds this container's image from, instead of `image`. */
+  readonly dockerfilePath?: string;
+  readonly essential?: boolean;
+  readonly command?: string[];
+  readonly entryPoint?: string[];
+  readonly workingDirectory?: string;
+  readonly environment?: KeyValuePair[];
+  readonly mountPoints?: MountPoint[];
+  readonly stopTimeout?: number;
+  readonly cpu?: number;
+  readonly memory?: number;
+  readonly memoryReservation?: number;
+  readonly logConfiguration?: { readonly [key: string]: unknown };
+}
+
+/** A task definition volume (EFS volumes are hyperp's to add for `/output`, `/input` and `/shared`). */
+export interface Volume {
+  readonly name: string;
+  readonly efsVolumeConfiguration?: { readonly [key: string]: unknown };
+}
+
+/** An ECS task definition as kept in the repo (RegisterTaskDefinition input); other keys are passed on as they are. */
+export interface TaskDefinition {
+  readonly containerDefinitions: ContainerDefinition[];
+  readonly family?: string;
+  /** CPU units or a size string ("1 vCPU"); normalised to a whole-number string in a `JobSpec`. */
+  readonly cpu?: string | number;
+  /** MiB or a size string ("2 GB"); normalised to a whole-number string in a `JobSpec`. */
+  readonly memory?: string | number;
+  readonly taskRoleArn?: string;
+  readonly executionRoleArn?: string;
+  readonly networkMode?: string;
+  readonly requiresCompatibilities?: string[];
+  readonly volumes?: Volume[];
+  readonly runtimePlatform?: { readonly cpuArchitecture?: string; readonly operatingSystemFamily?: string };
+  readonly ephemeralStorage?: { readonly sizeInGiB: number };
+  readonly tags?: { readonly key: string; readonly value: string }[];
+}
+
+export const KeyValuePair: t.Type<KeyValuePair> = t.type({ name: t.string, value: t.string }, 'KeyValuePair');
+
+export const MountPoint: t.Type<MountPoint> = t.partial(
   { sourceVolume: t.string, containerPath: t.string, readOnly: t.boolean },
   'MountPoint',
 );
-export type MountPoint = t.TypeOf<typeof MountPoint>;
 
-export const ContainerDefinition = t.intersection(
+export const ContainerDefinition: t.Type<ContainerDefinition> = t.intersection(
   [
     t.type({ name: t.string }),
     t.partial({
@@ -35,15 +92,13 @@ export const ContainerDefinition = t.intersection(
   ],
   'ContainerDefinition',
 );
-export type ContainerDefinition = t.TypeOf<typeof ContainerDefinition>;
 
-export const Volume = t.intersection(
+export const Volume: t.Type<Volume> = t.intersection(
   [t.type({ name: t.string }), t.partial({ efsVolumeConfiguration: t.UnknownRecord })],
   'Volume',
 );
-export type Volume = t.TypeOf<typeof Volume>;
 
-export const TaskDefinition = t.intersection(
+export const TaskDefinition: t.Type<TaskDefinition> = t.intersection(
   [
     t.type({ containerDefinitions: t.array(ContainerDefinition) }),
     t.partial({
@@ -62,4 +117,3 @@ export const TaskDefinition = t.intersection(
   ],
   'TaskDefinition',
 );
-export type TaskDefinition = t.TypeOf<typeof TaskDefinition>;

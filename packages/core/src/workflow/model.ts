@@ -27,11 +27,12 @@ export const SecretRef = t.union(
 export type SecretRef = t.TypeOf<typeof SecretRef>;
 
 /** A run input's value as YAML writes it. */
-export const InputValue = t.union([t.string, t.number, t.boolean], 'InputValue');
-export type InputValue = t.TypeOf<typeof InputValue>;
+export type InputValue = string | number | boolean;
+export const InputValue: t.Type<InputValue> = t.union([t.string, t.number, t.boolean], 'InputValue');
 
-export const InputType = t.keyof({ string: null, number: null, boolean: null, choice: null }, 'InputType');
-export type InputType = t.TypeOf<typeof InputType>;
+/** The type a workflow declares for a run input. */
+export type InputType = 'string' | 'number' | 'boolean' | 'choice';
+export const InputType: t.Type<InputType> = t.keyof({ string: null, number: null, boolean: null, choice: null }, 'InputType');
 
 /** A run input the workflow takes (`hyperp run --input name=value`); `type` defaults to string. */
 export const InputDeclaration = t.intersection(
@@ -64,12 +65,22 @@ export type Job = t.TypeOf<typeof Job>;
 export const SharedArtifact = t.type({ name: t.string }, 'SharedArtifact');
 export type SharedArtifact = t.TypeOf<typeof SharedArtifact>;
 
-export const CronTrigger = t.intersection(
+/**
+ * A cron trigger of a workflow: a schedule (five fields) read in `timezone` (UTC by default); a
+ * named schedule may carry fixed inputs for the runs it starts.
+ */
+export interface CronTrigger {
+  readonly schedule: string;
+  readonly timezone?: string;
+  readonly name?: string;
+  readonly inputs?: { readonly [name: string]: InputValue };
+}
+
+export const CronTrigger: t.Type<CronTrigger> = t.intersection(
   // A named schedule may carry fixed inputs for the runs it starts.
   [t.type({ schedule: t.string }), t.partial({ timezone: t.string, name: t.string, inputs: t.record(t.string, InputValue) })],
   'CronTrigger',
 );
-export type CronTrigger = t.TypeOf<typeof CronTrigger>;
 
 /** Absent `triggers` means `{ push: true }`, the original hyperp's only trigger. */
 export const Triggers = t.partial(
