@@ -36,6 +36,7 @@ export const commands: readonly CommandEntry[] = [
     },
   },
   { name: 'deploy', usage: '[options]', summary: 'deploy hyperp to AWS with the Pulumi CLI (pulumi up of packages/infra; see docs/deploy.md)', load: async () => [(await import('./deploy.js')).registerDeploy] },
+  { name: 'completion', usage: '<shell>', summary: 'print the shell completion script for bash or zsh (source <(hyperp completion bash))', load: async () => [(await import('./completion.js')).registerCompletion] },
 ];
 
 /** Every command's full definition, loaded at once (for tests and documentation checks). */
