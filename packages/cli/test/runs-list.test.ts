@@ -21,12 +21,12 @@ test('runs list: every local run, oldest first, narrowed by workflow, branch or 
     for (const r of runs) await openRun(layout, r);
     // Requested runs whose images are to be built: BUILDING from their first event, and no
     // hyperp process drives them.
-    const row = (runId: string, workflow: string, commit: string, at: number) =>
-      ({ runId, workflow, commit, status: 'BUILDING', costUsd: 0, requestedAt: new Date(at).toISOString(), resumeWith: `hyperp resume ${runId} --repo ${dir}` });
+    const row = (runId: string, workflow: string, commit: string, at: number, branch: string) =>
+      ({ runId, workflow, commit, status: 'BUILDING', costUsd: 0, requestedAt: new Date(at).toISOString(), branch, finishedAt: null, resumeWith: `hyperp resume ${runId} --repo ${dir}` });
     const list = async (...args: string[]) => JSON.parse((await hyperp(['runs', 'list', '--repo', dir, '--json', ...args])).stdout) as unknown;
-    const r1 = row('r1', 'build', 'aaaa1111', T0);
-    const r2 = row('r2', 'build', 'bbbb2222', T0 + 1000);
-    const r3 = row('r3', 'deploy', 'aaaa1111', T0 + 2000);
+    const r1 = row('r1', 'build', 'aaaa1111', T0, 'main');
+    const r2 = row('r2', 'build', 'bbbb2222', T0 + 1000, 'dev');
+    const r3 = row('r3', 'deploy', 'aaaa1111', T0 + 2000, 'main');
     assert.equal(await list(), { runs: [r1, r2, r3] });
     assert.equal(await list('--workflow', 'build'), { runs: [r1, r2] });
     assert.equal(await list('--branch', 'main'), { runs: [r1, r3] });

@@ -35,6 +35,7 @@ export const commands: readonly CommandEntry[] = [
       return [cost.registerCost, costRun.registerCostRun];
     },
   },
+  { name: 'ui', usage: '[options]', summary: 'a web view of the runs: the DAG live, logs, timeline, costs, artifacts (on 127.0.0.1)', load: async () => [(await import('./ui.js')).registerUi] },
   { name: 'deploy', usage: '[options]', summary: 'deploy hyperp to AWS with the Pulumi CLI (pulumi up of packages/infra; see docs/deploy.md)', load: async () => [(await import('./deploy.js')).registerDeploy] },
   { name: 'completion', usage: '<shell>', summary: 'print the shell completion script for bash or zsh (source <(hyperp completion bash))', load: async () => [(await import('./completion.js')).registerCompletion] },
 ];

@@ -176,3 +176,6 @@ export const registerLogs: Register = (program, run) => {
       }),
     );
 };
+
+/** The attempt `logs` shows (the one asked for, else the newest), for the web view's log reader. */
+export { pick as pickAttempt };

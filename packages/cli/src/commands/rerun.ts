@@ -3,15 +3,30 @@
  * --failed, jobs that succeeded are not run again: their outputs (in the earlier run's folders)
  * are the inputs of the jobs that run.
  */
-import { foldRun, loadImageStore, openRun, rerunRequest } from '@hyperp/adapters-local';
-import { describeRerunRefusal, runningJobsText } from '@hyperp/core';
+import { foldRun, loadImageStore, openRun, rerunRequest, type Engine, type LocalLayout } from '@hyperp/adapters-local';
+import { describeRerunRefusal, runningJobsText, type RunRequested } from '@hyperp/core';
 import type { Register } from '../program.js';
-import { CliError, ExitCode } from '../context.js';
+import { CliError, ExitCode, type CliContext } from '../context.js';
 import { findRun, layoutOf, warnDamaged } from '../local/repo.js';
 import { allSucceeded, driveAll, ENGINE_HELP, openEngine, parseEngine, parseParallel } from '../local/session.js';
 import { printRuns } from './run.js';
 import { backendOf, withBackendOptions, type BackendOptions } from '../remote/backend.js';
 import { remoteRerun } from '../remote/control.js';
+
+/** Opens the new run of a local rerun (its log holds the request); driving it is the caller's. */
+export const startLocalRerun = async (ctx: CliContext, layout: LocalLayout, given: string, o: { failedOnly: boolean; engine?: string | undefined }): Promise<{ from: string; req: RunRequested; engine: Engine }> => {
+  const from = findRun(layout, given);
+  const { state: old, damagedLines } = foldRun(layout, from);
+  warnDamaged(ctx, layout, from, damagedLines);
+  const rerun = rerunRequest(old, { failedOnly: o.failedOnly, images: loadImageStore(layout.imagesDir, (w) => ctx.err(`${w}\n`)), now: Date.now() });
+  if (rerun._tag === 'Left') {
+    throw new CliError(rerun.left._tag === 'NoRequest' ? `run ${from} has no request in its log` : describeRerunRefusal(rerun.left));
+  }
+  const req = rerun.right;
+  const engine = await openEngine(parseEngine(o.engine), layout);
+  await openRun(layout, req);
+  return { from, req, engine };
+};
 
 export const registerRerun: Register = (program, run) => {
   withBackendOptions(program
@@ -30,16 +45,7 @@ export const registerRerun: Register = (program, run) => {
         const backend = backendOf(ctx, opts);
         if (backend._tag === 'Remote') return remoteRerun(ctx, backend.api, given, { ...opts, pollMs: backend.pollMs });
         const layout = layoutOf(ctx, opts.repo);
-        const from = findRun(layout, given);
-        const { state: old, damagedLines } = foldRun(layout, from);
-        warnDamaged(ctx, layout, from, damagedLines);
-        const rerun = rerunRequest(old, { failedOnly: opts.failed === true, images: loadImageStore(layout.imagesDir, (w) => ctx.err(`${w}\n`)), now: Date.now() });
-        if (rerun._tag === 'Left') {
-          throw new CliError(rerun.left._tag === 'NoRequest' ? `run ${from} has no request in its log` : describeRerunRefusal(rerun.left));
-        }
-        const req = rerun.right;
-        const engine = await openEngine(parseEngine(opts.engine), layout);
-        await openRun(layout, req);
+        const { from, req, engine } = await startLocalRerun(ctx, layout, given, { failedOnly: opts.failed === true, engine: opts.engine });
         if (!opts.json) ctx.err(`run ${req.runId}: rerun of ${from}${opts.failed ? ' (failed jobs only)' : ''}: ${runningJobsText(req.workflow.jobs.length, req.reuse.length)}\n`);
         const states = await driveAll(ctx, [{ layout, runId: req.runId, engine, parallel: parseParallel(opts.parallel), network: opts.network === true, request: req }], opts.json === true);
         printRuns(ctx, states, layout, opts.json === true);

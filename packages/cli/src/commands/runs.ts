@@ -48,7 +48,7 @@ export const registerRuns: Register = (program, run) => {
         } catch (e) {
           // One unreadable log (a folder in its place, no permission) is that run's problem only.
           if (opts.workflow !== undefined || opts.branch !== undefined || opts.commit !== undefined) return [];
-          return [{ runId: id, workflow: '', commit: '', status: 'UNREADABLE', costUsd: 0, requestedAt: null, problem: `its event log cannot be read: ${(e as Error).message}` }];
+          return [{ runId: id, workflow: '', commit: '', status: 'UNREADABLE', costUsd: 0, requestedAt: null, branch: '', finishedAt: null, problem: `its event log cannot be read: ${(e as Error).message}` }];
         }
         const { state, damagedLines } = folded;
         if (state.request) seen.add(state.request.workflow.name);
@@ -59,6 +59,7 @@ export const registerRuns: Register = (program, run) => {
         const resumeWith = resumeCommand(layout, id, state, opts.repo, damagedLines.length > 0);
         return [{
           runId: id, workflow: v.workflow, commit: v.commit, status: v.status, costUsd: v.costUsd, requestedAt: iso(v.requestedAt),
+          branch: state.request?.branch ?? '', finishedAt: iso(v.finishedAt),
           ...(damagedLines.length > 0 ? { damagedLines } : {}),
           ...(resumeWith !== undefined ? { resumeWith } : {}),
         }];

@@ -84,6 +84,9 @@ export interface ListRow {
   readonly costUsd: number;
   /** ISO 8601; null when the run's request is missing. */
   readonly requestedAt: string | null;
+  readonly branch?: string;
+  /** ISO 8601; null while the run goes on. */
+  readonly finishedAt?: string | null;
   /** Lines of the run's event log that are not events (skipped); absent when there are none. */
   readonly damagedLines?: readonly number[];
   /** Why the run could not be read at all (its status is then UNREADABLE). */
