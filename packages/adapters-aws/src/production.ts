@@ -20,9 +20,10 @@ import { presignGet, type PresignedGet } from './aws/presign.js';
 import { wakeupQueue } from './aws/wakeup-queue.js';
 import { s3BlobStore } from './aws/s3-blobs.js';
 import { cachedSecret } from './aws/secrets.js';
-import { installationClient, type GitHub } from './github/app-client.js';
+import { grantsChecks, installationClient, type GitHub } from './github/app-client.js';
 import { interpreter } from './interpret/interpreter.js';
 import { buildContexts } from './contexts/upload.js';
+import { checkReporter } from './report/check-reporter.js';
 import { stepper } from './run/stepper.js';
 import { bodyCodec } from './store/body.js';
 import type { TableContext } from './store/context.js';
@@ -79,6 +80,23 @@ export const gitHubApp = /* @__PURE__ */ once(() => {
   return { ready, client };
 });
 
+/**
+ * The run's GitHub check run (when the installation granted `checks: write`), shared by the
+ * stepper and the sweep; `await gitHubApp().ready()` first.
+ */
+export const checks = /* @__PURE__ */ once(() => {
+  const gh = gitHubApp();
+  return checkReporter({
+    github: gh.client,
+    usesChecks: (id) => grantsChecks(gh.client(id)),
+    records: storeWithSpill().checks,
+    logs: { client: logs(), logGroup: config().taskLogGroup },
+    detailsUrl: () => null,
+    now: Date.now,
+    log,
+  });
+});
+
 export const presign = (bucket: string, key: string, expiresIn: number): Promise<PresignedGet> => presignGet(s3(), bucket, key, expiresIn, Date.now);
 
 export const startPlanner = (request: unknown): Promise<void> => invokeAsync(lambda(), config().plannerFunctionName, request);
@@ -95,8 +113,10 @@ export const runStepper = /* @__PURE__ */ once(() => {
       config: config(), ecs: ecs(), lambda: lambda(), efs: efs(), images: st.images, github: gh.client,
       contexts: buildContexts({ s3: s3(), bucket: config().artifactsBucket, github: gh.client, images: st.images, now: Date.now }),
       wakeups: wakeupQueue({ sqs: sqs(), queueUrl: config().wakeupQueueUrl, inlineWaitMs: INLINE_WAIT_MS, now: Date.now }),
+      usesChecks: (id) => grantsChecks(gh.client(id)),
       now: Date.now, log,
     }),
+    report: checks().report,
     now: Date.now,
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     inlineWaitMs: INLINE_WAIT_MS,

@@ -1,6 +1,7 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { vecToArray, viewUsd, type RunState } from '@hyperp/core';
+import { mdUsd } from '@hyperp/core/internal';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { StoredRun } from '../src/run/stepper.js';
@@ -118,7 +119,7 @@ e2e('the table holds the run log, state, listings and the four built images', as
     TableName: r.store.ctx.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `RUN#${r.runId}` },
   }));
   const sks = (items.Items ?? []).map((i) => String(i['sk']));
-  assert.equal(sks.filter((s) => !s.startsWith('EV#')), ['LIST#branch', 'LIST#commit', 'LIST#repo', 'LIST#workflow', 'META', 'STATE']);
+  assert.equal(sks.filter((s) => !s.startsWith('EV#')), ['CHECK', 'LIST#branch', 'LIST#commit', 'LIST#repo', 'LIST#workflow', 'META', 'STATE']);
   const ids = sks.filter((s) => s.startsWith('EV#'));
   // Every ECS state change is stored once however often EventBridge delivered it.
   assert.is(ids.filter((s) => s.startsWith('EV#ecs:')).length, 20);
@@ -132,21 +133,55 @@ e2e('the table holds the run log, state, listings and the four built images', as
   assert.is(vecToArray(run.images).length, 4);
 });
 
-e2e('the commit status goes from pending to success', async () => {
-  assert.equal(r.statuses.map((s) => [s.sha, s.body['state'], s.body['context']]).at(-1), [r.commit, 'success', 'hyperp/calculator']);
-  assert.ok(r.statuses.some((s) => s.body['state'] === 'pending'));
+e2e('the check run goes queued → in_progress → completed (success), sent again at most every 5 s of the run\'s time', async () => {
+  const writes = r.gh.checkWrites;
+  assert.equal(writes[0]!.kind, 'create');
+  assert.equal(
+    [writes[0]!.body['name'], writes[0]!.body['head_sha'], writes[0]!.body['external_id'], writes[0]!.body['details_url']],
+    ['hyperp/calculator', r.commit, r.runId, `https://hyperp.example.com/runs/${r.runId}`],
+  );
+  assert.ok(writes.slice(1).every((w) => w.kind === 'update' && w.id === writes[0]!.id), 'one check run, updated');
+  const phases = writes.map((w) => String(w.body['status']));
+  assert.equal(phases.filter((p, i) => p !== phases[i - 1]), ['queued', 'in_progress', 'completed']);
+  assert.equal(writes.at(-1)!.body['conclusion'], 'success');
+  assert.is(r.gh.checkRuns.size, 1);
+  // The installation grants checks: the check says it all, no commit status repeats it.
+  assert.equal(r.statuses, []);
+  const record = await r.store.checks.get(r.runId);
+  assert.equal([record?.final, record?.checkRunId], [true, writes[0]!.id]);
+  assert.equal(await r.store.checks.pending(10), []);
+});
+
+e2e('the final summary: every job with its tasks, duration and cost, the four images built and why, the total', async () => {
+  const run = ((await r.store.states.load(r.runId))!.state as StoredRun).run as RunState;
+  const final = [...r.gh.checkRuns.values()][0]!;
+  assert.equal([final.status, final.conclusion, final.output.title], ['completed', 'success', `4 jobs succeeded · ${mdUsd(run.cost.totalUsd)}`]);
+  const lines = final.output.summary!.split('\n');
+  const cost = (job: string) => mdUsd(vecToArray(run.jobs).find((j) => j.name === job)!.costUsd);
+  // Durations follow the harness's event order; the rest of each row is fixed.
+  const rows = lines.filter((l) => l.startsWith('| ') && l.includes('succeeded')).map((l) => l.replace(/ \| \d+m \d\ds \| /, ' | (duration) | '));
+  assert.equal(rows, [
+    `| Generate x | ✅ succeeded | 1/1 | (duration) | ${cost('Generate x')} |`,
+    `| x \\* y | ✅ succeeded | 2/2 | (duration) | ${cost('x * y')} |`,
+    `| x / z | ✅ succeeded | 2/2 | (duration) | ${cost('x / z')} |`,
+    `| \\(x \\* y\\) \\+ \\(x / z\\) | ✅ succeeded | 1/1 | (duration) | ${cost('(x * y) + (x / z)')} |`,
+  ]);
+  assert.ok(lines.includes('### Images: 4 built, 0 reused'), final.output.summary!);
+  assert.is(lines.filter((l) => / \| built \| build: /.test(l)).length, 4);
+  assert.ok(lines.includes(`**Total cost: ${mdUsd(run.cost.totalUsd)}** (tasks ${mdUsd(run.cost.tasksUsd)}, image builds ${mdUsd(run.cost.buildsUsd)}; Fargate on-demand prices, us-east-1)`), final.output.summary!);
+  assert.equal(final.actions, []);
 });
 
 e2e('the AWS calls of the run, counted per command (docs/operations.md explains each)', () => {
   // 28 ECS deliveries (8 of them repeats) and the planner's and stepper's writes; the original
   // hyperp made 81 DynamoDB calls and 21 ECS calls for this push.
   assert.equal(r.calls.dynamodb, {
-    PutItem: 33, // 28 ECS deliveries (8 refused as repeats), 2 zip results, 3 lone state versions
+    PutItem: 39, // 28 ECS deliveries (8 refused as repeats), 2 zip results, 3 lone state versions, 6 check records (pending, then 5 reports)
     BatchGetItem: 1, // the planner: the stored images of the commit's keys
     Query: 5, // the planner: newest earlier image of each of 4 built images; the stepper: state and metadata once
     TransactWriteItems: 9, // 1 run request + metadata + build files; 8 state versions with results, image records or listing rows
     UpdateItem: 1, // the last outbox confirmed, whose commands returned nothing
-    GetItem: 4, // the stepper: the files of each of 4 built images, to pack its context
+    GetItem: 5, // the stepper: the files of each of 4 built images, to pack its context; the check record once
   });
   assert.equal(r.calls.ecs, {
     DescribeTaskDefinition: 1, RegisterTaskDefinition: 5, RunTask: 10, DeregisterTaskDefinition: 4, DeleteTaskDefinitions: 1,

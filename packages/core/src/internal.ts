@@ -35,3 +35,4 @@ export * from './run/view.js';
 export * from './render/index.js';
 export * from './images/index.js';
 export * from './api/wire.js';
+export * from './report/index.js';

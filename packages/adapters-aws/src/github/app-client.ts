@@ -22,3 +22,17 @@ export const installationClient = (app: GitHubAppSettings, installationId: numbe
     auth: { appId: app.appId, privateKey: app.privateKey, installationId },
     userAgent: 'hyperp',
   });
+
+/**
+ * The permissions the installation granted, as GitHub returned them with its installation token
+ * (REST "Create an installation access token for an app": `permissions`, read 2026-12). auth-app
+ * caches the token with them, so asking costs no request while the token lives; an owner who
+ * accepts new permissions gets them with the next token (at most an hour later).
+ */
+export const installationPermissions = async (gh: GitHub): Promise<Readonly<Record<string, string>>> => {
+  const auth = (await gh.auth({ type: 'installation' })) as { permissions?: Record<string, string> };
+  return auth.permissions ?? {};
+};
+
+/** Check runs report a run where the installation lets hyperp write them; commit statuses otherwise. */
+export const grantsChecks = async (gh: GitHub): Promise<boolean> => (await installationPermissions(gh))['checks'] === 'write';

@@ -19,6 +19,11 @@ export interface InterpreterDeps {
   readonly images: ImageStore;
   /** A GitHub client for an App installation. */
   readonly github: (installationId: number) => GitHub;
+  /**
+   * Whether the installation granted `checks: write`: then the run's check run reports it
+   * (`report/check-reporter.ts`) and commit statuses are not set. Absent: statuses only.
+   */
+  readonly usesChecks?: (installationId: number) => Promise<boolean>;
   /** Packs an image's build context into S3 for the builder (`contexts/upload.ts`). */
   readonly contexts: BuildContexts;
   /** Delivers a `Tick` to the run at `at` (production: a delayed SQS message, `aws/wakeup-queue.ts`). */

@@ -82,6 +82,8 @@ const carryOut = async (d: InterpreterDeps, c: Command, meta: RunMeta): Promise<
         return deregisterTaskDefinitions(d, c);
       case 'SetCommitStatus':
         try {
+          // The check run says it all where the installation allows checks; a status beside it would repeat it.
+          if (d.usesChecks && (await d.usesChecks(meta.installationId).catch(() => false))) return [];
           await setCommitStatus(d.github(meta.installationId), {
             repo: meta.repo, commit: c.commit, state: c.state, context: c.context, description: c.description, targetUrl: c.targetUrl,
           });

@@ -4,7 +4,8 @@ import { invokeAsync } from '../aws/invoke.js';
 import { defaultRetryPolicy } from '../aws/retry.js';
 import { sweepAccessPoints } from '../efs/access-points.js';
 import { sweepHandler } from '../handlers/sweep.js';
-import { config, ecs, efs, lambda, log, storeWithSpill } from '../production.js';
+import { reportPendingChecks } from '../report/check-sweep.js';
+import { checks, config, ecs, efs, gitHubApp, lambda, log, storeWithSpill } from '../production.js';
 
 const activeRunIds = async (): Promise<ReadonlySet<string>> => {
   const ids = new Set<string>();
@@ -30,5 +31,12 @@ export const handler = async () => {
     log('access point clean-up failed; the next sweep tries again', { error: (e as Error).message });
     return 0;
   });
-  return { ...report, accessPointsDeleted };
+  // Checks whose last report was lost or held back; GitHub's failures are the reporter's to log.
+  const checksReported = await gitHubApp().ready()
+    .then(() => reportPendingChecks({ store: storeWithSpill(), reporter: checks(), log }))
+    .catch((e: unknown) => {
+      log('pending checks were not reported; the next sweep tries again', { error: (e as Error).message });
+      return 0;
+    });
+  return { ...report, accessPointsDeleted, checksReported };
 };

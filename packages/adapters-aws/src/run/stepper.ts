@@ -46,6 +46,11 @@ export interface StepperDeps {
   readonly maxRounds?: number;
   /** Time per invocation, waits included (default 60 s): well inside the Lambda timeout. */
   readonly budgetMs?: number;
+  /**
+   * Shows the run where its users look (the GitHub check run, `report/check-reporter.ts`),
+   * after each step, from the state the step saved. It never throws.
+   */
+  readonly report?: (meta: RunMeta, run: RunState) => Promise<void>;
 }
 
 /** What the state item holds: the reducer's state and the adapter's facts about the run. */
@@ -151,12 +156,17 @@ export const stepper = (d: StepperDeps) => {
   };
 
   const step = async (runId: string, incoming: readonly RunEvent[]): Promise<StepOutcome> => {
+    let outcome: StepOutcome;
     try {
-      return await stepRun(runId, incoming);
+      outcome = await stepRun(runId, incoming);
     } catch (e) {
       warm.delete(runId);
       throw e;
     }
+    // From the version this step confirmed; a step unsure of it leaves the report to the next one or the sweep.
+    const kept = warm.get(runId);
+    if (d.report && kept) await d.report(kept.state.meta, kept.state.run);
+    return outcome;
   };
 
   const stepRun = async (runId: string, incoming: readonly RunEvent[]): Promise<StepOutcome> => {

@@ -1,6 +1,7 @@
 /** The whole DynamoDB store, as the handlers receive it. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { bodyCodec, type BlobStore } from './body.js';
+import { checkRecords, type CheckRecords } from './checks.js';
 import type { TableContext } from './context.js';
 import { deliveries, type Deliveries } from './deliveries.js';
 import { eventLog, type EventLog } from './event-log.js';
@@ -14,6 +15,8 @@ export interface Store {
   readonly listing: RunListing;
   readonly images: ImageStore;
   readonly deliveries: Deliveries;
+  /** What was last sent of each run's GitHub check run. */
+  readonly checks: CheckRecords;
   readonly ctx: TableContext;
 }
 
@@ -25,6 +28,7 @@ export const dynamoStore = (doc: DynamoDBDocumentClient, tableName: string, blob
     listing: runListing(ctx),
     images: imageStore(ctx),
     deliveries: deliveries(ctx),
+    checks: checkRecords(ctx),
     ctx,
   };
 };

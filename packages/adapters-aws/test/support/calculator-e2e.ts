@@ -24,7 +24,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { invokeAsync } from '../../src/aws/invoke.js';
-import { installationClient } from '../../src/github/app-client.js';
+import { grantsChecks, installationClient } from '../../src/github/app-client.js';
+import { checkReporter } from '../../src/report/check-reporter.js';
 import { efsHandler, type EfsRequest } from '../../src/handlers/efs.js';
 import { streamHandler } from '../../src/handlers/stream.js';
 import { taskEventsHandler, type TaskStateChange } from '../../src/handlers/task-events.js';
@@ -56,6 +57,8 @@ export interface E2EResult {
   readonly runTaskInputs: RunTaskCommandInput[];
   readonly wakeupMessages: SendMessageCommandInput[];
   readonly statuses: GitHubFake['statuses'];
+  /** The GitHub stand-in (its check runs and check-run writes), open until `cleanup`. */
+  readonly gh: GitHubFake;
   readonly ecsEventsDelivered: number;
   readonly calls: { dynamodb: Record<string, number>; ecs: Record<string, number>; lambda: number; s3: number; github: number };
   /** Every AWS request of the run as text (command and input, bodies included), in order. */
@@ -194,10 +197,17 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
   const lambdaClient = new LambdaClient({ region: 'us-east-1' });
   const ecsClient = new ECSClient({ region: 'us-east-1' });
 
+  // What the installation granted, asked once per installation (auth-app caches it with the token).
+  const granted = new Map<number, Promise<boolean>>();
+  const usesChecks = (id: number) => granted.get(id) ?? granted.set(id, grantsChecks(github(id))).get(id)!;
+  const reporter = checkReporter({
+    github, usesChecks, records: store.checks, detailsUrl: (id) => `https://hyperp.example.com/runs/${id}`, now, log,
+  });
   const step = stepper({
     store,
+    report: reporter.report,
     interpret: interpreter({
-      config, ecs: ecsClient, lambda: lambdaClient, images: store.images, github,
+      config, ecs: ecsClient, lambda: lambdaClient, images: store.images, github, usesChecks,
       contexts: buildContexts({ s3: s3.s3, bucket: config.artifactsBucket, github, images: store.images, now }),
       wakeups: wakeupQueue({ sqs: new SQSClient({ region: 'us-east-1' }), queueUrl: config.wakeupQueueUrl, inlineWaitMs: 20_000, now }),
       now, log,
@@ -276,6 +286,7 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
     runTaskInputs: ecs.commandCalls(RunTaskCommand).map((c) => c.args[0].input),
     wakeupMessages: sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input),
     statuses: gh.statuses,
+    gh,
     ecsEventsDelivered: delivered,
     calls: {
       // A copy: what the platform called during the run, not what a test reads afterwards.

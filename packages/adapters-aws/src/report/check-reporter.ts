@@ -1,0 +1,127 @@
+/**
+ * Sends a run's check run to GitHub: core decides what it shows (`checkRunReport`) and when it
+ * is worth sending again (`checkSendDecision`); this reads the failed jobs' log tails, talks to
+ * the Checks API and remembers what was sent (`store/checks.ts`). The stepper calls it after
+ * every step, the sweep for every run whose final state has not reached GitHub yet.
+ *
+ * Reporting is a courtesy to the user, never part of the run: it never throws, and a failure
+ * (a rate limit, GitHub down, a crash between two calls) leaves the run's check record pending,
+ * so the next step or the sweep's next minute sends the state as it is then. A check run lost
+ * between its creation and the record of its id is found again by its `external_id`.
+ */
+import { GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  checkReportDigest, checkRunName, checkRunReport, checkSendDecision, failedJobLogs, logTailLines, type RunState,
+} from '@hyperp/core/internal';
+import type { GitHub } from '../github/app-client.js';
+import { createCheckRun, findCheckRun, updateCheckRun, type CheckRunBody } from '../github/checks.js';
+import type { RunMeta } from '../run/meta.js';
+import type { CheckRecord, CheckRecords } from '../store/checks.js';
+
+export interface CheckReporterDeps {
+  readonly github: (installationId: number) => GitHub;
+  /** Whether the installation granted `checks: write` (else commit statuses report the run). */
+  readonly usesChecks: (installationId: number) => Promise<boolean>;
+  readonly records: CheckRecords;
+  /** CloudWatch Logs and the tasks' log group, for the failed jobs' last lines. */
+  readonly logs?: { readonly client: Pick<CloudWatchLogsClient, 'send'>; readonly logGroup: string };
+  /** Where a person sees the whole run (the deployment's run view); null for none. */
+  readonly detailsUrl: (runId: string) => string | null;
+  /** Epoch ms. */
+  readonly now: () => number;
+  readonly log: (message: string, detail?: Record<string, unknown>) => void;
+  /** How long one report may take (default 15 s): a slow GitHub must not hold a step. */
+  readonly deadlineMs?: number;
+}
+
+/** The action GitHub shows on a failed check (label ≤ 20, description ≤ 40, identifier ≤ 20 characters). */
+export const RERUN_FAILED_ACTION = { label: 'Re-run failed jobs', description: 'Runs the failed jobs, reuses the others', identifier: 'rerun-failed' } as const;
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export const checkReporter = (d: CheckReporterDeps) => {
+  /** The records this function wrote or read, so a warm function reads each run's once. */
+  const known = new Map<string, CheckRecord>();
+  const remember = (r: CheckRecord) => {
+    known.delete(r.runId);
+    known.set(r.runId, r);
+    if (known.size > 256) known.delete(known.keys().next().value!);
+  };
+
+  const logTails = async (run: RunState): Promise<Record<string, string[]>> => {
+    if (!d.logs) return {};
+    const tails: Record<string, string[]> = {};
+    for (const { job, stream } of failedJobLogs(run)) {
+      try {
+        const r = await d.logs.client.send(new GetLogEventsCommand({
+          logGroupName: d.logs.logGroup, logStreamName: stream, startFromHead: false, limit: logTailLines,
+        }));
+        tails[job] = (r.events ?? []).map((e) => (e.message ?? '').replace(/\n$/, ''));
+      } catch (e) {
+        // No stream (the task logged nothing) or Logs refusing: the summary goes without it.
+        d.log('the log tail of a failed job was not read', { runId: run.runId, job, error: (e as Error).name });
+      }
+    }
+    return tails;
+  };
+
+  const send = async (meta: RunMeta, run: RunState): Promise<void> => {
+    const runId = meta.runId;
+    if (!(await d.usesChecks(meta.installationId))) return;
+    let record = known.get(runId) ?? (await d.records.get(runId)) ?? null;
+    if (record?.final) return;
+    let report = checkRunReport(run, { logTails: {} });
+    const decision = checkSendDecision(record?.sent ?? null, report, d.now());
+    if (decision !== 'send') {
+      if (record) remember(record);
+      return;
+    }
+    if (report.status === 'completed' && report.conclusion !== 'success') report = checkRunReport(run, { logTails: await logTails(run) });
+    if (record === null) {
+      // Pending before the first call: a report lost from here on is the sweep's to send.
+      record = { runId, checkRunId: null, sent: null, final: false };
+      await d.records.put(record);
+    }
+    const details = d.detailsUrl(runId);
+    const body: CheckRunBody = {
+      status: report.status,
+      ...(report.conclusion !== null ? { conclusion: report.conclusion } : {}),
+      ...(details ? { details_url: details } : {}),
+      ...(run.startedAt !== null ? { started_at: iso(run.startedAt) } : {}),
+      ...(report.status === 'completed' && run.finishedAt !== null ? { completed_at: iso(run.finishedAt) } : {}),
+      output: { title: report.title, summary: report.summary },
+      ...(report.status === 'completed' && report.conclusion !== 'success' && report.conclusion !== 'action_required'
+        ? { actions: [RERUN_FAILED_ACTION] } : {}),
+    };
+    const gh = d.github(meta.installationId);
+    const name = checkRunName(meta.workflow);
+    let id = record.checkRunId ?? (await findCheckRun(gh, meta.repo, meta.commit, name, runId)) ?? null;
+    if (id === null) id = await createCheckRun(gh, meta.repo, meta.commit, { name, external_id: runId, ...body });
+    else await updateCheckRun(gh, meta.repo, id, body);
+    record = { runId, checkRunId: id, sent: { status: report.status, digest: checkReportDigest(report), at: d.now() }, final: report.status === 'completed' };
+    remember(record);
+    await d.records.put(record);
+  };
+
+  /** Sends the run's check if it is due; never throws. */
+  const report = async (meta: RunMeta, run: RunState): Promise<void> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([
+        send(meta, run),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`reporting took longer than ${d.deadlineMs ?? 15_000} ms`)), d.deadlineMs ?? 15_000);
+        }),
+      ]);
+    } catch (e) {
+      known.delete(meta.runId);
+      d.log('the check run was not sent; the next step or the sweep sends it', { runId: meta.runId, error: (e as Error).message });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  return { report };
+};
+
+export type CheckReporter = ReturnType<typeof checkReporter>;
