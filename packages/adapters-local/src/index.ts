@@ -22,3 +22,6 @@ export * from './runs/view.js';
 export * from './runs/drive-local.js';
 export * from './runs/runtimes.js';
 export * from './artifacts/small-files.js';
+export { loadLocalSecrets, refuseTrackedSecrets, SecretsSourceError, SECRETS_FOLDER, SECRETS_FILE, type LocalSecrets } from './secrets/cascade.js';
+export { missingSecrets } from './secrets/run-secrets.js';
+export { maskPatterns, maskText, logMask, MASK } from './secrets/mask.js';

@@ -21,7 +21,7 @@ import {
 } from '@hyperp/core';
 import { startedByLookup } from '@hyperp/core/internal';
 import type { Engine } from '../engine/types.js';
-import { interpreter, type BuildSource } from './interpreter.js';
+import { interpreter, type BuildSource, type RunSecrets } from './interpreter.js';
 import type { Slots } from './slots.js';
 import { outstandingCommands, pendingStopOf } from './outstanding.js';
 
@@ -49,6 +49,8 @@ export interface DriveOptions {
    * recorded is lost, so finished work may be done again. Without it such a log is refused.
    */
   readonly acceptDamagedLog?: boolean;
+  /** The run's secrets, when its jobs declare any. */
+  readonly secrets?: RunSecrets;
 }
 
 export class RunBusyError extends Error {
@@ -155,6 +157,7 @@ export const driveRun = async (o: DriveOptions): Promise<RunState> => {
     ...(o.slots ? { slots: o.slots } : {}),
     stopPending: (cmd) => pendingStopOf(state, cmd)?.reason,
     diedWithDriver: (sb) => diedWithDriver(state, sb, lastLogged),
+    ...(o.secrets ? { secrets: o.secrets } : {}),
   });
 
   // Fold new lines of the log and carry out what they ask; one pump at a time.

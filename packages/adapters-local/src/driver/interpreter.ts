@@ -7,8 +7,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
-  taskRunning, taskStopped, type Command, type RunEvent, type RunTask, type BuildImage, type TaskDefinition, type RecordImage,
+  taskRunning, taskStopped, type Command, type RunEvent, type RunTask, type BuildImage, type TaskDefinition, type RecordImage, type SecretSpec,
 } from '@hyperp/core';
+import { writeTaskSecrets, type TaskSecrets } from '../secrets/task-files.js';
 import type { Engine, RunningTask, BuildRequest } from '../engine/types.js';
 import { buildLogFile, runDir, taskDefinitionFile, taskLogFile, type LocalLayout } from '../layout.js';
 import { zipDirectory, zipNotes } from '../artifacts/zip.js';
@@ -21,6 +22,16 @@ export interface BuildSource {
    * error when these files are not the ones the key was made of.
    */
   readonly context: (dockerfilePath: string, context: string, key: string) => Pick<BuildRequest, 'dockerfile' | 'files'> | { readonly error: string };
+}
+
+/** The secrets of a run: which each job reads, their values, and what its logs mask. */
+export interface RunSecrets {
+  readonly forJob: (job: string) => readonly SecretSpec[];
+  readonly values: ReadonlyMap<string, string>;
+  /** `secrets/mask.ts` patterns of every secret the run's jobs declare. */
+  readonly mask: readonly string[];
+  /** Where values were looked for, for a missing one's message. */
+  readonly from: string;
 }
 
 export interface InterpreterOptions {
@@ -51,6 +62,7 @@ export interface InterpreterOptions {
    * task definition it ran, so its STOPPED state bills that time as Fargate would.
    */
   readonly diedWithDriver?: (startedBy: string) => { readonly from: number; readonly to: number; readonly taskDefinitionArn: string } | undefined;
+  readonly secrets?: RunSecrets;
 }
 
 export interface Interpreter {
@@ -170,25 +182,36 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
       const rejected = (reason: string) => o.emit([{ _tag: 'TaskLaunchRejected', at: o.now(), startedBy: cmd.startedBy, reason, retryable: false }]);
       const taskArn = localTaskArn(cmd.clientToken);
       let launch;
+      let secrets: TaskSecrets | undefined;
       try {
         const td = taskDefinitionOf(cmd.taskDefinitionArn);
         if (!td) {
           await rejected(`task definition ${cmd.taskDefinitionArn} is unknown`);
           return;
         }
-        const plan = launchPlan(td, cmd, o.layout.artifactsDir, o.repository);
+        const planned = launchPlan(td, cmd, o.layout.artifactsDir, o.repository);
         const logFile = taskLogFile(o.layout, o.runId, cmd.job, cmd.index, cmd.attempt);
         mkdirSync(dirname(logFile), { recursive: true });
-        if (plan.notes.length > 0) writeFileSync(logFile, plan.notes.map((n) => `hyperp: ${n}\n`).join(''), { flag: 'a' });
+        if (planned.notes.length > 0) writeFileSync(logFile, planned.notes.map((n) => `hyperp: ${n}\n`).join(''), { flag: 'a' });
+        const specs = o.secrets?.forJob(cmd.job) ?? [];
+        secrets = specs.length === 0 ? undefined : writeTaskSecrets(planned.containers.map((c) => c.name), specs, o.secrets!.values, o.secrets!.from);
+        const plan = secrets === undefined ? planned : {
+          ...planned,
+          containers: planned.containers.map((c) => ({ ...c, secretsDir: secrets!.dirs.get(c.name)!, environment: { ...c.environment, ...secrets!.env } })),
+        };
         launch = { size: taskSize(td), plan, logFile };
       } catch (e) {
         // A launch that cannot even be prepared (a corrupt file, a full disk) fails its attempt rather than hanging it.
+        secrets?.remove();
         await rejected(`hyperp could not start the task: ${(e as Error).message}`);
         return;
       }
       const { size, plan, logFile } = launch;
       const t0 = o.now();
-      const task = o.engine.run({ attemptKey: cmd.attemptKey, containers: plan.containers, memoryMiB: size.memory, network: o.network, logFile });
+      const task = o.engine.run({
+        attemptKey: cmd.attemptKey, containers: plan.containers, memoryMiB: size.memory, network: o.network, logFile,
+        ...(o.secrets && o.secrets.mask.length > 0 ? { mask: o.secrets.mask } : {}),
+      });
       running.set(cmd.attemptKey, task);
       if (!limitsNoted) {
         // Once per run, as the host decides it, not once per task.
@@ -201,6 +224,7 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
         taskRunning(t0, cmd.startedBy, taskArn, plan.containers.map((c) => c.name), { ...size, pullStartedAt: t0, startedAt: t0 }),
       ]);
       const exit = await task.done;
+      secrets?.remove();
       running.delete(cmd.attemptKey);
       const codes = Object.fromEntries(exit.containers.map((c) => [c.name, c.exitCode]));
       const stoppedEvent = taskStopped(exit.stoppedAt, cmd.startedBy, taskArn, codes, {

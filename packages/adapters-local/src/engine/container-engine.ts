@@ -7,16 +7,18 @@
  * that a hyperp killed at any moment leaves nothing running: whatever it created carries its
  * owner, and its reaper (container-owner.ts) removes it.
  */
-import { closeSync, existsSync, fstatSync, readSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, chmodSync, symlinkSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, readdirSync, readSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, chmodSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { makeScratch, removeOrphanScratch } from '../fs/scratch.js';
 import { supervise, type Supervised } from './supervise.js';
-import { containerCreateArgs, type CreateOptions } from './container-args.js';
+import { containerCreateArgs, USERNS_BASE, type CreateOptions } from './container-args.js';
+import { SECRETS_DIR } from '@hyperp/core/internal';
+import { containerOwner, handSecrets } from '../secrets/task-files.js';
 import { removeOrphans, selfOwner, startReaper } from './container-owner.js';
 import { containerLabel, OUT_OF_MEMORY_REASON } from './types.js';
-import type { BuildOutcome, BuildRequest, ContainerExit, Engine, RunningTask, TaskExit, TaskLaunch } from './types.js';
+import type { BuildOutcome, BuildRequest, ContainerExit, ContainerLaunch, Engine, RunningTask, TaskExit, TaskLaunch } from './types.js';
 
 /** How long to wait before stopping again a container that was not there to stop. */
 const STOP_RETRY_MS = 500;
@@ -174,6 +176,15 @@ export const containerEngine = (opts: ContainerEngineOptions): ContainerEngine =
     return { exitCode: Number(code), oomKilled: oom === 'true' };
   };
 
+  /** The container with its secrets folder bound at /run/secrets, its files handed to the image's user. */
+  const withSecrets = async (c: ContainerLaunch, imageRef: string, mapUsers: boolean): Promise<ContainerLaunch> => {
+    if (c.secretsDir === undefined) return c;
+    const user = await capture(opts.cli, ['image', 'inspect', '--format', '{{.Config.User}}', imageRef]);
+    const owner = user.code === 0 ? containerOwner(user.stdout.trim(), mapUsers ? USERNS_BASE : 0) : undefined;
+    handSecrets(c.secretsDir, readdirSync(c.secretsDir), owner);
+    return { ...c, binds: [...c.binds, { host: c.secretsDir, sandbox: SECRETS_DIR, readOnly: true }] };
+  };
+
   const run = (task: TaskLaunch): RunningTask => {
     const startedAt = Date.now();
     mkdirSync(dirname(task.logFile), { recursive: true });
@@ -209,7 +220,8 @@ export const containerEngine = (opts: ContainerEngineOptions): ContainerEngine =
 
     const runOne = async (p: (typeof containers)[number]): Promise<ContainerExit> => {
       const imageRef = p.c.image.includes(':') || p.c.image.includes('/') ? p.c.image : `${repo}:${p.c.image}`;
-      const created = await capture(opts.cli, containerCreateArgs(p.name, p.c, imageRef, createOptions(task.attemptKey, task.network)));
+      const options = createOptions(task.attemptKey, task.network);
+      const created = await capture(opts.cli, containerCreateArgs(p.name, await withSecrets(p.c, imageRef, options.mapUsers), imageRef, options));
       if (created.code !== 0) {
         const why = created.stderr.trim().split('\n').filter((l) => l.trim() !== '').pop() ?? `exit code ${created.code}`;
         writeSync(logFd, created.stderr);
@@ -230,7 +242,7 @@ export const containerEngine = (opts: ContainerEngineOptions): ContainerEngine =
       const conmonDir = join(opts.scratchDir, `${process.pid}-conmon-${p.name}`);
       mkdirSync(conmonDir, { recursive: true });
       const sup = supervise(opts.cli, ['start', '-a', p.name], {
-        logFd, graceMs: (p.c.stopTimeoutSeconds + 5) * 1000, politeTarget: 'group', cwd: conmonDir,
+        logFd, graceMs: (p.c.stopTimeoutSeconds + 5) * 1000, politeTarget: 'group', cwd: conmonDir, ...(task.mask ? { mask: task.mask } : {}),
         ...(task.containers.length > 1 ? { label: containerLabel(p.c.name) } : {}),
       });
       started.set(p.name, sup);

@@ -4,6 +4,7 @@
  * is missing (unshare-sandbox.ts) — over a private copy of the image's files.
  * When an essential container exits, the task's other containers are stopped (as on ECS).
  */
+import { SECRETS_DIR } from '@hyperp/core/internal';
 import { closeSync, mkdirSync, openSync, rmSync, symlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseRecipe } from '../build/recipe.js';
@@ -123,7 +124,7 @@ export const processEngine = (opts: ProcessEngineOptions): Engine => {
         workdir: cmd.workdir,
         argv: cmd.argv,
         env: aliases.length > 0 ? { ...cmd.env, PATH: `/${ALIAS_DIR}:${cmd.env['PATH'] ?? DEFAULT_PATH}` } : cmd.env,
-        binds: c.binds,
+        binds: c.secretsDir === undefined ? c.binds : [...c.binds, { host: c.secretsDir, sandbox: SECRETS_DIR, readOnly: true }],
         network: task.network,
         tmpMiB: c.limits.tmpMiB,
         marker: watchdogMarker(),
@@ -159,6 +160,7 @@ export const processEngine = (opts: ProcessEngineOptions): Engine => {
         name: c.name, essential: c.essential, cg,
         sup: supervise(launch.file, launch.args, {
           logFd, graceMs: c.stopTimeoutSeconds * 1000, politeTarget: 'sandboxed', ...(task.containers.length > 1 ? { label: containerLabel(c.name) } : {}),
+          ...(task.mask ? { mask: task.mask } : {}),
           // The util-linux sandbox's own programs see none of hyperp's environment (bubblewrap clears it itself).
           ...(sandbox === 'unshare' ? { env: { PATH: SANDBOX_PATH } } : {}),
         }),

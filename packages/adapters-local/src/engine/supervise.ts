@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { logMask } from '../secrets/mask.js';
 
 export interface ProcessExit {
   /** The exit code, or 128 + signal number when a signal ended it (as a shell reports it). */
@@ -76,6 +77,8 @@ export interface SuperviseOptions {
    * log, and a line must say whose it is. Without it the output goes to the log as it comes.
    */
   readonly label?: string;
+  /** Secret values to write as `***` (`secrets/mask.ts` patterns): the output then passes through hyperp. */
+  readonly mask?: readonly string[];
 }
 
 /** How long the output of a program that has exited may still come (a child it left holds the pipe). */
@@ -85,11 +88,13 @@ const OUTPUT_GRACE_MS = 2000;
  * Copies `stream` to `fd` a line at a time, each line after `label`: lines of several writers to
  * one file stay whole. What is left without a newline at the end is written with one.
  */
-const labelLines = (stream: Readable, fd: number, label: string): Promise<void> =>
+const labelLines = (stream: Readable, fd: number, label: string, patterns: readonly string[]): Promise<void> =>
   new Promise((resolve) => {
     let rest = Buffer.alloc(0);
     const prefix = Buffer.from(label);
-    stream.on('data', (chunk: Buffer) => {
+    const mask = logMask(patterns);
+    stream.on('data', (raw: Buffer) => {
+      const chunk = mask.push(raw);
       let data = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
       let nl = data.indexOf(10);
       const out: Buffer[] = [];
@@ -102,6 +107,8 @@ const labelLines = (stream: Readable, fd: number, label: string): Promise<void> 
       rest = Buffer.from(data);
     });
     const end = () => {
+      const held = mask.end();
+      if (held.length > 0) rest = Buffer.concat([rest, held]);
       if (rest.length > 0) writeSync(fd, Buffer.concat([prefix, rest, Buffer.from('\n')]));
       rest = Buffer.alloc(0);
       resolve();
@@ -113,14 +120,14 @@ const labelLines = (stream: Readable, fd: number, label: string): Promise<void> 
 
 export const supervise = (file: string, args: readonly string[], opts: SuperviseOptions): Supervised => {
   // detached: the child leads its own process group, so one kill reaches everything it started.
-  const out = opts.label === undefined ? opts.logFd : 'pipe';
+  const direct = opts.label === undefined && (opts.mask ?? []).length === 0;
+  const out = direct ? opts.logFd : 'pipe';
   const child = spawn(file, [...args], { stdio: ['ignore', out, out], detached: true, ...(opts.cwd ? { cwd: opts.cwd } : {}), ...(opts.env ? { env: opts.env } : {}) });
-  const copied = opts.label === undefined || !child.stdout || !child.stderr
-    ? Promise.resolve()
-    : Promise.all([labelLines(child.stdout, opts.logFd, opts.label), labelLines(child.stderr, opts.logFd, opts.label)]).then(() => undefined);
+  const copy = (stream: Readable) => labelLines(stream, opts.logFd, opts.label ?? '', opts.mask ?? []);
+  const copied = direct || !child.stdout || !child.stderr ? Promise.resolve() : Promise.all([copy(child.stdout), copy(child.stderr)]).then(() => undefined);
   /** The output is in the log (or given up on, when something the program left keeps the pipe open). */
   const outputDone = (): Promise<void> => {
-    if (opts.label === undefined) return Promise.resolve();
+    if (direct) return Promise.resolve();
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<void>((r) => (timer = setTimeout(() => {
       child.stdout?.destroy();

@@ -56,6 +56,11 @@ export interface ContainerLaunch {
   readonly stopTimeoutSeconds: number;
   readonly binds: readonly Bind[];
   readonly limits: ContainerLimits;
+  /**
+   * A folder of the container's secret files (mode 0400), shown read-only at `/run/secrets`;
+   * container engines hand its files to the image's user.
+   */
+  readonly secretsDir?: string;
 }
 
 export interface TaskLaunch {
@@ -65,6 +70,8 @@ export interface TaskLaunch {
   readonly memoryMiB: number;
   readonly network: boolean;
   readonly logFile: string;
+  /** Secret values written to the log as `***` (`secrets/mask.ts` patterns). */
+  readonly mask?: readonly string[];
 }
 
 /** ECS's container reason when a container went over its memory (its exit code is 137). */

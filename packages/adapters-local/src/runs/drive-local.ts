@@ -19,6 +19,8 @@ import { checkLayout, type LocalLayout } from '../layout.js';
 import { recordImages } from './image-index.js';
 import { processRuntimeNotices } from './runtimes.js';
 import { localBuilderVersion } from './settings.js';
+import type { LocalSecrets } from '../secrets/cascade.js';
+import { runSecrets } from '../secrets/run-secrets.js';
 
 const engineNames: readonly EngineName[] = ['process', 'docker', 'podman'];
 
@@ -40,9 +42,11 @@ export const openLocalEngine = async (choice: EngineChoice, layout: LocalLayout)
   };
 };
 
-export type LocalRunOptions = Omit<DriveOptions, 'runId' | 'source' | 'recordImage'> & {
+export type LocalRunOptions = Omit<DriveOptions, 'runId' | 'source' | 'recordImage' | 'secrets'> & {
   /** The run's request, as its log holds it. */
   readonly request: RunRequested;
+  /** Secret values found locally (`loadLocalSecrets`); the jobs' declared secrets are taken from them. */
+  readonly secrets?: LocalSecrets;
 };
 
 export const driveLocalRun = async (o: LocalRunOptions): Promise<RunState> => {
@@ -68,9 +72,12 @@ export const driveLocalRun = async (o: LocalRunOptions): Promise<RunState> => {
       ...(files && E.isRight(files) ? { files: files.right.files } : {}),
     }], note).catch((e: unknown) => note(`warning: the image store index was not updated: ${(e as Error).message}`));
   };
+  const { secrets: local, ...options } = o;
+  const secrets = runSecrets(req.workflow, local);
   return driveRun({
-    ...o,
+    ...options,
     runId: req.runId,
+    ...(secrets ? { secrets } : {}),
     source: keyCheckedSource(req, snapshot, o.engine.name, snapshotBuildSource(o.layout.repoDir, snapshot, req.dirty)),
     recordImage,
     onDriving: (state) => {

@@ -3,7 +3,7 @@
  * --failed, jobs that succeeded are not run again: their outputs (in the earlier run's folders)
  * are the inputs of the jobs that run.
  */
-import { foldRun, loadImageStore, openRun, rerunRequest, type Engine, type LocalLayout } from '@hyperp/adapters-local';
+import { foldRun, loadImageStore, openRun, rerunRequest, type Engine, type LocalLayout, type LocalSecrets } from '@hyperp/adapters-local';
 import { describeRerunRefusal, runningJobsText, type RunRequested } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, type CliContext } from '../context.js';
@@ -12,9 +12,12 @@ import { allSucceeded, driveAll, ENGINE_HELP, openEngine, parseEngine, parsePara
 import { printRuns } from './run.js';
 import { backendOf, withBackendOptions, type BackendOptions } from '../remote/backend.js';
 import { remoteRerun } from '../remote/control.js';
+import { localSecretsFor, SECRETS_HELP } from '../local/secrets.js';
 
 /** Opens the new run of a local rerun (its log holds the request); driving it is the caller's. */
-export const startLocalRerun = async (ctx: CliContext, layout: LocalLayout, given: string, o: { failedOnly: boolean; engine?: string | undefined }): Promise<{ from: string; req: RunRequested; engine: Engine }> => {
+export const startLocalRerun = async (
+  ctx: CliContext, layout: LocalLayout, given: string, o: { failedOnly: boolean; engine?: string | undefined; secrets?: string | undefined },
+): Promise<{ from: string; req: RunRequested; engine: Engine; secrets: LocalSecrets }> => {
   const from = findRun(layout, given);
   const { state: old, damagedLines } = foldRun(layout, from);
   warnDamaged(ctx, layout, from, damagedLines);
@@ -24,8 +27,9 @@ export const startLocalRerun = async (ctx: CliContext, layout: LocalLayout, give
   }
   const req = rerun.right;
   const engine = await openEngine(parseEngine(o.engine), layout);
+  const secrets = await localSecretsFor(layout.repoDir, o.secrets, [req.workflow]);
   await openRun(layout, req);
-  return { from, req, engine };
+  return { from, req, engine, secrets };
 };
 
 export const registerRerun: Register = (program, run) => {
@@ -38,16 +42,17 @@ export const registerRerun: Register = (program, run) => {
     .option('--engine <engine>', ENGINE_HELP, 'auto')
     .option('--parallel <n>', 'tasks and builds at once (default: the number of CPUs)')
     .option('--network', 'give tasks network access')
+    .option('--secrets <path>', SECRETS_HELP)
     .option('--json', 'print the run as JSON')
     .option('--wait', 'remote: wait for the new run to end and print it (locally a rerun always waits)'))
-    .action((given: string, opts: { repo?: string; failed?: boolean; engine?: string; parallel?: string; network?: boolean; json?: boolean; wait?: boolean } & BackendOptions) =>
+    .action((given: string, opts: { repo?: string; failed?: boolean; engine?: string; parallel?: string; network?: boolean; json?: boolean; wait?: boolean; secrets?: string } & BackendOptions) =>
       run(async (ctx) => {
         const backend = backendOf(ctx, opts);
         if (backend._tag === 'Remote') return remoteRerun(ctx, backend.api, given, { ...opts, pollMs: backend.pollMs });
         const layout = layoutOf(ctx, opts.repo);
-        const { from, req, engine } = await startLocalRerun(ctx, layout, given, { failedOnly: opts.failed === true, engine: opts.engine });
+        const { from, req, engine, secrets } = await startLocalRerun(ctx, layout, given, { failedOnly: opts.failed === true, engine: opts.engine, secrets: opts.secrets });
         if (!opts.json) ctx.err(`run ${req.runId}: rerun of ${from}${opts.failed ? ' (failed jobs only)' : ''}: ${runningJobsText(req.workflow.jobs.length, req.reuse.length)}\n`);
-        const states = await driveAll(ctx, [{ layout, runId: req.runId, engine, parallel: parseParallel(opts.parallel), network: opts.network === true, request: req }], opts.json === true);
+        const states = await driveAll(ctx, [{ layout, runId: req.runId, engine, parallel: parseParallel(opts.parallel), network: opts.network === true, request: req, secrets }], opts.json === true);
         printRuns(ctx, states, layout, opts.json === true);
         return allSucceeded(states) ? ExitCode.ok : ExitCode.failed;
       }),

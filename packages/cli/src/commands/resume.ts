@@ -11,6 +11,7 @@ import { findRun, layoutOf, requestOf, warnDamaged } from '../local/repo.js';
 import { allSucceeded, driveAll, ENGINE_HELP, openEngine, parseEngine, parseParallel } from '../local/session.js';
 import { printRuns } from './run.js';
 import { terminalSafe } from '../views/terminal-text.js';
+import { localSecretsFor, SECRETS_HELP } from '../local/secrets.js';
 
 export const registerResume: Register = (program, run) => {
   program
@@ -21,9 +22,10 @@ export const registerResume: Register = (program, run) => {
     .option('--engine <engine>', ENGINE_HELP, 'auto')
     .option('--parallel <n>', 'tasks and builds at once (default: the number of CPUs)')
     .option('--network', 'give tasks network access')
+    .option('--secrets <path>', SECRETS_HELP)
     .option('--json', 'print the run as JSON')
     .option('--accept-damaged-log', 'resume although lines of the run\'s event log are damaged (they are skipped; finished tasks may run again)')
-    .action((given: string, opts: { repo?: string; engine?: string; parallel?: string; network?: boolean; json?: boolean; acceptDamagedLog?: boolean }) =>
+    .action((given: string, opts: { repo?: string; engine?: string; parallel?: string; network?: boolean; json?: boolean; acceptDamagedLog?: boolean; secrets?: string }) =>
       run(async (ctx) => {
         const layout = layoutOf(ctx, opts.repo);
         const runId = findRun(layout, given);
@@ -38,7 +40,9 @@ export const registerResume: Register = (program, run) => {
         const probe = tryLock(driverLockFile(layout, runId), 'resume');
         if (probe._tag !== 'Held') probe.release();
         if (probe._tag !== 'Held' && !opts.json) ctx.err(`run ${runId}: resuming ${terminalSafe(state.request?.workflow.name ?? '')} (${state.status} when its process stopped), engine ${engineLabel(engine)}\n`);
-        const states = await driveAll(ctx, [{ layout, runId, engine, parallel: parseParallel(opts.parallel), network: opts.network === true, request: requestOf(state, runId), acceptDamagedLog: opts.acceptDamagedLog === true }], opts.json === true);
+        const request = requestOf(state, runId);
+        const secrets = await localSecretsFor(layout.repoDir, opts.secrets, [request.workflow]);
+        const states = await driveAll(ctx, [{ layout, runId, engine, parallel: parseParallel(opts.parallel), network: opts.network === true, request, acceptDamagedLog: opts.acceptDamagedLog === true, secrets }], opts.json === true);
         printRuns(ctx, states, layout, opts.json === true);
         return allSucceeded(states) ? ExitCode.ok : ExitCode.failed;
       }),

@@ -15,6 +15,7 @@ import { formatRunView, notesOf, type RunNotes } from '../views/run-text.js';
 import { failureCauses } from '../local/failure-cause.js';
 import { issuesListing, placeText, warnBroken } from '../local/workflow-issues.js';
 import { terminalSafe } from '../views/terminal-text.js';
+import { localSecretsFor, SECRETS_HELP } from '../local/secrets.js';
 
 interface RunOptions {
   repo?: string;
@@ -30,6 +31,7 @@ interface RunOptions {
   api?: string;
   region?: string;
   wait?: boolean;
+  secrets?: string;
 }
 
 /** The small text files of the jobs nothing depends on: a run's result, shown after it. */
@@ -69,6 +71,7 @@ export const registerRun: Register = (program, run) => {
     .option('--engine <engine>', ENGINE_HELP, 'auto')
     .option('--parallel <n>', 'tasks and builds at once (default: the number of CPUs)')
     .option('--network', 'give tasks network access (off by default)')
+    .option('--secrets <path>', SECRETS_HELP)
     .option('--json', 'print the runs as JSON')
     .option('--remote', 'start the workflow on the deployment (with --workflow, --branch, [--commit], --repo owner/name)')
     .option('--branch <name>', 'remote: the branch to run')
@@ -104,6 +107,7 @@ export const registerRun: Register = (program, run) => {
         for (const n of prepared.notManual) {
           ctx.err(`note: ${placeText(ctx, layout.repoDir, n.place)}: workflow "${terminalSafe(n.workflow)}" is not run: it may not be started by hand (triggers.manual is false)\n`);
         }
+        const secrets = await localSecretsFor(layout.repoDir, opts.secrets, prepared.requests.map((r) => r.workflow));
         await openRuns(layout, prepared.requests).catch((e: unknown) => {
           if (e instanceof UnwritableEventError) throw new CliError(`the run could not be started: ${e.message}`);
           throw e;
@@ -115,7 +119,7 @@ export const registerRun: Register = (program, run) => {
         }
         const states = await driveAll(
           ctx,
-          prepared.requests.map((r) => ({ layout, runId: r.runId, engine, parallel, network: opts.network === true, request: r })),
+          prepared.requests.map((r) => ({ layout, runId: r.runId, engine, parallel, network: opts.network === true, request: r, secrets })),
           opts.json === true,
         );
         printRuns(ctx, states, layout, opts.json === true);

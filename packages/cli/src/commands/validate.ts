@@ -4,8 +4,13 @@
  * pure `loadWorkflows` → print. Exit 0 without errors (warnings allowed), 1 with errors.
  */
 import { join, relative } from 'node:path';
-import { snapshotCommit, snapshotDirectory, GitError } from '@hyperp/adapters-local';
-import { loadWorkflows, type RepoSnapshot, type ValidationIssue } from '@hyperp/core';
+import {
+  snapshotCommit, snapshotDirectory, GitError, loadLocalSecrets, missingSecrets, refuseTrackedSecrets, SecretsSourceError, SECRETS_FILE, SECRETS_FOLDER,
+  type LocalSecrets,
+} from '@hyperp/adapters-local';
+import { loadWorkflows, type RepoSnapshot, type ValidationIssue, type WorkflowSpec } from '@hyperp/core';
+import { declaredSecretNames } from '@hyperp/core/internal';
+import { missingSecretAdvice, SECRETS_HELP } from '../local/secrets.js';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, userCwd, type CliContext } from '../context.js';
 import { repoDirOf } from '../local/repo.js';
@@ -15,7 +20,30 @@ interface ValidateOptions {
   repo?: string;
   ref?: string;
   json?: boolean;
+  secrets?: string;
 }
+
+/**
+ * Local sources of secret values against what the workflows declare: a declared secret without
+ * a value is a warning (a run here would be refused; CI may validate without any), a source that
+ * git tracks or cannot be read an error.
+ */
+const localSecretIssues = async (repoDir: string, explicit: string | undefined, workflows: readonly WorkflowSpec[]): Promise<ValidationIssue[]> => {
+  if (explicit === undefined && workflows.every((w) => declaredSecretNames(w).length === 0)) return [];
+  let local: LocalSecrets;
+  try {
+    local = loadLocalSecrets(repoDir, explicit);
+    await refuseTrackedSecrets(repoDir, local.sources);
+  } catch (e) {
+    if (!(e instanceof SecretsSourceError)) throw e;
+    return [{ severity: 'error', file: explicit ?? SECRETS_FOLDER, path: '', message: e.message, rule: 'secret-name' }];
+  }
+  const where = local.sources.length > 0 ? `looked in ${local.sources.map((s) => relative(repoDir, s) || s).join(', ')}` : `no ${SECRETS_FOLDER}/ or ${SECRETS_FILE}`;
+  return workflows.flatMap((w) => missingSecrets(w, local).map((name): ValidationIssue => ({
+    severity: 'warning', file: w.file, path: '', rule: 'secret-name',
+    message: `secret "${name}" (read by ${w.jobs.filter((j) => j.secrets?.some((s) => s.name === name)).map((j) => `"${j.name}"`).join(', ')}) has no value here (${where}): a local run would be refused; ${missingSecretAdvice(name)}`,
+  })));
+};
 
 /** The repository as the workflow commands read it: the working tree, or commit `ref`. */
 export const readRepository = async (dir: string, ref?: string): Promise<RepoSnapshot> => {
@@ -42,7 +70,9 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 const validate = async (ctx: CliContext, opts: ValidateOptions): Promise<number> => {
   const repoDir = repoDirOf(ctx, opts.repo);
   const snapshot = await readRepository(repoDir, opts.ref);
-  const { workflows, issues } = loadWorkflows(snapshot);
+  const loaded = loadWorkflows(snapshot);
+  const workflows = loaded.workflows;
+  const issues = [...loaded.issues, ...(await localSecretIssues(repoDir, opts.secrets, workflows))];
   const errors = issues.filter((i) => i.severity === 'error').length;
   if (opts.json) {
     const json = {
@@ -76,5 +106,6 @@ export const registerValidate: Register = (program, run) => {
     .option('--repo <dir>', 'repository folder (default: the current directory; may be a folder inside a git repository)')
     .option('--ref <rev>', 'check a commit (branch, tag, id) instead of the working tree')
     .option('--json', 'print {ok, workflows, issues} as JSON')
+    .option('--secrets <path>', SECRETS_HELP)
     .action((opts: ValidateOptions) => run((ctx) => validate(ctx, opts)));
 };

@@ -3,7 +3,7 @@
  * watching (the runtime records built images in the store). Shared by `run`, `resume`, `rerun` and `cancel`.
  */
 import {
-  DamagedLogError, driveLocalRun, ENGINE_CHOICES, openLocalEngine, RunBusyError, RunStuckError, slots, undelivered, type Engine, type EngineChoice, type LocalLayout,
+  DamagedLogError, driveLocalRun, ENGINE_CHOICES, openLocalEngine, RunBusyError, RunStuckError, slots, undelivered, type Engine, type EngineChoice, type LocalLayout, type LocalSecrets,
 } from '@hyperp/adapters-local';
 import { isTerminalRun, type RunRequested, type RunState } from '@hyperp/core';
 import { cpus } from 'node:os';
@@ -44,6 +44,8 @@ export interface DriveInput {
   readonly request: RunRequested;
   /** Drive it although lines of its log are damaged (skipped). */
   readonly acceptDamagedLog?: boolean;
+  /** Secret values found locally, for the jobs that declare secrets. */
+  readonly secrets?: LocalSecrets;
 }
 
 /** Drives runs at once, with one view of all of them; returns their final states. */
@@ -65,6 +67,7 @@ export const driveAll = async (ctx: CliContext, runs: readonly DriveInput[], qui
           note: (line) => view.note(line),
           slots: shared,
           acceptDamagedLog: r.acceptDamagedLog === true,
+          ...(r.secrets ? { secrets: r.secrets } : {}),
         });
       } catch (e) {
         if (e instanceof RunBusyError || e instanceof RunStuckError) throw new CliError(e.message);

@@ -1,0 +1,44 @@
+// Masking secret values in logs: whatever the chunking of the output, no value (nor its base64,
+// nor a line of a multi-line value) reaches the log, and everything else passes unchanged.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import fc from 'fast-check';
+import { logMask, maskPatterns, maskText } from '../../src/secrets/mask.js';
+
+const t = suite('log mask');
+
+const through = (patterns: readonly string[], chunks: readonly Buffer[]): string => {
+  const m = logMask(patterns);
+  return Buffer.concat([...chunks.map((c) => m.push(c)), m.end()]).toString('utf8');
+};
+
+t('a value, its base64 and each line of a multi-line value become ***', () => {
+  const patterns = maskPatterns(['s3cr€t\n', '-----BEGIN KEY-----\nabcdef\n-----END KEY-----']);
+  const text = `pw=s3cr€t b64=${Buffer.from('s3cr€t').toString('base64')} key: abcdef\nok\n`;
+  assert.is(maskText(text, patterns), 'pw=*** b64=*** key: ***\nok\n');
+});
+
+t('a value split across chunks anywhere, even without a newline for long, never reaches the output', () => {
+  const secret = 'hunter2-Äbc';
+  const patterns = maskPatterns([secret]);
+  fc.assert(fc.property(
+    fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), fc.nat({ max: 20000 }), fc.array(fc.nat(), { maxLength: 6 }), fc.boolean(),
+    (before, after, padding, cuts, newline) => {
+      const text = `${before}${'x'.repeat(padding)}${secret}${newline ? '\n' : ''}${after}`;
+      const bytes = Buffer.from(text);
+      const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+      const chunks = [0, ...points].map((p, i, all) => bytes.subarray(p, all[i + 1] ?? bytes.length));
+      const out = through(patterns, chunks);
+      assert.is(out, maskText(text, patterns));
+      assert.not.ok(out.includes(secret));
+    },
+  ), { numRuns: 300 });
+});
+
+t('without patterns, bytes pass as they come', () => {
+  const m = logMask([]);
+  const b = Buffer.from([0xff, 0x00, 0x41]);
+  assert.is(m.push(b), b);
+});
+
+t.run();
