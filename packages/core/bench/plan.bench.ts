@@ -112,7 +112,7 @@ const measure = (shape: string, files: number, contexts: number): Row => {
   let planned = 0;
   const planMs = best(rounds, () => {
     const p = planWorkflow(input, workflow);
-    planned = E.isRight(p) ? p.right.jobs.length : -1;
+    planned = p.ok ? p.value.jobs.length : -1;
   });
   if (planned !== contexts) throw new Error(`the plan has ${planned} jobs, expected ${contexts}`);
   return {

@@ -6,10 +6,18 @@
  */
 
 /**
+ * What every issue of a failed `Result` carries: one line for a person. Issues also say where
+ * (a file and line, a field path) when there is a where, and a `_tag` or `rule` to match on.
+ */
+export interface Issue {
+  readonly message: string;
+}
+
+/**
  * The outcome of an operation that can fail in an expected way: `ok: true` with its `value`, or
  * `ok: false` with one or more `issues` saying what is wrong and where.
  */
-export type Result<T, I> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly I[] };
+export type Result<T, I extends Issue = Issue> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly I[] };
 
 /** A successful `Result`. */
 export const success = <T>(value: T): { readonly ok: true; readonly value: T } => ({ ok: true, value });

@@ -2,7 +2,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import * as E from 'fp-ts/lib/Either.js';
 import { estimateTaskCost } from '../src/cost/task.js';
 
 const root = new URL('../../..', import.meta.url).pathname;
@@ -11,7 +10,8 @@ test('packages/core/examples/embed.ts drives a run to SUCCEEDED through its own 
   const r = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'packages/core/examples/embed.ts'], { cwd: root, encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
   // Three tasks of 1.5 s each, billed the one-minute minimum at 0.25 vCPU and 0.5 GB.
-  const perTask = E.getOrElseW(() => ({ usd: Number.NaN }))(estimateTaskCost({ cpu: 256, memory: 512, region: 'us-east-1' }, 1.5)).usd;
+  const estimate = estimateTaskCost({ cpu: 256, memory: 512, region: 'us-east-1' }, 1.5);
+  const perTask = estimate.ok ? estimate.value.usd : Number.NaN;
   assert.equal(r.stdout.split('\n'), [
     'SetCommitStatus pending: running 2 jobs',
     'EnsureDirectories',

@@ -230,8 +230,8 @@ export const apiHandler = (d: ApiDeps) => {
     if (run.finishedAt === null) throw new HttpError(409, `run ${runId} is still ${run.status}; cancel it or wait for it to end`);
     const newRunId = runIdFor(d.now(), `rerun:${requestId}`, meta.workflow);
     const rerunOf = rerunRequested(run, { runId: newRunId, at: d.now(), failedOnly, imageExists: await imagesThatExist(run) });
-    if (rerunOf._tag === 'Left') throw new HttpError(409, describeRerunRefusal(rerunOf.left));
-    const event: RunRequested = rerunOf.right;
+    if (!rerunOf.ok) throw new HttpError(409, rerunOf.issues.map(describeRerunRefusal).join('; '));
+    const event: RunRequested = rerunOf.value;
     const reuse = event.reuse;
     // The request and the new run's metadata in one transaction; a retried request writes nothing.
     const r = await appendWith(

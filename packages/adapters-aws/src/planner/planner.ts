@@ -152,8 +152,8 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
 
   const runs: { runId: string; workflow: string; appended: boolean }[] = [];
   for (const { w, plan } of plans) {
-    if (E.isLeft(plan)) {
-      problems.push(...plan.left.map((p) => `${w.name} / ${p.job} / ${p.container}: ${p._tag} ${p.dockerfilePath}`));
+    if (!plan.ok) {
+      problems.push(...plan.issues.map((p) => `${w.name} / ${p.job} / ${p.container}: ${p._tag} ${p.dockerfilePath}`));
       continue;
     }
     const runId = plannedRunId(request, w.name);
@@ -169,7 +169,7 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
       branch: request.branch,
       dirty: false,
       workflow: w,
-      plan: plan.right,
+      plan: plan.value,
       settings: runSettings({ ...settingsBase, statusContext: `hyperp/${w.name}` }),
       reuse: [],
     };
@@ -178,11 +178,11 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
     const r = await appendWith(
       d.store.ctx,
       { id: REQUESTED_EVENT_ID, runId, event, storedAt: new Date(d.now()).toISOString() },
-      [meta, ...(await buildFileItems(d, request.repo, w, plan.right, keysOf))],
+      [meta, ...(await buildFileItems(d, request.repo, w, plan.value, keysOf))],
     );
     runs.push({ runId, workflow: w.name, appended: r === 'appended' });
     // Reused images are in use again: the registry keeps images by time since last use.
-    for (const key of new Set(plan.right.jobs.flatMap((j) => j.images.filter((i) => i.action === 'reuse').map((i) => i.key)))) {
+    for (const key of new Set(plan.value.jobs.flatMap((j) => j.images.filter((i) => i.action === 'reuse').map((i) => i.key)))) {
       const image = existing.get(key);
       if (image) await d.store.images.record(key, image.uri, new Date(d.now()).toISOString());
     }

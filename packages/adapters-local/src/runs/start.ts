@@ -4,7 +4,6 @@
  * its `RunRequested` to a new event log. Reruns are derived by the core from the earlier run.
  */
 import { execFileSync } from 'node:child_process';
-import * as E from 'fp-ts/lib/Either.js';
 import {
   loadWorkflows,
   planWorkflow,
@@ -17,6 +16,7 @@ import {
   type WorkflowSpec,
   type ImageStore,
   type RerunRefusal,
+  type Result,
   type ValidationIssue,
 } from '@hyperp/core';
 import { manualRunRefused, unknownWorkflowName, type FieldPlace } from '@hyperp/core/internal';
@@ -111,8 +111,8 @@ export const prepareRuns = async (input: PrepareInput): Promise<Prepared> => {
   const requests: RunRequested[] = [];
   for (const [i, workflow] of chosen.entries()) {
     const plan = planWorkflow({ snapshot, images: input.images, builderVersion: input.builderVersion, ...(input.engine !== undefined ? { engine: input.engine } : {}) }, workflow);
-    if (E.isLeft(plan)) {
-      return fail(plan.left.map((p) => `${workflow.file}: job "${p.job}" container "${p.container}": ${describeImageKeyError(p)}`).join('\n'));
+    if (!plan.ok) {
+      return fail(plan.issues.map((p) => `${workflow.file}: job "${p.job}" container "${p.container}": ${describeImageKeyError(p)}`).join('\n'));
     }
     requests.push({
       _tag: 'RunRequested',
@@ -123,7 +123,7 @@ export const prepareRuns = async (input: PrepareInput): Promise<Prepared> => {
       branch,
       dirty: snapshot.dirty,
       workflow,
-      plan: plan.right,
+      plan: plan.value,
       settings: localRunSettings(input.priceRegion),
       reuse: [],
     });
@@ -162,5 +162,5 @@ export const openRun = (layout: LocalLayout, request: RunRequested): Promise<voi
  */
 export const rerunRequest = (
   from: RunState, o: { readonly failedOnly: boolean; readonly images: ImageStore; readonly now: number },
-): E.Either<RerunRefusal, RunRequested> =>
+): Result<RunRequested, RerunRefusal> =>
   rerunRequested(from, { runId: newRunId(new Date(o.now)), at: o.now, failedOnly: o.failedOnly, imageExists: (key) => o.images.has(key) });

@@ -64,18 +64,19 @@ const estimate = async (ctx: CliContext, opts: EstimateOptions): Promise<number>
     { cpu, memory, region, arch: opts.arch as CpuArchitecture, capacity: opts.spot ? 'spot' : 'on-demand', ...(ephemeralGb !== undefined ? { ephemeralGb } : {}) },
     seconds,
   );
-  if (result._tag === 'Left') {
+  if (!result.ok) {
+    const [error] = result.issues;
     const fit = cheapestFargateSize({ cpu, memory });
     const cover = fit ? `; the cheapest size that covers it is --cpu ${fit.cpu} --memory ${fit.memory}` : '; it is larger than the largest size, --cpu 16384 --memory 122880';
     const hint =
-      result.left._tag === 'InvalidTaskSize'
+      error?._tag === 'InvalidTaskSize'
         ? fargateMemoryChoices(cpu).length > 0
           ? `; with --cpu ${cpu}, --memory may be ${fargateMemoryChoices(cpu).join(', ')}${cover}`
           : `; --cpu may be 256, 512, 1024, 2048, 4096, 8192 or 16384${cover}`
         : '';
-    throw new CliError(`${describeCostError(result.left)}${hint}`);
+    throw new CliError(`${result.issues.map(describeCostError).join('; ')}${hint}`);
   }
-  const c = result.right;
+  const c = result.value;
   if (opts.json) {
     ctx.out(`${JSON.stringify({ usd: c.usd, billedSeconds: c.billedSeconds, vcpu: c.vcpu, memoryGb: c.memoryGb, region: c.region, arch: c.arch })}\n`);
   } else {

@@ -110,10 +110,10 @@ const plan = async (ctx: CliContext, opts: PlanOptions): Promise<number> => {
   checkLayout(layout); // a linked or committed .hyperp is not read: its index is not this machine's
   const images = loadImageStore(layout.imagesDir, (w) => ctx.err(`${w}\n`));
   const result = planPush({ workflows: loaded.workflows, branch, snapshot, images, builderVersion: builder, engine });
-  if (result._tag === 'Left') {
-    throw new CliError(result.left.map((p) => `workflow ${p.workflow}, job "${p.job}", container "${p.container}": ${describeImageKeyError(p)}`).join('\n'));
+  if (!result.ok) {
+    throw new CliError(result.issues.map((p) => `workflow ${p.workflow}, job "${p.job}", container "${p.container}": ${describeImageKeyError(p)}`).join('\n'));
   }
-  const p = result.right;
+  const p = result.value;
   if (opts.json) {
     const json = {
       commit: p.commit,

@@ -22,10 +22,10 @@ export const startLocalRerun = async (
   const { state: old, damagedLines } = foldRun(layout, from);
   warnDamaged(ctx, layout, from, damagedLines);
   const rerun = rerunRequest(old, { failedOnly: o.failedOnly, images: loadImageStore(layout.imagesDir, (w) => ctx.err(`${w}\n`)), now: Date.now() });
-  if (rerun._tag === 'Left') {
-    throw new CliError(rerun.left._tag === 'NoRequest' ? `run ${from} has no request in its log` : describeRerunRefusal(rerun.left));
+  if (!rerun.ok) {
+    throw new CliError(rerun.issues.map((r) => (r._tag === 'NoRequest' ? `run ${from} has no request in its log` : describeRerunRefusal(r))).join('; '));
   }
-  const req = rerun.right;
+  const req = rerun.value;
   const engine = await openEngine(parseEngine(o.engine), layout);
   const secrets = await localSecretsFor(layout.repoDir, o.secrets, [req.workflow]);
   await openRun(layout, req);

@@ -5,8 +5,8 @@
  * measured as GB-hours (size × hours kept); `hoursInMonth` defaults to 730, AWS's usual
  * average month, when the caller does not know the calendar month.
  */
-import * as E from 'fp-ts/lib/Either.js';
-import type { CostError } from './errors.js';
+import { costError, type CostError } from './errors.js';
+import { failure, success, type Result } from '../result.js';
 import { defaultPriceTable, type PriceTable } from './prices.js';
 import { fromNanos, toNanos } from './task.js';
 
@@ -23,12 +23,12 @@ export const efsStorageCost = (
   gbHours: number,
   table: PriceTable = defaultPriceTable,
   hoursInMonth: number = AVERAGE_HOURS_IN_MONTH,
-): E.Either<CostError, StorageCost> => {
+): Result<StorageCost, CostError> => {
   const p = table.regions[region];
-  if (!p) return E.left({ _tag: 'UnknownRegion', region, known: Object.keys(table.regions).sort() });
+  if (!p) return failure(costError({ _tag: 'UnknownRegion', region, known: Object.keys(table.regions).sort() }));
   if (!Number.isFinite(gbHours) || gbHours < 0 || !(hoursInMonth > 0)) {
-    return E.left({ _tag: 'InvalidDuration', detail: `storage of ${gbHours} GB-hours over a ${hoursInMonth}-hour month is not measurable` });
+    return failure(costError({ _tag: 'InvalidDuration', detail: `storage of ${gbHours} GB-hours over a ${hoursInMonth}-hour month is not measurable` }));
   }
   const gbMonths = gbHours / hoursInMonth;
-  return E.right({ usd: fromNanos(toNanos(gbMonths * p.efsStandardPerGbMonth)), gbMonths, region });
+  return success({ usd: fromNanos(toNanos(gbMonths * p.efsStandardPerGbMonth)), gbMonths, region });
 };

@@ -5,8 +5,9 @@
  * Amounts are rounded to a nanodollar so that sums are exact whatever their order.
  */
 import * as E from 'fp-ts/lib/Either.js';
+import { failure, success, type Result } from '../result.js';
 import { isValidFargateSize } from '../fargate/size.js';
-import type { CostError } from './errors.js';
+import { costError, type CostError } from './errors.js';
 import {
   defaultPriceTable, INCLUDED_EPHEMERAL_GB, MAX_EPHEMERAL_GB, MINIMUM_BILLED_SECONDS,
   type Capacity, type ComputeRates, type CpuArchitecture, type PriceTable, type RegionPrices,
@@ -51,12 +52,12 @@ export const billedSeconds = (seconds: number): number => Math.max(MINIMUM_BILLE
 
 const regionPrices = (table: PriceTable, region: string): E.Either<CostError, RegionPrices> => {
   const p = table.regions[region];
-  return p ? E.right(p) : E.left({ _tag: 'UnknownRegion', region, known: Object.keys(table.regions).sort() });
+  return p ? E.right(p) : E.left(costError({ _tag: 'UnknownRegion', region, known: Object.keys(table.regions).sort() }));
 };
 
 const rates = (p: RegionPrices, region: string, arch: CpuArchitecture, capacity: Capacity): E.Either<CostError, ComputeRates> => {
   const r = p.fargate[arch][capacity];
-  return r ? E.right(r) : E.left({ _tag: 'NoPrice', region, arch, capacity });
+  return r ? E.right(r) : E.left(costError({ _tag: 'NoPrice', region, arch, capacity }));
 };
 
 /** The cost of a task of this shape running for `seconds` (before the one-minute minimum). */
@@ -64,18 +65,18 @@ export const estimateTaskCost = (
   shape: TaskShape,
   seconds: number,
   table: PriceTable = defaultPriceTable,
-): E.Either<CostError, TaskCost> => {
+): Result<TaskCost, CostError> => {
   const arch = shape.arch ?? 'x86_64';
   const capacity = shape.capacity ?? 'on-demand';
   const ephemeralGb = shape.ephemeralGb ?? INCLUDED_EPHEMERAL_GB;
-  if (!Number.isFinite(seconds) || seconds < 0) return E.left({ _tag: 'InvalidDuration', detail: `duration ${seconds} s is not a non-negative number` });
-  if (!isValidFargateSize(shape.cpu, shape.memory)) return E.left({ _tag: 'InvalidTaskSize', cpu: shape.cpu, memory: shape.memory });
+  if (!Number.isFinite(seconds) || seconds < 0) return failure(costError({ _tag: 'InvalidDuration', detail: `duration ${seconds} s is not a non-negative number` }));
+  if (!isValidFargateSize(shape.cpu, shape.memory)) return failure(costError({ _tag: 'InvalidTaskSize', cpu: shape.cpu, memory: shape.memory }));
   // ECS takes whole GiB only (`sizeInGiB` is an integer).
-  if (!(Number.isInteger(ephemeralGb) && ephemeralGb >= INCLUDED_EPHEMERAL_GB && ephemeralGb <= MAX_EPHEMERAL_GB)) return E.left({ _tag: 'InvalidEphemeralStorage', gb: ephemeralGb });
+  if (!(Number.isInteger(ephemeralGb) && ephemeralGb >= INCLUDED_EPHEMERAL_GB && ephemeralGb <= MAX_EPHEMERAL_GB)) return failure(costError({ _tag: 'InvalidEphemeralStorage', gb: ephemeralGb }));
   const region = regionPrices(table, shape.region);
-  if (E.isLeft(region)) return region;
+  if (E.isLeft(region)) return failure(region.left);
   const r = rates(region.right, shape.region, arch, capacity);
-  if (E.isLeft(r)) return r;
+  if (E.isLeft(r)) return failure(r.left);
   const billed = billedSeconds(seconds);
   const hours = billed / 3600;
   const vcpu = shape.cpu / 1024;
@@ -84,7 +85,7 @@ export const estimateTaskCost = (
   const cpuNanos = toNanos(hours * vcpu * r.right.perVcpuHour);
   const memoryNanos = toNanos(hours * memoryGb * r.right.perGbHour);
   const storageNanos = toNanos(hours * extraStorageGb * region.right.ephemeralStoragePerGbHour);
-  return E.right({
+  return success({
     usd: fromNanos(cpuNanos + memoryNanos + storageNanos),
     billedSeconds: billed,
     vcpu,
@@ -114,17 +115,16 @@ export const taskCost = (
   shape: TaskShape,
   times: TaskTimes,
   table: PriceTable = defaultPriceTable,
-): E.Either<CostError, TaskCost> => {
+): Result<TaskCost, CostError> => {
   const from = times.pullStartedAt ?? times.startedAt ?? undefined;
   const to = ms(times.stoppedAt);
-  if (Number.isNaN(to)) return E.left({ _tag: 'InvalidDuration', detail: `stoppedAt "${times.stoppedAt}" is not a time` });
+  if (Number.isNaN(to)) return failure(costError({ _tag: 'InvalidDuration', detail: `stoppedAt "${times.stoppedAt}" is not a time` }));
   if (from === undefined || times.startedAt === undefined || times.startedAt === null) {
-    return E.map((c: TaskCost): TaskCost => ({
-      ...c, usd: 0, billedSeconds: 0, breakdown: { cpuUsd: 0, memoryUsd: 0, storageUsd: 0 },
-    }))(estimateTaskCost(shape, 0, table));
+    const c = estimateTaskCost(shape, 0, table);
+    return c.ok ? success({ ...c.value, usd: 0, billedSeconds: 0, breakdown: { cpuUsd: 0, memoryUsd: 0, storageUsd: 0 } }) : c;
   }
   const start = ms(from);
-  if (Number.isNaN(start)) return E.left({ _tag: 'InvalidDuration', detail: `start "${from}" is not a time` });
-  if (to < start) return E.left({ _tag: 'InvalidDuration', detail: `stoppedAt is ${(start - to) / 1000} s before the task started` });
+  if (Number.isNaN(start)) return failure(costError({ _tag: 'InvalidDuration', detail: `start "${from}" is not a time` }));
+  if (to < start) return failure(costError({ _tag: 'InvalidDuration', detail: `stoppedAt is ${(start - to) / 1000} s before the task started` }));
   return estimateTaskCost(shape, (to - start) / 1000, table);
 };

@@ -4,9 +4,10 @@
  * Pure: the listing, the workflows and the image store come in; a `Plan` goes out.
  */
 import * as E from 'fp-ts/lib/Either.js';
+import { failureOf, success, type Result } from '../result.js';
 import type { RepoSnapshot } from '../repo/snapshot.js';
 import type { JobSpec, WorkflowSpec } from '../workflow/spec.js';
-import { imageKey, type ImageKey, type ImageKeyError } from '../images/key.js';
+import { describeImageKeyError, imageKey, type ImageKey, type ImageKeyError } from '../images/key.js';
 import { branchMatches } from './branches.js';
 import { changedFiles, newestEarlierImage, type ImageStore } from './image-store.js';
 import type { ImagePlan, JobPlan, Plan, WorkflowPlan } from './types.js';
@@ -25,7 +26,14 @@ export interface PlanInput {
 /** What planning one workflow needs: the commit's files, the images that exist, the builder. */
 export type PlanContext = Omit<PlanInput, 'workflows' | 'branch'>;
 
-export type PlanIssue = ImageKeyError & { readonly workflow: string; readonly job: string; readonly container: string };
+/** An image that cannot be keyed (its Dockerfile is missing or outside the repository), with the workflow, job and container naming it. */
+export type PlanIssue = ImageKeyError & {
+  readonly workflow: string;
+  readonly job: string;
+  readonly container: string;
+  /** `Dockerfile a/Dockerfile is not in the repository at this commit`. */
+  readonly message: string;
+};
 
 /** Workflows a push to `branch` runs: push trigger on and a `branches` pattern matching. */
 export const workflowsForPush = <W extends Pick<WorkflowSpec, 'branches' | 'triggers'>>(workflows: readonly W[], branch: string): W[] =>
@@ -67,7 +75,7 @@ const planImage = (
   container: string,
   k: E.Either<ImageKeyError, ImageKey>,
 ): E.Either<PlanIssue, ImagePlan> => {
-  if (E.isLeft(k)) return E.left({ ...k.left, workflow: workflow.name, job: job.name, container });
+  if (E.isLeft(k)) return E.left({ ...k.left, workflow: workflow.name, job: job.name, container, message: describeImageKeyError(k.left) });
   const { key, context, files } = k.right;
   const base = { container, dockerfilePath: k.right.dockerfilePath, context, key };
   if (input.images.has(key)) return E.right(reusedImage(base));
@@ -94,22 +102,22 @@ const planJob = (input: PlanContext, workflow: WorkflowSpec, job: JobSpec): E.Ei
   return E.right({ name: job.name, action: images.some((i) => i.action === 'build') ? 'build' : 'reuse', images });
 };
 
-/** Plans one workflow, whatever its triggers (manual and cron runs plan this way too). */
-export const planWorkflow = (input: PlanContext, workflow: WorkflowSpec): E.Either<PlanIssue[], WorkflowPlan> => {
+/** Plans one workflow, whatever its triggers (manual and cron runs plan this way too); fails when an image cannot be keyed. */
+export const planWorkflow = (input: PlanContext, workflow: WorkflowSpec): Result<WorkflowPlan, PlanIssue> => {
   const jobs = workflow.jobs.map((j) => planJob(input, workflow, j));
   const issues = jobs.flatMap((j) => (E.isLeft(j) ? j.left : []));
-  if (issues.length > 0) return E.left(issues);
-  return E.right({ name: workflow.name, file: workflow.file, jobs: jobs.flatMap((j) => (E.isRight(j) ? [j.right] : [])) });
+  if (issues.length > 0) return failureOf(issues);
+  return success({ name: workflow.name, file: workflow.file, jobs: jobs.flatMap((j) => (E.isRight(j) ? [j.right] : [])) });
 };
 
-/** The plan for a push of `snapshot.commit` to `branch`. */
-export const planPush = (input: PlanInput): E.Either<PlanIssue[], Plan> => {
+/** The plan for a push of `snapshot.commit` to `branch`: the workflows it triggers, each planned. */
+export const planPush = (input: PlanInput): Result<Plan, PlanIssue> => {
   const planned = workflowsForPush(input.workflows, input.branch).map((w) => planWorkflow(input, w));
-  const issues = planned.flatMap((p) => (E.isLeft(p) ? p.left : []));
-  if (issues.length > 0) return E.left(issues);
-  return E.right({
+  const issues = planned.flatMap((p) => (p.ok ? [] : p.issues));
+  if (issues.length > 0) return failureOf(issues);
+  return success({
     commit: input.snapshot.commit,
     branch: input.branch,
-    workflows: planned.flatMap((p) => (E.isRight(p) ? [p.right] : [])),
+    workflows: planned.flatMap((p) => (p.ok ? [p.value] : [])),
   });
 };

@@ -30,9 +30,9 @@ export const usageCost = (tx: Tx, u: TaskUsage | null): UsageCost => {
     { cpu: u.cpu, memory: u.memory, arch: u.arch, ephemeralGb: u.ephemeralStorageGiB, region: settings.priceRegion, capacity: settings.spot ? 'spot' : 'on-demand' },
     { pullStartedAt: u.pullStartedAt, startedAt: u.startedAt === undefined ? u.pullStartedAt : u.startedAt, stoppedAt: u.stoppedAt },
   );
-  return E.isLeft(c)
+  return !c.ok
     ? { usd: 0, vcpuSeconds: 0, gbSeconds: 0 }
-    : { usd: c.right.usd, vcpuSeconds: c.right.billedSeconds * c.right.vcpu, gbSeconds: c.right.billedSeconds * c.right.memoryGb };
+    : { usd: c.value.usd, vcpuSeconds: c.value.billedSeconds * c.value.vcpu, gbSeconds: c.value.billedSeconds * c.value.memoryGb };
 };
 
 export const addToTotals = (tx: Tx, c: UsageCost, kind: 'tasks' | 'builds'): void => {

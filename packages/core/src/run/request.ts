@@ -10,6 +10,7 @@ import type { WorkflowSpec } from '../workflow/spec.js';
 import type { Millis, ReusedJob, RunRequested, Trigger } from './events.js';
 import { runRequestShapeProblem } from './request-shape.js';
 import type { RunSettings } from './settings.js';
+import type { Result } from '../result.js';
 
 export interface RunRequestInput {
   /** The run's id, yours to choose (unique per run: it names the run's folders, tasks and logs). */
@@ -38,9 +39,8 @@ export interface RunRequestIssue {
   readonly message: string;
 }
 
-export type RunRequestResult =
-  | { readonly ok: true; readonly value: RunRequested }
-  | { readonly ok: false; readonly issues: readonly RunRequestIssue[] };
+/** The request, or every problem found with its input. */
+export type RunRequestResult = Result<RunRequested, RunRequestIssue>;
 
 const isPlan = (p: WorkflowPlan | Plan): p is Plan => Array.isArray((p as Partial<Plan>).workflows);
 

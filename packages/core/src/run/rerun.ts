@@ -5,7 +5,7 @@
  * reused when they exist now, and built when they do not; where they exist is the adapter's to
  * say (the local image store, the registry), so this stays pure.
  */
-import * as E from 'fp-ts/lib/Either.js';
+import { failure, success, type Result } from '../result.js';
 import { reusedImage } from '../plan/plan.js';
 import type { ImagePlan, JobPlan, WorkflowPlan } from '../plan/types.js';
 import type { Millis, ReusedJob, RunRequested } from './events.js';
@@ -22,13 +22,16 @@ export interface RerunOptions {
   readonly imageExists: (key: string) => boolean;
 }
 
-export type RerunRefusal =
+/** Why a run cannot be run again; `message` says it for a person (`describeRerunRefusal` words it). */
+export type RerunRefusal = (
   | { readonly _tag: 'NoRequest' }
   | { readonly _tag: 'NotEnded'; readonly runId: string; readonly status: RunStatus }
   /** A failed-only rerun of a run whose jobs all succeeded would run nothing. */
-  | { readonly _tag: 'NothingToRerun'; readonly runId: string };
+  | { readonly _tag: 'NothingToRerun'; readonly runId: string }
+) & { readonly message: string };
 
-export const describeRerunRefusal = (r: RerunRefusal): string =>
+/** Why a rerun is refused, in one line for a person. */
+export const describeRerunRefusal = (r: DistributiveOmit<RerunRefusal, 'message'>): string =>
   r._tag === 'NoRequest' ? 'the run has no request to run again'
   : r._tag === 'NotEnded' ? `run ${r.runId} is still ${r.status}; wait for it to end or cancel it first`
   : `nothing to rerun: every job of run ${r.runId} succeeded (a rerun of all its jobs runs them again)`;
@@ -60,18 +63,27 @@ export const replanImages = (plan: WorkflowPlan, imageExists: (key: string) => b
   }),
 });
 
-export const rerunRequested = (from: RunState, o: RerunOptions): E.Either<RerunRefusal, RunRequested> => {
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+const refused = (r: DistributiveOmit<RerunRefusal, 'message'>): Result<never, RerunRefusal> =>
+  failure({ ...r, message: describeRerunRefusal(r) } as RerunRefusal);
+
+/**
+ * The `RunRequested` that runs an ended run's workflow again at the same commit (with
+ * `failedOnly`, only the jobs that did not succeed), or why it cannot.
+ */
+export const rerunRequested = (from: RunState, o: RerunOptions): Result<RunRequested, RerunRefusal> => {
   const req = from.request;
-  if (req === null) return E.left({ _tag: 'NoRequest' });
-  if (!isTerminalRun(from.status)) return E.left({ _tag: 'NotEnded', runId: req.runId, status: from.status });
+  if (req === null) return refused({ _tag: 'NoRequest' });
+  if (!isTerminalRun(from.status)) return refused({ _tag: 'NotEnded', runId: req.runId, status: from.status });
   const reuse = o.failedOnly ? succeededOutputs(from) : [];
-  if (o.failedOnly && reuse.length === req.workflow.jobs.length) return E.left({ _tag: 'NothingToRerun', runId: req.runId });
-  return E.right({
+  if (o.failedOnly && reuse.length === req.workflow.jobs.length) return refused({ _tag: 'NothingToRerun', runId: req.runId });
+  return success({
     ...req,
     at: o.at,
     runId: o.runId,
     trigger: { kind: 'rerun', fromRunId: req.runId, failedOnly: o.failedOnly },
     plan: replanImages(req.plan, o.imageExists),
     reuse,
-  });
+  })
 };

@@ -1,16 +1,20 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import * as E from 'fp-ts/lib/Either.js';
+import type { Result } from '../../src/result.js';
+import { costError, type CostError, type CostErrorDetail } from '../../src/cost/errors.js';
 import {
   defaultPriceTable, describeCostError, efsStorageCost, estimateTaskCost, rollupCosts, taskCost,
   type CostItem, type TaskCost,
 } from '../../src/cost/index.js';
 import { fargateSizes } from '../../src/fargate/grid.js';
 
-const right = <A>(e: E.Either<unknown, A>): A => {
-  if (E.isLeft(e)) throw new Error(`expected Right, got ${JSON.stringify(e.left)}`);
-  return e.right;
+/** The failed `Result` of one cost error. */
+const failed = (e: CostErrorDetail): Result<never, CostError> => ({ ok: false, issues: [costError(e)] });
+
+const right = <A>(r: Result<A, CostError>): A => {
+  if (!r.ok) throw new Error(`expected a value, got ${JSON.stringify(r.issues)}`);
+  return r.value;
 };
 
 const table = suite('price table');
@@ -80,15 +84,15 @@ task('a task that never started is a real zero, with billedSeconds 0', () => {
 });
 
 task('unknown region, invalid size, missing price, bad times are errors, never zero', () => {
-  assert.equal(estimateTaskCost({ ...shape, region: 'mars-1' }, 60), E.left({ _tag: 'UnknownRegion', region: 'mars-1', known: ['eu-west-1', 'us-east-1', 'us-east-2', 'us-west-2'] }));
-  assert.equal(estimateTaskCost({ ...shape, memory: 1000 }, 60), E.left({ _tag: 'InvalidTaskSize', cpu: 1024, memory: 1000 }));
-  assert.equal(estimateTaskCost({ ...shape, arch: 'arm64', capacity: 'spot' }, 60), E.left({ _tag: 'NoPrice', region: 'us-east-1', arch: 'arm64', capacity: 'spot' }));
-  assert.equal(estimateTaskCost({ ...shape, ephemeralGb: 201 }, 60), E.left({ _tag: 'InvalidEphemeralStorage', gb: 201 }));
-  assert.equal(estimateTaskCost({ ...shape, ephemeralGb: 19 }, 60), E.left({ _tag: 'InvalidEphemeralStorage', gb: 19 }));
-  assert.equal(estimateTaskCost({ ...shape, ephemeralGb: 20.5 }, 60), E.left({ _tag: 'InvalidEphemeralStorage', gb: 20.5 }));
+  assert.equal(estimateTaskCost({ ...shape, region: 'mars-1' }, 60), failed({ _tag: 'UnknownRegion', region: 'mars-1', known: ['eu-west-1', 'us-east-1', 'us-east-2', 'us-west-2'] }));
+  assert.equal(estimateTaskCost({ ...shape, memory: 1000 }, 60), failed({ _tag: 'InvalidTaskSize', cpu: 1024, memory: 1000 }));
+  assert.equal(estimateTaskCost({ ...shape, arch: 'arm64', capacity: 'spot' }, 60), failed({ _tag: 'NoPrice', region: 'us-east-1', arch: 'arm64', capacity: 'spot' }));
+  assert.equal(estimateTaskCost({ ...shape, ephemeralGb: 201 }, 60), failed({ _tag: 'InvalidEphemeralStorage', gb: 201 }));
+  assert.equal(estimateTaskCost({ ...shape, ephemeralGb: 19 }, 60), failed({ _tag: 'InvalidEphemeralStorage', gb: 19 }));
+  assert.equal(estimateTaskCost({ ...shape, ephemeralGb: 20.5 }, 60), failed({ _tag: 'InvalidEphemeralStorage', gb: 20.5 }));
   assert.is(describeCostError({ _tag: 'InvalidEphemeralStorage', gb: 20.5 }), 'ephemeral storage of 20.5 GB is not a whole number of GB from 20 (the included amount) to 200');
   assert.equal([20, 21, 200].map((gb) => right(estimateTaskCost({ ...shape, ephemeralGb: gb }, 3600)).extraStorageGb), [0, 1, 180]);
-  assert.equal(taskCost(shape, { startedAt: 10_000, stoppedAt: 4_000 }), E.left({ _tag: 'InvalidDuration', detail: 'stoppedAt is 6 s before the task started' }));
+  assert.equal(taskCost(shape, { startedAt: 10_000, stoppedAt: 4_000 }), failed({ _tag: 'InvalidDuration', detail: 'stoppedAt is 6 s before the task started' }));
   assert.is(describeCostError({ _tag: 'UnknownRegion', region: 'mars-1', known: ['us-east-1'] }), 'no prices for region "mars-1" (known: us-east-1)');
   assert.is(describeCostError({ _tag: 'InvalidTaskSize', cpu: 1024, memory: 1000 }), 'cpu 1024 with memory 1000 MiB is not a valid Fargate size');
 });
@@ -112,7 +116,7 @@ efs('GB-months prorated by the hour (the EFS pricing page example)', () => {
   const c = right(efsStorageCost('us-east-1', 100 * 15 * 24, defaultPriceTable, 31 * 24));
   assert.equal(c, { usd: 14.516129032, gbMonths: (100 * 360) / 744, region: 'us-east-1' });
   assert.equal(right(efsStorageCost('eu-west-1', 730)), { usd: 0.33, gbMonths: 1, region: 'eu-west-1' });
-  assert.equal(efsStorageCost('nowhere', 1), E.left({ _tag: 'UnknownRegion', region: 'nowhere', known: ['eu-west-1', 'us-east-1', 'us-east-2', 'us-west-2'] }));
+  assert.equal(efsStorageCost('nowhere', 1), failed({ _tag: 'UnknownRegion', region: 'nowhere', known: ['eu-west-1', 'us-east-1', 'us-east-2', 'us-west-2'] }));
 });
 
 efs.run();

@@ -4,7 +4,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import * as E from 'fp-ts/lib/Either.js';
 import { jobDefaults, knownKeys, workflowDefaults } from '../../src/workflow/model.js';
 import { limits } from '../../src/workflow/rules-jobs.js';
 import { defaultBuildResources } from '../../src/run/graph.js';
@@ -151,10 +150,10 @@ cost('the worked example is what taskCost computes', () => {
     { cpu: Number(task[1]), memory: Number(task[2]), arch: task[3] as CpuArchitecture, capacity: task[4] as 'on-demand' | 'spot', region: task[5]!, ephemeralGb: Number(task[6]) },
     { pullStartedAt: times[1]!, startedAt: times[2]!, stoppedAt: times[3]! },
   );
-  assert.ok(E.isRight(c));
-  if (E.isLeft(c)) return;
+  assert.ok(c.ok);
+  if (!c.ok) return;
   assert.equal(
-    { billedSeconds: c.right.billedSeconds, cpu: c.right.breakdown.cpuUsd, memory: c.right.breakdown.memoryUsd, storage: c.right.breakdown.storageUsd, usd: c.right.usd },
+    { billedSeconds: c.value.billedSeconds, cpu: c.value.breakdown.cpuUsd, memory: c.value.breakdown.memoryUsd, storage: c.value.breakdown.storageUsd, usd: c.value.usd },
     { billedSeconds: figure('billedSeconds'), cpu: figure('vCPU'), memory: figure('memory'), storage: figure('storage'), usd: figure('usd') },
   );
 });

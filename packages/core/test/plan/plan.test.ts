@@ -34,8 +34,8 @@ const calc = job('calc', [{ name: 'main', dockerfilePath: 'calc/Dockerfile' }]);
 
 const plan = (snapshot: RepoSnapshot, images: ImageStore, workflows: WorkflowSpec[] = [workflow([calc])]): Plan => {
   const p = planPush({ workflows, branch: 'main', snapshot, images, builderVersion: BUILDER });
-  if (E.isLeft(p)) throw new Error(JSON.stringify(p.left));
-  return p.right;
+  if (!p.ok) throw new Error(JSON.stringify(p.issues));
+  return p.value;
 };
 
 /** What a runtime does after building: record every built image with the files that made it. */
@@ -152,10 +152,10 @@ s('a changed dockerfilePath: build', () => {
 
 s('a new builder version builds, with no file named', () => {
   const p = planPush({ workflows, branch: 'main', snapshot: repo.snapshot(), images: store, builderVersion: 'test-builder/2' });
-  assert.ok(E.isRight(p));
-  if (E.isRight(p)) {
-    assert.equal([only(p.right).action, only(p.right).changedFiles], ['build', []]);
-    assert.match(only(p.right).reason, 'but the builder or Dockerfile path changed');
+  assert.ok(p.ok);
+  if (p.ok) {
+    assert.equal([only(p.value).action, only(p.value).changedFiles], ['build', []]);
+    assert.match(only(p.value).reason, 'but the builder or Dockerfile path changed');
   }
 });
 
@@ -163,7 +163,7 @@ s('another engine\'s image is no baseline: a plan for one engine explains agains
   const engineOf = (engine: string): ImageStore => imageStoreOf([...store.values()].map((i) => ({ ...i, engine })));
   const forDocker = (images: ImageStore) => {
     const p = planPush({ workflows, branch: 'main', snapshot: repo.snapshot(), images, builderVersion: 'test-builder/docker', engine: 'docker' });
-    return E.isRight(p) ? only(p.right).reason : JSON.stringify(p.left);
+    return p.ok ? only(p.value).reason : JSON.stringify(p.issues);
   };
   assert.is(forDocker(engineOf('process')), 'build: no earlier image');
   assert.match(forDocker(engineOf('docker')), 'but the builder or Dockerfile path changed');
@@ -191,15 +191,19 @@ s('a job with two containers: each keyed on its own context; the job builds when
 
 s('a missing Dockerfile is an issue naming workflow, job and container', () => {
   const broken = [workflow([job('gone', [{ name: 'main', dockerfilePath: 'nowhere/Dockerfile' }])])];
-  assert.equal(planPush({ workflows: broken, branch: 'main', snapshot: repo.snapshot(), images: store, builderVersion: BUILDER }), E.left([
-    { _tag: 'DockerfileNotFound', dockerfilePath: 'nowhere/Dockerfile', workflow: 'w', job: 'gone', container: 'main' },
-  ]));
+  assert.equal(planPush({ workflows: broken, branch: 'main', snapshot: repo.snapshot(), images: store, builderVersion: BUILDER }), {
+    ok: false,
+    issues: [{
+      _tag: 'DockerfileNotFound', dockerfilePath: 'nowhere/Dockerfile', workflow: 'w', job: 'gone', container: 'main',
+      message: 'Dockerfile nowhere/Dockerfile is not in the repository at this commit',
+    }],
+  });
 });
 
 s('only workflows whose branches match the pushed branch are planned', () => {
   const wfs = [workflow([calc], ['release/*']), { ...workflow([calc], ['**']), name: 'all' }];
   const p = planPush({ workflows: wfs, branch: 'main', snapshot: repo.snapshot(), images: store, builderVersion: BUILDER });
-  assert.equal(E.isRight(p) && p.right.workflows.map((w) => w.name), ['all']);
+  assert.equal(p.ok && p.value.workflows.map((w) => w.name), ['all']);
 });
 
 s.run();

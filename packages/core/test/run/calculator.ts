@@ -3,7 +3,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import * as E from 'fp-ts/lib/Either.js';
 import { planWorkflow } from '../../src/plan/plan.js';
 import type { RepoSnapshot } from '../../src/repo/snapshot.js';
 import type { RunRequested } from '../../src/run/events.js';
@@ -36,10 +35,10 @@ export const calculatorRequest = (runId = 'run-calc', at = 1_700_000_000_000): R
   const workflow = loaded.workflows[0];
   if (workflow === undefined) throw new Error(`calculator did not load: ${JSON.stringify(loaded.issues)}`);
   const plan = planWorkflow({ snapshot, images: new Map(), builderVersion: 'golden-builder' }, workflow);
-  if (E.isLeft(plan)) throw new Error(JSON.stringify(plan.left));
+  if (!plan.ok) throw new Error(JSON.stringify(plan.issues));
   return {
     _tag: 'RunRequested', at, runId, trigger: { kind: 'push', deliveryId: 'delivery-1', sender: 'octocat' },
-    commit: snapshot.commit, branch: 'main', dirty: false, workflow, plan: plan.right,
+    commit: snapshot.commit, branch: 'main', dirty: false, workflow, plan: plan.value,
     settings: runSettings({ ...simulatedSettings, statusContext: 'hyperp/calculator' }), reuse: [],
   };
 };

@@ -2,7 +2,6 @@
 // runRequested → reduce, and the constructor's refusals, each naming its field.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as E from 'fp-ts/lib/Either.js';
 import { snapshotFromFiles } from '../../src/repo/from-files.js';
 import { loadWorkflows } from '../../src/workflow/load.js';
 import { planPush, planWorkflow } from '../../src/plan/plan.js';
@@ -27,8 +26,8 @@ const { snapshot } = snapshotFromFiles({ commit: 'a'.repeat(40), files: Object.e
 const loaded = loadWorkflows(snapshot);
 const workflow = loaded.workflows[0]!;
 const planned = planWorkflow({ snapshot, images: imageStoreOf([]), builderVersion: 'builder-1' }, workflow);
-if (E.isLeft(planned)) throw new Error('the fixture plans');
-const plan = planned.right;
+if (!planned.ok) throw new Error('the fixture plans');
+const plan = planned.value;
 const settings = runSettings({ render: { region: 'us-east-1', imageRepository: 'registry.example/hyperp', efs: { fileSystemId: 'fs-1', rootDirectory: '/' }, logGroup: 'hyperp' } });
 const input: RunRequestInput = { runId: 'run-1', at: 1_700_000_000_000, snapshot, branch: 'main', workflow, plan, settings };
 
@@ -47,10 +46,10 @@ test('files become a run: load, plan, request, and the reducer starts building b
 
 test('a whole Plan gives the workflow its own plan', () => {
   const whole = planPush({ workflows: loaded.workflows, branch: 'main', snapshot, images: imageStoreOf([]), builderVersion: 'builder-1' });
-  if (E.isLeft(whole)) throw new Error('plans');
-  const r = runRequested({ ...input, plan: whole.right });
+  if (!whole.ok) throw new Error('plans');
+  const r = runRequested({ ...input, plan: whole.value });
   assert.ok(r.ok && r.value.plan.name === 'hello');
-  const none = runRequested({ ...input, plan: { ...whole.right, workflows: [] } });
+  const none = runRequested({ ...input, plan: { ...whole.value, workflows: [] } });
   assert.equal(none.ok ? [] : none.issues, [{ field: 'plan.workflows', message: 'the plan has no workflow "hello"' }]);
 });
 
