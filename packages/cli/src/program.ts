@@ -2,15 +2,14 @@
  * The `hyperp` command line: one commander program, each command in `commands/<name>.ts`
  * registering itself. Errors become exit codes here and nowhere else.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help } from 'commander';
 import { CliError, ExitCode, reportUnexpected, UsageError, type CliContext } from './context.js';
 import { commands, type CommandEntry } from './commands/index.js';
+import { cliPackage } from './package-dir.js';
 import { terminalSafeLines } from './views/terminal-text.js';
 
-/** The CLI's own version, from its package.json (one folder up from `src/` and from `dist/` alike). */
-export const cliVersion = (): string =>
-  (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** The CLI's own version, from its package.json. */
+export const cliVersion = (): string => cliPackage().version;
 
 /** A command's action: returns its exit code. */
 export type Action = (ctx: CliContext) => Promise<number>;

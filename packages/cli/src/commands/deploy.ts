@@ -3,11 +3,11 @@
  * Automation API, for users who have the Pulumi CLI. Pulumi is imported only here, when the
  * command runs, so every other command starts without loading it.
  */
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, UsageError, type CliContext } from '../context.js';
 import { PULUMI_MISSING, findPulumi } from '../deploy/pulumi-binary.js';
+import { cliPackage } from '../package-dir.js';
 
 interface DeployOptions {
   stack: string;
@@ -16,8 +16,8 @@ interface DeployOptions {
   dir?: string;
 }
 
-/** packages/infra, next to this package in the repository (from src/ and dist/ alike). */
-const defaultInfraDir = (): string => fileURLToPath(new URL('../../../infra', import.meta.url));
+/** packages/infra, next to this package in the repository. */
+const defaultInfraDir = (): string => join(cliPackage().dir, '..', 'infra');
 
 /** `key=value` pairs; a key without a namespace is hyperp's (`githubAppId` → `hyperp:githubAppId`). */
 export const parseConfigPairs = (pairs: readonly string[]): [string, string][] =>
