@@ -2,7 +2,7 @@
 // rows (one transaction), a warm copy of the state instead of a read, and crashes on either side
 // of that transaction. DynamoDB Local; every call the stepper makes is counted.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { vecToArray, type Command, type RunEvent, type RunRequested, type RunState } from '@hyperp/core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -11,6 +11,7 @@ import { getRunMeta, putRunMeta, type RunMeta } from '../src/run/meta.js';
 import { stepper, type StoredRun } from '../src/run/stepper.js';
 import type { LoggedEvent } from '../src/store/event-log.js';
 import { dynamoStore, type Store } from '../src/store/store.js';
+import { IMAGE_SK, imagePk } from '../src/store/table.js';
 import { planCalculator } from './support/calculator-request.js';
 import { startDynamoLocal, type LocalDynamo } from './support/dynamodb-local.js';
 import { ecsState, fakeCloud, type FakeCloud } from './support/fake-cloud.js';
@@ -194,6 +195,14 @@ s('a crash after the commands, before the transaction: their results and image r
   assert.ok(w.cloud.calls.some((c) => c._tag === 'RunTask'), 'the job launched once its definition was folded');
   const image = (await images.get([record.key])).get(record.key);
   assert.equal(image && [image.uri, image.builtAt], [record.imageUri, new Date(record.builtAt).toISOString()]);
+  // The record is the command's: workflow, job, container and Dockerfile path, with the run's repository.
+  const item = await local.doc.send(new GetCommand({ TableName: w.store.ctx.tableName, Key: { pk: imagePk(record.key), sk: IMAGE_SK } }));
+  assert.equal(item.Item?.['owner'], {
+    repo: planned!.meta.repo, workflow: record.workflow, job: record.job, container: record.container, dockerfilePath: record.dockerfilePath,
+  });
+  assert.equal([record.workflow, record.job, record.dockerfilePath, record.files?.map((f) => f.path)], [
+    'calculator', 'Generate x', 'generate_x/Dockerfile', ['generate_x/Dockerfile', 'generate_x/main.py'],
+  ]);
   assert.is((await stored(w)).saved.outboxDone, true);
 });
 

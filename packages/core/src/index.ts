@@ -30,7 +30,7 @@ export type { TaskDefinition, ContainerDefinition, KeyValuePair, MountPoint, Vol
 export { planPush, planWorkflow, workflowsForPush } from './plan/plan.js';
 export type { PlanInput, PlanContext, PlanIssue } from './plan/plan.js';
 export type { Plan, WorkflowPlan, JobPlan, ImagePlan, ImageAction } from './plan/types.js';
-export { imageStoreOf } from './plan/image-store.js';
+export { imageStoreOf, storedImageOf } from './plan/image-store.js';
 export type { ImageStore, StoredImage } from './plan/image-store.js';
 export { describeImageKeyError } from './images/key.js';
 export type { ImageKeyError } from './images/key.js';

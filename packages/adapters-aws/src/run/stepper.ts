@@ -118,8 +118,10 @@ export const stepper = (d: StepperDeps) => {
     const one = async (c: number): Promise<LoggedEvent<RunEvent>[]> => {
       const command = outbox[c]!;
       if (command._tag === 'RecordImage') {
+        // The command is the whole record; only the repository is the adapter's own (the reducer
+        // knows none). The files of the key were stored by the planner beside the request.
         writes.push(d.store.images.recordAction(command.key, command.imageUri, iso(command.builtAt), {
-          repo: meta.repo, workflow: meta.workflow, job: command.job, container: command.container,
+          repo: meta.repo, workflow: command.workflow, job: command.job, container: command.container, dockerfilePath: command.dockerfilePath,
         }));
         return [];
       }

@@ -15,6 +15,8 @@ export interface ImageOwner {
   readonly workflow: string;
   readonly job: string;
   readonly container: string;
+  /** Repo path of the Dockerfile it was built from (kept with the record; not part of the lineage). */
+  readonly dockerfilePath?: string;
 }
 
 /** What the planner writes for an image it plans to build: the files of its key, for later explanations. */
@@ -25,7 +27,7 @@ export interface PlannedImage extends ImageOwner {
 }
 
 const PLANNED_SK = 'PLANNED';
-const lineageKey = (o: ImageOwner): string => `IMAGES#${o.repo}#${o.workflow}#${o.job}#${o.container}`;
+const lineageKey = (o: Omit<ImageOwner, 'dockerfilePath'>): string => `IMAGES#${o.repo}#${o.workflow}#${o.job}#${o.container}`;
 
 export interface StoredImage {
   readonly key: string;

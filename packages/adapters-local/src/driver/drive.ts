@@ -13,6 +13,7 @@ import {
   isTerminalRun,
   reduce,
   runEventShapeProblem,
+  storedImageOf,
   vecGet,
   type Command,
   type RunEvent,
@@ -20,6 +21,7 @@ import {
   type RecordImage,
 } from '@hyperp/core';
 import { startedByLookup } from '@hyperp/core/internal';
+import { recordImages } from '../runs/image-index.js';
 import type { Engine } from '../engine/types.js';
 import { interpreter, type BuildSource, type RunSecrets } from './interpreter.js';
 import type { Slots } from './slots.js';
@@ -37,6 +39,10 @@ export interface DriveOptions {
   /** Called after each batch of events is folded (live view, progress lines). */
   readonly onState?: (state: RunState, events: readonly RunEvent[]) => void;
   readonly note?: (line: string) => void;
+  /**
+   * Where a built image is recorded; by default the local image store (`.hyperp/images/`), from
+   * the `RecordImage` command alone, with this engine's name.
+   */
   readonly recordImage?: (cmd: RecordImage) => void | Promise<void>;
   /** Called once this process drives the run (its lock taken, its log folded), before any command is carried out. */
   readonly onDriving?: (state: RunState) => void;
@@ -153,7 +159,8 @@ export const driveRun = async (o: DriveOptions): Promise<RunState> => {
     },
     now: () => Date.now(),
     note,
-    recordImage: o.recordImage ?? (() => undefined),
+    recordImage: o.recordImage ?? ((cmd) => recordImages(o.layout, [storedImageOf(cmd, o.engine.name)], note)
+      .catch((e: unknown) => note(`warning: the image store index was not updated: ${(e as Error).message}`))),
     ...(o.slots ? { slots: o.slots } : {}),
     stopPending: (cmd) => pendingStopOf(state, cmd)?.reason,
     diedWithDriver: (sb) => diedWithDriver(state, sb, lastLogged),

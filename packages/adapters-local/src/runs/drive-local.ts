@@ -1,12 +1,12 @@
 /**
  * One call to run a planned request on this machine: what `hyperp run`, `resume`, `rerun` and
  * `cancel` use, and what a program embedding hyperp calls. It reads the build contexts from the
- * files the run was planned on (the working tree for a run of a dirty tree, else the commit),
- * records built images in the store so later plans reuse them, and drives the run to its end.
+ * files the run was planned on (the working tree for a run of a dirty tree, else the commit)
+ * and drives the run to its end (built images are recorded in the store so later plans reuse them).
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { isTerminalRun, type RecordImage, type RepoSnapshot, type RunRequested, type RunState } from '@hyperp/core';
-import { contextFiles, jobImageKeys } from '@hyperp/core/internal';
+import { isTerminalRun, type RepoSnapshot, type RunRequested, type RunState } from '@hyperp/core';
+import { jobImageKeys } from '@hyperp/core/internal';
 import { snapshotCommit, snapshotWorkingTree } from '../repo/snapshot.js';
 import { snapshotBuildSource } from '../build/source.js';
 import { openContainerEngine } from '../engine/container-engine.js';
@@ -16,7 +16,6 @@ import type { Engine, EngineName } from '../engine/types.js';
 import type { BuildSource } from '../driver/interpreter.js';
 import { driveRun, type DriveOptions } from '../driver/drive.js';
 import { checkLayout, type LocalLayout } from '../layout.js';
-import { recordImages } from './image-index.js';
 import { processRuntimeNotices } from './runtimes.js';
 import { localBuilderVersion } from './settings.js';
 import type { LocalSecrets } from '../secrets/cascade.js';
@@ -42,7 +41,7 @@ export const openLocalEngine = async (choice: EngineChoice, layout: LocalLayout)
   };
 };
 
-export type LocalRunOptions = Omit<DriveOptions, 'runId' | 'source' | 'recordImage' | 'secrets'> & {
+export type LocalRunOptions = Omit<DriveOptions, 'runId' | 'source' | 'secrets'> & {
   /** The run's request, as its log holds it. */
   readonly request: RunRequested;
   /** Secret values found locally (`loadLocalSecrets`); the jobs' declared secrets are taken from them. */
@@ -61,17 +60,6 @@ export const driveLocalRun = async (o: LocalRunOptions): Promise<RunState> => {
       note(n.warning !== undefined ? `warning: ${n.warning}` : `note: ${n.note}`);
     }
   };
-  const recordImage = (cmd: RecordImage): Promise<void> => {
-    const image = req.plan.jobs.flatMap((j) => j.images).find((i) => i.key === cmd.key);
-    const job = req.workflow.jobs.find((j) => j.name === cmd.job);
-    // The files that made the key, so a later plan explains a rebuild by what changed.
-    const files = image ? contextFiles(snapshot, image.dockerfilePath, { exclude: job ? [job.taskDefinitionPath] : [] }) : undefined;
-    return recordImages(o.layout, [{
-      key: cmd.key, builtAt: cmd.builtAt, workflow: req.workflow.name, job: cmd.job, container: cmd.container,
-      dockerfilePath: image?.dockerfilePath ?? '', engine: o.engine.name,
-      ...(files && E.isRight(files) ? { files: files.right.files } : {}),
-    }], note).catch((e: unknown) => note(`warning: the image store index was not updated: ${(e as Error).message}`));
-  };
   const { secrets: local, ...options } = o;
   const secrets = runSecrets(req.workflow, local);
   return driveRun({
@@ -79,7 +67,6 @@ export const driveLocalRun = async (o: LocalRunOptions): Promise<RunState> => {
     runId: req.runId,
     ...(secrets ? { secrets } : {}),
     source: keyCheckedSource(req, snapshot, o.engine.name, snapshotBuildSource(o.layout.repoDir, snapshot, req.dirty)),
-    recordImage,
     onDriving: (state) => {
       sayRuntimes(state);
       o.onDriving?.(state);

@@ -10,6 +10,9 @@ import { driveLocalRun, openLocalEngine } from '../../src/runs/drive-local.js';
 import { loadImageStore, readImageIndex } from '../../src/runs/image-index.js';
 import { localBuilderVersion } from '../../src/runs/settings.js';
 import { openRun, prepareRuns } from '../../src/runs/start.js';
+import { driveRun } from '../../src/driver/drive.js';
+import { snapshotBuildSource } from '../../src/build/source.js';
+import { snapshotCommit } from '../../src/repo/snapshot.js';
 import { committedRepo } from '../git-repo.js';
 
 const repo = (): string =>
@@ -42,6 +45,30 @@ test('prepare, open and drive a run; the built image is recorded with the files 
   const key = request!.plan.jobs[0]!.images[0]!.key;
   assert.equal(readImageIndex(layout.imagesDir).map((i) => [i.key, i.workflow, i.job, i.container, i.dockerfilePath, i.files?.map((f) => f.path)]), [
     [key, 'w', 'hello', 'main', 'hello/Dockerfile', ['hello/Dockerfile', 'hello/main.py']],
+  ]);
+});
+
+// The image record is the reducer's command alone: a program driving a run with the lower-level
+// driveRun (its own build source, nothing about the request) gets its images recorded too.
+test('driveRun records a built image in the store from the RecordImage command, with the files of its key', async () => {
+  const dir = repo();
+  const layout = localLayout(dir);
+  const opened = await openLocalEngine('process', layout);
+  if (opened._tag !== 'Engine') return assert.unreachable(opened.message);
+  const prepared = await prepareRuns({
+    repoDir: dir, workflows: [], images: loadImageStore(layout.imagesDir), builderVersion: localBuilderVersion('process'), now: Date.now(),
+  });
+  if (prepared._tag !== 'Prepared') return assert.unreachable(prepared._tag);
+  const request = prepared.requests[0]!;
+  await openRun(layout, request);
+  const snapshot = await snapshotCommit(dir, request.commit);
+  const state = await driveRun({
+    layout, runId: request.runId, engine: opened.engine, parallel: 1, network: false, source: snapshotBuildSource(dir, snapshot, false),
+  });
+  assert.is(state.status, 'SUCCEEDED', state.failure ?? '');
+  const image = request.plan.jobs[0]!.images[0]!;
+  assert.equal(readImageIndex(layout.imagesDir).map((i) => [i.key, i.workflow, i.job, i.container, i.dockerfilePath, i.engine, i.files]), [
+    [image.key, 'w', 'hello', 'main', 'hello/Dockerfile', 'process', snapshot.files.filter((f) => f.path === 'hello/Dockerfile' || f.path === 'hello/main.py')],
   ]);
 });
 

@@ -23,6 +23,19 @@ export interface StoredImage {
   readonly engine?: string;
 }
 
+/**
+ * The image store's record of a built image, from the run's `RecordImage` alone; `engine`
+ * where several engines build different images from the same files.
+ */
+export const storedImageOf = (
+  cmd: { readonly key: string; readonly builtAt: number; readonly workflow: string; readonly job: string; readonly container: string; readonly dockerfilePath: string; readonly files: readonly RepoFile[] | null },
+  engine?: string,
+): StoredImage => ({
+  key: cmd.key, builtAt: cmd.builtAt, workflow: cmd.workflow, job: cmd.job, container: cmd.container, dockerfilePath: cmd.dockerfilePath,
+  ...(cmd.files !== null ? { files: cmd.files } : {}),
+  ...(engine !== undefined ? { engine } : {}),
+});
+
 /** Images that exist, by key. */
 export type ImageStore = ReadonlyMap<string, StoredImage>;
 

@@ -82,16 +82,16 @@ const planImage = (
   const previous = newestEarlierImage(input.images, {
     workflow: workflow.name, job: job.name, container, dockerfilePath: k.right.dockerfilePath, ...(input.engine !== undefined ? { engine: input.engine } : {}),
   }, key);
-  if (!previous) return E.right({ ...base, action: 'build', reason: 'build: no earlier image', changedFiles: [] });
+  if (!previous) return E.right({ ...base, action: 'build', reason: 'build: no earlier image', changedFiles: [], files });
   if (!previous.files) {
-    return E.right({ ...base, action: 'build', reason: `build: no image for this key; the newest earlier image ${short(previous.key)} has no file listing`, changedFiles: [] });
+    return E.right({ ...base, action: 'build', reason: `build: no image for this key; the newest earlier image ${short(previous.key)} has no file listing`, changedFiles: [], files });
   }
   const changed = changedFiles(previous.files, files);
   const reason =
     changed.length === 0
       ? `build: same files as image ${short(previous.key)}, but the builder or Dockerfile path changed`
       : `build: ${listFiles(changed)} changed since image ${short(previous.key)}`;
-  return E.right({ ...base, action: 'build', reason, changedFiles: changed });
+  return E.right({ ...base, action: 'build', reason, changedFiles: changed, files });
 };
 
 const planJob = (input: PlanContext, workflow: WorkflowSpec, job: JobSpec): E.Either<PlanIssue[], JobPlan> => {

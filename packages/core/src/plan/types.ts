@@ -2,6 +2,8 @@
  * What a plan decides for a commit: per workflow, per job, per container, whether its image is
  * built or reused, and why. Produced by `plan.ts`, carried inside `RunRequested`.
  */
+import type { RepoFile } from '../repo/snapshot.js';
+
 export type ImageAction = 'build' | 'reuse';
 
 export interface ImagePlan {
@@ -18,6 +20,12 @@ export interface ImagePlan {
   readonly reason: string;
   /** Context files that differ from the newest earlier image of this job and container. */
   readonly changedFiles: readonly string[];
+  /**
+   * The files that make the key (`ImageKey.files`), on an image the plan builds: the run's
+   * `RecordImage` hands them to the image store, so a later plan explains a rebuild by what
+   * changed. Absent on reused images (nothing is recorded for them) and in plans made before.
+   */
+  readonly files?: readonly RepoFile[];
 }
 
 export interface JobPlan {

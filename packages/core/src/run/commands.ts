@@ -5,6 +5,7 @@
  * `clientToken`, the rest are idempotent by nature. `commandResults` names the events that
  * report each command's outcome.
  */
+import type { RepoFile } from '../repo/snapshot.js';
 import type { RunTaskOverrides } from '../render/overrides.js';
 import type { RenderedTaskDefinition } from '../render/taskdef.js';
 import type { Millis, RunEventTag } from './events.js';
@@ -107,15 +108,28 @@ export interface CreateDownloadable {
   readonly objectKey: string;
 }
 
-/** Remember a built image in the image store (key → URI), so later plans reuse it. */
+/**
+ * Remember a built image in the image store, so later plans reuse it: the whole record a plan
+ * reads (`storedImageOf` makes the `StoredImage`), so an adapter needs nothing but the command.
+ */
 export interface RecordImage {
   readonly _tag: 'RecordImage';
+  readonly runId: string;
   readonly key: string;
   readonly imageUri: string;
+  /** The workflow, job and container it was first built for: the lineage a rebuild is explained against. */
+  readonly workflow: string;
   readonly job: string;
   readonly container: string;
+  /** Repo path of its Dockerfile. */
+  readonly dockerfilePath: string;
   readonly commit: string;
   readonly builtAt: Millis;
+  /**
+   * The files that made the key (the plan's `ImagePlan.files`); null when the plan did not carry
+   * them (a plan made before plans did, or a rerun building an image its first run reused).
+   */
+  readonly files: readonly RepoFile[] | null;
 }
 
 /** Deregister (and delete) the task definitions this run registered; sent once, when it ends. */

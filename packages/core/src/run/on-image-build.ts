@@ -39,7 +39,12 @@ const endBuild = (tx: Tx, i: number, end: Pick<ImageRecord, 'status'> & Partial<
 export const buildSucceeded = (tx: Tx, i: number, imageUri: string, usage: TaskUsage | null): void => {
   const g = endBuild(tx, i, { status: 'BUILT', imageUri }, usage);
   if (g === undefined) return;
-  emit(tx, { _tag: 'RecordImage', key: g.key, imageUri, job: g.job, container: g.container, commit: tx.s.request!.commit, builtAt: tx.s.now });
+  const req = tx.s.request!;
+  const files = req.plan.jobs.flatMap((j) => j.images).find((p) => p.key === g.key && p.files !== undefined)?.files ?? null;
+  emit(tx, {
+    _tag: 'RecordImage', runId: req.runId, key: g.key, imageUri, workflow: req.workflow.name, job: g.job, container: g.container,
+    dockerfilePath: g.dockerfilePath, commit: req.commit, builtAt: tx.s.now, files,
+  });
   for (const j of g.jobs) imageReadyForJob(tx, j);
 };
 

@@ -88,10 +88,12 @@ s.after(() => repo.remove());
 
 s('the first commit builds: no earlier image; the key covers the context after .dockerignore', () => {
   const i = only(first);
-  assert.equal({ ...i, key: 'k' }, { container: 'main', dockerfilePath: 'calc/Dockerfile', context: 'calc', key: 'k', action: 'build', reason: 'build: no earlier image', changedFiles: [] });
+  assert.equal({ ...i, key: 'k', files: [] }, { container: 'main', dockerfilePath: 'calc/Dockerfile', context: 'calc', key: 'k', action: 'build', reason: 'build: no earlier image', changedFiles: [], files: [] });
   assert.match(i.key, /^[0-9a-f]{64}$/);
   const k = jobImageKeys(repo.snapshot(), calc, BUILDER)[0]!.result;
   assert.equal(E.isRight(k) && k.right.files.map((f) => f.path), ['calc/.dockerignore', 'calc/Dockerfile', 'calc/keep.md', 'calc/main.py', 'calc/sub/notes.md']);
+  // An image the plan builds carries the files of its key, for the run's record of the image.
+  assert.equal(i.files, E.isRight(k) ? k.right.files : 'no key');
   assert.equal(first.workflows[0]!.jobs[0]!.action, 'build');
 });
 

@@ -6,6 +6,8 @@ import { heapEmpty, heapPush } from '../../src/run/heap.js';
 import { timerOrder } from '../../src/run/timers.js';
 import { vecGet, vecSet } from '../../src/run/vector.js';
 import { syntheticImageKey } from '../../src/sim/workflow.js';
+import { storedImageOf } from '../../src/plan/image-store.js';
+import type { RunRequested } from '../../src/run/events.js';
 import { buildKeys, registerCommand, request, RUN, smallWorkflow, stateAfter, step, T0, withJob } from './support.js';
 
 const ImageBuild = suite('onImageBuild*');
@@ -33,10 +35,30 @@ ImageBuild('a built image is recorded, costs, and unblocks its job, which regist
   };
   assert.equal(s1, expected);
   assert.equal(commands, [
-    { _tag: 'RecordImage', key: KEY_A, imageUri: URI_A, job: 'a', container: 'main', commit: r.commit, builtAt: T0 + 120_000 },
+    {
+      _tag: 'RecordImage', runId: RUN, key: KEY_A, imageUri: URI_A, workflow: r.workflow.name, job: 'a', container: 'main',
+      dockerfilePath: 'jobs/a/Dockerfile', commit: r.commit, builtAt: T0 + 120_000, files: null,
+    },
     registerCommand(r, smallWorkflow, 'a'),
   ]);
   assert.equal(step(s1, { _tag: 'ImageBuildSucceeded', at: T0 + 120_000, key: KEY_A, imageUri: URI_A, usage }), [s1, []], 'a duplicate changes nothing');
+});
+
+// An adapter completes the image store's record from the command alone: the files of the key
+// come from the plan inside the request, not from reading the repository again.
+ImageBuild('the image record carries what the next plan reads: workflow, Dockerfile path and the files of the key', () => {
+  const files = [{ path: 'jobs/a/Dockerfile', blob: 'b'.repeat(40) }, { path: 'jobs/a/main.py', blob: 'c'.repeat(40) }];
+  const withFiles: RunRequested = {
+    ...r,
+    plan: { ...r.plan, jobs: r.plan.jobs.map((j) => ({ ...j, images: j.images.map((i) => (i.key === KEY_A ? { ...i, files } : i)) })) },
+  };
+  const usage = null;
+  const [, commands] = step(stateAfter([withFiles]), { _tag: 'ImageBuildSucceeded', at: T0 + 60_000, key: KEY_A, imageUri: URI_A, usage });
+  const record = commands.find((c) => c._tag === 'RecordImage');
+  assert.ok(record?._tag === 'RecordImage');
+  assert.equal(storedImageOf(record, 'docker'), {
+    key: KEY_A, builtAt: T0 + 60_000, workflow: r.workflow.name, job: 'a', container: 'main', dockerfilePath: 'jobs/a/Dockerfile', files, engine: 'docker',
+  });
 });
 
 ImageBuild('a failed build fails its job and skips the dependents; the independent job goes on', () => {
