@@ -8,6 +8,7 @@ export * from './store/event-log.js';
 export * from './store/lock.js';
 export * from './engine/types.js';
 export * from './engine/detect.js';
+export { detectCgroups, unenforced, type CgroupHost } from './engine/limits.js';
 export { processEngine } from './engine/process-engine.js';
 export { containerEngine } from './engine/container-engine.js';
 export * from './build/source.js';

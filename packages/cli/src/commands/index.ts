@@ -37,6 +37,7 @@ export const commands: readonly CommandEntry[] = [
   },
   { name: 'ui', usage: '[options]', summary: 'a web view of the runs: the DAG live, logs, timeline, costs, artifacts (on 127.0.0.1)', load: async () => [(await import('./ui.js')).registerUi] },
   { name: 'deploy', usage: '[options]', summary: 'deploy hyperp to AWS with the Pulumi CLI (pulumi up of packages/infra; see docs/deploy.md)', load: async () => [(await import('./deploy.js')).registerDeploy] },
+  { name: 'doctor', usage: '[options]', summary: 'check what hyperp needs here (Node, git, an engine and its sandbox; in remote mode AWS credentials and the API) and how to fix each miss', load: async () => [(await import('./doctor.js')).registerDoctor] },
   { name: 'completion', usage: '<shell>', summary: 'print the shell completion script for bash or zsh (source <(hyperp completion bash))', load: async () => [(await import('./completion.js')).registerCompletion] },
 ];
 

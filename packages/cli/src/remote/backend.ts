@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { CliError, UsageError, type CliContext } from '../context.js';
-import { apiClient, type ApiClient } from './client.js';
+import { apiClient, type ApiClient, type ApiClientOptions } from './client.js';
 import { credentialsFrom } from './credentials.js';
 import { pollMsOf } from './wait.js';
 
@@ -44,11 +44,11 @@ const parseUrl = (given: string): URL => {
 /** A Function URL names its Region: `https://<id>.lambda-url.<region>.on.aws/`. */
 export const regionOfUrl = (url: URL): string | undefined => /\.lambda-url\.([a-z0-9-]+)\.on\.aws$/.exec(url.hostname)?.[1];
 
-export const remoteApi = (ctx: CliContext, opts: BackendOptions, given: string): ApiClient => {
+export const remoteApi = (ctx: CliContext, opts: BackendOptions, given: string, client: Pick<ApiClientOptions, 'fetch' | 'retryDelaysMs'> = {}): ApiClient => {
   const url = parseUrl(given);
   const region = opts.region ?? ctx.env['AWS_REGION'] ?? ctx.env['AWS_DEFAULT_REGION'] ?? regionOfUrl(url);
   if (!region) throw new CliError(`the API's AWS Region is unknown: set AWS_REGION or pass --region (the URL ${url.host} does not name one)`);
-  return apiClient({ url: url.href, region, credentials: credentialsFrom(ctx.env) });
+  return apiClient({ url: url.href, region, credentials: credentialsFrom(ctx.env), ...client });
 };
 
 export const backendOf = (ctx: CliContext, opts: BackendOptions): Backend => {

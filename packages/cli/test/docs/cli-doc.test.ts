@@ -48,6 +48,7 @@ const remoteOnly = (o: { long?: string | undefined; description: string }): bool
 
 const local: readonly { path: string[]; argument?: string; docPath?: string[] }[] = [
   { path: ['init'], argument: '[DIR]' },
+  { path: ['doctor'] },
   { path: ['run'] },
   { path: ['runs', 'list'] },
   { path: ['runs', 'show'], argument: 'RUN' },

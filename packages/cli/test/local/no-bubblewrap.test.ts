@@ -3,34 +3,12 @@
 // on it), runs in the util-linux sandbox and succeeds with the right result.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { calculatorRepo, makeRepo, read } from './repo.js';
+import { hyperpWithPath as hyperp, pathWithout } from '../narrow-path.js';
 
-const bin = new URL('../../src/bin.ts', import.meta.url).pathname;
-
-/** This PATH's programs but `hidden`, as links in one folder. */
-const pathWithout = (hidden: readonly string[]): string => {
-  const shadow = mkdtempSync(join(tmpdir(), 'hyperp-no-bwrap-'));
-  process.once('exit', () => rmSync(shadow, { recursive: true, force: true }));
-  for (const dir of (process.env.PATH ?? '').split(':').filter((d) => d !== '' && existsSync(d))) {
-    for (const e of readdirSync(dir)) if (!hidden.includes(e) && !existsSync(join(shadow, e))) symlinkSync(join(dir, e), join(shadow, e));
-  }
-  return shadow;
-};
 const pathWithoutBwrap = (): string => pathWithout(['bwrap']);
-
-const hyperp = (args: readonly string[], path: string): Promise<{ code: number | null; stdout: string; stderr: string }> =>
-  new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', bin, ...args], { env: { ...process.env, PATH: path }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
 
 interface RunJ { status: string; jobs: { name: string; status: string; outputDir: string }[] }
 
