@@ -5,25 +5,34 @@
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { detectCgroups, probes, unenforced, type Candidate, type EngineChoice, type Probe } from '@hyperp/adapters-local';
+import { cliPackage } from '../package-dir.js';
 import { missing, ok, type Check } from './check.js';
 
-/** The Node.js major version hyperp needs: the CLI package's `engines.node` (`>=20`), else 20. */
-const minNodeMajor = (): number => {
+/** The Node.js version hyperp needs: the CLI package's `engines.node` (`>=20.19.0`), else 20. */
+const minNode = (): readonly number[] => {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { engines?: { node?: string } };
-    return Number(/>=\s*(\d+)/.exec(pkg.engines?.node ?? '')?.[1] ?? 20);
+    const pkg = JSON.parse(readFileSync(join(cliPackage().dir, 'package.json'), 'utf8')) as { engines?: { node?: string } };
+    const m = />=\s*v?(\d+(?:\.\d+){0,2})/.exec(pkg.engines?.node ?? '');
+    return m ? m[1]!.split('.').map(Number) : [20];
   } catch {
-    return 20;
+    return [20];
   }
 };
 
+/** `a` is at least `b`, part by part (missing parts are 0). */
+const atLeast = (a: readonly number[], b: readonly number[]): boolean => {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  return true;
+};
+
 export const nodeCheck = (version: string = process.versions.node): Check => {
-  const need = minNodeMajor();
-  const major = Number(version.split('.')[0]);
-  return major >= need
-    ? ok('node', `v${version} (hyperp needs ${need} or later)`, true)
-    : missing('node', `v${version} is older than hyperp needs (${need} or later)`, `install Node.js ${need} or later (https://nodejs.org/en/download, or your distribution's nodejs package)`, true);
+  const need = minNode();
+  const needText = need.join('.');
+  return atLeast(version.split('.').map(Number), need)
+    ? ok('node', `v${version} (hyperp needs ${needText} or later)`, true)
+    : missing('node', `v${version} is older than hyperp needs (${needText} or later)`, `install Node.js ${needText} or later (https://nodejs.org/en/download, or your distribution's nodejs package)`, true);
 };
 
 export const gitCheck = (needed: boolean): Promise<Check> =>
