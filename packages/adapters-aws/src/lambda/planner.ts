@@ -5,12 +5,14 @@ import { existingImageTags } from '../aws/ecr-images.js';
 import { defaultRetryPolicy } from '../aws/retry.js';
 import { config, ecr, gitHubApp, log, scheduler, storeWithSpill } from '../production.js';
 import { scheduleSync } from '../schedules/sync.js';
+import { grantsChecks } from '../github/app-client.js';
 
 export const handler = async (request: PlanRequest) => {
   const gh = gitHubApp();
   await gh.ready();
   return planner({
     store: storeWithSpill(), config: config(), github: gh.client, now: Date.now, log,
+    usesChecks: (id) => grantsChecks(gh.client(id)),
     syncSchedules: scheduleSync({ scheduler: scheduler(), config: config(), log }),
     imagesInRegistry: (tags) => existingImageTags(ecr(), config().ecrRepositoryUri, tags, defaultRetryPolicy),
   })(request);

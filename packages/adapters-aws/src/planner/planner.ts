@@ -16,11 +16,13 @@ import {
   type WorkflowPlan,
   type WorkflowSpec,
 } from '@hyperp/core';
-import { imageTag, jobImageKeys } from '@hyperp/core/internal';
+import { imageTag, jobImageKeys, validationCheck } from '@hyperp/core/internal';
 import type { AwsConfig } from '../config.js';
 import type { GitHub } from '../github/app-client.js';
 import { headCommit, remoteRepo } from '../github/repo-reader.js';
 import { setCommitStatus } from '../github/statuses.js';
+import { classifyAwsError } from '../aws/failure-class.js';
+import { sendValidationCheck } from '../report/validation-check.js';
 import { runMetaItem } from '../run/meta.js';
 import { REQUESTED_EVENT_ID } from '../run/event-ids.js';
 import { appendWith } from '../store/event-log.js';
@@ -54,6 +56,11 @@ export interface PlannerDeps {
   readonly syncSchedules?: (
     repo: string, branch: string, installationId: number, workflows: readonly WorkflowSpec[], complete: boolean,
   ) => Promise<readonly ScheduleSyncFailure[]>;
+  /**
+   * Whether the installation granted `checks: write`: then problems are a check run with an
+   * annotation per issue (`report/validation-check.ts`) instead of commit statuses.
+   */
+  readonly usesChecks?: (installationId: number) => Promise<boolean>;
   readonly now: () => number;
   readonly log: (message: string, detail?: Record<string, unknown>) => void;
 }
@@ -192,17 +199,34 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
   // synced on their own: one AWS refuses fails that workflow's schedule status, not the planning
   // (a user's mistake must not send the planner to its dead-letter queue). A workflow file with
   // errors is missing from `loaded.workflows`, so its schedules are kept (`complete` false).
+  const checks = d.usesChecks ? await d.usesChecks(request.installationId).catch(() => false) : false;
   if (request.kind === 'push' && d.syncSchedules) {
     const failures = await d.syncSchedules(request.repo, request.branch, request.installationId, loaded.workflows, allLoaded);
     for (const f of failures) {
       problems.push(`${f.workflow}: ${f.reason}`);
+      if (checks) continue; // listed in the check below
       await setCommitStatus(gh, {
         repo: request.repo, commit, state: 'failure', context: `hyperp/${f.workflow}/schedules`, targetUrl: null, description: f.reason,
       }).catch((e: Error) => d.log('commit status not set', { error: e.message }));
     }
   }
 
-  if (problems.length > 0) {
+  if (problems.length > 0 && checks) {
+    d.log('planning problems', { repo: request.repo, commit, problems });
+    // Annotations only on files of the commit (GitHub shows them on its lines); the rest are listed.
+    const listed = new Set(repo.files.map((f) => f.path));
+    const issues = loaded.issues.filter((i) => listed.has(i.file));
+    const others = problems.slice(loaded.issues.filter((i) => i.severity === 'error').length);
+    const unlisted = loaded.issues.filter((i) => !listed.has(i.file) && i.severity === 'error').map((i) => `${i.file}: ${i.message}`);
+    try {
+      await sendValidationCheck(gh, request.repo, commit, validationCheck(issues, [...unlisted, ...others]), d.now());
+    } catch (e) {
+      d.log('the validation check was not sent', { repo: request.repo, commit, error: (e as Error).message });
+      // Planning again is harmless (its runs and schedules are idempotent): a rate limit or an
+      // outage makes the invocation fail, and Lambda's retry sends the check.
+      if (classifyAwsError(e).failure !== 'permanent') throw e;
+    }
+  } else if (problems.length > 0) {
     d.log('planning problems', { repo: request.repo, commit, problems });
     await setCommitStatus(gh, {
       repo: request.repo, commit, state: 'failure', context: 'hyperp', targetUrl: null,
