@@ -83,7 +83,7 @@ const int = (q: URLSearchParams, name: string): number | undefined => {
 export const startUiServer = async (ctx: CliContext, opts: UiOptions & { port: number; backend?: UiBackend }): Promise<UiServer> => {
   const webDir = webDirOf(ctx.env);
   const indexFile = join(webDir, 'index.html');
-  if (!existsSync(indexFile)) throw new CliError(`the web view is not built (${indexFile} is missing): run pnpm build in the hyperp checkout`);
+  if (!existsSync(indexFile)) throw new CliError(`the web view is not built (${indexFile} is missing): run pnpm build in the hyperp checkout (or pnpm --filter @hyperp/ui build)`);
   const backend = opts.backend ?? uiBackend(ctx, opts);
   const token = randomBytes(24).toString('base64url');
   const streams = new Set<() => void>();

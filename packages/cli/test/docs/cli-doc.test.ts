@@ -59,6 +59,7 @@ const local: readonly { path: string[]; argument?: string; docPath?: string[] }[
   { path: ['resume'], argument: 'RUN' },
   { path: ['rerun'], argument: 'RUN' },
   { path: ['cost', 'run'], docPath: ['cost'], argument: 'RUN' },
+  { path: ['ui'] },
 ];
 
 const Options = suite('docs/cli.md: options of the local commands');

@@ -53,7 +53,8 @@ export const Dag = ({ nodes, selected, onSelect, label }: { nodes: readonly DagN
             data-job={n.name}
             data-status={n.status}
             transform={`translate(${x} ${y})`}
-            tabIndex={onSelect ? 0 : undefined}
+            // SVG attributes are case-sensitive: `tabIndex` would not make the node focusable.
+            {...(onSelect ? { tabindex: 0 } : {})}
             role={onSelect ? 'button' : 'img'}
             aria-pressed={onSelect ? selected === n.name : undefined}
             aria-label={`job ${n.name}${n.status ? `: ${n.status}` : ''}${n.critical ? ', on the critical path' : ''}; ${n.lines.join('; ')}`}

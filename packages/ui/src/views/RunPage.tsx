@@ -13,13 +13,13 @@ const fanOut = (j: Job): string | null =>
   j.concurrency > 1 ? `×${j.concurrency}: ${j.counts.done} done · ${j.counts.running} running · ${j.counts.failed} failed` : null;
 
 const nodeOf = (j: Job, run: Run): DagNode => {
-  const built = run.images.filter((i) => i.jobs.includes(j.name) && i.action === 'build');
+  const images = run.images.filter((i) => i.jobs.includes(j.name));
   return {
     name: j.name, dependsOn: j.dependsOn, status: j.status, critical: j.critical,
     lines: [
       ...(fanOut(j) ? [fanOut(j)!] : []),
       `cost ${usd(j.costUsd)}${j.attempts.length > j.concurrency ? ` · ${j.attempts.length - j.concurrency} retries` : ''}`,
-      ...(built.length > 0 ? [`image built: ${built.map((i) => i.status.toLowerCase()).join(', ')}`] : []),
+      ...images.map((i) => i.action === 'reuse' ? 'image reused' : `image ${i.status === 'BUILT' ? 'built' : i.status.toLowerCase()}: ${i.why.replace(/^build: /, '')}`),
       ...(j.reason && ['SKIPPED', 'FAILED', 'CANCELLED'].includes(j.status) ? [j.reason] : []),
     ],
   };

@@ -13,7 +13,8 @@ export const WorkflowsPage = () => {
   const errors = w.issues.filter((i) => i.severity === 'error').length;
   return (
     <section>
-      <h1>Workflows <button type="button" class="ghost" onClick={() => void load()}>Read again</button></h1>
+      <h1>Workflows</h1>
+      <p class="meta">As the files are now, uncommitted changes included. <button type="button" onClick={() => void load()}>Read again</button></p>
       <h2>Validation: {errors} error{errors === 1 ? '' : 's'}, {w.issues.length - errors} warning{w.issues.length - errors === 1 ? '' : 's'}</h2>
       {w.issues.length > 0 && (
         <ul class="issues">
