@@ -4,3 +4,4 @@ export * from './simulate.js';
 export * from './lower-bound.js';
 export * from './invariants.js';
 export * from './workflow.js';
+export * from './harness.js';

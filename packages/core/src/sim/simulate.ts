@@ -5,15 +5,12 @@
  * then carried out again). Seeded, so any failing history replays exactly. Usable by anyone
  * embedding the core to try their workflow shapes and failure modes.
  */
-import type { Command } from '../run/commands.js';
 import type { RunEvent, RunRequested } from '../run/events.js';
 import { reduce } from '../run/reduce.js';
-import { initialState, isTerminalRun, type RunState } from '../run/state.js';
-import { vecGet } from '../run/vector.js';
-import { Agenda } from './agenda.js';
-import { FakeCluster, type ClusterModel } from './cluster.js';
+import { initialState, type RunState } from '../run/state.js';
+import type { ClusterModel } from './cluster.js';
 import { invariantViolations } from './invariants.js';
-import { seededRandom } from './random.js';
+import { simWorld } from './world.js';
 
 export interface SimFaults {
   /** Probability that an event is delivered a second time, later. */
@@ -29,7 +26,7 @@ export interface SimFaults {
   readonly crash: number;
 }
 
-export const noFaults: SimFaults = { duplicate: 0, delay: 0, maxDelayMs: 0, crash: 0 };
+export { noFaults } from './world.js';
 
 export interface SimOptions {
   readonly seed: number;
@@ -65,38 +62,13 @@ export interface SimResult {
   readonly history: readonly RunEvent[];
 }
 
-type Item = { readonly kind: 'deliver'; readonly event: RunEvent } | { readonly kind: 'act'; readonly f: () => void };
-
 export const simulate = (o: SimOptions): SimResult => {
-  const rnd = seededRandom(o.seed);
-  const faults = o.faults ?? noFaults;
-  const agenda = new Agenda<Item>();
-  const violations: string[] = [];
-  const history: RunEvent[] = [];
+  const { rnd, faults, agenda, cluster, violations, history, checkLaunch, result, maxDeliveries: max } = simWorld(o);
   let now = o.request.at;
-
-  const deliverLater = (at: number, event: RunEvent): void => {
-    const when = faults.delay > 0 && rnd.chance(faults.delay) ? at + rnd.int(1, faults.maxDelayMs) : at;
-    agenda.add(when, { kind: 'deliver', event });
-    if (rnd.chance(faults.duplicate)) agenda.add(when + rnd.int(0, Math.max(1, faults.maxDelayMs)), { kind: 'deliver', event });
-  };
-  const cluster = new FakeCluster(o.model, deliverLater, (at, f) => agenda.add(at, { kind: 'act', f }));
-
-  const checkLaunch = (s: RunState, c: Command): void => {
-    if (c._tag !== 'RunTask' || s.graph === null) return;
-    const j = s.graph.jobIndex[c.job]!;
-    for (const d of s.graph.deps[j]!) {
-      const dep = vecGet(s.jobs, d)!;
-      if (dep.status !== 'SUCCEEDED') violations.push(`job ${c.job} launched while its dependency ${dep.name} was ${dep.status}`);
-    }
-  };
 
   let state = initialState();
   let deliveries = 0;
   let commands = 0;
-  const max = o.maxDeliveries ?? 200_000;
-  agenda.add(o.request.at, { kind: 'deliver', event: o.request });
-  if (o.cancelAt !== undefined) agenda.add(o.cancelAt, { kind: 'deliver', event: { _tag: 'CancelRequested', at: o.cancelAt, reason: 'simulated cancel', by: null } });
 
   for (let entry = agenda.take(); entry !== undefined && deliveries < max; entry = agenda.take()) {
     now = Math.max(now, entry.at);
@@ -121,18 +93,5 @@ export const simulate = (o: SimOptions): SimResult => {
     }
   }
 
-  const starts = [...cluster.counts.startsPerToken.values()];
-  return {
-    state,
-    terminated: isTerminalRun(state.status),
-    deliveries,
-    makespanMs: state.finishedAt === null ? null : state.finishedAt - o.request.at,
-    maxStartsPerToken: starts.length === 0 ? 0 : Math.max(...starts),
-    tasksStarted: starts.length,
-    leftRunning: cluster.running(),
-    throttled: cluster.counts.throttled,
-    commands,
-    violations,
-    history,
-  };
+  return result(state, deliveries, commands);
 };
