@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import type { Register } from '../program.js';
 import { ExitCode, UsageError } from '../context.js';
 import { withBackendOptions, type BackendOptions } from '../remote/backend.js';
+import { ENGINE_HELP, parseEngine } from '../local/session.js';
 
 export const DEFAULT_UI_PORT = 7077;
 
@@ -31,10 +32,12 @@ export const registerUi: Register = (program, run) => {
     .description('a web view of the runs: the DAG live, logs, timeline, costs, artifacts (on 127.0.0.1)')
     .option('--repo <dir|owner/name>', 'repository folder (remote: owner/name, or a folder whose GitHub origin names it)')
     .option('--port <n>', `port on 127.0.0.1 (default ${DEFAULT_UI_PORT}; 0: any free port)`)
-    .option('--open', 'open the page in the browser'))
-    .action((opts: { repo?: string; port?: string; open?: boolean } & BackendOptions) =>
+    .option('--open', 'open the page in the browser')
+    .option('--engine <engine>', `the engine of the reruns started from the page: ${ENGINE_HELP}`, 'auto'))
+    .action((opts: { repo?: string; port?: string; open?: boolean; engine?: string } & BackendOptions) =>
       run(async (ctx) => {
         const port = parsePort(opts.port);
+        parseEngine(opts.engine);
         const { startUiServer } = await import('../ui/server.js');
         const server = await startUiServer(ctx, { ...opts, port });
         ctx.out(`hyperp ui: ${server.url}\n  ${server.backend.mode === 'local' ? 'runs of' : 'runs of the deployment'} ${server.backend.where}; Ctrl-C stops it\n`);

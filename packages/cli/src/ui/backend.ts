@@ -26,6 +26,8 @@ import { localRunDetail, remoteRunDetail, type UiRun } from './run-detail.js';
 export interface UiOptions extends BackendOptions {
   /** As given to `hyperp ui --repo` (a folder; remotely owner/name too). */
   readonly repo?: string;
+  /** The engine of local reruns started from the page (`hyperp rerun --engine`). */
+  readonly engine?: string;
 }
 
 /** One range of a task attempt's log. */
@@ -184,7 +186,7 @@ export const localBackend = (ctx: CliContext, opts: UiOptions, layout: LocalLayo
     cancel: async (id) => (await cli(['cancel', id])).trim(),
     rerun: async (id, failedOnly) => {
       const quiet: CliContext = { ...ctx, out: () => undefined, err: (s) => void process.stderr.write(s), isTTY: false, signal: stop.signal };
-      const { req, engine } = await startLocalRerun(quiet, layout, id, { failedOnly });
+      const { req, engine } = await startLocalRerun(quiet, layout, id, { failedOnly, engine: opts.engine });
       // The new run goes on in this process; the page follows it through its event log.
       const p = driveAll(quiet, [{ layout, runId: req.runId, engine, parallel: parseParallel(undefined), network: false, request: req }], true)
         .catch((e: Error) => void process.stderr.write(`hyperp ui: run ${req.runId}: ${e.message}\n`))
