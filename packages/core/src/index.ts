@@ -10,7 +10,7 @@
  */
 
 // Expected failures
-export type { Result } from './result.js';
+export type { Result, Issue } from './result.js';
 
 // Workflows: files in a repository snapshot, validated into specs
 export type { RepoFile, RepoSnapshot } from './repo/snapshot.js';
@@ -66,6 +66,9 @@ export { rerunRequested, describeRerunRefusal, runningJobsText } from './run/rer
 export type { RerunOptions, RerunRefusal } from './run/rerun.js';
 export { runRequestShapeProblem } from './run/request-shape.js';
 export { runEventShapeProblem } from './run/event-shape.js';
+export { decodeRunEvent, decodeCommand, decodeRunState } from './run/codecs.js';
+export type { DecodeIssue } from './run/codecs.js';
+export { STATE_FORMAT_VERSION, upgradeRunState } from './run/state-format.js';
 export { vecToArray, vecGet } from './run/vector.js';
 export type { Vec } from './run/vector.js';
 

@@ -5,6 +5,8 @@ export * from './settings.js';
 export * from './state.js';
 export * from './constructors.js';
 export * from './reduce.js';
+export * from './codecs.js';
+export * from './state-format.js';
 export * from './vector.js';
 export * from './lookup.js';
 export { startedByLookup, type StartedByIndex } from './started-by-index.js';

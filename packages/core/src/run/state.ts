@@ -5,6 +5,7 @@
  * event copies one path instead of the whole run. Read it with the functions in `view.ts`.
  */
 import type { Heap } from './heap.js';
+import { STATE_FORMAT_VERSION } from './state-format.js';
 import type { Queue } from './queue.js';
 import type { FailureClass, Millis, RunRequested, TaskUsage } from './events.js';
 import type { Command } from './commands.js';
@@ -249,6 +250,8 @@ export interface RunTotals {
 }
 
 export interface RunState {
+  /** The format of this state (`STATE_FORMAT_VERSION`); `decodeRunState` reads older ones and refuses newer. */
+  readonly formatVersion: number;
   /** Null until `RunRequested`. */
   readonly runId: string | null;
   readonly status: RunStatus;
@@ -298,6 +301,7 @@ export const zeroCost: RunTotals = { tasksUsd: 0, buildsUsd: 0, totalUsd: 0, vcp
 
 /** The state before any event: a run with no request yet. */
 export const initialState = (): RunState => ({
+  formatVersion: STATE_FORMAT_VERSION,
   runId: null,
   status: 'PENDING',
   now: 0,

@@ -16,7 +16,12 @@ export interface DecodeProblem {
 export type Decoded<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly problems: DecodeProblem[] };
 
 /** What a codec accepts, in words. Codec names are io-ts's (`number`, `Array<string>`) or ours. */
-const expected = (type: t.Decoder<unknown, unknown>): string => describeName(type.name);
+const expected = (type: t.Decoder<unknown, unknown>): string => {
+  // A closed set of strings is worth listing (run states and events use them: `status`, `lastStatus`).
+  if (type instanceof t.KeyofType) return `one of ${Object.keys(type.keys as object).join(', ')}`;
+  if (type instanceof t.LiteralType) return JSON.stringify(type.value);
+  return describeName(type.name);
+};
 
 const describeName = (name: string): string => {
   // io-ts names an unnamed union `(string | number)`.
