@@ -290,6 +290,8 @@ export const interpreter = (o: InterpreterOptions): Interpreter => {
         track(async () => {
           try {
             for (const p of cmd.paths) mkdirSync(join(o.layout.artifactsDir, p), { recursive: true });
+            // The run's own files (inputs.json): paths hyperp made, in folders it just made.
+            for (const f of cmd.files ?? []) writeFileSync(join(o.layout.artifactsDir, f.path), f.text);
             await o.emit([{ _tag: 'DirectoriesEnsured', at: o.now() }]);
           } catch (e) {
             await o.emit([{ _tag: 'DirectoriesFailed', at: o.now(), reason: (e as Error).message }]);

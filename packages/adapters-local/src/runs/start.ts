@@ -19,7 +19,7 @@ import {
   type Result,
   type ValidationIssue,
 } from '@hyperp/core';
-import { manualRunRefused, unknownWorkflowName, type FieldPlace } from '@hyperp/core/internal';
+import { manualRunRefused, resolveInputs, unknownWorkflowName, type FieldPlace } from '@hyperp/core/internal';
 import { snapshotCommit, snapshotWorkingTree } from '../repo/snapshot.js';
 import { existsSync, rmSync } from 'node:fs';
 import { appendLog, encodeLines } from '../store/event-log.js';
@@ -38,6 +38,8 @@ export interface PrepareInput {
   readonly engine?: string;
   readonly now: number;
   readonly priceRegion?: string;
+  /** `--input name=value`s, checked against each chosen workflow's declaration. */
+  readonly inputs?: Readonly<Record<string, string>>;
 }
 
 export type Prepared =
@@ -114,6 +116,8 @@ export const prepareRuns = async (input: PrepareInput): Promise<Prepared> => {
     if (!plan.ok) {
       return fail(plan.issues.map((p) => `${workflow.file}: job "${p.job}" container "${p.container}": ${describeImageKeyError(p)}`).join('\n'));
     }
+    const inputs = resolveInputs(workflow.inputs ?? [], input.inputs ?? {});
+    if (!inputs.ok) return fail(`workflow "${workflow.name}" (${workflow.file}): ${inputs.problems.join('; ')}`);
     requests.push({
       _tag: 'RunRequested',
       at: input.now,
@@ -126,6 +130,7 @@ export const prepareRuns = async (input: PrepareInput): Promise<Prepared> => {
       plan: plan.value,
       settings: localRunSettings(input.priceRegion),
       reuse: [],
+      ...((workflow.inputs ?? []).length > 0 ? { inputs: inputs.inputs } : {}),
     });
   }
   return { _tag: 'Prepared', snapshot, branch, requests, broken, notManual };

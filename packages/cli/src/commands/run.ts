@@ -16,6 +16,7 @@ import { failureCauses } from '../local/failure-cause.js';
 import { issuesListing, placeText, warnBroken } from '../local/workflow-issues.js';
 import { terminalSafe } from '../views/terminal-text.js';
 import { localSecretsFor, SECRETS_HELP } from '../local/secrets.js';
+import { parseInputs } from '../local/inputs.js';
 
 interface RunOptions {
   repo?: string;
@@ -32,6 +33,7 @@ interface RunOptions {
   region?: string;
   wait?: boolean;
   secrets?: string;
+  input: string[];
 }
 
 /** The small text files of the jobs nothing depends on: a run's result, shown after it. */
@@ -72,6 +74,7 @@ export const registerRun: Register = (program, run) => {
     .option('--parallel <n>', 'tasks and builds at once (default: the number of CPUs)')
     .option('--network', 'give tasks network access (off by default)')
     .option('--secrets <path>', SECRETS_HELP)
+    .option('--input <name=value>', 'a value of one of the workflow\'s inputs (repeatable; remote too)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--json', 'print the runs as JSON')
     .option('--remote', 'start the workflow on the deployment (with --workflow, --branch, [--commit], --repo owner/name)')
     .option('--branch <name>', 'remote: the branch to run')
@@ -84,6 +87,7 @@ export const registerRun: Register = (program, run) => {
         if (opts.remote) return remoteStart(ctx, requireRemote(ctx, opts, 'run --remote'), { ...opts, pollMs: pollMsOf(ctx.env) });
         const layout = layoutOf(ctx, opts.repo);
         const engineChoice = parseEngine(opts.engine);
+        const inputs = parseInputs(opts.input);
         const parallel = parseParallel(opts.parallel);
         const engine = await openEngine(engineChoice, layout);
         const prepared = await prepareRuns({
@@ -94,6 +98,7 @@ export const registerRun: Register = (program, run) => {
           builderVersion: localBuilderVersion(engine.name),
           engine: engine.name,
           now: Date.now(),
+          inputs,
         }).catch((e: unknown) => {
           // Not a git repository, an unknown --ref: the message says which.
           if (e instanceof GitError) throw new CliError(e.message);

@@ -59,6 +59,8 @@ export const formatRunView = (v: RunView, notes: RunNotes): string => {
     `run ${v.runId}  ${v.workflow}  ${v.status}`,
     `commit ${v.commit.slice(0, 12)}${notes.dirty ? ' (with uncommitted changes)' : ''}   cost on Fargate ${usd(v.costUsd)}`,
   ];
+  const inputs = Object.entries(v.inputs ?? {});
+  if (inputs.length > 0) lines.push(`inputs ${inputs.map(([k, x]) => `${k}=${JSON.stringify(x)}`).join(' ')}`);
   if (notes.resumeWith !== undefined) lines.push(`stopped: ${notDriven(notes.resumeWith)}`);
   if (notes.failure) lines.push(`why: ${notes.failure}`);
   for (const [i, j] of v.jobs.entries()) {

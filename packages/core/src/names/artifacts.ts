@@ -30,6 +30,9 @@ export const jobArtifactPath = (s: ArtifactScope, jobName: string): string => `$
 export const sharedArtifactPath = (s: ArtifactScope, name: string): string =>
   `${base(s)}/shared/${encodeURIComponent(name)}`;
 
+/** The run's own files (`inputs.json`), shown read-only at `/run/hyperp`; no job hash is `run`. */
+export const runFilesPath = (s: ArtifactScope): string => `${base(s)}/run`;
+
 export const DOWNLOADABLE_PREFIX = 'hyperp-artifacts';
 
 /** S3 key of a downloadable job's zip. */

@@ -2,11 +2,12 @@
  * Every artifact directory a run needs before its first task starts: each job's output and each
  * shared artifact. The reducer's "ensure directories" command carries this list.
  */
-import { jobArtifactPath, sharedArtifactPath } from '../names/artifacts.js';
+import { jobArtifactPath, runFilesPath, sharedArtifactPath } from '../names/artifacts.js';
+import type { RunInputs } from '../workflow/inputs.js';
 import type { WorkflowSpec } from '../workflow/spec.js';
 
 export const runArtifactDirectories = (
-  workflow: Pick<WorkflowSpec, 'name' | 'sharedArtifacts' | 'jobs'>,
+  workflow: Pick<WorkflowSpec, 'name' | 'sharedArtifacts' | 'jobs' | 'inputs'>,
   commit: string,
   runId: string,
 ): readonly string[] => {
@@ -14,5 +15,15 @@ export const runArtifactDirectories = (
   return [
     ...workflow.jobs.map((j) => jobArtifactPath(scope, j.name)),
     ...workflow.sharedArtifacts.map((name) => sharedArtifactPath(scope, name)),
+    ...((workflow.inputs ?? []).length > 0 ? [runFilesPath(scope)] : []),
   ];
 };
+
+/** The run's files: `inputs.json` when the workflow takes inputs (all of them, defaults filled in). */
+export const runFiles = (
+  workflow: Pick<WorkflowSpec, 'name' | 'inputs'>,
+  commit: string,
+  runId: string,
+  inputs: RunInputs | undefined,
+): readonly { readonly path: string; readonly text: string }[] =>
+  (workflow.inputs ?? []).length === 0 ? [] : [{ path: `${runFilesPath({ commit, runId, workflow: workflow.name })}/inputs.json`, text: `${JSON.stringify(inputs ?? {})}\n` }];

@@ -3,7 +3,7 @@
  * `/input/<dependency>` per direct dependency, one `/shared/<name>` per shared artifact of the
  * workflow. Each is an EFS volume named `hyperp-…`; the names are reserved.
  */
-import { jobArtifactPath, jobHash, sharedArtifactPath, type ArtifactScope } from '../names/artifacts.js';
+import { jobArtifactPath, jobHash, runFilesPath, sharedArtifactPath, type ArtifactScope } from '../names/artifacts.js';
 import { taggedHash } from '../names/hash.js';
 
 export interface HyperpMount {
@@ -23,7 +23,12 @@ export interface MountRequest {
   readonly sharedArtifacts: readonly string[];
   /** Run whose outputs a dependency's `/input` shows; default the run itself (a rerun reuses earlier outputs). */
   readonly inputRuns?: Readonly<Record<string, string>>;
+  /** The workflow takes inputs: `/run/hyperp` (read-only) shows the run's `inputs.json`. */
+  readonly runFiles?: boolean;
 }
+
+/** Where tasks read the run's own files (`inputs.json`). */
+export const RUN_FILES_DIR = '/run/hyperp';
 
 export const hyperpMounts = (r: MountRequest): readonly HyperpMount[] => [
   { volumeName: 'hyperp-output', containerPath: '/output', readOnly: false, artifactPath: jobArtifactPath(r.scope, r.job) },
@@ -39,6 +44,9 @@ export const hyperpMounts = (r: MountRequest): readonly HyperpMount[] => [
     readOnly: false,
     artifactPath: sharedArtifactPath(r.scope, name),
   })),
+  ...(r.runFiles === true
+    ? [{ volumeName: 'hyperp-run', containerPath: RUN_FILES_DIR, readOnly: true, artifactPath: runFilesPath(r.scope) }]
+    : []),
 ];
 
 /** `/a//b/` → `/a/b`, for comparing container paths. */

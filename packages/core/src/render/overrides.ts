@@ -17,12 +17,15 @@ export const taskOverrides = (
   taskDefinition: { readonly containerDefinitions: readonly { readonly name: string }[] },
   index: number,
   total: number,
+  /** More variables for every container: the run's `HYPERP_INPUT_<NAME>`s. */
+  extra: readonly { readonly name: string; readonly value: string }[] = [],
 ): RunTaskOverrides => ({
   containerOverrides: taskDefinition.containerDefinitions.map((c) => ({
     name: c.name,
     environment: [
       { name: 'TASK_INDEX', value: String(index) },
       { name: 'TASK_TOTAL_SIZE', value: String(total) },
+      ...extra,
     ],
   })),
 });

@@ -32,7 +32,7 @@ export type RenderedTaskDefinition = Omit<TaskDefinition, 'containerDefinitions'
 };
 
 export interface RenderInput {
-  readonly workflow: Pick<WorkflowSpec, 'name' | 'sharedArtifacts'>;
+  readonly workflow: Pick<WorkflowSpec, 'name' | 'sharedArtifacts' | 'inputs'>;
   readonly job: Pick<JobSpec, 'name' | 'dependsOn' | 'taskDefinition'>;
   readonly commit: string;
   readonly runId: string;
@@ -79,6 +79,7 @@ export const renderTaskDefinition = (input: RenderInput): E.Either<readonly Rend
     dependsOn: job.dependsOn,
     sharedArtifacts: workflow.sharedArtifacts,
     inputRuns: input.inputRuns,
+    runFiles: (workflow.inputs ?? []).length > 0,
   });
   const issues: RenderIssue[] = [
     ...sizeIssues(td),

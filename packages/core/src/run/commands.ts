@@ -24,6 +24,11 @@ export interface EnsureDirectories {
   readonly runId: string;
   /** `{commit}/{runId}/{wfHash}/{jobHash}` per job run here, `…/shared/{name}` per shared folder. */
   readonly paths: readonly string[];
+  /**
+   * Files to write (relative to the same root) once the folders exist: the run's
+   * `inputs.json`, shown to its tasks at `/run/hyperp`. Absent when there are none.
+   */
+  readonly files?: readonly { readonly path: string; readonly text: string }[];
 }
 
 /**

@@ -9,6 +9,7 @@ import type { WorkflowSpec } from '../workflow/spec.js';
 import type { CpuArchitecture } from '../cost/prices.js';
 import type { RunSettings } from './settings.js';
 import type { Command } from './commands.js';
+import type { RunInputs } from '../workflow/inputs.js';
 
 /** Epoch milliseconds. */
 export type Millis = number;
@@ -16,7 +17,8 @@ export type Millis = number;
 /** What started the run. */
 export type Trigger =
   | { readonly kind: 'push'; readonly deliveryId: string | null; readonly sender: string | null }
-  | { readonly kind: 'cron'; readonly schedule: string }
+  /** `name`: the cron trigger's own, when it has one (its fixed inputs are the run's). */
+  | { readonly kind: 'cron'; readonly schedule: string; readonly name?: string }
   | { readonly kind: 'manual'; readonly requestedBy: string | null }
   | { readonly kind: 'rerun'; readonly fromRunId: string; readonly failedOnly: boolean };
 
@@ -43,6 +45,11 @@ export interface RunRequested {
   readonly settings: RunSettings;
   /** Jobs taken over from an earlier run (rerun of failed jobs); empty otherwise. */
   readonly reuse: readonly ReusedJob[];
+  /**
+   * The run's inputs, checked against `workflow.inputs` (`resolveInputs`), defaults filled in;
+   * absent in requests of workflows without inputs (and of logs written before inputs existed).
+   */
+  readonly inputs?: RunInputs;
 }
 
 /** The run's artifact folders (job outputs, shared folders) exist. Answers `EnsureDirectories`. */

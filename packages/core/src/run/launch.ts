@@ -6,6 +6,7 @@
 import { imageUri } from '../names/images.js';
 import { attemptKey, clientToken, startedBy } from '../names/attempt.js';
 import { taskOverrides } from '../render/overrides.js';
+import { inputEnvironment } from '../workflow/inputs.js';
 import type { Tag } from './commands.js';
 import { dequeue, enqueue, queuePeek } from './queue.js';
 import { currentAttempt, imageAt, inFlight, jobAt, putAttempt, putImage, taskAt } from './records.js';
@@ -80,7 +81,7 @@ const launchTask = (tx: Tx, ref: Extract<LaunchRef, { kind: 'task' }>): void => 
     clientToken: clientToken(a.attemptKey),
     startedBy: a.startedBy,
     taskDefinitionArn: job.taskDefinitionArn ?? '',
-    overrides: taskOverrides(spec.taskDefinition, ref.index, spec.concurrency),
+    overrides: taskOverrides(spec.taskDefinition, ref.index, spec.concurrency, inputEnvironment(tx.s.request!.inputs ?? {})),
     tags: runTags(tx.s, ref.job),
   });
 };

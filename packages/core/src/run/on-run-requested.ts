@@ -8,7 +8,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { buildAttemptKey, startedBy } from '../names/attempt.js';
 import { imageUri } from '../names/images.js';
-import { runArtifactDirectories } from '../render/directories.js';
+import { runArtifactDirectories, runFiles } from '../render/directories.js';
 import type { RunRequested } from './events.js';
 import { buildGraph } from './graph.js';
 import { runRequestShapeProblem } from './request-shape.js';
@@ -91,7 +91,8 @@ export const onRunRequested = (tx: Tx, e: RunRequested): void => {
     }
   });
   commitStatus(tx);
-  emit(tx, { _tag: 'EnsureDirectories', runId: e.runId, paths: runArtifactDirectories(e.workflow, e.commit, e.runId) });
+  const files = runFiles(e.workflow, e.commit, e.runId, e.inputs);
+  emit(tx, { _tag: 'EnsureDirectories', runId: e.runId, paths: runArtifactDirectories(e.workflow, e.commit, e.runId), ...(files.length > 0 ? { files } : {}) });
   jobs.forEach((job, j) => {
     if (job.status === 'READY' || job.status === 'PENDING') registerJob(tx, j);
   });

@@ -9,6 +9,7 @@ import type { RepoSnapshot } from '../repo/snapshot.js';
 import type { WorkflowSpec } from '../workflow/spec.js';
 import type { Millis, ReusedJob, RunRequested, Trigger } from './events.js';
 import { runRequestShapeProblem } from './request-shape.js';
+import { resolveInputs } from '../workflow/inputs.js';
 import type { RunSettings } from './settings.js';
 import type { Result } from '../result.js';
 
@@ -31,6 +32,11 @@ export interface RunRequestInput {
   readonly settings: RunSettings;
   /** Jobs taken over from an earlier run (`rerunRequested` fills it); none when left out. */
   readonly reuse?: readonly ReusedJob[];
+  /**
+   * Values of the workflow's inputs, by name: text (`"5"`, `"true"`) or typed, checked against
+   * its declaration with defaults filled in. Left out: defaults only.
+   */
+  readonly inputs?: Readonly<Record<string, unknown>>;
 }
 
 /** What is wrong with a run request's input: the field (`plan.jobs[1].images`) and why. */
@@ -98,6 +104,8 @@ export const runRequested = (input: RunRequestInput): RunRequestResult => {
     plan = input.plan.workflows.find((w) => w.name === input.workflow?.name);
     if (plan === undefined) issues.push({ field: 'plan.workflows', message: `the plan has no workflow "${String(input.workflow?.name)}"` });
   } else plan = input.plan;
+  const inputs = resolveInputs(input.workflow?.inputs ?? [], input.inputs ?? {});
+  if (!inputs.ok) issues.push(...inputs.problems.map((message) => ({ field: 'inputs', message })));
   const request: RunRequested = {
     _tag: 'RunRequested',
     at: input.at,
@@ -110,7 +118,9 @@ export const runRequested = (input: RunRequestInput): RunRequestResult => {
     plan: plan!,
     settings: input.settings,
     reuse: input.reuse ?? [],
+    ...(inputs.ok && (input.workflow?.inputs ?? []).length > 0 ? { inputs: inputs.inputs } : {}),
   };
+
   // The reducer's own reading of the shape, for callers without types (JSON, JavaScript).
   const shape = issues.length === 0 ? runRequestShapeProblem(request) : undefined;
   if (shape !== undefined) issues.push({ field: /"([^"]+)"/.exec(shape)?.[1] ?? '', message: shape });

@@ -9,6 +9,7 @@ import type { AttemptRecord, JobRecord, RunState, TaskRecord } from './state.js'
 import { vecToArray } from './vector.js';
 import type { Command } from './commands.js';
 import { commandRetriesOf } from './command-retries.js';
+import type { RunInputs } from '../workflow/inputs.js';
 
 /** One attempt of one task. */
 export interface TaskAttemptView {
@@ -63,6 +64,8 @@ export interface RunView {
   readonly jobs: readonly JobView[];
   /** Commands that failed and were retried; empty on a run AWS never refused. */
   readonly retries: readonly RetryView[];
+  /** The run's inputs (defaults filled in); absent for a workflow without inputs. */
+  readonly inputs?: RunInputs;
 }
 
 /** Where an adapter keeps what the view points at. */
@@ -154,6 +157,7 @@ export const runView = (state: RunState, places: ViewPlaces): RunView => ({
   costUsd: viewUsd(state.cost.totalUsd),
   jobs: vecToArray(state.jobs).map((job, j) => jobView(state, job, j, places)),
   retries: retriesView(state),
+  ...(state.request?.inputs !== undefined ? { inputs: state.request.inputs } : {}),
 });
 
 /** What a run's cost rests on, beyond the per-task figures of its view. */
