@@ -11,6 +11,7 @@ import { webhookHandler } from '../src/handlers/webhook.js';
 import type { PlanRequest } from '../src/planner/request.js';
 import { plannedRunId } from '../src/planner/run-id.js';
 import { pushPayload } from './support/github-shapes.js';
+import { webhookPayloadProblems } from './support/github-openapi.js';
 
 const SECRET = 'It is a secret to everybody';
 const NOW = Date.UTC(2026, 10, 22, 8, 0, 0);
@@ -131,12 +132,14 @@ hook('a wrong or missing signature is refused and plans nothing', async () => {
 hook('pings, other events, tags and branch deletions are answered politely and start nothing', async () => {
   const handle = setup();
   const answer = async (event: string, payload: unknown, delivery: string) => {
+    // GitHub's own description of the payloads it sends: the test sends only what GitHub would.
+    if (event === 'push') assert.equal(webhookPayloadProblems(event, payload as Record<string, unknown>), []);
     const body = JSON.stringify(payload);
     const r = await handle(await request(body, { 'x-github-event': event, 'x-github-delivery': delivery }, { signWith: SECRET }));
     return [r.statusCode, JSON.parse(String(r.body))];
   };
   assert.equal(await answer('ping', { zen: 'Keep it logically awesome.' }, 'p1'), [200, { ok: true, message: 'pong' }]);
-  assert.equal(await answer('issues', { action: 'opened' }, 'i1'), [202, { ignored: true, reason: 'hyperp acts on push events only, not issues events' }]);
+  assert.equal(await answer('issues', { action: 'opened' }, 'i1'), [202, { ignored: true, reason: 'hyperp acts on push and check_run events only, not issues events' }]);
   assert.equal(await answer('push', pushPayload({ ref: 'refs/tags/v1.0.0', after: 'c'.repeat(40) }), 't1'), [
     202,
     { ignored: true, reason: 'tag push v1.0.0 starts no run' },

@@ -13,10 +13,9 @@
  */
 import { GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { vecToArray, rerunRequested, describeRerunRefusal, type RunRequested, type RunState } from '@hyperp/core';
+import { vecToArray, type RunState } from '@hyperp/core';
 import {
   downloadableKey,
-  imageTag,
   jobArtifactPath,
   logStreamName,
   logStreamPrefix,
@@ -33,10 +32,10 @@ import { runView } from '../api/run-view.js';
 import type { EfsRequest } from './efs.js';
 import { bodyText, json, type HttpResult } from '../http/response.js';
 import type { PlanRequest } from '../planner/request.js';
-import { plannedRunId, runIdFor } from '../planner/run-id.js';
-import { REQUESTED_EVENT_ID, requestEventId } from '../run/event-ids.js';
-import { getRunMeta, runMetaItem, type RunMeta } from '../run/meta.js';
-import { appendWith } from '../store/event-log.js';
+import { plannedRunId } from '../planner/run-id.js';
+import { requestEventId } from '../run/event-ids.js';
+import { getRunMeta, type RunMeta } from '../run/meta.js';
+import { startRerun } from '../run/rerun-request.js';
 import type { StoredRun } from '../run/stepper.js';
 import type { ListBy } from '../store/run-listing.js';
 import type { Store } from '../store/store.js';
@@ -211,35 +210,15 @@ export const apiHandler = (d: ApiDeps) => {
     return json(202, { runId, cancel: r });
   };
 
-  /** Which of the run's image keys have an image now: ECR's answer, else what the run built or reused. */
-  const imagesThatExist = async (run: RunState): Promise<(key: string) => boolean> => {
-    if (!d.imagesInRegistry) {
-      const built = new Set(vecToArray(run.images).filter((i) => i.status === 'BUILT' || i.status === 'REUSED').map((i) => i.key));
-      return (key) => built.has(key);
-    }
-    const keys = [...new Set((run.request?.plan.jobs ?? []).flatMap((j) => j.images.map((i) => i.key)))];
-    const tags = await awsCall('ECR BatchGetImage', () => d.imagesInRegistry!(keys.map(imageTag)));
-    return (key) => tags.has(imageTag(key));
-  };
-
   const rerun = async (runId: string, body: Record<string, unknown>): Promise<HttpResult> => {
     const requestId = requireString(body, 'requestId');
-    const failedOnly = body['failedOnly'] !== false;
-    const { meta, run } = await loadRun(runId);
-    if (!run.request) throw new HttpError(409, `run ${runId} has no request to run again`);
-    if (run.finishedAt === null) throw new HttpError(409, `run ${runId} is still ${run.status}; cancel it or wait for it to end`);
-    const newRunId = runIdFor(d.now(), `rerun:${requestId}`, meta.workflow);
-    const rerunOf = rerunRequested(run, { runId: newRunId, at: d.now(), failedOnly, imageExists: await imagesThatExist(run) });
-    if (!rerunOf.ok) throw new HttpError(409, rerunOf.issues.map(describeRerunRefusal).join('; '));
-    const event: RunRequested = rerunOf.value;
-    const reuse = event.reuse;
-    // The request and the new run's metadata in one transaction; a retried request writes nothing.
-    const r = await appendWith(
-      d.store.ctx,
-      { id: REQUESTED_EVENT_ID, runId: newRunId, event, storedAt: new Date(d.now()).toISOString() },
-      [runMetaItem({ ...meta, runId: newRunId, trigger: 'rerun' })],
-    );
-    return json(202, { runId: newRunId, from: runId, reused: reuse.map((j) => j.job), appended: r === 'appended' });
+    const imagesInRegistry = d.imagesInRegistry;
+    const r = await startRerun({
+      store: d.store, now: d.now,
+      ...(imagesInRegistry ? { imagesInRegistry: (tags: readonly string[]) => awsCall('ECR BatchGetImage', () => imagesInRegistry(tags)) } : {}),
+    }, runId, { requestId, failedOnly: body['failedOnly'] !== false });
+    if (r._tag === 'Refused') throw new HttpError(r.status, r.reason);
+    return json(202, { runId: r.runId, from: r.from, reused: r.reused, appended: r.appended });
   };
 
   /** The App installation of a repository: given, or the one its latest run came through. */

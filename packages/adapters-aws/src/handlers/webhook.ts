@@ -13,6 +13,7 @@
  */
 import { verify } from '@octokit/webhooks-methods';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
+import { decideCheckRun, type GitHubRerunRequest } from '../github/check-run-events.js';
 import { decidePush } from '../github/push.js';
 import { bodyText, header, json, type HttpResult } from '../http/response.js';
 import type { PlanRequest } from '../planner/request.js';
@@ -20,7 +21,9 @@ import type { PlanRequest } from '../planner/request.js';
 export interface WebhookDeps {
   readonly webhookSecret: () => Promise<string>;
   /** Starts the planner without waiting for it (Lambda InvocationType Event). */
-  readonly startPlanner: (request: PlanRequest) => Promise<void>;
+  readonly startPlanner: (request: PlanRequest | GitHubRerunRequest) => Promise<void>;
+  /** This deployment's GitHub App id: only its own check runs are re-run. */
+  readonly appId?: string;
   /** Epoch ms. */
   readonly now: () => number;
 }
@@ -42,7 +45,9 @@ export const webhookHandler =
 
     const kind = header(event.headers, 'x-github-event');
     if (kind === 'ping') return json(200, { ok: true, message: 'pong' });
-    if (kind !== 'push') return json(202, { ignored: true, reason: `hyperp acts on push events only, not ${kind ?? 'unnamed'} events` });
+    if (kind !== 'push' && kind !== 'check_run') {
+      return json(202, { ignored: true, reason: `hyperp acts on push and check_run events only, not ${kind ?? 'unnamed'} events` });
+    }
 
     const deliveryId = header(event.headers, 'x-github-delivery');
     if (!deliveryId) return json(400, { error: 'missing X-GitHub-Delivery header' });
@@ -51,6 +56,12 @@ export const webhookHandler =
       body = JSON.parse(payload);
     } catch {
       return json(400, { error: 'the payload is not JSON: set the App webhook content type to application/json' });
+    }
+    if (kind === 'check_run') {
+      const asked = decideCheckRun(body, deps.appId ?? null);
+      if (asked._tag === 'Ignore') return json(202, { ignored: true, reason: asked.reason });
+      await deps.startPlanner({ kind: 'rerun', ...asked.rerun, deliveryId, receivedAt: deps.now() });
+      return json(202, { accepted: true, rerun: asked.rerun.runId, failedOnly: asked.rerun.failedOnly, deliveryId });
     }
     const decision = decidePush(body);
     if (decision._tag === 'Ignore') return json(202, { ignored: true, reason: decision.reason });

@@ -1,13 +1,21 @@
 // Lambda entry point: the planner (invoked asynchronously with a PlanRequest).
 import { planner } from '../planner/planner.js';
 import type { PlanRequest } from '../planner/request.js';
+import { rerunFromGitHub } from '../planner/rerun-from-github.js';
+import type { GitHubRerunRequest } from '../github/check-run-events.js';
 import { existingImageTags } from '../aws/ecr-images.js';
 import { defaultRetryPolicy } from '../aws/retry.js';
 import { config, ecr, gitHubApp, log, scheduler, storeWithSpill } from '../production.js';
 import { scheduleSync } from '../schedules/sync.js';
 import { grantsChecks } from '../github/app-client.js';
 
-export const handler = async (request: PlanRequest) => {
+export const handler = async (request: PlanRequest | GitHubRerunRequest) => {
+  if (request.kind === 'rerun') {
+    return rerunFromGitHub({
+      store: storeWithSpill(), now: Date.now, log,
+      imagesInRegistry: (tags) => existingImageTags(ecr(), config().ecrRepositoryUri, tags, defaultRetryPolicy),
+    })(request);
+  }
   const gh = gitHubApp();
   await gh.ready();
   return planner({

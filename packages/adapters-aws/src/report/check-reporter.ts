@@ -14,6 +14,7 @@ import {
   checkReportDigest, checkRunName, checkRunReport, checkSendDecision, failedJobLogs, logTailLines, type RunState,
 } from '@hyperp/core/internal';
 import type { GitHub } from '../github/app-client.js';
+import { RERUN_FAILED_ACTION } from '../github/check-actions.js';
 import { createCheckRun, findCheckRun, updateCheckRun, type CheckRunBody } from '../github/checks.js';
 import type { RunMeta } from '../run/meta.js';
 import type { CheckRecord, CheckRecords } from '../store/checks.js';
@@ -34,8 +35,6 @@ export interface CheckReporterDeps {
   readonly deadlineMs?: number;
 }
 
-/** The action GitHub shows on a failed check (label ≤ 20, description ≤ 40, identifier ≤ 20 characters). */
-export const RERUN_FAILED_ACTION = { label: 'Re-run failed jobs', description: 'Runs the failed jobs, reuses the others', identifier: 'rerun-failed' } as const;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 

@@ -37,6 +37,10 @@ import { stepper } from '../../src/run/stepper.js';
 import { EVENT_SK_PREFIX } from '../../src/store/table.js';
 import { dynamoStore, type Store } from '../../src/store/store.js';
 import { pushPayload } from './github-shapes.js';
+import { webhookPayloadProblems } from './github-openapi.js';
+import { jobHash } from '@hyperp/core/internal';
+import { rerunFromGitHub } from '../../src/planner/rerun-from-github.js';
+import type { GitHubRerunRequest } from '../../src/github/check-run-events.js';
 import { testEnv } from './env.js';
 import { CALCULATOR } from './calculator-request.js';
 import { wakeupQueue } from '../../src/aws/wakeup-queue.js';
@@ -59,6 +63,13 @@ export interface E2EResult {
   readonly statuses: GitHubFake['statuses'];
   /** The GitHub stand-in (its check runs and check-run writes), open until `cleanup`. */
   readonly gh: GitHubFake;
+  /**
+   * Delivers a signed webhook (its payload judged by GitHub's webhook description first) and runs
+   * what it asked the planner function for; answers the webhook's reply and the planner's results.
+   */
+  readonly deliver: (event: string, payload: Record<string, unknown>, deliveryId: string) => Promise<{ webhook: { statusCode: number; body: string }; planned: unknown[] }>;
+  /** Drives a run to its end as in the first run: the stream steps it, ECS reports its tasks. */
+  readonly drive: (runId: string) => Promise<void>;
   readonly ecsEventsDelivered: number;
   readonly calls: { dynamodb: Record<string, number>; ecs: Record<string, number>; lambda: number; s3: number; github: number };
   /** Every AWS request of the run as text (command and input, bodies included), in order. */
@@ -90,6 +101,8 @@ const requestText = (service: string, command: string, input: unknown): string =
 export interface E2EOptions {
   /** Deliver some ECS events twice and some STOPPED before RUNNING (default true). */
   readonly noisy?: boolean;
+  /** Jobs whose tasks exit 1 (the set may be changed between runs). */
+  readonly failing?: Set<string>;
 }
 
 export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, options: E2EOptions = {}): Promise<E2EResult> => {
@@ -164,7 +177,7 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
 
   // Lambda: the planner is invoked asynchronously (run below), the EFS helper in-process.
   const lambda = mockClient(LambdaClient);
-  const plannerQueue: PlanRequest[] = [];
+  const plannerQueue: (PlanRequest | GitHubRerunRequest)[] = [];
   const efs = efsHandler({ root: artifactsRoot, s3: s3.s3, events: store.events, now });
   let s3Calls = 0;
   s3.s3.middlewareStack.add((next, context) => async (args) => {
@@ -175,7 +188,7 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
   lambda.on(InvokeCommand).callsFake(async (input) => {
     const payload = JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array));
     if (input.FunctionName === config.plannerFunctionName) {
-      plannerQueue.push(payload as PlanRequest);
+      plannerQueue.push(payload as PlanRequest | GitHubRerunRequest);
       return { StatusCode: 202 };
     }
     if (input.FunctionName === config.efsFunctionName) {
@@ -217,22 +230,33 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
   const onStream = streamHandler({ step, log });
   const onTaskEvent = taskEventsHandler({ events: store.events, now });
 
-  // 1. GitHub delivers the push.
-  const commit = repo.git('rev-parse', 'HEAD');
-  const body = JSON.stringify(pushPayload({ ref: 'refs/heads/main', after: commit }));
-  const webhook = await webhookHandler({
-    webhookSecret: async () => WEBHOOK_SECRET, now,
-    startPlanner: (r) => invokeAsync(lambdaClient, config.plannerFunctionName, r),
-  })({
-    version: '2.0', routeKey: '$default', rawPath: '/', rawQueryString: '', isBase64Encoded: false, body,
-    headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'e2e-delivery-1', 'x-hub-signature-256': await sign(WEBHOOK_SECRET, body) },
-    requestContext: {} as LambdaFunctionURLEvent['requestContext'],
-  });
+  const failing = options.failing ?? new Set<string>();
+  const failingHashes = () => new Set([...failing].map(jobHash));
+  const plan = planner({ store, config, github, now, log, usesChecks, imagesInRegistry: async (tags) => new Set(tags) });
+  const rerun = rerunFromGitHub({ store, now, log, imagesInRegistry: async (tags) => new Set(tags) });
+  const deliver = async (event: string, payload: Record<string, unknown>, deliveryId: string) => {
+    const problems = webhookPayloadProblems(event, payload);
+    if (problems.length > 0) throw new Error(`a ${event} payload GitHub's webhook description rejects: ${problems.join('; ')}`);
+    const body = JSON.stringify(payload);
+    const webhook = await webhookHandler({
+      webhookSecret: async () => WEBHOOK_SECRET, now, appId: gh.appId,
+      startPlanner: (r) => invokeAsync(lambdaClient, config.plannerFunctionName, r),
+    })({
+      version: '2.0', routeKey: '$default', rawPath: '/', rawQueryString: '', isBase64Encoded: false, body,
+      headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': deliveryId, 'x-hub-signature-256': await sign(WEBHOOK_SECRET, body) },
+      requestContext: {} as LambdaFunctionURLEvent['requestContext'],
+    });
+    // Lambda runs the planner function it was asked for.
+    const planned: unknown[] = [];
+    for (const request of plannerQueue.splice(0)) planned.push(request.kind === 'rerun' ? await rerun(request) : await plan(request));
+    return { webhook: { statusCode: webhook.statusCode, body: webhook.body }, planned };
+  };
 
-  // 2. Lambda runs the planner it was asked for.
-  const plan = planner({ store, config, github, now, log, imagesInRegistry: async (tags) => new Set(tags) });
-  let runId = '';
-  for (const request of plannerQueue.splice(0)) runId = (await plan(request)).runs[0]!.runId;
+  // 1. GitHub delivers the push; 2. Lambda runs the planner it was asked for.
+  const commit = repo.git('rev-parse', 'HEAD');
+  const first = await deliver('push', pushPayload({ ref: 'refs/heads/main', after: commit }), 'e2e-delivery-1');
+  const webhook = first.webhook;
+  const runId = (first.planned[0] as { runs: { runId: string }[] }).runs[0]!.runId;
 
   // 3. The stream drives the stepper; ECS reports the tasks it was asked to run.
   const reported = new Set<string>();
@@ -244,7 +268,9 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
     detail: {
       taskArn: arn, group: input.group!, startedBy: input.startedBy!, lastStatus: status, version: v,
       cpu: input.overrides?.cpu ?? '256', memory: input.overrides?.memory ?? '512',
-      containers: (input.overrides?.containerOverrides ?? []).map((c) => ({ name: c.name!, ...(status === 'STOPPED' ? { exitCode: 0 } : {}) })),
+      containers: (input.overrides?.containerOverrides ?? []).map((c) => ({
+        name: c.name!, ...(status === 'STOPPED' ? { exitCode: (input.tags ?? []).some((t) => t.key === 'hyperp:job' && failingHashes().has(t.value!)) ? 1 : 0 } : {}),
+      })),
       ...(status === 'STOPPED' ? { stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', stoppedAt: new Date(at).toISOString() } : {}),
       pullStartedAt: new Date(at - (status === 'STOPPED' ? 90_000 : 10_000)).toISOString(),
       startedAt: new Date(at - (status === 'STOPPED' ? 80_000 : 0)).toISOString(),
@@ -253,6 +279,7 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
       ephemeralStorage: { sizeInGiB: 20 },
     },
   });
+  const drive = async (runId: string) => {
   for (let round = 0; round < 50; round++) {
     while (stream.length > 0) {
       const batch = stream.splice(0, 100);
@@ -260,7 +287,7 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
       if (r.batchItemFailures.length > 0) throw new Error(`stepper failed on ${JSON.stringify(r.batchItemFailures)}`);
     }
     const saved = await peek.states.load(runId);
-    if (saved && saved.status === 'SUCCEEDED') break;
+    if (saved && (saved.status === 'SUCCEEDED' || saved.status === 'FAILED' || saved.status === 'CANCELLED')) break;
     const fresh = [...tasks.values()].filter((t) => !reported.has(t.arn));
     if (fresh.length === 0) throw new Error(`run ${runId} is ${saved?.status} with nothing running`);
     for (const [i, t] of fresh.entries()) {
@@ -277,6 +304,8 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
     }
     version++;
   }
+  };
+  await drive(runId);
 
   return {
     store,
@@ -287,6 +316,8 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
     wakeupMessages: sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input),
     statuses: gh.statuses,
     gh,
+    deliver,
+    drive,
     ecsEventsDelivered: delivered,
     calls: {
       // A copy: what the platform called during the run, not what a test reads afterwards.

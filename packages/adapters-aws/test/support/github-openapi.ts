@@ -127,7 +127,9 @@ export const webhookPayloadProblems = (event: string, payload: Json): string[] =
     webhookDoc = { ajv, doc };
   }
   const action = typeof payload['action'] === 'string' ? payload['action'] : undefined;
-  const name = [`${event}-${action}`, event].find((n) => webhookDoc!.doc.webhooks[n] !== undefined);
+  // The description names them `check-run-requested-action`: dashes for the underscores.
+  const dashed = (x: string) => x.replace(/_/g, '-');
+  const name = [dashed(`${event}-${action}`), dashed(event)].find((n) => webhookDoc!.doc.webhooks[n] !== undefined);
   if (!name) return [`no webhook ${event}${action ? ` (${action})` : ''} in GitHub's webhook description`];
   const v = webhookDoc.ajv.compile({ $ref: `hooks#/${pointer('webhooks', name, 'post', 'requestBody', 'content', 'application/json', 'schema')}` });
   return v(payload) ? [] : [`${name} payload: ${describeErrors(v)}`];
