@@ -13,25 +13,33 @@ test('a SIGKILLed run resumes from its log without redoing finished tasks', asyn
   const repo = makeRepo([
     // appends one line per execution to a shared file: redoing it would show two
     { name: 'first', script: 'open("/shared/s/first-ran", "a").write("ran\\n")\nopen("/output/v", "w").write("7")\n' },
-    { name: 'second', dependsOn: ['first'], script: 'import time\nprint("started", flush=True)\ntime.sleep(1.5)\nopen("/output/v", "w").write(str(int(open("/input/first/v").read()) * 6))\n' },
+    { name: 'second', dependsOn: ['first'], script: 'import time\nprint("started", flush=True)\ntime.sleep(3)\nopen("/output/v", "w").write(str(int(open("/input/first/v").read()) * 6))\n' },
   ], { shared: ['s'] });
+  // The CLI's commands load their modules on first use: load them now, so that the first
+  // in-process command below does not take longer than "second" runs.
+  await hyperp(['runs', 'list', '--repo', repo]);
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'packages/cli/src/bin.ts', 'run', '--repo', repo, '--engine', 'process'], {
     cwd: root, stdio: 'ignore', env: { ...process.env, INIT_CWD: '' },
   });
+  const exited = new Promise((r) => child.once('exit', r));
   // Wait until "second" is running (its RUNNING state is in the log), then kill hyperp outright.
   let runId = '';
-  for (let i = 0; i < 150; i++) {
+  let secondRunning = false;
+  // A loaded machine may take many seconds to start hyperp: wait up to a minute.
+  for (let i = 0; i < 600 && !secondRunning; i++) {
     await new Promise((r) => setTimeout(r, 100));
     const runs = join(repo, '.hyperp', 'runs');
     if (!existsSync(runs)) continue;
     runId = readdirSync(runs)[0] ?? '';
     const log = runId ? join(runs, runId, 'events.jsonl') : '';
-    if (log && existsSync(log) && readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('"lastStatus":"RUNNING"')).length >= 2) break;
+    secondRunning = log !== '' && existsSync(log) && readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('"lastStatus":"RUNNING"')).length >= 2;
   }
+  assert.ok(secondRunning, `job "second" did not start within a minute (run ${JSON.stringify(runId)})`);
   // while its process lives, the run is listed as it is
   assert.not.match((await hyperp(['runs', 'list', '--repo', repo])).stdout, /stopped/);
+  assert.is(child.exitCode, null, 'hyperp ended before it could be killed mid-run');
   child.kill('SIGKILL');
-  await new Promise((r) => child.once('exit', r));
+  await exited;
   // once it is killed, the run does not look alive: both views say so and how to go on
   const resumeWith = `hyperp resume ${runId} --repo ${repo}`;
   assert.match((await hyperp(['runs', 'list', '--repo', repo])).stdout, new RegExp(`^${runId} {2}RUNNING {3}.*  ! stopped: no hyperp process is driving it any more; continue it with: ${resumeWith}\n$`));
