@@ -67,12 +67,12 @@ test('the builder may push to hyperp\'s repository only, and read only the build
   assert.equal(rolesWith('ecr:PutImage'), ['task builder']);
 });
 
-test('secrets: the webhook secret to the webhook only, the App key to the planner and the stepper only', () => {
+test('secrets: the webhook secret to the webhook only, the App key to the planner, the stepper and the sweep only', () => {
   const readers = (secret: string) =>
     everyRole.filter(([, ss]) => ss.some((s) => s.Action.includes('secretsmanager:GetSecretValue') && s.Resource.includes(secret))).map(([n]) => n);
   assert.equal(readers(arns.webhookSecret), ['function webhook']);
-  assert.equal(readers(arns.githubPrivateKeySecret), ['function planner', 'function stepper']);
-  assert.equal(rolesWith('secretsmanager:GetSecretValue'), ['function webhook', 'function planner', 'function stepper']);
+  assert.equal(readers(arns.githubPrivateKeySecret), ['function planner', 'function stepper', 'function sweep']);
+  assert.equal(rolesWith('secretsmanager:GetSecretValue'), ['function webhook', 'function planner', 'function stepper', 'function sweep']);
 });
 
 test('roles are passed only to the service they are for', () => {
@@ -162,6 +162,9 @@ test('execution, scheduler and CLI policies', () => {
 test('function grants are the adapters\' manifest, scoped to this deployment: the sweep, whole', () => {
   assert.equal(functionGrants('sweep', arns), [
     { Sid: 'OwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [arns.functionLogGroups.sweep, `${arns.functionLogGroups.sweep}:*`] },
+    // the sweep sends a check run's final state when the stepper's last report was lost
+    { Sid: 'GitHubAppKey', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [arns.githubPrivateKeySecret] },
+    { Sid: 'TaskLogs', Effect: 'Allow', Action: ['logs:GetLogEvents'], Resource: [arns.taskLogGroup, `${arns.taskLogGroup}:*`] },
     {
       Sid: 'RunStore', Effect: 'Allow',
       Action: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
