@@ -41,8 +41,8 @@ const App = () => {
   }
   const [view, ...rest] = route;
   let body;
-  if (view === 'run' && rest[0] && rest[1] === 'log' && rest[2]) body = <LogPage runId={rest[0]} job={rest[2]} index={Number(rest[3] ?? 1)} attempt={rest[4] ? Number(rest[4]) : undefined} />;
-  else if (view === 'run' && rest[0]) body = <RunPage runId={rest[0]} />;
+  if (view === 'run' && rest[0] && rest[1] === 'log' && rest[2]) body = <LogPage key={route.join('/')} runId={rest[0]} job={rest[2]} index={Number(rest[3] ?? 1)} attempt={rest[4] ? Number(rest[4]) : undefined} />;
+  else if (view === 'run' && rest[0]) body = <RunPage key={rest[0]} runId={rest[0]} />;
   else if (view === 'workflows') body = <WorkflowsPage />;
   else body = <RunsList />;
   return (

@@ -35,6 +35,17 @@ while not os.path.exists("/output/go"):
 print("finished", flush=True)
 `;
 
+// A workflow that fails: its first job fails twice (one retry), so the second is skipped.
+const FLAKY_YAML = `workflowName: flaky
+jobs:
+  - jobName: fails
+    taskDefinitionPath: fails/taskdef.json
+    retries: 1
+  - jobName: never
+    taskDefinitionPath: fails/taskdef.json
+    dependsOn: [fails]
+`;
+
 const repo = calculatorRepo();
 const web = mkdtempSync(join(tmpdir(), 'hyperp-ui-web-'));
 const ctrl = new AbortController();
@@ -43,6 +54,7 @@ let other: Server;
 let browser: Browser;
 let page: Page;
 let calcRun = '';
+let flakyRun = '';
 const background: Promise<unknown>[] = [];
 
 const cli = (args: string[]) => hyperp([...args, '--repo', repo], { cwd: repo });
@@ -93,15 +105,25 @@ test.before(async () => {
   writeFileSync(join(repo, 'hyperp-workflows', 'live.yaml'), LIVE_YAML);
   writeFileSync(join(repo, 'wait', 'main.py'), LIVE_PY);
   writeFileSync(join(repo, 'wait', 'Dockerfile'), 'FROM python:3.12-slim\nWORKDIR /app\nCOPY main.py .\nCMD ["python3", "-u", "main.py"]\n');
+  mkdirSync(join(repo, 'fails'), { recursive: true });
+  writeFileSync(join(repo, 'hyperp-workflows', 'flaky.yaml'), FLAKY_YAML);
+  writeFileSync(join(repo, 'fails', 'main.py'), 'import sys\nprint("cannot reach the database", flush=True)\nsys.exit(3)\n');
+  writeFileSync(join(repo, 'fails', 'Dockerfile'), 'FROM python:3.12-slim\nWORKDIR /app\nCOPY main.py .\nCMD ["python3", "-u", "main.py"]\n');
+  writeFileSync(join(repo, 'fails', 'taskdef.json'), JSON.stringify({ family: 'flaky', cpu: '256', memory: '512', containerDefinitions: [{ name: 'main', dockerfilePath: 'fails/Dockerfile', essential: true }] }));
   writeFileSync(join(repo, 'wait', 'taskdef.json'), JSON.stringify({ family: 'live-wait', cpu: '256', memory: '512', containerDefinitions: [{ name: 'main', dockerfilePath: 'wait/Dockerfile', essential: true, stopTimeout: 2 }] }));
   execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'add', '-A'], { cwd: repo });
   execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'live'], { cwd: repo });
   // The page as `pnpm build` makes it, built from the sources of this checkout.
   const ui = join(root, 'packages', 'ui');
   execFileSync(process.execPath, [join(ui, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', web, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ui, stdio: 'pipe' });
-  const calc = await cli(['run', '--workflow', 'calculator', '--engine', 'process']);
+  const [calc, flaky] = await Promise.all([
+    cli(['run', '--workflow', 'calculator', '--engine', 'process']),
+    cli(['run', '--workflow', 'flaky', '--engine', 'process']),
+  ]);
   assert.is(calc.code, 0, calc.stderr);
+  assert.is(flaky.code, 1, flaky.stderr);
   calcRun = /^run (\S+):/m.exec(calc.stdout + calc.stderr)![1]!;
+  flakyRun = /^run (\S+):/m.exec(flaky.stdout + flaky.stderr)![1]!;
   server = await startUiServer({ cwd: repo, env: { HYPERP_UI_DIR: web }, out: () => undefined, err: () => undefined, isTTY: false, signal: ctrl.signal }, { repo, port: 0 });
   other = createServer((_, res) => res.end('<!doctype html><title>elsewhere</title>'));
   await new Promise<void>((r) => other.listen(0, '127.0.0.1', () => r()));
@@ -226,11 +248,31 @@ test('requests from elsewhere are refused: a cross-origin POST (even with the to
   await page.locator('svg.dag .dag-node[data-job="wait"][data-status="CANCELLED"]').waitFor();
 });
 
+test('a failed run shows the failed job with its retry, and the job it skipped with why', async () => {
+  if (!available) return assert.unreachable(`no chromium at ${CHROMIUM}`);
+  await page.goto(`${new URL(server.url).origin}/#/run/${flakyRun}`);
+  await page.locator('h1 .badge', { hasText: 'FAILED' }).waitFor();
+  const failed = page.locator('svg.dag .dag-node[data-job="fails"][data-status="FAILED"]');
+  const skipped = page.locator('svg.dag .dag-node[data-job="never"][data-status="SKIPPED"]');
+  const failedText = await failed.textContent() ?? '';
+  assert.match(failedText, /✗ FAILED[\s\S]*· 1 retry(?!ies)/);
+  assert.match(await skipped.textContent() ?? '', /⤼ SKIPPED[\s\S]*upstream job "fails" failed/);
+  await failed.click();
+  const panel = page.getByRole('complementary', { name: 'job fails' });
+  assert.match(await panel.innerText(), /1\s+1\s+✗ FAILED[\s\S]*exited with code 3[\s\S]*1\s+2\s+✗ FAILED/);
+  await page.getByRole('button', { name: 'Rerun failed…' }).waitFor();
+  // What the page said about another run (the cancel before) is not said here.
+  assert.is(await page.locator('.said').count(), 0);
+  await shot('ui-failed');
+  await page.getByRole('tab', { name: 'Timeline' }).click();
+  assert.match(await page.locator('.timeline').innerText(), /↻ fails · task 1 · attempt 2/);
+});
+
 test('the workflows view draws each workflow from its files, with the plan', async () => {
   if (!available) return assert.unreachable(`no chromium at ${CHROMIUM}`);
   await page.goto(`${new URL(server.url).origin}/#/workflows`);
   await page.locator('article.workflow').first().waitFor();
-  assert.is(await page.locator('article.workflow').count(), 2);
+  assert.is(await page.locator('article.workflow').count(), 3);
   assert.is(await page.locator('article.workflow').first().locator('.dag-node').count(), 4);
   assert.match(await page.locator('h2').first().innerText(), /0 errors, 0 warnings/);
   await shot('ui-workflows');

@@ -88,4 +88,22 @@ test('a rerun asked for by the page is a new run the server drives to its end; i
   assert.equal(runs.body.runs.map((r) => r.runId), [runId, body.runId]);
 });
 
+test('the workflows view has validate\'s issues with their line\'s text, each loaded workflow\'s graph, and the plan', async () => {
+  writeFileSync(join(repo, 'hyperp-workflows', 'broken.yaml'), 'workflowName: broken\njobs:\n  - jobName: a\n    taskDefinitionPath: job0/taskdef.json\n    dependsOn: [nope]\n');
+  try {
+    const { status, body } = await api<{
+      ok: boolean; issues: { file: string; line: number; column: number; severity: string; message: string; text: string }[];
+      graphs: { name: string; jobs: { name: string; dependsOn: string[] }[] }[]; plan: { workflows: { name: string; jobs: { name: string }[] }[] } | null;
+    }>('workflows');
+    assert.is(status, 200);
+    assert.is(body.ok, false);
+    assert.equal(body.issues.map((i) => [i.file, i.line, i.severity, i.text]), [['hyperp-workflows/broken.yaml', 5, 'error', '    dependsOn: [nope]']]);
+    assert.match(body.issues[0]!.message, /depends on "nope", which is not a job of this workflow/);
+    assert.equal(body.graphs.map((g) => [g.name, g.jobs.map((j) => [j.name, j.dependsOn])]), [['test', [['big', []], ['after', ['big']]]]]);
+    assert.equal(body.plan?.workflows.map((w) => [w.name, w.jobs.map((j) => j.name)]), [['test', ['big', 'after']]]);
+  } finally {
+    rmSync(join(repo, 'hyperp-workflows', 'broken.yaml'));
+  }
+});
+
 test.run();

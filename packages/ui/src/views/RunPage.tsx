@@ -12,13 +12,16 @@ type Ask = { kind: 'cancel' } | { kind: 'rerun'; failed: boolean } | { kind: 'do
 const fanOut = (j: Job): string | null =>
   j.concurrency > 1 ? `×${j.concurrency}: ${j.counts.done} done · ${j.counts.running} running · ${j.counts.failed} failed` : null;
 
+/** Attempts past each task's first. */
+const retries = (j: Job): number => j.attempts.filter((a) => a.attempt > 1).length;
+
 const nodeOf = (j: Job, run: Run): DagNode => {
   const images = run.images.filter((i) => i.jobs.includes(j.name));
   return {
     name: j.name, dependsOn: j.dependsOn, status: j.status, critical: j.critical,
     lines: [
       ...(fanOut(j) ? [fanOut(j)!] : []),
-      `cost ${usd(j.costUsd)}${j.attempts.length > j.concurrency ? ` · ${j.attempts.length - j.concurrency} retries` : ''}`,
+      `cost ${usd(j.costUsd)}${retries(j) > 0 ? ` · ${retries(j)} ${retries(j) === 1 ? 'retry' : 'retries'}` : ''}`,
       ...images.map((i) => i.action === 'reuse' ? 'image reused' : `image ${i.status === 'BUILT' ? 'built' : i.status.toLowerCase()}: ${i.why.replace(/^build: /, '')}`),
       ...(j.reason && ['SKIPPED', 'FAILED', 'CANCELLED'].includes(j.status) ? [j.reason] : []),
     ],
