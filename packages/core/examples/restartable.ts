@@ -11,8 +11,8 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  imageStoreOf, initialState, isTerminalRun, loadWorkflows, planWorkflow, reduce, runRequested, runSettings, snapshotFromFiles,
-  taskLaunchAccepted, taskRunning, taskStopped, type Command, type RunEvent, type RunState,
+  decodeCommand, decodeRunEvent, decodeRunState, imageStoreOf, initialState, isTerminalRun, loadWorkflows, planWorkflow, reduce, runRequested, runSettings, snapshotFromFiles,
+  taskLaunchAccepted, taskRunning, taskStopped, type Command, type DecodeIssue, type Result, type RunEvent, type RunState,
 } from '@hyperp/core';
 
 // The repository: one workflow, a job built from a Dockerfile with two tasks, then a job on a
@@ -66,6 +66,25 @@ interface ClusterTask {
   exitCode: number;
 }
 
+/**
+ * What was saved, checked field by field: a state of an older format is upgraded, a damaged or
+ * newer one is refused with the field that is wrong, rather than folded into nonsense.
+ */
+const load = (text: string): Saved => {
+  const v = JSON.parse(text) as { state: unknown; outbox: unknown[]; inbox: unknown[]; delivered: string[] };
+  const problems: string[] = [];
+  const check = <T>(where: string, r: Result<T, DecodeIssue>): T[] => {
+    if (r.ok) return [r.value];
+    problems.push(...r.issues.map((i) => `${where}${i.field === '' ? '' : `.${i.field}`}: ${i.message}`));
+    return [];
+  };
+  const state = check('state', decodeRunState(v.state));
+  const outbox = v.outbox.flatMap((c, i) => check(`outbox[${i}]`, decodeCommand(c)));
+  const inbox = v.inbox.flatMap((e, i) => check(`inbox[${i}]`, decodeRunEvent(e)));
+  if (problems.length > 0 || state[0] === undefined) throw new Error(`run.json cannot be read:\n${problems.join('\n')}`);
+  return { state: state[0], outbox, inbox, delivered: v.delivered };
+};
+
 export const runRestartable = async (dir: string): Promise<RunState> => {
   const runFile = join(dir, 'run.json');
   const clusterDir = join(dir, 'cluster');
@@ -92,9 +111,7 @@ export const runRestartable = async (dir: string): Promise<RunState> => {
     if (!request.ok) throw new Error(JSON.stringify(request.issues));
     return request.value;
   };
-  let saved: Saved = existsSync(runFile)
-    ? (JSON.parse(readFileSync(runFile, 'utf8')) as Saved)
-    : { state: initialState(), outbox: [], inbox: [firstRequest()], delivered: [] };
+  let saved: Saved = existsSync(runFile) ? load(readFileSync(runFile, 'utf8')) : { state: initialState(), outbox: [], inbox: [firstRequest()], delivered: [] };
   save(saved);
 
   const taskFile = (startedBy: string): string => join(clusterDir, `${encodeURIComponent(startedBy)}.json`);
