@@ -90,7 +90,7 @@ export const startUiServer = async (ctx: CliContext, opts: UiOptions & { port: n
   let port = opts.port;
 
   /** A server-sent event stream of `compute()`, sent again whenever it changes (looked for each poll). */
-  const stream = (req: IncomingMessage, res: ServerResponse, signature: () => string, compute: () => Promise<unknown>): void => {
+  const stream = (req: IncomingMessage, res: ServerResponse, signature: () => string, compute: () => Promise<unknown>, everyMs = backend.pollMs): void => {
     res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
     let lastSig: string | undefined;
     let lastBody: string | undefined;
@@ -126,7 +126,7 @@ export const startUiServer = async (ctx: CliContext, opts: UiOptions & { port: n
         res.write(': still here\n\n');
         beat = Date.now();
       }
-      if (!closed) timer = setTimeout(() => void tick(), backend.pollMs);
+      if (!closed) timer = setTimeout(() => void tick(), everyMs);
     };
     void tick();
   };
@@ -142,7 +142,8 @@ export const startUiServer = async (ctx: CliContext, opts: UiOptions & { port: n
       case 'GET /api/run':
         return sendJson(res, 200, await backend.run(str(q, 'id')));
       case 'GET /api/stream/runs':
-        return stream(req, res, backend.runsSignature, backend.runs);
+        // The list folds every run's log: at most once a second, however busy the runs are.
+        return stream(req, res, backend.runsSignature, backend.runs, Math.max(1000, backend.pollMs));
       case 'GET /api/stream/run': {
         const id = str(q, 'id');
         return stream(req, res, () => backend.runSignature(id), () => backend.run(id));
