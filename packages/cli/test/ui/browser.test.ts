@@ -150,7 +150,6 @@ test('the calculator run is listed, and shows its 4 jobs laid out with their sta
   const row = page.locator(`tr[data-run="${calcRun}"]`);
   await row.waitFor();
   assert.match(await row.innerText(), /SUCCEEDED[\s\S]*calculator[\s\S]*main[\s\S]*\$0\.00/);
-  await shot('ui-runs');
   await row.getByRole('link').click();
   const nodes = page.locator('svg.dag .dag-node');
   await page.locator('svg.dag .dag-node[data-job="(x * y) + (x / z)"]').waitFor();
@@ -276,6 +275,16 @@ test('the workflows view draws each workflow from its files, with the plan', asy
   assert.is(await page.locator('article.workflow').first().locator('.dag-node').count(), 4);
   assert.match(await page.locator('h2').first().innerText(), /0 errors, 0 warnings/);
   await shot('ui-workflows');
+  // Every run so far, newest first; filtered by status.
+  await page.goto(`${new URL(server.url).origin}/#/`);
+  await page.locator(`tr[data-run="${calcRun}"]`).waitFor();
+  const statuses = await page.locator('table.runs tbody tr td:first-child').allInnerTexts();
+  const names = statuses.map((t) => t.replace(/^\W+/, ''));
+  // The live runs last (cancelled, then released); the calculator and flaky runs began together.
+  assert.equal([names.slice(0, 2), names.slice(2).sort()], [['CANCELLED', 'SUCCEEDED'], ['FAILED', 'SUCCEEDED']]);
+  await shot('ui-runs');
+  await page.getByLabel('Status').selectOption('SUCCEEDED');
+  assert.is(await page.locator('table.runs tbody tr').count(), 2);
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.goto(`${new URL(server.url).origin}/#/run/${calcRun}`);
   await page.locator('svg.dag .dag-node').first().waitFor();
