@@ -182,7 +182,7 @@ a('cancelling a finished run is refused; a failed-only rerun of a run that succe
   const [status, body] = await call(http('POST', `/runs/${runId}/rerun`, { body: { requestId: 'r1', failedOnly: false } }));
   assert.is(status, 202);
   const newRun = String(body['runId']);
-  assert.equal(body, { runId: newRun, from: runId, reused: [], appended: true });
+  assert.equal(body, { runId: newRun, from: runId, reused: [], jobs: 4, appended: true });
   const requested = (await store.events.list(newRun))[0]!.event as RunRequested;
   assert.equal(requested.trigger, { kind: 'rerun', fromRunId: runId, failedOnly: false });
   assert.equal(requested.plan.jobs.map((j) => [j.action, j.images.map((i) => i.action)]), [

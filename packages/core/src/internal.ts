@@ -7,6 +7,7 @@
  * It re-exports the public API too, so a module of hyperp's needs one import.
  */
 export * from './index.js';
+export { plural } from './text/plural.js';
 export * from './workflow/model.js';
 export * from './taskdef/model.js';
 export * from './workflow/spec.js';

@@ -13,6 +13,9 @@ export const duration = (ms: number | null): string => {
 
 export const when = (ms: number | null): string => (ms === null ? '—' : new Date(ms).toLocaleString());
 
+/** `1 retry`, `2 retries`: a count with its noun. */
+export const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
 export const shortCommit = (c: string): string => c.slice(0, 12);
 
 /** Colour is never the only signal: each status has a mark and its name. */

@@ -218,7 +218,7 @@ export const apiHandler = (d: ApiDeps) => {
       ...(imagesInRegistry ? { imagesInRegistry: (tags: readonly string[]) => awsCall('ECR BatchGetImage', () => imagesInRegistry(tags)) } : {}),
     }, runId, { requestId, failedOnly: body['failedOnly'] !== false });
     if (r._tag === 'Refused') throw new HttpError(r.status, r.reason);
-    return json(202, { runId: r.runId, from: r.from, reused: r.reused, appended: r.appended });
+    return json(202, { runId: r.runId, from: r.from, reused: r.reused, jobs: r.jobs, appended: r.appended });
   };
 
   /** The App installation of a repository: given, or the one its latest run came through. */

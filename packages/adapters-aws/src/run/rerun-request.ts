@@ -22,7 +22,7 @@ export interface RerunDeps {
 }
 
 export type RerunOutcome =
-  | { readonly _tag: 'Started'; readonly runId: string; readonly from: string; readonly reused: readonly string[]; readonly appended: boolean }
+  | { readonly _tag: 'Started'; readonly runId: string; readonly from: string; readonly reused: readonly string[]; /** How many jobs the new run has, reused ones included. */ readonly jobs: number; readonly appended: boolean }
   | { readonly _tag: 'Refused'; readonly status: 404 | 409; readonly reason: string };
 
 /** Which of the run's image keys have an image now: ECR's answer, else what the run built or reused. */
@@ -53,5 +53,5 @@ export const startRerun = async (
     { id: REQUESTED_EVENT_ID, runId: newRunId, event, storedAt: new Date(d.now()).toISOString() },
     [runMetaItem({ ...meta, runId: newRunId, trigger: o.trigger ?? 'rerun' })],
   );
-  return { _tag: 'Started', runId: newRunId, from: runId, reused: event.reuse.map((j) => j.job), appended: r === 'appended' };
+  return { _tag: 'Started', runId: newRunId, from: runId, reused: event.reuse.map((j) => j.job), jobs: event.workflow.jobs.length, appended: r === 'appended' };
 };

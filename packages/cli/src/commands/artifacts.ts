@@ -11,7 +11,7 @@ import { copyFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { foldRun, runView, zipDirectory, type LocalLayout } from '@hyperp/adapters-local';
 import { vecToArray, type RunState } from '@hyperp/core';
-import { jobNamed } from '@hyperp/core/internal';
+import { jobNamed, plural } from '@hyperp/core/internal';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, userCwd, type CliContext } from '../context.js';
 import { findRun, layoutOf } from '../local/repo.js';
@@ -67,7 +67,7 @@ export const printArtifacts = (ctx: CliContext, runId: string, workflow: string,
   }
   const lines = [`run ${runId}  ${workflow}`];
   for (const r of rows) {
-    const size = r.files === null ? '' : `  ${r.files} file${r.files === 1 ? '' : 's'}, ${r.bytes} bytes`;
+    const size = r.files === null ? '' : `  ${plural(r.files, 'file')}, ${r.bytes} bytes`;
     lines.push(`  ${r.status.padEnd(9)} ${r.name}${size}  ${downloadText(r)}`);
   }
   ctx.out(terminalSafeLines(lines.join('\n')) + '\n');

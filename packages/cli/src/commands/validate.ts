@@ -9,7 +9,7 @@ import {
   type LocalSecrets,
 } from '@hyperp/adapters-local';
 import { loadWorkflows, type RepoSnapshot, type ValidationIssue, type WorkflowSpec } from '@hyperp/core';
-import { declaredSecretNames } from '@hyperp/core/internal';
+import { declaredSecretNames, plural } from '@hyperp/core/internal';
 import { missingSecretAdvice, SECRETS_HELP } from '../local/secrets.js';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, userCwd, type CliContext } from '../context.js';
@@ -65,7 +65,6 @@ export const formatIssue = (i: ValidationIssue, from?: { readonly cwd: string; r
   return terminalSafe(`${file}${i.line !== undefined ? `:${i.line}:${i.column ?? 1}` : ''} ${i.severity} ${i.message}`);
 };
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 const validate = async (ctx: CliContext, opts: ValidateOptions): Promise<number> => {
   const repoDir = repoDirOf(ctx, opts.repo);

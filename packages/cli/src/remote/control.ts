@@ -3,6 +3,8 @@
  * fresh request id, which makes the API treat a retried request as the same one.
  */
 import { randomUUID } from 'node:crypto';
+import { runningJobsText } from '@hyperp/core';
+import type { ApiRerunAnswer } from '@hyperp/core/internal';
 import { CANCEL_REASON } from '../cancel-reason.js';
 import { ExitCode, UsageError, type CliContext } from '../context.js';
 import type { ApiClient } from './client.js';
@@ -28,11 +30,15 @@ export interface RemoteRerunOptions {
   readonly pollMs: number;
 }
 
+/** What a rerun runs, as a local rerun says it: `running 2 jobs, reusing 2` (an older deployment does not say how many jobs). */
+const rerunText = (r: ApiRerunAnswer, failed: boolean | undefined): string =>
+  `rerun of ${r.from}${failed ? ' (failed jobs only)' : ''}: ${typeof r.jobs === 'number' ? runningJobsText(r.jobs, r.reused.length) : `reusing ${r.reused.length}`}`;
+
 export const remoteRerun = async (ctx: CliContext, api: ApiClient, given: string, o: RemoteRerunOptions): Promise<number> => {
   const from = await remoteRunId(ctx, api, given, o.repo);
   const r = await api.rerun(from, { requestId: randomUUID(), failedOnly: o.failed === true });
   if (o.wait) {
-    if (!o.json) ctx.err(`run ${r.runId}: rerun of ${r.from}${o.failed ? ' (failed jobs only)' : ''}\n`);
+    if (!o.json) ctx.err(`run ${r.runId}: ${rerunText(r, o.failed)}\n`);
     const run = await waitForEnd(ctx, api, r.runId, { pollMs: o.pollMs, quiet: o.json === true });
     printRemoteRun(ctx, run, o.json === true);
     return run.status === 'SUCCEEDED' ? ExitCode.ok : ExitCode.failed;
@@ -41,7 +47,7 @@ export const remoteRerun = async (ctx: CliContext, api: ApiClient, given: string
     ctx.out(JSON.stringify({ runId: r.runId, from: r.from, reused: r.reused }, null, 2) + '\n');
     return ExitCode.ok;
   }
-  ctx.out(`run ${r.runId}: rerun of ${r.from}${o.failed ? ' (failed jobs only)' : ''}\n`);
+  ctx.out(`run ${r.runId}: ${rerunText(r, o.failed)}\n`);
   if (r.reused.length > 0) ctx.out(`reuses the outputs of ${r.reused.map((j) => `"${terminalSafe(j)}"`).join(', ')}\n`);
   ctx.out(`follow it: hyperp runs show ${r.runId}\n`);
   return ExitCode.ok;

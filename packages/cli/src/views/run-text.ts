@@ -3,6 +3,7 @@
  * and task attempts, a run's line in a listing, and the cost report.
  */
 import { isTerminalRun, vecToArray, type JobView, type RunCostView, type RunState, type RunView } from '@hyperp/core';
+import { plural } from '@hyperp/core/internal';
 import { terminalSafe, terminalSafeLines } from './terminal-text.js';
 
 /** What a run shows beyond its view: why it failed, and whether it ran a dirty working tree. */
@@ -41,7 +42,6 @@ const zipLine = (d: { readonly status: string; readonly reason?: string | null }
 const usd = (x: number): string => `$${x < 0.01 && x > 0 ? x.toFixed(6) : x.toFixed(4)}`;
 const secs = (s: number | null): string => (s === null ? '-' : s < 60 ? `${s.toFixed(1)}s` : `${Math.floor(s / 60)}m${Math.round(s % 60)}s`);
 
-const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /**
  * "2 tasks", or "2 tasks, 3 attempts" when some task was retried; empty for a job that launched
@@ -101,7 +101,7 @@ const marks = (r: ListRow): string => {
   const n = r.damagedLines?.length ?? 0;
   if (r.problem !== undefined) return `  ! ${terminalSafe(r.problem)}`;
   return [
-    n > 0 ? `  ! log damaged: ${n} line${n === 1 ? '' : 's'} skipped (hyperp runs show ${r.runId})` : '',
+    n > 0 ? `  ! log damaged: ${plural(n, 'line')} skipped (hyperp runs show ${r.runId})` : '',
     r.resumeWith !== undefined ? `  ! stopped: ${terminalSafe(notDriven(r.resumeWith))}` : '',
   ].join('');
 };

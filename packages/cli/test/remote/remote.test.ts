@@ -430,7 +430,7 @@ r('rerun --wait: waits through the new run (unreadable until folded) to its end 
       assert.equal([res.code, res.stdout.split('\n')[0]], [0, `run ${newRun}  calculator  SUCCEEDED`]);
       const lines = res.stderr.split('\n').map((l) => l.replace(/^\d\d:\d\d:\d\d /, ''));
       // The jobs run again, so their progress is shown as it comes; the header and the end are fixed.
-      assert.equal([lines[0], lines.slice(-2)], [`run ${newRun}: rerun of ${runId}`, [`run ${newRun} (calculator): SUCCEEDED`, '']]);
+      assert.equal([lines[0], lines.slice(-2)], [`run ${newRun}: rerun of ${runId}: running 4 jobs`, [`run ${newRun} (calculator): SUCCEEDED`, '']]);
       for (const n of names) assert.ok(lines.includes(`  job "${n}": SUCCEEDED`), `job ${n} is shown SUCCEEDED`);
     }
   }

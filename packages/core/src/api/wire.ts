@@ -86,6 +86,8 @@ export interface ApiRerunAnswer {
   readonly runId: string;
   readonly from: string;
   readonly reused: readonly string[];
+  /** How many jobs the new run has, the reused ones included (a deployment before 2026-12 leaves it out). */
+  readonly jobs?: number;
   readonly appended: boolean;
 }
 

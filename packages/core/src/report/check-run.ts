@@ -10,6 +10,7 @@ import type { AttemptRecord, JobRecord, RunState } from '../run/state.js';
 import { isTerminalRun } from '../run/state.js';
 import { vecToArray } from '../run/vector.js';
 import { clipText, mdCell, mdDuration, mdFence, mdText, mdUsd } from './markdown.js';
+import { plural } from '../text/plural.js';
 
 export type CheckStatus = 'queued' | 'in_progress' | 'completed';
 export type CheckConclusion = 'success' | 'failure' | 'cancelled' | 'timed_out' | 'action_required' | 'neutral';
@@ -89,7 +90,7 @@ const title = (s: RunState): string => {
   const cost = mdUsd(s.cost.totalUsd);
   switch (s.status) {
     case 'SUCCEEDED':
-      return `${jobs.length} job${jobs.length === 1 ? '' : 's'} succeeded · ${cost}`;
+      return `${plural(jobs.length, 'job')} succeeded · ${cost}`;
     case 'FAILED': {
       const failed = jobs.filter((j) => j.status === 'FAILED').map((j) => j.name);
       if (failed.length === 0) return `Failed: ${s.failure ?? 'the run could not go on'}`.slice(0, 200);
@@ -99,8 +100,8 @@ const title = (s: RunState): string => {
       return `Cancelled · ${cost}`;
     default:
       return s.startedAt === null
-        ? `Queued: ${jobs.length} job${jobs.length === 1 ? '' : 's'}, ${vecToArray(s.images).filter((i) => i.status !== 'REUSED' && i.status !== 'UNUSED').length} image builds`
-        : `Running: ${done} of ${jobs.length} jobs done · ${cost} so far`;
+        ? `Queued: ${plural(jobs.length, 'job')}, ${plural(vecToArray(s.images).filter((i) => i.status !== 'REUSED' && i.status !== 'UNUSED').length, 'image build')}`
+        : `Running: ${done} of ${plural(jobs.length, 'job')} done · ${cost} so far`;
   }
 };
 

@@ -5,6 +5,7 @@
  */
 import type { CommitState } from './commands.js';
 import { runningJobsText } from './rerun.js';
+import { plural } from '../text/plural.js';
 import { isTerminalRun, type RunStatus } from './state.js';
 import { vecToArray } from './vector.js';
 import { emit, runIdOf, type Tx } from './tx.js';
@@ -19,7 +20,7 @@ const describe = (tx: Tx): string => {
   const s = tx.s;
   switch (s.status) {
     case 'SUCCEEDED':
-      return `${s.jobCounts.SUCCEEDED} jobs succeeded`;
+      return `${plural(s.jobCounts.SUCCEEDED, 'job')} succeeded`;
     case 'FAILED':
       return s.failure ?? 'failed';
     case 'CANCELLED':

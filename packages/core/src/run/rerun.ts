@@ -11,6 +11,7 @@ import type { ImagePlan, JobPlan, WorkflowPlan } from '../plan/types.js';
 import type { Millis, ReusedJob, RunRequested } from './events.js';
 import { isTerminalRun, type RunState, type RunStatus } from './state.js';
 import { vecToArray } from './vector.js';
+import { plural } from '../text/plural.js';
 
 export interface RerunOptions {
   /** The new run's id (the adapter's to make: a time and a random suffix, or a request id's hash). */
@@ -36,7 +37,7 @@ export const describeRerunRefusal = (r: DistributiveOmit<RerunRefusal, 'message'
   : r._tag === 'NotEnded' ? `run ${r.runId} is still ${r.status}; wait for it to end or cancel it first`
   : `nothing to rerun: every job of run ${r.runId} succeeded (a rerun of all its jobs runs them again)`;
 
-const jobs = (n: number): string => `${n} ${n === 1 ? 'job' : 'jobs'}`;
+const jobs = (n: number): string => plural(n, 'job');
 
 /** What a run does with its jobs, for a person: "running 4 jobs", or "running 1 job, reusing 3" in a rerun. */
 export const runningJobsText = (total: number, reused: number): string =>

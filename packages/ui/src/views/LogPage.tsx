@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { getJson } from '../api.js';
+import { count } from '../format.js';
 import type { LogPage as Page, Run } from '../types.js';
 import { Status } from './Status.js';
 
@@ -109,7 +110,7 @@ export const LogPage = ({ runId, job, index, attempt }: { runId: string; job: st
         </label>
         <span id="hits" aria-live="polite">{search && `${hits.length} line${hits.length === 1 ? '' : 's'} match${hits.length === 1 ? 'es' : ''}${hits.length ? ` (Enter: next, Shift+Enter: previous)` : ''}`}</span>
         <label><input type="checkbox" checked={follow} onChange={(e) => setFollow((e.target as HTMLInputElement).checked)} /> follow</label>
-        <span class="note" aria-live="polite">{shown.length} lines{page && !page.ended ? ' · streaming' : ''}</span>
+        <span class="note" aria-live="polite">{count(shown.length, 'line')}{page && !page.ended ? ' · streaming' : ''}</span>
       </div>
       {problem && <p class="problem" role="alert">{problem}</p>}
       <div class="log" ref={box} tabIndex={0} role="log" aria-label={`log of ${job} task ${index}`}

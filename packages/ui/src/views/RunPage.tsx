@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { downloadUrl, getJson, postJson, subscribe } from '../api.js';
-import { duration, shortCommit, usd, when } from '../format.js';
+import { count, duration, shortCommit, usd, when } from '../format.js';
 import type { ArtifactsJob, Job, Run } from '../types.js';
 import { Confirm } from './Confirm.js';
 import { Dag, type DagNode } from './Dag.js';
@@ -129,7 +129,7 @@ export const RunPage = ({ runId }: { runId: string }) => {
       {ask?.kind === 'rerun' && <Confirm title={`Run ${run.workflow} again?`} yes={ask.failed ? 'Rerun failed jobs' : 'Rerun all jobs'} onYes={act} onNo={() => setAsk(null)}>
         A new run of the same workflow at commit {shortCommit(run.commit)}{ask.failed ? ', reusing the outputs of the jobs that succeeded' : ', every job'}.</Confirm>}
       {ask?.kind === 'download' && <Confirm title={`Download the artifacts of ${ask.job}?`} yes="Download" onYes={act} onNo={() => setAsk(null)}>
-        {dl === undefined ? 'Looking at the job\'s output…' : dl.download === 'none' ? `Nothing to download: ${dl.reason ?? ''}` : `A zip of the job's output${dl.files !== null ? ` (${dl.files} files, ${dl.bytes} bytes)` : ''}${dl.download === 'on-demand' ? ', made now' : ''}.`}
+        {dl === undefined ? 'Looking at the job\'s output…' : dl.download === 'none' ? `Nothing to download: ${dl.reason ?? ''}` : `A zip of the job's output${dl.files !== null ? ` (${count(dl.files, 'file')}, ${dl.bytes} bytes)` : ''}${dl.download === 'on-demand' ? ', made now' : ''}.`}
       </Confirm>}
     </section>
   );

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { getJson } from '../api.js';
+import { count } from '../format.js';
 import type { Workflows } from '../types.js';
 import { Dag } from './Dag.js';
 
@@ -37,7 +38,7 @@ export const WorkflowsPage = () => {
                 name: j.name, dependsOn: j.dependsOn,
                 lines: [
                   ...(j.concurrency > 1 ? [`×${j.concurrency} tasks`] : []),
-                  ...(j.retries > 0 ? [`${j.retries} retries`] : []),
+                  ...(j.retries > 0 ? [count(j.retries, 'retry', 'retries')] : []),
                   ...(plan ? [`plan: ${plan.jobs.find((p) => p.name === j.name)?.action ?? '—'}`] : []),
                 ],
               }))} />
