@@ -24,6 +24,7 @@ import { grantsChecks, installationClient, type GitHub } from './github/app-clie
 import { interpreter } from './interpret/interpreter.js';
 import { buildContexts } from './contexts/upload.js';
 import { checkReporter } from './report/check-reporter.js';
+import { pullRequestSummary } from './report/pull-request-reporter.js';
 import { stepper } from './run/stepper.js';
 import { bodyCodec } from './store/body.js';
 import type { TableContext } from './store/context.js';
@@ -92,6 +93,7 @@ export const checks = /* @__PURE__ */ once(() => {
     records: storeWithSpill().checks,
     logs: { client: logs(), logGroup: config().taskLogGroup },
     detailsUrl: () => null,
+    pullRequests: pullRequestSummary({ store: storeWithSpill(), github: gh.client }),
     now: Date.now,
     log,
   });

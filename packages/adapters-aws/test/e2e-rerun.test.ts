@@ -2,7 +2,8 @@
 // check run with a "Re-run failed jobs" button; GitHub's Re-run (a signed `check_run`
 // `rerequested` delivery, its payload judged by GitHub's webhook description) starts a rerun that
 // reuses the jobs that succeeded, which runs to success and reports on its own check run.
-import { vecToArray, type RunState } from '@hyperp/core';
+import { vecToArray, viewUsd, type RunState } from '@hyperp/core';
+import { costChange, mdUsd, pullRequestCommentMarker } from '@hyperp/core/internal';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RERUN_FAILED_ACTION } from '../src/github/check-actions.js';
@@ -28,7 +29,7 @@ const e = suite('re-run from GitHub');
 e.before(async () => {
   local = await startDynamoLocal();
   s3 = await startS3Local(['hyperp-artifacts-test']);
-  r = await runCalculatorEndToEnd(local, s3, { noisy: false, failing });
+  r = await runCalculatorEndToEnd(local, s3, { noisy: false, failing, pullRequest: { number: 7, baseRef: 'main' } });
 });
 e.after(async () => {
   await r?.cleanup();
@@ -43,6 +44,14 @@ e('a failed job fails the check run, which names it and offers "Re-run failed jo
   assert.match(c!.output.title!, /^x \/ z failed · \$/);
   assert.ok(c!.output.summary!.includes('#### ❌ x / z'), c!.output.summary!);
   assert.equal(c!.actions, [RERUN_FAILED_ACTION]);
+});
+
+e('the pull request whose head is the commit gets one summary comment with the workflow\'s conclusion and cost', async () => {
+  const run = await stateOf(r.runId);
+  assert.equal(r.gh.commentWrites.map((w) => [w.kind, w.issue]), [['create', 7]]);
+  const body = [...r.gh.comments.values()][0]!.body;
+  assert.ok(body.startsWith(pullRequestCommentMarker));
+  assert.ok(body.includes(`| calculator | ❌ failed | ${mdUsd(viewUsd(run.cost.totalUsd))} | – | \`${r.runId}\` |`), body);
 });
 
 e('another App\'s check run, or a run of another repository, starts nothing', async () => {
@@ -62,6 +71,11 @@ e('GitHub\'s Re-run (check_run rerequested) starts a rerun reusing the jobs that
   const again = await r.deliver('check_run', pressed(r.runId, 'rerequested'), 'rerun-delivery-1');
   assert.equal(again.planned, [{ _tag: 'Duplicate', deliveryId: 'rerun-delivery-1' }]);
 
+  // The base branch's last run of the workflow, on another commit, cost $0.001.
+  await r.store.listing.put({
+    runId: '20261101-000000-0123456789', repo: 'acme/calculator', workflow: 'calculator', branch: 'main', commit: 'b'.repeat(40), trigger: 'push',
+    status: 'SUCCEEDED', requestedAt: '2026-11-01T00:00:00.000Z', updatedAt: '2026-11-01T00:10:00.000Z', costUsd: 0.001, version: 9,
+  }, true);
   await r.drive(started.runId);
   const rerun = await stateOf(started.runId);
   assert.is(rerun.status, 'SUCCEEDED');
@@ -74,6 +88,10 @@ e('GitHub\'s Re-run (check_run rerequested) starts a rerun reusing the jobs that
   // The rerun reports on its own check run; the failed one stays as it was.
   assert.equal(checkOf(started.runId).map((c) => [c.name, c.conclusion]), [['hyperp/calculator', 'success']]);
   assert.equal(checkOf(r.runId).map((c) => c.conclusion), ['failure']);
+  // The pull request's one comment was edited, not repeated: the rerun's success, and its cost against main's last run.
+  assert.equal(r.gh.commentWrites.map((w) => [w.kind, w.issue]), [['create', 7], ['update', 7]]);
+  const cost = viewUsd(rerun.cost.totalUsd);
+  assert.ok([...r.gh.comments.values()][0]!.body.includes(`| calculator | ✅ succeeded | ${mdUsd(cost)} | ${costChange(cost, 0.001)} | \`${started.runId}\` |`), [...r.gh.comments.values()][0]!.body);
 });
 
 e.run();

@@ -31,6 +31,11 @@ export interface CheckReporterDeps {
   /** Epoch ms. */
   readonly now: () => number;
   readonly log: (message: string, detail?: Record<string, unknown>) => void;
+  /**
+   * Updates the summary comment of the pull requests whose head is the run's commit, once the
+   * run has ended (`report/pull-request-reporter.ts`); a failure keeps the run pending.
+   */
+  readonly pullRequests?: (p: { repo: string; installationId: number; commit: string }) => Promise<unknown>;
   /** How long one report may take (default 15 s): a slow GitHub must not hold a step. */
   readonly deadlineMs?: number;
 }
@@ -97,6 +102,14 @@ export const checkReporter = (d: CheckReporterDeps) => {
     let id = record.checkRunId ?? (await findCheckRun(gh, meta.repo, meta.commit, name, runId)) ?? null;
     if (id === null) id = await createCheckRun(gh, meta.repo, meta.commit, { name, external_id: runId, ...body });
     else await updateCheckRun(gh, meta.repo, id, body);
+    if (report.status === 'completed' && d.pullRequests) {
+      // The check run is final; the comment fails alone (the record stays pending, and the next
+      // report repeats the check's update, which changes nothing, and the comment).
+      await d.pullRequests({ repo: meta.repo, installationId: meta.installationId, commit: meta.commit }).catch(async (e: unknown) => {
+        await d.records.put({ runId, checkRunId: id, sent: record!.sent, final: false });
+        throw e;
+      });
+    }
     record = { runId, checkRunId: id, sent: { status: report.status, digest: checkReportDigest(report), at: d.now() }, final: report.status === 'completed' };
     remember(record);
     await d.records.put(record);

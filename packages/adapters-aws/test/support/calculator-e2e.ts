@@ -26,6 +26,7 @@ import { loadConfig } from '../../src/config.js';
 import { invokeAsync } from '../../src/aws/invoke.js';
 import { grantsChecks, installationClient } from '../../src/github/app-client.js';
 import { checkReporter } from '../../src/report/check-reporter.js';
+import { pullRequestSummary } from '../../src/report/pull-request-reporter.js';
 import { efsHandler, type EfsRequest } from '../../src/handlers/efs.js';
 import { streamHandler } from '../../src/handlers/stream.js';
 import { taskEventsHandler, type TaskStateChange } from '../../src/handlers/task-events.js';
@@ -103,6 +104,8 @@ export interface E2EOptions {
   readonly noisy?: boolean;
   /** Jobs whose tasks exit 1 (the set may be changed between runs). */
   readonly failing?: Set<string>;
+  /** An open pull request whose head is the pushed commit, merging into `baseRef`. */
+  readonly pullRequest?: { readonly number: number; readonly baseRef: string };
 }
 
 export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, options: E2EOptions = {}): Promise<E2EResult> => {
@@ -213,8 +216,9 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
   // What the installation granted, asked once per installation (auth-app caches it with the token).
   const granted = new Map<number, Promise<boolean>>();
   const usesChecks = (id: number) => granted.get(id) ?? granted.set(id, grantsChecks(github(id))).get(id)!;
+  if (options.pullRequest) gh.pulls.push({ number: options.pullRequest.number, headSha: repo.git('rev-parse', 'HEAD'), baseRef: options.pullRequest.baseRef });
   const reporter = checkReporter({
-    github, usesChecks, records: store.checks, detailsUrl: (id) => `https://hyperp.example.com/runs/${id}`, now, log,
+    github, usesChecks, records: store.checks, pullRequests: pullRequestSummary({ store, github }), detailsUrl: (id) => `https://hyperp.example.com/runs/${id}`, now, log,
   });
   const step = stepper({
     store,

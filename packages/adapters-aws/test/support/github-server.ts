@@ -23,6 +23,11 @@ export interface GitHubFake {
   readonly checkRuns: Map<number, CheckRunHeld>;
   /** Every check-run write it took, in order: `create` or `update`, the id and the body. */
   readonly checkWrites: { kind: 'create' | 'update'; id: number; body: Record<string, unknown> }[];
+  /** Open pull requests (a test adds them), and the comments on them by id. */
+  readonly pulls: { number: number; headSha: string; baseRef: string }[];
+  readonly comments: Map<number, { id: number; issue: number; body: string }>;
+  /** Every comment write, in order. */
+  readonly commentWrites: { kind: 'create' | 'update'; id: number; issue: number }[];
   /** What installation tokens grant (GitHub returns it with each token); a test may take some away. */
   readonly permissions: Record<string, string>;
   /**
@@ -72,6 +77,14 @@ export const startGitHubFake = async (repo: GitRepo, fullName = 'acme/calculator
   const statuses: { sha: string; body: Record<string, unknown> }[] = [];
   const faults: GitHubFake['faults'] = { truncateTrees: false, blobStatus: null, checkWrites: null };
   const checkRuns = new Map<number, CheckRunHeld>();
+  const pulls: GitHubFake['pulls'] = [];
+  const comments: GitHubFake['comments'] = new Map();
+  const commentWrites: GitHubFake['commentWrites'] = [];
+  const commentJson = (c: { id: number; issue: number; body: string }) => ({
+    id: c.id, node_id: `IC_${c.id}`, url: `https://api.github.com/repos/${fullName}/issues/comments/${c.id}`, html_url: `https://github.com/${fullName}/pull/${c.issue}#issuecomment-${c.id}`,
+    body: c.body, user: { login: 'hyperp[bot]', id: 9, type: 'Bot' }, created_at: '2026-11-22T08:00:00Z', updated_at: '2026-11-22T08:00:00Z',
+    issue_url: `https://api.github.com/repos/${fullName}/issues/${c.issue}`, author_association: 'NONE',
+  });
   const checkWrites: GitHubFake['checkWrites'] = [];
   const permissions: Record<string, string> = { contents: 'read', statuses: 'write', metadata: 'read', checks: 'write', pull_requests: 'write' };
   /** A check run as the REST API answers it (trimmed to the fields around what hyperp reads). */
@@ -188,6 +201,32 @@ export const startGitHubFake = async (repo: GitRepo, fullName = 'acme/calculator
       statuses.push({ sha: m[1]!, body: b });
       return send(res, 201, { id: statuses.length, state: b['state'], context: b['context'] });
     }
+    if (req.method === 'GET' && (m = new RegExp(`^${prefix}/commits/([0-9a-f]{40})/pulls$`).exec(path))) {
+      return send(res, 200, pulls.filter((p) => p.headSha === m![1]).map((p) => ({
+        id: 1000 + p.number, number: p.number, state: 'open', title: `PR ${p.number}`, head: { ref: 'feature', sha: p.headSha }, base: { ref: p.baseRef, sha: '0'.repeat(40) },
+        html_url: `https://github.com/${fullName}/pull/${p.number}`,
+      })));
+    }
+    if (req.method === 'GET' && (m = new RegExp(`^${prefix}/issues/(\\d+)/comments$`).exec(path))) {
+      const page = Number(url.searchParams.get('page') ?? '1');
+      const per = Number(url.searchParams.get('per_page') ?? '30');
+      const all = [...comments.values()].filter((c) => c.issue === Number(m![1]));
+      return send(res, 200, all.slice((page - 1) * per, page * per).map(commentJson));
+    }
+    if (req.method === 'POST' && (m = new RegExp(`^${prefix}/issues/(\\d+)/comments$`).exec(path))) {
+      if (permissions['pull_requests'] !== 'write' && permissions['issues'] !== 'write') return send(res, 403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment', status: '403' });
+      const c = { id: 7_000_000 + comments.size + 1, issue: Number(m[1]), body: String((body as { body: unknown }).body) };
+      comments.set(c.id, c);
+      commentWrites.push({ kind: 'create', id: c.id, issue: c.issue });
+      return send(res, 201, commentJson(c));
+    }
+    if (req.method === 'PATCH' && (m = new RegExp(`^${prefix}/issues/comments/(\\d+)$`).exec(path))) {
+      const c = comments.get(Number(m[1]));
+      if (!c) return send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/issues/comments#update-an-issue-comment', status: '404' });
+      c.body = String((body as { body: unknown }).body);
+      commentWrites.push({ kind: 'update', id: c.id, issue: c.issue });
+      return send(res, 200, commentJson(c));
+    }
     const noChecks = () => send(res, 403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/checks/runs', status: '403' });
     if (req.method === 'GET' && (m = new RegExp(`^${prefix}/commits/([^/]+)/check-runs$`).exec(path))) {
       const name = url.searchParams.get('check_name');
@@ -230,6 +269,9 @@ export const startGitHubFake = async (repo: GitRepo, fullName = 'acme/calculator
     statuses,
     checkRuns,
     checkWrites,
+    pulls,
+    comments,
+    commentWrites,
     permissions,
     faults,
     violations,

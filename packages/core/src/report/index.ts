@@ -3,3 +3,4 @@ export * from './check-run.js';
 export * from './check-pacing.js';
 export * from './annotations.js';
 export { mdText, mdCell, mdFence, mdUsd, mdDuration, clipText } from './markdown.js';
+export * from './pull-request.js';

@@ -100,6 +100,7 @@ export const Workflow = t.intersection(
       branches: t.array(t.string),
       artifacts: t.partial({ shared: t.array(SharedArtifact) }),
       failFast: t.boolean,
+      pullRequestComment: t.boolean,
       triggers: Triggers,
       secrets: t.array(SecretRef),
       inputs: t.array(InputDeclaration),
@@ -111,7 +112,7 @@ export type Workflow = t.TypeOf<typeof Workflow>;
 
 /** Every key the workflow file may hold, per level: used to suggest the closest known key. */
 export const knownKeys = {
-  workflow: ['workflowName', 'workflowDescription', 'branches', 'artifacts', 'jobs', 'failFast', 'triggers', 'secrets', 'inputs'],
+  workflow: ['workflowName', 'workflowDescription', 'branches', 'artifacts', 'jobs', 'failFast', 'pullRequestComment', 'triggers', 'secrets', 'inputs'],
   artifacts: ['shared'],
   shared: ['name'],
   job: [

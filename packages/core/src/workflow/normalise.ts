@@ -35,6 +35,8 @@ export const toWorkflowSpec = (
     branches: workflow.branches ?? workflowDefaults.branches,
     sharedArtifacts: (workflow.artifacts?.shared ?? []).map((a) => a.name),
     failFast: workflow.failFast ?? workflowDefaults.failFast,
+    // Only an opt-out is written down: specs without it (the default) read as before.
+    ...(workflow.pullRequestComment === false ? { pullRequestComment: false } : {}),
     triggers: {
       push: triggers.push ?? workflowDefaults.triggers.push,
       manual: triggers.manual ?? workflowDefaults.triggers.manual,

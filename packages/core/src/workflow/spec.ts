@@ -45,6 +45,8 @@ export interface WorkflowSpec {
   readonly branches: readonly string[];
   readonly sharedArtifacts: readonly string[];
   readonly failFast: boolean;
+  /** `false`: the pull request summary comment leaves this workflow out; absent: it is shown. */
+  readonly pullRequestComment?: boolean;
   /** Each defaults on its own: push true, manual true, cron none. */
   readonly triggers: { readonly push: boolean; readonly manual: boolean; readonly cron: readonly CronTrigger[] };
   /** In declaration order. */
