@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BatchGetImageCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { CreateScheduleCommand, ListSchedulesCommand, SchedulerClient, ValidationException } from '@aws-sdk/client-scheduler';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { existingImageTags } from '../src/aws/ecr-images.js';
@@ -255,6 +255,28 @@ p('a workflow file over the bound is refused by the size the Trees API lists, an
   const { issues } = await r.snapshotReading(loadWorkflows, isWorkflowFile);
   assert.equal(issues.map((i) => [i.file, i.message]), [['hyperp-workflows/huge.yaml', 'the workflow file is 2.0 MiB; hyperp reads workflow files of at most 256.0 KiB']]);
   assert.not.ok(gh.requests.some((q) => q.path.includes(blob)), 'the huge blob was fetched');
+});
+
+p('a manual run takes the API\'s inputs, checked against the workflow with defaults filled in; inputs it refuses open no run', async () => {
+  rmSync(join(repo.dir, 'hyperp-workflows', 'huge.yaml'), { force: true });
+  const yaml = join(repo.dir, 'hyperp-workflows', 'calculator.yaml');
+  const text = readFileSync(yaml, 'utf8').replace('jobs:', [
+    'inputs:', '  - name: x', '    type: number', '    required: true', '  - name: note', '    default: none',
+    'triggers:', '  cron:', '    - schedule: "0 3 * * *"', '      name: nightly', '      inputs: { x: 7 }', 'jobs:',
+  ].join('\n'));
+  writeFileSync(yaml, text);
+  repo.git('add', '-A');
+  const commit = repo.commit('inputs');
+  const store = dynamoStore(local.doc, await local.createTable());
+  const plan = plannerWith(store);
+  const manual = { kind: 'manual', repo: 'acme/calculator', branch: 'main', commit, workflow: 'calculator', installationId: 77, requestedBy: null, receivedAt: NOW } as const;
+  const requestedOf = async (runId: string) => (await store.events.list(runId))[0]!.event as RunRequested;
+  const ok = await plan({ ...manual, requestId: 'q1', inputs: { x: '2.5' } });
+  assert.equal(ok.problems, []);
+  assert.equal((await requestedOf(ok.runs[0]!.runId)).inputs, { x: 2.5, note: 'none' });
+  const bad = await plan({ ...manual, requestId: 'q2', inputs: { x: 'two', y: '1' } });
+  assert.equal(bad.runs, []);
+  assert.equal(bad.problems, ['calculator: the workflow declares no input "y"; it takes x, note', 'calculator: input "x" must be a number, not "two"']);
 });
 
 p.run();

@@ -4,7 +4,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { unzipSync } from 'fflate';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, readFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -68,6 +68,20 @@ s('the EFS helper makes folders and zips a job output to S3; the presigned URL d
   assert.equal(events.items.map((e) => [e.id, e.event]), [
     ['zip:x * y:DownloadableReady', { _tag: 'DownloadableReady', at: NOW, job: 'x * y', location: `s3://${BUCKET}/${key}`, bytes: (r as { bytes: number }).bytes }],
   ]);
+});
+
+s('the run\'s inputs.json is written in its run folder, readable by all; a file outside the folders asked for is refused', async () => {
+  const efs = efsHandler({ root, s3: local.s3, events: memoryLog(), now: () => NOW });
+  const files = [{ path: 'c/r2/w/run/inputs.json', text: '{"date":"d"}\n' }];
+  assert.equal(await efs({ op: 'mkdirs', runId: 'r2', paths: ['c/r2/w/j', 'c/r2/w/run'], files }), { op: 'mkdirs', created: 2 });
+  assert.is(readFileSync(join(root, 'c/r2/w/run/inputs.json'), 'utf8'), '{"date":"d"}\n');
+  assert.is(statSync(join(root, 'c/r2/w/run/inputs.json')).mode & 0o777, 0o644);
+  try {
+    await efs({ op: 'mkdirs', runId: 'r2', paths: ['c/r2/w/run'], files: [{ path: 'c/r2/w/j/../../../x', text: '' }] });
+    assert.unreachable('a file outside the folders was written');
+  } catch (e) {
+    assert.match((e as Error).message, 'is not in a folder of the request');
+  }
 });
 
 s('each folder a task mounts is a short real folder that access points can root at, reached by its layout path; writers write, readers only read', async () => {

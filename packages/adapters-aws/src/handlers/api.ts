@@ -247,6 +247,15 @@ export const apiHandler = (d: ApiDeps) => {
     return given;
   };
 
+  /** `inputs`: a mapping of names to text, numbers or booleans (the planner checks them against the workflow). */
+  const inputsOf = (given: unknown): { inputs?: Record<string, string | number | boolean> } => {
+    if (given === undefined) return {};
+    const ok = typeof given === 'object' && given !== null && !Array.isArray(given)
+      && Object.values(given).every((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean');
+    if (!ok) throw new HttpError(400, '"inputs" must be a mapping of input names to strings, numbers or booleans');
+    return { inputs: given as Record<string, string | number | boolean> };
+  };
+
   const manual = async (body: Record<string, unknown>, by: string | null): Promise<HttpResult> => {
     const repo = requireString(body, 'repo');
     const installationId = await installationOf(repo, body['installationId']);
@@ -260,6 +269,7 @@ export const apiHandler = (d: ApiDeps) => {
       requestedBy: by,
       requestId: requireString(body, 'requestId'),
       receivedAt: requestedAtOf(body['requestedAt']),
+      ...inputsOf(body['inputs']),
     };
     await d.startPlanner(request);
     // The planner derives the same id from the same request: the caller can follow the run

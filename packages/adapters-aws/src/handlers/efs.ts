@@ -7,8 +7,8 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { RunEvent } from '@hyperp/core';
-import { chmod, lstat, mkdir, symlink } from 'node:fs/promises';
-import { dirname, isAbsolute, join, normalize, relative } from 'node:path';
+import { chmod, lstat, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, normalize, posix, relative } from 'node:path';
 import { realFolderOf } from '../efs/folders.js';
 import type { EventLog } from '../store/event-log.js';
 import { zipDirectoryToS3 } from '../efs/zip-to-s3.js';
@@ -21,7 +21,11 @@ export const zipAttemptEventId = (job: string, attempt: number, result: string):
 export const EFS_MOUNT_PATH = '/mnt/hyperp';
 
 export type EfsRequest =
-  | { readonly op: 'mkdirs'; readonly runId: string; readonly paths: readonly string[] }
+  | {
+      readonly op: 'mkdirs'; readonly runId: string; readonly paths: readonly string[];
+      /** Files to write in those folders (the run's `inputs.json`): each in one of `paths`. */
+      readonly files?: readonly { readonly path: string; readonly text: string }[];
+    }
   | {
       readonly op: 'zip';
       readonly runId: string;
@@ -58,6 +62,9 @@ export interface EfsDeps {
  */
 export const ARTIFACT_DIR_MODE = 0o755;
 
+/** The run's own files (`inputs.json`): readable by the readers' uid its tasks mount them as. */
+export const RUN_FILE_MODE = 0o644;
+
 /**
  * Makes the real folder of a layout path (`folders/{key}`) and the layout path as a relative
  * link to it (`src/efs/folders.ts`). A layout path that already exists — the link of a repeated
@@ -92,6 +99,14 @@ export const efsHandler =
     switch (request.op) {
       case 'mkdirs': {
         for (const p of request.paths) await makeFolder(deps.root, p);
+        for (const f of request.files ?? []) {
+          // Only into a folder just made, by its real path: never through a link a job could have placed.
+          const folder = posix.dirname(f.path);
+          if (!request.paths.includes(folder)) throw new Error(`file ${JSON.stringify(f.path)} is not in a folder of the request`);
+          const file = join(deps.root, realFolderOf(folder), posix.basename(f.path));
+          await writeFile(file, f.text, { mode: RUN_FILE_MODE });
+          await chmod(file, RUN_FILE_MODE);
+        }
         return { op: 'mkdirs', created: request.paths.length };
       }
       case 'zip': {

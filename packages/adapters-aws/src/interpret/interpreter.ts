@@ -50,7 +50,7 @@ export const interpreter =
 const carryOut = async (d: InterpreterDeps, c: Command, meta: RunMeta): Promise<RunEvent[]> => {
     switch (c._tag) {
       case 'EnsureDirectories': {
-        const request: EfsRequest = { op: 'mkdirs', runId: c.runId, paths: c.paths };
+        const request: EfsRequest = { op: 'mkdirs', runId: c.runId, paths: c.paths, ...(c.files ? { files: c.files } : {}) };
         const r = await invokeSync(d.lambda, d.config.efsFunctionName, request);
         if (r._tag === 'Ok') return [{ _tag: 'DirectoriesEnsured', at: d.now() }];
         // The function's own error (an EFS mount that timed out, a bug): not known to be lasting.

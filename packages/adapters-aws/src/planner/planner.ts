@@ -16,7 +16,7 @@ import {
   type WorkflowPlan,
   type WorkflowSpec,
 } from '@hyperp/core';
-import { imageTag, jobImageKeys, validationCheck } from '@hyperp/core/internal';
+import { imageTag, jobImageKeys, resolveInputs, validationCheck } from '@hyperp/core/internal';
 import type { AwsConfig } from '../config.js';
 import type { GitHub } from '../github/app-client.js';
 import { headCommit, remoteRepo } from '../github/repo-reader.js';
@@ -77,10 +77,17 @@ const triggerOf = (r: PlanRequest): Trigger => {
     case 'push':
       return { kind: 'push', deliveryId: r.deliveryId, sender: r.sender };
     case 'cron':
-      return { kind: 'cron', schedule: r.schedule };
+      return { kind: 'cron', schedule: r.schedule, ...(r.name !== undefined ? { name: r.name } : {}) };
     case 'manual':
       return { kind: 'manual', requestedBy: r.requestedBy };
   }
+};
+
+/** The inputs a request gives a workflow: the API's, a named cron trigger's fixed ones, none on push. */
+const givenInputs = (r: PlanRequest, w: WorkflowSpec): Readonly<Record<string, unknown>> => {
+  if (r.kind === 'manual') return r.inputs ?? {};
+  if (r.kind === 'cron') return w.triggers.cron.find((c) => c.schedule === r.schedule && (r.name === undefined || c.name === r.name))?.inputs ?? {};
+  return {};
 };
 
 export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise<PlannerResult> => {
@@ -163,6 +170,11 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
       problems.push(...plan.issues.map((p) => `${w.name} / ${p.job} / ${p.container}: ${p._tag} ${p.dockerfilePath}`));
       continue;
     }
+    const inputs = resolveInputs(w.inputs ?? [], givenInputs(request, w));
+    if (!inputs.ok) {
+      problems.push(...inputs.problems.map((p) => `${w.name}: ${p}`));
+      continue;
+    }
     const runId = plannedRunId(request, w.name);
     const meta = runMetaItem({
       runId, repo: request.repo, installationId: request.installationId, branch: request.branch, commit, workflow: w.name, trigger: request.kind,
@@ -179,6 +191,7 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
       plan: plan.value,
       settings: runSettings({ ...settingsBase, statusContext: `hyperp/${w.name}` }),
       reuse: [],
+      ...((w.inputs ?? []).length > 0 ? { inputs: inputs.inputs } : {}),
     };
     // One transaction: the request, the run's metadata the stepper reads with it, and the files
     // of the images it builds. A planner run twice finds the request logged and writes nothing.

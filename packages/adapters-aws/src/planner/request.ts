@@ -32,6 +32,8 @@ export type PlanRequest =
        * so a retried invocation plans the same run.
        */
       readonly scheduledAt: number | string;
+      /** The trigger's `name`: its fixed `inputs` in the workflow are the run's. */
+      readonly name?: string;
     }
   | {
       readonly kind: 'manual';
@@ -45,6 +47,8 @@ export type PlanRequest =
       /** The API request id: a retried request plans the same run. */
       readonly requestId: string;
       readonly receivedAt: number;
+      /** Values of the workflow's inputs, checked against its declaration by the planner. */
+      readonly inputs?: Readonly<Record<string, string | number | boolean>>;
     };
 
 export type PlanRequestKind = PlanRequest['kind'];

@@ -22,7 +22,8 @@ const identityOf = (r: PlanRequest): { at: number; identity: string } => {
       return { at: r.pushedAt ?? r.receivedAt, identity: `push:${r.deliveryId}` };
     case 'cron': {
       const at = typeof r.scheduledAt === 'number' ? r.scheduledAt : Date.parse(r.scheduledAt);
-      return { at, identity: `cron:${r.repo}:${r.branch}:${r.workflow}:${r.schedule}:${at}` };
+      // A named trigger's name too: two triggers on one schedule with their own inputs are two runs.
+      return { at, identity: `cron:${r.repo}:${r.branch}:${r.workflow}:${r.schedule}:${at}${r.name !== undefined ? `:${r.name}` : ''}` };
     }
     case 'manual':
       return { at: r.receivedAt, identity: `manual:${r.requestId}` };

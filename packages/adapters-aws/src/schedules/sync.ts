@@ -95,7 +95,7 @@ export const scheduleSync =
               RoleArn: d.config.schedulerRoleArn,
               Input: JSON.stringify({
                 kind: 'cron', repo, branch, workflow: w.name, schedule: c.schedule, installationId,
-                scheduledAt: '<aws.scheduler.scheduled-time>',
+                scheduledAt: '<aws.scheduler.scheduled-time>', ...(c.name !== undefined ? { name: c.name } : {}),
               }),
             },
           },

@@ -35,7 +35,9 @@ export interface ApiClient {
   readonly download: (runId: string, job: string) => Promise<ApiDownloadAnswer>;
   readonly cancel: (runId: string, body: { requestId: string; reason: string }) => Promise<ApiCancelAnswer>;
   readonly rerun: (runId: string, body: { requestId: string; failedOnly: boolean }) => Promise<ApiRerunAnswer>;
-  readonly startRun: (body: { repo: string; branch: string; workflow: string; requestId: string; requestedAt: number; commit?: string }) => Promise<ApiStartAnswer>;
+  readonly startRun: (body: {
+    repo: string; branch: string; workflow: string; requestId: string; requestedAt: number; commit?: string; inputs?: Record<string, string>;
+  }) => Promise<ApiStartAnswer>;
   /** GETs a presigned URL (no signing: the URL carries its own). */
   readonly fetchPresigned: (url: string) => Promise<Uint8Array>;
 }

@@ -13,6 +13,7 @@ import { remoteRunId } from './run-id.js';
 import { printRemoteRun } from './runs.js';
 import { waitForEnd } from './wait.js';
 import { terminalSafe } from '../views/terminal-text.js';
+import { parseInputs } from '../local/inputs.js';
 
 export const remoteCancel = async (ctx: CliContext, api: ApiClient, given: string, o: { repo?: string }): Promise<number> => {
   const runId = await remoteRunId(ctx, api, given, o.repo);
@@ -62,6 +63,8 @@ export interface RemoteStartOptions {
   /** Wait for the run to end and print it as a local run does. */
   readonly wait?: boolean;
   readonly pollMs: number;
+  /** `--input name=value`s: the planner checks them against the workflow's declaration. */
+  readonly input?: readonly string[];
 }
 
 /** How long a started run may stay unplanned before `--wait` gives up (the planner reads GitHub). */
@@ -74,7 +77,11 @@ export const remoteStart = async (ctx: CliContext, api: ApiClient, o: RemoteStar
   const workflow = o.workflow[0]!;
   // With the request's time, the API derives the run id from the request alone: a retry names the same run.
   const requestId = randomUUID();
-  const r = await api.startRun({ repo, branch: o.branch, workflow, requestId, requestedAt: Date.now(), ...(o.commit ? { commit: o.commit } : {}) });
+  const inputs = parseInputs(o.input);
+  const r = await api.startRun({
+    repo, branch: o.branch, workflow, requestId, requestedAt: Date.now(), ...(o.commit ? { commit: o.commit } : {}),
+    ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
+  });
   const at = o.commit ?? 'the head of the branch';
   if (o.wait) {
     if (!o.json) ctx.err(`run ${r.runId}: ${terminalSafe(workflow)} on ${r.repo} ${r.branch} at ${at}\n`);
