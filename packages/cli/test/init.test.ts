@@ -39,7 +39,8 @@ test('init in a folder that does not exist yet: it validates, runs at once on th
   assert.equal(await hyperp(['validate'], { cwd: proj }), { code: 0, stdout: '0 errors, 0 warnings; valid: hello (1 job)\n', stderr: '' });
   const ran = await hyperp(['run', '--engine', 'process'], { cwd: proj });
   assert.is(ran.code, 0, ran.stderr);
-  assert.match(ran.stdout, /^run \S+  hello  SUCCEEDED$/m);
+  assert.match(ran.stdout, /^run \S+  hello  SUCCEEDED\nthe working tree \(no commit yet\)   cost on Fargate \$/m);
+  assert.match(ran.stderr, /^run \S+: hello on the working tree \(no commit yet\), engine process /m);
   assert.match(ran.stdout, /^result hello\/greeting\.txt: hello from hyperp$/m);
   const log = (await hyperp(['logs', 'last', 'hello'], { cwd: proj })).stdout;
   assert.is(log, 'hello from hyperp (task 1 of 1)\n');

@@ -11,7 +11,7 @@ import { allSucceeded, driveAll, ENGINE_HELP, openEngine, parseEngine, parsePara
 import { requireRemote } from '../remote/backend.js';
 import { remoteStart } from '../remote/control.js';
 import { pollMsOf } from '../remote/wait.js';
-import { formatRunView, notesOf, type RunNotes } from '../views/run-text.js';
+import { formatRunView, notesOf, type RunNotes, commitText } from '../views/run-text.js';
 import { failureCauses } from '../local/failure-cause.js';
 import { issuesListing, placeText, warnBroken } from '../local/workflow-issues.js';
 import { terminalSafe } from '../views/terminal-text.js';
@@ -119,7 +119,7 @@ export const registerRun: Register = (program, run) => {
         });
         if (!opts.json) {
           for (const r of prepared.requests) {
-            ctx.err(`run ${r.runId}: ${terminalSafe(r.workflow.name)} at ${r.commit.slice(0, 12)}${r.dirty ? ' (with uncommitted changes)' : ''}, engine ${engineLabel(engine)}\n`);
+            ctx.err(`run ${r.runId}: ${terminalSafe(r.workflow.name)} ${r.commit === '' ? `on ${commitText(r.commit, r.dirty)}` : `at ${r.commit.slice(0, 12)}${r.dirty ? ' (with uncommitted changes)' : ''}`}, engine ${engineLabel(engine)}\n`);
           }
         }
         const states = await driveAll(

@@ -53,11 +53,18 @@ const taskCount = (j: JobView): string => {
   return j.tasks.length > tasks ? `${plural(tasks, 'task')}, ${plural(j.tasks.length, 'attempt')}` : plural(tasks, 'task');
 };
 
+/**
+ * What a run ran: `commit 9f752c5271f9 (with uncommitted changes)`, or, in a repository with no
+ * commit yet (as `hyperp init` leaves a new folder), its working tree.
+ */
+export const commitText = (commit: string, dirty: boolean): string =>
+  commit === '' ? 'the working tree (no commit yet)' : `commit ${commit.slice(0, 12)}${dirty ? ' (with uncommitted changes)' : ''}`;
+
 /** The text `runs show` prints (and `run` at its end). */
 export const formatRunView = (v: RunView, notes: RunNotes): string => {
   const lines = [
     `run ${v.runId}  ${v.workflow}  ${v.status}`,
-    `commit ${v.commit.slice(0, 12)}${notes.dirty ? ' (with uncommitted changes)' : ''}   cost on Fargate ${usd(v.costUsd)}`,
+    `${commitText(v.commit, notes.dirty)}   cost on Fargate ${usd(v.costUsd)}`,
   ];
   const inputs = Object.entries(v.inputs ?? {});
   if (inputs.length > 0) lines.push(`inputs ${inputs.map(([k, x]) => `${k}=${JSON.stringify(x)}`).join(' ')}`);
