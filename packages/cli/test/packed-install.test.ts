@@ -31,9 +31,9 @@ const app = join(work, 'app');
 const started = Date.now();
 
 try {
-  // The build `pnpm install` runs; tsc redoes only what changed since. (Done before the suite:
+  // The build `pnpm install` runs, of the packed packages; tsc redoes only what changed since. (Done before the suite:
   // a failure here stops the file with its reason.)
-  ok(spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, encoding: 'utf8' }), 'pnpm build');
+  ok(spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), ...packed], { cwd: root, encoding: 'utf8' }), 'pnpm build');
   mkdirSync(tarballs);
   ok(pnpm([...packed.flatMap((name) => ['--filter', `@hyperp/${name}`]), 'pack', '--pack-destination', tarballs], root), 'pnpm pack');
   const tarball = (name: string): string => {
