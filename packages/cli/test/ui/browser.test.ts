@@ -46,6 +46,13 @@ jobs:
     dependsOn: [fails]
 `;
 
+// A job that prints 40,000 lines (about 600 KiB): read in ranges, and only the lines in view are in the page.
+const BIG_YAML = `workflowName: verbose
+jobs:
+  - jobName: chatty
+    taskDefinitionPath: chatty/taskdef.json
+`;
+
 const repo = calculatorRepo();
 const web = mkdtempSync(join(tmpdir(), 'hyperp-ui-web-'));
 const ctrl = new AbortController();
@@ -55,6 +62,7 @@ let browser: Browser;
 let page: Page;
 let calcRun = '';
 let flakyRun = '';
+let bigRun = '';
 const background: Promise<unknown>[] = [];
 
 const cli = (args: string[]) => hyperp([...args, '--repo', repo], { cwd: repo });
@@ -110,16 +118,24 @@ test.before(async () => {
   writeFileSync(join(repo, 'fails', 'main.py'), 'import sys\nprint("cannot reach the database", flush=True)\nsys.exit(3)\n');
   writeFileSync(join(repo, 'fails', 'Dockerfile'), 'FROM python:3.12-slim\nWORKDIR /app\nCOPY main.py .\nCMD ["python3", "-u", "main.py"]\n');
   writeFileSync(join(repo, 'fails', 'taskdef.json'), JSON.stringify({ family: 'flaky', cpu: '256', memory: '512', containerDefinitions: [{ name: 'main', dockerfilePath: 'fails/Dockerfile', essential: true }] }));
+  mkdirSync(join(repo, 'chatty'), { recursive: true });
+  writeFileSync(join(repo, 'hyperp-workflows', 'verbose.yaml'), BIG_YAML);
+  writeFileSync(join(repo, 'chatty', 'main.py'), 'import sys\nfor i in range(1, 40001):\n    sys.stdout.write(f"line {i:06d} of the chatty job\\n")\n');
+  writeFileSync(join(repo, 'chatty', 'Dockerfile'), 'FROM python:3.12-slim\nWORKDIR /app\nCOPY main.py .\nCMD ["python3", "-u", "main.py"]\n');
+  writeFileSync(join(repo, 'chatty', 'taskdef.json'), JSON.stringify({ family: 'chatty', cpu: '256', memory: '512', containerDefinitions: [{ name: 'main', dockerfilePath: 'chatty/Dockerfile', essential: true }] }));
   writeFileSync(join(repo, 'wait', 'taskdef.json'), JSON.stringify({ family: 'live-wait', cpu: '256', memory: '512', containerDefinitions: [{ name: 'main', dockerfilePath: 'wait/Dockerfile', essential: true, stopTimeout: 2 }] }));
   execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'add', '-A'], { cwd: repo });
   execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'live'], { cwd: repo });
   // The page as `pnpm build` makes it, built from the sources of this checkout.
   const ui = join(root, 'packages', 'ui');
   execFileSync(process.execPath, [join(ui, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', web, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ui, stdio: 'pipe' });
-  const [calc, flaky] = await Promise.all([
+  const [calc, flaky, big] = await Promise.all([
     cli(['run', '--workflow', 'calculator', '--engine', 'process']),
     cli(['run', '--workflow', 'flaky', '--engine', 'process']),
+    cli(['run', '--workflow', 'verbose', '--engine', 'process']),
   ]);
+  assert.is(big.code, 0, big.stderr);
+  bigRun = /^run (\S+):/m.exec(big.stdout + big.stderr)![1]!;
   assert.is(calc.code, 0, calc.stderr);
   assert.is(flaky.code, 1, flaky.stderr);
   calcRun = /^run (\S+):/m.exec(calc.stdout + calc.stderr)![1]!;
@@ -267,12 +283,23 @@ test('a failed run shows the failed job with its retry, and the job it skipped w
   assert.match(await page.locator('.timeline').innerText(), /↻ fails · task 1 · attempt 2/);
 });
 
+test('a large log is read in ranges and only its lines in view are in the page; search jumps to a match', async () => {
+  if (!available) return assert.unreachable(`no chromium at ${CHROMIUM}`);
+  await page.goto(`${new URL(server.url).origin}/#/run/${bigRun}/log/chatty/1`);
+  await page.getByText('40000 lines').waitFor();
+  assert.ok((await page.locator('.log-line').count()) < 200, 'the page holds only the lines around the view');
+  await page.getByLabel('Search').fill('line 039999 ');
+  await page.getByLabel('Search').press('Enter');
+  assert.match(await page.locator('#hits').innerText(), /^1 line matches/);
+  await page.locator('.log-line.current', { hasText: 'line 039999 of the chatty job' }).waitFor();
+});
+
 test('the workflows view draws each workflow from its files, with the plan', async () => {
   if (!available) return assert.unreachable(`no chromium at ${CHROMIUM}`);
   await page.goto(`${new URL(server.url).origin}/#/workflows`);
   await page.locator('article.workflow').first().waitFor();
-  assert.is(await page.locator('article.workflow').count(), 3);
-  assert.is(await page.locator('article.workflow').first().locator('.dag-node').count(), 4);
+  assert.is(await page.locator('article.workflow').count(), 4);
+  assert.is(await page.locator('article.workflow', { has: page.locator('h2', { hasText: /^calculator / }) }).locator('.dag-node').count(), 4);
   assert.match(await page.locator('h2').first().innerText(), /0 errors, 0 warnings/);
   await shot('ui-workflows');
   // Every run so far, newest first; filtered by status.
@@ -280,11 +307,11 @@ test('the workflows view draws each workflow from its files, with the plan', asy
   await page.locator(`tr[data-run="${calcRun}"]`).waitFor();
   const statuses = await page.locator('table.runs tbody tr td:first-child').allInnerTexts();
   const names = statuses.map((t) => t.replace(/^\W+/, ''));
-  // The live runs last (cancelled, then released); the calculator and flaky runs began together.
-  assert.equal([names.slice(0, 2), names.slice(2).sort()], [['CANCELLED', 'SUCCEEDED'], ['FAILED', 'SUCCEEDED']]);
+  // The live runs last (cancelled, then released); the calculator, flaky and verbose runs began together.
+  assert.equal([names.slice(0, 2), names.slice(2).sort()], [['CANCELLED', 'SUCCEEDED'], ['FAILED', 'SUCCEEDED', 'SUCCEEDED']]);
   await shot('ui-runs');
   await page.getByLabel('Status').selectOption('SUCCEEDED');
-  assert.is(await page.locator('table.runs tbody tr').count(), 2);
+  assert.is(await page.locator('table.runs tbody tr').count(), 3);
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.goto(`${new URL(server.url).origin}/#/run/${calcRun}`);
   await page.locator('svg.dag .dag-node').first().waitFor();
