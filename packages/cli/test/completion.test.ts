@@ -119,6 +119,35 @@ test('zsh: the script parses (zsh -n) and gives _describe the commands, _argumen
   assert.equal(await zshCompletes(['hyperp', 'init', '']), ['-h[display help for command]', '--help[display help for command]', '1:dir:_files -/']);
 });
 
+test('zsh, for real: in an interactive zsh with compinit, hyperp run --engine <TAB> lists the engines and hyperp init <TAB> offers only folders', async () => {
+  if (!zsh) {
+    console.log('skipped: zsh is not installed (apt-get install zsh)');
+    return;
+  }
+  const file = await script('zsh');
+  // A terminal (zpty) runs an interactive zsh; each read waits for the text it expects, not for a time.
+  const driver = [
+    'zmodload zsh/zpty',
+    "zpty z 'zsh -f -i'",
+    `zpty -w z 'PROMPT="> "; autoload -Uz compinit; compinit -u -D; source ${file}; LISTMAX=1000; print ready-$((6*7))'`,
+    "zpty -r z junk '*ready-42*'",
+    "zpty -w -n z $'hyperp run --engine \\t'",
+    "zpty -r z engines '*unshare*'",
+    "print -r -- \"$engines\"",
+    "zpty -w -n z $'\\x15hyperp init \\t'",
+    "zpty -r z init '*some-folder*'",
+    "print -r -- \"$init\"",
+    'zpty -d z',
+  ].join('\n');
+  const r = spawnSync('zsh', ['-f', '-c', driver], { cwd: work, encoding: 'utf8', timeout: 60_000 });
+  const shown = r.stdout.replace(/\r/g, '').replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '');
+  assert.is(r.status, 0, `${shown}\n${r.stderr}`);
+  assert.match(shown, /auto +bwrap +docker +podman +process +unshare/);
+  // The one folder here is put on the line (its `/` comes a moment later, bold); the file is not offered.
+  assert.match(shown, /hyperp init some-folder/);
+  assert.not.match(shown, /some-file/);
+});
+
 test('completion for another shell is a usage error naming the two', async () => {
   assert.equal(await hyperp(['completion', 'fish']), { code: 2, stdout: '', stderr: 'error: completion is for bash or zsh, not "fish"\n' });
 });
