@@ -3,11 +3,12 @@
 // on 127.0.0.1 that answers, refuses or is gone, and never prints a secret.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hyperp } from './run-cli.js';
 import { hyperpWithPath, pathWithout } from './narrow-path.js';
+import { nodeCheck } from '../src/doctor/local-checks.js';
 import { startFunctionUrl, type FunctionUrl } from './remote/function-url.js';
 
 // The SDK's default chain must find nothing of this machine's, and ask no instance metadata.
@@ -61,6 +62,16 @@ Local('--engine bwrap without bubblewrap: not ready, exit 1; the JSON names the 
     fix: 'install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora: sudo dnf install bubblewrap; Arch: sudo pacman -S bubblewrap)',
   });
   assert.equal(j.checks.filter((c) => c.status === 'missing' && c.needed).map((c) => c.name), ['engine bwrap']);
+});
+
+Local('a Node.js older than the package\'s engines field is missing, with how to get a newer one', () => {
+  const { engines } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { engines: { node: string } };
+  const need = /\d+(?:\.\d+)*/.exec(engines.node)![0];
+  assert.equal(nodeCheck('18.20.4'), {
+    name: 'node', ok: false, needed: true, detail: `v18.20.4 is older than hyperp needs (${need} or later)`,
+    fix: `install Node.js ${need} or later (https://nodejs.org/en/download, or your distribution's nodejs package)`,
+  });
+  assert.equal(nodeCheck(need).ok, true);
 });
 
 Local.run();
