@@ -10,7 +10,7 @@ import { RERUN_FAILED_ACTION } from '../src/github/check-actions.js';
 import type { StoredRun } from '../src/run/stepper.js';
 import { runCalculatorEndToEnd, type E2EResult } from './support/calculator-e2e.js';
 import { startDynamoLocal, type LocalDynamo } from './support/dynamodb-local.js';
-import { checkRunPayload } from './support/github-shapes.js';
+import { checkRunPayload, pullRequestPayload } from './support/github-shapes.js';
 import { startS3Local, type LocalS3 } from './support/s3-local.js';
 
 let local: LocalDynamo;
@@ -54,6 +54,16 @@ e('the pull request whose head is the commit gets one summary comment with the w
   assert.ok(body.includes(`| calculator | ❌ failed | ${mdUsd(viewUsd(run.cost.totalUsd))} | – | \`${r.runId}\` |`), body);
 });
 
+e('a pull request opened on a commit that already ran gets the summary at once (a pull_request webhook)', async () => {
+  r.gh.pulls.push({ number: 8, headSha: r.commit, baseRef: 'main' });
+  const opened = await r.deliver('pull_request', pullRequestPayload({ action: 'opened', number: 8, headSha: r.commit, base: 'main' }), 'pr-8-opened');
+  assert.equal([opened.webhook.statusCode, opened.planned], [202, [1]]);
+  assert.equal(r.gh.commentWrites.map((w) => [w.kind, w.issue]), [['create', 7], ['create', 8]]);
+  r.gh.pulls.pop();
+  const closed = await r.deliver('pull_request', { ...pullRequestPayload({ action: 'opened', number: 8, headSha: r.commit, base: 'main' }), action: 'closed' }, 'pr-8-closed');
+  assert.equal([closed.webhook.statusCode, JSON.parse(closed.webhook.body).ignored, closed.planned], [202, true, []]);
+});
+
 e('another App\'s check run, or a run of another repository, starts nothing', async () => {
   const foreign = await r.deliver('check_run', pressed(r.runId, 'rerequested', { appId: '999' }), 'rerun-foreign-app');
   assert.equal([foreign.webhook.statusCode, JSON.parse(foreign.webhook.body).ignored, foreign.planned], [202, true, []]);
@@ -89,7 +99,7 @@ e('GitHub\'s Re-run (check_run rerequested) starts a rerun reusing the jobs that
   assert.equal(checkOf(started.runId).map((c) => [c.name, c.conclusion]), [['hyperp/calculator', 'success']]);
   assert.equal(checkOf(r.runId).map((c) => c.conclusion), ['failure']);
   // The pull request's one comment was edited, not repeated: the rerun's success, and its cost against main's last run.
-  assert.equal(r.gh.commentWrites.map((w) => [w.kind, w.issue]), [['create', 7], ['update', 7]]);
+  assert.equal(r.gh.commentWrites.map((w) => [w.kind, w.issue]), [['create', 7], ['create', 8], ['update', 7]]);
   const cost = viewUsd(rerun.cost.totalUsd);
   assert.ok([...r.gh.comments.values()][0]!.body.includes(`| calculator | ✅ succeeded | ${mdUsd(cost)} | ${costChange(cost, 0.001)} | \`${started.runId}\` |`), [...r.gh.comments.values()][0]!.body);
 });

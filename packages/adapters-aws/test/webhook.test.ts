@@ -139,7 +139,7 @@ hook('pings, other events, tags and branch deletions are answered politely and s
     return [r.statusCode, JSON.parse(String(r.body))];
   };
   assert.equal(await answer('ping', { zen: 'Keep it logically awesome.' }, 'p1'), [200, { ok: true, message: 'pong' }]);
-  assert.equal(await answer('issues', { action: 'opened' }, 'i1'), [202, { ignored: true, reason: 'hyperp acts on push and check_run events only, not issues events' }]);
+  assert.equal(await answer('issues', { action: 'opened' }, 'i1'), [202, { ignored: true, reason: 'hyperp acts on push, check_run and pull_request events only, not issues events' }]);
   assert.equal(await answer('push', pushPayload({ ref: 'refs/tags/v1.0.0', after: 'c'.repeat(40) }), 't1'), [
     202,
     { ignored: true, reason: 'tag push v1.0.0 starts no run' },

@@ -26,7 +26,7 @@ export const nextSteps = (v: NextStepsValues): string =>
     '   Webhook secret: the value of $WEBHOOK_SECRET',
     '   Webhook:        Active',
     '   Permissions:    Contents: Read-only, Metadata: Read-only, Checks: Read and write, Pull requests: Read and write, Commit statuses: Read and write',
-    '   Events:         Push, Check run',
+    '   Events:         Push, Check run, Pull request',
     '   Then install the App on the repositories whose hyperp-workflows/ should run.',
     '',
     '3. Let CLI users call the API: attach this policy to their IAM users or roles:',

@@ -14,6 +14,7 @@
 import { verify } from '@octokit/webhooks-methods';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { decideCheckRun, type GitHubRerunRequest } from '../github/check-run-events.js';
+import { decidePullRequest, type PullRequestSummaryRequest } from '../github/pull-request-events.js';
 import { decidePush } from '../github/push.js';
 import { bodyText, header, json, type HttpResult } from '../http/response.js';
 import type { PlanRequest } from '../planner/request.js';
@@ -21,7 +22,7 @@ import type { PlanRequest } from '../planner/request.js';
 export interface WebhookDeps {
   readonly webhookSecret: () => Promise<string>;
   /** Starts the planner without waiting for it (Lambda InvocationType Event). */
-  readonly startPlanner: (request: PlanRequest | GitHubRerunRequest) => Promise<void>;
+  readonly startPlanner: (request: PlanRequest | GitHubRerunRequest | PullRequestSummaryRequest) => Promise<void>;
   /** This deployment's GitHub App id: only its own check runs are re-run. */
   readonly appId?: string;
   /** Epoch ms. */
@@ -45,8 +46,8 @@ export const webhookHandler =
 
     const kind = header(event.headers, 'x-github-event');
     if (kind === 'ping') return json(200, { ok: true, message: 'pong' });
-    if (kind !== 'push' && kind !== 'check_run') {
-      return json(202, { ignored: true, reason: `hyperp acts on push and check_run events only, not ${kind ?? 'unnamed'} events` });
+    if (kind !== 'push' && kind !== 'check_run' && kind !== 'pull_request') {
+      return json(202, { ignored: true, reason: `hyperp acts on push, check_run and pull_request events only, not ${kind ?? 'unnamed'} events` });
     }
 
     const deliveryId = header(event.headers, 'x-github-delivery');
@@ -62,6 +63,12 @@ export const webhookHandler =
       if (asked._tag === 'Ignore') return json(202, { ignored: true, reason: asked.reason });
       await deps.startPlanner({ kind: 'rerun', ...asked.rerun, deliveryId, receivedAt: deps.now() });
       return json(202, { accepted: true, rerun: asked.rerun.runId, failedOnly: asked.rerun.failedOnly, deliveryId });
+    }
+    if (kind === 'pull_request') {
+      const pr = decidePullRequest(body);
+      if (pr._tag === 'Ignore') return json(202, { ignored: true, reason: pr.reason });
+      await deps.startPlanner({ kind: 'pull-request-summary', ...pr.request, deliveryId, receivedAt: deps.now() });
+      return json(202, { accepted: true, summary: pr.request.commit, deliveryId });
     }
     const decision = decidePush(body);
     if (decision._tag === 'Ignore') return json(202, { ignored: true, reason: decision.reason });

@@ -3,13 +3,15 @@ import { planner } from '../planner/planner.js';
 import type { PlanRequest } from '../planner/request.js';
 import { rerunFromGitHub } from '../planner/rerun-from-github.js';
 import type { GitHubRerunRequest } from '../github/check-run-events.js';
+import type { PullRequestSummaryRequest } from '../github/pull-request-events.js';
+import { pullRequestSummary } from '../report/pull-request-reporter.js';
 import { existingImageTags } from '../aws/ecr-images.js';
 import { defaultRetryPolicy } from '../aws/retry.js';
 import { config, ecr, gitHubApp, log, scheduler, storeWithSpill } from '../production.js';
 import { scheduleSync } from '../schedules/sync.js';
 import { grantsChecks } from '../github/app-client.js';
 
-export const handler = async (request: PlanRequest | GitHubRerunRequest) => {
+export const handler = async (request: PlanRequest | GitHubRerunRequest | PullRequestSummaryRequest) => {
   if (request.kind === 'rerun') {
     return rerunFromGitHub({
       store: storeWithSpill(), now: Date.now, log,
@@ -18,6 +20,7 @@ export const handler = async (request: PlanRequest | GitHubRerunRequest) => {
   }
   const gh = gitHubApp();
   await gh.ready();
+  if (request.kind === 'pull-request-summary') return { pullRequests: await pullRequestSummary({ store: storeWithSpill(), github: gh.client })(request) };
   return planner({
     store: storeWithSpill(), config: config(), github: gh.client, now: Date.now, log,
     usesChecks: (id) => grantsChecks(gh.client(id)),

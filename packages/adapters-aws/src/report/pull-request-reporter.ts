@@ -27,9 +27,10 @@ const latestPerWorkflow = (runs: readonly RunSummary[], keep: (r: RunSummary) =>
 };
 
 export const pullRequestSummary = (d: PullRequestSummaryDeps) =>
-  async (p: { readonly repo: string; readonly installationId: number; readonly commit: string }): Promise<number> => {
+  async (p: { readonly repo: string; readonly installationId: number; readonly commit: string; readonly number?: number }): Promise<number> => {
     const gh = d.github(p.installationId);
-    const pulls = await openPullRequestsAt(gh, p.repo, p.commit);
+    // Every open pull request at the commit, or only the one an event named.
+    const pulls = (await openPullRequestsAt(gh, p.repo, p.commit)).filter((pr) => p.number === undefined || pr.number === p.number);
     if (pulls.length === 0) return 0;
     const here = latestPerWorkflow((await d.store.listing.list({ by: 'commit', repo: p.repo, commit: p.commit }, { limit: 100 })).runs, () => true);
     const shown: RunSummary[] = [];

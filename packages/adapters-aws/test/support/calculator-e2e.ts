@@ -42,6 +42,7 @@ import { webhookPayloadProblems } from './github-openapi.js';
 import { jobHash } from '@hyperp/core/internal';
 import { rerunFromGitHub } from '../../src/planner/rerun-from-github.js';
 import type { GitHubRerunRequest } from '../../src/github/check-run-events.js';
+import type { PullRequestSummaryRequest } from '../../src/github/pull-request-events.js';
 import { testEnv } from './env.js';
 import { CALCULATOR } from './calculator-request.js';
 import { wakeupQueue } from '../../src/aws/wakeup-queue.js';
@@ -180,7 +181,7 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
 
   // Lambda: the planner is invoked asynchronously (run below), the EFS helper in-process.
   const lambda = mockClient(LambdaClient);
-  const plannerQueue: (PlanRequest | GitHubRerunRequest)[] = [];
+  const plannerQueue: (PlanRequest | GitHubRerunRequest | PullRequestSummaryRequest)[] = [];
   const efs = efsHandler({ root: artifactsRoot, s3: s3.s3, events: store.events, now });
   let s3Calls = 0;
   s3.s3.middlewareStack.add((next, context) => async (args) => {
@@ -191,7 +192,7 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
   lambda.on(InvokeCommand).callsFake(async (input) => {
     const payload = JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array));
     if (input.FunctionName === config.plannerFunctionName) {
-      plannerQueue.push(payload as PlanRequest | GitHubRerunRequest);
+      plannerQueue.push(payload as PlanRequest | GitHubRerunRequest | PullRequestSummaryRequest);
       return { StatusCode: 202 };
     }
     if (input.FunctionName === config.efsFunctionName) {
@@ -238,6 +239,7 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
   const failingHashes = () => new Set([...failing].map(jobHash));
   const plan = planner({ store, config, github, now, log, usesChecks, imagesInRegistry: async (tags) => new Set(tags) });
   const rerun = rerunFromGitHub({ store, now, log, imagesInRegistry: async (tags) => new Set(tags) });
+  const summarise = pullRequestSummary({ store, github });
   const deliver = async (event: string, payload: Record<string, unknown>, deliveryId: string) => {
     const problems = webhookPayloadProblems(event, payload);
     if (problems.length > 0) throw new Error(`a ${event} payload GitHub's webhook description rejects: ${problems.join('; ')}`);
@@ -252,7 +254,9 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
     });
     // Lambda runs the planner function it was asked for.
     const planned: unknown[] = [];
-    for (const request of plannerQueue.splice(0)) planned.push(request.kind === 'rerun' ? await rerun(request) : await plan(request));
+    for (const request of plannerQueue.splice(0)) {
+      planned.push(request.kind === 'rerun' ? await rerun(request) : request.kind === 'pull-request-summary' ? await summarise(request) : await plan(request));
+    }
     return { webhook: { statusCode: webhook.statusCode, body: webhook.body }, planned };
   };
 

@@ -115,3 +115,35 @@ export const checkRunPayload = (over: {
     installation: { id: 77, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNzc=' },
   };
 };
+
+/** A `pull_request` webhook (`opened`, `reopened` or `synchronize`) of pull request `number` from `feature` into `base`. */
+export const pullRequestPayload = (over: { action: 'opened' | 'reopened' | 'synchronize'; number: number; headSha: string; base: string }) => {
+  const repository = repositoryShape('iso');
+  const pr = `${API}/repos/acme/calculator/pulls/${over.number}`;
+  const side = (ref: string, sha: string) => ({ label: `acme:${ref}`, ref, sha, user: userShape('acme', 583231, 'Organization'), repo: repository });
+  return {
+    action: over.action,
+    number: over.number,
+    ...(over.action === 'synchronize' ? { before: '9049f1265b7d61be4a8904a9a27120d2064dab3b', after: over.headSha } : {}),
+    pull_request: {
+      url: pr, id: 9_000_000 + over.number, node_id: `PR_${over.number}`, html_url: `https://github.com/acme/calculator/pull/${over.number}`,
+      diff_url: `https://github.com/acme/calculator/pull/${over.number}.diff`, patch_url: `https://github.com/acme/calculator/pull/${over.number}.patch`,
+      issue_url: `${API}/repos/acme/calculator/issues/${over.number}`, number: over.number, state: 'open', locked: false, title: 'Divide more carefully',
+      user: userShape('octocat', 1), body: null, created_at: '2026-11-22T08:00:00Z', updated_at: '2026-11-22T08:00:00Z', closed_at: null, merged_at: null,
+      merge_commit_sha: null, assignee: null, assignees: [], requested_reviewers: [], requested_teams: [], labels: [], milestone: null, draft: false,
+      commits_url: `${pr}/commits`, review_comments_url: `${pr}/comments`, review_comment_url: `${API}/repos/acme/calculator/pulls/comments{/number}`,
+      comments_url: `${API}/repos/acme/calculator/issues/${over.number}/comments`, statuses_url: `${API}/repos/acme/calculator/statuses/${over.headSha}`,
+      head: side('feature', over.headSha), base: side(over.base, '0'.repeat(40)),
+      _links: {
+        self: { href: pr }, html: { href: `https://github.com/acme/calculator/pull/${over.number}` }, issue: { href: `${API}/repos/acme/calculator/issues/${over.number}` },
+        comments: { href: `${API}/repos/acme/calculator/issues/${over.number}/comments` }, review_comments: { href: `${pr}/comments` },
+        review_comment: { href: `${API}/repos/acme/calculator/pulls/comments{/number}` }, commits: { href: `${pr}/commits` }, statuses: { href: `${API}/repos/acme/calculator/statuses/${over.headSha}` },
+      },
+      author_association: 'MEMBER', auto_merge: null, active_lock_reason: null, merged: false, mergeable: null, rebaseable: null, mergeable_state: 'unknown',
+      merged_by: null, comments: 0, review_comments: 0, maintainer_can_modify: false, commits: 1, additions: 1, deletions: 1, changed_files: 1,
+    },
+    repository,
+    sender: userShape('octocat', 1),
+    installation: { id: 77, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNzc=' },
+  };
+};
