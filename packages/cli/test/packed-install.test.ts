@@ -29,13 +29,17 @@ const work = mkdtempSync(join(tmpdir(), 'hyperp-packed-'));
 const tarballs = join(work, 'tarballs');
 const app = join(work, 'app');
 const started = Date.now();
+const phases: string[] = [];
+const phase = (name: string, since: number): number => (phases.push(`${name} ${((Date.now() - since) / 1000).toFixed(1)} s`), Date.now());
 
 try {
   // The build `pnpm install` runs, of the packed packages; tsc redoes only what changed since. (Done before the suite:
   // a failure here stops the file with its reason.)
   ok(spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), ...packed], { cwd: root, encoding: 'utf8' }), 'pnpm build');
+  let at = phase('build', started);
   mkdirSync(tarballs);
   ok(pnpm([...packed.flatMap((name) => ['--filter', `@hyperp/${name}`]), 'pack', '--pack-destination', tarballs], root), 'pnpm pack');
+  at = phase('pack', at);
   const tarball = (name: string): string => {
     const file = readdirSync(tarballs).find((f) => f.startsWith(`hyperp-${name}-`) && f.endsWith('.tgz'));
     assert.ok(file, `no tarball of @hyperp/${name} in ${readdirSync(tarballs).join(', ')}`);
@@ -54,6 +58,7 @@ try {
   const offline = install('--offline');
   // A machine whose pnpm has never cached the registry's metadata (a fresh CI) asks the registry.
   ok(offline.status === 0 ? offline : install('--prefer-offline'), 'pnpm install of the tarballs');
+  phase(offline.status === 0 ? 'install (offline)' : 'install', at);
 } catch (e) {
   rmSync(work, { recursive: true, force: true });
   throw e;
@@ -62,7 +67,7 @@ try {
 const Packed = suite('the packed packages, installed outside the workspace');
 
 Packed.after(() => {
-  console.log(`\nfigures: built, packed, installed and checked in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`\nfigures: built, packed, installed and checked in ${((Date.now() - started) / 1000).toFixed(1)} s (${phases.join(', ')})`);
   rmSync(work, { recursive: true, force: true });
 });
 
