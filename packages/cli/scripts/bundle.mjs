@@ -7,7 +7,7 @@
 // node_modules as the package's dependencies. `dist/bundle/meta.json` lists every input, so the
 // repository's `pnpm hyperp` can tell when the bundle is older than a source.
 import { build } from 'esbuild';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -46,8 +46,11 @@ export const bundle = async () => {
   rmSync(next, { recursive: true, force: true });
   mkdirSync(next, { recursive: true });
   try {
+    const started = new Date();
     const r = await build(bundleOptions(next));
     writeFileSync(join(next, 'meta.json'), JSON.stringify(r.metafile));
+    // Dated when the build read the sources: a source saved while it ran is newer, so stale.
+    utimesSync(join(next, 'meta.json'), started, started);
     const old = `${bundleDir}.old-${process.pid}`;
     try {
       renameSync(bundleDir, old);
