@@ -72,7 +72,20 @@ test('secrets: the webhook secret to the webhook only, the App key to the planne
     everyRole.filter(([, ss]) => ss.some((s) => s.Action.includes('secretsmanager:GetSecretValue') && s.Resource.includes(secret))).map(([n]) => n);
   assert.equal(readers(arns.webhookSecret), ['function webhook']);
   assert.equal(readers(arns.githubPrivateKeySecret), ['function planner', 'function stepper', 'function sweep']);
-  assert.equal(rolesWith('secretsmanager:GetSecretValue'), ['function webhook', 'function planner', 'function stepper', 'function sweep']);
+  const allowedTo = (action: string) => everyRole.filter(([, ss]) => ss.some((s) => s.Effect === 'Allow' && s.Action.includes(action))).map(([name]) => name);
+  assert.equal(allowedTo('secretsmanager:GetSecretValue'), ['function webhook', 'function planner', 'function stepper', 'function sweep']);
+});
+
+test('no job reads, lists or changes a repository\'s secret with its own AWS identity, whatever policies the deployment attaches', () => {
+  const job = taskGrants('job', arns);
+  assert.not.ok(job.some((s) => s.Effect === 'Allow' && s.Action.some((a) => a.startsWith('secretsmanager:'))));
+  const denied = job.filter((s) => s.Effect === 'Deny' && s.Resource.includes('arn:aws:secretsmanager:us-east-1:123456789012:secret:hy/*'));
+  assert.equal(denied.map((s) => s.Sid), ['NoRepositorySecrets']);
+  for (const action of ['secretsmanager:GetSecretValue', 'secretsmanager:BatchGetSecretValue', 'secretsmanager:DescribeSecret']) {
+    assert.ok(denied[0]!.Action.includes(action), action);
+  }
+  // No other role reads them yet: the control plane's reader is its own statement when it comes.
+  assert.equal(everyRole.filter(([, ss]) => ss.some((s) => s.Effect === 'Allow' && s.Resource.some((r) => r.startsWith('arn:aws:secretsmanager:us-east-1:123456789012:secret:hy/')))).map(([n]) => n), []);
 });
 
 test('roles are passed only to the service they are for', () => {

@@ -91,6 +91,7 @@ test('the pack starts under Pulumi\'s policy runner and names its policies and v
     'no-unencrypted-storage',
     'function-log-retention',
     'job-task-role-no-control-plane',
+    'job-task-role-denies-repository-secrets',
     'build-roles-hold-no-credentials',
   ]);
 });

@@ -6,6 +6,7 @@ import {
   artifactsFileSystemClosed,
   buildRolesHoldNoCredentials,
   everyFunctionHasLogRetention,
+  jobTaskRoleDeniesRepositorySecrets,
   jobTaskRoleHasNoControlPlaneAccess,
   noPublicBucket,
   noUnencryptedStorage,
@@ -127,6 +128,16 @@ test('job-task-role-no-control-plane: file-system access and a user policy of th
   const stepper = res(TYPES.role, 'stepper', { name: 'stepper-role', tags: { 'hyperp:role': 'function:stepper' } });
   const stepperPolicy = res(TYPES.rolePolicy, 'sp', { role: 'stepper-role', policy: doc({ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: TABLE }) });
   assert.equal(jobTaskRoleHasNoControlPlaneAccess([jobRole, efsOnly, stepper, stepperPolicy]), []);
+});
+
+test('job-task-role-denies-repository-secrets: a job role without an explicit deny fails, one with it passes', () => {
+  const role = res(TYPES.role, 'job', { name: 'job-role', tags: { 'hyperp:role': 'task:job' } });
+  assert.equal(jobTaskRoleDeniesRepositorySecrets([role]), [{
+    resource: 'urn:job',
+    message: "job task role job-role does not deny secretsmanager:GetSecretValue on repositories' secrets: a policy attached to it could hand one repository's secrets to another's jobs",
+  }]);
+  const deny = res(TYPES.rolePolicy, 'deny', { role: 'job-role', policy: doc({ Sid: 'NoRepositorySecrets', Effect: 'Deny', Action: ['secretsmanager:GetSecretValue'], Resource: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hy/*' }) });
+  assert.equal(jobTaskRoleDeniesRepositorySecrets([role, deny]), []);
 });
 
 test('job-task-role-no-control-plane: table, secrets, ECR, wildcard and admin policies on the job role fail', () => {

@@ -395,6 +395,16 @@ test('the job task role may only mount the artifacts file system through an acce
         Action: ['elasticfilesystem:DescribeAccessPoints', 'ecs:DescribeTaskDefinition', 'ecs:DescribeTasks', 'cloudtrail:LookupEvents'],
         Resource: ['*'],
       },
+      {
+        Sid: 'NoRepositorySecrets',
+        Effect: 'Deny',
+        Action: [
+          'secretsmanager:GetSecretValue', 'secretsmanager:BatchGetSecretValue', 'secretsmanager:DescribeSecret',
+          'secretsmanager:ListSecretVersionIds', 'secretsmanager:GetResourcePolicy', 'secretsmanager:PutSecretValue',
+          'secretsmanager:UpdateSecret', 'secretsmanager:DeleteSecret',
+        ],
+        Resource: [arn('secretsmanager', `secret:${P}/*`)],
+      },
     ],
   });
 });

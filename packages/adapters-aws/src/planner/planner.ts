@@ -16,7 +16,7 @@ import {
   type WorkflowPlan,
   type WorkflowSpec,
 } from '@hyperp/core';
-import { imageTag, jobImageKeys, resolveInputs, validationCheck } from '@hyperp/core/internal';
+import { declaredSecretNames, imageTag, jobImageKeys, resolveInputs, validationCheck } from '@hyperp/core/internal';
 import type { AwsConfig } from '../config.js';
 import type { GitHub } from '../github/app-client.js';
 import { headCommit, remoteRepo } from '../github/repo-reader.js';
@@ -168,6 +168,12 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
   for (const { w, plan } of plans) {
     if (!plan.ok) {
       problems.push(...plan.issues.map((p) => `${w.name} / ${p.job} / ${p.container}: ${p._tag} ${p.dockerfilePath}`));
+      continue;
+    }
+    // Secrets are delivered on this machine only so far (docs/design-decisions.md): a job that
+    // declares one is not started without it.
+    if (declaredSecretNames(w).length > 0) {
+      problems.push(`${w.name}: declares secrets (${declaredSecretNames(w).join(', ')}), which a deployment does not deliver yet; run it with hyperp run`);
       continue;
     }
     const inputs = resolveInputs(w.inputs ?? [], givenInputs(request, w));

@@ -12,7 +12,7 @@ import { allSucceeded, driveAll, ENGINE_HELP, openEngine, parseEngine, parsePara
 import { printRuns } from './run.js';
 import { backendOf, withBackendOptions, type BackendOptions } from '../remote/backend.js';
 import { remoteRerun } from '../remote/control.js';
-import { localSecretsFor, SECRETS_HELP } from '../local/secrets.js';
+import { localSecretsFor, secretMask, SECRETS_HELP } from '../local/secrets.js';
 
 /** Opens the new run of a local rerun (its log holds the request); driving it is the caller's. */
 export const startLocalRerun = async (
@@ -53,7 +53,7 @@ export const registerRerun: Register = (program, run) => {
         const { from, req, engine, secrets } = await startLocalRerun(ctx, layout, given, { failedOnly: opts.failed === true, engine: opts.engine, secrets: opts.secrets });
         if (!opts.json) ctx.err(`run ${req.runId}: rerun of ${from}${opts.failed ? ' (failed jobs only)' : ''}: ${runningJobsText(req.workflow.jobs.length, req.reuse.length)}\n`);
         const states = await driveAll(ctx, [{ layout, runId: req.runId, engine, parallel: parseParallel(opts.parallel), network: opts.network === true, request: req, secrets }], opts.json === true);
-        printRuns(ctx, states, layout, opts.json === true);
+        printRuns(ctx, states, layout, opts.json === true, {}, secretMask(secrets, [req.workflow]));
         return allSucceeded(states) ? ExitCode.ok : ExitCode.failed;
       }),
     );

@@ -11,7 +11,7 @@ import { findRun, layoutOf, requestOf, warnDamaged } from '../local/repo.js';
 import { allSucceeded, driveAll, ENGINE_HELP, openEngine, parseEngine, parseParallel } from '../local/session.js';
 import { printRuns } from './run.js';
 import { terminalSafe } from '../views/terminal-text.js';
-import { localSecretsFor, SECRETS_HELP } from '../local/secrets.js';
+import { localSecretsFor, secretMask, SECRETS_HELP } from '../local/secrets.js';
 
 export const registerResume: Register = (program, run) => {
   program
@@ -43,7 +43,7 @@ export const registerResume: Register = (program, run) => {
         const request = requestOf(state, runId);
         const secrets = await localSecretsFor(layout.repoDir, opts.secrets, [request.workflow]);
         const states = await driveAll(ctx, [{ layout, runId, engine, parallel: parseParallel(opts.parallel), network: opts.network === true, request, acceptDamagedLog: opts.acceptDamagedLog === true, secrets }], opts.json === true);
-        printRuns(ctx, states, layout, opts.json === true);
+        printRuns(ctx, states, layout, opts.json === true, {}, secretMask(secrets, [request.workflow]));
         return allSucceeded(states) ? ExitCode.ok : ExitCode.failed;
       }),
     );

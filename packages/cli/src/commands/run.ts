@@ -2,7 +2,7 @@
  * `hyperp run`: runs the workflows of a repository on this machine — the working tree as it is
  * (or a commit with --ref) — building missing images, and waits for the end.
  */
-import { engineLabel, GitError, loadImageStore, localBuilderVersion, openRuns, prepareRuns, runView, smallTextFiles, undelivered, UnwritableEventError, type RunView } from '@hyperp/adapters-local';
+import { engineLabel, GitError, loadImageStore, localBuilderVersion, maskText, openRuns, prepareRuns, runView, smallTextFiles, undelivered, UnwritableEventError, type RunView } from '@hyperp/adapters-local';
 import type { RunState } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, type CliContext } from '../context.js';
@@ -15,7 +15,7 @@ import { formatRunView, notesOf, type RunNotes, commitText } from '../views/run-
 import { failureCauses } from '../local/failure-cause.js';
 import { issuesListing, placeText, warnBroken } from '../local/workflow-issues.js';
 import { terminalSafe } from '../views/terminal-text.js';
-import { localSecretsFor, SECRETS_HELP } from '../local/secrets.js';
+import { localSecretsFor, secretMask, SECRETS_HELP } from '../local/secrets.js';
 import { parseInputs } from '../local/inputs.js';
 
 interface RunOptions {
@@ -45,7 +45,11 @@ export const resultLines = (v: RunView, state: RunState): string[] => {
 };
 
 /** Prints runs as `run` does at its end; `more` adds what `runs show` knows of a run beyond its log. */
-export const printRuns = (ctx: CliContext, states: readonly RunState[], layout: ReturnType<typeof layoutOf>, json: boolean, more: Pick<RunNotes, 'resumeWith'> = {}): void => {
+export const printRuns = (
+  ctx: CliContext, states: readonly RunState[], layout: ReturnType<typeof layoutOf>, json: boolean, more: Pick<RunNotes, 'resumeWith'> = {},
+  /** Secret values (`maskPatterns`) shown as *** in the results printed from the jobs' outputs. */
+  mask: readonly string[] = [],
+): void => {
   const views = states.map((s) => runView(s, layout));
   if (json) {
     ctx.out(JSON.stringify({ runs: views }, null, 2) + '\n');
@@ -53,7 +57,7 @@ export const printRuns = (ctx: CliContext, states: readonly RunState[], layout: 
   }
   for (const [i, v] of views.entries()) {
     ctx.out(formatRunView(v, { ...notesOf(states[i]!), jobCauses: failureCauses(layout, states[i]!, v.jobs, v.runId), ...more }));
-    for (const l of resultLines(v, states[i]!)) ctx.out(`${terminalSafe(l)}\n`);
+    for (const l of resultLines(v, states[i]!)) ctx.out(`${terminalSafe(maskText(l, mask))}\n`);
     ctx.out(`outputs under ${layout.artifactsDir}; details: hyperp runs show ${v.runId}; cost: hyperp cost ${v.runId}\n`);
   }
 };
@@ -127,7 +131,7 @@ export const registerRun: Register = (program, run) => {
           prepared.requests.map((r) => ({ layout, runId: r.runId, engine, parallel, network: opts.network === true, request: r, secrets })),
           opts.json === true,
         );
-        printRuns(ctx, states, layout, opts.json === true);
+        printRuns(ctx, states, layout, opts.json === true, {}, secretMask(secrets, prepared.requests.map((r) => r.workflow)));
         reportUndelivered(ctx, states);
         return allSucceeded(states) ? ExitCode.ok : ExitCode.failed;
       }),

@@ -11,6 +11,7 @@ import { remoteRunsList, remoteRunsShow, type RemoteListOptions } from '../remot
 import { listLine, type ListRow } from '../views/run-text.js';
 import { printRuns } from './run.js';
 import { terminalSafe } from '../views/terminal-text.js';
+import { quietSecrets, secretMask } from '../local/secrets.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -93,7 +94,7 @@ export const registerRuns: Register = (program, run) => {
       const resumeWith = resumeCommand(layout, runId, state, opts.repo, damagedLines.length > 0);
       const more = resumeWith !== undefined ? { resumeWith } : {};
       if (opts.json) ctx.out(JSON.stringify({ ...runView(state, layout), ...(damagedLines.length > 0 ? { damagedLines } : {}), ...more }, null, 2) + '\n');
-      else printRuns(ctx, [state], layout, false, more);
+      else printRuns(ctx, [state], layout, false, more, state.request ? secretMask(quietSecrets(layout.repoDir), [state.request.workflow]) : []);
       return ExitCode.ok;
     }),
   );

@@ -2,8 +2,9 @@
  * The secret values of local runs: the cascade read once per command, refused when git tracks
  * it, and every secret the runs' jobs declare present before anything starts.
  */
-import { loadLocalSecrets, missingSecrets, refuseTrackedSecrets, SecretsSourceError, SECRETS_FILE, SECRETS_FOLDER, type LocalSecrets } from '@hyperp/adapters-local';
+import { loadLocalSecrets, maskPatterns, missingSecrets, refuseTrackedSecrets, SecretsSourceError, SECRETS_FILE, SECRETS_FOLDER, type LocalSecrets } from '@hyperp/adapters-local';
 import type { WorkflowSpec } from '@hyperp/core';
+import { declaredSecretNames } from '@hyperp/core/internal';
 import { CliError } from '../context.js';
 import { terminalSafe } from '../views/terminal-text.js';
 
@@ -30,4 +31,17 @@ export const localSecretsFor = async (repoDir: string, explicit: string | undefi
       `workflow "${terminalSafe(w.name)}" (${w.file}): secret "${name}" has no value here (${where}); ${missingSecretAdvice(name)}`).join('\n'));
   }
   return secrets;
+};
+
+/** What to show as *** of what the runs' jobs could print: the values of the secrets they declare. */
+export const secretMask = (secrets: LocalSecrets | undefined, workflows: readonly WorkflowSpec[]): readonly string[] =>
+  secrets === undefined ? [] : maskPatterns(workflows.flatMap((w) => declaredSecretNames(w)).flatMap((n) => (secrets.values.has(n) ? [secrets.values.get(n)!] : [])));
+
+/** The secret values found in the default sources, for masking what `runs show` prints; none when they cannot be read. */
+export const quietSecrets = (repoDir: string): LocalSecrets | undefined => {
+  try {
+    return loadLocalSecrets(repoDir);
+  } catch {
+    return undefined;
+  }
 };

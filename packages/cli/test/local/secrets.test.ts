@@ -81,6 +81,10 @@ t('the job reads the file and its variable; every stored and printed log has ***
   assert.not.ok(logs.stdout.includes(SECRET));
   const shown = await hyperp(['runs', 'show', run.runId, '--repo', ctx.repo, '--json']);
   assert.not.ok(shown.stdout.includes(SECRET));
+  // The results printed from the job's output files are masked too.
+  const text = await hyperp(['runs', 'show', run.runId, '--repo', ctx.repo]);
+  assert.match(text.stdout, 'result talk/secret.txt: ***');
+  assert.not.ok(text.stdout.includes(SECRET));
   // Only the file the job itself wrote holds the value.
   assert.equal(holding(join(ctx.repo, '.hyperp'), SECRET).map((f) => f.slice(f.lastIndexOf('/') + 1)), ['secret.txt']);
   assert.equal(holding(join(ctx.repo, '.hyperp'), Buffer.from(SECRET).toString('base64')), []);

@@ -72,6 +72,24 @@ const efsForTasks = (a: PlatformArns): Statement[] => [
   deny('NoAccessPointDiscovery', ['elasticfilesystem:DescribeAccessPoints', 'ecs:DescribeTaskDefinition', 'ecs:DescribeTasks', 'cloudtrail:LookupEvents'], ['*']),
 ];
 
+/**
+ * Repositories' secrets live in Secrets Manager under `{namePrefix}/{owner}/{repo}/{name}`
+ * (docs/secrets.md). A job reads its own as files the control plane writes for its run, never
+ * with its own AWS identity: the job role may not read, list or describe any of them, also when
+ * the deployment attaches managed policies to it (`hyperp:jobTaskPolicyArns`; explicit denies
+ * win), so a job of one repository cannot reach another's with its own SDK calls.
+ */
+export const repositorySecrets = (a: Pick<PlatformArns, 'partition' | 'region' | 'accountId' | 'namePrefix'>): string =>
+  `arn:${a.partition}:secretsmanager:${a.region}:${a.accountId}:secret:${a.namePrefix}/*`;
+
+export const SECRET_READ_ACTIONS = [
+  'secretsmanager:GetSecretValue', 'secretsmanager:BatchGetSecretValue', 'secretsmanager:DescribeSecret',
+  'secretsmanager:ListSecretVersionIds', 'secretsmanager:GetResourcePolicy', 'secretsmanager:PutSecretValue',
+  'secretsmanager:UpdateSecret', 'secretsmanager:DeleteSecret',
+] as const;
+
+const noRepositorySecrets = (a: PlatformArns): Statement => deny('NoRepositorySecrets', [...SECRET_READ_ACTIONS], [repositorySecrets(a)]);
+
 /** The `efs` function mounts the access point (uid and gid 1000, root `/hyperp`) only. */
 const efsThroughAccessPoint = (a: PlatformArns): Statement =>
   allow('ArtifactsAccessPoint', ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'], [a.fileSystem], {
@@ -138,7 +156,7 @@ export const taskGrants = (kind: TaskKind, a: PlatformArns, m: PermissionsManife
   switch (kind) {
     case 'job':
       // Only the artifacts: jobs are user code and must not reach hyperp's control plane.
-      return efsForTasks(a);
+      return [...efsForTasks(a), noRepositorySecrets(a)];
     case 'builder':
       // Builds read their context from S3, packed by the stepper (adapters-aws src/contexts/):
       // only that prefix, read-only; no git credential, nothing of the artifacts file system.

@@ -7,6 +7,7 @@ import {
   artifactsFileSystemClosed,
   buildRolesHoldNoCredentials,
   everyFunctionHasLogRetention,
+  jobTaskRoleDeniesRepositorySecrets,
   jobTaskRoleHasNoControlPlaneAccess,
   noPublicBucket,
   noUnencryptedStorage,
@@ -59,6 +60,11 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     'job-task-role-no-control-plane',
     "The job task role cannot reach hyperp's table, secrets, images, tasks, functions or roles.",
     jobTaskRoleHasNoControlPlaneAccess,
+  ),
+  stackPolicy(
+    'job-task-role-denies-repository-secrets',
+    "The job task role explicitly denies reading repositories' secrets, whatever policies are attached to it.",
+    jobTaskRoleDeniesRepositorySecrets,
   ),
   stackPolicy(
     'build-roles-hold-no-credentials',

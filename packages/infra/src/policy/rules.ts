@@ -235,6 +235,23 @@ export const jobTaskRoleHasNoControlPlaneAccess = (resources: readonly ResourceV
       ].map((m) => ({ resource: where(role), message: `job task role ${roleName ?? role.name} ${m}: user jobs must not reach hyperp's control plane` }));
     });
 
+/**
+ * Stack rule: the job task role denies reading repositories' secrets outright (an explicit
+ * Deny of secretsmanager:GetSecretValue), so no managed policy a deployment attaches to it
+ * (`hyperp:jobTaskPolicyArns`) can open one repository's secrets to another's jobs.
+ */
+export const jobTaskRoleDeniesRepositorySecrets = (resources: readonly ResourceView[]): Violation[] =>
+  resources
+    .filter((r) => r.type === TYPES.role && record(r.props['tags'])[JOB_ROLE_TAG.key] === JOB_ROLE_TAG.value)
+    .flatMap((role) => {
+      const { statements } = roleStatements(resources, role);
+      const denies = statements.some((s) => s.effect === 'Deny' && s.actions.some((a) => /^secretsmanager:(\*|GetSecretValue)$/i.test(a)));
+      return denies ? [] : [{
+        resource: where(role),
+        message: `job task role ${str(role.props['name']) ?? role.name} does not deny secretsmanager:GetSecretValue on repositories' secrets: a policy attached to it could hand one repository's secrets to another's jobs`,
+      }];
+    });
+
 /** The roles a build runs with: the builder task role and the task execution role (ECS starting it). */
 export const BUILD_ROLE_TAGS = ['task:builder', 'task-execution'] as const;
 /** The only S3 objects a build may read: the contexts the stepper packs (adapters-aws `contexts/upload.ts`). */
