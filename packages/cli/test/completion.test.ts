@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -67,9 +67,25 @@ test('bash: hyperp ru<TAB> offers run and runs; a command\'s options, an option\
     ['some-file', 'some-folder'],
     ['help', 'list', 'show'],
     ['--workflow'],
-    [],
+    ['last'],
     ['bash', 'zsh'],
   ]);
+});
+
+test('bash: a run argument completes the run ids under --repo\'s .hyperp/runs (else here) and last; a folder named $(…) is offered as it is, never run', async () => {
+  for (const id of ['20261122-aaa', '20261122-bbb', '$(touch pwned)']) mkdirSync(join(work, '.hyperp/runs', id), { recursive: true });
+  mkdirSync(join(work, 'other/.hyperp/runs/2027-x'), { recursive: true });
+  assert.equal(await bashCompletes([
+    ['hyperp', 'logs', '2026'],
+    ['hyperp', 'cancel', 'l'],
+    ['hyperp', 'logs', '--repo', 'other', ''],
+    ['hyperp', 'runs', 'show', '--repo=other', '2'],
+    ['hyperp', 'logs', '20261122-aaa', ''],
+  ]), [['20261122-aaa', '20261122-bbb'], ['last'], ['2027-x', 'last'], ['2027-x'], []]);
+  const all = await bashCompletes([['hyperp', 'rerun', '']]);
+  assert.equal(all, [['$(touch', '20261122-aaa', '20261122-bbb', 'last', 'pwned)']]);
+  assert.is(existsSync(join(work, 'pwned')), false);
+  rmSync(join(work, '.hyperp/runs/$(touch pwned)'), { recursive: true });
 });
 
 test('bash: every command completes exactly the options it has (the script is made from the program)', async () => {
@@ -119,7 +135,7 @@ test('zsh: the script parses (zsh -n) and gives _describe the commands, _argumen
   assert.equal(await zshCompletes(['hyperp', 'init', '']), ['-h[display help for command]', '--help[display help for command]', '1:dir:_files -/']);
 });
 
-test('zsh, for real: in an interactive zsh with compinit, hyperp run --engine <TAB> lists the engines and hyperp init <TAB> offers only folders', async () => {
+test('zsh, for real: in an interactive zsh with compinit, hyperp run --engine <TAB> lists the engines and hyperp init so<TAB> offers only the folder, hyperp runs show <TAB> the run ids', async () => {
   if (!zsh) {
     console.log('skipped: zsh is not installed (apt-get install zsh)');
     return;
@@ -134,7 +150,10 @@ test('zsh, for real: in an interactive zsh with compinit, hyperp run --engine <T
     "zpty -w -n z $'hyperp run --engine \\t'",
     "zpty -r z engines '*unshare*'",
     "print -r -- \"$engines\"",
-    "zpty -w -n z $'\\x15hyperp init \\t'",
+    "zpty -w -n z $'\\x15hyperp runs show \\t'",
+    "zpty -r z runs '*20261122-bbb*'",
+    "print -r -- \"$runs\"",
+    "zpty -w -n z $'\\x15hyperp init so\\t'",
     "zpty -r z init '*some-folder*'",
     "print -r -- \"$init\"",
     'zpty -d z',
@@ -143,6 +162,7 @@ test('zsh, for real: in an interactive zsh with compinit, hyperp run --engine <T
   const shown = r.stdout.replace(/\r/g, '').replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '');
   assert.is(r.status, 0, `${shown}\n${r.stderr}`);
   assert.match(shown, /auto +bwrap +docker +podman +process +unshare/);
+  assert.match(shown, /20261122-aaa +20261122-bbb/);
   // The one folder here is put on the line (its `/` comes a moment later, bold); the file is not offered.
   assert.match(shown, /hyperp init some-folder/);
   assert.not.match(shown, /some-file/);

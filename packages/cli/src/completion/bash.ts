@@ -38,8 +38,27 @@ const table = (specs: readonly CommandSpec[]): string[] => {
 };
 
 /** Walks the typed words; completes subcommands, options, an option's value, or a positional argument. */
-const COMPLETE = `_hyperp_complete_kind() {
+const COMPLETE = `# $1: a repository folder (--repo), else here. Prints its run ids, one a line.
+_hyperp_run_ids() {
+  local dir="\${1:-.}" f
+  [[ $dir == "~/"* ]] && dir="$HOME/\${dir#\\~/}"
+  for f in "$dir"/.hyperp/runs/*/; do
+    [[ -d $f ]] || continue
+    f="\${f%/}"
+    printf '%s\\n' "\${f##*/}"
+  done
+}
+
+# $1: how to complete (dir, file, words …, run, any), $2: the word so far, $3: the --repo given.
+_hyperp_complete_kind() {
   case "$1" in
+    run)
+      # Not compgen -W: it would expand $(…) in a folder's name.
+      local id ids
+      mapfile -t ids < <(_hyperp_run_ids "$3")
+      for id in last "\${ids[@]}"; do
+        [[ $id == "$2"* ]] && COMPREPLY+=("$id")
+      done ;;
     dir) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$2")) ;;
     file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$2")) ;;
     'words '*) COMPREPLY=($(compgen -W "\${1#words }" -- "$2")) ;;
@@ -48,12 +67,14 @@ const COMPLETE = `_hyperp_complete_kind() {
 }
 
 _hyperp() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" cmd="" word value i npos=0
+  local cur="\${COMP_WORDS[COMP_CWORD]}" cmd="" word value i npos=0 repo=
   local _hyperp_subs _hyperp_opts _hyperp_args
   COMPREPLY=()
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="\${COMP_WORDS[i]}"
     if [[ $word == -* ]]; then
+      [[ $word == --repo=* ]] && repo="\${word#--repo=}"
+      [[ $word == --repo ]] && repo="\${COMP_WORDS[i + 1]}"
       # An option that takes a value (not given as --opt=value) takes the next word too.
       if [[ $word != *=* && -n $(_hyperp_value "$cmd" "$word") ]]; then ((i++)); fi
       continue
@@ -69,7 +90,7 @@ _hyperp() {
   if ((COMP_CWORD > 1)); then
     value=$(_hyperp_value "$cmd" "\${COMP_WORDS[COMP_CWORD - 1]}")
     if [[ -n $value ]]; then
-      _hyperp_complete_kind "$value" "$cur"
+      _hyperp_complete_kind "$value" "$cur" "$repo"
       return 0
     fi
   fi
@@ -83,7 +104,7 @@ _hyperp() {
     local arg="\${args[npos]}"
     if [[ -z $arg && \${#args[@]} -gt 0 && \${args[\${#args[@]} - 1]} == *... ]]; then arg="\${args[\${#args[@]} - 1]}"; fi
     arg="\${arg%...}"
-    _hyperp_complete_kind "\${arg//,/ }" "$cur"
+    _hyperp_complete_kind "\${arg//,/ }" "$cur" "$repo"
   fi
   return 0
 }

@@ -3,7 +3,7 @@
  * and arguments `--help` shows — so the scripts `hyperp completion` prints cannot drift from the
  * CLI. Values: an option or argument whose placeholder names a folder (`<dir>`) completes
  * folders, a file (`<file>`, `<path>`) files, and one whose help lists its values (`auto |
- * process | docker`) those values.
+ * process | docker`) those values; a `<run>` argument completes the run ids under `.hyperp/runs/`.
  */
 import type { Argument, Command, Option } from 'commander';
 
@@ -12,6 +12,8 @@ export type ValueKind =
   | { readonly _tag: 'Dir' }
   | { readonly _tag: 'File' }
   | { readonly _tag: 'Words'; readonly words: readonly string[] }
+  /** A run id of the repository (`--repo`, else here), or `last`. */
+  | { readonly _tag: 'Run' }
   | { readonly _tag: 'Any' };
 
 export interface OptionSpec {
@@ -58,7 +60,7 @@ const optionSpec = (o: Option): OptionSpec => {
   };
 };
 
-const argSpec = (a: Argument) => ({ name: a.name(), value: valueKind(a.name(), a.description, a.argChoices), variadic: a.variadic });
+const argSpec = (a: Argument) => ({ name: a.name(), value: a.name() === 'run' ? { _tag: 'Run' as const } : valueKind(a.name(), a.description, a.argChoices), variadic: a.variadic });
 
 /** Every command of the program, parents before their subcommands, as `--help` lists them. */
 export const completionSpec = (program: Command): CommandSpec[] => {

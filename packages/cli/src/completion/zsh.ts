@@ -12,7 +12,7 @@ const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 const specText = (s: string): string => s.replace(/[\\[\]]/g, (c) => `\\${c}`);
 
 const action = (v: ValueKind): string =>
-  v._tag === 'Dir' ? '_files -/' : v._tag === 'File' ? '_files' : v._tag === 'Words' ? `(${v.words.join(' ')})` : ' ';
+  v._tag === 'Dir' ? '_files -/' : v._tag === 'File' ? '_files' : v._tag === 'Words' ? `(${v.words.join(' ')})` : v._tag === 'Run' ? '_hyperp_run_ids' : ' ';
 
 const table = (specs: readonly CommandSpec[]): string[] => {
   const lines = ['# $1: a command path ("" is hyperp itself). Sets its subcommands, options and arguments.', '_hyperp_spec() {', '  case $1 in'];
@@ -35,7 +35,16 @@ const table = (specs: readonly CommandSpec[]): string[] => {
   return lines;
 };
 
-const COMPLETE = `_hyperp() {
+const COMPLETE = `# The run ids of the repository that --repo names (else here), and last. compadd takes each as it is.
+_hyperp_run_ids() {
+  local dir=\${opt_args[--repo]:-.}
+  dir=\${dir/#\\~/$HOME}
+  local -a ids
+  ids=(last "$dir"/.hyperp/runs/*(N/:t))
+  compadd -a ids
+}
+
+_hyperp() {
   local cmd= word
   local -i i start=1
   local -a _hyperp_subs _hyperp_opts _hyperp_args
