@@ -18,6 +18,7 @@ export { snapshotFromFiles, gitBlobId } from './repo/from-files.js';
 export type { FileMode, FileInput, SnapshotFromFilesInput, SnapshotIssue, SnapshotFromFiles } from './repo/from-files.js';
 export { loadWorkflows, validateWorkflowFile, isWorkflowFile, workflowDirectory } from './workflow/load.js';
 export type { LoadedWorkflows, WorkflowFileResult } from './workflow/load.js';
+export type { TaskDefinitionCheck } from './taskdef/validate.js';
 export { ruleNames, hasErrors } from './workflow/issue.js';
 export type { ValidationIssue, Severity, RuleName } from './workflow/issue.js';
 export type { WorkflowSpec, JobSpec } from './workflow/spec.js';
@@ -55,6 +56,7 @@ export type {
   RecordImage, DeregisterTaskDefinitions, SetCommitStatus, CommitState, ScheduleWakeup, Tag, TaskOverrides,
 } from './run/commands.js';
 export type { RunTaskOverrides } from './render/overrides.js';
+export type { RenderedTaskDefinition, RenderedContainer } from './render/taskdef.js';
 export { runSettings } from './run/settings.js';
 export type { RunSettings, LaunchRate, RetryBackoff } from './run/settings.js';
 export type { RenderSettings } from './render/settings.js';
@@ -63,7 +65,7 @@ export type { ObservedTask } from './run/constructors.js';
 export { runRequested } from './run/request.js';
 export type { RunRequestInput, RunRequestIssue, RunRequestResult } from './run/request.js';
 export { rerunRequested, describeRerunRefusal, runningJobsText } from './run/rerun.js';
-export type { RerunOptions, RerunRefusal } from './run/rerun.js';
+export type { RerunOptions, RerunRefusal, RerunRefusalReason } from './run/rerun.js';
 export { runRequestShapeProblem } from './run/request-shape.js';
 export { runEventShapeProblem } from './run/event-shape.js';
 export { decodeRunEvent, decodeCommand, decodeRunState } from './run/codecs.js';
@@ -71,6 +73,9 @@ export type { DecodeIssue } from './run/codecs.js';
 export { STATE_FORMAT_VERSION, upgradeRunState } from './run/state-format.js';
 export { vecToArray, vecGet } from './run/vector.js';
 export type { Vec } from './run/vector.js';
+export type { Queue } from './run/queue.js';
+export type { Heap } from './run/heap.js';
+export type { StartedByIndex } from './run/started-by-index.js';
 
 // Reading a run: the views hyperp's CLI and API show
 export { runView, runCostView, runCostBasis, runSummaryView, viewUsd } from './run/view.js';
@@ -86,4 +91,4 @@ export type { CostItem, JobCost, RunCost } from './cost/rollup.js';
 export { defaultPriceTable, INCLUDED_EPHEMERAL_GB, MAX_EPHEMERAL_GB, MINIMUM_BILLED_SECONDS } from './cost/prices.js';
 export type { PriceTable, RegionPrices, ComputeRates, CpuArchitecture, Capacity } from './cost/prices.js';
 export { describeCostError } from './cost/errors.js';
-export type { CostError } from './cost/errors.js';
+export type { CostError, CostErrorDetail } from './cost/errors.js';

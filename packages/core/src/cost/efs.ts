@@ -12,12 +12,14 @@ import { fromNanos, toNanos } from './task.js';
 
 export const AVERAGE_HOURS_IN_MONTH = 730;
 
+/** The cost of EFS storage: dollars and GB-months. */
 export interface StorageCost {
   readonly usd: number;
   readonly gbMonths: number;
   readonly region: string;
 }
 
+/** The cost of keeping `gbHours` of EFS Standard storage in a region; fails for an unknown region or a bad measure. */
 export const efsStorageCost = (
   region: string,
   gbHours: number,

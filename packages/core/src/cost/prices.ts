@@ -17,13 +17,16 @@
  *   us-east-2 and us-west-2, $0.33 in eu-west-1.
  */
 export type CpuArchitecture = 'x86_64' | 'arm64';
+/** Fargate capacity a task runs on: on-demand or Spot (priced as an estimate). */
 export type Capacity = 'on-demand' | 'spot';
 
+/** Fargate prices per vCPU-hour and per GB-hour for one architecture and capacity. */
 export interface ComputeRates {
   readonly perVcpuHour: number;
   readonly perGbHour: number;
 }
 
+/** The prices of one region: Fargate per architecture and capacity, ephemeral storage, EFS. */
 export interface RegionPrices {
   readonly fargate: {
     readonly [A in CpuArchitecture]: { readonly 'on-demand': ComputeRates; readonly spot?: ComputeRates };
@@ -34,6 +37,7 @@ export interface RegionPrices {
   readonly efsStandardPerGbMonth: number;
 }
 
+/** Fargate and EFS prices by region, with the source and date they were read. */
 export interface PriceTable {
   readonly source: string;
   /** When the figures were read (YYYY-MM-DD). */
@@ -60,6 +64,10 @@ const usStandard = (efsStandardPerGbMonth: number): RegionPrices => {
   };
 };
 
+/**
+ * The built-in Fargate and EFS price table (its source and date are in `asOf` and `source`); pass
+ * your own to price elsewhere.
+ */
 export const defaultPriceTable: PriceTable = {
   source: 'https://aws.amazon.com/fargate/pricing/ and https://aws.amazon.com/efs/pricing/ (Spot: on-demand less 70%, an estimate)',
   asOf: '2026-11-22',

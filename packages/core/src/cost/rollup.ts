@@ -5,6 +5,7 @@
  */
 import { fromNanos, toNanos } from './task.js';
 
+/** One cost to roll up: a task attempt or an image build of a job, or the run's EFS storage. */
 export type CostItem =
   | { readonly kind: 'task'; readonly job: string; readonly usd: number; readonly billedSeconds: number }
   | { readonly kind: 'build'; readonly imageKey: string; readonly usd: number; readonly billedSeconds: number }
@@ -12,12 +13,14 @@ export type CostItem =
   /** Downloadable zips, the platform's own Lambda and DynamoDB use: counted in the run's total. */
   | { readonly kind: 'other'; readonly what: string; readonly usd: number };
 
+/** The cost of one job: its tasks, its image builds and the total. */
 export interface JobCost {
   readonly usd: number;
   readonly tasks: number;
   readonly billedSeconds: number;
 }
 
+/** The cost of a run: per job, builds and storage, and the total. */
 export interface RunCost {
   readonly usd: number;
   readonly jobs: Readonly<Record<string, JobCost>>;
@@ -27,6 +30,7 @@ export interface RunCost {
   readonly otherUsd: number;
 }
 
+/** Sums task, build and storage costs per job and for the run, in whole nanodollars (no rounding drift). */
 export const rollupCosts = (items: readonly CostItem[]): RunCost => {
   const jobs = new Map<string, { nanos: number; tasks: number; billedSeconds: number }>();
   let tasks = 0, builds = 0, buildCount = 0, buildSeconds = 0, storage = 0, other = 0;

@@ -13,6 +13,7 @@ import {
   type Capacity, type ComputeRates, type CpuArchitecture, type PriceTable, type RegionPrices,
 } from './prices.js';
 
+/** What a task's cost depends on: size, region, architecture, capacity and ephemeral storage. */
 export interface TaskShape {
   /** Task-level CPU units (1024 = 1 vCPU). */
   readonly cpu: number;
@@ -25,6 +26,7 @@ export interface TaskShape {
   readonly region: string;
 }
 
+/** The cost of a task or build: dollars, billed seconds, size and the cpu/memory/storage breakdown. */
 export interface TaskCost {
   readonly usd: number;
   readonly billedSeconds: number;
@@ -98,6 +100,7 @@ export const estimateTaskCost = (
   });
 };
 
+/** A stopped task's ECS timestamps, from which `taskCost` bills it. */
 export interface TaskTimes {
   readonly pullStartedAt?: Instant | null;
   /** When the task's containers started; absent or null: it never started, and costs 0. */

@@ -30,6 +30,7 @@ export interface ImageKey {
   readonly files: readonly RepoFile[];
 }
 
+/** Why an image key cannot be computed: the Dockerfile is missing, or its path leaves the repository. */
 export type ImageKeyError =
   | { readonly _tag: 'DockerfileNotFound'; readonly dockerfilePath: string }
   | { readonly _tag: 'InvalidDockerfilePath'; readonly dockerfilePath: string; readonly reason: string };
@@ -106,6 +107,7 @@ export const imageKey = (
     contextFiles(snapshot, dockerfilePath, options),
   );
 
+/** An image key error in one line for a person. */
 export const describeImageKeyError = (e: ImageKeyError): string =>
   e._tag === 'DockerfileNotFound'
     ? `Dockerfile ${e.dockerfilePath} is not in the repository at this commit`

@@ -6,6 +6,10 @@
  */
 import type { RepoFile } from '../repo/snapshot.js';
 
+/**
+ * An image that exists (built earlier): its key, when it was built, what for, and the files of its
+ * key; plans reuse it and explain rebuilds against it.
+ */
 export interface StoredImage {
   readonly key: string;
   /** Epoch milliseconds. */
@@ -39,6 +43,7 @@ export const storedImageOf = (
 /** Images that exist, by key. */
 export type ImageStore = ReadonlyMap<string, StoredImage>;
 
+/** An `ImageStore` (images by key) from a list of stored images; give it to `planPush` or `planWorkflow`. */
 export const imageStoreOf = (images: readonly StoredImage[]): ImageStore => new Map(images.map((i) => [i.key, i]));
 
 /**

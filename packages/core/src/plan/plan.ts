@@ -12,6 +12,10 @@ import { branchMatches } from './branches.js';
 import { changedFiles, newestEarlierImage, type ImageStore } from './image-store.js';
 import type { ImagePlan, JobPlan, Plan, WorkflowPlan } from './types.js';
 
+/**
+ * What `planPush` needs: the loaded workflows, the branch, the snapshot, the images that exist and
+ * the builder version.
+ */
 export interface PlanInput {
   readonly workflows: readonly WorkflowSpec[];
   readonly branch: string;

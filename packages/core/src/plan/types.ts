@@ -4,8 +4,10 @@
  */
 import type { RepoFile } from '../repo/snapshot.js';
 
+/** Whether a plan builds an image or reuses one whose key exists. */
 export type ImageAction = 'build' | 'reuse';
 
+/** The plan for one container image: its key, build or reuse, and why. */
 export interface ImagePlan {
   /** Container name in the job's task definition. */
   readonly container: string;
@@ -28,6 +30,7 @@ export interface ImagePlan {
   readonly files?: readonly RepoFile[];
 }
 
+/** The plan for one job: each of its images, and `build` when any is built. */
 export interface JobPlan {
   readonly name: string;
   /** `build` when any of the job's images is built. */
@@ -36,12 +39,14 @@ export interface JobPlan {
   readonly images: readonly ImagePlan[];
 }
 
+/** The plan for one workflow: each job with its images built or reused. */
 export interface WorkflowPlan {
   readonly name: string;
   readonly file: string;
   readonly jobs: readonly JobPlan[];
 }
 
+/** The plan for a push: the workflows it runs, each with its images built or reused. */
 export interface Plan {
   readonly commit: string;
   readonly branch: string;

@@ -14,6 +14,7 @@ import type { RenderIssue } from './issues.js';
 import { hyperpMounts, pathsOverlap, RESERVED_VOLUME_PREFIX, type HyperpMount } from './mounts.js';
 import { efsDirectory, type RenderSettings } from './settings.js';
 
+/** A container of a rendered task definition: its image set, hyperp's mounts and environment added. */
 export type RenderedContainer = Omit<ContainerDefinition, 'dockerfilePath'> & {
   readonly image: string;
   readonly mountPoints: readonly MountPoint[];

@@ -16,6 +16,7 @@ import type { RepoFile, RepoSnapshot } from './snapshot.js';
  */
 export type FileMode = 'file' | 'executable' | 'symlink';
 
+/** A file for `snapshotFromFiles`: its repository path, content and mode, and optionally a blob id to check. */
 export interface FileInput {
   /** Repository path, `/`-separated, relative to the repository folder hyperp works on. */
   readonly path: string;
@@ -27,6 +28,7 @@ export interface FileInput {
   readonly blob?: string;
 }
 
+/** What `snapshotFromFiles` needs: the commit id, whether the files differ from it, and the files. */
 export interface SnapshotFromFilesInput {
   /** The commit the files are (or are based on); any id you use for it. */
   readonly commit: string;
@@ -35,12 +37,17 @@ export interface SnapshotFromFilesInput {
   readonly files: readonly FileInput[];
 }
 
+/**
+ * A file `snapshotFromFiles` left out (bad or repeated path, unknown mode) or a given blob id that
+ * did not match its content.
+ */
 export type SnapshotIssue =
   | { readonly _tag: 'BlobMismatch'; readonly path: string; readonly given: string; readonly computed: string; readonly message: string }
   | { readonly _tag: 'InvalidPath'; readonly path: string; readonly message: string }
   | { readonly _tag: 'DuplicatePath'; readonly path: string; readonly message: string }
   | { readonly _tag: 'InvalidMode'; readonly path: string; readonly message: string };
 
+/** What `snapshotFromFiles` returns: the snapshot, and the files it left out or whose given blob id did not match. */
 export interface SnapshotFromFiles {
   /** Every file with a usable path, with the blob id computed from its content, sorted by path. */
   readonly snapshot: RepoSnapshot;

@@ -10,6 +10,10 @@ export interface RepoFile {
   readonly blob: string;
 }
 
+/**
+ * A repository at one commit as core reads it: the file listing with git blob ids, and a way to
+ * read a file. Make one with `snapshotFromFiles` or from `git ls-tree`.
+ */
 export interface RepoSnapshot {
   /** The commit id; for a working tree with uncommitted changes, the commit it is based on. */
   readonly commit: string;

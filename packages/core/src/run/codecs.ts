@@ -18,8 +18,15 @@ import type { RenderedTaskDefinition } from '../render/taskdef.js';
 import type { RunTaskOverrides } from '../render/overrides.js';
 import type { WorkflowPlan } from '../plan/types.js';
 import type { WorkflowSpec } from '../workflow/spec.js';
-import type * as C from './commands.js';
-import type * as Ev from './events.js';
+import type {
+  BuildImage as BuildImageCommand, Command, CommandTag, CreateDownloadable as CreateDownloadableCommand, DeregisterTaskDefinitions as DeregisterCommand,
+  EnsureDirectories as EnsureDirectoriesCommand, RecordImage as RecordImageCommand, RegisterTaskDefinition as RegisterCommand, RunTask as RunTaskCommand,
+  ScheduleWakeup as ScheduleWakeupCommand, SetCommitStatus as SetCommitStatusCommand, StopTask as StopTaskCommand, Tag as TagType,
+} from './commands.js';
+import type {
+  ContainerState as ContainerStateType, EcsTaskStatus as EcsTaskStatusType, RunEvent, RunEventTag, RunRequested as RunRequestedEvent,
+  TaskUsage as TaskUsageType, Trigger as TriggerType,
+} from './events.js';
 import type { RunSettings } from './settings.js';
 import type { RunState } from './state.js';
 import { runRequestShapeProblem } from './request-shape.js';
@@ -40,69 +47,69 @@ const oneOf = <const K extends string>(keys: readonly K[], name: string): t.Type
 
 const Millis = t.number;
 const Arch: t.Type<CpuArchitecture> = oneOf(['x86_64', 'arm64'], 'CpuArchitecture');
-const Tag: t.Type<C.Tag> = t.type({ key: t.string, value: t.string }, 'Tag');
+const Tag: t.Type<TagType> = t.type({ key: t.string, value: t.string }, 'Tag');
 
-const EnsureDirectories: t.Type<C.EnsureDirectories> = t.type({ _tag: t.literal('EnsureDirectories'), runId: t.string, paths: t.readonlyArray(t.string) });
-const BuildImage: t.Type<C.BuildImage> = t.type({
+const EnsureDirectories: t.Type<EnsureDirectoriesCommand> = t.type({ _tag: t.literal('EnsureDirectories'), runId: t.string, paths: t.readonlyArray(t.string) });
+const BuildImage: t.Type<BuildImageCommand> = t.type({
   _tag: t.literal('BuildImage'), runId: t.string, key: t.string, job: t.string, container: t.string, commit: t.string,
   dockerfilePath: t.string, context: t.string, imageUri: t.string, cpu: t.number, memory: t.number, attemptKey: t.string,
   clientToken: t.string, startedBy: t.string, tags: t.readonlyArray(Tag),
 });
-const RegisterTaskDefinition: t.Type<C.RegisterTaskDefinition> = t.type({
+const RegisterTaskDefinition: t.Type<RegisterCommand> = t.type({
   _tag: t.literal('RegisterTaskDefinition'), runId: t.string, job: t.string, family: t.string,
   taskDefinition: opaque<RenderedTaskDefinition>('RenderedTaskDefinition'), tags: t.readonlyArray(Tag),
 });
-const RunTask: t.Type<C.RunTask> = t.type({
+const RunTask: t.Type<RunTaskCommand> = t.type({
   _tag: t.literal('RunTask'), runId: t.string, job: t.string, index: t.number, attempt: t.number, attemptKey: t.string,
   clientToken: t.string, startedBy: t.string, taskDefinitionArn: t.string, overrides: opaque<RunTaskOverrides>('RunTaskOverrides'),
   tags: t.readonlyArray(Tag),
 });
-const StopTask: t.Type<C.StopTask> = t.type({
+const StopTask: t.Type<StopTaskCommand> = t.type({
   _tag: t.literal('StopTask'), runId: t.string, attemptKey: t.string, startedBy: t.string, taskArn: nullable(t.string), reason: t.string,
 });
-const CreateDownloadable: t.Type<C.CreateDownloadable> = t.type({
+const CreateDownloadable: t.Type<CreateDownloadableCommand> = t.type({
   _tag: t.literal('CreateDownloadable'), runId: t.string, job: t.string, sourcePath: t.string, bucket: t.string, objectKey: t.string,
 });
-const RecordImage: t.Type<C.RecordImage> = t.type({
+const RecordImage: t.Type<RecordImageCommand> = t.type({
   _tag: t.literal('RecordImage'), runId: t.string, key: t.string, imageUri: t.string, workflow: t.string, job: t.string, container: t.string,
   dockerfilePath: t.string, commit: t.string, builtAt: Millis, files: nullable(t.readonlyArray(t.type({ path: t.string, blob: t.string }))),
 });
-const DeregisterTaskDefinitions: t.Type<C.DeregisterTaskDefinitions> = t.type({
+const DeregisterTaskDefinitions: t.Type<DeregisterCommand> = t.type({
   _tag: t.literal('DeregisterTaskDefinitions'), runId: t.string, taskDefinitionArns: t.readonlyArray(t.string),
 });
-const SetCommitStatus: t.Type<C.SetCommitStatus> = t.type({
+const SetCommitStatus: t.Type<SetCommitStatusCommand> = t.type({
   _tag: t.literal('SetCommitStatus'), runId: t.string, commit: t.string, context: t.string,
   state: oneOf(['pending', 'success', 'failure', 'error'], 'CommitState'), description: t.string, targetUrl: nullable(t.string),
 });
-const ScheduleWakeup: t.Type<C.ScheduleWakeup> = t.type({ _tag: t.literal('ScheduleWakeup'), runId: t.string, at: Millis });
+const ScheduleWakeup: t.Type<ScheduleWakeupCommand> = t.type({ _tag: t.literal('ScheduleWakeup'), runId: t.string, at: Millis });
 
-const commandCodecs: { readonly [K in C.CommandTag]: t.Type<Extract<C.Command, { _tag: K }>> } = {
+const commandCodecs: { readonly [K in CommandTag]: t.Type<Extract<Command, { _tag: K }>> } = {
   EnsureDirectories, BuildImage, RegisterTaskDefinition, RunTask, StopTask, CreateDownloadable, RecordImage,
   DeregisterTaskDefinitions, SetCommitStatus, ScheduleWakeup,
 };
 
-const Trigger: t.Type<Ev.Trigger> = t.union([
+const Trigger: t.Type<TriggerType> = t.union([
   t.type({ kind: t.literal('push'), deliveryId: nullable(t.string), sender: nullable(t.string) }),
   t.type({ kind: t.literal('cron'), schedule: t.string }),
   t.type({ kind: t.literal('manual'), requestedBy: nullable(t.string) }),
   t.type({ kind: t.literal('rerun'), fromRunId: t.string, failedOnly: t.boolean }),
 ], 'Trigger');
-const TaskUsage: t.Type<Ev.TaskUsage> = t.intersection([
+const TaskUsage: t.Type<TaskUsageType> = t.intersection([
   t.type({ cpu: t.number, memory: t.number, arch: Arch, ephemeralStorageGiB: t.number, pullStartedAt: Millis, stoppedAt: Millis }),
   t.partial({ startedAt: nullable(Millis) }),
 ], 'TaskUsage');
-const ContainerState: t.Type<Ev.ContainerState> = t.type({ name: t.string, exitCode: nullable(t.number), reason: nullable(t.string) }, 'ContainerState');
-const EcsTaskStatus: t.Type<Ev.EcsTaskStatus> = oneOf(
+const ContainerState: t.Type<ContainerStateType> = t.type({ name: t.string, exitCode: nullable(t.number), reason: nullable(t.string) }, 'ContainerState');
+const EcsTaskStatus: t.Type<EcsTaskStatusType> = oneOf(
   ['PROVISIONING', 'PENDING', 'ACTIVATING', 'RUNNING', 'DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED'], 'EcsTaskStatus',
 );
 
-const RunRequested: t.Type<Ev.RunRequested> = t.type({
+const RunRequested: t.Type<RunRequestedEvent> = t.type({
   _tag: t.literal('RunRequested'), at: Millis, runId: t.string, trigger: Trigger, commit: t.string, branch: t.string, dirty: t.boolean,
   workflow: opaque<WorkflowSpec>('WorkflowSpec'), plan: opaque<WorkflowPlan>('WorkflowPlan'), settings: opaque<RunSettings>('RunSettings'),
   reuse: t.readonlyArray(t.type({ job: t.string, runId: t.string })),
 });
 
-const eventCodecs: { readonly [K in Ev.RunEventTag]: t.Type<Extract<Ev.RunEvent, { _tag: K }>> } = {
+const eventCodecs: { readonly [K in RunEventTag]: t.Type<Extract<RunEvent, { _tag: K }>> } = {
   RunRequested,
   DirectoriesEnsured: t.type({ _tag: t.literal('DirectoriesEnsured'), at: Millis }),
   DirectoriesFailed: t.type({ _tag: t.literal('DirectoriesFailed'), at: Millis, reason: t.string }),
@@ -123,7 +130,7 @@ const eventCodecs: { readonly [K in Ev.RunEventTag]: t.Type<Extract<Ev.RunEvent,
   DownloadableFailed: t.type({ _tag: t.literal('DownloadableFailed'), at: Millis, job: t.string, reason: t.string }),
   CancelRequested: t.type({ _tag: t.literal('CancelRequested'), at: Millis, reason: t.string, by: nullable(t.string) }),
   CommandFailed: t.type({
-    _tag: t.literal('CommandFailed'), at: Millis, command: opaque<C.Command>('Command'),
+    _tag: t.literal('CommandFailed'), at: Millis, command: opaque<Command>('Command'),
     failure: oneOf(['retryable', 'permanent', 'unknown'], 'FailureClass'), reason: t.string,
   }),
   Tick: t.type({ _tag: t.literal('Tick'), at: Millis }),
@@ -157,19 +164,19 @@ const byTag = <T>(what: string, codecs: Readonly<Record<string, t.Decoder<unknow
  * Checks that an unknown value (parsed JSON) is a command `reduce` returns, naming the field
  * that is not; use it where commands come back from your own store or queue.
  */
-export const decodeCommand = (value: unknown): Result<C.Command, DecodeIssue> => byTag<C.Command>('command', commandCodecs, value, '');
+export const decodeCommand = (value: unknown): Result<Command, DecodeIssue> => byTag<Command>('command', commandCodecs, value, '');
 
 /**
  * Checks that an unknown value (parsed JSON) is a run event, naming the field that is not; use
  * it where events enter your orchestrator (a queue, an HTTP handler, a log read back).
  */
-export const decodeRunEvent = (value: unknown): Result<Ev.RunEvent, DecodeIssue> => decodeEventAt(value, '');
+export const decodeRunEvent = (value: unknown): Result<RunEvent, DecodeIssue> => decodeEventAt(value, '');
 
-const decodeEventAt = (value: unknown, prefix: string): Result<Ev.RunEvent, DecodeIssue> => {
-  const r = byTag<Ev.RunEvent>('run event', eventCodecs, value, prefix);
+const decodeEventAt = (value: unknown, prefix: string): Result<RunEvent, DecodeIssue> => {
+  const r = byTag<RunEvent>('run event', eventCodecs, value, prefix);
   if (!r.ok) return r;
   if (r.value._tag === 'CommandFailed') {
-    const command = byTag<C.Command>('command', commandCodecs, r.value.command, at(prefix, 'command'));
+    const command = byTag<Command>('command', commandCodecs, r.value.command, at(prefix, 'command'));
     if (!command.ok) return command;
   }
   if (r.value._tag === 'RunRequested') {

@@ -10,6 +10,7 @@ import type { RunTaskOverrides } from '../render/overrides.js';
 import type { RenderedTaskDefinition } from '../render/taskdef.js';
 import type { Millis, RunEventTag } from './events.js';
 
+/** A resource tag hyperp puts on what it starts: `{ key, value }`. */
 export interface Tag {
   readonly key: string;
   readonly value: string;
@@ -144,6 +145,7 @@ export interface DeregisterTaskDefinitions {
   readonly taskDefinitionArns: readonly string[];
 }
 
+/** The state of a commit status (GitHub's names). */
 export type CommitState = 'pending' | 'success' | 'failure' | 'error';
 
 /** Set the GitHub commit status of the run's commit (local mode may ignore it). */
@@ -165,6 +167,7 @@ export interface ScheduleWakeup {
   readonly at: Millis;
 }
 
+/** Every command `reduce` returns: plain JSON data your orchestrator carries out, reporting the results as events. */
 export type Command =
   | EnsureDirectories
   | BuildImage
@@ -177,6 +180,7 @@ export type Command =
   | SetCommitStatus
   | ScheduleWakeup;
 
+/** The `_tag` of a command. */
 export type CommandTag = Command['_tag'];
 
 /** The events that report each command's outcome (empty: fire and forget, retried by the adapter). */

@@ -7,16 +7,23 @@ import type {
   CancelRequested, ContainerState, Millis, TaskLaunchAccepted, TaskLaunchRejected, TaskStateObserved, Tick,
 } from './events.js';
 
+/** A `Tick` event: time has passed; deliver one at or after each `ScheduleWakeup.at` (extra ticks are harmless). */
 export const tick = (at: Millis): Tick => ({ _tag: 'Tick', at });
 
+/** A `CancelRequested` event: stop the run; every running task is stopped and the run ends CANCELLED. */
 export const cancelRequested = (at: Millis, reason: string, by: string | null = null): CancelRequested => ({
   _tag: 'CancelRequested', at, reason, by,
 });
 
+/** A `TaskLaunchAccepted` event: your scheduler accepted the launch named by `startedBy` and gave it `taskArn`. */
 export const taskLaunchAccepted = (at: Millis, startedBy: string, taskArn: string): TaskLaunchAccepted => ({
   _tag: 'TaskLaunchAccepted', at, startedBy, taskArn,
 });
 
+/**
+ * A `TaskLaunchRejected` event: the launch named by `startedBy` was refused; `retryable` for
+ * throttling, so it is tried again without using up an attempt.
+ */
 export const taskLaunchRejected = (
   at: Millis, startedBy: string, reason: string, retryable: boolean,
 ): TaskLaunchRejected => ({ _tag: 'TaskLaunchRejected', at, startedBy, reason, retryable });

@@ -254,6 +254,7 @@ export interface Tick {
   readonly at: Millis;
 }
 
+/** Every event the reducer takes: facts from the outside world, each with its time `at` (epoch milliseconds). */
 export type RunEvent =
   | RunRequested
   | DirectoriesEnsured
@@ -272,4 +273,5 @@ export type RunEvent =
   | CommandFailed
   | Tick;
 
+/** The `_tag` of a run event. */
 export type RunEventTag = RunEvent['_tag'];

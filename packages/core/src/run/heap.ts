@@ -5,6 +5,7 @@
  */
 import { type Vec, vecEmpty, vecGet, vecPop, vecPush, vecSet } from './vector.js';
 
+/** A persistent binary heap (the state's timers), stored as a `Vec`: plain JSON. */
 export type Heap<T> = Vec<T>;
 export type Order<T> = (a: T, b: T) => number;
 

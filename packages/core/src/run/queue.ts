@@ -5,6 +5,7 @@
  */
 import { type Vec, vecEmpty, vecGet, vecPush } from './vector.js';
 
+/** A persistent FIFO queue (the state's launch queue), stored as a `Vec`: plain JSON. */
 export interface Queue<T> {
   readonly items: Vec<T>;
   /** Index of the next entry to take. */

@@ -83,6 +83,10 @@ const step = (tx: Tx, event: RunEvent): void => {
   scheduleWakeup(tx);
 };
 
+/**
+ * The run reducer: applies one event to a state and returns the next state and the commands to
+ * carry out. Pure; never throws; an event applied twice changes nothing.
+ */
 export const reduce = (state: RunState, event: RunEvent): Step => {
   const tx: Tx = { s: state, out: [] };
   try {

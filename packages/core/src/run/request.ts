@@ -13,6 +13,7 @@ import { resolveInputs } from '../workflow/inputs.js';
 import type { RunSettings } from './settings.js';
 import type { Result } from '../result.js';
 
+/** What `runRequested` needs: the run id and time, the snapshot, one loaded workflow, its plan and the settings. */
 export interface RunRequestInput {
   /** The run's id, yours to choose (unique per run: it names the run's folders, tasks and logs). */
   readonly runId: string;

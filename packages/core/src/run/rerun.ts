@@ -13,6 +13,10 @@ import { isTerminalRun, type RunState, type RunStatus } from './state.js';
 import { vecToArray } from './vector.js';
 import { plural } from '../text/plural.js';
 
+/**
+ * What `rerunRequested` needs besides the ended state: the new run id and time, whether to run
+ * failed jobs only, and which images exist now.
+ */
 export interface RerunOptions {
   /** The new run's id (the adapter's to make: a time and a random suffix, or a request id's hash). */
   readonly runId: string;
@@ -23,16 +27,18 @@ export interface RerunOptions {
   readonly imageExists: (key: string) => boolean;
 }
 
-/** Why a run cannot be run again; `message` says it for a person (`describeRerunRefusal` words it). */
-export type RerunRefusal = (
+/** Why a run cannot be run again, by `_tag`, before its `message`. */
+export type RerunRefusalReason =
   | { readonly _tag: 'NoRequest' }
   | { readonly _tag: 'NotEnded'; readonly runId: string; readonly status: RunStatus }
   /** A failed-only rerun of a run whose jobs all succeeded would run nothing. */
-  | { readonly _tag: 'NothingToRerun'; readonly runId: string }
-) & { readonly message: string };
+  | { readonly _tag: 'NothingToRerun'; readonly runId: string };
+
+/** Why a run cannot be run again; `message` says it for a person (`describeRerunRefusal` words it). */
+export type RerunRefusal = RerunRefusalReason & { readonly message: string };
 
 /** Why a rerun is refused, in one line for a person. */
-export const describeRerunRefusal = (r: DistributiveOmit<RerunRefusal, 'message'>): string =>
+export const describeRerunRefusal = (r: RerunRefusalReason): string =>
   r._tag === 'NoRequest' ? 'the run has no request to run again'
   : r._tag === 'NotEnded' ? `run ${r.runId} is still ${r.status}; wait for it to end or cancel it first`
   : `nothing to rerun: every job of run ${r.runId} succeeded (a rerun of all its jobs runs them again)`;
@@ -64,10 +70,7 @@ export const replanImages = (plan: WorkflowPlan, imageExists: (key: string) => b
   }),
 });
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-const refused = (r: DistributiveOmit<RerunRefusal, 'message'>): Result<never, RerunRefusal> =>
-  failure({ ...r, message: describeRerunRefusal(r) } as RerunRefusal);
+const refused = (r: RerunRefusalReason): Result<never, RerunRefusal> => failure({ ...r, message: describeRerunRefusal(r) });
 
 /**
  * The `RunRequested` that runs an ended run's workflow again at the same commit (with

@@ -29,6 +29,10 @@ export interface RetryBackoff {
 
 export const defaultRetryBackoff: RetryBackoff = { baseSeconds: 10, factor: 2, maxSeconds: 300 };
 
+/**
+ * Where and how a run runs: rendering settings, price region, Spot, artifacts bucket, commit
+ * status, retry back-off, launch rate. Make it with `runSettings`.
+ */
 export interface RunSettings {
   /** What task-definition rendering needs (Region, image repository, EFS, log group, roles). */
   readonly render: RenderSettings;

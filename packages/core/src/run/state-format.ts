@@ -13,10 +13,8 @@ import type { DecodeIssue } from './codecs.js';
 /** The format of the run states this version of `@hyperp/core` writes. */
 export const STATE_FORMAT_VERSION = 1;
 
-type Json = Readonly<Record<string, unknown>>;
-
 /** Format n → n + 1, at index n. */
-const steps: readonly ((s: Json) => Json)[] = [
+const steps: readonly ((s: Readonly<Record<string, unknown>>) => Readonly<Record<string, unknown>>)[] = [
   // 0 → 1: the version field itself; every other field of a format-0 state reads as it is
   // (fields added later, such as `commandRetries`, are optional).
   (s) => ({ ...s, formatVersion: 1 }),
@@ -27,11 +25,11 @@ const steps: readonly ((s: Json) => Json)[] = [
  * newer format is refused with an issue on `formatVersion`. Only the version is checked here;
  * `decodeRunState` upgrades and checks the shape.
  */
-export const upgradeRunState = (value: unknown): Result<Json, DecodeIssue> => {
+export const upgradeRunState = (value: unknown): Result<Readonly<Record<string, unknown>>, DecodeIssue> => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return failure({ field: '', message: `a run state is a JSON object, not ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}` });
   }
-  const s = value as Json;
+  const s = value as Readonly<Record<string, unknown>>;
   const given = s['formatVersion'];
   const version = given === undefined ? 0 : given;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {

@@ -15,6 +15,7 @@ import { heapEmpty } from './heap.js';
 import { queueEmpty } from './queue.js';
 import { type StartedByIndex, startedByIndexEmpty } from './started-by-index.js';
 
+/** The status of a run. */
 export type RunStatus = 'PENDING' | 'BUILDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
 /**
@@ -67,6 +68,7 @@ export interface AttemptRecord {
   readonly costUsd: number;
 }
 
+/** A task of a job in the state (one `TASK_INDEX`): its status and attempts. */
 export interface TaskRecord {
   /** TASK_INDEX, 1..concurrency. */
   readonly index: number;
@@ -75,8 +77,10 @@ export interface TaskRecord {
   readonly attempts: readonly AttemptRecord[];
 }
 
+/** How many tasks of a job are in each status. */
 export type TaskCounts = Readonly<Record<TaskStatus, number>>;
 
+/** The downloadable zip of a job: asked for, ready (where) or failed (why). */
 export interface DownloadableRecord {
   readonly status: 'PENDING' | 'READY' | 'FAILED';
   readonly location: string | null;
@@ -84,6 +88,7 @@ export interface DownloadableRecord {
   readonly reason: string | null;
 }
 
+/** A job of the run in the state: its status, its tasks and where its output is. */
 export interface JobRecord {
   readonly name: string;
   readonly status: JobStatus;
@@ -109,6 +114,7 @@ export interface JobRecord {
   readonly downloadable: DownloadableRecord | null;
 }
 
+/** An image of the run in the state: its key, status and build attempts. */
 export interface ImageRecord {
   readonly key: string;
   /** The build's attempt key and `startedBy` (builds run as tasks on Fargate). */
@@ -206,8 +212,10 @@ export interface CommandRetry {
   readonly gaveUp: boolean;
 }
 
+/** How many jobs of the run are in each status. */
 export type JobCounts = Readonly<Record<JobStatus, number>>;
 
+/** Why an event was ignored (a diagnostic's `code`). */
 export type DiagnosticCode =
   | 'BeforeRunRequested'
   | 'AfterRunFinished'
@@ -219,6 +227,7 @@ export type DiagnosticCode =
   | 'ImpossibleEvent'
   | 'CommandFailed';
 
+/** An event the reducer ignored, and why: kept in the state for an operator to see. */
 export interface Diagnostic {
   readonly at: Millis;
   readonly code: DiagnosticCode;
@@ -249,6 +258,10 @@ export interface RunTotals {
   readonly gbSeconds: number;
 }
 
+/**
+ * The state of one run: plain JSON, versioned by `formatVersion`. Persist it as it is; read it back
+ * with `decodeRunState`.
+ */
 export interface RunState {
   /** The format of this state (`STATE_FORMAT_VERSION`); `decodeRunState` reads older ones and refuses newer. */
   readonly formatVersion: number;
@@ -327,7 +340,10 @@ export const initialState = (): RunState => ({
   diagnostics: { ignored: 0, byCode: {}, recent: [], seen: [] },
 });
 
+/** True for a run status that does not change again (SUCCEEDED, FAILED, CANCELLED): the run has ended. */
 export const isTerminalRun = (s: RunStatus): boolean => s === 'SUCCEEDED' || s === 'FAILED' || s === 'CANCELLED';
+/** True for a job status that does not change again (SUCCEEDED, FAILED, SKIPPED, CANCELLED). */
 export const isTerminalJob = (s: JobStatus): boolean =>
   s === 'SUCCEEDED' || s === 'FAILED' || s === 'SKIPPED' || s === 'CANCELLED';
+/** True for a task status that does not change again (SUCCEEDED, FAILED, CANCELLED). */
 export const isTerminalTask = (s: TaskStatus): boolean => s === 'SUCCEEDED' || s === 'FAILED' || s === 'CANCELLED';

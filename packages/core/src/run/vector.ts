@@ -15,7 +15,7 @@ export interface Vec<T> {
   readonly size: number;
   /** Bits to shift an index by at the root: 0 when the root is a leaf. */
   readonly shift: number;
-  readonly root: Node;
+  readonly root: readonly unknown[];
   /** Phantom marker for the element type; never present at run time. */
   readonly _t?: T;
 }
@@ -37,6 +37,7 @@ export const vecFromArray = <T>(xs: readonly T[]): Vec<T> => {
   return { size: xs.length, shift, root: level[0]! };
 };
 
+/** The element at index `i` of a `Vec`, or undefined. */
 export const vecGet = <T>(v: Vec<T>, i: number): T | undefined => {
   if (!Number.isInteger(i) || i < 0 || i >= v.size) return undefined;
   let node: Node = v.root;
@@ -73,6 +74,7 @@ const dropLast = (node: Node, shift: number, i: number): Node => {
 export const vecPop = <T>(v: Vec<T>): Vec<T> =>
   v.size === 0 ? v : { size: v.size - 1, shift: v.shift, root: dropLast(v.root, v.shift, v.size - 1) };
 
+/** The elements of a `Vec` as an array (how to read the state's jobs and a job's tasks). */
 export const vecToArray = <T>(v: Vec<T>): T[] => {
   const out: T[] = [];
   const walk = (node: Node, shift: number): void => {

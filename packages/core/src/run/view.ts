@@ -26,6 +26,7 @@ export interface TaskAttemptView {
   readonly logFile: string | null;
 }
 
+/** A job as `runView` shows it: status, tasks and their attempts, cost. */
 export interface JobView {
   readonly name: string;
   readonly status: string;
@@ -55,6 +56,7 @@ export interface RetryView {
   readonly gaveUp: boolean;
 }
 
+/** A run as `hyperp runs show --json` prints it: the run, its jobs and every task attempt. */
 export interface RunView {
   readonly runId: string;
   readonly workflow: string;
@@ -149,6 +151,10 @@ export const retriesView = (state: RunState): RetryView[] => [
   }])))),
 ];
 
+/**
+ * The one reading of a run for people and tools: the run, its jobs and every task attempt with
+ * status, exit code, duration and cost; `places` says where outputs and logs are.
+ */
 export const runView = (state: RunState, places: ViewPlaces): RunView => ({
   runId: state.runId ?? '',
   workflow: state.request?.workflow.name ?? '',
@@ -173,6 +179,7 @@ export interface RunCostBasis {
   readonly gbSeconds: number;
 }
 
+/** What a run's cost view needs from its state (price region, capacity, totals); give it to `runCostView`. */
 export const runCostBasis = (state: RunState): RunCostBasis => ({
   region: state.request?.settings.priceRegion ?? 'us-east-1',
   spot: state.request?.settings.spot === true,
@@ -223,6 +230,7 @@ export interface RunSummaryView {
   readonly finishedAt: number | null;
 }
 
+/** A run in one line of a listing: id, workflow, status, times, jobs and cost. */
 export const runSummaryView = (state: RunState): RunSummaryView => ({
   runId: state.runId ?? '',
   workflow: state.request?.workflow.name ?? '',

@@ -9,12 +9,14 @@ import type { Command } from '../run/commands.js';
 import type { RunEvent, TaskStateObserved } from '../run/events.js';
 import type { LaunchRate } from '../run/settings.js';
 
+/** What a simulated task does: how long it runs and its exit code. */
 export interface TaskBehaviour {
   readonly durationMs: number;
   /** Exit code of every container of the task. */
   readonly exitCode: number;
 }
 
+/** How the simulated cluster behaves: start latency, build time, and each task's duration and exit code. */
 export interface ClusterModel {
   /** From an accepted RunTask to RUNNING (placement, image pull). */
   readonly startLatencyMs: number;
@@ -39,6 +41,7 @@ interface FakeTask {
   stopped: boolean;
 }
 
+/** What the fake cluster saw: tasks started, duplicates refused, throttles, stops. */
 export interface ClusterCounts {
   /** Tasks really started, per clientToken: more than 1 would be a double start. */
   readonly startsPerToken: Map<string, number>;
@@ -48,6 +51,10 @@ export interface ClusterCounts {
   deregistered: number;
 }
 
+/**
+ * A simulated Fargate: carries out commands as a cluster would (idempotent launches, throttling,
+ * stops) and answers with events.
+ */
 export class FakeCluster {
   readonly counts: ClusterCounts = { startsPerToken: new Map(), throttled: 0, registrations: 0, commitStatuses: 0, deregistered: 0 };
   private readonly byToken = new Map<string, FakeTask>();

@@ -13,7 +13,8 @@ import { invariantViolations } from './invariants.js';
 import type { SimOptions, SimResult } from './simulate.js';
 import { simWorld } from './world.js';
 
-type Awaitable<T> = T | Promise<T>;
+/** A value, or a promise of it: the loop's callbacks may be synchronous or not. */
+export type Awaitable<T> = T | Promise<T>;
 
 /** The part of your orchestrator the harness drives, with your persistence inside it. */
 export interface EmbedderLoop {
@@ -32,10 +33,12 @@ export interface EmbedderLoop {
   readonly state: () => Awaitable<RunState>;
 }
 
+/** Options of `simulateLoop`: the simulation's, and your loop to drive. */
 export interface LoopSimOptions extends SimOptions {
   readonly loop: EmbedderLoop;
 }
 
+/** What `simulateLoop` returns: the simulation's result and what your loop did. */
 export interface LoopSimResult extends SimResult {
   /** How many times the harness crashed and restarted your loop. */
   readonly restarts: number;

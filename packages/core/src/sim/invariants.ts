@@ -6,6 +6,10 @@
 import { isTerminalTask, type RunState, type TaskStatus, type JobStatus } from '../run/state.js';
 import { vecToArray } from '../run/vector.js';
 
+/**
+ * What is wrong with a state by the reducer's invariants (counts match records, terminal runs have
+ * nothing running); empty when all hold.
+ */
 export const invariantViolations = (s: RunState): string[] => {
   const out: string[] = [];
   const jobs = vecToArray(s.jobs);

@@ -9,11 +9,16 @@ import { criticalPath } from '../dag/graph.js';
 import type { RunRequested } from '../run/events.js';
 import type { ClusterModel } from './cluster.js';
 
+/** Options of `criticalPathMs`. */
 export interface LowerBoundOptions {
   /** Every job waits for every image build of the workflow (the original's rule). */
   readonly barrier?: boolean;
 }
 
+/**
+ * The shortest possible makespan of a request under a cluster model: the lower bound a simulated
+ * run is compared with.
+ */
 export const criticalPathMs = (request: RunRequested, model: ClusterModel, o: LowerBoundOptions = {}): number => {
   const reused = new Set(request.reuse.map((r) => r.job));
   const imageNodes = new Map<string, number>();

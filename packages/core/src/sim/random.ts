@@ -11,6 +11,7 @@ export interface Random {
   chance(p: number): boolean;
 }
 
+/** A deterministic random number source from a seed: the same seed replays the same history. */
 export const seededRandom = (seed: number): Random => {
   let a = seed >>> 0;
   const next = (): number => {

@@ -12,6 +12,10 @@ import type { ClusterModel } from './cluster.js';
 import { invariantViolations } from './invariants.js';
 import { simWorld } from './world.js';
 
+/**
+ * The faults a simulation injects: duplicate and delayed deliveries (with the longest delay) and
+ * crashes between save and act.
+ */
 export interface SimFaults {
   /** Probability that an event is delivered a second time, later. */
   readonly duplicate: number;
@@ -28,6 +32,7 @@ export interface SimFaults {
 
 export { noFaults } from './world.js';
 
+/** Options of `simulate`: the seed, the request, the cluster model, the faults and what to record. */
 export interface SimOptions {
   readonly seed: number;
   readonly request: RunRequested;
@@ -43,6 +48,10 @@ export interface SimOptions {
   readonly recordHistory?: boolean;
 }
 
+/**
+ * What `simulate` returns: the final state, the makespan, starts per token, invariant violations
+ * and, when asked, the history.
+ */
 export interface SimResult {
   readonly state: RunState;
   /** The run reached SUCCEEDED, FAILED or CANCELLED. */
@@ -62,6 +71,10 @@ export interface SimResult {
   readonly history: readonly RunEvent[];
 }
 
+/**
+ * Runs a request through the reducer against a fake cluster with the faults production brings; a
+ * seed replays the same history.
+ */
 export const simulate = (o: SimOptions): SimResult => {
   const { rnd, faults, agenda, cluster, violations, history, checkLaunch, result, maxDeliveries: max } = simWorld(o);
   let now = o.request.at;

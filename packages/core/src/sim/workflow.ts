@@ -9,6 +9,7 @@ import type { JobSpec, WorkflowSpec } from '../workflow/spec.js';
 import type { ReusedJob, RunRequested, Trigger } from '../run/events.js';
 import { runSettings, type RunSettings } from '../run/settings.js';
 
+/** A job of a synthetic workflow: name, dependencies, concurrency, retries, timeout and image action. */
 export interface SyntheticJob {
   readonly name: string;
   readonly dependsOn?: readonly string[];
@@ -22,6 +23,7 @@ export interface SyntheticJob {
   readonly imageAction?: 'build' | 'reuse';
 }
 
+/** A workflow described by its jobs alone, for simulations and tests. */
 export interface SyntheticWorkflow {
   readonly name?: string;
   readonly failFast?: boolean;
@@ -47,6 +49,7 @@ const jobSpec = (j: SyntheticJob): JobSpec => ({
   downloadable: j.downloadable ?? false,
 });
 
+/** The `WorkflowSpec` of a synthetic workflow. */
 export const syntheticWorkflowSpec = (w: SyntheticWorkflow): WorkflowSpec => ({
   file: `hyperp-workflows/${w.name ?? 'synthetic'}.yaml`,
   name: w.name ?? 'synthetic',
@@ -57,6 +60,7 @@ export const syntheticWorkflowSpec = (w: SyntheticWorkflow): WorkflowSpec => ({
   jobs: w.jobs.map(jobSpec),
 });
 
+/** The plan of a synthetic workflow (images built or reused as its jobs say). */
 export const syntheticPlan = (w: SyntheticWorkflow): WorkflowPlan => {
   const spec = syntheticWorkflowSpec(w);
   return {
@@ -91,6 +95,7 @@ export const simulatedSettings: RunSettings = runSettings({
   statusContext: 'hyperp/synthetic',
 });
 
+/** Options of `syntheticRunRequested`: run id, time, commit, settings, reuse and trigger. */
 export interface SyntheticRequestOptions {
   readonly runId?: string;
   readonly at?: number;
@@ -100,6 +105,7 @@ export interface SyntheticRequestOptions {
   readonly trigger?: Trigger;
 }
 
+/** A `RunRequested` for a synthetic workflow: a test request without files or a repository. */
 export const syntheticRunRequested = (w: SyntheticWorkflow, o: SyntheticRequestOptions = {}): RunRequested => ({
   _tag: 'RunRequested',
   at: o.at ?? 0,

@@ -12,6 +12,7 @@ import { FakeCluster } from './cluster.js';
 import { seededRandom } from './random.js';
 import type { SimFaults, SimOptions, SimResult } from './simulate.js';
 
+/** Fault rates of zero: a simulation without duplicates, delays or crashes. */
 export const noFaults: SimFaults = { duplicate: 0, delay: 0, maxDelayMs: 0, crash: 0 };
 
 type Item = { readonly kind: 'deliver'; readonly event: RunEvent } | { readonly kind: 'act'; readonly f: () => void };

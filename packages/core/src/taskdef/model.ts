@@ -64,14 +64,14 @@ export interface TaskDefinition {
   readonly tags?: { readonly key: string; readonly value: string }[];
 }
 
-export const KeyValuePair: t.Type<KeyValuePair> = t.type({ name: t.string, value: t.string }, 'KeyValuePair');
+export const KeyValuePairCodec: t.Type<KeyValuePair> = t.type({ name: t.string, value: t.string }, 'KeyValuePair');
 
-export const MountPoint: t.Type<MountPoint> = t.partial(
+export const MountPointCodec: t.Type<MountPoint> = t.partial(
   { sourceVolume: t.string, containerPath: t.string, readOnly: t.boolean },
   'MountPoint',
 );
 
-export const ContainerDefinition: t.Type<ContainerDefinition> = t.intersection(
+export const ContainerDefinitionCodec: t.Type<ContainerDefinition> = t.intersection(
   [
     t.type({ name: t.string }),
     t.partial({
@@ -81,8 +81,8 @@ export const ContainerDefinition: t.Type<ContainerDefinition> = t.intersection(
       command: t.array(t.string),
       entryPoint: t.array(t.string),
       workingDirectory: t.string,
-      environment: t.array(KeyValuePair),
-      mountPoints: t.array(MountPoint),
+      environment: t.array(KeyValuePairCodec),
+      mountPoints: t.array(MountPointCodec),
       stopTimeout: t.number,
       cpu: t.number,
       memory: t.number,
@@ -93,14 +93,14 @@ export const ContainerDefinition: t.Type<ContainerDefinition> = t.intersection(
   'ContainerDefinition',
 );
 
-export const Volume: t.Type<Volume> = t.intersection(
+export const VolumeCodec: t.Type<Volume> = t.intersection(
   [t.type({ name: t.string }), t.partial({ efsVolumeConfiguration: t.UnknownRecord })],
   'Volume',
 );
 
-export const TaskDefinition: t.Type<TaskDefinition> = t.intersection(
+export const TaskDefinitionCodec: t.Type<TaskDefinition> = t.intersection(
   [
-    t.type({ containerDefinitions: t.array(ContainerDefinition) }),
+    t.type({ containerDefinitions: t.array(ContainerDefinitionCodec) }),
     t.partial({
       family: t.string,
       cpu: t.union([t.string, t.number]),
@@ -109,7 +109,7 @@ export const TaskDefinition: t.Type<TaskDefinition> = t.intersection(
       executionRoleArn: t.string,
       networkMode: t.string,
       requiresCompatibilities: t.array(t.string),
-      volumes: t.array(Volume),
+      volumes: t.array(VolumeCodec),
       runtimePlatform: t.partial({ cpuArchitecture: t.string, operatingSystemFamily: t.string }),
       ephemeralStorage: t.type({ sizeInGiB: t.number }),
       tags: t.array(t.type({ key: t.string, value: t.string })),

@@ -18,7 +18,7 @@ import { parseCpuUnits, parseMemoryMiB } from '../fargate/size.js';
 import { fargateGrid } from '../fargate/grid.js';
 import { INCLUDED_EPHEMERAL_GB, MAX_EPHEMERAL_GB } from '../cost/prices.js';
 import { efsRootProblem, pathsOverlap, RESERVED_VOLUME_PREFIX } from '../render/mounts.js';
-import { TaskDefinition } from './model.js';
+import { TaskDefinitionCodec, type TaskDefinition } from './model.js';
 import { environmentVariables } from './rules-environment.js';
 import { unknownTaskDefinitionKeys } from './rules-keys.js';
 
@@ -28,6 +28,7 @@ const MAX_CONTAINERS = 10;
 /** The least `ephemeralStorage.sizeInGiB` ECS takes; less is the included 20 GiB, by leaving it out. */
 const MIN_EPHEMERAL_GIB = 21;
 
+/** A checked task definition file: the decoded definition when it has no errors, and its issues. */
 export interface TaskDefinitionCheck {
   /**
    * Present when the file has no errors: task-level `cpu` and `memory` as whole-number strings
@@ -245,7 +246,7 @@ export const checkTaskDefinition = (file: string, text: string, repo: RepoSnapsh
   if (!parsed.ok) return { issues: syntaxIssues(file, parsed.problems, 'error', 'task-definition-syntax', 'task definition is not valid JSON: ') };
   const ctx: FileContext = { file, source: parsed.source };
   const keys = unknownTaskDefinitionKeys(ctx);
-  const decoded = decode(TaskDefinition, parsed.source.value);
+  const decoded = decode(TaskDefinitionCodec, parsed.source.value);
   if (!decoded.ok) {
     return {
       issues: [...keys, ...decoded.problems.map((p) =>

@@ -8,6 +8,7 @@
 import { didYouMean } from './rule.js';
 import type { InputType, InputValue } from './model.js';
 
+/** A run input a workflow declares (`inputs:`), normalised: type, whether required, default, options. */
 export interface InputSpec {
   readonly name: string;
   readonly type: InputType;

@@ -44,8 +44,10 @@ export const ruleNames = [
   'input-declaration',
   'trigger-inputs',
 ] as const;
+/** The name of a validation rule (stable: match issues on it). */
 export type RuleName = (typeof ruleNames)[number];
 
+/** A problem in a workflow or task definition file: severity, file, field path, line and column, message and rule. */
 export interface ValidationIssue {
   readonly severity: Severity;
   /** Repo path of the file the issue is in (a workflow YAML or a task definition JSON). */
@@ -92,6 +94,7 @@ export const syntaxIssues = (
     rule,
   }));
 
+/** True when any of the issues is an error (warnings alone do not stop a workflow from loading). */
 export const hasErrors = (issues: readonly ValidationIssue[]): boolean => issues.some((i) => i.severity === 'error');
 
 /** Issues by file, then line, column and rule: the order people read them in. */

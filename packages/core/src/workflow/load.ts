@@ -38,6 +38,7 @@ import { utf8Bytes } from './bounds.js';
 
 /** Where workflows live, relative to the repository folder. */
 export const workflowDirectory = 'hyperp-workflows';
+/** True for a repository path hyperp reads as a workflow: `hyperp-workflows/*.yaml` or `*.yml`. */
 export const isWorkflowFile = (path: string): boolean => /^hyperp-workflows\/[^/]+\.ya?ml$/.test(path);
 
 /** The rules over a decoded workflow, in the order their issues are most useful. */
@@ -66,6 +67,7 @@ export const workflowRules: readonly WorkflowRule[] = [
   taskDefinitionsPresent,
 ];
 
+/** What `validateWorkflowFile` returns: the workflow when the file has no errors, and its issues. */
 export interface WorkflowFileResult {
   /** Present when neither the file nor its task definitions have errors. */
   readonly workflow?: WorkflowSpec;
@@ -175,6 +177,7 @@ export const duplicateWorkflowNames = (files: readonly CheckedFile[]): Validatio
   });
 };
 
+/** What `loadWorkflows` returns: the workflows that loaded, and every issue found. */
 export interface LoadedWorkflows {
   /** Workflows without errors, by file path. */
   readonly workflows: WorkflowSpec[];
@@ -182,6 +185,10 @@ export interface LoadedWorkflows {
   readonly issues: ValidationIssue[];
 }
 
+/**
+ * Loads and validates every workflow file of a repository snapshot (`hyperp-workflows/*.yaml`) with
+ * its task definitions; issues say file, line and field, and a workflow with errors is left out.
+ */
 export const loadWorkflows = (snapshot: RepoSnapshot): LoadedWorkflows => {
   const files = snapshot.files.map((f) => f.path).filter(isWorkflowFile);
   if (files.length === 0) {

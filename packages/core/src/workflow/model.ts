@@ -28,17 +28,17 @@ export type SecretRef = t.TypeOf<typeof SecretRef>;
 
 /** A run input's value as YAML writes it. */
 export type InputValue = string | number | boolean;
-export const InputValue: t.Type<InputValue> = t.union([t.string, t.number, t.boolean], 'InputValue');
+export const InputValueCodec: t.Type<InputValue> = t.union([t.string, t.number, t.boolean], 'InputValue');
 
 /** The type a workflow declares for a run input. */
 export type InputType = 'string' | 'number' | 'boolean' | 'choice';
-export const InputType: t.Type<InputType> = t.keyof({ string: null, number: null, boolean: null, choice: null }, 'InputType');
+export const InputTypeCodec: t.Type<InputType> = t.keyof({ string: null, number: null, boolean: null, choice: null }, 'InputType');
 
 /** A run input the workflow takes (`hyperp run --input name=value`); `type` defaults to string. */
 export const InputDeclaration = t.intersection(
   [
     t.type({ name: t.string }),
-    t.partial({ type: InputType, default: InputValue, required: t.boolean, description: t.string, options: t.array(InputValue) }),
+    t.partial({ type: InputTypeCodec, default: InputValueCodec, required: t.boolean, description: t.string, options: t.array(InputValueCodec) }),
   ],
   'InputDeclaration',
 );
@@ -76,15 +76,15 @@ export interface CronTrigger {
   readonly inputs?: { readonly [name: string]: InputValue };
 }
 
-export const CronTrigger: t.Type<CronTrigger> = t.intersection(
+export const CronTriggerCodec: t.Type<CronTrigger> = t.intersection(
   // A named schedule may carry fixed inputs for the runs it starts.
-  [t.type({ schedule: t.string }), t.partial({ timezone: t.string, name: t.string, inputs: t.record(t.string, InputValue) })],
+  [t.type({ schedule: t.string }), t.partial({ timezone: t.string, name: t.string, inputs: t.record(t.string, InputValueCodec) })],
   'CronTrigger',
 );
 
 /** Absent `triggers` means `{ push: true }`, the original hyperp's only trigger. */
 export const Triggers = t.partial(
-  { push: t.boolean, manual: t.boolean, cron: t.array(CronTrigger) },
+  { push: t.boolean, manual: t.boolean, cron: t.array(CronTriggerCodec) },
   'Triggers',
 );
 export type Triggers = t.TypeOf<typeof Triggers>;

@@ -8,6 +8,7 @@ import type { TaskDefinition } from '../taskdef/model.js';
 import type { InputSpec } from './inputs.js';
 import type { SecretSpec } from './secrets.js';
 
+/** A job of a validated workflow, defaults applied and its task definition decoded. */
 export interface JobSpec {
   readonly name: string;
   readonly description?: string;
@@ -36,6 +37,7 @@ export interface JobSpec {
   readonly secrets?: readonly SecretSpec[];
 }
 
+/** A validated workflow, defaults applied: what `planWorkflow`, `runRequested` and the reducer take. */
 export interface WorkflowSpec {
   /** Repo path of the YAML file, e.g. `hyperp-workflows/calculator.yaml`. */
   readonly file: string;

@@ -7,7 +7,7 @@ import { formatPath, ruleNames, sortIssues } from '../../src/workflow/issue.js';
 import { parseJson, parseYaml } from '../../src/workflow/source.js';
 import { decode } from '../../src/workflow/decode.js';
 import { Workflow } from '../../src/workflow/model.js';
-import { TaskDefinition } from '../../src/taskdef/model.js';
+import { TaskDefinitionCodec } from '../../src/taskdef/model.js';
 import { suggestion } from '../../src/workflow/rule.js';
 import { artifactNameProblem, branchPatternProblem, cronScheduleProblem } from '../../src/workflow/rules-workflow.js';
 import { memorySnapshot } from './fs-snapshot.js';
@@ -77,7 +77,7 @@ schema('one readable problem per field, unions described as a whole', () => {
     ],
   });
   assert.equal(decode(Workflow, ['x']), { ok: false, problems: [{ path: [], missing: false, message: 'must be a mapping, not a list' }] });
-  assert.equal(decode(TaskDefinition, { cpu: true, containerDefinitions: [{ name: 'a', environment: [{ name: 'X' }] }] }), {
+  assert.equal(decode(TaskDefinitionCodec, { cpu: true, containerDefinitions: [{ name: 'a', environment: [{ name: 'X' }] }] }), {
     ok: false,
     problems: [
       { path: ['containerDefinitions', 0, 'environment', 0, 'value'], missing: true, message: 'is required (a string)' },
