@@ -49,7 +49,10 @@ const Millis = t.number;
 const Arch: t.Type<CpuArchitecture> = oneOf(['x86_64', 'arm64'], 'CpuArchitecture');
 const Tag: t.Type<TagType> = t.type({ key: t.string, value: t.string }, 'Tag');
 
-const EnsureDirectories: t.Type<EnsureDirectoriesCommand> = t.type({ _tag: t.literal('EnsureDirectories'), runId: t.string, paths: t.readonlyArray(t.string) });
+const EnsureDirectories: t.Type<EnsureDirectoriesCommand> = t.intersection([
+  t.type({ _tag: t.literal('EnsureDirectories'), runId: t.string, paths: t.readonlyArray(t.string) }),
+  t.partial({ files: t.readonlyArray(t.type({ path: t.string, text: t.string })) }),
+]);
 const BuildImage: t.Type<BuildImageCommand> = t.type({
   _tag: t.literal('BuildImage'), runId: t.string, key: t.string, job: t.string, container: t.string, commit: t.string,
   dockerfilePath: t.string, context: t.string, imageUri: t.string, cpu: t.number, memory: t.number, attemptKey: t.string,
@@ -90,7 +93,7 @@ const commandCodecs: { readonly [K in CommandTag]: t.Type<Extract<Command, { _ta
 
 const Trigger: t.Type<TriggerType> = t.union([
   t.type({ kind: t.literal('push'), deliveryId: nullable(t.string), sender: nullable(t.string) }),
-  t.type({ kind: t.literal('cron'), schedule: t.string }),
+  t.intersection([t.type({ kind: t.literal('cron'), schedule: t.string }), t.partial({ name: t.string })]),
   t.type({ kind: t.literal('manual'), requestedBy: nullable(t.string) }),
   t.type({ kind: t.literal('rerun'), fromRunId: t.string, failedOnly: t.boolean }),
 ], 'Trigger');
@@ -103,11 +106,14 @@ const EcsTaskStatus: t.Type<EcsTaskStatusType> = oneOf(
   ['PROVISIONING', 'PENDING', 'ACTIVATING', 'RUNNING', 'DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED'], 'EcsTaskStatus',
 );
 
-const RunRequested: t.Type<RunRequestedEvent> = t.type({
-  _tag: t.literal('RunRequested'), at: Millis, runId: t.string, trigger: Trigger, commit: t.string, branch: t.string, dirty: t.boolean,
-  workflow: opaque<WorkflowSpec>('WorkflowSpec'), plan: opaque<WorkflowPlan>('WorkflowPlan'), settings: opaque<RunSettings>('RunSettings'),
-  reuse: t.readonlyArray(t.type({ job: t.string, runId: t.string })),
-});
+const RunRequested: t.Type<RunRequestedEvent> = t.intersection([
+  t.type({
+    _tag: t.literal('RunRequested'), at: Millis, runId: t.string, trigger: Trigger, commit: t.string, branch: t.string, dirty: t.boolean,
+    workflow: opaque<WorkflowSpec>('WorkflowSpec'), plan: opaque<WorkflowPlan>('WorkflowPlan'), settings: opaque<RunSettings>('RunSettings'),
+    reuse: t.readonlyArray(t.type({ job: t.string, runId: t.string })),
+  }),
+  t.partial({ inputs: t.record(t.string, t.union([t.string, t.number, t.boolean])) }),
+]);
 
 const eventCodecs: { readonly [K in RunEventTag]: t.Type<Extract<RunEvent, { _tag: K }>> } = {
   RunRequested,
