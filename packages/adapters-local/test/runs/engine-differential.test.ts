@@ -2,7 +2,8 @@
 // engine against engine:
 // run and job statuses, every attempt's outcome, exit codes and reasons, the files each job
 // writes to /output, TASK_INDEX, read-only inputs, retries, timeouts, a cancel during a running
-// job, and which files `COPY . /app/` takes when `.dockerignore` lists the Dockerfile. The
+// job, a declared secret (a read-only file of the task's user, masked in the log) and the run's
+// inputs, and which files `COPY . /app/` takes when `.dockerignore` lists the Dockerfile. The
 // fixture is a real git repository; the image is tiny (busybox, made here: no registry).
 //
 // An engine missing here is named loudly and its comparisons are skipped; CI sets
@@ -15,7 +16,7 @@ import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { vecToArray, type RunRequested, type RunState } from '@hyperp/core';
 import { jobArtifactPath } from '@hyperp/core/internal';
-import { localLayout, type LocalLayout } from '../../src/layout.js';
+import { localLayout, taskLogFile, type LocalLayout } from '../../src/layout.js';
 import { driveLocalRun, openLocalEngine } from '../../src/runs/drive-local.js';
 import { loadImageStore } from '../../src/runs/image-index.js';
 import { localBuilderVersion } from '../../src/runs/settings.js';
@@ -59,7 +60,8 @@ function repo(): string {
     'app/data.txt': 'data\n',
     'app/secret.txt': 'left out\n',
     'hyperp-workflows/main.yaml': [
-      'workflowName: main', 'jobs:',
+      'workflowName: main', 'inputs: [{name: n, type: number}]', 'jobs:',
+      '  - {jobName: secret, taskDefinitionPath: taskdefs/secret.json, secrets: [token]}',
       '  - {jobName: write, taskDefinitionPath: taskdefs/write.json}',
       '  - {jobName: fan, taskDefinitionPath: taskdefs/fan.json, concurrency: 3}',
       '  - {jobName: readonly, taskDefinitionPath: taskdefs/readonly.json, dependsOn: [write]}',
@@ -77,6 +79,11 @@ function repo(): string {
       '',
     ].join('\n'),
     'taskdefs/write.json': taskdef('mkdir -p /output/sub && echo one > /output/a.txt && echo two > /output/sub/b.txt'),
+    'taskdefs/secret.json': taskdef(
+      'cat /run/secrets/token > /output/secret.txt; stat -c %a /run/secrets/token > /output/mode.txt; ' +
+      'cat /run/hyperp/inputs.json > /output/inputs.txt; echo "$HYPERP_INPUT_N" > /output/n.txt; echo "token $(cat /run/secrets/token)"; ' +
+      '{ echo changed > /run/secrets/token; } 2>/dev/null && exit 4; exit 0',
+    ),
     'taskdefs/fan.json': taskdef('echo "$TASK_INDEX of $TASK_TOTAL_SIZE" > "/output/task-$TASK_INDEX.txt"'),
     'taskdefs/readonly.json': taskdef(
       '{ echo changed > /input/write/a.txt || touch /input/write/new || rm /input/write/sub/b.txt; } 2>/dev/null && exit 0; ' +
@@ -116,6 +123,8 @@ interface Outcome {
   readonly writeOutputAfter: Record<string, string>;
   /** What the run's plan did with its images (build, reuse). */
   readonly images?: readonly string[];
+  /** The log of the job that reads a secret. */
+  readonly secretLog?: string;
 }
 
 const filesUnder = (dir: string): Record<string, string> => {
@@ -153,6 +162,7 @@ const runOn = async (name: EngineChoice, engine: Engine, layout: LocalLayout): P
   for (const workflow of ['main', 'cancel']) {
     const prepared = await prepareRuns({
       repoDir: layout.repoDir, workflows: [workflow], images: loadImageStore(layout.imagesDir), builderVersion: localBuilderVersion(engine.name), now: Date.now(),
+      ...(workflow === 'main' ? { inputs: { n: '3' } } : {}),
     });
     if (prepared._tag !== 'Prepared') throw new Error(`${name}: ${prepared.message}`);
     const request = prepared.requests[0]!;
@@ -164,10 +174,15 @@ const runOn = async (name: EngineChoice, engine: Engine, layout: LocalLayout): P
       while (watching && !existsSync(started)) await sleep(50);
       if (watching) cancel.abort(new Error('cancelled by the test'));
     })();
-    const state = await driveLocalRun({ layout, request, engine, parallel: 4, network: false, signal: cancel.signal });
+    const secrets = { values: new Map([['token', 'tok-9f2e77']]), sources: [] };
+    const state = await driveLocalRun({ layout, request, engine, parallel: 4, network: false, signal: cancel.signal, secrets });
     watching = false;
     await watch;
-    out[workflow] = { ...outcomeOf(layout, request, state), images: [...new Set(request.plan.jobs.flatMap((j) => j.images.map((i) => i.action)))] };
+    const secretLog = workflow === 'main' ? readFileSync(taskLogFile(layout, request.runId, 'secret', 1, 1), 'utf8') : undefined;
+    out[workflow] = {
+      ...outcomeOf(layout, request, state), images: [...new Set(request.plan.jobs.flatMap((j) => j.images.map((i) => i.action)))],
+      ...(secretLog !== undefined ? { secretLog } : {}),
+    };
   }
   return out;
 };
@@ -193,7 +208,7 @@ test('each engine builds the image once and reuses it', () => {
 
 test('run and job statuses agree', () => {
   compare('main', (o) => [o.status, Object.fromEntries(Object.entries(o.jobs).map(([n, j]) => [n, j.status]))], ['FAILED', {
-    write: 'SUCCEEDED', fan: 'SUCCEEDED', readonly: 'FAILED', 'after-readonly': 'SKIPPED', retry: 'SUCCEEDED', timeout: 'FAILED', context: 'SUCCEEDED', 'image-cmd': 'SUCCEEDED',
+    secret: 'SUCCEEDED', write: 'SUCCEEDED', fan: 'SUCCEEDED', readonly: 'FAILED', 'after-readonly': 'SKIPPED', retry: 'SUCCEEDED', timeout: 'FAILED', context: 'SUCCEEDED', 'image-cmd': 'SUCCEEDED',
   }]);
 });
 
@@ -201,6 +216,13 @@ test('each job writes the same files to /output', () => {
   compare('main', (o) => ({ write: o.outputs['write'], after: o.outputs['after-readonly'] }), {
     write: { 'a.txt': 'one\n', 'sub/b.txt': 'two\n' }, after: {},
   });
+});
+
+test('a secret is a read-only file of the task\'s user, masked in the log; inputs are a file and a variable', () => {
+  compare('main', (o) => [o.outputs['secret'], o.secretLog], [
+    { 'inputs.txt': '{"n":3}\n', 'mode.txt': '400\n', 'n.txt': '3\n', 'secret.txt': 'tok-9f2e77' },
+    'token ***\n',
+  ]);
 });
 
 test('TASK_INDEX and TASK_TOTAL_SIZE of a job with three tasks', () => {
