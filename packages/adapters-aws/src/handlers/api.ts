@@ -9,7 +9,7 @@
  *   GET  /runs/{runId}/jobs/{job}/download                      presigned zip URL, or 202 while it is zipped
  *   POST /runs/{runId}/cancel   {reason?, requestId}
  *   POST /runs/{runId}/rerun    {failedOnly?, requestId}
- *   POST /runs                  {repo, branch, workflow, commit?, installationId?, requestId}
+ *   POST /runs                  {repo, branch, workflow, commit?, installationId?, requestId, inputs?}
  */
 import { GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
