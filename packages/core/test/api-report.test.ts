@@ -33,5 +33,12 @@ test('the check fails, naming the entry point and the update command, when a rep
   }
 });
 
+test('no public signature names fp-ts or io-ts: a consumer reads Results and types without them', () => {
+  for (const report of ['core.api.md', 'core-sim.api.md']) {
+    const text = readFileSync(join(etc, report), 'utf8');
+    assert.equal(text.split('\n').filter((l) => /fp-ts|io-ts|\bE\.Either\b|\bt\.Type\b/.test(l)), [], report);
+  }
+});
+
 test.after(() => rmSync(declarations, { recursive: true, force: true }));
 test.run();
