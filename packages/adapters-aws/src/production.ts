@@ -49,7 +49,7 @@ export const lambda = /* @__PURE__ */ once(() => new LambdaClient(clientOptions(
 export const logs = /* @__PURE__ */ once(() => new CloudWatchLogsClient(clientOptions()));
 export const scheduler = /* @__PURE__ */ once(() => new SchedulerClient(clientOptions()));
 export const sqs = /* @__PURE__ */ once(() => new SQSClient(clientOptions()));
-const secrets = /* @__PURE__ */ once(() => new SecretsManagerClient(clientOptions()));
+export const secrets = /* @__PURE__ */ once(() => new SecretsManagerClient(clientOptions()));
 
 /** The whole store, spilling large bodies to S3 (states, run requests). */
 export const storeWithSpill = /* @__PURE__ */ once((): Store => dynamoStore(doc(), config().tableName, s3BlobStore(s3(), config().artifactsBucket)));

@@ -1,6 +1,7 @@
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { BatchGetImageCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type RunRequested } from '@hyperp/core';
 import { downloadableKey, jobArtifactPath, logStreamPrefix } from '@hyperp/core/internal';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
@@ -21,6 +22,7 @@ import { planCalculator } from './support/calculator-request.js';
 import { drive } from './support/drive.js';
 import { startDynamoLocal, type LocalDynamo } from './support/dynamodb-local.js';
 import { testEnv } from './support/env.js';
+import { http } from './support/url-event.js';
 
 const T0 = Date.UTC(2026, 10, 22, 8, 0, 0);
 const NOW = T0 + 3_600_000;
@@ -44,7 +46,7 @@ ecr.on(BatchGetImageCommand).callsFake(registry);
 
 const api = (now = NOW) =>
   apiHandler({
-    store, config, lambda: new LambdaClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }),
+    store, config, lambda: new LambdaClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }), secrets: new SecretsManagerClient({ region: 'us-east-1' }),
     // Signing credentials with 20 minutes left: URLs are signed for no longer.
     presign: async (bucket, key, expires) => {
       const seconds = Math.min(expires, 1200);
@@ -54,15 +56,6 @@ const api = (now = NOW) =>
     imagesInRegistry: (tags) =>
       existingImageTags(new ECRClient({ region: 'us-east-1' }), config.ecrRepositoryUri, tags, { attempts: 1, baseMs: 1, maxMs: 1, sleep: async () => undefined, random: () => 0 }),
   });
-
-const http = (method: string, path: string, opts: { query?: Record<string, string>; body?: unknown } = {}): LambdaFunctionURLEvent => ({
-  version: '2.0', routeKey: '$default', rawPath: path, rawQueryString: new URLSearchParams(opts.query ?? {}).toString(),
-  headers: { 'content-type': 'application/json' },
-  ...(opts.query ? { queryStringParameters: opts.query } : {}),
-  requestContext: { http: { method, path }, authorizer: { iam: { userArn: 'arn:aws:iam::123456789012:user/ada' } } } as unknown as LambdaFunctionURLEvent['requestContext'],
-  ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
-  isBase64Encoded: false,
-});
 
 const call = async (e: LambdaFunctionURLEvent, now = NOW): Promise<[number, Record<string, unknown>]> => {
   const r = (await api(now)(e)) as { statusCode: number; body: string };
@@ -331,7 +324,7 @@ a('every documented error of ECR BatchGetImage behind a rerun is a clear JSON er
 a('a failure nobody foresaw is a 500 with its message, its stack only in the log', async () => {
   const logged: unknown[] = [];
   const broken = apiHandler({
-    store, config, lambda: new LambdaClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }),
+    store, config, lambda: new LambdaClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }), secrets: new SecretsManagerClient({ region: 'us-east-1' }),
     presign: async () => {
       throw new TypeError("Cannot read properties of undefined (reading 'expiration')");
     },

@@ -40,6 +40,11 @@ const SDK_COMMANDS: Readonly<Record<string, readonly Need[]>> = {
   'client-s3 AbortMultipartUploadCommand': [['s3:AbortMultipartUpload', null]],
   'client-lambda InvokeCommand': [['lambda:InvokeFunction', null]],
   'client-secrets-manager GetSecretValueCommand': [['secretsmanager:GetSecretValue', null]],
+  'client-secrets-manager CreateSecretCommand': [['secretsmanager:CreateSecret', 'repositorySecrets']],
+  'client-secrets-manager PutSecretValueCommand': [['secretsmanager:PutSecretValue', 'repositorySecrets']],
+  'client-secrets-manager DeleteSecretCommand': [['secretsmanager:DeleteSecret', 'repositorySecrets']],
+  // ListSecrets takes no resource ARN (Service Authorization Reference, AWS Secrets Manager, read 2026-12).
+  'client-secrets-manager ListSecretsCommand': [['secretsmanager:ListSecrets', 'anySecret']],
   'client-ecr BatchGetImageCommand': [['ecr:BatchGetImage', 'imageRepository']],
   'client-cloudwatch-logs GetLogEventsCommand': [['logs:GetLogEvents', 'taskLogGroup']],
   // RunTask and RegisterTaskDefinition pass the roles their task definitions name, and tag what

@@ -84,8 +84,23 @@ test('no job reads, lists or changes a repository\'s secret with its own AWS ide
   for (const action of ['secretsmanager:GetSecretValue', 'secretsmanager:BatchGetSecretValue', 'secretsmanager:DescribeSecret']) {
     assert.ok(denied[0]!.Action.includes(action), action);
   }
-  // No other role reads them yet: the control plane's reader is its own statement when it comes.
-  assert.equal(everyRole.filter(([, ss]) => ss.some((s) => s.Effect === 'Allow' && s.Resource.some((r) => r.startsWith('arn:aws:secretsmanager:us-east-1:123456789012:secret:hy/')))).map(([n]) => n), []);
+  // Only the API changes them (hyperp secrets); no role reads one yet: the control plane's reader is its own statement when it comes.
+  assert.equal(everyRole.filter(([, ss]) => ss.some((s) => s.Effect === 'Allow' && s.Resource.some((r) => r.startsWith('arn:aws:secretsmanager:us-east-1:123456789012:secret:hy/')))).map(([n]) => n), ['function api']);
+});
+
+test('the API sets and deletes repositories\' secrets under the deployment\'s prefix only, lists names, and reads no value', () => {
+  const api = functionGrants('api', arns).filter((s) => s.Action.some((a) => a.startsWith('secretsmanager:')));
+  assert.equal(api, [
+    {
+      Sid: 'RepositorySecrets', Effect: 'Allow',
+      Action: ['secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:PutSecretValue'],
+      Resource: ['arn:aws:secretsmanager:us-east-1:123456789012:secret:hy/*'],
+    },
+    { Sid: 'ListRepositorySecrets', Effect: 'Allow', Action: ['secretsmanager:ListSecrets'], Resource: ['*'] },
+  ]);
+  const changers = (action: string) => everyRole.filter(([, ss]) => ss.some((s) => s.Effect === 'Allow' && s.Action.includes(action))).map(([n]) => n);
+  assert.equal(changers('secretsmanager:PutSecretValue'), ['function api']);
+  assert.equal(changers('secretsmanager:ListSecrets'), ['function api']);
 });
 
 test('roles are passed only to the service they are for', () => {

@@ -10,6 +10,9 @@
  *   POST /runs/{runId}/cancel   {reason?, requestId}
  *   POST /runs/{runId}/rerun    {failedOnly?, requestId}
  *   POST /runs                  {repo, branch, workflow, commit?, installationId?, requestId, inputs?}
+ *   GET    /secrets?repo=                                       a repository's secrets: names and dates, never values
+ *   PUT    /secrets/{owner}/{repo}/{name}   {value}             creates or updates one
+ *   DELETE /secrets/{owner}/{repo}/{name}                       deletes one
  */
 import { GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
@@ -37,6 +40,7 @@ import { requestEventId } from '../run/event-ids.js';
 import { getRunMeta, type RunMeta } from '../run/meta.js';
 import { startRerun } from '../run/rerun-request.js';
 import type { StoredRun } from '../run/stepper.js';
+import { repositorySecrets, type SecretsClient } from '../secrets/repository-secrets.js';
 import type { ListBy } from '../store/run-listing.js';
 import type { Store } from '../store/store.js';
 
@@ -45,6 +49,8 @@ export interface ApiDeps {
   readonly config: AwsConfig;
   readonly lambda: Pick<LambdaClient, 'send'>;
   readonly logs: Pick<CloudWatchLogsClient, 'send'>;
+  /** Repositories' secrets (`secrets/repository-secrets.ts`). */
+  readonly secrets: SecretsClient;
   /** Signs for at most `expiresInSeconds`, and less when its credentials end sooner. */
   readonly presign: (bucket: string, key: string, expiresInSeconds: number) => Promise<PresignedGet>;
   readonly startPlanner: (request: PlanRequest) => Promise<void>;
@@ -278,11 +284,35 @@ export const apiHandler = (d: ApiDeps) => {
     return json(202, { accepted: true, runId, repo: request.repo, branch: request.branch, workflow: request.workflow });
   };
 
+  /** `hyperp secrets`: a value only ever comes in, in a request body; no answer or log line holds one. */
+  const secrets = async (method: string, parts: readonly string[], q: Record<string, string | undefined>, event: LambdaFunctionURLEvent): Promise<HttpResult> => {
+    const store = repositorySecrets(d.secrets, d.config.familyPrefix);
+    if (method === 'GET' && parts.length === 1) {
+      const repo = q['repo'];
+      if (!repo) throw new HttpError(400, 'query parameter "repo" is required (owner/name)');
+      return json(200, { repo, secrets: await store.list(repo) });
+    }
+    if (parts.length !== 4) throw new HttpError(404, `no route ${method} ${event.rawPath}`);
+    const repo = `${parts[1]}/${parts[2]}`;
+    const name = parts[3]!;
+    if (method === 'PUT') {
+      const value = parseJson(event)['value'];
+      if (typeof value !== 'string') throw new HttpError(400, '"value" is required and must be a string');
+      return json(200, { repo, name, result: await store.set(repo, name, value) });
+    }
+    if (method === 'DELETE') {
+      await store.remove(repo, name);
+      return json(200, { repo, name, deleted: true });
+    }
+    throw new HttpError(404, `no route ${method} ${event.rawPath}`);
+  };
+
   const route = async (event: LambdaFunctionURLEvent): Promise<HttpResult> => {
     const method = event.requestContext.http.method;
     const parts = event.rawPath.split('/').filter((p) => p !== '').map(decodeURIComponent);
     const q = event.queryStringParameters ?? {};
     const by = callerOf(event);
+    if (parts[0] === 'secrets') return secrets(method, parts, q, event);
     if (parts[0] !== 'runs') throw new HttpError(404, `no route ${method} ${event.rawPath}`);
     if (method === 'GET' && parts.length === 1) return list(q);
     if (method === 'POST' && parts.length === 1) return manual(parseJson(event), by);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { localLayout, runView } from '@hyperp/adapters-local';
@@ -84,7 +85,7 @@ r.before(async () => {
   meta = (await getRunMeta(store.ctx, runId))!;
   await (await drive(store, request, meta, T0)).toEnd();
   const api = apiHandler({
-    store, config, lambda: new LambdaClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }),
+    store, config, lambda: new LambdaClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }), secrets: new SecretsManagerClient({ region: 'us-east-1' }),
     presign: async (bucket, key, expiresIn) => ({
       url: await getSignedUrl(s3.s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn }), expiresInSeconds: expiresIn, expiresAt: apiNow + expiresIn * 1000,
     }),

@@ -5,7 +5,7 @@
  */
 import type { PermissionsManifest } from '../contract.js';
 import { taskFamilyPattern } from '../names.js';
-import type { PlatformArns } from './grants.js';
+import { repositorySecrets, type PlatformArns } from './grants.js';
 import type { Statement } from './statements.js';
 
 export interface Scoped {
@@ -44,6 +44,11 @@ export const RESOURCE_KINDS: Readonly<Record<string, KindScope>> = {
   artifactsBucket: (a) => ({ resources: [a.bucket] }),
   webhookSecret: (a) => ({ resources: [a.webhookSecret] }),
   githubAppKey: (a) => ({ resources: [a.githubPrivateKeySecret] }),
+  // Repositories' secrets, `{prefix}/{owner}/{repo}/{name}` (grants.ts `repositorySecrets`).
+  repositorySecrets: (a) => ({ resources: [repositorySecrets(a)] }),
+  // ListSecrets has no resource type: it can only be granted on "*" (Service Authorization
+  // Reference, AWS Secrets Manager, read 2026-12); it answers names and dates, never values.
+  anySecret: () => ({ resources: ['*'] }),
   plannerFunction: (a) => ({ resources: [a.functions.planner] }),
   stepperFunction: (a) => ({ resources: [a.functions.stepper] }),
   efsFunction: (a) => ({ resources: [a.functions.efs] }),
