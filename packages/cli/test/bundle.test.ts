@@ -43,4 +43,13 @@ test('each package left out of the bundle is imported with import() only, and is
   }
 });
 
+test('runs list and runs show load no engine and no live view: only what reading a run needs', () => {
+  const runs = Object.keys(outputs).find((o) => outputs[o]!.entryPoint?.endsWith('src/commands/runs.ts'));
+  assert.ok(runs, 'no output for src/commands/runs.ts');
+  const loaded = staticInputs(runs);
+  assert.ok(loaded.some((f) => f.endsWith('src/commands/runs.ts')));
+  const heavy = loaded.filter((f) => /src\/local\/session\.ts$|src\/views\/live-block\.ts$|node_modules\/\.pnpm\/(?:cli-truncate|string-width)@/.test(f));
+  assert.equal(heavy, []);
+});
+
 test.run();

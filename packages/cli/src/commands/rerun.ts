@@ -9,7 +9,7 @@ import type { Register } from '../program.js';
 import { CliError, ExitCode, type CliContext } from '../context.js';
 import { findRun, layoutOf, warnDamaged } from '../local/repo.js';
 import { allSucceeded, driveAll, ENGINE_HELP, openEngine, parseEngine, parseParallel } from '../local/session.js';
-import { printRuns } from './run.js';
+import { printRuns } from '../views/print-runs.js';
 import { backendOf, withBackendOptions, type BackendOptions } from '../remote/backend.js';
 import { remoteRerun } from '../remote/control.js';
 import { localSecretsFor, secretMask, SECRETS_HELP } from '../local/secrets.js';

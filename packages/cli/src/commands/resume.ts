@@ -9,7 +9,7 @@ import type { Register } from '../program.js';
 import { ExitCode } from '../context.js';
 import { findRun, layoutOf, requestOf, warnDamaged } from '../local/repo.js';
 import { allSucceeded, driveAll, ENGINE_HELP, openEngine, parseEngine, parseParallel } from '../local/session.js';
-import { printRuns } from './run.js';
+import { printRuns } from '../views/print-runs.js';
 import { terminalSafe } from '../views/terminal-text.js';
 import { localSecretsFor, secretMask, SECRETS_HELP } from '../local/secrets.js';
 

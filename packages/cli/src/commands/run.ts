@@ -2,7 +2,7 @@
  * `hyperp run`: runs the workflows of a repository on this machine — the working tree as it is
  * (or a commit with --ref) — building missing images, and waits for the end.
  */
-import { engineLabel, GitError, loadImageStore, localBuilderVersion, maskText, openRuns, prepareRuns, runView, smallTextFiles, undelivered, UnwritableEventError, type RunView } from '@hyperp/adapters-local';
+import { engineLabel, GitError, loadImageStore, localBuilderVersion, openRuns, prepareRuns, undelivered, UnwritableEventError } from '@hyperp/adapters-local';
 import type { RunState } from '@hyperp/core';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, type CliContext } from '../context.js';
@@ -11,8 +11,8 @@ import { allSucceeded, driveAll, ENGINE_HELP, openEngine, parseEngine, parsePara
 import { requireRemote } from '../remote/backend.js';
 import { remoteStart } from '../remote/control.js';
 import { pollMsOf } from '../remote/wait.js';
-import { formatRunView, notesOf, type RunNotes, commitText } from '../views/run-text.js';
-import { failureCauses } from '../local/failure-cause.js';
+import { commitText } from '../views/run-text.js';
+import { printRuns } from '../views/print-runs.js';
 import { issuesListing, placeText, warnBroken } from '../local/workflow-issues.js';
 import { terminalSafe } from '../views/terminal-text.js';
 import { localSecretsFor, secretMask, SECRETS_HELP } from '../local/secrets.js';
@@ -35,32 +35,6 @@ interface RunOptions {
   secrets?: string;
   input: string[];
 }
-
-/** The small text files of the jobs nothing depends on: a run's result, shown after it. */
-export const resultLines = (v: RunView, state: RunState): string[] => {
-  const deps = new Set(state.request?.workflow.jobs.flatMap((j) => j.dependsOn) ?? []);
-  return v.jobs
-    .filter((j) => !deps.has(j.name) && j.status === 'SUCCEEDED')
-    .flatMap((j) => smallTextFiles(j.outputDir).map((f) => `result ${j.name}/${f.name}: ${f.text}`));
-};
-
-/** Prints runs as `run` does at its end; `more` adds what `runs show` knows of a run beyond its log. */
-export const printRuns = (
-  ctx: CliContext, states: readonly RunState[], layout: ReturnType<typeof layoutOf>, json: boolean, more: Pick<RunNotes, 'resumeWith'> = {},
-  /** Secret values (`maskPatterns`) shown as *** in the results printed from the jobs' outputs. */
-  mask: readonly string[] = [],
-): void => {
-  const views = states.map((s) => runView(s, layout));
-  if (json) {
-    ctx.out(JSON.stringify({ runs: views }, null, 2) + '\n');
-    return;
-  }
-  for (const [i, v] of views.entries()) {
-    ctx.out(formatRunView(v, { ...notesOf(states[i]!), jobCauses: failureCauses(layout, states[i]!, v.jobs, v.runId), ...more }));
-    for (const l of resultLines(v, states[i]!)) ctx.out(`${terminalSafe(maskText(l, mask))}\n`);
-    ctx.out(`outputs under ${layout.artifactsDir}; details: hyperp runs show ${v.runId}; cost: hyperp cost ${v.runId}\n`);
-  }
-};
 
 /** After a run's end: what its succeeded jobs did not deliver, on stderr, in text and JSON alike. */
 export const reportUndelivered = (ctx: CliContext, states: readonly RunState[]): void => {

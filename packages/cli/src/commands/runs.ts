@@ -9,7 +9,7 @@ import { resumeCommand } from '../local/driver-state.js';
 import { backendOf, withBackendOptions, type BackendOptions } from '../remote/backend.js';
 import { remoteRunsList, remoteRunsShow, type RemoteListOptions } from '../remote/runs.js';
 import { listLine, type ListRow } from '../views/run-text.js';
-import { printRuns } from './run.js';
+import { printRuns } from '../views/print-runs.js';
 import { terminalSafe } from '../views/terminal-text.js';
 import { quietSecrets, secretMask } from '../local/secrets.js';
 
