@@ -21,6 +21,11 @@ export interface CliContext {
   readonly terminal?: Terminal;
   /** Aborted on Ctrl-C; long-running commands stop cleanly when it fires. */
   readonly signal: AbortSignal;
+  /**
+   * Standard input, read to its end (`hyperp secrets set` takes a value only there or from a
+   * file); `null` when it is a terminal, where typing would show the value. Absent: no input.
+   */
+  readonly stdin?: () => Promise<Uint8Array | null>;
 }
 
 /** A terminal window: its size (0 when the terminal does not say) and its resizes. */

@@ -21,4 +21,10 @@ export const processContext = (signal: AbortSignal, isTTY = Boolean(process.stdo
   isTTY,
   ...(isTTY ? { terminal: stdoutTerminal } : {}),
   signal,
+  stdin: async () => {
+    if (process.stdin.isTTY) return null;
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  },
 });

@@ -9,7 +9,7 @@ export interface CliResult {
 
 export const hyperp = async (
   args: readonly string[],
-  opts: { cwd?: string; env?: Record<string, string | undefined>; signal?: AbortSignal } = {},
+  opts: { cwd?: string; env?: Record<string, string | undefined>; signal?: AbortSignal; /** `null`: standard input is a terminal. */ stdin?: string | null } = {},
 ): Promise<CliResult> => {
   let stdout = '';
   let stderr = '';
@@ -20,6 +20,7 @@ export const hyperp = async (
     err: (s) => (stderr += s),
     isTTY: false,
     signal: opts.signal ?? new AbortController().signal,
+    ...(opts.stdin !== undefined ? { stdin: async () => (opts.stdin === null ? null : new TextEncoder().encode(opts.stdin)) } : {}),
   });
   return { code, stdout, stderr };
 };

@@ -25,6 +25,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'cancel', usage: '[options] <run>', summary: 'cancel a run: its tasks are stopped and it ends CANCELLED', load: async () => [(await import('./cancel.js')).registerCancel] },
   { name: 'resume', usage: '[options] <run>', summary: 'continue a run whose hyperp process stopped, from its event log', load: async () => [(await import('./resume.js')).registerResume] },
   { name: 'rerun', usage: '[options] <run>', summary: 'run a finished run again (with --failed, only its failed, skipped and cancelled jobs)', load: async () => [(await import('./rerun.js')).registerRerun] },
+  { name: 'secrets', usage: '', summary: "a repository's secrets on the deployment: set (from standard input or a file), list (names and dates), rm", load: async () => [(await import('./secrets.js')).registerSecrets] },
   { name: 'validate', usage: '[options]', summary: 'check the workflows in hyperp-workflows/ and their task definitions', load: async () => [(await import('./validate.js')).registerValidate] },
   { name: 'graph', usage: '[options]', summary: 'print the job graph of the workflows', load: async () => [(await import('./graph.js')).registerGraph] },
   { name: 'plan', usage: '[options]', summary: 'show which workflows a push would run and which images would be built or reused, and why', load: async () => [(await import('./plan.js')).registerPlan] },

@@ -38,8 +38,17 @@ export interface ApiClient {
   readonly startRun: (body: {
     repo: string; branch: string; workflow: string; requestId: string; requestedAt: number; commit?: string; inputs?: Record<string, string>;
   }) => Promise<ApiStartAnswer>;
+  /** A repository's secrets: names and dates, never values. */
+  readonly listSecrets: (repo: string) => Promise<ApiSecretList>;
+  readonly setSecret: (repo: string, name: string, value: string) => Promise<{ repo: string; name: string; result: 'created' | 'updated' }>;
+  readonly removeSecret: (repo: string, name: string) => Promise<{ repo: string; name: string; deleted: true }>;
   /** GETs a presigned URL (no signing: the URL carries its own). */
   readonly fetchPresigned: (url: string) => Promise<Uint8Array>;
+}
+
+export interface ApiSecretList {
+  readonly repo: string;
+  readonly secrets: readonly { readonly name: string; readonly createdAt: string | null; readonly updatedAt: string | null }[];
 }
 
 export interface ApiClientOptions {
@@ -145,6 +154,10 @@ export const apiClient = (o: ApiClientOptions): ApiClient => {
     cancel: (runId, body) => call({ method: 'POST', segments: ['runs', runId, 'cancel'], body }),
     rerun: (runId, body) => call({ method: 'POST', segments: ['runs', runId, 'rerun'], body }),
     startRun: (body) => call({ method: 'POST', segments: ['runs'], body }),
+    listSecrets: (repo) => call({ method: 'GET', segments: ['secrets'], query: { repo } }),
+    // The value travels in the signed body only, never in the URL (which access logs keep).
+    setSecret: (repo, name, value) => call({ method: 'PUT', segments: ['secrets', ...repo.split('/'), name], body: { value } }),
+    removeSecret: (repo, name) => call({ method: 'DELETE', segments: ['secrets', ...repo.split('/'), name] }),
     fetchPresigned: async (url) => {
       let res: Response;
       try {

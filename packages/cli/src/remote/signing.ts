@@ -11,7 +11,7 @@ export const strictEncode = (s: string): string =>
   encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 export interface ApiRequest {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path segments, unencoded: `['runs', runId, 'jobs', job, 'download']`. */
   readonly segments: readonly string[];
   readonly query?: Readonly<Record<string, string | undefined>>;
