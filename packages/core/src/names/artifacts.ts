@@ -30,6 +30,15 @@ export const jobArtifactPath = (s: ArtifactScope, jobName: string): string => `$
 export const sharedArtifactPath = (s: ArtifactScope, name: string): string =>
   `${base(s)}/shared/${encodeURIComponent(name)}`;
 
+/**
+ * A deployment's folder of the run's secret files (`{runSecretsPath}/{jobHash}/{name}`, shown to
+ * the job read-only at `/run/secrets`), removed as the run ends; no job hash is `secrets`.
+ */
+export const runSecretsPath = (s: ArtifactScope): string => `${base(s)}/secrets`;
+
+/** The folder of one job's secret files on a deployment. */
+export const jobSecretsPath = (s: ArtifactScope, jobName: string): string => `${runSecretsPath(s)}/${jobHash(jobName)}`;
+
 /** The run's own files (`inputs.json`), shown read-only at `/run/hyperp`; no job hash is `run`. */
 export const runFilesPath = (s: ArtifactScope): string => `${base(s)}/run`;
 

@@ -2,7 +2,7 @@
  * Every artifact directory a run needs before its first task starts: each job's output and each
  * shared artifact. The reducer's "ensure directories" command carries this list.
  */
-import { jobArtifactPath, runFilesPath, sharedArtifactPath } from '../names/artifacts.js';
+import { jobArtifactPath, jobSecretsPath, runFilesPath, sharedArtifactPath } from '../names/artifacts.js';
 import type { RunInputs } from '../workflow/inputs.js';
 import type { WorkflowSpec } from '../workflow/spec.js';
 
@@ -27,3 +27,21 @@ export const runFiles = (
   inputs: RunInputs | undefined,
 ): readonly { readonly path: string; readonly text: string }[] =>
   (workflow.inputs ?? []).length === 0 ? [] : [{ path: `${runFilesPath({ commit, runId, workflow: workflow.name })}/inputs.json`, text: `${JSON.stringify(inputs ?? {})}\n` }];
+
+/**
+ * The secret files of a run on a deployment (`RenderSettings.secretsOnEfs`): a folder per job
+ * that declares secrets, and in it a file per secret, by name only. The adapter reads each value
+ * and writes it; a value never enters a command, an event or the state.
+ */
+export const runSecretFiles = (
+  workflow: Pick<WorkflowSpec, 'name' | 'jobs'>,
+  commit: string,
+  runId: string,
+): { readonly paths: readonly string[]; readonly secrets: readonly { readonly path: string; readonly name: string }[] } => {
+  const scope = { commit, runId, workflow: workflow.name };
+  const jobs = workflow.jobs.filter((j) => (j.secrets ?? []).length > 0);
+  return {
+    paths: jobs.map((j) => jobSecretsPath(scope, j.name)),
+    secrets: jobs.flatMap((j) => (j.secrets ?? []).map((s) => ({ path: `${jobSecretsPath(scope, j.name)}/${s.name}`, name: s.name }))),
+  };
+};

@@ -3,7 +3,8 @@
  * `/input/<dependency>` per direct dependency, one `/shared/<name>` per shared artifact of the
  * workflow. Each is an EFS volume named `hyperp-…`; the names are reserved.
  */
-import { jobArtifactPath, jobHash, runFilesPath, sharedArtifactPath, type ArtifactScope } from '../names/artifacts.js';
+import { jobArtifactPath, jobHash, jobSecretsPath, runFilesPath, sharedArtifactPath, type ArtifactScope } from '../names/artifacts.js';
+import { SECRETS_DIR } from '../workflow/secrets.js';
 import { taggedHash } from '../names/hash.js';
 
 export interface HyperpMount {
@@ -25,7 +26,12 @@ export interface MountRequest {
   readonly inputRuns?: Readonly<Record<string, string>>;
   /** The workflow takes inputs: `/run/hyperp` (read-only) shows the run's `inputs.json`. */
   readonly runFiles?: boolean;
+  /** The job's secret files, written by the control plane (`RenderSettings.secretsOnEfs`): `/run/secrets`, read-only. */
+  readonly secrets?: boolean;
 }
+
+/** The volume of a job's secret files on a deployment. */
+export const SECRETS_VOLUME = 'hyperp-secrets';
 
 /** Where tasks read the run's own files (`inputs.json`). */
 export const RUN_FILES_DIR = '/run/hyperp';
@@ -46,6 +52,9 @@ export const hyperpMounts = (r: MountRequest): readonly HyperpMount[] => [
   })),
   ...(r.runFiles === true
     ? [{ volumeName: 'hyperp-run', containerPath: RUN_FILES_DIR, readOnly: true, artifactPath: runFilesPath(r.scope) }]
+    : []),
+  ...(r.secrets === true
+    ? [{ volumeName: SECRETS_VOLUME, containerPath: SECRETS_DIR, readOnly: true, artifactPath: jobSecretsPath(r.scope, r.job) }]
     : []),
 ];
 

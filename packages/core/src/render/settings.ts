@@ -29,6 +29,13 @@ export interface RenderSettings {
   readonly executionRoleArn?: string;
   /** Used when the task definition names none. */
   readonly taskRoleArn?: string;
+  /**
+   * Declared secrets are files the control plane writes in the run's folders (a deployment):
+   * each job that declares any mounts its folder of them read-only at `/run/secrets`, and the
+   * run's directories command names the files to write. Unset: the engine gives them itself
+   * (local mode binds its own).
+   */
+  readonly secretsOnEfs?: boolean;
 }
 
 /** `{rootDirectory}/{path}` with exactly one `/` between, absolute. */

@@ -34,7 +34,7 @@ export type RenderedTaskDefinition = Omit<TaskDefinition, 'containerDefinitions'
 
 export interface RenderInput {
   readonly workflow: Pick<WorkflowSpec, 'name' | 'sharedArtifacts' | 'inputs'>;
-  readonly job: Pick<JobSpec, 'name' | 'dependsOn' | 'taskDefinition'>;
+  readonly job: Pick<JobSpec, 'name' | 'dependsOn' | 'taskDefinition' | 'secrets'>;
   readonly commit: string;
   readonly runId: string;
   /** Image key per container that names a `dockerfilePath` (built or reused, from the plan). */
@@ -81,6 +81,7 @@ export const renderTaskDefinition = (input: RenderInput): E.Either<readonly Rend
     sharedArtifacts: workflow.sharedArtifacts,
     inputRuns: input.inputRuns,
     runFiles: (workflow.inputs ?? []).length > 0,
+    secrets: settings.secretsOnEfs === true && (job.secrets ?? []).length > 0,
   });
   const issues: RenderIssue[] = [
     ...sizeIssues(td),

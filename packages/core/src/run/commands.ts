@@ -30,6 +30,12 @@ export interface EnsureDirectories {
    * `inputs.json`, shown to its tasks at `/run/hyperp`. Absent when there are none.
    */
   readonly files?: readonly { readonly path: string; readonly text: string }[];
+  /**
+   * Secret files to write (on a deployment: `RenderSettings.secretsOnEfs`), each in one of
+   * `paths`, by the secret's name: the adapter reads the value from the repository's secrets
+   * and writes it readable by its owner only. Absent when no job declares secrets.
+   */
+  readonly secrets?: readonly { readonly path: string; readonly name: string }[];
 }
 
 /**

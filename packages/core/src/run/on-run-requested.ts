@@ -8,7 +8,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { buildAttemptKey, startedBy } from '../names/attempt.js';
 import { imageUri } from '../names/images.js';
-import { runArtifactDirectories, runFiles } from '../render/directories.js';
+import { runArtifactDirectories, runFiles, runSecretFiles } from '../render/directories.js';
 import type { RunRequested } from './events.js';
 import { buildGraph } from './graph.js';
 import { runRequestShapeProblem } from './request-shape.js';
@@ -92,7 +92,11 @@ export const onRunRequested = (tx: Tx, e: RunRequested): void => {
   });
   commitStatus(tx);
   const files = runFiles(e.workflow, e.commit, e.runId, e.inputs);
-  emit(tx, { _tag: 'EnsureDirectories', runId: e.runId, paths: runArtifactDirectories(e.workflow, e.commit, e.runId), ...(files.length > 0 ? { files } : {}) });
+  const secrets = e.settings.render.secretsOnEfs === true ? runSecretFiles(e.workflow, e.commit, e.runId) : { paths: [], secrets: [] };
+  emit(tx, {
+    _tag: 'EnsureDirectories', runId: e.runId, paths: [...runArtifactDirectories(e.workflow, e.commit, e.runId), ...secrets.paths],
+    ...(files.length > 0 ? { files } : {}), ...(secrets.secrets.length > 0 ? { secrets: secrets.secrets } : {}),
+  });
   jobs.forEach((job, j) => {
     if (job.status === 'READY' || job.status === 'PENDING') registerJob(tx, j);
   });
