@@ -51,7 +51,7 @@ const Tag: t.Type<TagType> = t.type({ key: t.string, value: t.string }, 'Tag');
 
 const EnsureDirectories: t.Type<EnsureDirectoriesCommand> = t.intersection([
   t.type({ _tag: t.literal('EnsureDirectories'), runId: t.string, paths: t.readonlyArray(t.string) }),
-  t.partial({ files: t.readonlyArray(t.type({ path: t.string, text: t.string })) }),
+  t.partial({ files: t.readonlyArray(t.type({ path: t.string, text: t.string })), secrets: t.readonlyArray(t.type({ path: t.string, name: t.string })) }),
 ]);
 const BuildImage: t.Type<BuildImageCommand> = t.type({
   _tag: t.literal('BuildImage'), runId: t.string, key: t.string, job: t.string, container: t.string, commit: t.string,
@@ -77,9 +77,10 @@ const RecordImage: t.Type<RecordImageCommand> = t.type({
   _tag: t.literal('RecordImage'), runId: t.string, key: t.string, imageUri: t.string, workflow: t.string, job: t.string, container: t.string,
   dockerfilePath: t.string, commit: t.string, builtAt: Millis, files: nullable(t.readonlyArray(t.type({ path: t.string, blob: t.string }))),
 });
-const DeregisterTaskDefinitions: t.Type<DeregisterCommand> = t.type({
-  _tag: t.literal('DeregisterTaskDefinitions'), runId: t.string, taskDefinitionArns: t.readonlyArray(t.string),
-});
+const DeregisterTaskDefinitions: t.Type<DeregisterCommand> = t.intersection([
+  t.type({ _tag: t.literal('DeregisterTaskDefinitions'), runId: t.string, taskDefinitionArns: t.readonlyArray(t.string) }),
+  t.partial({ secretFolders: t.readonlyArray(t.string) }),
+]);
 const SetCommitStatus: t.Type<SetCommitStatusCommand> = t.type({
   _tag: t.literal('SetCommitStatus'), runId: t.string, commit: t.string, context: t.string,
   state: oneOf(['pending', 'success', 'failure', 'error'], 'CommitState'), description: t.string, targetUrl: nullable(t.string),

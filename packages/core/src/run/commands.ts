@@ -149,6 +149,8 @@ export interface DeregisterTaskDefinitions {
   readonly _tag: 'DeregisterTaskDefinitions';
   readonly runId: string;
   readonly taskDefinitionArns: readonly string[];
+  /** As the run ends on a deployment: its jobs' secrets folders, to remove with their files. */
+  readonly secretFolders?: readonly string[];
 }
 
 /** The state of a commit status (GitHub's names). */

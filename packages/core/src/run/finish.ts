@@ -3,6 +3,7 @@
  * and nothing runs any more (tasks, builds, zips), the run ends — SUCCEEDED, FAILED or
  * CANCELLED — with its task definitions deregistered and the commit status set. It never reopens.
  */
+import { runSecretFiles } from '../render/directories.js';
 import type { CommitState } from './commands.js';
 import { runningJobsText } from './rerun.js';
 import { plural } from '../text/plural.js';
@@ -60,7 +61,12 @@ export const settleRun = (tx: Tx): void => {
     const status: RunStatus = s.cancel !== null ? 'CANCELLED' : failed ? 'FAILED' : 'SUCCEEDED';
     tx.s = { ...s, status, finishedAt: s.now, wakeupAt: null };
     const arns = vecToArray(s.jobs).flatMap((j) => (j.taskDefinitionArn === null ? [] : [j.taskDefinitionArn, ...j.otherTaskDefinitionArns]));
-    if (arns.length > 0) emit(tx, { _tag: 'DeregisterTaskDefinitions', runId: s.runId, taskDefinitionArns: arns });
+    const r = s.request;
+    // The secret files written as the run started go as it ends, whether or not a task ran.
+    const secretFolders = r?.settings.render.secretsOnEfs === true ? runSecretFiles(r.workflow, r.commit, s.runId).paths : [];
+    if (arns.length > 0 || secretFolders.length > 0) {
+      emit(tx, { _tag: 'DeregisterTaskDefinitions', runId: s.runId, taskDefinitionArns: arns, ...(secretFolders.length > 0 ? { secretFolders } : {}) });
+    }
     commitStatus(tx);
     return;
   }

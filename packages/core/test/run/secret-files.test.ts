@@ -7,13 +7,13 @@ import type { RunEvent, RunRequested } from '../../src/run/events.js';
 import type { Command } from '../../src/run/commands.js';
 import { imageUri } from '../../src/names/images.js';
 import { syntheticImageKey } from '../../src/sim/workflow.js';
-import { arnOf, fold, request, T0 } from './support.js';
+import { fold, request, T0 } from './support.js';
 
 const plain = request();
-const withSecrets = (secretsOnEfs: boolean): RunRequested => ({
-  ...plain,
-  settings: { ...plain.settings, render: { ...plain.settings.render, secretsOnEfs } },
-  workflow: { ...plain.workflow, jobs: plain.workflow.jobs.map((j) => (j.name === 'a' ? { ...j, secrets: [{ name: 'db_password' }, { name: 'api-key' }] } : j)) },
+const withSecrets = (secretsOnEfs: boolean, base = plain): RunRequested => ({
+  ...base,
+  settings: { ...base.settings, render: { ...base.settings.render, secretsOnEfs } },
+  workflow: { ...base.workflow, jobs: base.workflow.jobs.map((j) => (j.name === 'a' ? { ...j, secrets: [{ name: 'db_password' }, { name: 'api-key' }] } : j)) },
 });
 const after = (r: RunRequested): RunEvent[] => [
   r,
@@ -47,9 +47,22 @@ t('the declaring job mounts its folder read-only at /run/secrets; a job without 
   const a = registerOf(all, 'a').taskDefinition;
   assert.equal(a.containerDefinitions[0]!.mountPoints?.find((m) => m.containerPath === '/run/secrets'), { sourceVolume: 'hyperp-secrets', containerPath: '/run/secrets', readOnly: true });
   const folder = ensureOf(all).paths.find((p) => p.includes('/secrets/'))!;
-  assert.ok(a.volumes?.find((v) => v.name === 'hyperp-secrets')?.efsVolumeConfiguration?.rootDirectory?.endsWith(folder));
+  assert.ok((a.volumes?.find((v) => v.name === 'hyperp-secrets')?.efsVolumeConfiguration?.rootDirectory as string | undefined)?.endsWith(folder) === true);
   const others = all.filter((c) => c._tag === 'RegisterTaskDefinition' && c.job !== 'a');
   assert.ok(others.every((c) => c._tag === 'RegisterTaskDefinition' && !c.taskDefinition.volumes?.some((v) => v.name === 'hyperp-secrets')));
+});
+
+t('as the run ends, even before any task ran, the secrets folders are named for removal', () => {
+  const one = request({ name: 'one', jobs: [{ name: 'a' }] });
+  const r = withSecrets(true, one);
+  const failed: RunEvent[] = [{ _tag: 'ImageBuildFailed', at: T0 + 5, key: syntheticImageKey('a'), reason: 'no space left', usage: null }];
+  const [s, last] = fold([r, { _tag: 'DirectoriesEnsured', at: T0 + 1 }, ...failed]);
+  assert.is(s.status, 'FAILED');
+  const folder = ensureOf(commandsOf(after(r))).paths.find((p) => p.includes('/secrets/'))!;
+  assert.equal(last.filter((c) => c._tag === 'DeregisterTaskDefinitions'), [{ _tag: 'DeregisterTaskDefinitions', runId: r.runId, taskDefinitionArns: [], secretFolders: [folder] }]);
+  // Locally nothing is asked for.
+  const [, local] = fold([withSecrets(false, one), { _tag: 'DirectoriesEnsured', at: T0 + 1 }, ...failed]);
+  assert.equal(local.filter((c) => c._tag === 'DeregisterTaskDefinitions'), []);
 });
 
 t('local mode (no secretsOnEfs) gets no secrets folder, file or mount', () => {
