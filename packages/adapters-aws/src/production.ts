@@ -112,7 +112,7 @@ export const runStepper = /* @__PURE__ */ once(() => {
   return stepper({
     store: st,
     interpret: interpreter({
-      config: config(), ecs: ecs(), lambda: lambda(), efs: efs(), images: st.images, github: gh.client,
+      config: config(), ecs: ecs(), lambda: lambda(), efs: efs(), secrets: secrets(), images: st.images, github: gh.client,
       contexts: buildContexts({ s3: s3(), bucket: config().artifactsBucket, github: gh.client, images: st.images, now: Date.now }),
       wakeups: wakeupQueue({ sqs: sqs(), queueUrl: config().wakeupQueueUrl, inlineWaitMs: INLINE_WAIT_MS, now: Date.now }),
       usesChecks: (id) => grantsChecks(gh.client(id)),

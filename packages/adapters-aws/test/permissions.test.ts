@@ -77,6 +77,7 @@ const MODULE_RESOURCES: Readonly<Record<string, Readonly<Record<string, string>>
   'src/aws/presign.ts': { s3: 'downloads' },
   'src/schedules/sync.ts': { scheduler: 'cronSchedules', iam: 'cronScheduleRole' },
   'src/aws/wakeup-queue.ts': { sqs: 'wakeupQueue' },
+  'src/secrets/read-secrets.ts': { secretsmanager: 'repositorySecrets' },
 };
 
 /** Which function a handler invokes and which secret it reads: the configuration its code reads. */

@@ -84,8 +84,10 @@ test('no job reads, lists or changes a repository\'s secret with its own AWS ide
   for (const action of ['secretsmanager:GetSecretValue', 'secretsmanager:BatchGetSecretValue', 'secretsmanager:DescribeSecret']) {
     assert.ok(denied[0]!.Action.includes(action), action);
   }
-  // Only the API changes them (hyperp secrets); no role reads one yet: the control plane's reader is its own statement when it comes.
-  assert.equal(everyRole.filter(([, ss]) => ss.some((s) => s.Effect === 'Allow' && s.Resource.some((r) => r.startsWith('arn:aws:secretsmanager:us-east-1:123456789012:secret:hy/')))).map(([n]) => n), ['function api']);
+  // Only the stepper reads them (once per run, for the files it has written) and only the API changes them (hyperp secrets).
+  const repoSecrets = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hy/*';
+  assert.equal(everyRole.filter(([, ss]) => ss.some((s) => s.Effect === 'Allow' && s.Resource.some((r) => r.startsWith('arn:aws:secretsmanager:us-east-1:123456789012:secret:hy/')))).map(([n]) => n), ['function stepper', 'function api']);
+  assert.equal(everyRole.filter(([, ss]) => ss.some((s) => s.Effect === 'Allow' && s.Action.includes('secretsmanager:GetSecretValue') && s.Resource.includes(repoSecrets))).map(([n]) => n), ['function stepper']);
 });
 
 test('the API sets and deletes repositories\' secrets under the deployment\'s prefix only, lists names, and reads no value', () => {

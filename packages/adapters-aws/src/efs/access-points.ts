@@ -41,6 +41,9 @@ export const RUN_TAG = 'hyperp:run';
 export const DEPLOYMENT_TAG = 'hyperp:deployment';
 const MODE_TAG = 'hyperp:access';
 
+/** The volume of a job's secret files (core's `SECRETS_VOLUME`). */
+const SECRETS_VOLUME = 'hyperp-secrets';
+
 /** Volume names hyperp renders its own mounts with (core's `RESERVED_VOLUME_PREFIX`). */
 const HYPERP_VOLUME_PREFIX = 'hyperp-';
 
@@ -91,8 +94,11 @@ export const hyperpVolumeAccess = (
     const layoutPath = layoutPathOf(settings.efsRootDirectory, dir);
     if (layoutPath === undefined) return [];
     const uses = mounts.filter((m) => m.sourceVolume === v.name);
-    // Read-only only when every container mounts it read-only: `/input/<dep>`.
-    const mode: AccessMode = uses.length > 0 && uses.every((m) => m.readOnly === true) ? 'read' : 'write';
+    // Read-only only when every container mounts it read-only: `/input/<dep>`. A job's secrets
+    // folder is the exception: its files are 0400 of their owner, the writers' uid, so only that
+    // uid reads them; the containers mount it read-only, and should the job's own NFS client
+    // write there, it changes only its own secrets, which go as the run ends.
+    const mode: AccessMode = v.name !== SECRETS_VOLUME && uses.length > 0 && uses.every((m) => m.readOnly === true) ? 'read' : 'write';
     return [{ volume: v.name, layoutPath, mode }];
   });
 };

@@ -7,7 +7,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { RunEvent } from '@hyperp/core';
-import { chmod, lstat, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, posix, relative } from 'node:path';
 import { realFolderOf } from '../efs/folders.js';
 import type { EventLog } from '../store/event-log.js';
@@ -25,6 +25,16 @@ export type EfsRequest =
       readonly op: 'mkdirs'; readonly runId: string; readonly paths: readonly string[];
       /** Files to write in those folders (the run's `inputs.json`): each in one of `paths`. */
       readonly files?: readonly { readonly path: string; readonly text: string }[];
+      /**
+       * Secret files (the control plane read their values for this run), each in one of
+       * `paths`: written readable by their owner only, the uid the job's access point for its
+       * secrets folder runs as. A value is never logged or put in an error.
+       */
+      readonly secrets?: readonly { readonly path: string; readonly text: string }[];
+    }
+  | {
+      /** As a run ends: its secrets folders and their files go. */
+      readonly op: 'rmdirs'; readonly runId: string; readonly paths: readonly string[];
     }
   | {
       readonly op: 'zip';
@@ -44,6 +54,7 @@ export type EfsRequest =
 
 export type EfsResponse =
   | { readonly op: 'mkdirs'; readonly created: number }
+  | { readonly op: 'rmdirs'; readonly removed: number }
   | { readonly op: 'zip'; readonly location: string; readonly bytes: number; readonly files: number };
 
 export interface EfsDeps {
@@ -62,6 +73,10 @@ export interface EfsDeps {
  */
 export const ARTIFACT_DIR_MODE = 0o755;
 
+/** A job's secrets folder and files: its owner's only (the writers' uid, which its read-only access point runs as). */
+export const SECRET_DIR_MODE = 0o700;
+export const SECRET_FILE_MODE = 0o400;
+
 /** The run's own files (`inputs.json`): readable by the readers' uid its tasks mount them as. */
 export const RUN_FILE_MODE = 0o644;
 
@@ -70,10 +85,10 @@ export const RUN_FILE_MODE = 0o644;
  * link to it (`src/efs/folders.ts`). A layout path that already exists — the link of a repeated
  * command, or a real folder of a run made before folders moved — is left as it is.
  */
-const makeFolder = async (root: string, layoutPath: string): Promise<void> => {
+const makeFolder = async (root: string, layoutPath: string, mode = ARTIFACT_DIR_MODE): Promise<void> => {
   const real = join(root, realFolderOf(layoutPath));
   await mkdir(real, { recursive: true });
-  await chmod(real, ARTIFACT_DIR_MODE);
+  await chmod(real, mode);
   const link = inside(root, layoutPath);
   await mkdir(dirname(link), { recursive: true });
   try {
@@ -93,21 +108,37 @@ const inside = (root: string, path: string): string => {
   return join(root, clean);
 };
 
+/**
+ * Writes a file into a folder of the request, by the folder's real path: never through a link a
+ * job could have placed. What is there already (a repeated command, or a link the job put in its
+ * own folder) is removed first and the file created anew, never opened through it.
+ */
+const writeRunFile = async (root: string, paths: readonly string[], f: { readonly path: string; readonly text: string }, mode: number): Promise<void> => {
+  const folder = posix.dirname(f.path);
+  if (!paths.includes(folder)) throw new Error(`file ${JSON.stringify(f.path)} is not in a folder of the request`);
+  const file = join(root, realFolderOf(folder), posix.basename(f.path));
+  await rm(file, { force: true });
+  await writeFile(file, f.text, { mode, flag: 'wx' });
+  await chmod(file, mode);
+};
+
 export const efsHandler =
   (deps: EfsDeps) =>
   async (request: EfsRequest): Promise<EfsResponse> => {
     switch (request.op) {
       case 'mkdirs': {
-        for (const p of request.paths) await makeFolder(deps.root, p);
-        for (const f of request.files ?? []) {
-          // Only into a folder just made, by its real path: never through a link a job could have placed.
-          const folder = posix.dirname(f.path);
-          if (!request.paths.includes(folder)) throw new Error(`file ${JSON.stringify(f.path)} is not in a folder of the request`);
-          const file = join(deps.root, realFolderOf(folder), posix.basename(f.path));
-          await writeFile(file, f.text, { mode: RUN_FILE_MODE });
-          await chmod(file, RUN_FILE_MODE);
-        }
+        const secretFolders = new Set((request.secrets ?? []).map((f) => posix.dirname(f.path)));
+        for (const p of request.paths) await makeFolder(deps.root, p, secretFolders.has(p) ? SECRET_DIR_MODE : ARTIFACT_DIR_MODE);
+        for (const f of request.files ?? []) await writeRunFile(deps.root, request.paths, f, RUN_FILE_MODE);
+        for (const f of request.secrets ?? []) await writeRunFile(deps.root, request.paths, f, SECRET_FILE_MODE);
         return { op: 'mkdirs', created: request.paths.length };
+      }
+      case 'rmdirs': {
+        for (const p of request.paths) {
+          await rm(join(deps.root, realFolderOf(p)), { recursive: true, force: true });
+          await rm(inside(deps.root, p), { force: true });
+        }
+        return { op: 'rmdirs', removed: request.paths.length };
       }
       case 'zip': {
         const append = async (event: RunEvent): Promise<void> => {

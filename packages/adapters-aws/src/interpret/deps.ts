@@ -1,6 +1,7 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { EFSClient } from '@aws-sdk/client-efs';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { AwsConfig } from '../config.js';
 import type { GitHub } from '../github/app-client.js';
 import type { ImageStore } from '../store/images.js';
@@ -17,6 +18,11 @@ export interface InterpreterDeps {
    */
   readonly efs?: Pick<EFSClient, 'send'>;
   readonly images: ImageStore;
+  /**
+   * Secrets Manager, to read the repository's secrets a run's jobs declare
+   * (`secrets/read-secrets.ts`). Without it, a run that declares secrets fails to start.
+   */
+  readonly secrets?: Pick<SecretsManagerClient, 'send'>;
   /** A GitHub client for an App installation. */
   readonly github: (installationId: number) => GitHub;
   /**

@@ -5,6 +5,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { DeregisterTaskDefinitions, RegisterTaskDefinition, RunEvent } from '@hyperp/core';
 import { AccessPointsUnavailable, deleteRunAccessPoints, withRunAccessPoints, type AccessPointDeps } from '../efs/access-points.js';
+import { invokeSync } from '../aws/invoke-sync.js';
+import type { EfsRequest } from '../handlers/efs.js';
 import type { InterpreterDeps } from './deps.js';
 
 const accessPoints = (d: InterpreterDeps): AccessPointDeps | undefined =>
@@ -43,6 +45,12 @@ export const registerTaskDefinition = async (d: InterpreterDeps, c: RegisterTask
 const DELETE_BATCH = 10;
 
 export const deregisterTaskDefinitions = async (d: InterpreterDeps, c: DeregisterTaskDefinitions): Promise<RunEvent[]> => {
+  // The run's secret files go first, and the command fails (and is sent again) until they are gone.
+  if (c.secretFolders && c.secretFolders.length > 0) {
+    const request: EfsRequest = { op: 'rmdirs', runId: c.runId, paths: c.secretFolders };
+    const r = await invokeSync(d.lambda, d.config.efsFunctionName, request);
+    if (r._tag !== 'Ok') throw new Error(`the efs function did not remove the run's secret files: ${r.message}`);
+  }
   for (const taskDefinition of c.taskDefinitionArns) {
     try {
       await d.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition }));

@@ -12,6 +12,7 @@ import { setCommitStatus } from '../github/statuses.js';
 import type { EfsRequest } from '../handlers/efs.js';
 import type { RunMeta } from '../run/meta.js';
 import { classifyAwsError } from '../aws/failure-class.js';
+import { readRepositorySecrets, SecretNotSet } from '../secrets/read-secrets.js';
 import type { InterpreterDeps } from './deps.js';
 import { deregisterTaskDefinitions, registerTaskDefinition } from './ecs-definitions.js';
 import { buildImage, runTask, stopTask } from './ecs-launch.js';
@@ -50,7 +51,20 @@ export const interpreter =
 const carryOut = async (d: InterpreterDeps, c: Command, meta: RunMeta): Promise<RunEvent[]> => {
     switch (c._tag) {
       case 'EnsureDirectories': {
-        const request: EfsRequest = { op: 'mkdirs', runId: c.runId, paths: c.paths, ...(c.files ? { files: c.files } : {}) };
+        let secrets: { path: string; text: string }[] = [];
+        if (c.secrets && c.secrets.length > 0) {
+          try {
+            if (!d.secrets) throw new SecretNotSet('this stepper was wired without Secrets Manager');
+            const values = await readRepositorySecrets(d.secrets, d.config.familyPrefix, meta.repo, c.secrets.map((s) => s.name));
+            secrets = c.secrets.map((s) => ({ path: s.path, text: values.get(s.name)! }));
+          } catch (e) {
+            if (!(e instanceof SecretNotSet)) throw e;
+            return [{ _tag: 'CommandFailed', at: d.now(), command: c, failure: 'permanent', reason: e.message }];
+          }
+        }
+        const request: EfsRequest = {
+          op: 'mkdirs', runId: c.runId, paths: c.paths, ...(c.files ? { files: c.files } : {}), ...(secrets.length > 0 ? { secrets } : {}),
+        };
         const r = await invokeSync(d.lambda, d.config.efsFunctionName, request);
         if (r._tag === 'Ok') return [{ _tag: 'DirectoriesEnsured', at: d.now() }];
         // The function's own error (an EFS mount that timed out, a bug): not known to be lasting.

@@ -16,7 +16,7 @@ import {
   type WorkflowPlan,
   type WorkflowSpec,
 } from '@hyperp/core';
-import { declaredSecretNames, imageTag, jobImageKeys, resolveInputs, validationCheck } from '@hyperp/core/internal';
+import { imageTag, jobImageKeys, resolveInputs, validationCheck } from '@hyperp/core/internal';
 import type { AwsConfig } from '../config.js';
 import type { GitHub } from '../github/app-client.js';
 import { headCommit, remoteRepo } from '../github/repo-reader.js';
@@ -159,6 +159,8 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
       familyPrefix: d.config.familyPrefix,
       executionRoleArn: d.config.taskExecutionRoleArn,
       taskRoleArn: d.config.jobTaskRoleArn,
+      // Declared secrets: files the stepper writes on the run's folders, mounted at /run/secrets.
+      secretsOnEfs: true,
     },
     priceRegion: d.config.priceRegion ?? d.config.region ?? 'us-east-1',
     artifactsBucket: d.config.artifactsBucket,
@@ -170,10 +172,11 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
       problems.push(...plan.issues.map((p) => `${w.name} / ${p.job} / ${p.container}: ${p._tag} ${p.dockerfilePath}`));
       continue;
     }
-    // Secrets are delivered on this machine only so far (docs/design-decisions.md): a job that
-    // declares one is not started without it.
-    if (declaredSecretNames(w).length > 0) {
-      problems.push(`${w.name}: declares secrets (${declaredSecretNames(w).join(', ')}), which a deployment does not deliver yet; run it with hyperp run`);
+    // Secrets reach jobs as files (docs/design-decisions.md); an environment variable would put
+    // the value in RunTask's overrides or the task definition, which a deployment never does.
+    const asEnv = w.jobs.flatMap((j) => (j.secrets ?? []).filter((s) => s.env !== undefined).map((s) => `${j.name}: ${s.name} as ${s.env}`));
+    if (asEnv.length > 0) {
+      problems.push(`${w.name}: asks for secrets as environment variables (${[...new Set(asEnv)].join(', ')}), which a deployment does not give; read /run/secrets/<name> instead`);
       continue;
     }
     const inputs = resolveInputs(w.inputs ?? [], givenInputs(request, w));
