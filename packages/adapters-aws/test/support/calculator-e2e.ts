@@ -19,7 +19,9 @@ import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { realFolderOf } from '../../src/efs/folders.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
@@ -81,6 +83,8 @@ export interface E2EResult {
   /** The installation tokens the GitHub stand-in minted. */
   readonly githubTokens: readonly string[];
   readonly artifactsRoot: string;
+  /** Each secrets folder the efs function was asked to remove: its files, modes and bytes, as they were. */
+  readonly secretFoldersRemoved: readonly { readonly path: string; readonly dirMode: number; readonly files: Record<string, { mode: number; text: string }> }[];
   readonly cleanup: () => Promise<void>;
 }
 
@@ -107,6 +111,11 @@ export interface E2EOptions {
   readonly failing?: Set<string>;
   /** An open pull request whose head is the pushed commit, merging into `baseRef`. */
   readonly pullRequest?: { readonly number: number; readonly baseRef: string };
+  /**
+   * Secrets the workflow declares for every job, with the values Secrets Manager holds for the
+   * repository (`{prefix}/acme/calculator/{name}`); a name without a value is not set there.
+   */
+  readonly secrets?: Readonly<Record<string, string | null>>;
 }
 
 export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, options: E2EOptions = {}): Promise<E2EResult> => {
@@ -157,6 +166,19 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
   const peek = dynamoStore(DynamoDBDocumentClient.from(uncounted, { marshallOptions: { removeUndefinedValues: true } }), tableName);
 
   const repo = gitRepoFrom(CALCULATOR);
+  if (options.secrets) {
+    const file = join(repo.dir, 'hyperp-workflows/calculator.yaml');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\nsecrets: [${Object.keys(options.secrets).join(', ')}]\n`);
+    repo.commit('declare secrets');
+  }
+  // Secrets Manager holds the repository's secrets (aws-sdk-client-mock: it has no local stand-in).
+  const secretsManager = mockClient(SecretsManagerClient);
+  secretsManager.on(GetSecretValueCommand).callsFake((input: { SecretId: string }) => {
+    const name = input.SecretId.slice(`${config.familyPrefix}/acme/calculator/`.length);
+    const value = input.SecretId.startsWith(`${config.familyPrefix}/acme/calculator/`) ? options.secrets?.[name] : undefined;
+    if (typeof value !== 'string') throw Object.assign(new Error("Secrets Manager can't find the specified secret."), { name: 'ResourceNotFoundException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+    return { Name: input.SecretId, SecretString: value, VersionId: 'v1' };
+  });
   const gh = await startGitHubFake(repo);
   const github = (id: number) => installationClient({ appId: gh.appId, privateKey: gh.privateKey, baseUrl: gh.baseUrl }, id);
   const artifactsRoot = mkdtempSync(join(tmpdir(), 'hyperp-efs-'));
@@ -181,6 +203,7 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
 
   // Lambda: the planner is invoked asynchronously (run below), the EFS helper in-process.
   const lambda = mockClient(LambdaClient);
+  const secretFoldersRemoved: E2EResult['secretFoldersRemoved'][number][] = [];
   const plannerQueue: (PlanRequest | GitHubRerunRequest | PullRequestSummaryRequest)[] = [];
   const efs = efsHandler({ root: artifactsRoot, s3: s3.s3, events: store.events, now });
   let s3Calls = 0;
@@ -197,6 +220,16 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
     }
     if (input.FunctionName === config.efsFunctionName) {
       const request = payload as EfsRequest;
+      if (request.op === 'rmdirs') {
+        for (const path of request.paths) {
+          const real = join(artifactsRoot, realFolderOf(path));
+          if (!existsSync(real)) continue;
+          secretFoldersRemoved.push({
+            path, dirMode: statSync(real).mode & 0o777,
+            files: Object.fromEntries(readdirSync(real).map((f) => [f, { mode: statSync(join(real, f)).mode & 0o777, text: readFileSync(join(real, f), 'utf8') }])),
+          });
+        }
+      }
       // Jobs write their outputs where the EFS helper zips them from.
       if (request.op === 'zip') writeFileSync(join(artifactsRoot, request.sourcePath, 'result.txt'), `${request.job}\n`);
       try {
@@ -225,7 +258,7 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
     store,
     report: reporter.report,
     interpret: interpreter({
-      config, ecs: ecsClient, lambda: lambdaClient, images: store.images, github, usesChecks,
+      config, ecs: ecsClient, lambda: lambdaClient, images: store.images, github, usesChecks, secrets: new SecretsManagerClient({ region: 'us-east-1' }),
       contexts: buildContexts({ s3: s3.s3, bucket: config.artifactsBucket, github, images: store.images, now }),
       wakeups: wakeupQueue({ sqs: new SQSClient({ region: 'us-east-1' }), queueUrl: config.wakeupQueueUrl, inlineWaitMs: 20_000, now }),
       now, log,
@@ -341,14 +374,16 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
     },
     awsRequests: [
       ...awsRequests,
-      ...[[ 'ecs', ecs ], [ 'lambda', lambda ], [ 'sqs', sqs ]].flatMap(([name, mock]) =>
+      ...[[ 'ecs', ecs ], [ 'lambda', lambda ], [ 'sqs', sqs ], [ 'secretsmanager', secretsManager ]].flatMap(([name, mock]) =>
         (mock as typeof ecs).calls().map((c) => requestText(name as string, c.args[0].constructor.name, c.args[0].input))),
     ],
     githubTokens: gh.tokens(),
     logLines,
     artifactsRoot,
+    secretFoldersRemoved,
     cleanup: async () => {
       ecs.restore();
+      secretsManager.restore();
       lambda.restore();
       sqs.restore();
       s3.s3.middlewareStack.remove('countS3');

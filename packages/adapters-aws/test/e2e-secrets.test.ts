@@ -1,0 +1,54 @@
+// The calculator on the AWS adapter with a declared secret: the run reads it once from Secrets
+// Manager, the efs function writes it as each job's 0400 file, every task definition mounts it
+// read-only at /run/secrets, and it is gone when the run ends. The value travels in the efs
+// function's request only: no table write, ECS input, check run or log line holds it.
+import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runCalculatorEndToEnd, type E2EResult } from './support/calculator-e2e.js';
+import { startDynamoLocal, type LocalDynamo } from './support/dynamodb-local.js';
+import { startS3Local, type LocalS3 } from './support/s3-local.js';
+
+const VALUE = 'calc-db-pa55-7f3a';
+let local: LocalDynamo;
+let s3: LocalS3;
+let r: E2EResult;
+
+const e2e = suite('the calculator with a secret, on the AWS adapter');
+e2e.before(async () => {
+  local = await startDynamoLocal();
+  s3 = await startS3Local(['hyperp-artifacts-test']);
+  r = await runCalculatorEndToEnd(local, s3, { noisy: false, secrets: { db_password: VALUE } });
+});
+e2e.after(async () => {
+  await r.cleanup();
+  await s3.stop();
+  await local.stop();
+});
+
+e2e('the run succeeds; each job had its secret as a 0400 file in a 0700 folder, removed as the run ended', async () => {
+  assert.is((await r.store.states.load(r.runId))?.status, 'SUCCEEDED');
+  assert.is(r.secretFoldersRemoved.length, 4);
+  for (const f of r.secretFoldersRemoved) assert.equal([f.dirMode, f.files], [0o700, { db_password: { mode: 0o400, text: VALUE } }]);
+  const jobs = r.awsRequests.filter((l) => l.startsWith('ecs RegisterTaskDefinitionCommand '))
+    .map((l) => JSON.parse(l.slice('ecs RegisterTaskDefinitionCommand '.length)) as RegisterTaskDefinitionCommandInput)
+    // The image builder's definition mounts nothing of the run.
+    .filter((input) => input.volumes?.some((v) => v.name === 'hyperp-output'));
+  assert.is(jobs.length, 4);
+  for (const input of jobs) {
+    for (const c of input.containerDefinitions ?? []) {
+      assert.equal(c.mountPoints?.find((m) => m.containerPath === '/run/secrets'), { sourceVolume: 'hyperp-secrets', containerPath: '/run/secrets', readOnly: true });
+    }
+  }
+});
+
+e2e('the value is in the efs function\'s request only: never in the table, an ECS input, a check run or a log line', () => {
+  const holding = r.awsRequests.filter((l) => l.includes(VALUE));
+  assert.is(holding.length, 1);
+  assert.match(holding[0]!, /^lambda InvokeCommand .*"FunctionName":"hyperp-efs"/);
+  assert.match(holding[0]!, /"InvocationType":"RequestResponse"/);
+  assert.not.ok(r.logLines.some((l) => l.includes(VALUE)));
+  assert.not.ok(JSON.stringify([...r.gh.checkRuns.values()]).includes(VALUE));
+});
+
+e2e.run();
