@@ -11,6 +11,7 @@
  * installation the event names (`planner/rerun-from-github.ts`).
  */
 import { RERUN_FAILED_ACTION } from './check-actions.js';
+import { obj } from './json-object.js';
 
 /** What the planner function is asked to do for a re-run button (an async invocation's payload). */
 export interface GitHubRerunRequest {
@@ -29,8 +30,6 @@ export type CheckRunDecision =
   | { readonly _tag: 'Rerun'; readonly rerun: Omit<GitHubRerunRequest, 'kind' | 'deliveryId' | 'receivedAt'> }
   | { readonly _tag: 'Ignore'; readonly reason: string };
 
-const obj = (v: unknown): Record<string, unknown> | undefined =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 
 /** `appId`: this deployment's GitHub App; a check run another App made is not hyperp's to re-run. */
 export const decideCheckRun = (payload: unknown, appId: string | null): CheckRunDecision => {

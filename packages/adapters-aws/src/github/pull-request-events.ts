@@ -4,6 +4,7 @@
  * gets its summary comment from the runs its head commit already has (a branch pushed before
  * its pull request was opened); runs that end later edit the comment themselves.
  */
+import { obj } from './json-object.js';
 export interface PullRequestSummaryRequest {
   readonly kind: 'pull-request-summary';
   readonly repo: string;
@@ -20,8 +21,6 @@ export type PullRequestDecision =
   | { readonly _tag: 'Summarise'; readonly request: Omit<PullRequestSummaryRequest, 'kind' | 'deliveryId' | 'receivedAt'> }
   | { readonly _tag: 'Ignore'; readonly reason: string };
 
-const obj = (v: unknown): Record<string, unknown> | undefined =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 
 const ACTIONS = new Set(['opened', 'reopened', 'synchronize']);
 

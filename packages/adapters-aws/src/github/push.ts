@@ -3,6 +3,7 @@
  * tag pushes start no run (the original hyperp ran only on branch pushes).
  * Payload fields: GitHub docs "Webhook events and payloads" → push, read 2026-11.
  */
+import { obj } from './json-object.js';
 
 export interface PushFacts {
   /** `owner/name`. */
@@ -26,8 +27,6 @@ export type PushDecision =
 
 const ZERO_SHA = /^0{40}$/;
 
-const obj = (v: unknown): Record<string, unknown> | undefined =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 
 export const decidePush = (payload: unknown): PushDecision => {
   const p = obj(payload);
