@@ -20,8 +20,9 @@ e2e.before(async () => {
   s3 = await startS3Local(['hyperp-artifacts-test']);
   r = await runCalculatorEndToEnd(local, s3, { noisy: false, secrets: { db_password: VALUE } });
 });
+let cleaned = false;
 e2e.after(async () => {
-  await r.cleanup();
+  if (!cleaned) await r.cleanup();
   await s3.stop();
   await local.stop();
 });
@@ -49,6 +50,22 @@ e2e('the value is in the efs function\'s request only: never in the table, an EC
   assert.match(holding[0]!, /"InvocationType":"RequestResponse"/);
   assert.not.ok(r.logLines.some((l) => l.includes(VALUE)));
   assert.not.ok(JSON.stringify([...r.gh.checkRuns.values()]).includes(VALUE));
+});
+
+e2e('a secret the repository does not have fails the run at its start, saying how to set it; no job\'s task runs', async () => {
+  // One harness at a time: its mocks take over the SDK clients.
+  await r.cleanup();
+  cleaned = true;
+  const u = await runCalculatorEndToEnd(local, s3, { noisy: false, secrets: { api_key: null } });
+  try {
+    const saved = await u.store.states.load(u.runId);
+    assert.is(saved?.status, 'FAILED');
+    assert.match(JSON.stringify(saved?.state), /secret api_key of acme\/calculator is not set on this deployment \(ResourceNotFoundException\): hyperp secrets set --repo acme\/calculator api_key/);
+    // Image builds may have started alongside; no job's task did.
+    assert.equal(u.runTaskInputs.map((i) => i.taskDefinition).filter((td) => !td?.includes('_builder:')), []);
+  } finally {
+    await u.cleanup();
+  }
 });
 
 e2e.run();
