@@ -37,9 +37,12 @@ export const runSecretFiles = (
   workflow: Pick<WorkflowSpec, 'name' | 'jobs'>,
   commit: string,
   runId: string,
+  reused: readonly { readonly job: string }[] = [],
 ): { readonly paths: readonly string[]; readonly secrets: readonly { readonly path: string; readonly name: string }[] } => {
   const scope = { commit, runId, workflow: workflow.name };
-  const jobs = workflow.jobs.filter((j) => (j.secrets ?? []).length > 0);
+  // A job a rerun reuses runs no task: it gets no secret files.
+  const skip = new Set(reused.map((r) => r.job));
+  const jobs = workflow.jobs.filter((j) => (j.secrets ?? []).length > 0 && !skip.has(j.name));
   return {
     paths: jobs.map((j) => jobSecretsPath(scope, j.name)),
     secrets: jobs.flatMap((j) => (j.secrets ?? []).map((s) => ({ path: `${jobSecretsPath(scope, j.name)}/${s.name}`, name: s.name }))),

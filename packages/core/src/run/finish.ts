@@ -63,7 +63,7 @@ export const settleRun = (tx: Tx): void => {
     const arns = vecToArray(s.jobs).flatMap((j) => (j.taskDefinitionArn === null ? [] : [j.taskDefinitionArn, ...j.otherTaskDefinitionArns]));
     const r = s.request;
     // The secret files written as the run started go as it ends, whether or not a task ran.
-    const secretFolders = r?.settings.render.secretsOnEfs === true ? runSecretFiles(r.workflow, r.commit, s.runId).paths : [];
+    const secretFolders = r?.settings.render.secretsOnEfs === true ? runSecretFiles(r.workflow, r.commit, s.runId, r.reuse).paths : [];
     if (arns.length > 0 || secretFolders.length > 0) {
       emit(tx, { _tag: 'DeregisterTaskDefinitions', runId: s.runId, taskDefinitionArns: arns, ...(secretFolders.length > 0 ? { secretFolders } : {}) });
     }

@@ -92,7 +92,7 @@ export const onRunRequested = (tx: Tx, e: RunRequested): void => {
   });
   commitStatus(tx);
   const files = runFiles(e.workflow, e.commit, e.runId, e.inputs);
-  const secrets = e.settings.render.secretsOnEfs === true ? runSecretFiles(e.workflow, e.commit, e.runId) : { paths: [], secrets: [] };
+  const secrets = e.settings.render.secretsOnEfs === true ? runSecretFiles(e.workflow, e.commit, e.runId, e.reuse) : { paths: [], secrets: [] };
   emit(tx, {
     _tag: 'EnsureDirectories', runId: e.runId, paths: [...runArtifactDirectories(e.workflow, e.commit, e.runId), ...secrets.paths],
     ...(files.length > 0 ? { files } : {}), ...(secrets.secrets.length > 0 ? { secrets: secrets.secrets } : {}),

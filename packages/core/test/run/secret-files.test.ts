@@ -65,6 +65,23 @@ t('as the run ends, even before any task ran, the secrets folders are named for 
   assert.equal(local.filter((c) => c._tag === 'DeregisterTaskDefinitions'), []);
 });
 
+t('a rerun writes and later removes secret files only for the jobs it runs, not for the ones it reuses', () => {
+  const both = withSecrets(true);
+  const r: RunRequested = {
+    ...both,
+    workflow: { ...both.workflow, jobs: both.workflow.jobs.map((j) => (j.name === 'b' ? { ...j, secrets: [{ name: 'token' }] } : j)) },
+    reuse: [{ job: 'a', runId: 'run-0' }, { job: 'c', runId: 'run-0' }],
+  };
+  const all = commandsOf(after(r));
+  const ensure = ensureOf(all);
+  assert.equal(ensure.secrets?.map((f) => f.name), ['token']);
+  const folders = ensure.paths.filter((p) => p.includes('/secrets/'));
+  assert.is(folders.length, 1);
+  assert.ok(ensure.secrets?.every((f) => f.path.startsWith(`${folders[0]}/`)));
+  const [, last] = fold([r, { _tag: 'DirectoriesEnsured', at: T0 + 1 }, { _tag: 'ImageBuildFailed', at: T0 + 5, key: syntheticImageKey('b'), reason: 'no space left', usage: null }]);
+  assert.equal(last.find((c) => c._tag === 'DeregisterTaskDefinitions'), { _tag: 'DeregisterTaskDefinitions', runId: r.runId, taskDefinitionArns: [], secretFolders: folders });
+});
+
 t('local mode (no secretsOnEfs) gets no secrets folder, file or mount', () => {
   const all = commandsOf(after(withSecrets(false)));
   const ensure = ensureOf(all);
