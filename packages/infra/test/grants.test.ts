@@ -216,6 +216,8 @@ test('function grants are the adapters\' manifest, scoped to this deployment: th
       Resource: ['arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/*'],
       Condition: { StringEquals: { 'aws:ResourceTag/hyperp:deployment': 'hy' } },
     },
+    // secret files of runs that ended without removing them
+    { Sid: 'LeftSecretFiles', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [arns.functions.efs] },
   ]);
 });
 
@@ -225,7 +227,7 @@ test('what the handlers call is granted: the registry check, self-invocations, L
   assert.equal(granted('planner', 'ecr:BatchGetImage'), [arns.repository]);
   assert.equal(rolesWith('ecr:DescribeImages'), []);
   assert.equal(granted('stepper', 'lambda:InvokeFunction'), [arns.functions.efs, arns.functions.stepper]);
-  assert.equal(granted('sweep', 'lambda:InvokeFunction'), [arns.functions.stepper]);
+  assert.equal(granted('sweep', 'lambda:InvokeFunction'), [arns.functions.stepper, arns.functions.efs]);
   assert.equal(rolesWith('ecs:ListTasks'), ['function stepper', 'function sweep']);
   assert.equal(
     everyRole.filter(([, ss]) => ss.some((s) => s.Resource.includes(`${arns.bucket}/hyperp-state/*`))).map(([n]) => n),

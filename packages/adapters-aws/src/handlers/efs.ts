@@ -10,6 +10,7 @@ import type { RunEvent } from '@hyperp/core';
 import { chmod, lstat, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, posix, relative } from 'node:path';
 import { realFolderOf } from '../efs/folders.js';
+import { forgetSecretRun, listSecretRuns, recordSecretRun, type SecretRun } from '../efs/secret-runs.js';
 import type { EventLog } from '../store/event-log.js';
 import { zipDirectoryToS3 } from '../efs/zip-to-s3.js';
 
@@ -33,8 +34,12 @@ export type EfsRequest =
       readonly secrets?: readonly { readonly path: string; readonly text: string }[];
     }
   | {
-      /** As a run ends: its secrets folders and their files go. */
+      /** As a run ends (or the sweep finds it ended): its secrets folders and their files go. */
       readonly op: 'rmdirs'; readonly runId: string; readonly paths: readonly string[];
+    }
+  | {
+      /** The sweep: which runs still have secret files (`src/efs/secret-runs.ts`). */
+      readonly op: 'secretRuns';
     }
   | {
       readonly op: 'zip';
@@ -55,6 +60,7 @@ export type EfsRequest =
 export type EfsResponse =
   | { readonly op: 'mkdirs'; readonly created: number }
   | { readonly op: 'rmdirs'; readonly removed: number }
+  | { readonly op: 'secretRuns'; readonly runs: readonly SecretRun[] }
   | { readonly op: 'zip'; readonly location: string; readonly bytes: number; readonly files: number };
 
 export interface EfsDeps {
@@ -128,6 +134,8 @@ export const efsHandler =
     switch (request.op) {
       case 'mkdirs': {
         const secretFolders = new Set((request.secrets ?? []).map((f) => posix.dirname(f.path)));
+        // Recorded before any value is written: files a crash leaves behind are still found.
+        if (secretFolders.size > 0) await recordSecretRun(deps.root, request.runId, [...secretFolders]);
         for (const p of request.paths) await makeFolder(deps.root, p, secretFolders.has(p) ? SECRET_DIR_MODE : ARTIFACT_DIR_MODE);
         for (const f of request.files ?? []) await writeRunFile(deps.root, request.paths, f, RUN_FILE_MODE);
         for (const f of request.secrets ?? []) await writeRunFile(deps.root, request.paths, f, SECRET_FILE_MODE);
@@ -138,8 +146,11 @@ export const efsHandler =
           await rm(join(deps.root, realFolderOf(p)), { recursive: true, force: true });
           await rm(inside(deps.root, p), { force: true });
         }
+        await forgetSecretRun(deps.root, request.runId);
         return { op: 'rmdirs', removed: request.paths.length };
       }
+      case 'secretRuns':
+        return { op: 'secretRuns', runs: await listSecretRuns(deps.root) };
       case 'zip': {
         const append = async (event: RunEvent): Promise<void> => {
           if (!request.appendEvent) return;

@@ -45,7 +45,8 @@ export const registerTaskDefinition = async (d: InterpreterDeps, c: RegisterTask
 const DELETE_BATCH = 10;
 
 export const deregisterTaskDefinitions = async (d: InterpreterDeps, c: DeregisterTaskDefinitions): Promise<RunEvent[]> => {
-  // The run's secret files go first, and the command fails (and is sent again) until they are gone.
+  // The run's secret files go first; if they cannot, the command fails (recorded in the run's
+  // diagnostics) and the sweep removes them once the run is no longer active (efs/secret-sweep.ts).
   if (c.secretFolders && c.secretFolders.length > 0) {
     const request: EfsRequest = { op: 'rmdirs', runId: c.runId, paths: c.secretFolders };
     const r = await invokeSync(d.lambda, d.config.efsFunctionName, request);
