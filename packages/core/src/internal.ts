@@ -37,3 +37,4 @@ export * from './render/index.js';
 export * from './images/index.js';
 export * from './api/wire.js';
 export * from './report/index.js';
+export * from './text/mask.js';
