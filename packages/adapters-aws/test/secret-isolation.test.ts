@@ -129,7 +129,7 @@ t('B\'s job reaches B\'s secret and nothing of A\'s: not through its mounts, not
   const registrations = commandsOf(b).filter((c): c is RegisterTaskDefinition => c._tag === 'RegisterTaskDefinition');
   assert.is(registrations.length, 2);
   const roots = registrations.flatMap((c) => hyperpVolumeAccess(c.taskDefinition as never, config).map((v) => {
-    const path = accessPointInput({ ...config, familyPrefix: config.familyPrefix }, b.runId, v.layoutPath, v.mode).RootDirectory!.Path!;
+    const path = accessPointInput({ fileSystemId: config.efsFileSystemId, efsRootDirectory: config.efsRootDirectory, familyPrefix: config.familyPrefix }, b.runId, v.layoutPath, v.mode).RootDirectory!.Path!;
     assert.ok(path.startsWith(`${config.efsRootDirectory}/`), path);
     return { volume: v.volume, layoutPath: v.layoutPath, dir: join(root, path.slice(config.efsRootDirectory.length + 1)) };
   }));
