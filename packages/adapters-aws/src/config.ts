@@ -26,6 +26,8 @@ export interface AwsConfig {
   readonly githubAppId: string;
   readonly githubPrivateKeySecretArn: string;
   readonly webhookSecretArn: string;
+  /** The deployment's KMS key: repositories' secrets are created and set under it (`secrets/repository-secrets.ts`). */
+  readonly secretsKeyArn: string;
   readonly plannerFunctionName: string;
   readonly stepperFunctionName: string;
   readonly efsFunctionName: string;

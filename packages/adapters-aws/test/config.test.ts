@@ -20,6 +20,7 @@ load('reads every variable of the contract, splitting the id lists', () => {
     githubAppId: '4242',
     githubPrivateKeySecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gh-key',
     webhookSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gh-webhook',
+    secretsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
     plannerFunctionName: 'hyperp-planner',
     stepperFunctionName: 'hyperp-stepper',
     efsFunctionName: 'hyperp-efs',
@@ -63,7 +64,7 @@ load('the environment manifest fills exactly the fields of AwsConfig', () => {
     tableName: true, artifactsBucket: true, clusterArn: true, subnetIds: true, securityGroupIds: true, assignPublicIp: true,
     efsFileSystemId: true, ecrRepositoryUri: true, taskExecutionRoleArn: true, jobTaskRoleArn: true,
     builderTaskRoleArn: true, builderImage: true, taskLogGroup: true, githubAppId: true,
-    githubPrivateKeySecretArn: true, webhookSecretArn: true, plannerFunctionName: true, stepperFunctionName: true,
+    githubPrivateKeySecretArn: true, webhookSecretArn: true, secretsKeyArn: true, plannerFunctionName: true, stepperFunctionName: true,
     efsFunctionName: true, schedulerGroupName: true, schedulerRoleArn: true, manualRunFunctionArn: true, wakeupQueueUrl: true, priceRegion: true,
     efsRootDirectory: true, familyPrefix: true,
   };

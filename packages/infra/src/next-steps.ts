@@ -9,6 +9,7 @@ export interface NextStepsValues {
   readonly region: string;
   readonly githubPrivateKeySecretArn: string;
   readonly webhookSecretArn: string;
+  readonly secretsKeyArn: string;
   readonly cliUserPolicyArn: string;
 }
 
@@ -20,6 +21,8 @@ export const nextSteps = (v: NextStepsValues): string =>
     `   aws secretsmanager put-secret-value --region ${v.region} --secret-id ${v.githubPrivateKeySecretArn} --secret-string file://path/to/private-key.pem`,
     '   WEBHOOK_SECRET=$(openssl rand -hex 32)',
     `   aws secretsmanager put-secret-value --region ${v.region} --secret-id ${v.webhookSecretArn} --secret-string "$WEBHOOK_SECRET"`,
+    `   (Both secrets are encrypted with the deployment's key ${v.secretsKeyArn}: your identity needs`,
+    '   kms:GenerateDataKey and kms:Decrypt on it, as an administrator has.)',
     '',
     '2. In the GitHub App settings (GitHub > Settings > Developer settings > GitHub Apps > your app):',
     `   Webhook URL:    ${v.webhookUrl}`,

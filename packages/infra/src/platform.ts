@@ -17,6 +17,7 @@ import { createNetwork } from './network.js';
 import { nextSteps } from './next-steps.js';
 import type { Scope } from './scope.js';
 import { createSecrets } from './secrets.js';
+import { createSecretsKey } from './secrets-key.js';
 import { PlatformArgsError, resolvePlatformArgs } from './settings.js';
 import { EFS_ROOT, createStorage, type EfsIaDays } from './storage.js';
 
@@ -91,6 +92,8 @@ export class Platform extends pulumi.ComponentResource {
   readonly fileSystemId: pulumi.Output<string>;
   readonly githubPrivateKeySecretArn: pulumi.Output<string>;
   readonly webhookSecretArn: pulumi.Output<string>;
+  /** The deployment's KMS key of every secret; who puts the GitHub App's secrets needs to use it. */
+  readonly secretsKeyArn: pulumi.Output<string>;
   readonly deadLetterQueueUrl: pulumi.Output<string>;
   /** Attach to CLI users: lets them call the API. */
   readonly cliUserPolicyArn: pulumi.Output<string>;
@@ -119,7 +122,8 @@ export class Platform extends pulumi.ComponentResource {
     const network = createNetwork(scope, s.network);
     const storage = createStorage(scope, s.storage, network);
     const compute = createCompute(scope, s.compute);
-    const secrets = createSecrets(scope);
+    const secretsKey = createSecretsKey(scope, pulumi.output({ partition, region, accountId: identity.accountId }));
+    const secrets = createSecrets(scope, secretsKey);
     const deadLetterQueue = createDeadLetterQueue(scope);
     const wakeupQueue = createWakeupQueue(scope, s.functions.stepper.timeout, deadLetterQueue);
     const schedulerGroup = createSchedulerGroup(scope);
@@ -143,6 +147,7 @@ export class Platform extends pulumi.ComponentResource {
       accessPoint: storage.accessPoint.arn,
       githubPrivateKeySecret: secrets.githubPrivateKey.arn,
       webhookSecret: secrets.webhookSecret.arn,
+      secretsKey: secretsKey.key.arn,
       taskLogGroup: compute.taskLogGroup.arn,
       functionLogGroups: record((fn) => logGroups[fn].arn),
       functions: record(functionArn),
@@ -184,6 +189,7 @@ export class Platform extends pulumi.ComponentResource {
         githubAppId: s.githubAppId,
         githubPrivateKeySecretArn: secrets.githubPrivateKey.arn,
         webhookSecretArn: secrets.webhookSecret.arn,
+        secretsKeyArn: secretsKey.key.arn,
         schedulerGroupName: schedulerGroup.name,
         schedulerRoleArn: roles.scheduler.arn,
         manualRunFunctionArn: functionArn('api'),
@@ -243,6 +249,7 @@ export class Platform extends pulumi.ComponentResource {
     this.fileSystemId = storage.fileSystem.id;
     this.githubPrivateKeySecretArn = secrets.githubPrivateKey.arn;
     this.webhookSecretArn = secrets.webhookSecret.arn;
+    this.secretsKeyArn = secretsKey.key.arn;
     this.deadLetterQueueUrl = deadLetterQueue.url;
     this.cliUserPolicyArn = cliUserPolicy.arn;
     this.region = region;
@@ -253,6 +260,7 @@ export class Platform extends pulumi.ComponentResource {
         region,
         githubPrivateKeySecretArn: this.githubPrivateKeySecretArn,
         webhookSecretArn: this.webhookSecretArn,
+        secretsKeyArn: this.secretsKeyArn,
         cliUserPolicyArn: this.cliUserPolicyArn,
       })
       .apply(nextSteps);
@@ -268,6 +276,7 @@ export class Platform extends pulumi.ComponentResource {
       fileSystemId: this.fileSystemId,
       githubPrivateKeySecretArn: this.githubPrivateKeySecretArn,
       webhookSecretArn: this.webhookSecretArn,
+      secretsKeyArn: this.secretsKeyArn,
       deadLetterQueueUrl: this.deadLetterQueueUrl,
       cliUserPolicyArn: this.cliUserPolicyArn,
       region: this.region,

@@ -28,6 +28,7 @@ export const repositoryName = platform.repositoryName;
 export const fileSystemId = platform.fileSystemId;
 export const githubPrivateKeySecretArn = platform.githubPrivateKeySecretArn;
 export const webhookSecretArn = platform.webhookSecretArn;
+export const secretsKeyArn = platform.secretsKeyArn;
 export const deadLetterQueueUrl = platform.deadLetterQueueUrl;
 export const cliUserPolicyArn = platform.cliUserPolicyArn;
 export const region = platform.region;

@@ -19,9 +19,9 @@ const everyRole: [string, Statement[]][] = [
 const rolesWith = (action: string): string[] =>
   everyRole.filter(([, ss]) => ss.some((s) => s.Action.includes(action))).map(([name]) => name);
 
-test('no statement of any role allows a wildcard action', () => {
-  const wild = everyRole.flatMap(([name, ss]) => ss.flatMap((s) => s.Action.filter((a) => a.includes('*')).map((a) => `${name}: ${a}`)));
-  assert.equal(wild, []);
+test('no statement of any role allows a wildcard action; the only wildcard denies the job every use of the secrets key', () => {
+  const wild = everyRole.flatMap(([name, ss]) => ss.flatMap((s) => s.Action.filter((a) => a.includes('*')).map((a) => `${name}: ${s.Effect} ${a}`)));
+  assert.equal(wild, ['task job: Deny kms:*']);
 });
 
 test('table statements are item-level and name the table and its indexes only', () => {
@@ -88,6 +88,41 @@ test('no job reads, lists or changes a repository\'s secret with its own AWS ide
   const repoSecrets = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hy/*';
   assert.equal(everyRole.filter(([, ss]) => ss.some((s) => s.Effect === 'Allow' && s.Resource.some((r) => r.startsWith('arn:aws:secretsmanager:us-east-1:123456789012:secret:hy/')))).map(([n]) => n), ['function stepper', 'function api']);
   assert.equal(everyRole.filter(([, ss]) => ss.some((s) => s.Effect === 'Allow' && s.Action.includes('secretsmanager:GetSecretValue') && s.Resource.includes(repoSecrets))).map(([n]) => n), ['function stepper']);
+});
+
+const viaSecretsManager = (secrets: readonly string[]) => ({
+  StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' },
+  StringLike: { 'kms:EncryptionContext:SecretARN': secrets },
+});
+
+test('the secrets key: each role allowed a secret\'s value gets exactly the KMS actions that needs, through Secrets Manager, for those secrets only', () => {
+  const keyUse = everyRole.flatMap(([name, ss]) =>
+    ss.filter((s) => s.Action.some((a) => a.startsWith('kms:'))).map((s) => [name, s.Sid, s.Effect, s.Action, s.Resource, s.Condition]),
+  );
+  const repoSecrets = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hy/*';
+  assert.equal(keyUse, [
+    ['function webhook', 'WebhookSecretKey', 'Allow', ['kms:Decrypt'], [arns.secretsKey], viaSecretsManager([arns.webhookSecret])],
+    ['function planner', 'GitHubAppKeyKey', 'Allow', ['kms:Decrypt'], [arns.secretsKey], viaSecretsManager([arns.githubPrivateKeySecret])],
+    ['function stepper', 'GitHubAppKeyKey', 'Allow', ['kms:Decrypt'], [arns.secretsKey], viaSecretsManager([arns.githubPrivateKeySecret])],
+    ['function stepper', 'ReadRepositorySecretsKey', 'Allow', ['kms:Decrypt'], [arns.secretsKey], viaSecretsManager([repoSecrets])],
+    ['function sweep', 'GitHubAppKeyKey', 'Allow', ['kms:Decrypt'], [arns.secretsKey], viaSecretsManager([arns.githubPrivateKeySecret])],
+    ['function api', 'RepositorySecretsKey', 'Allow', ['kms:Decrypt', 'kms:GenerateDataKey'], [arns.secretsKey], viaSecretsManager([repoSecrets])],
+    ['task job', 'NoSecretsKey', 'Deny', ['kms:*'], [arns.secretsKey], undefined],
+  ]);
+});
+
+test('the secrets key follows the manifest: a function that gains GetSecretValue on repositories\' secrets gains kms:Decrypt for them, one that loses it loses it', () => {
+  const real = readPermissions();
+  const gained = { ...real, functions: { ...real.functions, api: [...real.functions.api, { sid: 'MaskValues', actions: ['secretsmanager:GetSecretValue'], on: 'repositorySecrets', why: '' }] } };
+  const repoSecrets = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hy/*';
+  assert.equal(functionGrants('api', arns, gained).filter((s) => s.Sid === 'MaskValuesKey'), [
+    { Sid: 'MaskValuesKey', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [arns.secretsKey], Condition: viaSecretsManager([repoSecrets]) },
+  ]);
+  const lost = { ...real, functions: { ...real.functions, stepper: real.functions.stepper.filter((p) => p.on !== 'repositorySecrets') } };
+  assert.equal(functionGrants('stepper', arns, lost).filter((s) => s.Action.includes('kms:Decrypt')).map((s) => s.Sid), ['GitHubAppKeyKey']);
+  // Deleting and listing touch no value: no key for them.
+  const listOnly = { ...real, functions: { ...real.functions, efs: [{ sid: 'Tidy', actions: ['secretsmanager:DeleteSecret', 'secretsmanager:ListSecrets'], on: 'repositorySecrets', why: '' }] } };
+  assert.equal(functionGrants('efs', arns, listOnly).filter((s) => s.Action.some((a) => a.startsWith('kms:'))), []);
 });
 
 test('the API sets and deletes repositories\' secrets under the deployment\'s prefix only, lists names, and reads no value', () => {
@@ -218,6 +253,11 @@ test('function grants are the adapters\' manifest, scoped to this deployment: th
     },
     // secret files of runs that ended without removing them
     { Sid: 'LeftSecretFiles', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [arns.functions.efs] },
+    // the key the GitHub App's private key is encrypted with, for that secret only
+    {
+      Sid: 'GitHubAppKeyKey', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [arns.secretsKey],
+      Condition: viaSecretsManager([arns.githubPrivateKeySecret]),
+    },
   ]);
 });
 

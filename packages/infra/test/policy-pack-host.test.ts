@@ -92,6 +92,8 @@ test('the pack starts under Pulumi\'s policy runner and names its policies and v
     'function-log-retention',
     'job-task-role-no-control-plane',
     'job-task-role-denies-repository-secrets',
+    'secrets-key-rotates',
+    'job-task-role-denies-secrets-key',
     'build-roles-hold-no-credentials',
   ]);
 });

@@ -9,6 +9,7 @@ import {
   artifactsFileSystemClosed,
   jobTaskRoleHasNoControlPlaneAccess,
   buildRolesHoldNoCredentials,
+  jobTaskRoleDeniesSecretsKey,
   noPublicBucket,
   noUnencryptedStorage,
   noWildcardTableActions,
@@ -61,6 +62,8 @@ test('every rule passes on the deployed program', () => {
   assert.equal(jobTaskRoleHasNoControlPlaneAccess(captured), []);
   assert.equal(artifactsFileSystemClosed(captured), []);
   assert.equal(buildRolesHoldNoCredentials(captured), []);
+  assert.equal(jobTaskRoleDeniesSecretsKey(captured), []);
+  assert.is(captured.filter((r) => r.type === 'aws:kms/key:Key').length, 1);
   // The rule looks at both build roles of the program.
   assert.equal(captured.filter((r) => ['task:builder', 'task-execution'].includes((r.props['tags'] as Record<string, string> | undefined)?.['hyperp:role'] ?? '')).length, 2);
 });
@@ -96,6 +99,24 @@ test('the policy pack reports a job role that reaches the table, and a function 
     {
       policy: 'job-task-role-no-control-plane',
       message: `job task role ${roleName} allows dynamodb:*: user jobs must not reach hyperp's control plane`,
+      urn: 'hyperp-dev-task-job',
+    },
+  ]);
+});
+
+test('the policy pack reports a secrets key that does not rotate and a job role without its Deny', async () => {
+  const jobPolicy = captured.find((r) => r.type === 'aws:iam/rolePolicy:RolePolicy' && r.name === 'hyperp-dev-task-job')!;
+  const doc = JSON.parse(String(jobPolicy.props['policy'])) as { Statement: { Sid: string }[] };
+  const broken = captured.map((r) =>
+    r === jobPolicy
+      ? { ...r, props: { ...r.props, policy: JSON.stringify({ ...doc, Statement: doc.Statement.filter((s) => s.Sid !== 'NoSecretsKey') }) } }
+      : r.type === 'aws:kms/key:Key' ? { ...r, props: { ...r.props, enableKeyRotation: false } } : r,
+  );
+  assert.equal(await runPack(broken), [
+    { policy: 'secrets-key-rotates', message: 'KMS key hyperp-dev-secrets does not rotate (set enableKeyRotation: true)' },
+    {
+      policy: 'job-task-role-denies-secrets-key',
+      message: "job task role hyperp-dev-task-job-a1b2c3d does not deny kms:* on KMS key hyperp-dev-secrets: a policy attached to it could let jobs use the key of every repository's secrets",
       urn: 'hyperp-dev-task-job',
     },
   ]);

@@ -7,10 +7,12 @@ import {
   buildRolesHoldNoCredentials,
   everyFunctionHasLogRetention,
   jobTaskRoleDeniesRepositorySecrets,
+  jobTaskRoleDeniesSecretsKey,
   jobTaskRoleHasNoControlPlaneAccess,
   noPublicBucket,
   noUnencryptedStorage,
   noWildcardTableActions,
+  secretsKeyRotates,
   statementsOf,
   type ResourceView,
 } from '../src/policy/rules.js';
@@ -138,6 +140,38 @@ test('job-task-role-denies-repository-secrets: a job role without an explicit de
   }]);
   const deny = res(TYPES.rolePolicy, 'deny', { role: 'job-role', policy: doc({ Sid: 'NoRepositorySecrets', Effect: 'Deny', Action: ['secretsmanager:GetSecretValue'], Resource: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hy/*' }) });
   assert.equal(jobTaskRoleDeniesRepositorySecrets([role, deny]), []);
+});
+
+const KEY = 'arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+
+test('secrets-key-rotates: a rotating key passes; a key without rotation fails', () => {
+  assert.equal(secretsKeyRotates(res(TYPES.kmsKey, 'key', { arn: KEY, enableKeyRotation: true })), []);
+  assert.equal(secretsKeyRotates(res(TYPES.kmsKey, 'key', { arn: KEY })), [
+    { resource: 'urn:key', message: 'KMS key key does not rotate (set enableKeyRotation: true)' },
+  ]);
+  assert.equal(secretsKeyRotates(res(TYPES.kmsKey, 'key', { arn: KEY, enableKeyRotation: false })).length, 1);
+  assert.equal(secretsKeyRotates(res(TYPES.role, 'job', { enableKeyRotation: false })), []);
+});
+
+test('job-task-role-denies-secrets-key: a Deny of kms:* on the key passes; none, a narrower one, another key or a conditional one fail', () => {
+  const role = res(TYPES.role, 'job', { name: 'job-role', tags: { 'hyperp:role': 'task:job' } });
+  const key = res(TYPES.kmsKey, 'key', { arn: KEY, enableKeyRotation: true });
+  const policy = (statement: object) => res(TYPES.rolePolicy, 'p', { role: 'job-role', policy: doc(statement) });
+  const failure = [{
+    resource: 'urn:job',
+    message: "job task role job-role does not deny kms:* on KMS key key: a policy attached to it could let jobs use the key of every repository's secrets",
+  }];
+  assert.equal(jobTaskRoleDeniesSecretsKey([role, key]), failure);
+  assert.equal(jobTaskRoleDeniesSecretsKey([role, key, policy({ Sid: 'NoSecretsKey', Effect: 'Deny', Action: ['kms:*'], Resource: [KEY] })]), []);
+  assert.equal(jobTaskRoleDeniesSecretsKey([role, key, policy({ Effect: 'Deny', Action: '*', Resource: '*' })]), []);
+  assert.equal(jobTaskRoleDeniesSecretsKey([role, key, policy({ Effect: 'Deny', Action: ['kms:Decrypt'], Resource: [KEY] })]), failure);
+  assert.equal(jobTaskRoleDeniesSecretsKey([role, key, policy({ Effect: 'Deny', Action: ['kms:*'], Resource: [KEY.replace('0a1b', 'ffff')] })]), failure);
+  assert.equal(jobTaskRoleDeniesSecretsKey([role, key, policy({
+    Effect: 'Deny', Action: ['kms:*'], Resource: [KEY], Condition: { StringEquals: { 'kms:ViaService': 'ec2.us-east-1.amazonaws.com' } },
+  })]), failure);
+  // A stack without a key asks nothing; a key not created yet (preview) is matched by any Deny of kms:*.
+  assert.equal(jobTaskRoleDeniesSecretsKey([role]), []);
+  assert.equal(jobTaskRoleDeniesSecretsKey([role, res(TYPES.kmsKey, 'key', {}), policy({ Effect: 'Deny', Action: 'kms:*', Resource: 'unknown' })]), []);
 });
 
 test('job-task-role-no-control-plane: table, secrets, ECR, wildcard and admin policies on the job role fail', () => {

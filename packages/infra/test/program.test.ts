@@ -18,6 +18,7 @@ const roleArn = (logical: string) => `arn:aws:iam::${ACCOUNT}:role/${logical}-a1
 const tableArn = arn('dynamodb', `table/${P}-runs-a1b2c3d`);
 const bucket = `${P}-downloads-a1b2c3d`;
 const clusterArn = arn('ecs', `cluster/${P}-cluster-a1b2c3d`);
+const keyArn = arn('kms', 'key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d');
 const FUNCTIONS = ['webhook', 'planner', 'task-events', 'stepper', 'sweep', 'api', 'efs'];
 
 test('the run table: on demand, point-in-time recovery, TTL, NEW_IMAGE stream, gsi1 — as the AWS contract says', () => {
@@ -166,6 +167,34 @@ test('every log group has a retention: the tasks one and one per function', () =
   );
 });
 
+test('the secrets key: the deployment\'s own, rotating, with a deletion window, an alias and tags; usable only through Secrets Manager', () => {
+  const key = one('aws:kms/key:Key', `${P}-secrets`);
+  assert.equal(pick(key.inputs, ['keyUsage', 'customerMasterKeySpec', 'enableKeyRotation', 'deletionWindowInDays', 'tags']), {
+    keyUsage: 'ENCRYPT_DECRYPT',
+    customerMasterKeySpec: 'SYMMETRIC_DEFAULT',
+    enableKeyRotation: true,
+    deletionWindowInDays: 30,
+    tags: { 'hyperp:deployment': P },
+  });
+  assert.equal(json(key.inputs['policy']), {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' },
+      {
+        Sid: 'OnlyThroughSecretsManager', Effect: 'Deny', Principal: { AWS: '*' },
+        Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'], Resource: '*',
+        Condition: { StringNotEquals: { 'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com` } },
+      },
+    ],
+  });
+  assert.equal(pick(one('aws:kms/alias:Alias', `${P}-secrets`).inputs, ['name', 'targetKeyId']), { name: `alias/${P}-secrets`, targetKeyId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' });
+  // The GitHub App's secrets are under it too.
+  assert.equal(ofType('aws:secretsmanager/secret:Secret').map((sec) => [sec.name, sec.inputs['kmsKeyId']]), [
+    [`${P}-github-app-private-key`, keyArn],
+    [`${P}-github-webhook-secret`, keyArn],
+  ]);
+});
+
 const expectedEnvironment = {
   HYPERP_TABLE_NAME: `${P}-runs-a1b2c3d`,
   HYPERP_ARTIFACTS_BUCKET: bucket,
@@ -185,6 +214,7 @@ const expectedEnvironment = {
   HYPERP_GITHUB_APP_ID: '424242',
   HYPERP_GITHUB_PRIVATE_KEY_SECRET_ARN: arn('secretsmanager', `secret:${P}-github-app-private-key-a1b2c3d-AbCdEf`),
   HYPERP_WEBHOOK_SECRET_ARN: arn('secretsmanager', `secret:${P}-github-webhook-secret-a1b2c3d-AbCdEf`),
+  HYPERP_SECRETS_KEY_ARN: keyArn,
   HYPERP_PLANNER_FUNCTION_NAME: `${P}-planner`,
   HYPERP_STEPPER_FUNCTION_NAME: `${P}-stepper`,
   HYPERP_EFS_FUNCTION_NAME: `${P}-efs`,
@@ -405,6 +435,7 @@ test('the job task role may only mount the artifacts file system through an acce
         ],
         Resource: [arn('secretsmanager', `secret:${P}/*`)],
       },
+      { Sid: 'NoSecretsKey', Effect: 'Deny', Action: ['kms:*'], Resource: [keyArn] },
     ],
   });
 });
@@ -446,7 +477,7 @@ test('stack outputs: webhook URL, API URL, bucket, and next steps naming this de
   );
   assert.equal(Object.keys(program).sort(), [
     'apiUrl', 'bucketName', 'cliUserPolicyArn', 'clusterArn', 'deadLetterQueueUrl', 'fileSystemId', 'githubPrivateKeySecretArn',
-    'nextSteps', 'region', 'repositoryName', 'repositoryUrl', 'tableName', 'webhookSecretArn', 'webhookUrl',
+    'nextSteps', 'region', 'repositoryName', 'repositoryUrl', 'secretsKeyArn', 'tableName', 'webhookSecretArn', 'webhookUrl',
   ]);
   const steps = await valueOf(program.nextSteps);
   for (const expected of [

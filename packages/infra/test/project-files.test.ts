@@ -53,7 +53,7 @@ test('the policy pack: its entry loads the TypeScript policies through tsx', () 
   const tsx = createRequire(entry)('tsx/cjs/api') as { require: (id: string, from: string) => { policies: { name: string }[] } };
   assert.equal(
     tsx.require('../src/policy/policies.ts', entry).policies.map((p) => p.name),
-    ['no-wildcard-table-actions', 'no-public-bucket', 'artifacts-file-system-closed', 'no-unencrypted-storage', 'function-log-retention', 'job-task-role-no-control-plane', 'job-task-role-denies-repository-secrets', 'build-roles-hold-no-credentials'],
+    ['no-wildcard-table-actions', 'no-public-bucket', 'artifacts-file-system-closed', 'no-unencrypted-storage', 'function-log-retention', 'job-task-role-no-control-plane', 'job-task-role-denies-repository-secrets', 'secrets-key-rotates', 'job-task-role-denies-secrets-key', 'build-roles-hold-no-credentials'],
   );
 });
 

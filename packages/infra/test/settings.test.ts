@@ -218,7 +218,7 @@ const environmentValues = {
   tableName: 't', artifactsBucket: 'b', clusterArn: 'c', subnetIds: ['s1', 's2'], securityGroupIds: ['g'],
   assignPublicIp: 'ENABLED', efsFileSystemId: 'fs', efsRootDirectory: '/hyperp', ecrRepositoryUri: 'r',
   taskExecutionRoleArn: 'x', jobTaskRoleArn: 'j', builderTaskRoleArn: 'bu', builderImage: 'k',
-  taskLogGroup: 'l', githubAppId: '1', githubPrivateKeySecretArn: 'pk', webhookSecretArn: 'ws', plannerFunctionName: 'p',
+  taskLogGroup: 'l', githubAppId: '1', githubPrivateKeySecretArn: 'pk', webhookSecretArn: 'ws', secretsKeyArn: 'k', plannerFunctionName: 'p',
   stepperFunctionName: 'st', efsFunctionName: 'e', schedulerGroupName: 'sg', schedulerRoleArn: 'sr', manualRunFunctionArn: 'm', wakeupQueueUrl: 'q', familyPrefix: 'hp',
 } as const;
 
@@ -259,6 +259,7 @@ contract('next steps, whole', () => {
       region: 'eu-west-1',
       githubPrivateKeySecretArn: 'arn:key',
       webhookSecretArn: 'arn:hook',
+      secretsKeyArn: 'arn:kms',
       cliUserPolicyArn: 'arn:policy',
     }),
     [
@@ -268,6 +269,8 @@ contract('next steps, whole', () => {
       '   aws secretsmanager put-secret-value --region eu-west-1 --secret-id arn:key --secret-string file://path/to/private-key.pem',
       '   WEBHOOK_SECRET=$(openssl rand -hex 32)',
       '   aws secretsmanager put-secret-value --region eu-west-1 --secret-id arn:hook --secret-string "$WEBHOOK_SECRET"',
+      "   (Both secrets are encrypted with the deployment's key arn:kms: your identity needs",
+      '   kms:GenerateDataKey and kms:Decrypt on it, as an administrator has.)',
       '',
       '2. In the GitHub App settings (GitHub > Settings > Developer settings > GitHub Apps > your app):',
       '   Webhook URL:    https://w.example/',

@@ -16,6 +16,7 @@ export const testEnv: Record<string, string> = {
   HYPERP_GITHUB_APP_ID: '4242',
   HYPERP_GITHUB_PRIVATE_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gh-key',
   HYPERP_WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gh-webhook',
+  HYPERP_SECRETS_KEY_ARN: 'arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
   HYPERP_PLANNER_FUNCTION_NAME: 'hyperp-planner',
   HYPERP_STEPPER_FUNCTION_NAME: 'hyperp-stepper',
   HYPERP_EFS_FUNCTION_NAME: 'hyperp-efs',

@@ -7,6 +7,7 @@
 import { readPermissions, type PermissionsManifest } from '../contract.js';
 import type { FunctionName, TaskKind } from '../names.js';
 import { logsOf, scopeOf } from './resource-kinds.js';
+import { noSecretsKey, secretsKeyGrants } from './secrets-key.js';
 import { allow, deny, type Statement } from './statements.js';
 
 let manifest: PermissionsManifest | undefined;
@@ -30,6 +31,8 @@ export interface PlatformArns {
   readonly accessPoint: string;
   readonly githubPrivateKeySecret: string;
   readonly webhookSecret: string;
+  /** The deployment's KMS key of every secret (`secrets-key.ts`). */
+  readonly secretsKey: string;
   readonly taskLogGroup: string;
   readonly functionLogGroups: Readonly<Record<FunctionName, string>>;
   readonly functions: Readonly<Record<FunctionName, string>>;
@@ -143,20 +146,21 @@ const platformGrants = (fn: FunctionName, a: PlatformArns): Statement[] => {
  * derived from the bundles by the adapters' tests), each kind of resource scoped to this
  * deployment's ARNs.
  */
-export const functionGrants = (fn: FunctionName, a: PlatformArns, m: PermissionsManifest = permissions()): Statement[] => [
-  ...platformGrants(fn, a),
-  ...m.functions[fn].map((p) => {
+export const functionGrants = (fn: FunctionName, a: PlatformArns, m: PermissionsManifest = permissions()): Statement[] => {
+  const needs = m.functions[fn].map((p) => {
     const { resources, condition } = scopeOf(p.on, a, m);
     return allow(p.sid, p.actions, resources, condition);
-  }),
-];
+  });
+  // The secrets key follows from the secrets each function may read or write (`secrets-key.ts`).
+  return [...platformGrants(fn, a), ...needs, ...secretsKeyGrants(needs, a)];
+};
 
 /** Statements of each task kind's role (the task's own AWS identity). */
 export const taskGrants = (kind: TaskKind, a: PlatformArns, m: PermissionsManifest = permissions()): Statement[] => {
   switch (kind) {
     case 'job':
       // Only the artifacts: jobs are user code and must not reach hyperp's control plane.
-      return [...efsForTasks(a), noRepositorySecrets(a)];
+      return [...efsForTasks(a), noRepositorySecrets(a), noSecretsKey(a)];
     case 'builder':
       // Builds read their context from S3, packed by the stepper (adapters-aws src/contexts/):
       // only that prefix, read-only; no git credential, nothing of the artifacts file system.

@@ -8,10 +8,12 @@ import {
   buildRolesHoldNoCredentials,
   everyFunctionHasLogRetention,
   jobTaskRoleDeniesRepositorySecrets,
+  jobTaskRoleDeniesSecretsKey,
   jobTaskRoleHasNoControlPlaneAccess,
   noPublicBucket,
   noUnencryptedStorage,
   noWildcardTableActions,
+  secretsKeyRotates,
   type ResourceView,
   type Violation,
 } from './rules.js';
@@ -65,6 +67,17 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     'job-task-role-denies-repository-secrets',
     "The job task role explicitly denies reading repositories' secrets, whatever policies are attached to it.",
     jobTaskRoleDeniesRepositorySecrets,
+  ),
+  {
+    name: 'secrets-key-rotates',
+    description: 'The KMS key of the deployment\'s secrets rotates its key material.',
+    enforcementLevel: 'mandatory',
+    validateResource: (args, reportViolation) => report(secretsKeyRotates(view(args)), reportViolation, false),
+  },
+  stackPolicy(
+    'job-task-role-denies-secrets-key',
+    "The job task role explicitly denies every use of the secrets key, whatever policies are attached to it.",
+    jobTaskRoleDeniesSecretsKey,
   ),
   stackPolicy(
     'build-roles-hold-no-credentials',

@@ -36,6 +36,7 @@ export const TYPES = {
   queue: 'aws:sqs/queue:Queue',
   function: 'aws:lambda/function:Function',
   logGroup: 'aws:cloudwatch/logGroup:LogGroup',
+  kmsKey: 'aws:kms/key:Key',
 } as const;
 
 const where = (r: ResourceView): string => r.urn ?? r.name;
@@ -251,6 +252,37 @@ export const jobTaskRoleDeniesRepositorySecrets = (resources: readonly ResourceV
         message: `job task role ${str(role.props['name']) ?? role.name} does not deny secretsmanager:GetSecretValue on repositories' secrets: a policy attached to it could hand one repository's secrets to another's jobs`,
       }];
     });
+
+/** Resource rule: every KMS key of the stack (the secrets key) rotates its material. */
+export const secretsKeyRotates = (r: ResourceView): Violation[] =>
+  r.type === TYPES.kmsKey && r.props['enableKeyRotation'] !== true
+    ? [{ resource: where(r), message: `KMS key ${r.name} does not rotate (set enableKeyRotation: true)` }]
+    : [];
+
+const deniesEveryKmsAction = (s: PolicyStatement, keyArn: string | undefined): boolean =>
+  s.effect === 'Deny' && !s.conditions && s.actions.some((a) => /^(\*|kms:\*)$/i.test(a))
+  && s.resources.some((res) => res === '*' || keyArn === undefined || res === keyArn);
+
+/**
+ * Stack rule: the job task role denies every KMS action on each key of the stack outright (an
+ * explicit Deny of `kms:*` without a condition), so no policy attached to it can let a job use
+ * the key that encrypts every repository's secrets. A key whose ARN is not known yet (preview)
+ * is matched by any such Deny.
+ */
+export const jobTaskRoleDeniesSecretsKey = (resources: readonly ResourceView[]): Violation[] => {
+  const keys = resources.filter((r) => r.type === TYPES.kmsKey);
+  return resources
+    .filter((r) => r.type === TYPES.role && record(r.props['tags'])[JOB_ROLE_TAG.key] === JOB_ROLE_TAG.value)
+    .flatMap((role) => {
+      const { statements } = roleStatements(resources, role);
+      return keys
+        .filter((key) => !statements.some((s) => deniesEveryKmsAction(s, str(key.props['arn']))))
+        .map((key) => ({
+          resource: where(role),
+          message: `job task role ${str(role.props['name']) ?? role.name} does not deny kms:* on KMS key ${key.name}: a policy attached to it could let jobs use the key of every repository's secrets`,
+        }));
+    });
+};
 
 /** The roles a build runs with: the builder task role and the task execution role (ECS starting it). */
 export const BUILD_ROLE_TAGS = ['task:builder', 'task-execution'] as const;

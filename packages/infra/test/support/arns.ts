@@ -21,6 +21,7 @@ export const arns: PlatformArns = {
   accessPoint: `${A}:elasticfilesystem:${R}:access-point/fsap-1`,
   githubPrivateKeySecret: `${A}:secretsmanager:${R}:secret:key-AbCdEf`,
   webhookSecret: `${A}:secretsmanager:${R}:secret:hook-AbCdEf`,
+  secretsKey: `${A}:kms:${R}:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d`,
   taskLogGroup: `${A}:logs:${R}:log-group:/hyperp/hy/tasks`,
   functionLogGroups: {
     webhook: log('webhook'), planner: log('planner'), 'task-events': log('task-events'), stepper: log('stepper'),

@@ -70,6 +70,11 @@ const stateOf = (args: pulumi.runtime.MockResourceArgs): { id: string; state: St
       const secretArn = arn('secretsmanager', `secret:${name}-AbCdEf`);
       return { id: secretArn, state: { ...i, name, arn: secretArn } };
     }
+    case 'aws:kms/key:Key': {
+      // Key ids are UUIDs AWS chooses; a fixed one keeps assertions exact.
+      const keyId = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+      return { id: keyId, state: { ...i, keyId, arn: arn('kms', `key/${keyId}`) } };
+    }
     case 'aws:cloudwatch/logGroup:LogGroup':
       return { id: name, state: { ...i, name, arn: arn('logs', `log-group:${name}`) } };
     case 'aws:lambda/function:Function':
