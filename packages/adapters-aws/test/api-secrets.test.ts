@@ -6,6 +6,7 @@ import {
   ListSecretsCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
+  UpdateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -23,6 +24,7 @@ const sm = mockClient(SecretsManagerClient);
 const VALUE = 'hunter2-s3cr3t-value';
 const logged: string[] = [];
 const ID = `${config.familyPrefix}/acme/calc/db_password`;
+const KEY = config.secretsKeyArn;
 
 const api = apiHandler({
   // The secrets routes touch no run: a store that fails the test if they do.
@@ -51,30 +53,53 @@ s.after(() => {
   assert.not.ok(logged.some((l) => l.includes(VALUE)), 'a value in a log line');
 });
 
-s('set updates an existing secret with PutSecretValue; owner and repository lower-cased, the name as given', async () => {
-  sm.on(PutSecretValueCommand).resolves({ ARN: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${ID}-AbCdEf`, Name: ID, VersionId: 'v2' });
+s('set gives an existing secret its new value with UpdateSecret under the deployment\'s key; owner and repository lower-cased, the name as given', async () => {
+  sm.on(UpdateSecretCommand).resolves({ ARN: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${ID}-AbCdEf`, Name: ID, VersionId: 'v2' });
   assert.equal(await put(VALUE), [200, { repo: 'Acme/Calc', name: 'db_password', result: 'updated' }]);
-  assert.equal(sm.commandCalls(PutSecretValueCommand).map((c) => c.args[0].input), [{ SecretId: ID, SecretString: VALUE }]);
+  // Naming the key moves a secret made before the deployment had it (under aws/secretsmanager)
+  // onto it: PutSecretValue, which takes no key, would have left it there.
+  assert.equal(sm.commandCalls(UpdateSecretCommand).map((c) => c.args[0].input), [{ SecretId: ID, SecretString: VALUE, KmsKeyId: KEY }]);
+  assert.is(sm.commandCalls(PutSecretValueCommand).length, 0);
   assert.is(sm.commandCalls(CreateSecretCommand).length, 0);
 });
 
-s('set creates a secret Secrets Manager does not have (ResourceNotFoundException), and puts again when another request created it first', async () => {
-  sm.on(PutSecretValueCommand)
+s('set creates a secret Secrets Manager does not have (ResourceNotFoundException) under the deployment\'s key, and updates when another request created it first', async () => {
+  sm.on(UpdateSecretCommand)
     .rejectsOnce(awsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.", 400))
     .resolves({ Name: ID, VersionId: 'v1' });
   sm.on(CreateSecretCommand).resolves({ Name: ID, VersionId: 'v1' });
   assert.equal(await put(VALUE), [200, { repo: 'Acme/Calc', name: 'db_password', result: 'created' }]);
   assert.equal(sm.commandCalls(CreateSecretCommand).map((c) => c.args[0].input), [
-    { Name: ID, SecretString: VALUE, Description: 'hyperp: secret db_password of acme/calc' },
+    { Name: ID, SecretString: VALUE, KmsKeyId: KEY, Description: 'hyperp: secret db_password of acme/calc' },
   ]);
 
   sm.reset();
-  sm.on(PutSecretValueCommand)
+  sm.on(UpdateSecretCommand)
     .rejectsOnce(awsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.", 400))
     .resolves({ Name: ID, VersionId: 'v2' });
   sm.on(CreateSecretCommand).rejects(awsError('ResourceExistsException', 'The operation failed because the secret hy/acme/calc/db_password already exists.', 400));
   assert.equal(await put(VALUE), [200, { repo: 'Acme/Calc', name: 'db_password', result: 'updated' }]);
-  assert.is(sm.commandCalls(PutSecretValueCommand).length, 2);
+  assert.equal(sm.commandCalls(UpdateSecretCommand).map((c) => c.args[0].input.KmsKeyId), [KEY, KEY]);
+
+  // Created and deleted again between the two: say so rather than fail obscurely.
+  sm.reset();
+  sm.on(UpdateSecretCommand).rejects(awsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.", 400));
+  sm.on(CreateSecretCommand).rejects(awsError('ResourceExistsException', 'The operation failed because the secret hy/acme/calc/db_password already exists.', 400));
+  assert.equal(await put(VALUE), [409, { error: 'secret db_password of acme/calc was created and removed meanwhile; ask again' }]);
+});
+
+s('set: a deployment key that cannot encrypt (EncryptionFailure) is named, with how to check it', async () => {
+  const disabled = awsError('EncryptionFailure', 'Secrets Manager can\'t encrypt the protected secret text using the provided KMS key. Check that the KMS key is available, enabled, and not in an invalid state.', 400);
+  sm.on(UpdateSecretCommand).rejects(disabled);
+  assert.equal(await put(VALUE), [502, {
+    error: `Secrets Manager UpdateSecret cannot encrypt with the deployment's key ${KEY} (EncryptionFailure: ${disabled.message}); check that it is enabled and not pending deletion: aws kms describe-key --key-id ${KEY}`,
+  }]);
+  sm.reset();
+  sm.on(UpdateSecretCommand).rejects(awsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.", 400));
+  sm.on(CreateSecretCommand).rejects(disabled);
+  const [status, body] = await put(VALUE);
+  assert.is(status, 502);
+  assert.match((body as { error: string }).error, /^Secrets Manager CreateSecret cannot encrypt with the deployment's key arn:aws:kms:/);
 });
 
 s('set refuses bad names, repositories and values before calling AWS', async () => {
@@ -87,13 +112,13 @@ s('set refuses bad names, repositories and values before calling AWS', async () 
 });
 
 s('set: a secret being deleted is a 409, access denied and throttling say what AWS answered', async () => {
-  sm.on(PutSecretValueCommand).rejects(awsError('InvalidRequestException', "You can't perform this operation on the secret because it was marked for deletion.", 400));
+  sm.on(UpdateSecretCommand).rejects(awsError('InvalidRequestException', "You can't perform this operation on the secret because it was marked for deletion.", 400));
   assert.equal(await put(VALUE), [409, { error: 'secret db_password of acme/calc is being deleted; ask again in a minute' }]);
-  sm.on(PutSecretValueCommand).rejects(awsError('AccessDeniedException', 'User: arn:aws:sts::123456789012:assumed-role/hyperp-api/hyperp-api is not authorized to perform: secretsmanager:PutSecretValue', 400));
+  sm.on(UpdateSecretCommand).rejects(awsError('AccessDeniedException', 'User: arn:aws:sts::123456789012:assumed-role/hyperp-api/hyperp-api is not authorized to perform: secretsmanager:UpdateSecret', 400));
   const [status, body] = await put(VALUE);
   assert.is(status, 502);
-  assert.match((body as { error: string }).error, /^Secrets Manager PutSecretValue failed: .*AccessDeniedException.*src\/contract\/permissions\.json/);
-  sm.on(PutSecretValueCommand).rejects(awsError('ThrottlingException', 'Rate exceeded', 400));
+  assert.match((body as { error: string }).error, /^Secrets Manager UpdateSecret failed: .*AccessDeniedException.*src\/contract\/permissions\.json/);
+  sm.on(UpdateSecretCommand).rejects(awsError('ThrottlingException', 'Rate exceeded', 400));
   assert.is((await put(VALUE))[0], 429);
 });
 
@@ -133,12 +158,12 @@ s('rm deletes without a recovery window; a secret that is not there is a 404', a
 });
 
 s('a failure nobody foresaw while setting names the call, never the value', async () => {
-  sm.on(PutSecretValueCommand).callsFake(() => {
+  sm.on(UpdateSecretCommand).callsFake(() => {
     throw new TypeError('Cannot read properties of undefined (reading \'VersionId\')');
   });
   const [status, body] = await put(VALUE);
   assert.is(status, 502);
-  assert.match((body as { error: string }).error, /^Secrets Manager PutSecretValue failed: /);
+  assert.match((body as { error: string }).error, /^Secrets Manager UpdateSecret failed: /);
 });
 
 s.run();

@@ -42,6 +42,9 @@ const SDK_COMMANDS: Readonly<Record<string, readonly Need[]>> = {
   'client-secrets-manager GetSecretValueCommand': [['secretsmanager:GetSecretValue', null]],
   'client-secrets-manager CreateSecretCommand': [['secretsmanager:CreateSecret', 'repositorySecrets']],
   'client-secrets-manager PutSecretValueCommand': [['secretsmanager:PutSecretValue', 'repositorySecrets']],
+  // With SecretString and KmsKeyId: a new value under the deployment's key. The KMS actions it
+  // needs on the key follow from this grant in the Pulumi program (infra `iam/secrets-key.ts`).
+  'client-secrets-manager UpdateSecretCommand': [['secretsmanager:UpdateSecret', 'repositorySecrets']],
   'client-secrets-manager DeleteSecretCommand': [['secretsmanager:DeleteSecret', 'repositorySecrets']],
   // ListSecrets takes no resource ARN (Service Authorization Reference, AWS Secrets Manager, read 2026-12).
   'client-secrets-manager ListSecretsCommand': [['secretsmanager:ListSecrets', 'anySecret']],

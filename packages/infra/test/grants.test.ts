@@ -130,13 +130,14 @@ test('the API sets and deletes repositories\' secrets under the deployment\'s pr
   assert.equal(api, [
     {
       Sid: 'RepositorySecrets', Effect: 'Allow',
-      Action: ['secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:PutSecretValue'],
+      Action: ['secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:UpdateSecret'],
       Resource: ['arn:aws:secretsmanager:us-east-1:123456789012:secret:hy/*'],
     },
     { Sid: 'ListRepositorySecrets', Effect: 'Allow', Action: ['secretsmanager:ListSecrets'], Resource: ['*'] },
   ]);
   const changers = (action: string) => everyRole.filter(([, ss]) => ss.some((s) => s.Effect === 'Allow' && s.Action.includes(action))).map(([n]) => n);
-  assert.equal(changers('secretsmanager:PutSecretValue'), ['function api']);
+  assert.equal(changers('secretsmanager:UpdateSecret'), ['function api']);
+  assert.equal(changers('secretsmanager:PutSecretValue'), []);
   assert.equal(changers('secretsmanager:ListSecrets'), ['function api']);
 });
 

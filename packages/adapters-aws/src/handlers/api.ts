@@ -286,7 +286,7 @@ export const apiHandler = (d: ApiDeps) => {
 
   /** `hyperp secrets`: a value only ever comes in, in a request body; no answer or log line holds one. */
   const secrets = async (method: string, parts: readonly string[], q: Record<string, string | undefined>, event: LambdaFunctionURLEvent): Promise<HttpResult> => {
-    const store = repositorySecrets(d.secrets, d.config.familyPrefix);
+    const store = repositorySecrets(d.secrets, d.config.familyPrefix, d.config.secretsKeyArn);
     if (method === 'GET' && parts.length === 1) {
       const repo = q['repo'];
       if (!repo) throw new HttpError(400, 'query parameter "repo" is required (owner/name)');

@@ -4,17 +4,25 @@
  * because GitHub names them case-insensitively: `--repo Acme/Calc` and a push to `acme/calc`
  * mean the same secrets. The secret's name keeps its case, as the workflow declares it.
  *
+ * Every value is encrypted with the deployment's own KMS key (`HYPERP_SECRETS_KEY_ARN`): a new
+ * secret is created under it, and a value is set with UpdateSecret naming it, which also moves a
+ * secret made before the deployment had its key onto it — the new version is encrypted with the
+ * key, and Secrets Manager re-encrypts the AWSCURRENT and AWSPREVIOUS versions with it (Secrets
+ * Manager User Guide, "Change the encryption key for a secret"; API Reference "UpdateSecret",
+ * KmsKeyId; read 2026-12). PutSecretValue takes no key, so it would leave such a secret where it was.
+ *
  * Errors each call may answer (Secrets Manager API Reference "CreateSecret", "PutSecretValue",
  * "DeleteSecret", "ListSecrets", and "Common Errors", read 2026-12): ResourceNotFoundException,
  * ResourceExistsException, InvalidRequestException (among others: a secret scheduled for
- * deletion), InvalidParameterException, LimitExceededException, EncryptionFailure,
- * InternalServiceError, AccessDeniedException, ThrottlingException.
+ * deletion), InvalidParameterException, LimitExceededException, EncryptionFailure (the key is
+ * disabled, pending deletion or not usable), InternalServiceError, AccessDeniedException,
+ * ThrottlingException; UpdateSecret the same.
  */
 import {
   CreateSecretCommand,
   DeleteSecretCommand,
   ListSecretsCommand,
-  PutSecretValueCommand,
+  UpdateSecretCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { secretNameProblem } from '@hyperp/core/internal';
@@ -55,7 +63,14 @@ export interface SecretListing {
 const iso = (d: Date | undefined): string | null => (d ? d.toISOString() : null);
 const nameOf = (e: unknown): string => String((e as { name?: unknown })?.name ?? '');
 
-export const repositorySecrets = (client: SecretsClient, prefix: string) => ({
+/** A failure to encrypt with the deployment's key says which key, and what to look at. */
+const keyFailure = (call: string, keyId: string, e: unknown): HttpError | undefined =>
+  nameOf(e) === 'EncryptionFailure'
+    ? new HttpError(502, `${call} cannot encrypt with the deployment's key ${keyId} (${nameOf(e)}: ${(e as Error).message}); check that it is enabled and not pending deletion: aws kms describe-key --key-id ${keyId}`)
+    : undefined;
+
+/** `keyId`: the deployment's KMS key (ARN), which every value is encrypted with. */
+export const repositorySecrets = (client: SecretsClient, prefix: string, keyId: string) => ({
   /** Creates the secret, or gives it a new value: the previous one is kept by Secrets Manager as AWSPREVIOUS. */
   set: async (repo: string, name: string, value: string): Promise<'created' | 'updated'> => {
     const id = repositorySecretId(prefix, repo, name);
@@ -64,25 +79,32 @@ export const repositorySecrets = (client: SecretsClient, prefix: string) => ({
       throw new HttpError(400, `the secret's value is ${Buffer.byteLength(value, 'utf8')} bytes; Secrets Manager holds at most ${SECRET_VALUE_MAX_BYTES}`);
     }
     const deleting = new HttpError(409, `secret ${name} of ${checkRepo(repo)} is being deleted; ask again in a minute`);
-    const put = () => awsCall('Secrets Manager PutSecretValue', () => client.send(new PutSecretValueCommand({ SecretId: id, SecretString: value })));
-    try {
-      await client.send(new PutSecretValueCommand({ SecretId: id, SecretString: value }));
-      return 'updated';
-    } catch (e) {
-      if (nameOf(e) === 'InvalidRequestException') throw deleting;
-      if (nameOf(e) !== 'ResourceNotFoundException') throw awsFailureAnswer('Secrets Manager PutSecretValue', e);
-    }
+    const failure = (call: string, e: unknown) => keyFailure(call, keyId, e) ?? awsFailureAnswer(call, e);
+    const update = async (): Promise<'updated' | 'missing'> => {
+      try {
+        await client.send(new UpdateSecretCommand({ SecretId: id, SecretString: value, KmsKeyId: keyId }));
+        return 'updated';
+      } catch (e) {
+        if (nameOf(e) === 'InvalidRequestException') throw deleting;
+        if (nameOf(e) === 'ResourceNotFoundException') return 'missing';
+        throw failure('Secrets Manager UpdateSecret', e);
+      }
+    };
+    if ((await update()) === 'updated') return 'updated';
     try {
       await client.send(new CreateSecretCommand({
-        Name: id, SecretString: value, Description: `hyperp: secret ${name} of ${checkRepo(repo)}`,
+        Name: id, SecretString: value, KmsKeyId: keyId, Description: `hyperp: secret ${name} of ${checkRepo(repo)}`,
       }));
       return 'created';
     } catch (e) {
       // Another request created it meanwhile: this value is the newer one.
-      if (nameOf(e) === 'ResourceExistsException') return put().then(() => 'updated');
+      if (nameOf(e) === 'ResourceExistsException') {
+        if ((await update()) === 'updated') return 'updated';
+        throw new HttpError(409, `secret ${name} of ${checkRepo(repo)} was created and removed meanwhile; ask again`);
+      }
       // A name freed by a deletion takes a moment to be reusable.
       if (nameOf(e) === 'InvalidRequestException') throw deleting;
-      throw awsFailureAnswer('Secrets Manager CreateSecret', e);
+      throw failure('Secrets Manager CreateSecret', e);
     }
   },
 

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import {
   DeleteSecretCommand,
   ListSecretsCommand,
-  PutSecretValueCommand,
   SecretsManagerClient,
+  UpdateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { apiHandler, loadConfig, type Store } from '@hyperp/adapters-aws';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -64,19 +64,19 @@ s.before.each(() => {
 });
 
 s('set reads the value from standard input, as given, and sends it signed in the body only', async () => {
-  sm.on(PutSecretValueCommand).resolves({ Name: ID, VersionId: 'v2' });
+  sm.on(UpdateSecretCommand).resolves({ Name: ID, VersionId: 'v2' });
   assert.equal(await cli(['secrets', 'set', '--repo', 'acme/calc', 'db_password'], { stdin: VALUE }), {
     code: 0, stdout: 'updated secret db_password of acme/calc\n', stderr: '',
   });
-  assert.equal(sm.commandCalls(PutSecretValueCommand).map((c) => c.args[0].input), [{ SecretId: ID, SecretString: VALUE }]);
+  assert.equal(sm.commandCalls(UpdateSecretCommand).map((c) => c.args[0].input), [{ SecretId: ID, SecretString: VALUE, KmsKeyId: config.secretsKeyArn }]);
   assert.equal(fn.served, [{ method: 'PUT', path: '/secrets/acme/calc/db_password', status: 200 }]);
 });
 
 s('set --file reads a file; no value, a terminal, an argument or a bad name is refused before the API is asked', async () => {
-  sm.on(PutSecretValueCommand).resolves({ Name: ID, VersionId: 'v3' });
+  sm.on(UpdateSecretCommand).resolves({ Name: ID, VersionId: 'v3' });
   writeFileSync(join(work, 'pw.txt'), VALUE);
   assert.is((await cli(['secrets', 'set', '--repo', 'acme/calc', '--file', 'pw.txt', 'db_password'])).code, 0);
-  assert.equal(sm.commandCalls(PutSecretValueCommand)[0]!.args[0].input, { SecretId: ID, SecretString: VALUE });
+  assert.equal(sm.commandCalls(UpdateSecretCommand)[0]!.args[0].input, { SecretId: ID, SecretString: VALUE, KmsKeyId: config.secretsKeyArn });
   fn.served.length = 0;
   assert.equal(await cli(['secrets', 'set', '--repo', 'acme/calc', 'db_password'], { stdin: '' }), { code: 1, stdout: '', stderr: 'error: the value from standard input is empty\n' });
   // A terminal: what the user types would show.
