@@ -52,7 +52,7 @@ export const readHostAccounts = (): HostAccounts => {
 };
 
 /** `/etc/<name>` of the image when it holds one as a file (never through a link), else the host's. */
-const accountFile = (rootfs: string, name: 'passwd' | 'group', host: string | undefined): AccountFile | undefined => {
+export const accountFile = (rootfs: string, name: 'passwd' | 'group', host: string | undefined): AccountFile | undefined => {
   const own = readContained(rootfs, `etc/${name}`);
   if (own?._tag === 'File') return { text: own.bytes.toString('utf8'), from: `the image's /etc/${name}` };
   return host === undefined ? undefined : { text: host, from: `the host's /etc/${name} (the image has none)` };

@@ -64,6 +64,12 @@ export interface LaunchPlan {
   readonly notes: readonly string[];
 }
 
+/** The container's `user` (kept from the task definition as written: the model passes unknown keys on). */
+const userOf = (c: TaskDefinition['containerDefinitions'][number]): string | undefined => {
+  const user = (c as { readonly user?: unknown }).user;
+  return typeof user === 'string' && user !== '' ? user : undefined;
+};
+
 export const launchPlan = (td: TaskDefinition, cmd: Pick<RunTask, 'overrides'>, artifactsDir: string, repository: string): LaunchPlan => {
   const notes: string[] = [];
   const containers = td.containerDefinitions.map((c): ContainerLaunch => {
@@ -79,6 +85,7 @@ export const launchPlan = (td: TaskDefinition, cmd: Pick<RunTask, 'overrides'>, 
       ...(c.command ? { command: c.command } : {}),
       ...(c.entryPoint ? { entryPoint: c.entryPoint } : {}),
       ...(c.workingDirectory ? { workingDirectory: c.workingDirectory } : {}),
+      ...(userOf(c) === undefined ? {} : { user: userOf(c)! }),
       environment,
       stopTimeoutSeconds: c.stopTimeout ?? DEFAULT_STOP_TIMEOUT_SECONDS,
       binds,

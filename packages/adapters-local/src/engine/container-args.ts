@@ -6,8 +6,7 @@
  *  - its own pid, ipc, uts and mount namespaces (the engines' default) and network namespace
  *    (`--network none` unless the job asks for the network);
  *  - a user namespace where the engine gives one per container: rootless podman always; rootful
- *    podman through a fixed uid range far above those handed to people (`USERNS_BASE`), with the
- *    writable folders handed to the container's root (`U`). Docker's user namespace is the
+ *    podman through a fixed uid range far above those handed to people (`USERNS_BASE`). Docker's user namespace is the
  *    daemon's (`userns-remap`), never a container's: where the daemon has none, root in the
  *    container is uid 0 of the host, held by everything above;
  *  - the task definition's limits: memory with no swap on top, processes, a `/tmp` of its size;
@@ -15,8 +14,9 @@
  *  - host folders only as the task's own mounts, inputs read-only. The root file system stays
  *    writable, as on ECS (`readonlyRootFilesystem` defaults to false): it is the container's own
  *    copy-on-write layer, never a host path;
- *  - the image's USER as the image sets it: no `--user`, as ECS does for a container
- *    definition without `user`.
+ *  - the task definition's `user` as `--user` (it overrides the image's USER, as on ECS), else
+ *    the image's USER (no `--user`), and the group through which the container writes its
+ *    task's folders (`--group-add`, see container-user.ts).
  */
 import { ATTEMPT_LABEL, OWNER_LABEL } from './container-owner.js';
 import type { ContainerLaunch } from './types.js';
@@ -31,8 +31,10 @@ export interface CreateOptions {
   /** `hyperp.owner` label value (see container-owner.ts). */
   readonly owner: string;
   readonly attemptKey: string;
-  /** Rootful podman: map the container's users to USERNS_BASE… and hand it its writable folders. */
+  /** Rootful podman: map the container's users to USERNS_BASE…. */
   readonly mapUsers: boolean;
+  /** The container gid of the group that may write the task's folders (container-user.ts). */
+  readonly groupAdd: number;
   /**
    * Rootful podman sets nofile and nproc to its own defaults (2^20, 2^22), which a root without
    * CAP_SYS_RESOURCE (a CI container) may not raise to: it gets this process's hard limits instead.
@@ -52,14 +54,15 @@ export const containerCreateArgs = (name: string, c: ContainerLaunch, imageRef: 
   args.push('--cap-drop', 'ALL', '--security-opt', 'no-new-privileges');
   if (!o.network) args.push('--network', 'none');
   if (o.mapUsers) args.push('--uidmap', `0:${USERNS_BASE}:${USERNS_SIZE}`, '--gidmap', `0:${USERNS_BASE}:${USERNS_SIZE}`);
+  if (c.user !== undefined) args.push('--user', c.user);
+  args.push('--group-add', String(o.groupAdd));
   const l = c.limits;
   args.push('--memory', `${l.memoryMiB}m`, '--memory-swap', `${l.memoryMiB}m`, '--pids-limit', String(l.pids));
   if (o.rlimits) args.push('--ulimit', `nofile=${o.rlimits.nofile}:${o.rlimits.nofile}`, '--ulimit', `nproc=${Math.min(l.pids, o.rlimits.nproc)}:${Math.min(l.pids, o.rlimits.nproc)}`);
   // Docker mounts a --tmpfs noexec by default; a job may run what it unpacked in /tmp, as on ECS.
   args.push('--tmpfs', `/tmp:rw,exec,nosuid,nodev,mode=1777,size=${l.tmpMiB}m`);
   for (const b of c.binds) {
-    const own = o.mapUsers && !b.readOnly ? ',U=true' : '';
-    args.push('--mount', `type=bind,${csvField(`source=${b.host}`)},${csvField(`target=${b.sandbox}`)}${b.readOnly ? ',readonly' : ''}${own}`);
+    args.push('--mount', `type=bind,${csvField(`source=${b.host}`)},${csvField(`target=${b.sandbox}`)}${b.readOnly ? ',readonly' : ''}`);
   }
   for (const [k, v] of Object.entries(c.environment)) args.push('--env', `${k}=${v}`);
   if (c.workingDirectory) args.push('--workdir', c.workingDirectory);

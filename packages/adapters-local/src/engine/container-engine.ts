@@ -13,9 +13,11 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { makeScratch, removeOrphanScratch } from '../fs/scratch.js';
 import { supervise, type Supervised } from './supervise.js';
+import { capture, lastLine } from './capture.js';
 import { containerCreateArgs, USERNS_BASE, type CreateOptions } from './container-args.js';
 import { SECRETS_DIR } from '@hyperp/core/internal';
-import { containerOwner, handSecrets } from '../secrets/task-files.js';
+import { handSecrets } from '../secrets/task-files.js';
+import { shareFolder, shareGroup, userResolver } from './container-user.js';
 import { removeOrphans, selfOwner, startReaper } from './container-owner.js';
 import { containerLabel, OUT_OF_MEMORY_REASON } from './types.js';
 import type { BuildOutcome, BuildRequest, ContainerExit, ContainerLaunch, Engine, RunningTask, TaskExit, TaskLaunch } from './types.js';
@@ -34,24 +36,6 @@ export interface ContainerEngine extends Engine {
   /** Settles once containers of dead hyperp processes are removed and the host's limits known. */
   readonly ready: Promise<void>;
 }
-
-interface Captured {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `cli args` to its end and gives what it printed (a failure to spawn is code null). */
-const capture = (cli: string, args: readonly string[]): Promise<Captured> =>
-  new Promise((resolve) => {
-    let stdout = '';
-    let stderr = '';
-    const child = spawn(cli, [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', (e) => resolve({ code: null, stdout, stderr: e.message }));
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
 
 const exec = (file: string, args: readonly string[], logFile: string, signal?: AbortSignal): Promise<number | null> =>
   new Promise((resolve) => {
@@ -130,9 +114,12 @@ export const containerEngine = (opts: ContainerEngineOptions): ContainerEngine =
   const rootful = process.getuid?.() === 0;
   const nofile = hardLimit('Max open files');
   const nproc = hardLimit('Max processes');
+  // Who each container runs as, and the group through which it writes its task's folders (container-user.ts).
+  const resolveUser = userResolver(opts.cli, owner);
+  const group = shareGroup(opts.cli, process.getuid?.() ?? 0, process.getgid?.() ?? 0, opts.cli === 'podman' && rootful);
   // Rootful podman only: docker's daemon and rootless podman hand containers limits they can set.
   const createOptions = (attemptKey: string, network: boolean): CreateOptions => ({
-    cli: opts.cli, network, owner, attemptKey,
+    cli: opts.cli, network, owner, attemptKey, groupAdd: group.container,
     mapUsers: opts.cli === 'podman' && rootful,
     ...(opts.cli === 'podman' && rootful ? { rlimits: { nofile: Math.min(nofile ?? 1024, 1048576), nproc: nproc ?? 4096 } } : {}),
   });
@@ -176,11 +163,23 @@ export const containerEngine = (opts: ContainerEngineOptions): ContainerEngine =
     return { exitCode: Number(code), oomKilled: oom === 'true' };
   };
 
-  /** The container with its secrets folder bound at /run/secrets, its files handed to the image's user. */
-  const withSecrets = async (c: ContainerLaunch, imageRef: string, mapUsers: boolean): Promise<ContainerLaunch> => {
+
+  /**
+   * The container as created: its user resolved (a name the image does not know fails it here,
+   * as Docker would at its start), its writable folders given to the share group, and its secrets
+   * folder bound at /run/secrets with the files handed to its user.
+   */
+  const prepare = async (c: ContainerLaunch, imageRef: string, mapUsers: boolean): Promise<ContainerLaunch | { readonly reason: string }> => {
+    const resolved = await resolveUser(c.user, imageRef);
+    if (resolved !== undefined && 'reason' in resolved) return resolved;
+    try {
+      for (const b of c.binds) if (!b.readOnly) shareFolder(b.host, group.host);
+    } catch (e) {
+      return { reason: `CannotCreateContainerError: hyperp could not make the task's folders writable for its user: ${(e as Error).message}` };
+    }
     if (c.secretsDir === undefined) return c;
-    const user = await capture(opts.cli, ['image', 'inspect', '--format', '{{.Config.User}}', imageRef]);
-    const owner = user.code === 0 ? containerOwner(user.stdout.trim(), mapUsers ? USERNS_BASE : 0) : undefined;
+    const base = mapUsers ? USERNS_BASE : 0;
+    const owner = resolved === undefined ? undefined : { uid: base + resolved.user.uid, gid: base + resolved.user.gid };
     handSecrets(c.secretsDir, readdirSync(c.secretsDir), owner);
     return { ...c, binds: [...c.binds, { host: c.secretsDir, sandbox: SECRETS_DIR, readOnly: true }] };
   };
@@ -221,11 +220,12 @@ export const containerEngine = (opts: ContainerEngineOptions): ContainerEngine =
     const runOne = async (p: (typeof containers)[number]): Promise<ContainerExit> => {
       const imageRef = p.c.image.includes(':') || p.c.image.includes('/') ? p.c.image : `${repo}:${p.c.image}`;
       const options = createOptions(task.attemptKey, task.network);
-      const created = await capture(opts.cli, containerCreateArgs(p.name, await withSecrets(p.c, imageRef, options.mapUsers), imageRef, options));
-      if (created.code !== 0) {
-        const why = created.stderr.trim().split('\n').filter((l) => l.trim() !== '').pop() ?? `exit code ${created.code}`;
-        writeSync(logFd, created.stderr);
-        const reason = `CannotCreateContainerError: ${opts.cli} create of container ${p.c.name} failed: ${why}`;
+      const prepared = await prepare(p.c, imageRef, options.mapUsers);
+      const created = 'reason' in prepared ? undefined : await capture(opts.cli, containerCreateArgs(p.name, prepared, imageRef, options));
+      if (created === undefined || created.code !== 0) {
+        const reason = created === undefined ? (prepared as { reason: string }).reason
+          : `CannotCreateContainerError: ${opts.cli} create of container ${p.c.name} failed: ${lastLine(created)}`;
+        writeSync(logFd, created === undefined ? `${reason}\n` : created.stderr);
         if (p.c.essential && !halted()) {
           failedToStart = reason;
           stopAll();

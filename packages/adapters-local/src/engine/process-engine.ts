@@ -8,7 +8,8 @@ import { SECRETS_DIR } from '@hyperp/core/internal';
 import { closeSync, mkdirSync, openSync, rmSync, symlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseRecipe } from '../build/recipe.js';
-import { layoutImage, readImageFolder, removeOrphanImageTemps, type ImageConfig } from '../build/layout.js';
+import { accountFile, layoutImage, readHostAccounts, readImageFolder, removeOrphanImageTemps, type ImageConfig } from '../build/layout.js';
+import { resolveUser, startError, type ImageUser } from '../build/user.js';
 import { copyTreeContained } from '../fs/contained.js';
 import { makeScratch, removeOrphanScratch } from '../fs/scratch.js';
 import { containerCommand, DEFAULT_PATH } from './command.js';
@@ -35,6 +36,18 @@ export interface ProcessEngineOptions {
 
 /** How often a container's cgroup is checked for an out-of-memory kill (cgroup v1 has no group kill). */
 const OOM_POLL_MS = 200;
+
+/**
+ * The user a container runs as: the task definition's `user` when it gives one (it overrides the
+ * image's USER, as on ECS), looked up as the image's USER was (the image's /etc/passwd and
+ * /etc/group, else the host's); else the image's USER, resolved when it was laid out.
+ */
+const containerUser = (spec: string | undefined, image: ImageConfig, rootfs: string): ImageUser | undefined | { readonly reason: string } => {
+  if (spec === undefined) return image.user;
+  const host = readHostAccounts();
+  const user = resolveUser(spec, accountFile(rootfs, 'passwd', host.passwd), accountFile(rootfs, 'group', host.group));
+  return 'error' in user ? { reason: `CannotStartContainerError: ${startError(user)}` } : user;
+};
 
 /** The image of `key` when hyperp made it (see `readImageFolder`); why not, otherwise. */
 const readConfig = (imagesDir: string, key: string): { config: ImageConfig; rootfs: string } | { reason: string } => {
@@ -91,7 +104,12 @@ export const processEngine = (opts: ProcessEngineOptions): Engine => {
         procs.push({ name: c.name, essential: c.essential, early: { name: c.name, exitCode: null, reason: stored.reason } });
         continue;
       }
-      const image = stored.config;
+      const user = containerUser(c.user, stored.config, stored.rootfs);
+      if (user !== undefined && 'reason' in user) {
+        procs.push({ name: c.name, essential: c.essential, early: { name: c.name, exitCode: null, reason: user.reason } });
+        continue;
+      }
+      const image: ImageConfig = { ...stored.config, ...(user === undefined ? {} : { user }) };
       const cmd = containerCommand(
         {
           name: c.name,

@@ -50,6 +50,11 @@ export interface ContainerLaunch {
   readonly command?: readonly string[];
   readonly entryPoint?: readonly string[];
   readonly workingDirectory?: string;
+  /**
+   * The task definition's `user` ("uid", "uid:gid", "name", "name:group"): overrides the
+   * image's USER, as on ECS; absent: the image's USER.
+   */
+  readonly user?: string;
   /** Task definition environment with RunTask overrides applied (TASK_INDEX, TASK_TOTAL_SIZE). */
   readonly environment: Readonly<Record<string, string>>;
   /** Seconds between SIGTERM and SIGKILL (ECS `stopTimeout`, default 30). */

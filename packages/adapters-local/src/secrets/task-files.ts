@@ -48,20 +48,10 @@ export const writeTaskSecrets = (containers: readonly string[], specs: readonly 
 };
 
 /**
- * The host owner that a container's user (an image's `USER`: `1000`, `1000:1000`, `root`,
- * empty) is, when hyperp can tell: container engines show a bind's files with their host
- * owner. `base` is the first host uid of the container's user namespace (rootful podman).
- */
-export const containerOwner = (user: string, base: number): { readonly uid: number; readonly gid: number } | undefined => {
-  if (user === '' || user === 'root' || user === '0') return { uid: base, gid: base };
-  const m = /^(\d+)(?::(\d+))?$/.exec(user);
-  return m ? { uid: base + Number(m[1]), gid: base + Number(m[2] ?? m[1]) } : undefined;
-};
-
-/**
- * Hands a container's secrets folder to its user: owned by it when known and hyperp may chown
- * (it runs as root), else readable by every user of the container (a named USER, which only
- * the image's /etc/passwd resolves) — the container is the job's alone either way.
+ * Hands a container's secrets folder to its user (its host uid and gid, resolved from the image's
+ * own account files: engine/container-user.ts): owned by it when hyperp may chown (it runs as
+ * root, or is that uid), else readable by every user of the container (a non-root hyperp whose
+ * container user is another uid) — the container is the job's alone either way.
  */
 export const handSecrets = (dir: string, names: readonly string[], owner: { readonly uid: number; readonly gid: number } | undefined): void => {
   const mine = owner !== undefined && (owner.uid === process.getuid?.() || process.getuid?.() === 0);

@@ -3,7 +3,8 @@
 // run and job statuses, every attempt's outcome, exit codes and reasons, the files each job
 // writes to /output, TASK_INDEX, read-only inputs, retries, timeouts, a cancel during a running
 // job, a declared secret (a read-only file of the task's user, masked in the log) and the run's
-// inputs, and which files `COPY . /app/` takes when `.dockerignore` lists the Dockerfile. The
+// inputs, the task's user (an image's named USER, a task definition's `user` over it: who runs,
+// who owns the secret, writing /output and /shared), and which files `COPY . /app/` takes when `.dockerignore` lists the Dockerfile. The
 // fixture is a real git repository; the image is tiny (busybox, made here: no registry).
 //
 // An engine missing here is named loudly and its comparisons are skipped; CI sets
@@ -15,7 +16,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { vecToArray, type RunRequested, type RunState } from '@hyperp/core';
-import { jobArtifactPath } from '@hyperp/core/internal';
+import { jobArtifactPath, sharedArtifactPath } from '@hyperp/core/internal';
 import { localLayout, taskLogFile, type LocalLayout } from '../../src/layout.js';
 import { driveLocalRun, openLocalEngine } from '../../src/runs/drive-local.js';
 import { loadImageStore } from '../../src/runs/image-index.js';
@@ -43,12 +44,17 @@ for (const cli of ['docker', 'podman'] as const) {
   }
 }
 
-/** One task definition: `script` run by the image's `sh`, stopped 1 s after SIGTERM. */
-const taskdef = (script: string): string =>
+/** One task definition: `script` run by the image's `sh`, stopped 1 s after SIGTERM; `more` adds to the container. */
+const taskdef = (script: string, more: Record<string, unknown> = {}): string =>
   JSON.stringify({
     cpu: '256', memory: '512',
-    containerDefinitions: [{ name: 'main', dockerfilePath: 'app/Dockerfile', entryPoint: ['/bin/sh', '-c'], command: [script], stopTimeout: 1 }],
+    containerDefinitions: [{ name: 'main', dockerfilePath: 'app/Dockerfile', entryPoint: ['/bin/sh', '-c'], command: [script], stopTimeout: 1, ...more }],
   });
+
+/** Who runs, with which group and home, who owns the secret, and whether /output and /shared take writes. */
+const WHOAMI = 'id -u > /output/uid.txt; id -g > /output/gid.txt; echo "$HOME" > /output/home.txt; ' +
+  'stat -c "%a %u" /run/secrets/token > /output/secret-owner.txt; cat /run/secrets/token > /output/secret.txt; ' +
+  'mkdir /output/sub && echo written > /output/sub/file.txt && echo "$(id -u)" > "/shared/common/by-$(id -u).txt"';
 
 // Scripts read the same in the host's sh (process engine) and busybox's (the image): errors
 // go to /dev/null and each failure has an exit code of its own, so logs and reasons agree.
@@ -58,9 +64,13 @@ function repo(): string {
     // Docker: the Dockerfile and .dockerignore may be listed; they are then used, not copied.
     'app/.dockerignore': 'Dockerfile\n.dockerignore\nsecret.txt\n',
     'app/data.txt': 'data\n',
+    // A named USER, found in the image's own account files (odd lines among them, as real files have).
+    'user/Dockerfile': `FROM ${image}\nCOPY passwd group /etc/\nUSER app\n`,
+    'user/passwd': 'root:x:0:0:root:/root:/bin/sh\n# accounts of the job\n\napp:x:1000:1000:app:/home/app:/bin/sh\nother:x:2000:2000::/home/other:/bin/sh\n+::::::\n',
+    'user/group': 'root:x:0:\napp:x:1000:\nstaff:x:3000:other\n',
     'app/secret.txt': 'left out\n',
     'hyperp-workflows/main.yaml': [
-      'workflowName: main', 'inputs: [{name: n, type: number}]', 'jobs:',
+      'workflowName: main', 'inputs: [{name: n, type: number}]', 'artifacts: {shared: [{name: common}]}', 'jobs:',
       '  - {jobName: secret, taskDefinitionPath: taskdefs/secret.json, secrets: [token]}',
       '  - {jobName: write, taskDefinitionPath: taskdefs/write.json}',
       '  - {jobName: fan, taskDefinitionPath: taskdefs/fan.json, concurrency: 3}',
@@ -70,6 +80,10 @@ function repo(): string {
       '  - {jobName: timeout, taskDefinitionPath: taskdefs/slow.json, timeoutSeconds: 8}',
       '  - {jobName: context, taskDefinitionPath: taskdefs/context.json}',
       '  - {jobName: image-cmd, taskDefinitionPath: taskdefs/image-cmd.json}',
+      '  - {jobName: named-user, taskDefinitionPath: taskdefs/named-user.json, secrets: [token]}',
+      '  - {jobName: user-override, taskDefinitionPath: taskdefs/user-override.json, secrets: [token]}',
+      '  - {jobName: uid-override, taskDefinitionPath: taskdefs/uid-override.json, secrets: [token]}',
+      '  - {jobName: unknown-user, taskDefinitionPath: taskdefs/unknown-user.json}',
       '',
     ].join('\n'),
     'hyperp-workflows/cancel.yaml': [
@@ -92,6 +106,10 @@ function repo(): string {
     'taskdefs/retry.json': taskdef('if [ -e /output/first ]; then echo second > /output/result.txt; else echo first > /output/first; exit 5; fi'),
     // SIGTERM reaches the job's program (the shell waits on `sleep` in the background to act on it at once).
     'taskdefs/slow.json': taskdef("trap 'echo terminated > /output/terminated.txt; exit 143' TERM; echo started > /output/started.txt; sleep 60 & wait"),
+    'taskdefs/named-user.json': taskdef(WHOAMI, { dockerfilePath: 'user/Dockerfile' }),
+    'taskdefs/user-override.json': taskdef(WHOAMI, { dockerfilePath: 'user/Dockerfile', user: 'other:staff' }),
+    'taskdefs/uid-override.json': taskdef(WHOAMI, { user: '4321' }),
+    'taskdefs/unknown-user.json': taskdef('exit 0', { dockerfilePath: 'user/Dockerfile', user: 'ghost' }),
     'taskdefs/image-cmd.json': JSON.stringify({ cpu: '256', memory: '512', containerDefinitions: [{ name: 'main', dockerfilePath: 'app/Dockerfile' }] }),
     'taskdefs/context.json': taskdef('ls -A /app > /output/listing.txt; pwd > /output/pwd.txt; ls -ld /tmp | cut -c1-10 > /output/tmp-mode.txt'),
   });
@@ -123,6 +141,8 @@ interface Outcome {
   readonly writeOutputAfter: Record<string, string>;
   /** What the run's plan did with its images (build, reuse). */
   readonly images?: readonly string[];
+  /** The run's /shared/common. */
+  readonly shared?: Record<string, string>;
   /** The log of the job that reads a secret. */
   readonly secretLog?: string;
 }
@@ -150,6 +170,7 @@ const outcomeOf = (layout: LocalLayout, req: RunRequested, state: RunState): Out
     }])),
     outputs: Object.fromEntries(jobs.map((j) => [j.name, filesUnder(dirOf(j.name))])),
     writeOutputAfter: filesUnder(dirOf('write')),
+    shared: filesUnder(join(layout.artifactsDir, sharedArtifactPath({ commit: req.commit, runId: req.runId, workflow: req.workflow.name }, 'common'))),
   };
 };
 
@@ -201,7 +222,7 @@ test('every engine runs here (CI requires the process engine in both sandboxes, 
   assert.ok(usable.size > 0, 'no engine at all');
 });
 
-test('each engine builds the image once and reuses it', () => {
+test('each engine builds the images once and reuses them', () => {
   compare('main', (o) => o.images, ['build']);
   compare('cancel', (o) => o.images, ['reuse']);
 });
@@ -209,6 +230,7 @@ test('each engine builds the image once and reuses it', () => {
 test('run and job statuses agree', () => {
   compare('main', (o) => [o.status, Object.fromEntries(Object.entries(o.jobs).map(([n, j]) => [n, j.status]))], ['FAILED', {
     secret: 'SUCCEEDED', write: 'SUCCEEDED', fan: 'SUCCEEDED', readonly: 'FAILED', 'after-readonly': 'SKIPPED', retry: 'SUCCEEDED', timeout: 'FAILED', context: 'SUCCEEDED', 'image-cmd': 'SUCCEEDED',
+    'named-user': 'SUCCEEDED', 'user-override': 'SUCCEEDED', 'uid-override': 'SUCCEEDED', 'unknown-user': 'FAILED',
   }]);
 });
 
@@ -278,6 +300,29 @@ test('/tmp is world-writable with the sticky bit, as in a container', () => {
 
 test("the image's CMD, ENV and WORKDIR when the task definition gives no command; the image's files are writable, as in a container", () => {
   compare('main', (o) => o.outputs['image-cmd'], { 'cmd.txt': 'hello from /app\n', 'data.txt': 'data\nmore\n' });
+});
+
+const whoami = (uid: string, gid: string, home: string) => ({
+  'uid.txt': `${uid}\n`, 'gid.txt': `${gid}\n`, 'home.txt': `${home}\n`, 'secret-owner.txt': `400 ${uid}\n`, 'secret.txt': 'tok-9f2e77', 'sub/file.txt': 'written\n',
+});
+
+test("an image's named USER runs with the uid, group and home of the image's /etc/passwd, owns its 0400 secret, and writes /output and /shared", () => {
+  compare('main', (o) => [o.jobs['named-user']!.status, o.outputs['named-user']], ['SUCCEEDED', whoami('1000', '1000', '/home/app')]);
+});
+
+// A uid /etc/passwd does not list has HOME=/ in Docker (and on ECS), the working directory in podman: not compared.
+const homeless = (files: Record<string, string> | undefined) => Object.fromEntries(Object.entries(files ?? {}).filter(([f]) => f !== 'home.txt'));
+
+test("the task definition's user overrides the image's USER, by name and group or by uid (as ECS), and writes /output and /shared", () => {
+  compare('main', (o) => [o.outputs['user-override'], homeless(o.outputs['uid-override'])], [whoami('2000', '3000', '/home/other'), homeless(whoami('4321', '0', '/'))]);
+  compare('main', (o) => o.shared, { 'by-1000.txt': '1000\n', 'by-2000.txt': '2000\n', 'by-4321.txt': '4321\n' });
+});
+
+test('a user the image does not know fails the task before it starts, in Docker\'s words', () => {
+  const why = 'CannotStartContainerError: unable to find user ghost: no matching entries in passwd file';
+  compare('main', (o) => o.jobs['unknown-user'], {
+    status: 'FAILED', reason: `task 1: the task failed to start: ${why}`, attempts: [attempt(1, 1, 'FAILED', null, `the task failed to start: ${why}`, 'TaskFailedToStart')],
+  });
 });
 
 test.run();
