@@ -3,7 +3,7 @@
 // other process-wide state stay isolated), a few at a time, and ends with one summary line:
 // `N passed, N failed[, N skipped]`. Arguments filter test files by substring.
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -11,6 +11,13 @@ const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
 const FILE_TIMEOUT_MS = Number(process.env.HYPERP_TEST_TIMEOUT_MS ?? 300_000);
 const parallel = Number(process.env.HYPERP_TEST_PARALLEL ?? Math.max(2, cpus().length));
+
+// Files start longest first (seconds from a recorded run, `scripts/test-durations.json`; a file
+// not listed counts as 5 s), so the slowest ones do not start last and hold the end of the run
+// while the other workers idle. `HYPERP_TEST_RECORD=1 pnpm test` writes the file anew.
+const durationsFile = join(root, 'scripts/test-durations.json');
+const recorded = existsSync(durationsFile) ? JSON.parse(readFileSync(durationsFile, 'utf8')) : {};
+const weight = (f) => recorded[f] ?? 5;
 
 const walk = (dir) =>
   readdirSync(dir).flatMap((name) => {
@@ -27,7 +34,8 @@ const files = readdirSync(packagesDir)
   })
   .map((f) => relative(root, f))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
-  .sort();
+  .sort()
+  .sort((a, b) => weight(b) - weight(a));
 
 const count = (out, label) => {
   const m = out.match(new RegExp(`^\\s*${label}:\\s+(\\d+)`, 'm'));
@@ -77,6 +85,11 @@ const worker = async () => {
   }
 };
 await Promise.all(Array.from({ length: Math.min(parallel, files.length) }, worker));
+
+if (process.env.HYPERP_TEST_RECORD === '1' && filters.length === 0) {
+  const seconds = Object.fromEntries(results.map((r) => [r.file, Math.round(r.ms / 100) / 10]).sort(([a], [b]) => (a < b ? -1 : 1)));
+  writeFileSync(durationsFile, `${JSON.stringify(seconds, null, 1)}\n`);
+}
 
 const sum = (k) => results.reduce((a, r) => a + r[k], 0);
 const [passed, failed, skipped] = [sum('passed'), sum('failed'), sum('skipped')];
