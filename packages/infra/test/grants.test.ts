@@ -269,7 +269,8 @@ test('what the handlers call is granted: the registry check, self-invocations, L
   assert.equal(rolesWith('ecr:DescribeImages'), []);
   assert.equal(granted('stepper', 'lambda:InvokeFunction'), [arns.functions.efs, arns.functions.stepper]);
   assert.equal(granted('sweep', 'lambda:InvokeFunction'), [arns.functions.stepper, arns.functions.efs]);
-  assert.equal(rolesWith('ecs:ListTasks'), ['function stepper', 'function sweep']);
+  assert.equal(rolesWith('ecs:ListTasks'), ['function stepper', 'function sweep', 'task job']);
+  assert.ok(taskGrants('job', arns).filter((s) => s.Action.includes('ecs:ListTasks')).every((s) => s.Effect === 'Deny'));
   assert.equal(
     everyRole.filter(([, ss]) => ss.some((s) => s.Resource.includes(`${arns.bucket}/hyperp-state/*`))).map(([n]) => n),
     ['function planner', 'function stepper', 'function sweep', 'function api'],

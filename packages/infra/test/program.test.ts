@@ -422,7 +422,7 @@ test('the job task role may only mount the artifacts file system through an acce
       {
         Sid: 'NoAccessPointDiscovery',
         Effect: 'Deny',
-        Action: ['elasticfilesystem:DescribeAccessPoints', 'ecs:DescribeTaskDefinition', 'ecs:DescribeTasks', 'cloudtrail:LookupEvents'],
+        Action: ['elasticfilesystem:DescribeAccessPoints', 'ecs:DescribeTaskDefinition', 'ecs:DescribeTasks', 'ecs:ListTasks', 'cloudtrail:LookupEvents'],
         Resource: ['*'],
       },
       {
@@ -435,6 +435,7 @@ test('the job task role may only mount the artifacts file system through an acce
         ],
         Resource: [arn('secretsmanager', `secret:${P}/*`)],
       },
+      { Sid: 'NoSecretListing', Effect: 'Deny', Action: ['secretsmanager:ListSecrets'], Resource: ['*'] },
       { Sid: 'NoSecretsKey', Effect: 'Deny', Action: ['kms:*'], Resource: [keyArn] },
     ],
   });

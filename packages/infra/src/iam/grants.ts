@@ -72,7 +72,7 @@ const efsForTasks = (a: PlatformArns): Statement[] => [
   deny('NotTheHelpersAccessPoint', ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite', 'elasticfilesystem:ClientRootAccess'], [a.fileSystem], {
     StringEquals: { 'elasticfilesystem:AccessPointArn': a.accessPoint },
   }),
-  deny('NoAccessPointDiscovery', ['elasticfilesystem:DescribeAccessPoints', 'ecs:DescribeTaskDefinition', 'ecs:DescribeTasks', 'cloudtrail:LookupEvents'], ['*']),
+  deny('NoAccessPointDiscovery', ['elasticfilesystem:DescribeAccessPoints', 'ecs:DescribeTaskDefinition', 'ecs:DescribeTasks', 'ecs:ListTasks', 'cloudtrail:LookupEvents'], ['*']),
 ];
 
 /**
@@ -92,6 +92,14 @@ export const SECRET_READ_ACTIONS = [
 ] as const;
 
 const noRepositorySecrets = (a: PlatformArns): Statement => deny('NoRepositorySecrets', [...SECRET_READ_ACTIONS], [repositorySecrets(a)]);
+
+/**
+ * ListSecrets names no secret, so it can only be denied on "*" (Service Authorization Reference,
+ * AWS Secrets Manager, read 2026-12): a job may not list the account's secrets either, which
+ * would show which repositories have which secrets. Reading one it is given by name, outside the
+ * prefix, stays the deployment's choice.
+ */
+const noSecretListing = (): Statement => deny('NoSecretListing', ['secretsmanager:ListSecrets'], ['*']);
 
 /** The `efs` function mounts the access point (uid and gid 1000, root `/hyperp`) only. */
 const efsThroughAccessPoint = (a: PlatformArns): Statement =>
@@ -160,7 +168,7 @@ export const taskGrants = (kind: TaskKind, a: PlatformArns, m: PermissionsManife
   switch (kind) {
     case 'job':
       // Only the artifacts: jobs are user code and must not reach hyperp's control plane.
-      return [...efsForTasks(a), noRepositorySecrets(a), noSecretsKey(a)];
+      return [...efsForTasks(a), noRepositorySecrets(a), noSecretListing(), noSecretsKey(a)];
     case 'builder':
       // Builds read their context from S3, packed by the stepper (adapters-aws src/contexts/):
       // only that prefix, read-only; no git credential, nothing of the artifacts file system.
