@@ -33,8 +33,8 @@ export interface CreateOptions {
   readonly attemptKey: string;
   /** Rootful podman: map the container's users to USERNS_BASE…. */
   readonly mapUsers: boolean;
-  /** The container gid of the group that may write the task's folders (container-user.ts). */
-  readonly groupAdd: number;
+  /** The container gid of the group that may write the task's folders (container-user.ts), where there is one. */
+  readonly groupAdd?: number;
   /**
    * Rootful podman sets nofile and nproc to its own defaults (2^20, 2^22), which a root without
    * CAP_SYS_RESOURCE (a CI container) may not raise to: it gets this process's hard limits instead.
@@ -55,7 +55,7 @@ export const containerCreateArgs = (name: string, c: ContainerLaunch, imageRef: 
   if (!o.network) args.push('--network', 'none');
   if (o.mapUsers) args.push('--uidmap', `0:${USERNS_BASE}:${USERNS_SIZE}`, '--gidmap', `0:${USERNS_BASE}:${USERNS_SIZE}`);
   if (c.user !== undefined) args.push('--user', c.user);
-  args.push('--group-add', String(o.groupAdd));
+  if (o.groupAdd !== undefined) args.push('--group-add', String(o.groupAdd));
   const l = c.limits;
   args.push('--memory', `${l.memoryMiB}m`, '--memory-swap', `${l.memoryMiB}m`, '--pids-limit', String(l.pids));
   if (o.rlimits) args.push('--ulimit', `nofile=${o.rlimits.nofile}:${o.rlimits.nofile}`, '--ulimit', `nproc=${Math.min(l.pids, o.rlimits.nproc)}:${Math.min(l.pids, o.rlimits.nproc)}`);

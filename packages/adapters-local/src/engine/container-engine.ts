@@ -81,6 +81,13 @@ const unenforcedOn = async (cli: 'docker' | 'podman'): Promise<string[]> => {
   ];
 };
 
+/** Whether the docker daemon runs every container in its own user namespace (`userns-remap`). */
+const userNamespaceRemap = async (cli: 'docker' | 'podman'): Promise<boolean> => {
+  if (cli !== 'docker') return false;
+  const r = await capture(cli, ['info', '--format', '{{json .SecurityOptions}}']);
+  return r.code === 0 && /name=userns/.test(r.stdout);
+};
+
 /** How much of a failed build's log is read for a known cause (its end holds the error). */
 const BUILD_LOG_TAIL_BYTES = 8192;
 
@@ -119,16 +126,23 @@ export const containerEngine = (opts: ContainerEngineOptions): ContainerEngine =
   const group = shareGroup(opts.cli, process.getuid?.() ?? 0, process.getgid?.() ?? 0, opts.cli === 'podman' && rootful);
   // Rootful podman only: docker's daemon and rootless podman hand containers limits they can set.
   const createOptions = (attemptKey: string, network: boolean): CreateOptions => ({
-    cli: opts.cli, network, owner, attemptKey, groupAdd: group.container,
+    cli: opts.cli, network, owner, attemptKey, ...(remapped ? {} : { groupAdd: group.container }),
     mapUsers: opts.cli === 'podman' && rootful,
     ...(opts.cli === 'podman' && rootful ? { rlimits: { nofile: Math.min(nofile ?? 1024, 1048576), nproc: nproc ?? 4096 } } : {}),
   });
   let unenforced: readonly string[] = [];
+  /**
+   * A docker daemon with `userns-remap` maps containers' gids to a range of its own, where the
+   * share group is not: there the folders keep their owner and no group is added (a non-root
+   * user writes them only where the remapped uid owns them, as before).
+   */
+  let remapped = false;
   startReaper(opts.cli, owner);
   const ready = (async () => {
     removeOrphanScratch(opts.scratchDir); // build contexts a crashed hyperp left
     await removeOrphans(opts.cli);
     unenforced = await unenforcedOn(opts.cli);
+    remapped = await userNamespaceRemap(opts.cli);
   })();
 
   const build = async (req: BuildRequest): Promise<BuildOutcome> => {
@@ -173,13 +187,16 @@ export const containerEngine = (opts: ContainerEngineOptions): ContainerEngine =
     const resolved = await resolveUser(c.user, imageRef);
     if (resolved !== undefined && 'reason' in resolved) return resolved;
     try {
-      for (const b of c.binds) if (!b.readOnly) shareFolder(b.host, group.host);
+      if (!remapped) for (const b of c.binds) if (!b.readOnly) shareFolder(b.host, group.host);
     } catch (e) {
       return { reason: `CannotCreateContainerError: hyperp could not make the task's folders writable for its user: ${(e as Error).message}` };
     }
     if (c.secretsDir === undefined) return c;
     const base = mapUsers ? USERNS_BASE : 0;
-    const owner = resolved === undefined ? undefined : { uid: base + resolved.user.uid, gid: base + resolved.user.gid };
+    // Rootless podman's root is the user running hyperp; its other users are that user's subuids.
+    const rootlessRoot = opts.cli === 'podman' && !rootful && resolved?.user.uid === 0;
+    const owner = resolved === undefined ? undefined
+      : rootlessRoot ? { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 } : { uid: base + resolved.user.uid, gid: base + resolved.user.gid };
     handSecrets(c.secretsDir, readdirSync(c.secretsDir), owner);
     return { ...c, binds: [...c.binds, { host: c.secretsDir, sandbox: SECRETS_DIR, readOnly: true }] };
   };
