@@ -26,6 +26,7 @@ import { buildContexts } from './contexts/upload.js';
 import { checkReporter } from './report/check-reporter.js';
 import { pullRequestSummary } from './report/pull-request-reporter.js';
 import { stepper } from './run/stepper.js';
+import { secretMasks } from './secrets/run-mask.js';
 import { bodyCodec } from './store/body.js';
 import type { TableContext } from './store/context.js';
 import { eventLog, type EventLog } from './store/event-log.js';
@@ -65,6 +66,9 @@ export const events = /* @__PURE__ */ once((): EventLog => eventLog(smallBodies(
 export const webhookSecret = /* @__PURE__ */ once(() => cachedSecret(secrets(), config().webhookSecretArn, Date.now));
 const privateKey = /* @__PURE__ */ once(() => cachedSecret(secrets(), config().githubPrivateKeySecretArn, Date.now));
 
+/** The masks of runs' logs, their values kept a short while by the container (`secrets/run-mask.ts`). */
+export const masks = /* @__PURE__ */ once(() => secretMasks(secrets(), config().familyPrefix, Date.now));
+
 /** GitHub clients per App installation; `await githubReady()` first (it reads the App key). */
 export const gitHubApp = /* @__PURE__ */ once(() => {
   let key: string | undefined;
@@ -91,7 +95,7 @@ export const checks = /* @__PURE__ */ once(() => {
     github: gh.client,
     usesChecks: (id) => grantsChecks(gh.client(id)),
     records: storeWithSpill().checks,
-    logs: { client: logs(), logGroup: config().taskLogGroup },
+    logs: { client: logs(), logGroup: config().taskLogGroup, masks: masks() },
     detailsUrl: () => null,
     pullRequests: pullRequestSummary({ store: storeWithSpill(), github: gh.client }),
     now: Date.now,

@@ -1,9 +1,10 @@
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { BatchGetImageCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { type RunRequested } from '@hyperp/core';
+import { GetSecretValueCommand, SecretsManagerClient, type GetSecretValueCommandInput } from '@aws-sdk/client-secrets-manager';
+import { vecToArray, type RunRequested, type RunState } from '@hyperp/core';
 import { downloadableKey, jobArtifactPath, logStreamPrefix } from '@hyperp/core/internal';
+import { simulate, syntheticRunRequested } from '@hyperp/core/sim';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { suite } from 'uvu';
@@ -16,6 +17,7 @@ import { zipAttemptEventId } from '../src/handlers/efs.js';
 import type { PlanRequest } from '../src/planner/request.js';
 import { plannedRunId, runIdFor } from '../src/planner/run-id.js';
 import { getRunMeta, type RunMeta } from '../src/run/meta.js';
+import { MASK_CACHE_MS, secretMasks, type SecretMasks } from '../src/secrets/run-mask.js';
 import { dynamoStore, type Store } from '../src/store/store.js';
 import { awsError } from './support/aws-faults.js';
 import { planCalculator } from './support/calculator-request.js';
@@ -29,6 +31,7 @@ const NOW = T0 + 3_600_000;
 const config = loadConfig(testEnv);
 const logs = mockClient(CloudWatchLogsClient);
 const lambda = mockClient(LambdaClient);
+const sm = mockClient(SecretsManagerClient);
 let local: LocalDynamo;
 let store: Store;
 let runId: string;
@@ -44,9 +47,10 @@ const registry = (input: { imageIds: { imageTag: string }[] }) => ({
 });
 ecr.on(BatchGetImageCommand).callsFake(registry);
 
-const api = (now = NOW) =>
+const api = (now = NOW, masks?: SecretMasks) =>
   apiHandler({
     store, config, lambda: new LambdaClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }), secrets: new SecretsManagerClient({ region: 'us-east-1' }),
+    ...(masks ? { masks } : {}),
     // Signing credentials with 20 minutes left: URLs are signed for no longer.
     presign: async (bucket, key, expires) => {
       const seconds = Math.min(expires, 1200);
@@ -69,15 +73,18 @@ a.before(async () => {
   ({ runId, request } = await planCalculator(store, T0));
   meta = (await getRunMeta(store.ctx, runId))!;
   await (await drive(store, request, meta, T0)).toEnd();
+  await saveSecretsRun();
 });
 a.after(async () => {
   logs.restore();
   lambda.restore();
+  sm.restore();
   await local.stop();
 });
 a.before.each(() => {
   logs.reset();
   lambda.reset();
+  sm.reset();
   planned.length = 0;
 });
 
@@ -333,6 +340,135 @@ a('a failure nobody foresaw is a 500 with its message, its stack only in the log
   const r = (await broken(http('GET', `/runs/${runId}/jobs/${encodeURIComponent('x * y')}/download`))) as { statusCode: number; body: string };
   assert.equal([r.statusCode, JSON.parse(r.body)], [500, { error: "the hyperp API failed: Cannot read properties of undefined (reading 'expiration') (the api function's log has the details)" }]);
   assert.equal(logged, [['the API failed', 'string']]);
+});
+
+// A run whose jobs declare secrets, and a job that printed them: what the API serves of its log.
+const SECRETS_RUN = 'secrets-run-1';
+const PASSWORD = 'calc-db-pa55-7f3a';
+const OLD_PASSWORD = 'old-pa55-e1c9';
+const KEY = '-----BEGIN KEY-----\nMIIBabc123def\n-----END KEY-----\n';
+const secretIdOf = (name: string) => `${config.familyPrefix}/acme/calculator/${name}`;
+let secretsRun: RunState;
+
+async function saveSecretsRun(): Promise<void> {
+  const r = syntheticRunRequested({ name: 'solo', jobs: [{ name: 'a', imageAction: 'reuse' }] }, { runId: SECRETS_RUN, at: T0 });
+  const secrets = [{ name: 'db_password' }, { name: 'tls_key' }, { name: 'gone_token' }];
+  const requested: RunRequested = { ...r, workflow: { ...r.workflow, jobs: r.workflow.jobs.map((j) => ({ ...j, secrets })) } };
+  secretsRun = simulate({ seed: 1, request: requested, model: { startLatencyMs: 1000, buildMs: () => 1000, task: () => ({ durationMs: 5000, exitCode: 0 }) } }).state;
+  const runMeta: RunMeta = { runId: SECRETS_RUN, repo: 'acme/calculator', installationId: 77, branch: 'main', commit: requested.commit, workflow: 'solo', trigger: 'push' };
+  await store.states.save({ runId: SECRETS_RUN, version: 1, outbox: [], outboxDone: true, status: secretsRun.status, updatedAt: 't', state: { run: secretsRun, meta: runMeta } });
+}
+
+/** What Secrets Manager holds: the password changed once (AWSPREVIOUS), the key never; gone_token is not there. */
+const secretsManagerHolds = () => {
+  sm.reset();
+  sm.on(GetSecretValueCommand).callsFake((input: GetSecretValueCommandInput) => {
+    const previous = input.VersionStage === 'AWSPREVIOUS';
+    if (input.SecretId === secretIdOf('db_password')) return { Name: input.SecretId, SecretString: previous ? OLD_PASSWORD : PASSWORD, VersionId: previous ? 'v1' : 'v2' };
+    if (input.SecretId === secretIdOf('tls_key') && !previous) return { Name: input.SecretId, SecretString: KEY, VersionId: 'v1' };
+    throw awsError('ResourceNotFoundException', `Secrets Manager can't find the specified secret${previous ? ' value for staging label: AWSPREVIOUS' : ''}.`, 400);
+  });
+};
+
+const printed = [
+  `connecting with ${PASSWORD}`,
+  `as base64: ${Buffer.from(PASSWORD).toString('base64')}`,
+  '-----BEGIN KEY-----', 'MIIBabc123def', '-----END KEY-----',
+  `it was ${OLD_PASSWORD} yesterday`,
+  // A long line the log driver cut into two events, inside the value.
+  'split: calc-db-', 'pa55-7f3a done',
+  'x = 7',
+];
+const printedLogs = () => {
+  logs.reset();
+  logs.on(GetLogEventsCommand).resolves({ events: printed.map((message, i) => ({ timestamp: T0 + i, message })), nextForwardToken: 'f/2' });
+};
+
+/** The log of the secrets run's job, as the API answers it; no answer ever holds a value or a line of one. */
+const maskedLogs = async (masks?: SecretMasks): Promise<[number, Record<string, unknown>, string | undefined]> => {
+  const r = (await api(NOW, masks)(http('GET', `/runs/${SECRETS_RUN}/logs`, { query: { job: 'a' } }))) as { statusCode: number; body: string; headers: Record<string, string> };
+  for (const v of [PASSWORD, OLD_PASSWORD, 'MIIBabc123def', Buffer.from(PASSWORD).toString('base64'), 'calc-db-', 'pa55-7f3a']) assert.not.ok(r.body.includes(v), `${v} in ${r.body}`);
+  return [r.statusCode, JSON.parse(r.body) as Record<string, unknown>, r.headers['retry-after']];
+};
+const secretReads = () => sm.commandCalls(GetSecretValueCommand).map((c) => JSON.stringify(c.args[0].input)).sort();
+
+a('logs: a value, its base64, each line of a multi-line value, a value split across events and the value before its last change are ***', async () => {
+  printedLogs();
+  secretsManagerHolds();
+  const [status, body] = await maskedLogs();
+  assert.is(status, 200);
+  assert.equal((body['events'] as { at: number; message: string }[]).map((e) => e.message), [
+    'connecting with ***', 'as base64: ***', '***', '***', '***', 'it was *** yesterday', 'split: ***', ' done', 'x = 7',
+  ]);
+  assert.equal((body['events'] as { at: number }[]).map((e) => e.at), printed.map((_, i) => T0 + i));
+  assert.is(body['nextToken'], 'f/2');
+  // Each declared secret's current value, then the one before it (none for a secret never changed, nor for one not there).
+  assert.equal(secretReads(), [
+    { SecretId: secretIdOf('db_password') }, { SecretId: secretIdOf('db_password'), VersionStage: 'AWSPREVIOUS' },
+    { SecretId: secretIdOf('gone_token') },
+    { SecretId: secretIdOf('tls_key') }, { SecretId: secretIdOf('tls_key'), VersionStage: 'AWSPREVIOUS' },
+  ].map((i) => JSON.stringify(i)).sort());
+});
+
+a('logs: a page without events, or a run whose jobs declare no secret, reads no secret', async () => {
+  logs.on(GetLogEventsCommand).resolves({ events: [], nextForwardToken: 'f/3' });
+  const [status, body] = await maskedLogs();
+  assert.equal([status, body['events'], body['nextToken']], [200, [], 'f/3']);
+  printedLogs();
+  assert.is((await call(http('GET', `/runs/${runId}/logs`, { query: { job: 'x * y' } })))[0], 200);
+  assert.is(sm.commandCalls(GetSecretValueCommand).length, 0);
+});
+
+a('logs: when Secrets Manager fails, the answer names the call and how it failed, never the log', async () => {
+  printedLogs();
+  const faults: [Error, number, string][] = [
+    [awsError('ThrottlingException', 'Rate exceeded', 400), 429, 'Secrets Manager GetSecretValue is throttled (ThrottlingException: Rate exceeded); ask again in a few seconds'],
+    [awsError('InternalServiceError', 'An error occurred on the server side.', 500), 503,
+      'Secrets Manager GetSecretValue is unavailable right now (InternalServiceError: An error occurred on the server side.); ask again in a few seconds'],
+    [awsError('AccessDeniedException', `User: arn:aws:sts::123456789012:assumed-role/hyperp-api/hyperp-api is not authorized to perform: secretsmanager:GetSecretValue on resource: ${secretIdOf('db_password')} because no identity-based policy allows the secretsmanager:GetSecretValue action`, 400), 502,
+      `Secrets Manager GetSecretValue failed: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/hyperp-api/hyperp-api is not authorized to perform: secretsmanager:GetSecretValue on resource: ${secretIdOf('db_password')} because no identity-based policy allows the secretsmanager:GetSecretValue action: the API function is not allowed this call; the deployment's permissions (src/contract/permissions.json) need it`],
+    [awsError('DecryptionFailure', "Secrets Manager can't decrypt the protected secret text using the provided KMS key.", 400), 502,
+      "Secrets Manager GetSecretValue failed: DecryptionFailure: Secrets Manager can't decrypt the protected secret text using the provided KMS key."],
+  ];
+  for (const [error, status, message] of faults) {
+    sm.reset();
+    sm.on(GetSecretValueCommand).rejects(error);
+    assert.equal(await maskedLogs(), [status, { error: message }, status === 429 || status === 503 ? '5' : undefined], error.name);
+  }
+  // The value before the last change cannot be read: what the job printed of it would be served raw.
+  sm.reset();
+  sm.on(GetSecretValueCommand).callsFake((input: GetSecretValueCommandInput) => {
+    if (input.VersionStage === 'AWSPREVIOUS') throw awsError('ThrottlingException', 'Rate exceeded', 400);
+    return { Name: input.SecretId, SecretString: PASSWORD, VersionId: 'v2' };
+  });
+  assert.equal(await maskedLogs(), [429, { error: 'Secrets Manager GetSecretValue is throttled (ThrottlingException: Rate exceeded); ask again in a few seconds' }, '5']);
+});
+
+a('logs: a container keeps values a minute, only those read after the run read its own; a failed read is not kept', async () => {
+  printedLogs();
+  secretsManagerHolds();
+  const clock = { now: 0 };
+  const masks = secretMasks(new SecretsManagerClient({ region: 'us-east-1' }), config.familyPrefix, () => clock.now);
+  const firstJobStarted = Math.min(...vecToArray(secretsRun.jobs).map((j) => j.startedAt!));
+  const reads = () => sm.commandCalls(GetSecretValueCommand).length;
+  // Read before the run read its secrets: a value may have changed in between, so it is read again.
+  clock.now = firstJobStarted - 1;
+  await maskedLogs(masks);
+  assert.is(reads(), 5);
+  clock.now = firstJobStarted;
+  await maskedLogs(masks);
+  assert.is(reads(), 10);
+  clock.now = firstJobStarted + MASK_CACHE_MS - 1;
+  const [status, body] = await maskedLogs(masks);
+  assert.is(reads(), 10, 'kept');
+  assert.equal([status, (body['events'] as { message: string }[])[0]!.message], [200, 'connecting with ***']);
+  clock.now = firstJobStarted + MASK_CACHE_MS;
+  sm.reset();
+  sm.on(GetSecretValueCommand).rejects(awsError('ThrottlingException', 'Rate exceeded', 400));
+  assert.is((await maskedLogs(masks))[0], 429);
+  secretsManagerHolds();
+  assert.is((await maskedLogs(masks))[0], 200);
+  assert.is(reads(), 5, 'read again after the failure');
 });
 
 a.run();

@@ -1,8 +1,10 @@
 // The check-run reporter against DynamoDB Local and the GitHub stand-in (which judges every
 // request by GitHub's REST description): GitHub's failures (a secondary rate limit, a 502, a
 // crash between creating the check run and recording its id) never reach the run, and the sweep
-// sends what they lost; an installation without `checks: write` keeps its commit statuses.
+// sends what they lost; an installation without `checks: write` keeps its commit statuses. A
+// failed job's last lines are posted with its secrets masked, or not at all.
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { GetSecretValueCommand, SecretsManagerClient, type GetSecretValueCommandInput } from '@aws-sdk/client-secrets-manager';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { initialState, reduce, vecToArray, type RunState } from '@hyperp/core';
 import { logStreamName, logStreamPrefix } from '@hyperp/core/internal';
@@ -16,9 +18,11 @@ import { interpreter } from '../src/interpret/interpreter.js';
 import { checkReporter } from '../src/report/check-reporter.js';
 import { reportPendingChecks } from '../src/report/check-sweep.js';
 import type { RunMeta } from '../src/run/meta.js';
+import { secretMasks } from '../src/secrets/run-mask.js';
 import { CHECK_SK } from '../src/store/checks.js';
 import { dynamoStore, type Store } from '../src/store/store.js';
 import { runPk } from '../src/store/table.js';
+import { awsError } from './support/aws-faults.js';
 import { CALCULATOR } from './support/calculator-request.js';
 import { startDynamoLocal, type LocalDynamo } from './support/dynamodb-local.js';
 import { testEnv } from './support/env.js';
@@ -31,18 +35,27 @@ let local: LocalDynamo;
 let repo: GitRepo;
 let gh: GitHubFake;
 const logs = mockClient(CloudWatchLogsClient);
+const sm = mockClient(SecretsManagerClient);
+const PREFIX = loadConfig(testEnv).familyPrefix;
 
 const request = (runId: string) => syntheticRunRequested({ name: 'solo', jobs: [{ name: 'a', imageAction: 'reuse' }] }, { runId, at: T0, commit: repo.git('rev-parse', 'HEAD') });
 const planned = (runId: string): RunState => reduce(initialState(), request(runId))[0];
-const failed = (runId: string): RunState =>
-  simulate({ seed: 1, request: request(runId), model: { startLatencyMs: 1000, buildMs: () => 1000, task: () => ({ durationMs: 5000, exitCode: 2 }) } }).state;
+const failed = (runId: string, secrets: readonly string[] = []): RunState => {
+  const r = request(runId);
+  const declared = { ...r, workflow: { ...r.workflow, jobs: r.workflow.jobs.map((j) => ({ ...j, secrets: secrets.map((name) => ({ name })) })) } };
+  return simulate({ seed: 1, request: declared, model: { startLatencyMs: 1000, buildMs: () => 1000, task: () => ({ durationMs: 5000, exitCode: 2 }) } }).state;
+};
 const metaOf = (runId: string): RunMeta => ({ runId, repo: 'acme/calculator', installationId: 77, branch: 'main', commit: repo.git('rev-parse', 'HEAD'), workflow: 'solo', trigger: 'push' });
 
 const world = (store: Store, clock = { now: T0 }) => {
   const lines: string[] = [];
   const github = (id: number) => installationClient({ appId: gh.appId, privateKey: gh.privateKey, baseUrl: gh.baseUrl }, id);
   const reporter = checkReporter({
-    github, usesChecks: (id) => grantsChecks(github(id)), records: store.checks, logs: { client: new CloudWatchLogsClient({ region: 'us-east-1' }), logGroup: LOG_GROUP },
+    github, usesChecks: (id) => grantsChecks(github(id)), records: store.checks,
+    logs: {
+      client: new CloudWatchLogsClient({ region: 'us-east-1' }), logGroup: LOG_GROUP,
+      masks: secretMasks(new SecretsManagerClient({ region: 'us-east-1' }), PREFIX, () => clock.now),
+    },
     detailsUrl: () => null, now: () => clock.now, log: (m) => void lines.push(m),
   });
   return { reporter, lines, github, clock };
@@ -56,6 +69,7 @@ r.before(async () => {
 });
 r.after(async () => {
   logs.restore();
+  sm.restore();
   repo.remove();
   await gh.close();
   await local.stop();
@@ -156,6 +170,49 @@ r('an installation without checks: write gets commit statuses and no check run; 
   } finally {
     gh.permissions['checks'] = 'write';
   }
+});
+
+r('a failed job\'s last lines are posted with its secrets masked; when they cannot be read, not at all, and "not now" leaves the check pending', async () => {
+  const store = dynamoStore(local.doc, await local.createTable());
+  const VALUE = 'calc-db-pa55-7f3a';
+  const lines = [{ timestamp: T0, message: `connecting with ${VALUE}\n` }, { timestamp: T0, message: `auth ${Buffer.from(VALUE).toString('base64')}\n` }, { timestamp: T0, message: 'Error: refused\n' }];
+  logs.reset();
+  logs.on(GetLogEventsCommand).resolves({ events: lines });
+  const summaryOf = (runId: string) => [...gh.checkRuns.values()].find((x) => x.external_id === runId)?.output.summary ?? '';
+
+  sm.reset();
+  sm.on(GetSecretValueCommand).callsFake((input: GetSecretValueCommandInput) => {
+    if (input.VersionStage === 'AWSPREVIOUS') throw awsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret value for staging label: AWSPREVIOUS", 400);
+    return { Name: input.SecretId, SecretString: VALUE, VersionId: 'v1' };
+  });
+  await world(store).reporter.report(metaOf('m-1'), failed('m-1', ['db_password']));
+  assert.ok(summaryOf('m-1').includes('```text\nconnecting with ***\nauth ***\nError: refused\n```'), summaryOf('m-1'));
+  assert.equal(sm.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input), [
+    { SecretId: `${PREFIX}/acme/calculator/db_password` }, { SecretId: `${PREFIX}/acme/calculator/db_password`, VersionStage: 'AWSPREVIOUS' },
+  ]);
+
+  // Not allowed to read them: the check run goes without the lines.
+  sm.reset();
+  sm.on(GetSecretValueCommand).rejects(awsError('AccessDeniedException', 'User: arn:aws:sts::123456789012:assumed-role/hyperp-stepper/hyperp-stepper is not authorized to perform: secretsmanager:GetSecretValue', 400));
+  const w = world(store);
+  await w.reporter.report(metaOf('m-2'), failed('m-2', ['db_password']));
+  assert.equal([...gh.checkRuns.values()].filter((x) => x.external_id === 'm-2').map((x) => x.conclusion), ['failure']);
+  assert.not.ok(summaryOf('m-2').includes('connecting with'), summaryOf('m-2'));
+  assert.ok(w.lines.includes('the log tails of failed jobs were left out: the secrets to mask in them were not read'));
+
+  // Throttled: nothing is posted yet; the check stays pending, and the sweep posts the lines masked.
+  sm.reset();
+  sm.on(GetSecretValueCommand).rejects(awsError('ThrottlingException', 'Rate exceeded', 400));
+  const ended = failed('m-3', ['db_password']);
+  await world(store).reporter.report(metaOf('m-3'), ended);
+  assert.is(summaryOf('m-3'), '');
+  assert.equal(await store.checks.pending(10), ['m-3']);
+  await store.states.save({ runId: 'm-3', version: 1, outbox: [], outboxDone: true, status: ended.status, updatedAt: 't', state: { run: ended, meta: metaOf('m-3') } });
+  sm.reset();
+  sm.on(GetSecretValueCommand).resolves({ SecretString: VALUE });
+  assert.is(await reportPendingChecks({ store, reporter: world(store).reporter, log: () => undefined }), 1);
+  assert.ok(summaryOf('m-3').includes('connecting with ***'), summaryOf('m-3'));
+  assert.not.ok(JSON.stringify([...gh.checkRuns.values()]).includes(VALUE));
 });
 
 r.run();

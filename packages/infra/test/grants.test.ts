@@ -73,7 +73,7 @@ test('secrets: the webhook secret to the webhook only, the App key to the planne
   assert.equal(readers(arns.webhookSecret), ['function webhook']);
   assert.equal(readers(arns.githubPrivateKeySecret), ['function planner', 'function stepper', 'function sweep']);
   const allowedTo = (action: string) => everyRole.filter(([, ss]) => ss.some((s) => s.Effect === 'Allow' && s.Action.includes(action))).map(([name]) => name);
-  assert.equal(allowedTo('secretsmanager:GetSecretValue'), ['function webhook', 'function planner', 'function stepper', 'function sweep']);
+  assert.equal(allowedTo('secretsmanager:GetSecretValue'), ['function webhook', 'function planner', 'function stepper', 'function sweep', 'function api']);
 });
 
 test('no job reads, lists or changes a repository\'s secret with its own AWS identity, whatever policies the deployment attaches', () => {
@@ -84,10 +84,11 @@ test('no job reads, lists or changes a repository\'s secret with its own AWS ide
   for (const action of ['secretsmanager:GetSecretValue', 'secretsmanager:BatchGetSecretValue', 'secretsmanager:DescribeSecret']) {
     assert.ok(denied[0]!.Action.includes(action), action);
   }
-  // Only the stepper reads them (once per run, for the files it has written) and only the API changes them (hyperp secrets).
+  // The stepper reads them (once per run, for the files it writes); the stepper, the sweep and the API
+  // read them to mask what they post and serve of a job's log; only the API changes them (hyperp secrets).
   const repoSecrets = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hy/*';
-  assert.equal(everyRole.filter(([, ss]) => ss.some((s) => s.Effect === 'Allow' && s.Resource.some((r) => r.startsWith('arn:aws:secretsmanager:us-east-1:123456789012:secret:hy/')))).map(([n]) => n), ['function stepper', 'function api']);
-  assert.equal(everyRole.filter(([, ss]) => ss.some((s) => s.Effect === 'Allow' && s.Action.includes('secretsmanager:GetSecretValue') && s.Resource.includes(repoSecrets))).map(([n]) => n), ['function stepper']);
+  assert.equal(everyRole.filter(([, ss]) => ss.some((s) => s.Effect === 'Allow' && s.Resource.some((r) => r.startsWith('arn:aws:secretsmanager:us-east-1:123456789012:secret:hy/')))).map(([n]) => n), ['function stepper', 'function sweep', 'function api']);
+  assert.equal(everyRole.filter(([, ss]) => ss.some((s) => s.Effect === 'Allow' && s.Action.includes('secretsmanager:GetSecretValue') && s.Resource.includes(repoSecrets))).map(([n]) => n), ['function stepper', 'function sweep', 'function api']);
 });
 
 const viaSecretsManager = (secrets: readonly string[]) => ({
@@ -106,6 +107,8 @@ test('the secrets key: each role allowed a secret\'s value gets exactly the KMS 
     ['function stepper', 'GitHubAppKeyKey', 'Allow', ['kms:Decrypt'], [arns.secretsKey], viaSecretsManager([arns.githubPrivateKeySecret])],
     ['function stepper', 'ReadRepositorySecretsKey', 'Allow', ['kms:Decrypt'], [arns.secretsKey], viaSecretsManager([repoSecrets])],
     ['function sweep', 'GitHubAppKeyKey', 'Allow', ['kms:Decrypt'], [arns.secretsKey], viaSecretsManager([arns.githubPrivateKeySecret])],
+    ['function sweep', 'MaskRepositorySecretsKey', 'Allow', ['kms:Decrypt'], [arns.secretsKey], viaSecretsManager([repoSecrets])],
+    ['function api', 'MaskRepositorySecretsKey', 'Allow', ['kms:Decrypt'], [arns.secretsKey], viaSecretsManager([repoSecrets])],
     ['function api', 'RepositorySecretsKey', 'Allow', ['kms:Decrypt', 'kms:GenerateDataKey'], [arns.secretsKey], viaSecretsManager([repoSecrets])],
     ['task job', 'NoSecretsKey', 'Deny', ['kms:*'], [arns.secretsKey], undefined],
   ]);
@@ -125,9 +128,10 @@ test('the secrets key follows the manifest: a function that gains GetSecretValue
   assert.equal(functionGrants('efs', arns, listOnly).filter((s) => s.Action.some((a) => a.startsWith('kms:'))), []);
 });
 
-test('the API sets and deletes repositories\' secrets under the deployment\'s prefix only, lists names, and reads no value', () => {
+test('the API sets and deletes repositories\' secrets under the deployment\'s prefix only, lists names, and reads values only to mask logs', () => {
   const api = functionGrants('api', arns).filter((s) => s.Action.some((a) => a.startsWith('secretsmanager:')));
   assert.equal(api, [
+    { Sid: 'MaskRepositorySecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['arn:aws:secretsmanager:us-east-1:123456789012:secret:hy/*'] },
     {
       Sid: 'RepositorySecrets', Effect: 'Allow',
       Action: ['secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:UpdateSecret'],
@@ -231,6 +235,8 @@ test('function grants are the adapters\' manifest, scoped to this deployment: th
     // the sweep sends a check run's final state when the stepper's last report was lost
     { Sid: 'GitHubAppKey', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [arns.githubPrivateKeySecret] },
     { Sid: 'TaskLogs', Effect: 'Allow', Action: ['logs:GetLogEvents'], Resource: [arns.taskLogGroup, `${arns.taskLogGroup}:*`] },
+    // ...and masks the secrets the run's jobs declare in those lines
+    { Sid: 'MaskRepositorySecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['arn:aws:secretsmanager:us-east-1:123456789012:secret:hy/*'] },
     {
       Sid: 'RunStore', Effect: 'Allow',
       Action: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
@@ -258,6 +264,11 @@ test('function grants are the adapters\' manifest, scoped to this deployment: th
     {
       Sid: 'GitHubAppKeyKey', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [arns.secretsKey],
       Condition: viaSecretsManager([arns.githubPrivateKeySecret]),
+    },
+    // ...and the one repositories' secrets are encrypted with, to mask them
+    {
+      Sid: 'MaskRepositorySecretsKey', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [arns.secretsKey],
+      Condition: viaSecretsManager(['arn:aws:secretsmanager:us-east-1:123456789012:secret:hy/*']),
     },
   ]);
 });

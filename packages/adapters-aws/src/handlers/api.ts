@@ -5,7 +5,7 @@
  *
  *   GET  /runs?repo=&workflow=|branch=|commit=&limit=&cursor=   list, newest first
  *   GET  /runs/{runId}                                          show
- *   GET  /runs/{runId}/logs?job=&index=&attempt=&container=&nextToken=   task output (CloudWatch Logs)
+ *   GET  /runs/{runId}/logs?job=&index=&attempt=&container=&nextToken=   task output (CloudWatch Logs), secrets masked
  *   GET  /runs/{runId}/jobs/{job}/download                      presigned zip URL, or 202 while it is zipped
  *   POST /runs/{runId}/cancel   {reason?, requestId}
  *   POST /runs/{runId}/rerun    {failedOnly?, requestId}
@@ -22,6 +22,7 @@ import {
   jobArtifactPath,
   logStreamName,
   logStreamPrefix,
+  maskPieces,
   type ApiDownloadLink,
   type ApiDownloadPreparing,
 } from '@hyperp/core/internal';
@@ -41,6 +42,7 @@ import { getRunMeta, type RunMeta } from '../run/meta.js';
 import { startRerun } from '../run/rerun-request.js';
 import type { StoredRun } from '../run/stepper.js';
 import { repositorySecrets, type SecretsClient } from '../secrets/repository-secrets.js';
+import { secretMasks, type SecretMasks } from '../secrets/run-mask.js';
 import type { ListBy } from '../store/run-listing.js';
 import type { Store } from '../store/store.js';
 
@@ -51,6 +53,11 @@ export interface ApiDeps {
   readonly logs: Pick<CloudWatchLogsClient, 'send'>;
   /** Repositories' secrets (`secrets/repository-secrets.ts`). */
   readonly secrets: SecretsClient;
+  /**
+   * The masks of runs' logs (`secrets/run-mask.ts`); production shares one per container, so
+   * values read for masking are kept across requests for a short while. Default: one of `secrets`.
+   */
+  readonly masks?: SecretMasks;
   /** Signs for at most `expiresInSeconds`, and less when its credentials end sooner. */
   readonly presign: (bucket: string, key: string, expiresInSeconds: number) => Promise<PresignedGet>;
   readonly startPlanner: (request: PlanRequest) => Promise<void>;
@@ -96,6 +103,7 @@ const requireString = (body: Record<string, unknown>, key: string): string => {
 };
 
 export const apiHandler = (d: ApiDeps) => {
+  const masks = d.masks ?? secretMasks(d.secrets, d.config.familyPrefix, d.now);
   const loadRun = async (runId: string): Promise<{ meta: RunMeta; run: RunState }> => {
     const saved = await d.store.states.load(runId);
     if (!saved) throw new HttpError(404, `no run ${runId}`);
@@ -141,9 +149,13 @@ export const apiHandler = (d: ApiDeps) => {
       notFound: `no log stream ${stream} in ${d.config.taskLogGroup}: the task has not logged anything yet, or its logs have expired`,
       ...(q['nextToken'] ? { invalid: `CloudWatch Logs refused the request: is "nextToken" one it gave?` } : {}),
     });
+    const events = r.events ?? [];
+    // What the job printed of its secrets is served as ***; a mask that cannot be read serves nothing.
+    const patterns = events.length === 0 ? [] : await awsCall('Secrets Manager GetSecretValue', () => masks.forRun(meta.repo, run));
+    const messages = maskPieces(events.map((e) => e.message ?? ''), patterns);
     return json(200, {
       logStream: stream,
-      events: (r.events ?? []).map((e) => ({ at: e.timestamp ?? null, message: e.message ?? '' })),
+      events: events.map((e, i) => ({ at: e.timestamp ?? null, message: messages[i]! })),
       nextToken: r.nextForwardToken ?? null,
     });
   };

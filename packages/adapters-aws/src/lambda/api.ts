@@ -3,10 +3,10 @@ import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { existingImageTags } from '../aws/ecr-images.js';
 import { defaultRetryPolicy } from '../aws/retry.js';
 import { apiHandler, type CronInvocation } from '../handlers/api.js';
-import { config, ecr, lambda, log, logs, presign, secrets, startPlanner, storeWithSpill } from '../production.js';
+import { config, ecr, lambda, log, logs, masks, presign, secrets, startPlanner, storeWithSpill } from '../production.js';
 
 export const handler = (event: LambdaFunctionURLEvent | CronInvocation) =>
   apiHandler({
-    store: storeWithSpill(), config: config(), lambda: lambda(), logs: logs(), secrets: secrets(), presign, startPlanner, now: Date.now, log,
+    store: storeWithSpill(), config: config(), lambda: lambda(), logs: logs(), secrets: secrets(), masks: masks(), presign, startPlanner, now: Date.now, log,
     imagesInRegistry: (tags) => existingImageTags(ecr(), config().ecrRepositoryUri, tags, defaultRetryPolicy),
   })(event);

@@ -8,15 +8,21 @@
  * (a rate limit, GitHub down, a crash between two calls) leaves the run's check record pending,
  * so the next step or the sweep's next minute sends the state as it is then. A check run lost
  * between its creation and the record of its id is found again by its `external_id`.
+ *
+ * The failed jobs' last lines are posted masked (`secrets/run-mask.ts`): when the values to mask
+ * cannot be read, the lines are not posted; a "not now" answer (throttling, a 5xx) leaves the
+ * check pending, so the next report posts them masked.
  */
 import { GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import {
-  checkReportDigest, checkRunName, checkRunReport, checkSendDecision, failedJobLogs, logTailLines, type RunState,
+  checkReportDigest, checkRunName, checkRunReport, checkSendDecision, failedJobLogs, logTailLines, maskPieces, type RunState,
 } from '@hyperp/core/internal';
+import { classifyAwsError } from '../aws/failure-class.js';
 import type { GitHub } from '../github/app-client.js';
 import { RERUN_FAILED_ACTION } from '../github/check-actions.js';
 import { createCheckRun, findCheckRun, updateCheckRun, type CheckRunBody } from '../github/checks.js';
 import type { RunMeta } from '../run/meta.js';
+import type { SecretMasks } from '../secrets/run-mask.js';
 import type { CheckRecord, CheckRecords } from '../store/checks.js';
 
 export interface CheckReporterDeps {
@@ -24,8 +30,11 @@ export interface CheckReporterDeps {
   /** Whether the installation granted `checks: write` (else commit statuses report the run). */
   readonly usesChecks: (installationId: number) => Promise<boolean>;
   readonly records: CheckRecords;
-  /** CloudWatch Logs and the tasks' log group, for the failed jobs' last lines. */
-  readonly logs?: { readonly client: Pick<CloudWatchLogsClient, 'send'>; readonly logGroup: string };
+  /**
+   * CloudWatch Logs and the tasks' log group, for the failed jobs' last lines, and the masks of
+   * the secrets the jobs may have printed there.
+   */
+  readonly logs?: { readonly client: Pick<CloudWatchLogsClient, 'send'>; readonly logGroup: string; readonly masks: SecretMasks };
   /** Where a person sees the whole run (the deployment's run view); null for none. */
   readonly detailsUrl: (runId: string) => string | null;
   /** Epoch ms. */
@@ -52,7 +61,7 @@ export const checkReporter = (d: CheckReporterDeps) => {
     if (known.size > 256) known.delete(known.keys().next().value!);
   };
 
-  const logTails = async (run: RunState): Promise<Record<string, string[]>> => {
+  const logTails = async (meta: RunMeta, run: RunState): Promise<Record<string, string[]>> => {
     if (!d.logs) return {};
     const tails: Record<string, string[]> = {};
     for (const { job, stream } of failedJobLogs(run)) {
@@ -60,13 +69,23 @@ export const checkReporter = (d: CheckReporterDeps) => {
         const r = await d.logs.client.send(new GetLogEventsCommand({
           logGroupName: d.logs.logGroup, logStreamName: stream, startFromHead: false, limit: logTailLines,
         }));
-        tails[job] = (r.events ?? []).map((e) => (e.message ?? '').replace(/\n$/, ''));
+        tails[job] = (r.events ?? []).map((e) => e.message ?? '');
       } catch (e) {
         // No stream (the task logged nothing) or Logs refusing: the summary goes without it.
         d.log('the log tail of a failed job was not read', { runId: run.runId, job, error: (e as Error).name });
       }
     }
-    return tails;
+    if (Object.values(tails).every((t) => t.length === 0)) return tails;
+    let patterns: readonly string[];
+    try {
+      patterns = await d.logs.masks.forRun(meta.repo, run);
+    } catch (e) {
+      // Not now: the check stays pending and the next report tries again.
+      if (classifyAwsError(e).failure === 'retryable') throw e;
+      d.log('the log tails of failed jobs were left out: the secrets to mask in them were not read', { runId: run.runId, error: (e as Error).name });
+      return {};
+    }
+    return Object.fromEntries(Object.entries(tails).map(([job, lines]) => [job, maskPieces(lines, patterns).map((l) => l.replace(/\n$/, ''))]));
   };
 
   const send = async (meta: RunMeta, run: RunState): Promise<void> => {
@@ -80,12 +99,12 @@ export const checkReporter = (d: CheckReporterDeps) => {
       if (record) remember(record);
       return;
     }
-    if (report.status === 'completed' && report.conclusion !== 'success') report = checkRunReport(run, { logTails: await logTails(run) });
     if (record === null) {
       // Pending before the first call: a report lost from here on is the sweep's to send.
       record = { runId, checkRunId: null, sent: null, final: false };
       await d.records.put(record);
     }
+    if (report.status === 'completed' && report.conclusion !== 'success') report = checkRunReport(run, { logTails: await logTails(meta, run) });
     const details = d.detailsUrl(runId);
     const body: CheckRunBody = {
       status: report.status,

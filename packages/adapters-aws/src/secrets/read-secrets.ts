@@ -1,8 +1,9 @@
 /**
- * The control plane's reading of a repository's secrets, once per run, for the files the efs
- * function writes (docs/design-decisions.md). Only the stepper bundles this module: the API
- * changes secrets and never reads one. A value goes from here to the efs function's request and
- * nowhere else: no event, state, command, log line or error message holds it.
+ * The control plane's reading of a repository's secrets: once per run, for the files the efs
+ * function writes (docs/design-decisions.md), and for masking what hyperp serves and posts of a
+ * job's log (`run-mask.ts`: the API, the check reporter). A value goes from here to the efs
+ * function's request or to a mask, and nowhere else: no event, state, command, answer, log line
+ * or error message holds it.
  *
  * GetSecretValue's errors (Secrets Manager API Reference, read 2026-12): ResourceNotFoundException
  * (not set, or deleted), InvalidRequestException (scheduled for deletion), DecryptionFailure,
@@ -40,6 +41,32 @@ export const readRepositorySecrets = async (
       throw new SecretNotSet(`secret ${name} of ${repo} holds no text value: set it again with hyperp secrets set --repo ${repo} ${name}`);
     }
     values.set(name, r.SecretString);
+  }
+  return values;
+};
+
+/**
+ * A secret's values to mask: the current one and the one it replaced (`AWSPREVIOUS`), so a log
+ * written before `hyperp secrets set` changed it is still masked. A secret that is not there (never
+ * set, deleted, being deleted) or has no earlier value gives nothing; any other failure throws.
+ */
+export const readMaskValues = async (
+  client: Pick<SecretsManagerClient, 'send'>,
+  prefix: string,
+  repo: string,
+  name: string,
+): Promise<readonly string[]> => {
+  const values: string[] = [];
+  const SecretId = repositorySecretId(prefix, repo, name);
+  for (const stage of [undefined, 'AWSPREVIOUS']) {
+    let r;
+    try {
+      r = await client.send(new GetSecretValueCommand({ SecretId, ...(stage ? { VersionStage: stage } : {}) }));
+    } catch (e) {
+      if (e instanceof Error && NOT_SET.has(e.name)) break;
+      throw e;
+    }
+    if (typeof r.SecretString === 'string' && r.SecretString !== '') values.push(r.SecretString);
   }
   return values;
 };
