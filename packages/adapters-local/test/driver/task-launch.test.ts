@@ -87,4 +87,14 @@ test('a user EFS volume gets a folder of the run beside its outputs, one per fil
   assert.ok(existsSync(a!.host) && existsSync(c!.host));
 });
 
+test("a container's user is taken from the task definition as written (a string; anything else is none)", () => {
+  const artifacts = tempDir('hyperp-art-');
+  const td = (user: unknown) => ({ cpu: '256', memory: '512', containerDefinitions: [{ name: 'main', image: 'i', user }] }) as unknown as TaskDefinition;
+  const userOf = (user: unknown) => launchPlan(td(user), { overrides: taskOverrides(td(user), 1, 1) }, artifacts, 'hyperp-local').containers[0]!.user;
+  assert.is(userOf('app:staff'), 'app:staff');
+  assert.is(userOf('1000'), '1000');
+  assert.is(userOf(1000), undefined);
+  assert.is(userOf(''), undefined);
+});
+
 test.run();
