@@ -173,9 +173,10 @@ export const runCalculatorEndToEnd = async (local: LocalDynamo, s3: LocalS3, opt
   }
   // Secrets Manager holds the repository's secrets (aws-sdk-client-mock: it has no local stand-in).
   const secretsManager = mockClient(SecretsManagerClient);
-  secretsManager.on(GetSecretValueCommand).callsFake((input: { SecretId: string }) => {
+  secretsManager.on(GetSecretValueCommand).callsFake((input: { SecretId: string; VersionStage?: string }) => {
     const name = input.SecretId.slice(`${config.familyPrefix}/acme/calculator/`.length);
-    const value = input.SecretId.startsWith(`${config.familyPrefix}/acme/calculator/`) ? options.secrets?.[name] : undefined;
+    // Each value was set once: there is none before it (AWSPREVIOUS).
+    const value = input.SecretId.startsWith(`${config.familyPrefix}/acme/calculator/`) && input.VersionStage === undefined ? options.secrets?.[name] : undefined;
     if (typeof value !== 'string') throw Object.assign(new Error("Secrets Manager can't find the specified secret."), { name: 'ResourceNotFoundException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
     return { Name: input.SecretId, SecretString: value, VersionId: 'v1' };
   });
