@@ -122,7 +122,7 @@ export const containerEngine = (opts: ContainerEngineOptions): ContainerEngine =
   const nofile = hardLimit('Max open files');
   const nproc = hardLimit('Max processes');
   // Who each container runs as, and the group through which it writes its task's folders (container-user.ts).
-  const resolveUser = userResolver(opts.cli, owner);
+  const resolveUser = userResolver(opts.cli, owner, repo);
   const group = shareGroup(opts.cli, process.getuid?.() ?? 0, process.getgid?.() ?? 0, opts.cli === 'podman' && rootful);
   // Rootful podman only: docker's daemon and rootless podman hand containers limits they can set.
   const createOptions = (attemptKey: string, network: boolean): CreateOptions => ({

@@ -59,30 +59,48 @@ export const shareFolder = (path: string, group: number): void => {
 
 export type Resolved = { readonly user: Pick<ImageUser, 'uid' | 'gid'> } | { readonly reason: string };
 
-/** Resolves containers' users, reading each image's account files once (by image id). */
-export const userResolver = (cli: 'docker' | 'podman', owner: string) => {
+/** An image's id and USER, as the engine reports them. */
+interface Inspected {
+  readonly id: string;
+  readonly user: string;
+}
+
+const inspect = async (cli: 'docker' | 'podman', imageRef: string): Promise<Inspected | undefined> => {
+  const r = await capture(cli, ['image', 'inspect', '--format', '{{.Id}} {{json .Config.User}}', imageRef]);
+  if (r.code !== 0) return undefined;
+  const line = r.stdout.trim();
+  const space = line.indexOf(' ');
+  let user = '';
+  try {
+    const u: unknown = JSON.parse(line.slice(space + 1));
+    if (typeof u === 'string') user = u;
+  } catch { /* no USER */ }
+  return { id: line.slice(0, space), user };
+};
+
+/**
+ * Resolves containers' users, reading each image's account files once (by image id). Images of
+ * hyperp's own `repository` are named by their content's key, so what `inspect` says of them is
+ * kept too: a job of a hundred tasks asks the engine once.
+ */
+export const userResolver = (cli: 'docker' | 'podman', owner: string, repository: string) => {
   const accounts = new Map<string, Promise<ImageAccounts | { readonly error: string }>>();
+  const inspected = new Map<string, Inspected>();
   return async (override: string | undefined, imageRef: string): Promise<Resolved | undefined> => {
-    const inspected = await capture(cli, ['image', 'inspect', '--format', '{{.Id}} {{json .Config.User}}', imageRef]);
+    const image = inspected.get(imageRef) ?? await inspect(cli, imageRef);
     // An image the engine does not have: its create fails with the engine's own reason.
-    if (inspected.code !== 0) return undefined;
-    const line = inspected.stdout.trim();
-    const id = line.slice(0, line.indexOf(' '));
-    let imageUser = '';
-    try {
-      const u: unknown = JSON.parse(line.slice(line.indexOf(' ') + 1));
-      if (typeof u === 'string') imageUser = u;
-    } catch { /* no USER */ }
-    const spec = override ?? imageUser;
+    if (image === undefined) return undefined;
+    if (imageRef.startsWith(`${repository}:`)) inspected.set(imageRef, image);
+    const spec = override ?? image.user;
     if (spec === '') return { user: { uid: 0, gid: 0 } };
     // "uid:gid" needs no file; anything else may (a name, a group name, a uid's primary group).
     let files: ImageAccounts | { readonly error: string } = {};
     if (!/^[0-9]+:[0-9]+$/.test(spec)) {
-      if (!accounts.has(id)) accounts.set(id, readImageAccounts(cli, id, owner));
-      files = await accounts.get(id)!;
+      if (!accounts.has(image.id)) accounts.set(image.id, readImageAccounts(cli, image.id, owner));
+      files = await accounts.get(image.id)!;
     }
     if ('error' in files) {
-      accounts.delete(id); // read again next time: the engine may have failed for a moment
+      accounts.delete(image.id); // read again next time: the engine may have failed for a moment
       return { reason: `CannotStartContainerError: ${files.error}` };
     }
     const user = resolveUser(spec, files.passwd, files.group);
