@@ -177,7 +177,6 @@ export const containerEngine = (opts: ContainerEngineOptions): ContainerEngine =
     return { exitCode: Number(code), oomKilled: oom === 'true' };
   };
 
-
   /**
    * The container as created: its user resolved (a name the image does not know fails it here,
    * as Docker would at its start), its writable folders given to the share group, and its secrets
@@ -238,11 +237,18 @@ export const containerEngine = (opts: ContainerEngineOptions): ContainerEngine =
       const imageRef = p.c.image.includes(':') || p.c.image.includes('/') ? p.c.image : `${repo}:${p.c.image}`;
       const options = createOptions(task.attemptKey, task.network);
       const prepared = await prepare(p.c, imageRef, options.mapUsers);
-      const created = 'reason' in prepared ? undefined : await capture(opts.cli, containerCreateArgs(p.name, prepared, imageRef, options));
-      if (created === undefined || created.code !== 0) {
-        const reason = created === undefined ? (prepared as { reason: string }).reason
-          : `CannotCreateContainerError: ${opts.cli} create of container ${p.c.name} failed: ${lastLine(created)}`;
-        writeSync(logFd, created === undefined ? `${reason}\n` : created.stderr);
+      let reason: string | undefined;
+      if ('reason' in prepared) {
+        reason = prepared.reason;
+        writeSync(logFd, `${reason}\n`);
+      } else {
+        const created = await capture(opts.cli, containerCreateArgs(p.name, prepared, imageRef, options));
+        if (created.code !== 0) {
+          writeSync(logFd, created.stderr);
+          reason = `CannotCreateContainerError: ${opts.cli} create of container ${p.c.name} failed: ${lastLine(created)}`;
+        }
+      }
+      if (reason !== undefined) {
         if (p.c.essential && !halted()) {
           failedToStart = reason;
           stopAll();
