@@ -47,7 +47,24 @@ const registry = (input: { imageIds: { imageTag: string }[] }) => ({
 });
 ecr.on(BatchGetImageCommand).callsFake(registry);
 
-const api = (now = NOW, masks?: SecretMasks) =>
+/** The planner's answers to the API's synchronous invocations: every request is kept in `planned`. */
+const answerManual = (answer: (r: PlanRequest) => unknown = (r) => ({
+  commit: 'c0ffee'.padEnd(40, '0'), runs: [{ runId: plannedRunId(r, 'calculator'), workflow: 'calculator', appended: true }], problems: [], refused: [],
+})) =>
+  lambda.on(InvokeCommand).callsFake(async (input: { Payload: Uint8Array }) => {
+    const request = JSON.parse(new TextDecoder().decode(input.Payload)) as PlanRequest;
+    planned.push(request);
+    return { StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(answer(request))) };
+  });
+/** A synchronous invocation's response payload, as the SDK gives it. */
+const payloadOf = (v: unknown) => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v)) as never;
+/** Each invocation of the planner: function, invocation type and request. */
+const invocations = () => lambda.commandCalls(InvokeCommand).map((c) => {
+  const { FunctionName, InvocationType, Payload } = c.args[0].input;
+  return [FunctionName, InvocationType, JSON.parse(new TextDecoder().decode(Payload as Uint8Array))];
+});
+
+const api = (now = NOW, masks?: SecretMasks, remainingMs?: () => number) =>
   apiHandler({
     store, config, lambda: new LambdaClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }), secrets: new SecretsManagerClient({ region: 'us-east-1' }),
     ...(masks ? { masks } : {}),
@@ -56,7 +73,7 @@ const api = (now = NOW, masks?: SecretMasks) =>
       const seconds = Math.min(expires, 1200);
       return { url: `https://${bucket}.s3.amazonaws.com/${key}?X-Amz-Expires=${seconds}`, expiresInSeconds: seconds, expiresAt: now + seconds * 1000 };
     },
-    startPlanner: async (r) => void planned.push(r as PlanRequest), now: () => now,
+    startPlanner: async (r) => void planned.push(r as PlanRequest), now: () => now, ...(remainingMs ? { remainingMs } : {}),
     imagesInRegistry: (tags) =>
       existingImageTags(new ECRClient({ region: 'us-east-1' }), config.ecrRepositoryUri, tags, { attempts: 1, baseMs: 1, maxMs: 1, sleep: async () => undefined, random: () => 0 }),
   });
@@ -225,18 +242,17 @@ a('cancelling an active run appends CancelRequested once per request, by the cal
   assert.equal(await call(http('POST', `/runs/${other.runId}/cancel`, { body: {} })), [400, { error: '"requestId" is required and must be a non-empty string' }]);
 });
 
-a('a manual run and a cron schedule go to the planner; bad input is a 400 naming the field', async () => {
-  // Answered with the id of the run the planner will start: the same request gives the same id.
+a('a manual run is planned while the caller waits (the planner invoked synchronously); a cron schedule goes to the planner; bad input is a 400 naming the field', async () => {
+  answerManual();
+  // Answered with the id of the run the planner started, and the commit it planned.
   assert.equal(await call(http('POST', '/runs', { body: { repo: 'acme/calculator', branch: 'main', workflow: 'calculator', installationId: 77, requestId: 'm1' } })), [
-    202, { accepted: true, runId: runIdFor(NOW, 'manual:m1', 'calculator'), repo: 'acme/calculator', branch: 'main', workflow: 'calculator' },
+    202, { accepted: true, runId: runIdFor(NOW, 'manual:m1', 'calculator'), repo: 'acme/calculator', branch: 'main', workflow: 'calculator', commit: 'c0ffee'.padEnd(40, '0') },
   ]);
-  assert.is(plannedRunId(planned[0]!, 'calculator'), runIdFor(NOW, 'manual:m1', 'calculator'));
+  const m1 = { kind: 'manual', repo: 'acme/calculator', branch: 'main', workflow: 'calculator', commit: null, installationId: 77, requestedBy: 'arn:aws:iam::123456789012:user/ada', requestId: 'm1', receivedAt: NOW };
+  assert.equal(invocations(), [[config.plannerFunctionName, 'RequestResponse', m1]]);
   const cron = { kind: 'cron', repo: 'acme/calculator', branch: 'main', workflow: 'calculator', schedule: '0 3 * * *', installationId: 77, scheduledAt: '2026-11-23T03:00:00Z' } as const;
   assert.equal(await api()(cron), { planned: true });
-  assert.equal(planned, [
-    { kind: 'manual', repo: 'acme/calculator', branch: 'main', workflow: 'calculator', commit: null, installationId: 77, requestedBy: 'arn:aws:iam::123456789012:user/ada', requestId: 'm1', receivedAt: NOW },
-    cron,
-  ]);
+  assert.equal(planned, [m1, cron]);
   assert.equal(await call(http('POST', '/runs', { body: { repo: 'acme/calculator', installationId: 77, requestId: 'm2' } })), [400, { error: '"branch" is required and must be a non-empty string' }]);
   // Without an installation id, the one of the repository's latest run is used.
   assert.is((await call(http('POST', '/runs', { body: { repo: 'acme/calculator', branch: 'main', workflow: 'calculator', requestId: 'm3' } })))[0], 202);
@@ -248,6 +264,7 @@ a('a manual run and a cron schedule go to the planner; bad input is a 400 naming
 });
 
 a('a manual run retried with its requestedAt names the same run, whenever the retry arrives; a requestedAt far from now is a 400', async () => {
+  answerManual();
   const body = { repo: 'acme/calculator', branch: 'main', workflow: 'calculator', installationId: 77, requestId: 'm9', requestedAt: NOW - 5_000 };
   const [first, again] = [await call(http('POST', '/runs', { body })), await call(http('POST', '/runs', { body }), NOW + 90_000)];
   assert.equal([first[0], first[1]['runId']], [202, runIdFor(NOW - 5_000, 'manual:m9', 'calculator')]);
@@ -469,6 +486,68 @@ a('logs: a container keeps values a minute, only those read after the run read i
   secretsManagerHolds();
   assert.is((await maskedLogs(masks))[0], 200);
   assert.is(reads(), 5, 'read again after the failure');
+});
+
+a('a manual run the planner refuses is a 422 with each problem, the input named; asked again, the same answer and no run', async () => {
+  const refused = ['the workflow declares no input "y"; it takes x, note', 'input "x" must be a number, not "two"'];
+  answerManual(() => ({ commit: 'c0ffee'.padEnd(40, '0'), runs: [], problems: refused.map((p) => `calculator: ${p}`), refused }));
+  const body = { repo: 'acme/calculator', branch: 'main', workflow: 'calculator', installationId: 77, requestId: 'bad-1', requestedAt: NOW, inputs: { x: 'two', y: '1' } };
+  const expected = [422, {
+    error: 'workflow "calculator" was not started on acme/calculator@c0ffee000000: 2 problems', problems: refused,
+    repo: 'acme/calculator', branch: 'main', workflow: 'calculator', commit: 'c0ffee'.padEnd(40, '0'),
+  }];
+  assert.equal(await call(http('POST', '/runs', { body })), expected);
+  assert.equal(await call(http('POST', '/runs', { body }), NOW + 30_000), expected);
+  assert.equal(invocations().map(([fn, type, payload]) => [fn, type, (payload as { inputs: unknown }).inputs]), [
+    [config.plannerFunctionName, 'RequestResponse', { x: 'two', y: '1' }], [config.plannerFunctionName, 'RequestResponse', { x: 'two', y: '1' }],
+  ]);
+  assert.equal(await store.events.list(runIdFor(NOW, 'manual:bad-1', 'calculator')), []);
+  // One problem is said on the first line.
+  answerManual(() => ({ commit: 'c0ffee'.padEnd(40, '0'), runs: [], problems: [], refused: ['input "x" is required (a number)'] }));
+  assert.equal((await call(http('POST', '/runs', { body: { ...body, requestId: 'bad-2', inputs: {} } })))[1]['error'],
+    'workflow "calculator" was not started on acme/calculator@c0ffee000000: input "x" is required (a number)');
+});
+
+a('a planner that fails, cannot be invoked or does not answer in time is a clear error naming the call, never a stack', async () => {
+  const call = `Lambda Invoke of the planner (${config.plannerFunctionName})`;
+  const body = { repo: 'acme/calculator', branch: 'main', workflow: 'calculator', installationId: 77, requestId: 'f1', requestedAt: NOW };
+  const runId = runIdFor(NOW, 'manual:f1', 'calculator');
+  // Lambda API Reference "Invoke" errors (read 2026-12), as the SDK throws them, and the planner's own failures.
+  const faults: [() => void, number, string][] = [
+    [() => lambda.on(InvokeCommand).rejects(awsError('TooManyRequestsException', 'Rate Exceeded.', 429, { Reason: 'ConcurrentInvocationLimitExceeded' })), 429,
+      `${call} is throttled (TooManyRequestsException: Rate Exceeded.); ask again in a few seconds`],
+    [() => lambda.on(InvokeCommand).rejects(awsError('ServiceException', 'An internal error occurred.', 500)), 503,
+      `${call} is unavailable right now (ServiceException: An internal error occurred.); ask again in a few seconds`],
+    [() => lambda.on(InvokeCommand).rejects(awsError('ResourceNotFoundException', `Function not found: arn:aws:lambda:us-east-1:123456789012:function:${config.plannerFunctionName}`, 404)), 502,
+      `${call} failed: ResourceNotFoundException: Function not found: arn:aws:lambda:us-east-1:123456789012:function:${config.plannerFunctionName}`],
+    [() => lambda.on(InvokeCommand).rejects(awsError('AccessDeniedException', 'User: arn:aws:sts::123456789012:assumed-role/hyperp-api/hyperp-api is not authorized to perform: lambda:InvokeFunction', 403)), 502,
+      `${call} failed: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/hyperp-api/hyperp-api is not authorized to perform: lambda:InvokeFunction: the API function is not allowed this call; the deployment's permissions (src/contract/permissions.json) need it`],
+    // The planner threw (GitHub down): a function error, its trace left out.
+    [() => lambda.on(InvokeCommand).resolves({
+      StatusCode: 200, FunctionError: 'Unhandled',
+      Payload: payloadOf({ errorType: 'GitHubError', errorMessage: 'GitHub answered 502 to GET /repos/acme/calculator/git/trees/main', trace: ['GitHubError: GitHub answered 502', '    at request (/var/task/index.mjs:1:2)'] }),
+    }), 502, `the planner failed (${call}): GitHubError: GitHub answered 502 to GET /repos/acme/calculator/git/trees/main; ask again: the same request starts at most one run`],
+    // The planner ran out of its own time.
+    [() => lambda.on(InvokeCommand).resolves({
+      StatusCode: 200, FunctionError: 'Unhandled',
+      Payload: payloadOf({ errorType: 'Sandbox.Timedout', errorMessage: 'RequestId: 5c0f5a7e Error: Task timed out after 300.00 seconds' }),
+    }), 502, `the planner failed (${call}): Sandbox.Timedout: RequestId: 5c0f5a7e Error: Task timed out after 300.00 seconds; ask again: the same request starts at most one run`],
+    [() => lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payloadOf('null') }), 502,
+      `the planner answered something this API does not read (${call}): is the deployment half updated?`],
+  ];
+  for (const [fault, status, message] of faults) {
+    lambda.reset();
+    fault();
+    const [got, text, retryAfter] = await answerOf(http('POST', '/runs', { body }));
+    assert.equal([got, text, retryAfter], [status, message, status === 429 || status === 503 ? '5' : undefined], message);
+  }
+  // The API has 3.2 s left: it waits 0.2 s for a planner that does not answer, and says what to do.
+  lambda.reset();
+  lambda.on(InvokeCommand).callsFake(() => new Promise(() => undefined));
+  const r = (await api(NOW, undefined, () => 3_200)(http('POST', '/runs', { body }))) as { statusCode: number; headers: Record<string, string>; body: string };
+  assert.equal([r.statusCode, JSON.parse(r.body), r.headers['retry-after']], [503, {
+    error: `the planner has not answered within 0.2 s (${call}); it may still start run ${runId}: ask again with the same request (it starts at most one run), or follow it with hyperp runs show ${runId}`,
+  }, '5']);
 });
 
 a.run();

@@ -274,9 +274,48 @@ p('a manual run takes the API\'s inputs, checked against the workflow with defau
   const ok = await plan({ ...manual, requestId: 'q1', inputs: { x: '2.5' } });
   assert.equal(ok.problems, []);
   assert.equal((await requestedOf(ok.runs[0]!.runId)).inputs, { x: 2.5, note: 'none' });
+  const statusesBefore = gh.statuses.length;
   const bad = await plan({ ...manual, requestId: 'q2', inputs: { x: 'two', y: '1' } });
   assert.equal(bad.runs, []);
   assert.equal(bad.problems, ['calculator: the workflow declares no input "y"; it takes x, note', 'calculator: input "x" must be a number, not "two"']);
+  // The API answers the person who asked; the commit is not marked failed for a mistyped input.
+  assert.equal(bad.refused, ['the workflow declares no input "y"; it takes x, note', 'input "x" must be a number, not "two"']);
+  assert.equal(gh.statuses.slice(statusesBefore), []);
+  assert.equal((await plan({ ...manual, requestId: 'q3' })).refused, ['input "x" is required (a number)']);
+});
+
+p('a manual run asked again is answered from the run it started, without reading the repository again', async () => {
+  const store = dynamoStore(local.doc, await local.createTable());
+  const commit = repo.git('rev-parse', 'HEAD');
+  const manual = { kind: 'manual', repo: 'acme/calculator', branch: 'main', commit, workflow: 'calculator', installationId: 77, requestedBy: null, receivedAt: NOW, requestId: 'again', inputs: { x: 3 } } as const;
+  const first = await plannerWith(store)(manual);
+  assert.equal(first.runs.map((r) => r.appended), [true]);
+  const asked = gh.requests.length;
+  assert.equal(await plannerWith(store)(manual), { commit, runs: [{ ...first.runs[0]!, appended: false }], problems: [], refused: [] });
+  assert.equal(gh.requests.slice(asked), []);
+});
+
+p('a manual run of a workflow that is not there, or whose file has errors, is refused with each error\'s file and line', async () => {
+  const store = dynamoStore(local.doc, await local.createTable());
+  writeFileSync(join(repo.dir, 'hyperp-workflows/broken.yaml'), 'workflowName: broken\njobs:\n  - jobName: a\n    taskDefinitionPath: generate_x/taskdef.json\n    retries: many\n');
+  writeFileSync(join(repo.dir, 'hyperp-workflows/as-env.yaml'), [
+    'workflowName: as-env', 'jobs:', '  - jobName: a', '    taskDefinitionPath: generate_x/taskdef.json', '    secrets: [{ name: token, env: TOKEN }]', '',
+  ].join('\n'));
+  const commit = repo.commit('a broken workflow and one asking for a secret as a variable');
+  const manual = (workflow: string) =>
+    ({ kind: 'manual', repo: 'acme/calculator', branch: 'main', commit, workflow, installationId: 77, requestedBy: null, receivedAt: NOW, requestId: `w-${workflow}` }) as const;
+  const statusesBefore = gh.statuses.length;
+  const broken = await plannerWith(store)(manual('broken'));
+  assert.equal([broken.runs, broken.refused], [[], [
+    `workflow "broken" is not in acme/calculator@${commit.slice(0, 12)} or does not allow manual runs`,
+    'hyperp-workflows/broken.yaml:5:14: jobs[0].retries must be a number, not "many"',
+  ]]);
+  const asEnv = await plannerWith(store)(manual('as-env'));
+  assert.equal([asEnv.runs, asEnv.refused], [[], ['asks for secrets as environment variables (a: token as TOKEN), which a deployment does not give; read /run/secrets/<name> instead']]);
+  assert.equal(gh.statuses.slice(statusesBefore), []);
+  rmSync(join(repo.dir, 'hyperp-workflows/broken.yaml'));
+  rmSync(join(repo.dir, 'hyperp-workflows/as-env.yaml'));
+  repo.commit('without them');
 });
 
 p.run();

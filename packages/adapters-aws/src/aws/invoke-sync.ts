@@ -9,13 +9,17 @@ export type InvokeResult =
   | { readonly _tag: 'Ok'; readonly payload: unknown }
   | { readonly _tag: 'FunctionError'; readonly message: string };
 
-export const invokeSync = async (lambda: Pick<LambdaClient, 'send'>, functionName: string, payload: unknown): Promise<InvokeResult> => {
+export const invokeSync = async (
+  lambda: Pick<LambdaClient, 'send'>, functionName: string, payload: unknown, opts: { readonly abortSignal?: AbortSignal } = {},
+): Promise<InvokeResult> => {
   const r = await lambda.send(
     new InvokeCommand({
       FunctionName: functionName,
       InvocationType: 'RequestResponse',
       Payload: new TextEncoder().encode(JSON.stringify(payload)),
     }),
+    // Stops waiting for the answer only: the function runs on to its end.
+    ...(opts.abortSignal ? [{ abortSignal: opts.abortSignal }] : []),
   );
   const text = r.Payload ? new TextDecoder().decode(r.Payload) : '';
   let body: unknown = null;

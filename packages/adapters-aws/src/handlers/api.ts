@@ -9,7 +9,7 @@
  *   GET  /runs/{runId}/jobs/{job}/download                      presigned zip URL, or 202 while it is zipped
  *   POST /runs/{runId}/cancel   {reason?, requestId}
  *   POST /runs/{runId}/rerun    {failedOnly?, requestId}
- *   POST /runs                  {repo, branch, workflow, commit?, installationId?, requestId, inputs?}
+ *   POST /runs                  {repo, branch, workflow, commit?, installationId?, requestId, inputs?}   planned while the caller waits
  *   GET    /secrets?repo=                                       a repository's secrets: names and dates, never values
  *   PUT    /secrets/{owner}/{repo}/{name}   {value}             creates or updates one
  *   DELETE /secrets/{owner}/{repo}/{name}                       deletes one
@@ -32,11 +32,11 @@ import { invokeAsync } from '../aws/invoke.js';
 import type { PresignedGet } from '../aws/presign.js';
 import { awsCall, awsFailureAnswer, HttpError, isAwsError } from '../api/aws-answers.js';
 import { STALE_MS, zipRequests } from '../api/zip-requests.js';
+import { startManualRun } from '../api/manual-run.js';
 import { runView } from '../api/run-view.js';
 import type { EfsRequest } from './efs.js';
 import { bodyText, json, type HttpResult } from '../http/response.js';
 import type { PlanRequest } from '../planner/request.js';
-import { plannedRunId } from '../planner/run-id.js';
 import { requestEventId } from '../run/event-ids.js';
 import { getRunMeta, type RunMeta } from '../run/meta.js';
 import { startRerun } from '../run/rerun-request.js';
@@ -60,7 +60,10 @@ export interface ApiDeps {
   readonly masks?: SecretMasks;
   /** Signs for at most `expiresInSeconds`, and less when its credentials end sooner. */
   readonly presign: (bucket: string, key: string, expiresInSeconds: number) => Promise<PresignedGet>;
+  /** Cron runs (asynchronous); a manual run invokes the planner itself and waits (`api/manual-run.ts`). */
   readonly startPlanner: (request: PlanRequest) => Promise<void>;
+  /** What this invocation has left (Lambda's `getRemainingTimeInMillis`): how long a manual run may wait for the planner. */
+  readonly remainingMs?: () => number;
   /**
    * The image tags among these that ECR still holds (production: BatchGetImage). A rerun reuses
    * only those: the registry expires images nobody pulled for a while, however the old run went.
@@ -277,7 +280,9 @@ export const apiHandler = (d: ApiDeps) => {
   const manual = async (body: Record<string, unknown>, by: string | null): Promise<HttpResult> => {
     const repo = requireString(body, 'repo');
     const installationId = await installationOf(repo, body['installationId']);
-    const request: PlanRequest = {
+    return startManualRun({
+      lambda: d.lambda, plannerFunctionName: d.config.plannerFunctionName, ...(d.remainingMs ? { remainingMs: d.remainingMs } : {}),
+    }, {
       kind: 'manual',
       repo,
       branch: requireString(body, 'branch'),
@@ -288,12 +293,7 @@ export const apiHandler = (d: ApiDeps) => {
       requestId: requireString(body, 'requestId'),
       receivedAt: requestedAtOf(body['requestedAt']),
       ...inputsOf(body['inputs']),
-    };
-    await d.startPlanner(request);
-    // The planner derives the same id from the same request: the caller can follow the run
-    // (it is readable once the planner has appended its request, a few seconds later).
-    const runId = plannedRunId(request, request.workflow);
-    return json(202, { accepted: true, runId, repo: request.repo, branch: request.branch, workflow: request.workflow });
+    });
   };
 
   /** `hyperp secrets`: a value only ever comes in, in a request body; no answer or log line holds one. */

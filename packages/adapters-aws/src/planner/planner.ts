@@ -2,7 +2,9 @@
  * The planner (invoked asynchronously by the webhook, the cron schedules and the API): reads the
  * commit through the GitHub API, validates the workflows, plans builds against the image store,
  * and opens one run per triggered workflow by appending its `RunRequested` event (the table's
- * stream wakes the stepper). Workflows with errors are reported on the commit status instead.
+ * stream wakes the stepper). Workflows with errors are reported on the commit status instead —
+ * except for a manual run: the API waits for the planner and answers the person who asked with
+ * why the run did not start (`refused`), so a mistyped input never marks the commit as failed.
  */
 import {
   isWorkflowFile,
@@ -23,7 +25,7 @@ import { headCommit, remoteRepo } from '../github/repo-reader.js';
 import { setCommitStatus } from '../github/statuses.js';
 import { classifyAwsError } from '../aws/failure-class.js';
 import { sendValidationCheck } from '../report/validation-check.js';
-import { runMetaItem } from '../run/meta.js';
+import { getRunMeta, runMetaItem } from '../run/meta.js';
 import { REQUESTED_EVENT_ID } from '../run/event-ids.js';
 import { appendWith } from '../store/event-log.js';
 import type { Store } from '../store/store.js';
@@ -70,7 +72,28 @@ export interface PlannerResult {
   readonly runs: readonly { readonly runId: string; readonly workflow: string; readonly appended: boolean }[];
   /** Validation and plan problems, for a person. */
   readonly problems: readonly string[];
+  /**
+   * Why the workflow a manual or cron request names did not start (empty when it did, and for a
+   * push): what the API answers the person who asked, with file and line where there is one.
+   */
+  readonly refused: readonly string[];
 }
+
+/**
+ * At most this many refusals of this many characters each: the API answers them in its response,
+ * and a synchronous invocation's response is at most 6 MB (Lambda quotas, read 2026-12).
+ */
+const REFUSALS_MAX = 50;
+const REFUSAL_CHARS_MAX = 2000;
+
+const bounded = (lines: readonly string[]): string[] => [
+  ...lines.slice(0, REFUSALS_MAX).map((l) => (l.length > REFUSAL_CHARS_MAX ? `${l.slice(0, REFUSAL_CHARS_MAX)}…` : l)),
+  ...(lines.length > REFUSALS_MAX ? [`… and ${lines.length - REFUSALS_MAX} more`] : []),
+];
+
+/** `file:line:col: message`, as `hyperp validate` places an issue. */
+const placed = (i: { readonly file: string; readonly line?: number; readonly column?: number; readonly message: string }): string =>
+  `${i.file}${i.line !== undefined ? `:${i.line}:${i.column ?? 1}` : ''}: ${i.message}`;
 
 const triggerOf = (r: PlanRequest): Trigger => {
   switch (r.kind) {
@@ -91,6 +114,13 @@ const givenInputs = (r: PlanRequest, w: WorkflowSpec): Readonly<Record<string, u
 };
 
 export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise<PlannerResult> => {
+  // A manual request planned before (the API asking again after it stopped waiting) is answered
+  // from the run it started, without reading the repository again.
+  if (request.kind === 'manual') {
+    const runId = plannedRunId(request, request.workflow);
+    const meta = await getRunMeta(d.store.ctx, runId);
+    if (meta) return { commit: meta.commit, runs: [{ runId, workflow: meta.workflow, appended: false }], problems: [], refused: [] };
+  }
   const [owner, name] = request.repo.split('/') as [string, string];
   const gh = d.github(request.installationId);
   const commit =
@@ -100,13 +130,22 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
   const loaded = await repo.snapshotReading(loadWorkflows, prefetch);
   const problems = loaded.issues.filter((i) => i.severity === 'error').map((i) => `${i.file}: ${i.message}`);
   const allLoaded = problems.length === 0;
+  const refused: string[] = [];
+  /** A problem of a workflow the request names (`refused`), said without the workflow's name. */
+  const refuse = (w: string, message: string): void => {
+    problems.push(`${w}: ${message}`);
+    if (request.kind !== 'push') refused.push(message);
+  };
 
   const selected =
     request.kind === 'push'
       ? workflowsForPush(loaded.workflows, request.branch)
       : loaded.workflows.filter((w) => w.name === request.workflow && (request.kind === 'cron' || w.triggers.manual));
   if (request.kind !== 'push' && selected.length === 0) {
-    problems.push(`workflow ${JSON.stringify(request.workflow)} is not in ${request.repo}@${commit.slice(0, 12)} or does not allow ${request.kind} runs`);
+    const missing = `workflow ${JSON.stringify(request.workflow)} is not in ${request.repo}@${commit.slice(0, 12)} or does not allow ${request.kind} runs`;
+    problems.push(missing);
+    // Its file may be one that did not load: its errors say why.
+    refused.push(missing, ...loaded.issues.filter((i) => i.severity === 'error').map(placed));
   }
 
   // The image store, as plan reads it: the images of this commit's keys, and per job and
@@ -169,19 +208,19 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
   const runs: { runId: string; workflow: string; appended: boolean }[] = [];
   for (const { w, plan } of plans) {
     if (!plan.ok) {
-      problems.push(...plan.issues.map((p) => `${w.name} / ${p.job} / ${p.container}: ${p._tag} ${p.dockerfilePath}`));
+      for (const p of plan.issues) refuse(w.name, `job "${p.job}", container "${p.container}": ${p._tag} ${p.dockerfilePath}`);
       continue;
     }
     // Secrets reach jobs as files (docs/design-decisions.md); an environment variable would put
     // the value in RunTask's overrides or the task definition, which a deployment never does.
     const asEnv = w.jobs.flatMap((j) => (j.secrets ?? []).filter((s) => s.env !== undefined).map((s) => `${j.name}: ${s.name} as ${s.env}`));
     if (asEnv.length > 0) {
-      problems.push(`${w.name}: asks for secrets as environment variables (${[...new Set(asEnv)].join(', ')}), which a deployment does not give; read /run/secrets/<name> instead`);
+      refuse(w.name, `asks for secrets as environment variables (${[...new Set(asEnv)].join(', ')}), which a deployment does not give; read /run/secrets/<name> instead`);
       continue;
     }
     const inputs = resolveInputs(w.inputs ?? [], givenInputs(request, w));
     if (!inputs.ok) {
-      problems.push(...inputs.problems.map((p) => `${w.name}: ${p}`));
+      for (const p of inputs.problems) refuse(w.name, p);
       continue;
     }
     const runId = plannedRunId(request, w.name);
@@ -221,7 +260,7 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
   // synced on their own: one AWS refuses fails that workflow's schedule status, not the planning
   // (a user's mistake must not send the planner to its dead-letter queue). A workflow file with
   // errors is missing from `loaded.workflows`, so its schedules are kept (`complete` false).
-  const checks = d.usesChecks ? await d.usesChecks(request.installationId).catch(() => false) : false;
+  const checks = d.usesChecks && request.kind !== 'manual' ? await d.usesChecks(request.installationId).catch(() => false) : false;
   if (request.kind === 'push' && d.syncSchedules) {
     const failures = await d.syncSchedules(request.repo, request.branch, request.installationId, loaded.workflows, allLoaded);
     for (const f of failures) {
@@ -233,7 +272,11 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
     }
   }
 
-  if (problems.length > 0 && checks) {
+  if (problems.length > 0 && request.kind === 'manual') {
+    // The API answers them to the person who asked (`refused`); errors of other workflow files
+    // were reported when they were pushed.
+    d.log('planning problems, answered to the API', { repo: request.repo, commit, problems });
+  } else if (problems.length > 0 && checks) {
     d.log('planning problems', { repo: request.repo, commit, problems });
     // Annotations only on files of the commit (GitHub shows them on its lines); the rest are listed.
     const listed = new Set(repo.files.map((f) => f.path));
@@ -255,7 +298,7 @@ export const planner = (d: PlannerDeps) => async (request: PlanRequest): Promise
       description: `${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems[0]}`,
     }).catch((e: Error) => d.log('commit status not set', { error: e.message }));
   }
-  return { commit, runs, problems };
+  return { commit, runs, problems: request.kind === 'manual' ? bounded(problems) : problems, refused: bounded(refused) };
 };
 
 /** The files of every image this plan builds (one item per key), so a later rebuild can say what changed. */

@@ -191,7 +191,8 @@ export const startGitHubFake = async (repo: GitRepo, fullName = 'acme/calculator
       }
       return send(res, 200, { sha: m[1], node_id: 'B_x', size: content.length, url: '', content: content.toString('base64').replace(/(.{60})/g, '$1\n'), encoding: 'base64' });
     }
-    if (req.method === 'GET' && (m = new RegExp(`^${prefix}/git/ref/heads/(.+)$`).exec(path))) {
+    // Octokit sends the ref's slash encoded (`git/ref/heads%2Fmain`), which GitHub takes.
+    if (req.method === 'GET' && (m = new RegExp(`^${prefix}/git/ref/heads(?:/|%2F)(.+)$`).exec(path))) {
       const sha = repo.git('rev-parse', `refs/heads/${m[1]}`);
       return send(res, 200, { ref: `refs/heads/${m[1]}`, node_id: 'R_x', url: '', object: { sha, type: 'commit', url: '' } });
     }

@@ -79,6 +79,17 @@ const messageOf = (status: number, text: string): string => {
   return text.trim().slice(0, 500) || `HTTP ${status}`;
 };
 
+/** An answer's `problems` (a manual run the planner refused), one a line, when there are several (one is in the message). */
+const problemsOf = (text: string): string => {
+  try {
+    const p = (JSON.parse(text) as { problems?: unknown }).problems;
+    if (Array.isArray(p) && p.length > 1) return p.filter((x): x is string => typeof x === 'string').map((x) => `\n  ${x}`).join('');
+  } catch {
+    // not JSON: no list
+  }
+  return '';
+};
+
 /** An answer other than 2xx: the API's message, and its status for callers that wait through a 404. */
 export class ApiError extends CliError {
   constructor(readonly status: number, message: string) {
@@ -121,7 +132,7 @@ export const apiClient = (o: ApiClientOptions): ApiClient => {
     const { res, text } = await send(r);
     if (!res.ok) {
       const message = messageOf(res.status, text);
-      throw new ApiError(res.status, `${message} (HTTP ${res.status} from the hyperp API${res.status === 403 ? `; ${FORBIDDEN_HINT}` : ''})`);
+      throw new ApiError(res.status, `${message} (HTTP ${res.status} from the hyperp API${res.status === 403 ? `; ${FORBIDDEN_HINT}` : ''})${problemsOf(text)}`);
     }
     try {
       return JSON.parse(text) as T;

@@ -82,7 +82,8 @@ export const remoteStart = async (ctx: CliContext, api: ApiClient, o: RemoteStar
     repo, branch: o.branch, workflow, requestId, requestedAt: Date.now(), ...(o.commit ? { commit: o.commit } : {}),
     ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
   });
-  const at = o.commit ?? 'the head of the branch';
+  // The commit planned (an older deployment answers before planning, without it).
+  const at = r.commit?.slice(0, 12) ?? o.commit ?? 'the head of the branch';
   if (o.wait) {
     if (!o.json) ctx.err(`run ${r.runId}: ${terminalSafe(workflow)} on ${r.repo} ${r.branch} at ${at}\n`);
     const run = await waitForEnd(ctx, api, r.runId, { pollMs: o.pollMs, quiet: o.json === true, plannedWithinMs: PLANNED_WITHIN_MS });
@@ -90,10 +91,10 @@ export const remoteStart = async (ctx: CliContext, api: ApiClient, o: RemoteStar
     return run.status === 'SUCCEEDED' ? ExitCode.ok : ExitCode.failed;
   }
   if (o.json) {
-    ctx.out(JSON.stringify({ ...r, commit: o.commit ?? null, requestId }, null, 2) + '\n');
+    ctx.out(JSON.stringify({ ...r, commit: r.commit ?? o.commit ?? null, requestId }, null, 2) + '\n');
     return ExitCode.ok;
   }
-  ctx.out(`run ${r.runId}: ${terminalSafe(workflow)} on ${r.repo} ${r.branch} at ${at}; hyperp plans it now\n`);
+  ctx.out(`run ${r.runId}: ${terminalSafe(workflow)} on ${r.repo} ${r.branch} at ${at}${r.commit === undefined ? '; hyperp plans it now' : ''}\n`);
   ctx.out(`follow it: hyperp runs show ${r.runId} (or run again with --wait)\n`);
   return ExitCode.ok;
 };

@@ -70,6 +70,18 @@ let meta: RunMeta;
 let work: string;
 let env: Record<string, string>;
 
+/**
+ * The planner as the API invokes it for a manual run (synchronously): it starts the run the
+ * request names at the commit of the calculator's run; `planned` keeps each request.
+ */
+const plannerStandIn = () =>
+  lambda.on(InvokeCommand, { FunctionName: config.plannerFunctionName }).callsFake(async (input: { Payload: Uint8Array }) => {
+    const request = JSON.parse(new TextDecoder().decode(input.Payload)) as PlanRequest & { kind: 'manual' };
+    planned.push(request);
+    const answer = { commit: meta.commit, runs: [{ runId: plannedRunId(request, request.workflow), workflow: request.workflow, appended: true }], problems: [], refused: [] };
+    return { StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(answer)) };
+  });
+
 const state = async (id: string): Promise<RunState> => ((await store.states.load(id))!.state as StoredRun).run;
 const cli = (args: string[], extra: Record<string, string | undefined> = {}) => hyperp(args, { cwd: work, env: { ...env, ...extra } });
 const putZip = (job: string, bytes: Uint8Array) =>
@@ -342,6 +354,7 @@ r('rerun: --failed of a run whose jobs all succeeded is refused, naming why; wit
 
 r('run --remote: a manual run of a branch goes to the planner, from the signer, and is answered with its run id', async () => {
   apiNow = Date.now();
+  plannerStandIn();
   const res = await cli(['run', '--remote', '--workflow', 'calculator', '--branch', 'main', '--repo', 'acme/calculator', '--json']);
   assert.equal([res.code, res.stderr], [0, '']);
   const answer = JSON.parse(res.stdout) as { requestId: string; runId: string };
@@ -355,13 +368,13 @@ r('run --remote: a manual run of a branch goes to the planner, from the signer, 
   }]);
   // The id the planner gives the run it starts for this request.
   assert.equal(answer, {
-    accepted: true, runId: plannedRunId(request, 'calculator'), repo: 'acme/calculator', branch: 'main', workflow: 'calculator', commit: null, requestId: answer.requestId,
+    accepted: true, runId: plannedRunId(request, 'calculator'), repo: 'acme/calculator', branch: 'main', workflow: 'calculator', commit: meta.commit, requestId: answer.requestId,
   });
   const text = await cli(['run', '--remote', '--workflow', 'calculator', '--branch', 'main', '--repo', 'acme/calculator']);
   const textRun = plannedRunId(planned.at(-1)!, 'calculator');
   assert.equal(text, {
     code: 0, stderr: '',
-    stdout: `run ${textRun}: calculator on acme/calculator main at the head of the branch; hyperp plans it now\nfollow it: hyperp runs show ${textRun} (or run again with --wait)\n`,
+    stdout: `run ${textRun}: calculator on acme/calculator main at ${meta.commit.slice(0, 12)}\nfollow it: hyperp runs show ${textRun} (or run again with --wait)\n`,
   });
   assert.equal(await cli(['run', '--remote', '--workflow', 'calculator', '--repo', 'acme/calculator']), {
     code: 2, stdout: '', stderr: 'error: run --remote needs --branch (the branch whose head, or --commit, runs)\n',
@@ -439,6 +452,7 @@ r('rerun --wait: waits through the new run (unreadable until folded) to its end 
 
 r('run --remote --wait: follows the run it started, unreadable until planned, to its end', async () => {
   apiNow = Date.now();
+  plannerStandIn();
   for (const json of [false, true]) {
     const before = planned.length;
     const waiting = cli(['run', '--remote', '--workflow', 'calculator', '--branch', 'main', '--repo', 'acme/calculator', '--wait', ...(json ? ['--json'] : [])], { HYPERP_POLL_SECONDS: '0.01' });
@@ -464,7 +478,7 @@ r('run --remote --wait: follows the run it started, unreadable until planned, to
       const lines = res.stderr.split('\n').map((l) => l.replace(/^\d\d:\d\d:\d\d /, ''));
       const lastOf = (prefix: string) => lines.filter((l) => l.startsWith(prefix)).at(-1);
       assert.equal([lines[0], ...names.map((n) => lastOf(`  job "${n}": `)), lines.at(-2), lines.at(-1)], [
-        `run ${newRun}: calculator on acme/calculator main at the head of the branch`, ...names.map((n) => `  job "${n}": SUCCEEDED`),
+        `run ${newRun}: calculator on acme/calculator main at ${meta.commit.slice(0, 12)}`, ...names.map((n) => `  job "${n}": SUCCEEDED`),
         `run ${newRun} (calculator): SUCCEEDED`, '',
       ]);
     }

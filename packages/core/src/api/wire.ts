@@ -93,9 +93,11 @@ export interface ApiRerunAnswer {
 
 export interface ApiStartAnswer {
   readonly accepted: boolean;
-  /** The run the planner starts (readable once it is planned, a few seconds later). */
+  /** The run the planner started (an older deployment answers before planning: readable a few seconds later). */
   readonly runId: string;
   readonly repo: string;
   readonly branch: string;
   readonly workflow: string;
+  /** The commit it runs (absent from an older deployment). */
+  readonly commit?: string;
 }
