@@ -137,6 +137,24 @@ validate('--json over every fixtures/invalid case: its expected issues, ok and t
 });
 
 validate.after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+validate('a named cron trigger\'s fixed inputs the workflow refuses are errors at the trigger\'s inputs, before the schedule fires', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hyperp-validate-cron-'));
+  dirs.push(dir);
+  cpSync(calculator, dir, { recursive: true, filter: (src) => !src.split('/').includes('.hyperp') });
+  const yaml = join(dir, 'hyperp-workflows', 'calculator.yaml');
+  writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('jobs:', [
+    'inputs:', '  - name: x', '    type: number', '    required: true',
+    'triggers:', '  cron:', '    - schedule: "0 3 * * *"', '      name: nightly', '      inputs: { x: seven, y: 1 }', 'jobs:',
+  ].join('\n')));
+  const line = readFileSync(yaml, 'utf8').split('\n').findIndex((l) => l.includes('inputs: { x: seven')) + 1;
+  assert.equal(await hyperp(['validate'], { cwd: dir }), {
+    code: 1, stderr: '',
+    stdout: `hyperp-workflows/calculator.yaml:${line}:15 error cron trigger "nightly": input "x" must be a number, not "seven"\n`
+      + `hyperp-workflows/calculator.yaml:${line}:15 error cron trigger "nightly": the workflow declares no input "y"; it takes x\n`
+      + '2 errors, 0 warnings\n',
+  });
+});
+
 validate.run();
 
 const graph = suite('hyperp graph');

@@ -25,6 +25,7 @@ export * from './workflow/repo-path.js';
 export * from './workflow/choose.js';
 export * from './workflow/inputs.js';
 export * from './workflow/secrets.js';
+export * from './workflow/secret-places.js';
 export { inputBounds } from './workflow/bounds.js';
 export { branchPatternProblem, artifactNameProblem, cronScheduleProblem } from './workflow/rules-workflow.js';
 export { schedulerCron, SCHEDULE_EXPRESSION_MAX } from './workflow/cron.js';

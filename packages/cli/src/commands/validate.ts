@@ -8,12 +8,15 @@ import {
   snapshotCommit, snapshotDirectory, GitError, loadLocalSecrets, missingSecrets, refuseTrackedSecrets, SecretsSourceError, SECRETS_FILE, SECRETS_FOLDER,
   type LocalSecrets,
 } from '@hyperp/adapters-local';
-import { loadWorkflows, type RepoSnapshot, type ValidationIssue, type WorkflowSpec } from '@hyperp/core';
+import { loadWorkflows, type LoadedWorkflows, type RepoSnapshot, type ValidationIssue, type WorkflowSpec } from '@hyperp/core';
 import { declaredSecretNames, plural } from '@hyperp/core/internal';
 import { missingSecretAdvice, SECRETS_HELP } from '../local/secrets.js';
 import type { Register } from '../program.js';
-import { CliError, ExitCode, userCwd, type CliContext } from '../context.js';
+import { CliError, ExitCode, UsageError, userCwd, type CliContext } from '../context.js';
 import { repoDirOf } from '../local/repo.js';
+import { requireRemote } from '../remote/backend.js';
+import { deploymentIssues, withoutLocalEnvWarnings } from '../remote/deployment-checks.js';
+import { OWNER_NAME, remoteRepo } from '../remote/repo.js';
 import { terminalSafe } from '../views/terminal-text.js';
 
 interface ValidateOptions {
@@ -21,6 +24,10 @@ interface ValidateOptions {
   ref?: string;
   json?: boolean;
   secrets?: string;
+  /** `--remote [owner/name]`: also check against the deployment (true: the folder's GitHub origin names the repository). */
+  remote?: boolean | string;
+  api?: string;
+  region?: string;
 }
 
 /**
@@ -66,12 +73,25 @@ export const formatIssue = (i: ValidationIssue, from?: { readonly cwd: string; r
 };
 
 
+/**
+ * The issues of the workflows where they will run: on this machine, the local sources of secret
+ * values; with `--remote`, the deployment's secrets of the repository (and `env:` secrets, which
+ * a deployment refuses, are errors there).
+ */
+const secretIssues = async (ctx: CliContext, opts: ValidateOptions, repoDir: string, snapshot: RepoSnapshot, loaded: LoadedWorkflows): Promise<ValidationIssue[]> => {
+  if (opts.remote === undefined || opts.remote === false) return [...loaded.issues, ...(await localSecretIssues(repoDir, opts.secrets, loaded.workflows))];
+  if (typeof opts.remote === 'string' && !OWNER_NAME.test(opts.remote)) throw new UsageError(`--remote ${opts.remote}: give the repository as owner/name, or nothing for the folder's GitHub origin`);
+  const repo = typeof opts.remote === 'string' ? opts.remote : remoteRepo(ctx, repoDir);
+  const api = requireRemote(ctx, opts, 'validate --remote');
+  return [...withoutLocalEnvWarnings(loaded.issues), ...(await deploymentIssues(api, repo, snapshot, loaded.workflows))];
+};
+
 const validate = async (ctx: CliContext, opts: ValidateOptions): Promise<number> => {
   const repoDir = repoDirOf(ctx, opts.repo);
   const snapshot = await readRepository(repoDir, opts.ref);
   const loaded = loadWorkflows(snapshot);
   const workflows = loaded.workflows;
-  const issues = [...loaded.issues, ...(await localSecretIssues(repoDir, opts.secrets, workflows))];
+  const issues = await secretIssues(ctx, opts, repoDir, snapshot, loaded);
   const errors = issues.filter((i) => i.severity === 'error').length;
   if (opts.json) {
     const json = {
@@ -106,5 +126,8 @@ export const registerValidate: Register = (program, run) => {
     .option('--ref <rev>', 'check a commit (branch, tag, id) instead of the working tree')
     .option('--json', 'print {ok, workflows, issues} as JSON')
     .option('--secrets <path>', SECRETS_HELP)
+    .option('--remote [owner/name]', 'check against the deployment instead of this machine\'s secrets: each declared secret exists among the repository\'s there, none asked for as an environment variable (default repository: the folder\'s GitHub origin)')
+    .option('--api <url>', 'remote: the deployed API (default: $HYPERP_API_URL)')
+    .option('--region <region>', 'remote: the API\'s AWS Region (default: $AWS_REGION)')
     .action((opts: ValidateOptions) => run((ctx) => validate(ctx, opts)));
 };

@@ -8,7 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CliError, userCwd, type CliContext } from '../context.js';
 
-const OWNER_NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+export const OWNER_NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
 /** `git@github.com:owner/name.git`, `https://github.com/owner/name(.git)`, `ssh://git@host/owner/name`. */
 export const repoOfRemoteUrl = (url: string): string | undefined => {

@@ -9,19 +9,17 @@ import {
   SecretsManagerClient,
   UpdateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { apiHandler, loadConfig, type Store } from '@hyperp/adapters-aws';
 import { mockClient } from 'aws-sdk-client-mock';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { awsError } from '../../../adapters-aws/test/support/aws-faults.js';
-import { testEnv } from '../../../adapters-aws/test/support/env.js';
 import { hyperp } from '../run-cli.js';
-import { startFunctionUrl, type FunctionUrl } from './function-url.js';
+import type { FunctionUrl } from './function-url.js';
+import { secretsConfig as config, startSecretsApi } from './secrets-api.js';
 
 process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
 for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete process.env[k];
 
-const config = loadConfig(testEnv);
 const sm = mockClient(SecretsManagerClient);
 const ada = { accessKeyId: 'AKIAADA0000000000001', secretAccessKey: 'ada-secret-key', userArn: 'arn:aws:iam::123456789012:user/ada' };
 const VALUE = 'pa55-w0rd-of-the-db\n';
@@ -39,14 +37,7 @@ const cli = async (args: string[], opts: { stdin?: string | null } = {}) => {
 
 const s = suite('hyperp secrets (remote)');
 s.before(async () => {
-  const api = apiHandler({
-    store: new Proxy({}, { get: () => assert.unreachable('the store was used') }) as unknown as Store,
-    config, secrets: new SecretsManagerClient({ region: 'us-east-1' }),
-    lambda: { send: async () => assert.unreachable('lambda was called') } as never,
-    logs: { send: async () => assert.unreachable('logs were read') } as never,
-    presign: async () => assert.unreachable('presigned') as never, startPlanner: async () => undefined, now: Date.now,
-  });
-  fn = await startFunctionUrl(async (e) => (await api(e)) as { statusCode: number; body: string }, [ada], 'us-east-1');
+  fn = await startSecretsApi([ada]);
   work = mkdtempSync(join(tmpdir(), 'hyperp-secrets-'));
   env = { HYPERP_API_URL: fn.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: ada.accessKeyId, AWS_SECRET_ACCESS_KEY: ada.secretAccessKey };
 });
