@@ -81,7 +81,7 @@ export const formatIssue = (i: ValidationIssue, from?: { readonly cwd: string; r
 const secretIssues = async (ctx: CliContext, opts: ValidateOptions, repoDir: string, snapshot: RepoSnapshot, loaded: LoadedWorkflows): Promise<ValidationIssue[]> => {
   if (opts.remote === undefined || opts.remote === false) return [...loaded.issues, ...(await localSecretIssues(repoDir, opts.secrets, loaded.workflows))];
   if (typeof opts.remote === 'string' && !OWNER_NAME.test(opts.remote)) throw new UsageError(`--remote ${opts.remote}: give the repository as owner/name, or nothing for the folder's GitHub origin`);
-  const repo = typeof opts.remote === 'string' ? opts.remote : remoteRepo(ctx, repoDir);
+  const repo = typeof opts.remote === 'string' ? opts.remote : remoteRepo(ctx, repoDir, 'give the repository as --remote owner/name');
   const api = requireRemote(ctx, opts, 'validate --remote');
   return [...withoutLocalEnvWarnings(loaded.issues), ...(await deploymentIssues(api, repo, snapshot, loaded.workflows))];
 };

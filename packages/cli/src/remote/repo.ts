@@ -16,11 +16,11 @@ export const repoOfRemoteUrl = (url: string): string | undefined => {
   return m ? `${m[1]}/${m[2]}` : undefined;
 };
 
-export const remoteRepo = (ctx: CliContext, given: string | undefined): string => {
+/** `hint`: how the command takes owner/name instead, when the folder does not tell. */
+export const remoteRepo = (ctx: CliContext, given: string | undefined, hint = 'pass --repo owner/name (the GitHub repository hyperp runs)'): string => {
   const dir = resolve(userCwd(ctx), given ?? '.');
   const isDir = existsSync(dir) && statSync(dir).isDirectory();
   if (given !== undefined && OWNER_NAME.test(given) && !isDir) return given;
-  const hint = 'pass --repo owner/name (the GitHub repository hyperp runs)';
   if (!isDir) throw new CliError(`--repo ${given}: not owner/name and not a folder; ${hint}`);
   let origin: string;
   try {

@@ -107,6 +107,16 @@ v('an API or credentials failure says so as an error, and never passes for the s
   assert.equal(await cli(['validate', '--remote', 'acme/calc'], { HYPERP_API_URL: undefined }), {
     code: 1, stdout: '', stderr: 'error: validate --remote needs the deployed API: set HYPERP_API_URL or pass --api URL (docs/cli.md, "Remote mode")\n',
   });
+  // A folder whose origin does not say which repository.
+  const plain = mkdtempSync(join(tmpdir(), 'hyperp-validate-plain-'));
+  try {
+    writeFileSync(join(plain, 'x'), '');
+    assert.equal(await cli(['validate', '--remote', '--repo', plain]), {
+      code: 1, stdout: '', stderr: `error: ${plain} has no git remote "origin" to tell the repository; give the repository as --remote owner/name\n`,
+    });
+  } finally {
+    rmSync(plain, { recursive: true, force: true });
+  }
   assert.equal((await cli(['validate', '--remote', 'not a repo'])).stderr, 'error: --remote not a repo: give the repository as owner/name, or nothing for the folder\'s GitHub origin\n');
 });
 
