@@ -154,14 +154,16 @@ test('a job learns no other run\'s access point: it may not list access points, 
   await denied({ role: JOB, action: 'cloudtrail:LookupEvents', resource: '*' });
 });
 
-test('positive controls: the job mounts through its run\'s access point; the stepper reads any repository\'s secret; the API sets them', async () => {
+test('positive controls: the job mounts through its run\'s access point; the stepper reads any repository\'s secret, the sweep and the API too (to mask logs); the API sets them', async () => {
   for (const action of ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite']) {
     await allowed({ role: JOB, action, resource: FILE_SYSTEM, context: { ...NFS, 'elasticfilesystem:AccessPointArn': RUN_ACCESS_POINT } });
   }
   const stepper = `${P}-fn-stepper`;
-  for (const secret of [SECRET_A, SECRET_B]) {
-    await allowed({ role: stepper, action: 'secretsmanager:GetSecretValue', resource: secret });
-    await allowed({ role: stepper, action: 'kms:Decrypt', resource: KEY, context: { ...VIA_SECRETS_MANAGER, [ENCRYPTION_CONTEXT_KEY]: secret } });
+  for (const reader of [stepper, `${P}-fn-sweep`, `${P}-fn-api`]) {
+    for (const secret of [SECRET_A, SECRET_B]) {
+      await allowed({ role: reader, action: 'secretsmanager:GetSecretValue', resource: secret });
+      await allowed({ role: reader, action: 'kms:Decrypt', resource: KEY, context: { ...VIA_SECRETS_MANAGER, [ENCRYPTION_CONTEXT_KEY]: secret } });
+    }
   }
   // Not directly, not for a secret outside the prefix, not to write.
   await denied({ role: stepper, action: 'kms:Decrypt', resource: KEY, context: { [ENCRYPTION_CONTEXT_KEY]: SECRET_A } });
@@ -172,6 +174,8 @@ test('positive controls: the job mounts through its run\'s access point; the ste
     await allowed({ role: api, action, resource: SECRET_A });
   }
   await allowed({ role: api, action: 'kms:GenerateDataKey', resource: KEY, context: { ...VIA_SECRETS_MANAGER, [ENCRYPTION_CONTEXT_KEY]: SECRET_A } });
+  // Only the secrets under the deployment's prefix.
+  await denied({ role: api, action: 'secretsmanager:GetSecretValue', resource: arnOf('secretsmanager', 'secret:elsewhere/db-AbCdEf') });
 });
 
 test('the refusals rest on hyperp\'s statements: without them the same requests are allowed', async () => {
