@@ -67,7 +67,10 @@ export interface RemoteStartOptions {
   readonly input?: readonly string[];
 }
 
-/** How long a started run may stay unplanned before `--wait` gives up (the planner reads GitHub). */
+/**
+ * How long a started run may stay unreadable before `--wait` gives up: a deployment answers once
+ * the run is planned, but an older one answers first and plans after (the planner reads GitHub).
+ */
 const PLANNED_WITHIN_MS = 5 * 60_000;
 
 export const remoteStart = async (ctx: CliContext, api: ApiClient, o: RemoteStartOptions): Promise<number> => {
