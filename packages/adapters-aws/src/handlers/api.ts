@@ -40,11 +40,11 @@ import type { PlanRequest } from '../planner/request.js';
 import { requestEventId } from '../run/event-ids.js';
 import { getRunMeta, type RunMeta } from '../run/meta.js';
 import { startRerun } from '../run/rerun-request.js';
-import type { StoredRun } from '../run/stepper.js';
 import { repositorySecrets, type SecretsClient } from '../secrets/repository-secrets.js';
 import { secretMasks, type SecretMasks } from '../secrets/run-mask.js';
 import type { ListBy } from '../store/run-listing.js';
 import type { Store } from '../store/store.js';
+import { storedRunOf } from '../run/stored-run.js';
 
 export interface ApiDeps {
   readonly store: Store;
@@ -110,8 +110,7 @@ export const apiHandler = (d: ApiDeps) => {
   const loadRun = async (runId: string): Promise<{ meta: RunMeta; run: RunState }> => {
     const saved = await d.store.states.load(runId);
     if (!saved) throw new HttpError(404, `no run ${runId}`);
-    const { run, meta } = saved.state as StoredRun;
-    return { meta, run };
+    return storedRunOf(saved).state;
   };
 
   const list = async (q: Record<string, string | undefined>): Promise<HttpResult> => {

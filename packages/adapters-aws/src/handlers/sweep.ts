@@ -10,15 +10,15 @@
  * failure for one (ECS refusing, a damaged item) is logged and counted, and the others go on.
  */
 import { DescribeTasksCommand, ListTasksCommand, StopTaskCommand, type ECSClient, type Failure, type Task } from '@aws-sdk/client-ecs';
-import type { RunEvent, RunState, TaskStateObserved } from '@hyperp/core';
+import type { RunEvent, TaskStateObserved } from '@hyperp/core';
 import type { AwsConfig } from '../config.js';
 import { withThrottlingRetry, type RetryPolicy } from '../aws/retry.js';
 import { normaliseTask } from '../ecs/task-event.js';
 import { BUILDER_CONTAINER, runIdOfGroup } from '../interpret/ecs-launch.js';
 import { ecsMissingEventId, tickEventId } from '../run/event-ids.js';
 import { inFlightTasks, type InFlightTask } from '../run/in-flight.js';
-import type { StoredRun } from '../run/stepper.js';
 import type { Store } from '../store/store.js';
+import { storedRunOf } from '../run/stored-run.js';
 
 export interface SweepDeps {
   readonly store: Store;
@@ -108,7 +108,7 @@ const tasksStartedBy = async (d: SweepDeps, startedBy: string): Promise<string[]
 const sweepRun = async (d: SweepDeps, runId: string, now: number): Promise<number> => {
   const saved = await d.store.states.load(runId);
   if (!saved) return 0;
-  const run = (saved.state as StoredRun).run as RunState;
+  const { run } = storedRunOf(saved).state;
   const stale = inFlightTasks(run).filter((t) => t.launchedAt === null || now - t.launchedAt >= GRACE_MS);
   if (stale.length === 0) return 0;
   let reconciled = 0;
@@ -156,7 +156,7 @@ const stopOrphans = async (d: SweepDeps, active: ReadonlySet<string>): Promise<{
     if (!runId || active.has(runId) || !task.taskArn) continue;
     try {
       const saved = await d.store.states.load(runId);
-      const run = saved ? ((saved.state as StoredRun).run as RunState) : undefined;
+      const run = saved ? storedRunOf(saved).state.run : undefined;
       // A run the table does not know yet may be starting: leave its tasks alone.
       if (!run || run.finishedAt === null) continue;
       await withThrottlingRetry(d.retry, () =>

@@ -4,10 +4,9 @@
  * state after a crash, a rate limit or an outage that lost the last report, and a change a busy
  * run held back (`checkSendDecision` 'later') that no later step sent.
  */
-import type { RunState } from '@hyperp/core';
-import type { StoredRun } from '../run/stepper.js';
 import type { Store } from '../store/store.js';
 import type { CheckReporter } from './check-reporter.js';
+import { storedRunOf } from '../run/stored-run.js';
 
 /** Runs reported per sweep: a minute's sweep must end well inside its function's timeout. */
 const PER_SWEEP = 50;
@@ -19,8 +18,8 @@ export const reportPendingChecks = async (d: { store: Store; reporter: CheckRepo
     try {
       const saved = await d.store.states.load(runId);
       if (!saved) continue;
-      const stored = saved.state as StoredRun;
-      await d.reporter.report(stored.meta, stored.run as RunState);
+      const stored = storedRunOf(saved).state;
+      await d.reporter.report(stored.meta, stored.run);
       reported++;
     } catch (e) {
       d.log('sweep: a run\'s check could not be read; the next sweep tries again', { runId, error: (e as Error).message });

@@ -6,13 +6,13 @@
  * the same workflow (on another commit). A failure is thrown: the check reporter keeps the run
  * pending, and the next step or the sweep sends the comment again.
  */
-import { isTerminalRun, type RunState, type RunStatus } from '@hyperp/core';
+import { isTerminalRun, type RunStatus } from '@hyperp/core';
 import { pullRequestComment, pullRequestCommentMarker, type PullRequestRow } from '@hyperp/core/internal';
 import type { GitHub } from '../github/app-client.js';
 import { openPullRequestsAt, upsertMarkedComment } from '../github/pull-requests.js';
-import type { StoredRun } from '../run/stepper.js';
 import type { RunSummary } from '../store/run-listing.js';
 import type { Store } from '../store/store.js';
+import { storedRunOf } from '../run/stored-run.js';
 
 export interface PullRequestSummaryDeps {
   readonly store: Store;
@@ -36,7 +36,7 @@ export const pullRequestSummary = (d: PullRequestSummaryDeps) =>
     const shown: RunSummary[] = [];
     for (const r of here.values()) {
       const saved = await d.store.states.load(r.runId);
-      const run = (saved?.state as StoredRun | undefined)?.run as RunState | undefined;
+      const run = saved ? storedRunOf(saved).state.run : undefined;
       if (run?.request?.workflow.pullRequestComment !== false) shown.push(r);
     }
     if (shown.length === 0) return 0;

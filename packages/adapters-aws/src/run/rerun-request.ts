@@ -12,7 +12,7 @@ import { appendWith } from '../store/event-log.js';
 import type { Store } from '../store/store.js';
 import { REQUESTED_EVENT_ID } from './event-ids.js';
 import { runMetaItem } from './meta.js';
-import type { StoredRun } from './stepper.js';
+import { storedRunOf } from './stored-run.js';
 
 export interface RerunDeps {
   readonly store: Store;
@@ -41,7 +41,7 @@ export const startRerun = async (
 ): Promise<RerunOutcome> => {
   const saved = await d.store.states.load(runId);
   if (!saved) return { _tag: 'Refused', status: 404, reason: `no run ${runId}` };
-  const { meta, run } = saved.state as StoredRun;
+  const { meta, run } = storedRunOf(saved).state;
   if (!run.request) return { _tag: 'Refused', status: 409, reason: `run ${runId} has no request to run again` };
   if (run.finishedAt === null) return { _tag: 'Refused', status: 409, reason: `run ${runId} is still ${run.status}; cancel it or wait for it to end` };
   const newRunId = runIdFor(d.now(), `rerun:${o.requestId}`, meta.workflow);

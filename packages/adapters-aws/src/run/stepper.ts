@@ -26,6 +26,7 @@ import type { LoggedEvent } from '../store/event-log.js';
 import { runMetaOf, type RunMeta } from './meta.js';
 import { inlineTickEventId, resultEventId } from './event-ids.js';
 import { summaryOf } from './summary.js';
+import { storedRunOf, type StoredRun } from './stored-run.js';
 
 export interface StepperDeps {
   readonly store: Store;
@@ -54,10 +55,7 @@ export interface StepperDeps {
 }
 
 /** What the state item holds: the reducer's state and the adapter's facts about the run. */
-export interface StoredRun {
-  readonly run: RunState;
-  readonly meta: RunMeta;
-}
+export type { StoredRun } from './stored-run.js';
 
 export type StepOutcome = {
   readonly versionsSaved: number;
@@ -192,7 +190,7 @@ export const stepper = (d: StepperDeps) => {
       if (!cached) {
         warm.delete(runId);
         const r = await d.store.states.loadWithMeta(runId);
-        saved = r.saved as SavedRun<StoredRun, Command> | undefined;
+        saved = r.saved ? storedRunOf(r.saved) : undefined;
         meta = saved?.state.meta ?? (r.meta ? runMetaOf(runId, r.meta) : undefined);
       }
       if (saved && meta && !saved.outboxDone) {
