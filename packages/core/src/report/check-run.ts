@@ -111,7 +111,13 @@ const header = (s: RunState): string => {
   const status = isTerminalRun(s.status) ? `**${s.status}**${when}` : `**${s.status}** so far${when}`;
   const where = r === null ? '' : ` of \`${mdText(r.commit.slice(0, 12))}\` on ${mdText(r.branch)}`;
   const why = s.failure !== null && s.status === 'FAILED' ? `\n\n${mdText(s.failure)}` : s.cancel !== null ? `\n\nCancelled: ${mdText(s.cancel.reason)}` : '';
-  return `Run \`${mdText(s.runId ?? '')}\`${where}: ${status}${why}`;
+  return `Run \`${mdText(s.runId ?? '')}\`${where}: ${status}${why}${inputsLine(s)}`;
+};
+
+/** The run's inputs (defaults filled in), as the run's jobs read them; none for a workflow without. */
+const inputsLine = (s: RunState): string => {
+  const inputs = Object.entries(s.request?.inputs ?? {});
+  return inputs.length === 0 ? '' : `\n\nInputs: ${inputs.map(([k, v]) => `${mdText(k)} = ${mdText(JSON.stringify(v))}`).join(', ')}`;
 };
 
 const jobTable = (s: RunState): string => {

@@ -147,6 +147,13 @@ Summary('a fence is longer than any backtick run in its text', () => {
   assert.is(mdFence(['a ``````` b']), '````````text\na ``````` b\n````````');
 });
 
+Summary('the run\'s inputs are in the header, as its jobs read them; a run without inputs shows none', () => {
+  const withInputs = stateAfter([{ ...r, inputs: { date: '2026-12-01', dry_run: true, shards: 4, note: 'a | b *c*' } }]);
+  const head = checkRunReport(withInputs, { logTails: {} }).summary.split('\n\n').slice(0, 2);
+  assert.is(head[1], 'Inputs: date = "2026-12-01", dry\\_run = true, shards = 4, note = "a \\| b \\*c\\*"');
+  assert.not.match(checkRunReport(planned, { logTails: {} }).summary, /Inputs:/);
+});
+
 const Pacing = suite('when a check is sent again');
 
 Pacing('the first report and every change of status go at once; the end always; other changes wait a few seconds', () => {
