@@ -1,7 +1,7 @@
 // Least privilege, checked on the statements each role receives.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cliUserGrants, executionGrants, functionGrants, schedulerGrants, taskGrants } from '../src/iam/grants.js';
+import { cliUserGrants, executionGrants, functionGrants, schedulerGrants, SECRET_READ_ACTIONS, taskGrants } from '../src/iam/grants.js';
 import { grantsOf } from '../src/iam/roles.js';
 import { policyDocument, type Statement } from '../src/iam/statements.js';
 import { defaultContractDir, readPermissions } from '../src/contract.js';
@@ -16,12 +16,14 @@ const everyRole: [string, Statement[]][] = [
   ['scheduler', all.scheduler],
   ['sweep schedule', all.sweepSchedule],
 ];
+/** Every repository's secrets of this deployment. */
+const repoSecretsArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hy/*';
 const rolesWith = (action: string): string[] =>
   everyRole.filter(([, ss]) => ss.some((s) => s.Action.includes(action))).map(([name]) => name);
 
-test('no statement of any role allows a wildcard action; the only wildcard denies the job every use of the secrets key', () => {
+test('no statement of any role allows a wildcard action; the only wildcards deny the tasks\' roles every use of the secrets key', () => {
   const wild = everyRole.flatMap(([name, ss]) => ss.flatMap((s) => s.Action.filter((a) => a.includes('*')).map((a) => `${name}: ${s.Effect} ${a}`)));
-  assert.equal(wild, ['task job: Deny kms:*']);
+  assert.equal(wild, ['task job: Deny kms:*', 'task builder: Deny kms:*', 'execution: Deny kms:*']);
 });
 
 test('table statements are item-level and name the table and its indexes only', () => {
@@ -63,6 +65,9 @@ test('the builder may push to hyperp\'s repository only, and read only the build
     },
     // kaniko's `--context=s3://…`: the stepper packs the context; the builder holds no git credential.
     { Sid: 'ReadBuildContexts', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${arns.bucket}/hyperp-contexts/*`] },
+    // A build runs the repository's Dockerfile: no repository's secret, no use of the key.
+    { Sid: 'NoRepositorySecrets', Effect: 'Deny', Action: [...SECRET_READ_ACTIONS], Resource: [repoSecretsArn] },
+    { Sid: 'NoSecretsKey', Effect: 'Deny', Action: ['kms:*'], Resource: [arns.secretsKey] },
   ]);
   assert.equal(rolesWith('ecr:PutImage'), ['task builder']);
 });
@@ -111,6 +116,8 @@ test('the secrets key: each role allowed a secret\'s value gets exactly the KMS 
     ['function api', 'MaskRepositorySecretsKey', 'Allow', ['kms:Decrypt'], [arns.secretsKey], viaSecretsManager([repoSecrets])],
     ['function api', 'RepositorySecretsKey', 'Allow', ['kms:Decrypt', 'kms:GenerateDataKey'], [arns.secretsKey], viaSecretsManager([repoSecrets])],
     ['task job', 'NoSecretsKey', 'Deny', ['kms:*'], [arns.secretsKey], undefined],
+    ['task builder', 'NoSecretsKey', 'Deny', ['kms:*'], [arns.secretsKey], undefined],
+    ['execution', 'NoSecretsKey', 'Deny', ['kms:*'], [arns.secretsKey], undefined],
   ]);
 });
 
@@ -214,6 +221,9 @@ test('execution, scheduler and CLI policies', () => {
     { Sid: 'RegistryLogin', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] },
     { Sid: 'PullImages', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], Resource: [arns.repository] },
     { Sid: 'TaskLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [arns.taskLogGroup, `${arns.taskLogGroup}:*`] },
+    // A repository's task definition may name any `valueFrom`: ECS reads no repository's secret.
+    { Sid: 'NoRepositorySecrets', Effect: 'Deny', Action: [...SECRET_READ_ACTIONS], Resource: [repoSecretsArn] },
+    { Sid: 'NoSecretsKey', Effect: 'Deny', Action: ['kms:*'], Resource: [arns.secretsKey] },
   ]);
   // ECS itself reads nothing of the bucket: no environment file carries a build credential.
   assert.equal(executionGrants(arns).filter((st) => st.Action.some((a) => a.startsWith('s3:'))), []);

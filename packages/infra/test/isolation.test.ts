@@ -75,10 +75,12 @@ interface Ask {
   readonly context?: Record<string, string>;
   /** Statement ids left out of every policy: shows which statement a refusal rests on. */
   readonly without?: readonly string[];
+  /** The role also has the allow-everything policy attached (as the job role has here). */
+  readonly attachAll?: boolean;
 }
 
 /** The decision for a request of a task's or function's assumed-role session. */
-const decide = async ({ role, action, resource, context = {}, without = [] }: Ask): Promise<string> => {
+const decide = async ({ role, action, resource, context = {}, without = [], attachAll = false }: Ask): Promise<string> => {
   const roleName = String(one('aws:iam/role:Role', role).props['name']);
   const simulation: Simulation = {
     request: {
@@ -87,7 +89,7 @@ const decide = async ({ role, action, resource, context = {}, without = [] }: As
       resource: { resource, accountId: ACCOUNT },
       contextVariables: { 'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:role/${roleName}`, 'aws:PrincipalAccount': ACCOUNT, ...context },
     },
-    identityPolicies: identityPolicies(role, without),
+    identityPolicies: [...identityPolicies(role, without), ...(attachAll ? [{ name: ATTACHED, policy: MANAGED[ATTACHED]! }] : [])],
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     resourcePolicy: resourcePolicy(resource, without),
@@ -176,6 +178,14 @@ test('positive controls: the job mounts through its run\'s access point; the ste
   await allowed({ role: api, action: 'kms:GenerateDataKey', resource: KEY, context: { ...VIA_SECRETS_MANAGER, [ENCRYPTION_CONTEXT_KEY]: SECRET_A } });
   // Only the secrets under the deployment's prefix.
   await denied({ role: api, action: 'secretsmanager:GetSecretValue', resource: arnOf('secretsmanager', 'secret:elsewhere/db-AbCdEf') });
+});
+
+test('neither ECS\'s execution role (which a repository\'s task definition can make read any `valueFrom`) nor the image builder reads a repository\'s secret or uses the key, even with everything attached', async () => {
+  for (const role of [`${P}-task-execution`, `${P}-task-builder`]) {
+    await denied({ role, action: 'secretsmanager:GetSecretValue', resource: SECRET_A, attachAll: true });
+    await denied({ role, action: 'kms:Decrypt', resource: KEY, context: { ...VIA_SECRETS_MANAGER, [ENCRYPTION_CONTEXT_KEY]: SECRET_A }, attachAll: true });
+    await allowed({ role, action: 'secretsmanager:GetSecretValue', resource: SECRET_A, attachAll: true, without: ['NoRepositorySecrets'] });
+  }
 });
 
 test('the refusals rest on hyperp\'s statements: without them the same requests are allowed', async () => {

@@ -177,6 +177,8 @@ export const taskGrants = (kind: TaskKind, a: PlatformArns, m: PermissionsManife
         allow('RegistryLogin', ['ecr:GetAuthorizationToken'], ['*']),
         allow('PushImages', [...ECR_PULL, ...ECR_PUSH], [a.repository]),
         allow('ReadBuildContexts', ['s3:GetObject'], [`${a.bucket}/${m.s3Prefixes.buildContexts}*`]),
+        // A build runs the repository's Dockerfile: it reads no repository's secret either.
+        noRepositorySecrets(a), noSecretsKey(a),
       ];
   }
 };
@@ -186,6 +188,9 @@ export const executionGrants = (a: PlatformArns): Statement[] => [
   allow('RegistryLogin', ['ecr:GetAuthorizationToken'], ['*']),
   allow('PullImages', [...ECR_PULL], [a.repository]),
   allow('TaskLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], logsOf(a.taskLogGroup)),
+  // Every task shares this role, and a repository's task definition may name any `valueFrom` in
+  // its containers' `secrets`: were ECS allowed repositories' secrets, B's task could name A's.
+  noRepositorySecrets(a), noSecretsKey(a),
 ];
 
 /** The role cron schedules run with: start a manual-style run through the API function. */
