@@ -38,6 +38,8 @@ export interface AwsConfig {
   readonly wakeupQueueUrl: string;
   /** Region whose Fargate prices cost figures use; the Lambda's own region when unset. */
   readonly priceRegion?: string;
+  /** `REPOS=PRINCIPAL` entries: who may manage which repositories' secrets (`secrets/managers.ts`); everyone the API lets in when unset. */
+  readonly secretsManagers?: readonly string[];
   /**
    * The deployment's name prefix (`HYPERP_FAMILY_PREFIX`, default `hyperp`): job and builder
    * task-definition families are `{prefix}_…`, the only ones the deployment's roles may run or delete.

@@ -14,6 +14,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig } from '../src/config.js';
 import { apiHandler } from '../src/handlers/api.js';
+import { parseSecretsManagers } from '../src/secrets/managers.js';
 import type { Store } from '../src/store/store.js';
 import { awsError } from './support/aws-faults.js';
 import { testEnv } from './support/env.js';
@@ -164,6 +165,48 @@ s('a failure nobody foresaw while setting names the call, never the value', asyn
   const [status, body] = await put(VALUE);
   assert.is(status, 502);
   assert.match((body as { error: string }).error, /^Secrets Manager UpdateSecret failed: /);
+});
+
+s('hyperp:secretsManagers: only the principals named for a repository manage its secrets; an assumed role is its role; unset, every caller does', async () => {
+  const as = (userArn: string, e: LambdaFunctionURLEvent): LambdaFunctionURLEvent =>
+    ({ ...e, requestContext: { ...e.requestContext, authorizer: { iam: { userArn } } } as LambdaFunctionURLEvent['requestContext'] });
+  const restricted = apiHandler({
+    store: new Proxy({}, { get: () => assert.unreachable('the store was used') }) as unknown as Store,
+    config: loadConfig({ ...testEnv, HYPERP_SECRETS_MANAGERS: 'acme/calc=arn:aws:iam::123456789012:role/ops/calc-admins, acme/*=arn:aws:iam::123456789012:user/ada, *=arn:aws:iam::123456789012:role/platform' }),
+    secrets: new SecretsManagerClient({ region: 'us-east-1' }),
+    lambda: { send: async () => assert.unreachable('lambda was called') } as never, logs: { send: async () => assert.unreachable('logs were read') } as never,
+    presign: async () => assert.unreachable('presigned') as never, startPlanner: async () => undefined, now: () => 0, log: () => undefined,
+  });
+  const status = async (e: LambdaFunctionURLEvent) => {
+    const r = (await restricted(e)) as { statusCode: number; body: string };
+    answers.push(JSON.stringify(r));
+    return [r.statusCode, (JSON.parse(r.body) as { error?: string }).error];
+  };
+  sm.on(DeleteSecretCommand).resolves({ Name: ID });
+  sm.on(ListSecretsCommand).resolves({ SecretList: [] });
+  const del = (repo: string) => http('DELETE', `/secrets/${repo}/db_password`);
+  // The role's session (its path is not in an assumed-role ARN), a user by owner, the platform role everywhere.
+  assert.equal(await status(as('arn:aws:sts::123456789012:assumed-role/calc-admins/alice', del('Acme/Calc'))), [200, undefined]);
+  assert.equal(await status(as('arn:aws:iam::123456789012:user/ada', del('acme/other'))), [200, undefined]);
+  assert.equal(await status(as('arn:aws:sts::123456789012:assumed-role/platform/ci', del('zeta/app'))), [200, undefined]);
+  // Not theirs: refused before Secrets Manager is asked, naming who and which repository.
+  const calls = sm.commandCalls(DeleteSecretCommand).length;
+  assert.equal(await status(as('arn:aws:sts::123456789012:assumed-role/calc-admins/alice', del('acme/other'))), [
+    403, 'arn:aws:sts::123456789012:assumed-role/calc-admins/alice may not manage the secrets of acme/other on this deployment: hyperp:secretsManagers names who may',
+  ]);
+  assert.is((await status(as('arn:aws:iam::999999999999:user/ada', del('acme/calc'))))[0], 403);
+  assert.is((await status(as('arn:aws:iam::123456789012:user/ada', http('GET', '/secrets', { query: { repo: 'other/x' } }))))[0], 403);
+  assert.is((await status(as('arn:aws:iam::123456789012:user/bob', http('PUT', '/secrets/acme/calc/db_password', { body: { value: VALUE } }))))[0], 403);
+  assert.is(sm.commandCalls(DeleteSecretCommand).length, calls);
+  assert.is(sm.commandCalls(UpdateSecretCommand).length, 0);
+  // The default API (no list) lets ada, or anyone it lets in, manage any repository's.
+  assert.equal((await call(as('arn:aws:iam::123456789012:user/bob', del('other/x'))))[0], 200);
+});
+
+s('a malformed hyperp:secretsManagers entry is refused with its reason', () => {
+  assert.throws(() => parseSecretsManagers(['acme/calc=arn:aws:iam::123456789012:group/admins']), /"arn:aws:iam::123456789012:group\/admins" must be an IAM user or role ARN/);
+  assert.throws(() => parseSecretsManagers(['acme=arn:aws:iam::123456789012:user/ada']), /"acme" must be owner\/name, owner\/\* or \*/);
+  assert.throws(() => parseSecretsManagers(['arn:aws:iam::123456789012:user/ada']), /HYPERP_SECRETS_MANAGERS/);
 });
 
 s.run();

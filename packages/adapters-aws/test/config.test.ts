@@ -65,7 +65,7 @@ load('the environment manifest fills exactly the fields of AwsConfig', () => {
     efsFileSystemId: true, ecrRepositoryUri: true, taskExecutionRoleArn: true, jobTaskRoleArn: true,
     builderTaskRoleArn: true, builderImage: true, taskLogGroup: true, githubAppId: true,
     githubPrivateKeySecretArn: true, webhookSecretArn: true, secretsKeyArn: true, plannerFunctionName: true, stepperFunctionName: true,
-    efsFunctionName: true, schedulerGroupName: true, schedulerRoleArn: true, manualRunFunctionArn: true, wakeupQueueUrl: true, priceRegion: true,
+    efsFunctionName: true, schedulerGroupName: true, schedulerRoleArn: true, manualRunFunctionArn: true, wakeupQueueUrl: true, priceRegion: true, secretsManagers: true,
     efsRootDirectory: true, familyPrefix: true,
   };
   assert.equal(environmentVariables.map((v) => v.field).sort(), Object.keys(fields).sort());

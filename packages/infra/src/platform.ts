@@ -66,6 +66,11 @@ export interface PlatformArgs {
   /** Managed policies for user jobs' own AWS access (the job task role has none of its own). Default none. */
   readonly jobTaskPolicyArns?: pulumi.Input<string>[];
   /**
+   * Who may manage which repositories' secrets through the API (`hyperp secrets`): repositories
+   * (`owner/name`, `owner/*`, `*`) to IAM user or role ARNs. Default: every caller of the API.
+   */
+  readonly secretsManagers?: Readonly<Record<string, readonly string[]>>;
+  /**
    * Directory of the handler bundles (`<dir>/<function>/index.mjs`); the component stops when one
    * is missing. Default: `packages/adapters-aws/dist/bundles` of the repository this package is in.
    */
@@ -195,6 +200,7 @@ export class Platform extends pulumi.ComponentResource {
         manualRunFunctionArn: functionArn('api'),
         wakeupQueueUrl: wakeupQueue.url,
         priceRegion: s.priceRegion,
+        secretsManagers: s.secretsManagers,
       })
       .apply((v) =>
         handlerEnvironment({

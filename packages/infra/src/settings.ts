@@ -35,6 +35,8 @@ export interface PlatformSettings {
   readonly logRetentionDays: number;
   readonly priceRegion: pulumi.Input<string> | undefined;
   readonly jobTaskPolicyArns: readonly pulumi.Input<string>[];
+  /** `REPOS=PRINCIPAL` entries, as the API reads them (`HYPERP_SECRETS_MANAGERS`); empty: every caller. */
+  readonly secretsManagers: readonly string[];
   readonly bundlesDir: string;
   readonly functions: Readonly<Record<FunctionName, FunctionSettings>>;
   readonly tags: Readonly<Record<string, string>>;
@@ -43,6 +45,30 @@ export interface PlatformSettings {
 export class PlatformArgsError extends Error {
   override readonly name = 'PlatformArgsError';
 }
+
+const MANAGED_REPOS = /^(\*|[A-Za-z0-9_.-]{1,100}\/(\*|[A-Za-z0-9_.-]{1,100}))$/;
+/** An IAM user or role (with or without a path); the API matches the caller by account, kind and name. */
+const MANAGER_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:(user|role)\/(?:[^,=\s]*\/)?[\w+=.@-]{1,128}$/;
+
+/**
+ * `secretsManagers` as the API reads it (`adapters-aws` `secrets/managers.ts`, which checks it
+ * again): one `REPOS=PRINCIPAL` entry per pair, or an error naming the one that is not.
+ */
+const secretsManagerEntries = (given: Readonly<Record<string, readonly string[]>>): string[] => {
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) {
+    throw new PlatformArgsError(`secretsManagers must map repositories to IAM user or role ARNs ({"acme/*": ["arn:aws:iam::<account>:role/<name>"]}), got ${JSON.stringify(given)}`);
+  }
+  return Object.entries(given).flatMap(([repos, principals]) => {
+    if (!MANAGED_REPOS.test(repos)) throw new PlatformArgsError(`secretsManagers: "${repos}" must be owner/name, owner/* or *`);
+    if (!Array.isArray(principals) || principals.length === 0) throw new PlatformArgsError(`secretsManagers.${repos} must list IAM user or role ARNs`);
+    return principals.map((p) => {
+      if (typeof p !== 'string' || !MANAGER_ARN.test(p)) {
+        throw new PlatformArgsError(`secretsManagers.${repos}: ${JSON.stringify(p)} must be an IAM user or role ARN (arn:aws:iam::<account>:user/<name> or :role/<name>)`);
+      }
+      return `${repos.toLowerCase()}=${p}`;
+    });
+  });
+};
 
 const integerIn = (option: string, value: number, min: number, max: number): number => {
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -120,6 +146,7 @@ export const resolvePlatformArgs = (name: string, args: PlatformArgs): PlatformS
     logRetentionDays,
     priceRegion: args.priceRegion,
     jobTaskPolicyArns: args.jobTaskPolicyArns ?? [],
+    secretsManagers: secretsManagerEntries(args.secretsManagers ?? {}),
     bundlesDir: args.bundlesDir ?? defaultBundlesDir(),
     functions,
     tags: { ...args.tags, 'hyperp:deployment': prefix },

@@ -27,6 +27,7 @@ resolve('fills every default', () => {
     logRetentionDays: 30,
     priceRegion: undefined,
     jobTaskPolicyArns: [],
+    secretsManagers: [],
     bundlesDir: join(root, 'packages/adapters-aws/dist/bundles'),
     functions: {
       webhook: { memorySize: 256, timeout: 10 },
@@ -56,6 +57,10 @@ resolve('rejects wrong values, naming the option', () => {
     [{ functions: { stepper: { memorySize: 64 } } }, 'functions.stepper.memorySize must be a whole number from 128 to 10240, got 64'],
     [{ functions: { api: { timeout: 901 } } }, 'functions.api.timeout must be a whole number from 1 to 900, got 901'],
     [{ functions: { builder: {} } }, 'functions.builder names no function; the functions are webhook, planner, task-events, stepper, sweep, api, efs'],
+    [{ secretsManagers: { acme: ['arn:aws:iam::123456789012:role/r'] } }, 'secretsManagers: "acme" must be owner/name, owner/* or *'],
+    [{ secretsManagers: { 'acme/*': [] } }, 'secretsManagers.acme/* must list IAM user or role ARNs'],
+    [{ secretsManagers: { 'acme/*': ['arn:aws:iam::123456789012:group/g'] } }, 'secretsManagers.acme/*: "arn:aws:iam::123456789012:group/g" must be an IAM user or role ARN (arn:aws:iam::<account>:user/<name> or :role/<name>)'],
+    [{ secretsManagers: 'acme/*' }, 'secretsManagers must map repositories to IAM user or role ARNs ({"acme/*": ["arn:aws:iam::<account>:role/<name>"]}), got "acme/*"'],
   ];
   for (const [change, message] of cases) {
     assert.throws(() => resolvePlatformArgs('hyperp', { ...base, ...change }), (e: Error) => e.message === message, message);
@@ -92,7 +97,7 @@ config('every key reaches its option', () => {
     githubAppId: '123', namePrefix: 'acme', networkMode: 'private', availabilityZones: '3', cidrBlock: '10.1.0.0/16',
     natGateways: 'perAz', builderImage: 'kaniko:1', imageExpiryDays: '60', downloadExpiryDays: '7',
     efsTransitionToIaDays: '14', logRetentionDays: '90', retainData: 'false', priceRegion: 'us-east-1',
-    jobTaskPolicyArns: '["arn:aws:iam::123456789012:policy/p"]', bundlesDir: '/b', functions: '{"stepper":{"memorySize":2048}}',
+    jobTaskPolicyArns: '["arn:aws:iam::123456789012:policy/p"]', secretsManagers: '{"Acme/*":["arn:aws:iam::123456789012:role/admins"]}', bundlesDir: '/b', functions: '{"stepper":{"memorySize":2048}}',
     containerInsights: 'true', tags: '{"team":"data"}',
   };
   assert.equal(Object.keys(values), [...CONFIG_KEYS]);
@@ -109,6 +114,7 @@ config('every key reaches its option', () => {
     retainData: false,
     priceRegion: 'us-east-1',
     jobTaskPolicyArns: ['arn:aws:iam::123456789012:policy/p'],
+    secretsManagers: { 'Acme/*': ['arn:aws:iam::123456789012:role/admins'] },
     functions: { stepper: { memorySize: 2048 } },
     containerInsights: true,
     tags: { team: 'data' },
@@ -197,6 +203,7 @@ config('docs/deploy.md gives each config key the default the program uses, and a
     retainData: code(s.storage.retainData),
     priceRegion: s.priceRegion === undefined ? 'unset' : code(s.priceRegion),
     jobTaskPolicyArns: code(s.jobTaskPolicyArns),
+    secretsManagers: s.secretsManagers.length === 0 ? 'unset' : code(s.secretsManagers),
     bundlesDir: code(s.bundlesDir.slice(root.length)),
     functions: Object.entries(s.functions).map(([fn, f]) => `\`${fn}\` ${f.memorySize}/${f.timeout}`).join(', '),
     containerInsights: code(s.compute.containerInsights),
@@ -223,12 +230,25 @@ const environmentValues = {
 } as const;
 
 contract('the handlers\' environment has exactly the variables the adapters\' manifest lists', () => {
-  const env = handlerEnvironment({ ...environmentValues, priceRegion: 'eu-west-1' });
+  const env = handlerEnvironment({ ...environmentValues, priceRegion: 'eu-west-1', secretsManagers: ['*=arn:aws:iam::123456789012:user/ada'] });
   // The adapters' config module reads the same manifest (its own test ties it to AwsConfig).
   const manifest = JSON.parse(readFileSync(join(root, 'packages/adapters-aws/src/contract/environment.json'), 'utf8')) as { variables: { name: string }[] };
   assert.equal(Object.keys(env).sort(), manifest.variables.map((v) => v.name).sort());
   assert.equal([env['HYPERP_SUBNET_IDS'], env['HYPERP_SECURITY_GROUP_IDS'], env['HYPERP_PRICE_REGION']], ['s1,s2', 'g', 'eu-west-1']);
 });
+
+contract('secretsManagers become the API\'s REPOS=PRINCIPAL entries, repositories lower-cased', () => {
+  const s = resolvePlatformArgs('hyperp', {
+    githubAppId: '1', region: 'us-east-1',
+    secretsManagers: { 'Acme/Calc': ['arn:aws:iam::123456789012:role/ops/calc-admins'], '*': ['arn:aws:iam::123456789012:user/ada'] },
+  });
+  assert.equal(s.secretsManagers, ['acme/calc=arn:aws:iam::123456789012:role/ops/calc-admins', '*=arn:aws:iam::123456789012:user/ada']);
+  assert.equal(
+    handlerEnvironment({ ...environmentValues, secretsManagers: s.secretsManagers })['HYPERP_SECRETS_MANAGERS'],
+    'acme/calc=arn:aws:iam::123456789012:role/ops/calc-admins,*=arn:aws:iam::123456789012:user/ada',
+  );
+});
+
 
 contract('a value missing, unknown to the handlers, or outside its choices is an error naming it', () => {
   const { tableName: _, ...noTable } = environmentValues;

@@ -41,6 +41,7 @@ import { requestEventId } from '../run/event-ids.js';
 import { getRunMeta, type RunMeta } from '../run/meta.js';
 import { startRerun } from '../run/rerun-request.js';
 import { repositorySecrets, type SecretsClient } from '../secrets/repository-secrets.js';
+import { mayManageSecrets, parseSecretsManagers, type SecretsManagerEntry } from '../secrets/managers.js';
 import { secretMasks, type SecretMasks } from '../secrets/run-mask.js';
 import type { ListBy } from '../store/run-listing.js';
 import type { Store } from '../store/store.js';
@@ -106,6 +107,10 @@ const requireString = (body: Record<string, unknown>, key: string): string => {
 };
 
 export const apiHandler = (d: ApiDeps) => {
+  // Read once, on first use: a malformed list fails the secrets routes with its reason, not the others.
+  let managerEntries: readonly SecretsManagerEntry[] | undefined;
+  const managers = (): readonly SecretsManagerEntry[] | undefined =>
+    d.config.secretsManagers === undefined ? undefined : (managerEntries ??= parseSecretsManagers(d.config.secretsManagers));
   const masks = d.masks ?? secretMasks(d.secrets, d.config.familyPrefix, d.now);
   const loadRun = async (runId: string): Promise<{ meta: RunMeta; run: RunState }> => {
     const saved = await d.store.states.load(runId);
@@ -298,14 +303,22 @@ export const apiHandler = (d: ApiDeps) => {
   /** `hyperp secrets`: a value only ever comes in, in a request body; no answer or log line holds one. */
   const secrets = async (method: string, parts: readonly string[], q: Record<string, string | undefined>, event: LambdaFunctionURLEvent): Promise<HttpResult> => {
     const store = repositorySecrets(d.secrets, d.config.familyPrefix, d.config.secretsKeyArn);
+    const authorise = (repo: string): void => {
+      const caller = callerOf(event);
+      if (!mayManageSecrets(managers(), repo, caller)) {
+        throw new HttpError(403, `${caller ?? 'this caller'} may not manage the secrets of ${repo} on this deployment: hyperp:secretsManagers names who may`);
+      }
+    };
     if (method === 'GET' && parts.length === 1) {
       const repo = q['repo'];
       if (!repo) throw new HttpError(400, 'query parameter "repo" is required (owner/name)');
+      authorise(repo);
       return json(200, { repo, secrets: await store.list(repo) });
     }
     if (parts.length !== 4) throw new HttpError(404, `no route ${method} ${event.rawPath}`);
     const repo = `${parts[1]}/${parts[2]}`;
     const name = parts[3]!;
+    authorise(repo);
     if (method === 'PUT') {
       const value = parseJson(event)['value'];
       if (typeof value !== 'string') throw new HttpError(400, '"value" is required and must be a string');
