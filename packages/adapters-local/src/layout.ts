@@ -3,6 +3,7 @@
  * `.gitignore` of `*`, so it is never committed):
  *   runs/<runId>/events.jsonl              the run's event log (state = its fold)
  *   runs/<runId>/driver.lock               held by the process driving the run
+ *   runs/<runId>/summary.json              the run's line in `runs list`, a cache of the log (runs/summary-file.ts)
  *   runs/<runId>/taskdefs/<family>.json    task definitions as registered
  *   runs/<runId>/logs/<jobHash>/<index>-<attempt>.log   one log per task attempt
  *   runs/<runId>/logs/builds/<key>.log     one log per image build
@@ -15,7 +16,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { jobHash } from '@hyperp/core/internal';
 
 export interface LocalLayout {
   readonly repoDir: string;
@@ -127,8 +127,6 @@ export const eventsFile = (l: LocalLayout, runId: string): string => join(runDir
 export const driverLockFile = (l: LocalLayout, runId: string): string => join(runDir(l, runId), 'driver.lock');
 export const taskDefinitionFile = (l: LocalLayout, runId: string, family: string): string =>
   join(runDir(l, runId), 'taskdefs', `${family}.json`);
-export const taskLogFile = (l: LocalLayout, runId: string, job: string, index: number, attempt: number): string =>
-  join(runDir(l, runId), 'logs', jobHash(job), `${index}-${attempt}.log`);
 export const buildLogFile = (l: LocalLayout, runId: string, key: string): string => join(runDir(l, runId), 'logs', 'builds', `${key}.log`);
 
 /** Run ids on disk, oldest first (ids sort by creation time). */

@@ -1,14 +1,14 @@
 // `pnpm bench startup`: how long the `hyperp` executable (the bundled bin a user runs) takes
 // from start to exit for `--version`, `--help` and `runs list` in a repository with one finished
-// run, against `node -e 0` measured in the same rounds: the ratio is what stays comparable
-// between machines. Rounds alternate the commands so a machine that slows down slows all alike.
+// run (its summary written, as a run's driver leaves it), against `node -e 0` measured in the same
+// rounds: the ratio is what stays comparable between machines. Rounds alternate the commands so a machine that slows down slows all alike.
 // Figures only: the median wall time of each, and its ratio to node's.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { appendLog, ensureLayout, eventsFile, localLayout } from '@hyperp/adapters-local';
+import { appendLog, ensureLayout, eventsFile, foldRun, localLayout, runSummaryOf, writeRunSummary } from '@hyperp/adapters-local';
 import { simulate, syntheticRunRequested } from '@hyperp/core/sim';
 import { bundle, bundleDir } from '../scripts/bundle.mjs';
 
@@ -23,6 +23,9 @@ try {
   const request = syntheticRunRequested({ name: 'bench', jobs: [{ name: 'a', concurrency: 2 }, { name: 'b', dependsOn: ['a'] }] }, { runId: 'r1', at: Date.UTC(2026, 10, 22) });
   const sim = simulate({ seed: 1, request, model: { startLatencyMs: 1000, buildMs: () => 5000, task: () => ({ durationMs: 9000, exitCode: 0 }) }, recordHistory: true });
   await appendLog(eventsFile(layout, 'r1'), sim.history);
+  // The summary the driver keeps as a run goes (a run of a hyperp that wrote none gets it from the first list).
+  const folded = foldRun(layout, 'r1');
+  writeRunSummary(layout, 'r1', runSummaryOf('r1', folded.state, folded.damagedLines), folded.offset);
 
   const commands: [string, string[]][] = [
     ['node -e 0', ['-e', '0']],

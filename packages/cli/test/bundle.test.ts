@@ -12,8 +12,11 @@ const { metafile } = await build({ ...bundleOptions('/nonexistent/bundle'), writ
 const outputs = (metafile as Metafile).outputs;
 const entry = Object.keys(outputs).find((o) => outputs[o]!.entryPoint?.endsWith('src/bin.ts'));
 
-/** The sources of the outputs Node loads with `output`, following static imports only. */
-const staticInputs = (output: string): string[] => {
+/**
+ * The sources of the outputs Node loads with `output`, following static imports only; with
+ * `withCode`, only those of which some code is in them (a file tree-shaken to nothing costs nothing).
+ */
+const staticInputs = (output: string, withCode = false): string[] => {
   const seen = new Set<string>();
   const todo = [output];
   while (todo.length > 0) {
@@ -22,7 +25,7 @@ const staticInputs = (output: string): string[] => {
     seen.add(o);
     for (const i of outputs[o]!.imports) if (i.kind === 'import-statement' && !i.external) todo.push(i.path);
   }
-  return [...seen].flatMap((o) => Object.keys(outputs[o]!.inputs));
+  return [...seen].flatMap((o) => Object.entries(outputs[o]!.inputs).filter(([, i]) => !withCode || i.bytesInOutput > 0).map(([f]) => f));
 };
 
 test('before a command is chosen, hyperp loads its own dispatch and commander: no core, runtime or other package', () => {
@@ -50,6 +53,15 @@ test('runs list and runs show load no engine and no live view: only what reading
   assert.ok(loaded.some((f) => f.endsWith('src/commands/runs.ts')));
   const heavy = loaded.filter((f) => /src\/local\/session\.ts$|src\/views\/live-block\.ts$|node_modules\/\.pnpm\/(?:cli-truncate|string-width)@/.test(f));
   assert.equal(heavy, []);
+});
+
+test('runs list loads the runs\' summaries and the layout of .hyperp/: no core, no reducer, no runtime, no package but commander', () => {
+  const runs = Object.keys(outputs).find((o) => outputs[o]!.entryPoint?.endsWith('src/commands/runs.ts'));
+  assert.ok(runs, 'no output for src/commands/runs.ts');
+  const loaded = staticInputs(runs, true);
+  assert.ok(loaded.some((f) => f.endsWith('src/local/list-runs.ts')));
+  const allowed = /^src\/|^\.\.\/adapters-local\/src\/(?:layout|summary|store\/lock|runs\/summary-file)\.ts$/;
+  assert.equal(loaded.filter((f) => !allowed.test(f)), []);
 });
 
 test.run();

@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { localLayout, openRun } from '@hyperp/adapters-local';
+import { appendLog, eventsFile, localLayout, openRun, runSummaryFile } from '@hyperp/adapters-local';
 import { syntheticRunRequested } from '@hyperp/core/sim';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -70,6 +70,60 @@ test('--repo defaults to the directory the user ran hyperp from (INIT_CWD under 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+const inRepo = async (f: (dir: string) => Promise<void>) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hyperp-list-'));
+  try {
+    await f(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+/** The log length a run's summary was made from, and the cost it holds. */
+const summaryOfLog = (dir: string, runId: string) => {
+  const { logBytes, summary } = JSON.parse(readFileSync(runSummaryFile(localLayout(dir), runId), 'utf8')) as { logBytes: number; summary: { costUsd: number } };
+  return { logBytes, costUsd: summary.costUsd };
+};
+const statusOf = async (dir: string, ...args: string[]) =>
+  (JSON.parse((await hyperp(['runs', 'list', '--repo', dir, '--json', ...args])).stdout) as { runs: { runId: string; status: string; costUsd: number }[] }).runs
+    .map((r) => [r.runId, r.status, r.costUsd]);
+
+test('runs list reads each run\'s summary, not its log, while the summary is of the log as it is', async () => {
+  await inRepo(async (dir) => {
+    const layout = localLayout(dir);
+    await openRun(layout, syntheticRunRequested({ name: 'build', jobs: [{ name: 'a' }] }, { runId: 'r1', at: T0, commit: 'aaaa1111' }));
+    const file = runSummaryFile(layout, 'r1');
+    // What the list shows comes from the summary: one changed (the log untouched) is what it prints.
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { summary: Record<string, unknown> };
+    writeFileSync(file, JSON.stringify({ ...saved, summary: { ...saved.summary, costUsd: 1.5 } }));
+    assert.equal(await statusOf(dir), [['r1', 'BUILDING', 1.5]]);
+    // Once the log has grown (a cancel appended by a process that wrote no summary), the summary is
+    // out of date: the log is folded again, and what it says is shown, and kept for the next list.
+    await appendLog(eventsFile(layout, 'r1'), [{ _tag: 'CancelRequested', at: T0 + 10, reason: 'enough', by: 'cli' }]);
+    assert.equal(await statusOf(dir), [['r1', 'BUILDING', 0]]);
+    assert.equal(summaryOfLog(dir, 'r1'), { logBytes: statSync(eventsFile(layout, 'r1')).size, costUsd: 0 });
+  });
+});
+
+test('runs list shows runs that have no summary (written by an older hyperp) or a damaged one, from their logs', async () => {
+  await inRepo(async (dir) => {
+    const layout = localLayout(dir);
+    for (const [id, at] of [['r1', T0], ['r2', T0 + 1], ['r3', T0 + 2], ['r4', T0 + 3]] as const) {
+      // The log alone, as a hyperp that wrote no summaries left it.
+      await appendLog(eventsFile(layout, id), [syntheticRunRequested({ name: 'build', jobs: [{ name: 'a' }] }, { runId: id, at, commit: 'aaaa1111' })]);
+    }
+    writeFileSync(runSummaryFile(layout, 'r3'), '{"format": 1, "logBytes": 12, "summ');
+    // A link in its place is not followed.
+    writeFileSync(join(dir, 'elsewhere.json'), readFileSync(eventsFile(layout, 'r1')));
+    symlinkSync(join(dir, 'elsewhere.json'), runSummaryFile(layout, 'r4'));
+    const all = [['r1', 'BUILDING', 0], ['r2', 'BUILDING', 0], ['r3', 'BUILDING', 0], ['r4', 'BUILDING', 0]];
+    assert.equal(await statusOf(dir), all);
+    // Folded once, each now has a summary of its log, which the next list reads.
+    for (const id of ['r1', 'r2', 'r3', 'r4']) assert.equal(summaryOfLog(dir, id), { logBytes: statSync(eventsFile(layout, id)).size, costUsd: 0 }, id);
+    assert.equal(await statusOf(dir, '--branch', 'main'), all);
+    assert.equal(readFileSync(join(dir, 'elsewhere.json')), readFileSync(eventsFile(layout, 'r1')));
+  });
 });
 
 test.run();

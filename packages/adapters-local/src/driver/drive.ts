@@ -22,6 +22,8 @@ import {
 } from '@hyperp/core';
 import { startedByLookup } from '@hyperp/core/internal';
 import { recordImages } from '../runs/image-index.js';
+import { writeRunSummary } from '../runs/summary-file.js';
+import { runSummaryOf } from '../runs/view.js';
 import type { Engine } from '../engine/types.js';
 import { interpreter, type BuildSource, type RunSecrets } from './interpreter.js';
 import type { Slots } from './slots.js';
@@ -90,7 +92,7 @@ const STUCK_AFTER_MS = 3000;
  * The state of a run as its log says now (no lock needed: appends are whole lines), and the
  * numbers of the log's damaged lines, which the fold skipped (a torn last line is not damage).
  */
-export const foldRun = (layout: LocalLayout, runId: string): { state: RunState; commands: Command[]; events: number; damagedLines: readonly number[] } => {
+export const foldRun = (layout: LocalLayout, runId: string): { state: RunState; commands: Command[]; events: number; damagedLines: readonly number[]; offset: number } => {
   const log = readRunLog(eventsFile(layout, runId));
   let state = initialState();
   const commands: Command[] = [];
@@ -99,7 +101,7 @@ export const foldRun = (layout: LocalLayout, runId: string): { state: RunState; 
     state = next;
     commands.push(...cmds);
   }
-  return { state, commands, events: log.events.length, damagedLines: log.badLines };
+  return { state, commands, events: log.events.length, damagedLines: log.badLines, offset: log.offset };
 };
 
 /**
@@ -131,6 +133,9 @@ export const driveRun = async (o: DriveOptions): Promise<RunState> => {
   /** The newest event a previous driver wrote: its tasks ran at least until then. */
   let lastLogged = 0;
   const all: Command[] = [];
+  const damagedLines: number[] = [];
+  /** The fold so far, for `runs list`: written after each fold that changed it. */
+  const summarize = () => writeRunSummary(o.layout, o.runId, runSummaryOf(o.runId, state, damagedLines), offset);
   {
     const log = readRunLog(path);
     for (const e of log.events) {
@@ -142,7 +147,9 @@ export const driveRun = async (o: DriveOptions): Promise<RunState> => {
     }
     offset = log.offset;
     line = log.nextLine;
+    damagedLines.push(...log.badLines);
     if (log.badLines.length > 0) note(`warning: ${path}: ${damagedLinesText(log.badLines)} are not events and were skipped`);
+    summarize();
   }
 
   const interp = interpreter({
@@ -183,13 +190,16 @@ export const driveRun = async (o: DriveOptions): Promise<RunState> => {
         const log = readRunLog(path, offset, line);
         offset = log.offset;
         line = log.nextLine;
+        damagedLines.push(...log.badLines);
         if (log.badLines.length > 0) note(`warning: ${path}: ${damagedLinesText(log.badLines)} are not events and were skipped`);
-        if (log.events.length === 0) continue;
+        if (log.events.length === 0 && log.badLines.length === 0) continue;
         for (const e of log.events) {
           const [next, cmds] = reduce(state, e);
           state = next;
           for (const c of cmds) interp.carryOut(c);
         }
+        summarize();
+        if (log.events.length === 0) continue;
         o.onState?.(state, log.events);
       } while (again);
     } finally {

@@ -11,7 +11,8 @@ import {
 } from '@hyperp/core';
 import { writeTaskSecrets, type TaskSecrets } from '../secrets/task-files.js';
 import type { Engine, RunningTask, BuildRequest } from '../engine/types.js';
-import { buildLogFile, runDir, taskDefinitionFile, taskLogFile, type LocalLayout } from '../layout.js';
+import { buildLogFile, runDir, taskDefinitionFile, type LocalLayout } from '../layout.js';
+import { taskLogFile } from '../task-log.js';
 import { zipDirectory, zipNotes } from '../artifacts/zip.js';
 import { slots as makeSlots, type Slots } from './slots.js';
 import { launchPlan, taskSize } from './task-launch.js';

@@ -5,7 +5,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import {
+  initialState,
   loadWorkflows,
+  reduce,
   planWorkflow,
   workflowsForPush,
   describeImageKeyError,
@@ -25,6 +27,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { appendLog, encodeLines } from '../store/event-log.js';
 import { ensureLayout, eventsFile, newRunId, runDir, type LocalLayout } from '../layout.js';
 import { localRunSettings } from './settings.js';
+import { writeRunSummary } from './summary-file.js';
+import { runSummaryOf } from './view.js';
 
 export interface PrepareInput {
   readonly repoDir: string;
@@ -150,6 +154,8 @@ export const openRuns = async (layout: LocalLayout, requests: readonly RunReques
     for (const r of requests) {
       if (!existsSync(runDir(layout, r.runId))) opened.push(r.runId);
       await appendLog(eventsFile(layout, r.runId), [r]);
+      // Listed from its first event on; a log that held more already is left to be folded.
+      writeRunSummary(layout, r.runId, runSummaryOf(r.runId, reduce(initialState(), r)[0], []), Buffer.byteLength(encodeLines([r])));
     }
   } catch (e) {
     // Only folders this call made: a run that existed before keeps its log.

@@ -4,8 +4,10 @@
  * each job's downloadable zip — whose failure, after the job SUCCEEDED, must not go unseen.
  */
 import { join } from 'node:path';
-import { isTerminalRun, runView as coreRunView, vecToArray, type JobView, type RunState, type RunView, type ViewPlaces } from '@hyperp/core';
-import { taskLogFile, type LocalLayout } from '../layout.js';
+import { isTerminalRun, runSummaryView, runView as coreRunView, vecToArray, type JobView, type RunState, type RunView, type ViewPlaces } from '@hyperp/core';
+import type { LocalLayout } from '../layout.js';
+import { taskLogFile } from '../task-log.js';
+import type { RunSummary } from './summary-file.js';
 
 export type { JobView, RunView } from '@hyperp/core';
 
@@ -47,4 +49,13 @@ export const undelivered = (state: RunState): string[] => {
     j.downloadable?.status === 'FAILED' ? [`the zip of job "${j.name}" failed: ${j.downloadable.reason ?? 'no reason given'}`]
       : j.downloadable?.status === 'PENDING' ? [`the zip of job "${j.name}" was not made (hyperp stopped first; hyperp resume makes it)`]
         : []);
+};
+
+/** What `runs list` shows of the run (see summary-file.ts), from its state and its log's damaged lines. */
+export const runSummaryOf = (runId: string, state: RunState, damagedLines: readonly number[]): RunSummary => {
+  const v = runSummaryView(state);
+  return {
+    runId, workflow: v.workflow, commit: v.commit, branch: state.request?.branch ?? '', status: v.status, ended: isTerminalRun(state.status),
+    requested: state.request !== null, costUsd: v.costUsd, requestedAt: v.requestedAt, finishedAt: v.finishedAt, damagedLines: [...damagedLines],
+  };
 };

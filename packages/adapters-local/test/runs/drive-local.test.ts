@@ -10,7 +10,9 @@ import { driveLocalRun, openLocalEngine } from '../../src/runs/drive-local.js';
 import { loadImageStore, readImageIndex } from '../../src/runs/image-index.js';
 import { localBuilderVersion } from '../../src/runs/settings.js';
 import { openRun, prepareRuns } from '../../src/runs/start.js';
-import { driveRun } from '../../src/driver/drive.js';
+import { driveRun, foldRun } from '../../src/driver/drive.js';
+import { readRunSummary } from '../../src/runs/summary-file.js';
+import { runSummaryOf } from '../../src/runs/view.js';
 import { snapshotBuildSource } from '../../src/build/source.js';
 import { snapshotCommit } from '../../src/repo/snapshot.js';
 import { committedRepo } from '../git-repo.js';
@@ -42,6 +44,10 @@ test('prepare, open and drive a run; the built image is recorded with the files 
   assert.equal(vecToArray(state.jobs).map((j) => [j.name, j.status]), [['hello', 'SUCCEEDED']]);
   const out = join(layout.artifactsDir, jobArtifactPath({ commit: request!.commit, runId: request!.runId, workflow: 'w' }, 'hello'), 'greeting.txt');
   assert.is(readFileSync(out, 'utf8'), 'hello');
+  // The summary `runs list` reads was kept up to date as the run went: it is the fold of the whole log.
+  const summary = readRunSummary(layout, request!.runId);
+  assert.equal(summary, runSummaryOf(request!.runId, foldRun(layout, request!.runId).state, []));
+  assert.equal([summary?.status, summary?.ended, summary?.workflow], ['SUCCEEDED', true, 'w']);
   const key = request!.plan.jobs[0]!.images[0]!.key;
   assert.equal(readImageIndex(layout.imagesDir).map((i) => [i.key, i.workflow, i.job, i.container, i.dockerfilePath, i.files?.map((f) => f.path)]), [
     [key, 'w', 'hello', 'main', 'hello/Dockerfile', ['hello/Dockerfile', 'hello/main.py']],

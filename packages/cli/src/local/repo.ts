@@ -1,24 +1,12 @@
-/** `--repo DIR` of the local-runtime commands, resolved against where the user ran hyperp. */
-import { existsSync, statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
-import { checkLayout, damagedLinesText, eventsFile, localLayout, listRunIds, type LocalLayout } from '@hyperp/adapters-local';
-import type { RunRequested, RunState } from '@hyperp/core';
-import { CliError, userCwd, type CliContext } from '../context.js';
+/** `--repo DIR` of the local-runtime commands, resolved against where the user ran hyperp, and the runs under it. */
+import { relative } from 'node:path';
+import { damagedLinesText, eventsFile, listRunIds, type LocalLayout } from '@hyperp/adapters-local';
+import { isTerminalRun, type RunRequested, type RunState } from '@hyperp/core';
+import type { RunProgress } from './driver-state.js';
+import { CliError, type CliContext } from '../context.js';
 import { terminalSafe } from '../views/terminal-text.js';
 
-export const repoDirOf = (ctx: CliContext, repo: string | undefined): string => {
-  const dir = resolve(userCwd(ctx), repo ?? '.');
-  if (!existsSync(dir)) throw new CliError(`--repo ${repo ?? '.'}: ${dir} does not exist`);
-  if (!statSync(dir).isDirectory()) throw new CliError(`--repo ${repo ?? '.'}: ${dir} is a file, not a folder`);
-  return dir;
-};
-
-/** The repository's `.hyperp/`, refused (one line, exit 1) when git tracks it or any part of it is a link. */
-export const layoutOf = (ctx: CliContext, repo: string | undefined): LocalLayout => {
-  const layout = localLayout(repoDirOf(ctx, repo));
-  checkLayout(layout);
-  return layout;
-};
+export { layoutOf, repoDirOf } from './layout.js';
 
 /** A run id as given, or the newest run whose id starts with it (`hyperp runs show 2026`); `last` names the newest. */
 export const findRun = (layout: LocalLayout, given: string): string => {
@@ -46,3 +34,6 @@ export const warnDamaged = (ctx: CliContext, layout: LocalLayout, runId: string,
   if (lines.length === 0) return;
   ctx.err(`warning: run ${runId}: ${damagedLinesText(lines)} skipped in ${terminalSafe(relative(layout.repoDir, eventsFile(layout, runId)))} (not events); what they recorded is missing here\n`);
 };
+
+/** Whether the run's status is final and its log holds its request (for `resumeCommandOf`). */
+export const progressOf = (state: RunState): RunProgress => ({ ended: isTerminalRun(state.status), requested: state.request !== null });

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { CliError, UsageError, type CliContext } from '../context.js';
 import { apiClient, type ApiClient, type ApiClientOptions } from './client.js';
 import { credentialsFrom } from './credentials.js';
-import { pollMsOf } from './wait.js';
+import { pollMsOf } from './poll.js';
 
 export interface BackendOptions {
   readonly api?: string;

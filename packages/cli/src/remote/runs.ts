@@ -2,7 +2,8 @@
 import { runCostView } from '@hyperp/core';
 import { unknownWorkflowName } from '@hyperp/core/internal';
 import { CliError, ExitCode, UsageError, type CliContext } from '../context.js';
-import { formatCost, formatRunView, listLine, type RunNotes } from '../views/run-text.js';
+import { formatCost, formatRunView, type RunNotes } from '../views/run-text.js';
+import { listLine } from '../views/list-line.js';
 import type { ApiClient } from './client.js';
 import { remoteRepo } from './repo.js';
 import { remoteRunId } from './run-id.js';

@@ -8,16 +8,7 @@ import { CliError, UsageError, type CliContext } from '../context.js';
 import { ApiError, type ApiClient } from './client.js';
 import type { ApiRunView } from '@hyperp/core/internal';
 
-const POLL_MS = 2000;
-
-/** `HYPERP_POLL_SECONDS`: how often `--follow` and `--wait` ask the API (default 2). */
-export const pollMsOf = (env: Readonly<Record<string, string | undefined>>): number => {
-  const given = env['HYPERP_POLL_SECONDS'];
-  if (given === undefined || given === '') return POLL_MS;
-  const s = Number(given);
-  if (!(s > 0 && s <= 600)) throw new UsageError(`HYPERP_POLL_SECONDS must be a number of seconds above 0 and at most 600, not "${given}"`);
-  return s * 1000;
-};
+export { pollMsOf } from './poll.js';
 
 export const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {

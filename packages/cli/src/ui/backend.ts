@@ -12,8 +12,8 @@ import { isTerminalRun, loadWorkflows, vecGet, type RunState, type RunStatus } f
 import { jobNamed, type ApiRunView } from '@hyperp/core/internal';
 import { CliError, ExitCode, type CliContext } from '../context.js';
 import { runCli } from '../program.js';
-import { findRun, layoutOf, repoDirOf } from '../local/repo.js';
-import { resumeCommand } from '../local/driver-state.js';
+import { findRun, layoutOf, progressOf, repoDirOf } from '../local/repo.js';
+import { resumeCommandOf } from '../local/driver-state.js';
 import { driveAll, parseParallel } from '../local/session.js';
 import { pickAttempt } from '../commands/logs.js';
 import { startLocalRerun } from '../commands/rerun.js';
@@ -146,7 +146,7 @@ export const localBackend = (ctx: CliContext, opts: UiOptions, layout: LocalLayo
     },
     run: async (id) => {
       const { runId, state, damaged } = fold(id);
-      return localRunDetail(state, runView(state, layout), resumeCommand(layout, runId, state, opts.repo, damaged));
+      return localRunDetail(state, runView(state, layout), resumeCommandOf(layout, runId, progressOf(state), opts.repo, damaged));
     },
     runSignature: (id) => {
       const runId = findRun(layout, id);

@@ -5,6 +5,7 @@
 import { isTerminalRun, vecToArray, type JobView, type RunCostView, type RunState, type RunView } from '@hyperp/core';
 import { plural } from '@hyperp/core/internal';
 import { terminalSafe, terminalSafeLines } from './terminal-text.js';
+import { notDriven } from './list-line.js';
 
 /** What a run shows beyond its view: why it failed, and whether it ran a dirty working tree. */
 export interface RunNotes {
@@ -22,8 +23,6 @@ export interface RunNotes {
   readonly resumeWith?: string;
 }
 
-/** Said of a run whose status is not final while nothing moves it on (its hyperp process was killed). */
-const notDriven = (command: string): string => `no hyperp process is driving it any more; continue it with: ${command}`;
 
 export const notesOf = (state: RunState): RunNotes => ({
   failure: state.failure,
@@ -84,37 +83,6 @@ export const formatRunView = (v: RunView, notes: RunNotes): string => {
   // Names, reasons and the failure come from the repository and its jobs.
   return terminalSafeLines(lines.join('\n')) + '\n';
 };
-
-export interface ListRow {
-  readonly runId: string;
-  readonly workflow: string;
-  readonly commit: string;
-  readonly status: string;
-  readonly costUsd: number;
-  /** ISO 8601; null when the run's request is missing. */
-  readonly requestedAt: string | null;
-  readonly branch?: string;
-  /** ISO 8601; null while the run goes on. */
-  readonly finishedAt?: string | null;
-  /** Lines of the run's event log that are not events (skipped); absent when there are none. */
-  readonly damagedLines?: readonly number[];
-  /** Why the run could not be read at all (its status is then UNREADABLE). */
-  readonly problem?: string;
-  /** For a run that has not ended and that no process drives any more: the command that continues it. */
-  readonly resumeWith?: string;
-}
-
-const marks = (r: ListRow): string => {
-  const n = r.damagedLines?.length ?? 0;
-  if (r.problem !== undefined) return `  ! ${terminalSafe(r.problem)}`;
-  return [
-    n > 0 ? `  ! log damaged: ${plural(n, 'line')} skipped (hyperp runs show ${r.runId})` : '',
-    r.resumeWith !== undefined ? `  ! stopped: ${terminalSafe(notDriven(r.resumeWith))}` : '',
-  ].join('');
-};
-
-export const listLine = (r: ListRow): string =>
-  `${r.runId}  ${r.status.padEnd(9)}  ${terminalSafe(r.workflow)}  ${terminalSafe(r.commit.slice(0, 12))}  $${r.costUsd.toFixed(4)}${marks(r)}\n`;
 
 const money = (x: number): string => `$${x.toFixed(6)}`;
 
