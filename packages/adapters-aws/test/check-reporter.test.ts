@@ -172,6 +172,42 @@ r('an installation without checks: write gets commit statuses and no check run; 
   }
 });
 
+r('without checks: write, the pull request comment is still sent once as the run ends; a refused one is sent again by the sweep', async () => {
+  const store = dynamoStore(local.doc, await local.createTable());
+  const github = (id: number) => installationClient({ appId: gh.appId, privateKey: gh.privateKey, baseUrl: gh.baseUrl }, id);
+  const asked: string[] = [];
+  let refuse = true;
+  const reporter = checkReporter({
+    github, usesChecks: (id) => grantsChecks(github(id)), records: store.checks, detailsUrl: () => null, now: () => T0, log: () => undefined,
+    pullRequests: async (p) => {
+      asked.push(`${p.repo}@${p.commit.slice(0, 7)}`);
+      if (refuse) throw Object.assign(new Error('You have exceeded a secondary rate limit'), { status: 403 });
+      return 1;
+    },
+  });
+  delete gh.permissions['checks'];
+  try {
+    // Not while the run goes on.
+    await reporter.report(metaOf('pr-1'), planned('pr-1'));
+    assert.equal(asked, []);
+    // As it ends: refused, so the run stays pending for the sweep, which sends it.
+    await reporter.report(metaOf('pr-1'), failed('pr-1'));
+    assert.is(asked.length, 1);
+    assert.ok((await store.checks.pending(10)).includes('pr-1'));
+    refuse = false;
+    await store.states.save({ runId: 'pr-1', version: 1, state: { run: failed('pr-1'), meta: metaOf('pr-1') }, outbox: [], outboxDone: true, status: 'FAILED', updatedAt: 't' });
+    assert.is(await reportPendingChecks({ store, reporter, log: () => undefined }), 1);
+    assert.is(asked.length, 2);
+    assert.not.ok((await store.checks.pending(10)).includes('pr-1'));
+    // Sent: later reports send nothing more, and no check run was made.
+    await reporter.report(metaOf('pr-1'), failed('pr-1'));
+    assert.is(asked.length, 2);
+    assert.equal([...gh.checkRuns.values()].filter((c) => c.external_id === 'pr-1'), []);
+  } finally {
+    gh.permissions['checks'] = 'write';
+  }
+});
+
 r('a failed job\'s last lines are posted with its secrets masked; when they cannot be read, not at all, and "not now" leaves the check pending', async () => {
   const store = dynamoStore(local.doc, await local.createTable());
   const VALUE = 'calc-db-pa55-7f3a';

@@ -15,7 +15,7 @@
  */
 import { GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import {
-  checkReportDigest, checkRunName, checkRunReport, checkSendDecision, failedJobLogs, logTailLines, maskPieces, type RunState,
+  checkReportDigest, checkRunName, isTerminalRun, checkRunReport, checkSendDecision, failedJobLogs, logTailLines, maskPieces, type RunState,
 } from '@hyperp/core/internal';
 import { classifyAwsError } from '../aws/failure-class.js';
 import type { GitHub } from '../github/app-client.js';
@@ -90,9 +90,21 @@ export const checkReporter = (d: CheckReporterDeps) => {
 
   const send = async (meta: RunMeta, run: RunState): Promise<void> => {
     const runId = meta.runId;
-    if (!(await d.usesChecks(meta.installationId))) return;
+    const checks = await d.usesChecks(meta.installationId);
+    // Without checks the commit statuses tell the run (the stepper sets them); the pull request
+    // comment is still this reporter's, once, as the run ends: recorded like a check, so a
+    // comment GitHub refused is sent again by the next step or the sweep.
+    if (!checks && !(isTerminalRun(run.status) && d.pullRequests)) return;
     let record = known.get(runId) ?? (await d.records.get(runId)) ?? null;
     if (record?.final) return;
+    if (!checks) {
+      await d.records.put({ runId, checkRunId: null, sent: null, final: false });
+      await d.pullRequests!({ repo: meta.repo, installationId: meta.installationId, commit: meta.commit });
+      record = { runId, checkRunId: null, sent: null, final: true };
+      remember(record);
+      await d.records.put(record);
+      return;
+    }
     let report = checkRunReport(run, { logTails: {} });
     const decision = checkSendDecision(record?.sent ?? null, report, d.now());
     if (decision !== 'send') {
