@@ -4,7 +4,8 @@
 // files. Node then reads a handful of files at start instead of the ~400 the compiled tree
 // imports, and each command's code sits in chunks that only that command's `import()` loads.
 // The AWS SDK and Pulumi stay external: only the commands that need them import them, from
-// node_modules as the package's dependencies. `dist/bundle/meta.json` lists every input, so the
+// node_modules — the AWS SDK as the package's dependency, Pulumi's SDK as its optional peer
+// (installed in a checkout; `deploy` says what to install where it is missing). `dist/bundle/meta.json` lists every input, so the
 // repository's `pnpm hyperp` can tell when the bundle is older than a source.
 import { build } from 'esbuild';
 import { mkdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';

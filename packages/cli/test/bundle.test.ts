@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { build, type Metafile } from 'esbuild';
 import { bundleOptions } from '../scripts/bundle.mjs';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string>; peerDependencies: Record<string, string> };
 const { metafile } = await build({ ...bundleOptions('/nonexistent/bundle'), write: false, logLevel: 'silent' });
 const outputs = (metafile as Metafile).outputs;
 const entry = Object.keys(outputs).find((o) => outputs[o]!.entryPoint?.endsWith('src/bin.ts'));
@@ -36,13 +36,13 @@ test('before a command is chosen, hyperp loads its own dispatch and commander: n
   assert.equal(foreign, []);
 });
 
-test('each package left out of the bundle is imported with import() only, and is a dependency of the CLI', () => {
+test('each package left out of the bundle is imported with import() only, and is a dependency of the CLI or its optional peer (Pulumi, for deploy alone)', () => {
   const external = Object.values(outputs).flatMap((o) => o.imports.filter((i) => i.external && !i.path.startsWith('node:') && i.kind !== 'require-call'));
   assert.ok(external.length > 0);
   for (const i of external) {
     assert.is(i.kind, 'dynamic-import', i.path);
     const name = i.path.split('/').slice(0, i.path.startsWith('@') ? 2 : 1).join('/');
-    assert.ok(name in pkg.dependencies, `${name} is imported by the bundle but not a dependency of @hyperp/cli`);
+    assert.ok(name in pkg.dependencies || name in pkg.peerDependencies, `${name} is imported by the bundle but not a dependency of @hyperp/cli`);
   }
 });
 

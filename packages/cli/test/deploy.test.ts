@@ -1,4 +1,5 @@
 // `hyperp deploy` without the Pulumi CLI (as on this machine), and how it finds one.
+import { readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseConfigPairs } from '../src/commands/deploy.js';
 import { PULUMI_MISSING, findPulumi } from '../src/deploy/pulumi-binary.js';
+import { hasPulumiSdk, pulumiSdkMissing } from '../src/deploy/pulumi-sdk.js';
 import { hyperp } from './run-cli.js';
 
 const emptyHome = await mkdtemp(join(tmpdir(), 'hyperp-home-'));
@@ -32,6 +34,16 @@ test('usage errors come before the binary check', async () => {
   const stack = await hyperp(['deploy', '--stack', 'no spaces'], { env: noPulumi });
   assert.is(stack.code, 2);
   assert.is(stack.stderr, 'error: --stack must be a stack name such as "prod" or "org/hyperp/prod", got "no spaces"\n');
+});
+
+test('Pulumi\'s SDK is an optional peer: found by resolving it, and when missing, deploy names the package and version to install', () => {
+  assert.ok(hasPulumiSdk());
+  assert.not.ok(hasPulumiSdk(() => {
+    throw Object.assign(new Error("Cannot find package '@pulumi/pulumi'"), { code: 'ERR_MODULE_NOT_FOUND' });
+  }));
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as Record<string, Record<string, unknown>>;
+  assert.equal([pkg['dependencies']?.['@pulumi/pulumi'], pkg['peerDependenciesMeta']?.['@pulumi/pulumi']], [undefined, { optional: true }]);
+  assert.match(pulumiSdkMissing(), `npm install @pulumi/pulumi@${String(pkg['peerDependencies']?.['@pulumi/pulumi'])} `);
 });
 
 test('config pairs: bare keys are hyperp\'s, namespaced keys stay, values may hold =', () => {

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { pulumiSdkMissing } from '../src/deploy/pulumi-sdk.js';
 
 const root = new URL('../../..', import.meta.url).pathname;
 /** What the CLI package needs of the workspace, then the CLI. */
@@ -124,6 +125,17 @@ Packed('the installed hyperp answers --version and --help, and validates a repos
   assert.match(help, /\n {2}runs +list and inspect runs/);
   const validate = ok(spawnSync(hyperp, ['validate', '--repo', join(root, 'fixtures', 'calculator')], { cwd: app, encoding: 'utf8' }), 'hyperp validate');
   assert.match(validate, /0 errors, 0 warnings; valid: calculator/);
+});
+
+Packed('the installed hyperp has no Pulumi in its dependency tree: other commands run without it, deploy says what to install', () => {
+  // pnpm keeps every package it installed in node_modules/.pnpm, whoever depends on it.
+  assert.equal(readdirSync(join(app, 'node_modules', '.pnpm')).filter((d) => d.startsWith('@pulumi+')), []);
+  const hyperp = join(app, 'node_modules', '.bin', 'hyperp');
+  const list = ok(spawnSync(hyperp, ['runs', 'list', '--repo', work], { cwd: app, encoding: 'utf8' }), 'hyperp runs list');
+  assert.is(list, `no runs under ${join(work, '.hyperp')}\n`);
+  const deploy = spawnSync(hyperp, ['deploy', '--stack', 'dev'], { cwd: app, encoding: 'utf8' });
+  assert.equal([deploy.status, deploy.stdout, deploy.stderr], [1, '', `error: ${pulumiSdkMissing()}\n`]);
+  assert.match(deploy.stderr, /npm install @pulumi\/pulumi@\d+\.\d+\.\d+ /);
 });
 
 Packed('the tarballs hold the build and the sources, not the tests or build state', () => {

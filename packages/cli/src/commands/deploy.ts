@@ -1,12 +1,14 @@
 /**
  * `hyperp deploy`: `pulumi up` (or `preview`) of packages/infra on a stack, through Pulumi's
- * Automation API, for users who have the Pulumi CLI. Pulumi is imported only here, when the
- * command runs, so every other command starts without loading it.
+ * Automation API, for users who have the Pulumi CLI. Pulumi's SDK is imported only here, when the
+ * command runs, so every other command starts without loading it; it is an optional peer of the
+ * CLI, so an installed hyperp may not have it at all (pulumi-sdk.ts says what to install).
  */
 import { dirname, join } from 'node:path';
 import type { Register } from '../program.js';
 import { CliError, ExitCode, UsageError, type CliContext } from '../context.js';
 import { PULUMI_MISSING, findPulumi } from '../deploy/pulumi-binary.js';
+import { hasPulumiSdk, pulumiSdkMissing } from '../deploy/pulumi-sdk.js';
 import { cliPackage } from '../package-dir.js';
 
 interface DeployOptions {
@@ -36,6 +38,7 @@ const deploy = async (ctx: CliContext, opts: DeployOptions): Promise<number> => 
     throw new UsageError(`--stack must be a stack name such as "prod" or "org/hyperp/prod", got "${opts.stack}"`);
   }
   const config = parseConfigPairs(opts.config);
+  if (!hasPulumiSdk()) throw new CliError(pulumiSdkMissing());
   const binary = findPulumi(ctx.env);
   if (binary === undefined) throw new CliError(PULUMI_MISSING);
 
