@@ -123,6 +123,8 @@ test('runs list shows runs that have no summary (written by an older hyperp) or 
     for (const id of ['r1', 'r2', 'r3', 'r4']) assert.equal(summaryOfLog(dir, id), { logBytes: statSync(eventsFile(layout, id)).size, costUsd: 0 }, id);
     assert.equal(await statusOf(dir, '--branch', 'main'), all);
     assert.equal(readFileSync(join(dir, 'elsewhere.json')), readFileSync(eventsFile(layout, 'r1')));
+    // Writing there, the list keeps .hyperp/ out of git status as every command does.
+    assert.is(readFileSync(join(layout.root, '.gitignore'), 'utf8'), '# hyperp local state: never committed\n*\n');
   });
 });
 
