@@ -3,7 +3,7 @@ import { BatchGetImageCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetSecretValueCommand, SecretsManagerClient, type GetSecretValueCommandInput } from '@aws-sdk/client-secrets-manager';
 import { vecToArray, type RunRequested, type RunState } from '@hyperp/core';
-import { downloadableKey, jobArtifactPath, logStreamPrefix } from '@hyperp/core/internal';
+import { downloadableKey, jobArtifactPath, logStreamPrefix, runDetail, type ApiRunDetail } from '@hyperp/core/internal';
 import { simulate, syntheticRunRequested } from '@hyperp/core/sim';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -19,6 +19,7 @@ import { plannedRunId, runIdFor } from '../src/planner/run-id.js';
 import { getRunMeta, type RunMeta } from '../src/run/meta.js';
 import { MASK_CACHE_MS, secretMasks, type SecretMasks } from '../src/secrets/run-mask.js';
 import { dynamoStore, type Store } from '../src/store/store.js';
+import { storedRunOf } from '../src/run/stored-run.js';
 import { awsError } from './support/aws-faults.js';
 import { planCalculator } from './support/calculator-request.js';
 import { drive } from './support/drive.js';
@@ -123,6 +124,33 @@ a('shows a run with its jobs, tasks and cost; an unknown run is a 404', async ()
   ]);
   assert.ok((body['costUsd'] as number) > 0);
   assert.equal(await call(http('GET', '/runs/nope')), [404, { error: 'no run nope' }]);
+});
+
+a('a run\'s detail is the picture hyperp ui draws: edges, images and why, attempt times, the critical path; 404s as a run does', async () => {
+  const [status, body] = await call(http('GET', `/runs/${runId}/detail`));
+  assert.is(status, 200);
+  const d = body as unknown as ApiRunDetail;
+  const saved = (await store.states.load(runId))!;
+  // The same pure reading as a local run's page, with what the deployment recorded of the run.
+  assert.equal(d, JSON.parse(JSON.stringify({ ...runDetail(storedRunOf(saved).state.run), runId, repo: 'acme/calculator', branch: 'main', trigger: meta.trigger })));
+  assert.equal(d.jobs.map((j) => [j.name, j.dependsOn, j.critical]), [
+    ['Generate x', [], true], ['x * y', ['Generate x'], d.jobs[1]!.critical], ['x / z', ['Generate x'], d.jobs[2]!.critical], ['(x * y) + (x / z)', ['x * y', 'x / z'], true],
+  ]);
+  assert.ok(d.jobs[1]!.critical !== d.jobs[2]!.critical, 'one of the two branches decided the end');
+  assert.ok(d.images.length > 0 && d.images.every((i) => i.why !== '' && i.jobs.length > 0), 'each image says for which jobs and why');
+  for (const a of d.jobs.flatMap((j) => j.attempts)) assert.ok(a.launchedAt !== null && a.runningAt !== null && a.stoppedAt !== null && a.launchedAt <= a.stoppedAt);
+  assert.equal(Object.keys(d).sort(), [
+    'branch', 'buildsUsd', 'commit', 'costUsd', 'dirty', 'ended', 'failure', 'finishedAt', 'images', 'jobs', 'now', 'repo', 'requestedAt', 'runId', 'status', 'trigger', 'workflow',
+  ]);
+  assert.equal(await call(http('GET', '/runs/nope/detail')), [404, { error: 'no run nope' }]);
+  assert.equal(await call(http('POST', `/runs/${runId}/detail`)), [404, { error: `no route POST /runs/${runId}/detail` }]);
+});
+
+a('a run\'s detail names its jobs\' secrets nowhere: no value, no place in Secrets Manager, nothing of the task definition but container names', async () => {
+  const r = (await api(NOW)(http('GET', `/runs/${SECRETS_RUN}/detail`))) as { statusCode: number; body: string };
+  assert.is(r.statusCode, 200);
+  for (const v of ['db_password', 'tls_key', 'secretsmanager', config.familyPrefix, 'valueFrom', 'environment', 'taskDefinition']) assert.not.ok(r.body.includes(v), `${v} in ${r.body}`);
+  assert.equal((JSON.parse(r.body) as ApiRunDetail).jobs.map((j) => [j.name, j.status, j.containers]), [['a', 'SUCCEEDED', ['main']]]);
 });
 
 a('reads a task\'s log stream from CloudWatch Logs by the names the task definition gave it', async () => {

@@ -34,6 +34,7 @@ export * from './names/index.js';
 export * from './cost/index.js';
 export * from './run/index.js';
 export * from './run/view.js';
+export * from './run/detail.js';
 export * from './render/index.js';
 export * from './images/index.js';
 export * from './api/wire.js';

@@ -64,6 +64,8 @@ export interface Run {
   jobs: Job[];
   images: Image[];
   detailed: boolean;
+  /** Why not detailed: a deployment whose API has no detail route. */
+  undetailed?: string;
   resumeWith?: string;
 }
 

@@ -1,5 +1,5 @@
 /**
- * `GET /runs/{runId}`: core's view of the run — the shape `hyperp runs show --json` prints for a
+ * `GET /runs/{runId}` and `GET /runs/{runId}/detail`. The first: core's view of the run — the shape `hyperp runs show --json` prints for a
  * local run — with the places of this deployment (a job's folder on EFS, an attempt's CloudWatch
  * log stream) and what only the AWS side knows (repository, branch, trigger), plus the reasons,
  * downloadables and task ARNs a person looking into a run on AWS wants.
@@ -9,6 +9,8 @@ import {
   logStreamName,
   logStreamPrefix,
   type ApiJobView,
+  runDetail as coreRunDetail,
+  type ApiRunDetail,
   type ApiRunView,
   type ApiTaskView,
 } from '@hyperp/core/internal';
@@ -61,3 +63,15 @@ export const runView = (meta: RunMeta, run: RunState, config: Places & Pick<AwsC
     ignoredEvents: run.diagnostics.ignored,
   };
 };
+
+/**
+ * The run as `hyperp ui` draws it: core's detail (edges, images, attempt times, critical path —
+ * names, statuses, times and costs, no task definition) with what the deployment recorded of it.
+ */
+export const runDetailView = (meta: RunMeta, run: RunState): ApiRunDetail => ({
+  ...coreRunDetail(run),
+  runId: meta.runId,
+  repo: meta.repo,
+  branch: meta.branch,
+  trigger: meta.trigger,
+});

@@ -5,6 +5,7 @@
  *
  *   GET  /runs?repo=&workflow=|branch=|commit=&limit=&cursor=   list, newest first
  *   GET  /runs/{runId}                                          show
+ *   GET  /runs/{runId}/detail                                   the run as `hyperp ui` draws it: edges, images, times
  *   GET  /runs/{runId}/logs?job=&index=&attempt=&container=&nextToken=   task output (CloudWatch Logs), secrets masked
  *   GET  /runs/{runId}/jobs/{job}/download                      presigned zip URL, or 202 while it is zipped
  *   POST /runs/{runId}/cancel   {reason?, requestId}
@@ -33,7 +34,7 @@ import type { PresignedGet } from '../aws/presign.js';
 import { awsCall, awsFailureAnswer, HttpError, isAwsError } from '../api/aws-answers.js';
 import { STALE_MS, zipRequests } from '../api/zip-requests.js';
 import { startManualRun } from '../api/manual-run.js';
-import { runView } from '../api/run-view.js';
+import { runDetailView, runView } from '../api/run-view.js';
 import type { EfsRequest } from './efs.js';
 import { bodyText, json, type HttpResult } from '../http/response.js';
 import type { PlanRequest } from '../planner/request.js';
@@ -344,6 +345,10 @@ export const apiHandler = (d: ApiDeps) => {
     if (method === 'GET' && parts.length === 2) {
       const { meta, run } = await loadRun(runId);
       return json(200, runView(meta, run, d.config));
+    }
+    if (method === 'GET' && parts[2] === 'detail' && parts.length === 3) {
+      const { meta, run } = await loadRun(runId);
+      return json(200, runDetailView(meta, run));
     }
     if (method === 'GET' && parts[2] === 'logs' && parts.length === 3) return logs(runId, q);
     if (method === 'GET' && parts[2] === 'jobs' && parts[4] === 'download' && parts.length === 5) return download(runId, parts[3]!);

@@ -10,6 +10,7 @@ import type {
   ApiCancelAnswer,
   ApiDownloadAnswer,
   ApiLogPage,
+  ApiRunDetail,
   ApiRunView,
   ApiRerunAnswer,
   ApiRunPage,
@@ -30,6 +31,8 @@ export interface ApiClient {
   readonly url: string;
   readonly listRuns: (q: ListQuery) => Promise<ApiRunPage>;
   readonly getRun: (runId: string) => Promise<ApiRunView>;
+  /** The run as `hyperp ui` draws it; an `ApiError` 404 "no route" from a deployment before 2026-12. */
+  readonly getRunDetail: (runId: string) => Promise<ApiRunDetail>;
   readonly logs: (runId: string, q: { job: string; index: number; attempt?: number; container?: string; nextToken?: string }) => Promise<ApiLogPage>;
   /** The zip's URL, or `preparing` (HTTP 202) while the deployment makes it. */
   readonly download: (runId: string, job: string) => Promise<ApiDownloadAnswer>;
@@ -155,6 +158,13 @@ export const apiClient = (o: ApiClientOptions): ApiClient => {
         throw new CliError(`the hyperp API at ${base.origin} answers runs in an older shape than this CLI reads; update the deployment (hyperp deploy)`);
       }
       return run;
+    },
+    getRunDetail: async (runId) => {
+      const detail = await call<ApiRunDetail>({ method: 'GET', segments: ['runs', runId, 'detail'] });
+      if (!Array.isArray(detail.jobs) || !Array.isArray(detail.images)) {
+        throw new CliError(`the hyperp API at ${base.origin} answers a run's detail in a shape this CLI does not read; update the deployment (hyperp deploy)`);
+      }
+      return detail;
     },
     logs: (runId, q) =>
       call({

@@ -7,7 +7,7 @@
 import { closeSync, constants, fstatSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { driverLockFile, eventsFile, foldRun, runView, taskLogFile, type LocalLayout } from '@hyperp/adapters-local';
+import { driverLockFile, eventsFile, foldRun, taskLogFile, type LocalLayout } from '@hyperp/adapters-local';
 import { isTerminalRun, loadWorkflows, vecGet, type RunState, type RunStatus } from '@hyperp/core';
 import { jobNamed, type ApiRunView } from '@hyperp/core/internal';
 import { CliError, ExitCode, type CliContext } from '../context.js';
@@ -19,9 +19,9 @@ import { pickAttempt } from '../commands/logs.js';
 import { startLocalRerun } from '../commands/rerun.js';
 import { readRepository } from '../commands/validate.js';
 import { backendOf, type BackendOptions } from '../remote/backend.js';
-import type { ApiClient } from '../remote/client.js';
+import { ApiError, type ApiClient } from '../remote/client.js';
 import { remoteRunId } from '../remote/run-id.js';
-import { localRunDetail, remoteRunDetail, type UiRun } from './run-detail.js';
+import { localRunDetail, remoteRunDetail, undetailedRunDetail, type UiRun } from './run-detail.js';
 
 export interface UiOptions extends BackendOptions {
   /** As given to `hyperp ui --repo` (a folder; remotely owner/name too). */
@@ -67,6 +67,8 @@ export interface UiBackend {
 }
 
 const LOG_RANGE = 256 * 1024;
+/** How long a deployment without the detail route is taken at its word. */
+const ASK_DETAIL_AGAIN_MS = 60_000;
 
 /** Runs a `hyperp` command in-process; its stdout, or its error line as a `CliError`. */
 const cliRunner = (ctx: CliContext, opts: UiOptions) => {
@@ -146,7 +148,7 @@ export const localBackend = (ctx: CliContext, opts: UiOptions, layout: LocalLayo
     },
     run: async (id) => {
       const { runId, state, damaged } = fold(id);
-      return localRunDetail(state, runView(state, layout), resumeCommandOf(layout, runId, progressOf(state), opts.repo, damaged));
+      return localRunDetail(state, resumeCommandOf(layout, runId, progressOf(state), opts.repo, damaged));
     },
     runSignature: (id) => {
       const runId = findRun(layout, id);
@@ -218,6 +220,25 @@ const downloadWith = async (cli: ReturnType<typeof cliRunner>, id: string, job: 
 export const remoteBackend = (ctx: CliContext, opts: UiOptions, api: ApiClient, pollMs: number): UiBackend => {
   const cli = cliRunner(ctx, opts);
   let ticks = 0;
+  /**
+   * Set when the deployment answered that it has no detail route: until then its run view alone
+   * (no second request on every poll), then it is asked again — it may have been updated.
+   */
+  let noDetailUntil = 0;
+  const run = async (id: string): Promise<UiRun> => {
+    const runId = await remoteRunId(ctx, api, id, opts.repo);
+    if (Date.now() >= noDetailUntil) {
+      try {
+        return remoteRunDetail(await api.getRunDetail(runId));
+      } catch (e) {
+        // A missing run is a 404 too ("no run …"): only the router's own answer means an older API.
+        if (!(e instanceof ApiError && e.status === 404 && /^no route /.test(e.message))) throw e;
+        noDetailUntil = Date.now() + ASK_DETAIL_AGAIN_MS;
+      }
+    }
+    return undetailedRunDetail(await api.getRun(runId),
+      `the deployment's API is older than this CLI and gives no edges, images or times (hyperp deploy updates it)`);
+  };
   const task = (run: ApiRunView, job: string, index: number, attempt: number | undefined) => {
     const j = run.jobs.find((x) => x.name === job);
     if (!j) throw new CliError(`run ${run.runId} has no job "${job}"`);
@@ -233,7 +254,7 @@ export const remoteBackend = (ctx: CliContext, opts: UiOptions, api: ApiClient, 
     runs: async () => JSON.parse(await cli(['runs', 'list', '--json', '--limit', '100'])) as unknown,
     // A deployment says nothing cheaply: every poll asks again (the stream sends only what changed).
     runsSignature: () => String(ticks++),
-    run: async (id) => remoteRunDetail(JSON.parse(await cli(['runs', 'show', id, '--json'])) as ApiRunView),
+    run,
     runSignature: () => String(ticks++),
     log: async (id, job, index, attemptNo, cursor) => {
       const runId = await remoteRunId(ctx, api, id, opts.repo);

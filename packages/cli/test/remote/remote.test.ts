@@ -35,6 +35,8 @@ import { startS3Local, type LocalS3 } from '../../../adapters-aws/test/support/s
 import type { CliContext } from '../../src/context.js';
 import { apiClient } from '../../src/remote/client.js';
 import { remoteLogs } from '../../src/remote/logs.js';
+import { uiBackend } from '../../src/ui/backend.js';
+import { localRunDetail } from '../../src/ui/run-detail.js';
 import { hyperp } from '../run-cli.js';
 import { startFunctionUrl, type FunctionUrl } from './function-url.js';
 
@@ -213,6 +215,22 @@ r('cost RUN: the same report as for a local run, from the API\'s view', async ()
   assert.equal([text[0], text.at(-3), text.at(-2)], [
     `run ${runId} (calculator) on Fargate us-east-1`, `  $${viewUsd(run.cost.buildsUsd).toFixed(6)}  image builds`, `  $${viewUsd(run.cost.totalUsd).toFixed(6)}  total`,
   ]);
+});
+
+r('hyperp ui: a deployment\'s run is drawn as a local run is, from the API\'s detail (edges, images, attempt times, critical path)', async () => {
+  const run = await state(runId);
+  const ui = uiBackend({ cwd: work, env, out: () => undefined, err: () => undefined, isTTY: false, signal: new AbortController().signal }, { repo: 'acme/calculator' });
+  const drawn = await ui.run(runId);
+  assert.equal(fn.served, [{ method: 'GET', path: `/runs/${encodeURIComponent(runId)}/detail`, status: 200 }]);
+  // The same pure reading of the same state as a local run's page, with what the deployment recorded.
+  const local = localRunDetail(run, undefined);
+  assert.equal(drawn, JSON.parse(JSON.stringify({ ...local, runId, repo: 'acme/calculator', branch: 'main', trigger: 'push' })));
+  assert.equal(drawn.jobs.map((j) => j.dependsOn), [[], ['Generate x'], ['Generate x'], ['x * y', 'x / z']]);
+  assert.ok(drawn.detailed && drawn.images.length > 0 && drawn.jobs.some((j) => j.critical));
+  assert.ok(drawn.jobs.every((j) => j.attempts.every((a) => a.runningAt !== null && a.stoppedAt !== null)), 'each attempt has its times: the timeline is drawn');
+  // A missing run is the API's 404, not taken for an older deployment.
+  assert.is(await ui.run('nope').then(() => null, (e: Error) => e.message), 'no run nope (HTTP 404 from the hyperp API)');
+  await ui.close();
 });
 
 r('logs: every page of the task\'s stream, of the newest attempt or the one asked for', async () => {

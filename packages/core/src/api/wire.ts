@@ -3,6 +3,7 @@
  * handler writes and the CLI's remote mode reads, so the two cannot drift. A run is core's
  * `RunView` (the shape `runs show --json` prints locally) with what only a deployment knows.
  */
+import type { RunDetail } from '../run/detail.js';
 import type { JobView, RunCostBasis, RunView, TaskAttemptView } from '../run/view.js';
 
 export interface ApiRunSummary {
@@ -47,6 +48,15 @@ export interface ApiRunView extends RunView {
   readonly jobs: readonly ApiJobView[];
   /** Events the run ignored (duplicates of finished work, unknown tasks…): see docs/architecture.md. */
   readonly ignoredEvents: number;
+}
+
+/**
+ * `GET /runs/{runId}/detail`: the run as `hyperp ui` draws it — core's `runDetail` (edges, images,
+ * attempt times, critical path) — with the run's repository, branch and trigger as the deployment
+ * recorded them. A deployment before 2026-12 has no such route (404 "no route").
+ */
+export interface ApiRunDetail extends RunDetail {
+  readonly repo: string;
 }
 
 export interface ApiLogPage {

@@ -107,12 +107,12 @@ export const RunPage = ({ runId }: { runId: string }) => {
       <div class="run-body">
         <div class="scroll" role="tabpanel">
           {tab === 'graph' && <>
-            {!run.detailed && <p class="note">The deployment's API gives no edges: the jobs are shown side by side.</p>}
+            {!run.detailed && <p class="note">No edges: {run.undetailed ?? 'the deployment\'s API gives none'}. The jobs are shown side by side.</p>}
             <Dag label={`jobs of run ${run.runId}`} nodes={run.jobs.map((j) => nodeOf(j, run))} selected={selected} onSelect={setSelected} />
             <p class="hint">Select a job (Tab, then Enter) for its tasks, logs and artifacts.</p>
           </>}
           {tab === 'timeline' && <Timeline run={run} />}
-          {tab === 'images' && (run.images.length === 0 ? <p>No images{run.detailed ? '' : ' (the deployment\'s API does not list them)'}.</p> : (
+          {tab === 'images' && (run.images.length === 0 ? <p>No images{run.detailed ? '' : ` (${run.undetailed ?? 'the deployment\'s API does not list them'})`}.</p> : (
             <table class="images">
               <thead><tr><th>Dockerfile</th><th>Jobs</th><th>Plan</th><th>Status</th><th>Why</th><th>Took</th></tr></thead>
               <tbody>{run.images.map((i) => (

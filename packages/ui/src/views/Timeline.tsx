@@ -32,7 +32,7 @@ export const Timeline = ({ run }: { run: Run }) => {
   const span = Math.max(1, now - start);
   const width = 640;
   const x = (t: number) => LABEL + ((t - start) / span) * width;
-  if (!run.detailed) return <p>The deployment's API gives no times per task, so its runs have no timeline here; each task's duration is in the job's panel.</p>;
+  if (!run.detailed) return <p>No timeline: {run.undetailed ?? 'the deployment\'s API gives no times per task'}. Each task's duration is in the job's panel.</p>;
   if (bars.length === 0) return <p>Nothing has started yet.</p>;
   return (
     <figure class="timeline">
