@@ -12,7 +12,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCli } from '../../src/program.js';
 import { startUiServer, type UiServer } from '../../src/ui/server.js';
+import { foldRun, localLayout } from '@hyperp/adapters-local';
+import { runDetailView } from '../../../adapters-aws/src/api/run-view.js';
 import { calculatorRepo } from '../local/repo.js';
+import { startFunctionUrl } from '../remote/function-url.js';
 import { hyperp } from '../run-cli.js';
 
 const CHROMIUM = process.env['HYPERP_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -193,6 +196,37 @@ test('the calculator run is listed, and shows its 4 jobs laid out with their sta
   assert.ok((await page.locator('.timeline .bar.critical').count()) >= 2, 'the critical path is marked');
   await shot('ui-timeline');
   assert.is(await loadMark(), 1);
+});
+
+test('a deployment\'s run is drawn from its API\'s detail: the same edges, critical path and timeline as the local run', async () => {
+  if (!available) return assert.unreachable(`no chromium at ${CHROMIUM}`);
+  // A deployment's API (signatures checked) whose detail route answers what the API's own code makes of the calculator run's state.
+  const ada = { accessKeyId: 'AKIAADA0000000000001', secretAccessKey: 'ada-secret-key', userArn: 'arn:aws:iam::123456789012:user/ada' };
+  const meta = { runId: calcRun, repo: 'acme/calculator', installationId: 1, branch: 'main', commit: '', workflow: 'calculator', trigger: 'push' };
+  const fn = await startFunctionUrl(async (e) => {
+    const json = (body: unknown, statusCode = 200) => ({ statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (e.rawPath === `/runs/${calcRun}/detail`) return json(runDetailView(meta, foldRun(localLayout(repo), calcRun).state));
+    if (e.rawPath === '/runs') return json({ runs: [] });
+    return json({ error: `no route ${e.requestContext.http.method} ${e.rawPath}` }, 404);
+  }, [ada], 'us-east-1');
+  const env = { HYPERP_UI_DIR: web, HYPERP_API_URL: fn.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: ada.accessKeyId, AWS_SECRET_ACCESS_KEY: ada.secretAccessKey };
+  const remote = await startUiServer({ cwd: web, env, out: () => undefined, err: () => undefined, isTTY: false, signal: ctrl.signal }, { repo: 'acme/calculator', port: 0 });
+  const tab = await browser.newPage({ viewport: { width: 1280, height: 760 }, colorScheme: 'light' });
+  try {
+    await tab.goto(remote.url);
+    await tab.evaluate((id) => void ((globalThis as unknown as { location: { hash: string } }).location.hash = `#/run/${id}`), calcRun);
+    await tab.locator('svg.dag .dag-node[data-job="(x * y) + (x / z)"][data-status="SUCCEEDED"]').waitFor({ timeout: 20_000 });
+    assert.is(await tab.locator('svg.dag path.edge').count(), 4, 'Generate x → x * y, x / z → the sum');
+    assert.ok((await tab.locator('svg.dag .dag-node.critical').count()) >= 3, 'the critical path is marked');
+    assert.is(await tab.getByText('No edges').count(), 0);
+    await tab.getByRole('tab', { name: 'Timeline' }).click();
+    await tab.locator('.timeline .bar').first().waitFor({ timeout: 20_000 });
+    assert.is(await tab.locator('.timeline .bar').count(), 4 /* builds */ + 6 /* tasks */);
+  } finally {
+    await tab.close();
+    await remote.close();
+    await fn.stop();
+  }
 });
 
 test('a run that goes on updates in the page without a reload, and its log streams from its start', async () => {
