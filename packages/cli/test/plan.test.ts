@@ -93,6 +93,27 @@ s('images in the store are reused; a changed file builds only its job, naming th
   assert.equal(earlier.workflows[0]!.jobs.map((j) => j.action), ['reuse', 'reuse', 'reuse', 'reuse']);
 });
 
+s('git update-index --chmod=+x alone rebuilds the image, and the plan says the mode changed', async () => {
+  const keys = await keysAt('HEAD');
+  await recordImages(localLayout(dir), keys.map((k, i) => ({
+    key: k.key, builtAt: 2_000 + i, workflow: 'calculator', job: k.job, container: k.container, dockerfilePath: k.dockerfilePath, files: k.files, engine: 'process',
+  })));
+  git('update-index', '--chmod=+x', 'multiply/main.py');
+  git('commit', '-q', '-m', 'multiply/main.py is executable');
+  const mul = keys.find((k) => k.job === 'x * y')!;
+  const r = JSON.parse((await plan('--ref', 'HEAD')).stdout) as JsonPlan;
+  assert.equal(r.workflows[0]!.jobs.map((j) => [j.name, j.action, j.images[0]!.changedFiles]), [
+    ['Generate x', 'reuse', []],
+    ['x * y', 'build', ['multiply/main.py']],
+    ['x / z', 'reuse', []],
+    ['(x * y) + (x / z)', 'reuse', []],
+  ]);
+  assert.is(r.workflows[0]!.jobs[1]!.images[0]!.reason, `build: multiply/main.py (mode regular → executable) changed since image ${mul.key.slice(0, 12)}…`);
+  // Back as it was (the file on disk never had x), so the working tree matches HEAD for the tests after.
+  git('update-index', '--chmod=-x', 'multiply/main.py');
+  git('commit', '-q', '-m', 'back');
+});
+
 s('branches filter the workflows: feature/** runs, other branches run nothing', async () => {
   const feature = JSON.parse((await plan('--branch', 'feature/a/b')).stdout) as JsonPlan;
   assert.equal([feature.branch, feature.workflows.map((w) => w.name)], ['feature/a/b', ['calculator']]);

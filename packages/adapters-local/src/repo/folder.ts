@@ -1,7 +1,8 @@
 /**
  * A `RepoSnapshot` of a folder that is not in a git repository, so `hyperp validate` and
  * friends work on a plain checkout too. Blob ids are computed as git computes them for files
- * without filters: SHA-1 of `blob <size>\0<content>`.
+ * without filters: SHA-1 of `blob <size>\0<content>`; modes as git records them (an executable,
+ * a symbolic link).
  */
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
@@ -25,8 +26,12 @@ export const snapshotFolder = (dir: string): RepoSnapshot => {
       const path = rel === '' ? name : `${rel}/${name}`;
       const stat = lstatSync(join(dir, path));
       if (stat.isDirectory()) walk(path);
-      else if (stat.isSymbolicLink()) files.push({ path, blob: gitBlobId(Buffer.from(readlinkSync(join(dir, path)))) });
-      else if (stat.isFile()) files.push({ path, blob: gitBlobId(readFileSync(join(dir, path))) });
+      else if (stat.isSymbolicLink()) files.push({ path, blob: gitBlobId(Buffer.from(readlinkSync(join(dir, path)))), mode: 'symlink' });
+      else if (stat.isFile()) {
+        const blob = gitBlobId(readFileSync(join(dir, path)));
+        // Executable when the owner may run it: what git records (100755) and Docker's COPY keeps.
+        files.push((stat.mode & 0o100) !== 0 ? { path, blob, mode: 'executable' } : { path, blob });
+      }
     }
   };
   walk('');

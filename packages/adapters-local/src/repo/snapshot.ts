@@ -32,13 +32,17 @@ const pathspec = (loc: Location): string[] => (loc.prefix === '' ? [] : ['--', l
 const relative = (loc: Location, full: string): string => full.slice(loc.prefix.length);
 const byPath = (a: RepoFile, b: RepoFile): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
+/** A listed file, with its mode when git records it as an executable (100755) or a link (120000). */
+const fileOf = (path: string, blob: string, gitMode: string | undefined): RepoFile =>
+  gitMode === '100755' ? { path, blob, mode: 'executable' } : gitMode === '120000' ? { path, blob, mode: 'symlink' } : { path, blob };
+
 /** Blob entries of a commit's tree below the prefix (submodules and trees left out). */
 const treeFiles = async (loc: Location, commit: string): Promise<RepoFile[]> =>
   records(await git(loc.top, [...literal, 'ls-tree', '-r', '-z', commit, ...pathspec(loc)]))
     .flatMap((rec) => {
       const tab = rec.indexOf('\t');
-      const [, type, blob] = rec.slice(0, tab).split(' ');
-      return type === 'blob' ? [{ path: relative(loc, rec.slice(tab + 1)), blob: blob! }] : [];
+      const [mode, type, blob] = rec.slice(0, tab).split(' ');
+      return type === 'blob' ? [fileOf(relative(loc, rec.slice(tab + 1)), blob!, mode)] : [];
     })
     .sort(byPath);
 
@@ -72,26 +76,27 @@ export const snapshotCommit = async (dir: string, rev: string = 'HEAD'): Promise
 };
 
 /**
- * Blob ids of working-tree files, as `git add` would compute them (clean filters and line-ending
- * rules of the path applied). Symbolic links hash their target, as git stores them.
+ * Blob ids and git modes of working-tree files, as `git add` would record them (clean filters and
+ * line-ending rules of the path applied; executable when the owner may run it, as git decides).
+ * Symbolic links hash their target, as git stores them.
  */
-const hashWorkingFiles = async (loc: Location, paths: readonly string[]): Promise<Map<string, string>> => {
-  const out = new Map<string, string>();
-  const regular: string[] = [];
+const hashWorkingFiles = async (loc: Location, paths: readonly string[]): Promise<Map<string, { blob: string; mode: string }>> => {
+  const out = new Map<string, { blob: string; mode: string }>();
+  const regular: { path: string; mode: string }[] = [];
   for (const p of paths) {
     const stat = lstatSync(join(loc.top, p), { throwIfNoEntry: false });
     if (!stat) continue;
     if (stat.isSymbolicLink()) {
-      out.set(p, await gitText(loc.top, ['hash-object', '--stdin'], readlinkSync(join(loc.top, p))));
+      out.set(p, { blob: await gitText(loc.top, ['hash-object', '--stdin'], readlinkSync(join(loc.top, p))), mode: '120000' });
     } else if (stat.isFile()) {
-      regular.push(p);
+      regular.push({ path: p, mode: (stat.mode & 0o100) !== 0 ? '100755' : '100644' });
     }
   }
   // Paths go as arguments (any character is safe there), in chunks that fit a command line.
   for (let k = 0; k < regular.length; k += 200) {
     const chunk = regular.slice(k, k + 200);
-    const ids = (await gitText(loc.top, ['hash-object', '--', ...chunk])).split('\n');
-    chunk.forEach((p, i) => out.set(p, ids[i]!));
+    const ids = (await gitText(loc.top, ['hash-object', '--', ...chunk.map((f) => f.path)])).split('\n');
+    chunk.forEach((f, i) => out.set(f.path, { blob: ids[i]!, mode: f.mode }));
   }
   return out;
 };
@@ -116,26 +121,26 @@ export const snapshotWorkingTree = async (dir: string): Promise<RepoSnapshot> =>
     ls(['--others', '--exclude-standard']),
   ]);
   const gone = new Set(deleted);
-  const index = new Map<string, string>();
+  const index = new Map<string, { blob: string; mode: string }>();
   const toHash = new Set<string>();
   for (const rec of staged) {
     const tab = rec.indexOf('\t');
     const [mode, blob, stage] = rec.slice(0, tab).split(' ');
     const path = rec.slice(tab + 1);
     if (mode === '160000' || gone.has(path)) continue; // submodules are not files of this repo
-    if (stage === '0') index.set(path, blob!);
+    if (stage === '0') index.set(path, { blob: blob!, mode: mode! });
     else toHash.add(path); // a merge conflict: the working file is what the user has
   }
   for (const p of modified) if (!gone.has(p)) toHash.add(p);
   // A nested repository shows up as `dir/`; it is not part of this one.
   for (const p of untracked) if (!p.endsWith('/')) toHash.add(p);
   const hashed = await hashWorkingFiles(loc, [...toHash]);
-  const blobs = new Map([...index, ...hashed]);
-  const files = [...blobs].map(([full, blob]) => ({ path: relative(loc, full), blob })).sort(byPath);
+  const entries = new Map([...index, ...hashed]);
+  const files = [...entries].map(([full, e]) => fileOf(relative(loc, full), e.blob, e.mode)).sort(byPath);
 
   const base = head === '' ? [] : await treeFiles(loc, head);
-  const dirty =
-    base.length !== files.length || base.some((f, k) => f.path !== files[k]!.path || f.blob !== files[k]!.blob);
+  const dirty = base.length !== files.length ||
+    base.some((f, k) => f.path !== files[k]!.path || f.blob !== files[k]!.blob || f.mode !== files[k]!.mode);
   const listed = new Set(files.map((f) => f.path));
   const root = join(loc.top, loc.prefix);
   const read = (path: string): string | undefined => {

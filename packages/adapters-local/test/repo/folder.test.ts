@@ -18,14 +18,18 @@ const folder = (): string => {
   writeFileSync(join(dir, 'job', 'empty'), '');
   writeFileSync(join(dir, 'node_modules', 'x', 'index.js'), 'skipped\n');
   symlinkSync('deep/main.py', join(dir, 'job', 'link'));
+  // Executable for its owner only: git records 100755 all the same.
+  writeFileSync(join(dir, 'job', 'run.sh'), '#!/bin/sh\n', { mode: 0o744 });
   return dir;
 };
 
-test('a plain folder lists the same blob ids git would, leaving out node_modules', async () => {
+test('a plain folder lists the same blob ids and modes git would, leaving out node_modules', async () => {
   const dir = folder();
   const plain = snapshotFolder(dir);
   assert.equal({ commit: plain.commit, dirty: plain.dirty }, { commit: '', dirty: true });
-  assert.equal(plain.files.map((f) => f.path), ['hyperp-workflows/w.yaml', 'job/deep/main.py', 'job/empty', 'job/link']);
+  assert.equal(plain.files.map((f) => [f.path, f.mode]), [
+    ['hyperp-workflows/w.yaml', undefined], ['job/deep/main.py', undefined], ['job/empty', undefined], ['job/link', 'symlink'], ['job/run.sh', 'executable'],
+  ]);
   assert.is(plain.read('job/deep/main.py'), 'print("é")\n');
   assert.is(plain.read('node_modules/x/index.js'), undefined);
   // The same folder as a git repository: git's own ids must match.

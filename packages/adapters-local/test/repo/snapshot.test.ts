@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { snapshotCommit, snapshotWorkingTree } from '../../src/repo/snapshot.js';
@@ -164,9 +164,35 @@ tree('a symbolic link hashes its target, as git stores it', async () => {
   commit(dir);
   symlinkSync('gen/main.py', join(dir, 'link.py'));
   const snap = await snapshotWorkingTree(dir);
-  assert.equal(snap.files.find((f) => f.path === 'link.py'), { path: 'link.py', blob: blobId('gen/main.py') });
+  assert.equal(snap.files.find((f) => f.path === 'link.py'), { path: 'link.py', blob: blobId('gen/main.py'), mode: 'symlink' });
   commit(dir);
   assert.equal((await snapshotCommit(dir)).files, snap.files);
+});
+
+tree('modes as git records them: update-index --chmod=+x in a commit, chmod +x and a link in the working tree', async () => {
+  const dir = repo({ ...base, 'gen/run.sh': '#!/bin/sh\n', 'gen/current': 'run.sh' });
+  commit(dir);
+  const modeOf = (files: readonly { path: string; mode?: string }[], path: string) => files.find((f) => f.path === path)?.mode;
+  assert.is(modeOf((await snapshotCommit(dir)).files, 'gen/run.sh'), undefined);
+  sh(dir, 'update-index', '--chmod=+x', 'gen/run.sh');
+  sh(dir, 'commit', '-q', '-m', 'executable'); // not `add -A`: that would stage the file's mode on disk again
+  const executable = await snapshotCommit(dir);
+  assert.equal(executable.files.find((f) => f.path === 'gen/run.sh'), { path: 'gen/run.sh', blob: blobId('#!/bin/sh\n'), mode: 'executable' });
+  // The file on disk was never chmod'ed: the working tree has it regular, and differs from HEAD by that alone.
+  const disk = await snapshotWorkingTree(dir);
+  assert.equal([disk.dirty, modeOf(disk.files, 'gen/run.sh')], [true, undefined]);
+  chmodSync(join(dir, 'gen/run.sh'), 0o744);
+  // A file turned into a link whose target is its old text: same blob, another mode.
+  unlinkSync(join(dir, 'gen/current'));
+  symlinkSync('run.sh', join(dir, 'gen/current'));
+  const now = await snapshotWorkingTree(dir);
+  assert.equal([now.dirty, modeOf(now.files, 'gen/run.sh'), now.files.find((f) => f.path === 'gen/current')], [
+    true, 'executable', { path: 'gen/current', blob: blobId('run.sh'), mode: 'symlink' },
+  ]);
+  commit(dir);
+  const committed = await snapshotCommit(dir);
+  assert.equal(committed.files, now.files);
+  assert.is((await snapshotWorkingTree(dir)).dirty, false);
 });
 
 tree.after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));

@@ -2,7 +2,7 @@
  * Content-addressed image keys. An image is exactly what Docker builds from: the Dockerfile
  * and the files of its context (the Dockerfile's directory) that `.dockerignore` lets through,
  * built by a given builder. The key hashes those — file contents as git blob ids, so no file is
- * read — and nothing else: not the job's task definition (read at run time), not the build's
+ * read, and the mode of an executable or a symbolic link, which COPY keeps — and nothing else: not the job's task definition (read at run time), not the build's
  * cpu and memory (they change the speed, not the image). An image is rebuilt exactly when no
  * image exists for its key.
  */
@@ -26,7 +26,7 @@ export interface ImageKey {
    * key) but `COPY`/`ADD` do not see it, as Docker does.
    */
   readonly dockerfileIgnored?: true;
-  /** The files that went into the key, repo paths with blob ids, sorted; the Dockerfile included. */
+  /** The files that went into the key, repo paths with blob ids and modes, sorted; the Dockerfile included. */
   readonly files: readonly RepoFile[];
 }
 
@@ -86,15 +86,19 @@ export const contextFiles = (
 
 /**
  * The canonical text hashed into a key: a version line, the builder, the Dockerfile's repo path
- * and one `file path NUL blob` line per file. Paths are repo paths, so a changed
- * `dockerfilePath` (or a moved context) builds, while content alone decides everything else.
+ * and one `file path NUL blob` line per file, `file path NUL blob NUL mode` for an executable or
+ * a symbolic link. Paths are repo paths, so a changed `dockerfilePath` (or a moved context)
+ * builds, while content and mode alone decide everything else. A regular file's line is what it
+ * was before modes entered the key (no version bump): images of regular files keep their keys,
+ * and only an image with an executable or a link in its context gets a new key, once.
  */
 const recipe = (k: Omit<ImageKey, 'key'>, builderVersion: string): string =>
   [
     `hyperp-image-key v${IMAGE_KEY_VERSION}`,
     `builder ${builderVersion}`,
     `dockerfile ${k.dockerfilePath}`,
-    ...k.files.map((f) => `file ${f.path}\u0000${f.blob}`),
+    // Git paths hold no NUL and blob ids are hex, so the NUL-separated mode cannot be confused with either.
+    ...k.files.map((f) => `file ${f.path}\u0000${f.blob}${f.mode === 'executable' || f.mode === 'symlink' ? `\u0000${f.mode}` : ''}`),
   ].join('\n');
 
 export const imageKey = (

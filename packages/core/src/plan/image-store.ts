@@ -70,10 +70,29 @@ export const newestEarlierImage = (
   );
 };
 
-/** Paths whose blob differs between two listings, or that only one has; sorted. */
+const modeName = (f: RepoFile): string => f.mode ?? 'regular';
+
+/**
+ * Paths whose blob or mode differs between two listings, or that only one has; sorted. A listing
+ * recorded before modes were kept has none: its executables and links read as regular files.
+ */
 export const changedFiles = (before: readonly RepoFile[], after: readonly RepoFile[]): string[] => {
-  const a = new Map(before.map((f) => [f.path, f.blob]));
-  const b = new Map(after.map((f) => [f.path, f.blob]));
+  const a = new Map(before.map((f) => [f.path, `${f.blob} ${modeName(f)}`]));
+  const b = new Map(after.map((f) => [f.path, `${f.blob} ${modeName(f)}`]));
   const paths = new Set([...a.keys(), ...b.keys()]);
   return [...paths].filter((p) => a.get(p) !== b.get(p)).sort();
+};
+
+/**
+ * Changed paths as a person reads them: a file whose mode changed says so
+ * (`run.sh (mode regular → executable)`), since its content may be the same.
+ */
+export const describeChangedFiles = (before: readonly RepoFile[], after: readonly RepoFile[], changed: readonly string[]): string[] => {
+  const a = new Map(before.map((f) => [f.path, f]));
+  const b = new Map(after.map((f) => [f.path, f]));
+  return changed.map((p) => {
+    const was = a.get(p);
+    const now = b.get(p);
+    return was && now && modeName(was) !== modeName(now) ? `${p} (mode ${modeName(was)} → ${modeName(now)})` : p;
+  });
 };

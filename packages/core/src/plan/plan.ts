@@ -9,7 +9,7 @@ import type { RepoSnapshot } from '../repo/snapshot.js';
 import type { JobSpec, WorkflowSpec } from '../workflow/spec.js';
 import { describeImageKeyError, imageKey, type ImageKey, type ImageKeyError } from '../images/key.js';
 import { branchMatches } from './branches.js';
-import { changedFiles, newestEarlierImage, type ImageStore } from './image-store.js';
+import { changedFiles, describeChangedFiles, newestEarlierImage, type ImageStore } from './image-store.js';
 import type { ImagePlan, JobPlan, Plan, WorkflowPlan } from './types.js';
 
 /**
@@ -94,7 +94,7 @@ const planImage = (
   const reason =
     changed.length === 0
       ? `build: same files as image ${short(previous.key)}, but the builder or Dockerfile path changed`
-      : `build: ${listFiles(changed)} changed since image ${short(previous.key)}`;
+      : `build: ${listFiles(describeChangedFiles(previous.files, files, changed))} changed since image ${short(previous.key)}`;
   return E.right({ ...base, action: 'build', reason, changedFiles: changed, files });
 };
 

@@ -12,7 +12,8 @@ import type { RepoFile, RepoSnapshot } from './snapshot.js';
 
 /**
  * How git records the file: a regular file (100644), an executable one (100755) or a symbolic
- * link (120000), whose content is its target path. The mode does not enter the blob id.
+ * link (120000), whose content is its target path. The mode does not enter the blob id, but it
+ * enters the image key (Docker's COPY keeps it).
  */
 export type FileMode = 'file' | 'executable' | 'symlink';
 
@@ -104,7 +105,7 @@ export const snapshotFromFiles = (input: SnapshotFromFilesInput): SnapshotFromFi
       });
     }
     contents.set(path, bytes);
-    files.push({ path, blob });
+    files.push(f.mode === 'executable' || f.mode === 'symlink' ? { path, blob, mode: f.mode } : { path, blob });
   }
   files.sort(byPath);
   const texts = new Map<string, string>();

@@ -1,5 +1,5 @@
 /**
- * A repository as core sees it: the file listing at one commit as (path, blob id) pairs — what
+ * A repository as core sees it: the file listing at one commit as (path, blob id, mode) — what
  * `git ls-tree -r` and the GitHub Trees API both give — and a way to read a file's text.
  * Adapters build it (local git, GitHub API); core only reads it.
  */
@@ -8,6 +8,12 @@ export interface RepoFile {
   readonly path: string;
   /** Git blob id (SHA-1 hex) of the file's content. */
   readonly blob: string;
+  /**
+   * How git records the file when it is not a regular one (100644): 'executable' (100755) or
+   * 'symlink' (120000, the blob is the link's target). Left out for a regular file. Docker's
+   * COPY keeps the executable bit and copies a link as a link, so the mode is part of the image.
+   */
+  readonly mode?: 'executable' | 'symlink';
 }
 
 /**

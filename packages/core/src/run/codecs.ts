@@ -73,9 +73,14 @@ const StopTask: t.Type<StopTaskCommand> = t.type({
 const CreateDownloadable: t.Type<CreateDownloadableCommand> = t.type({
   _tag: t.literal('CreateDownloadable'), runId: t.string, job: t.string, sourcePath: t.string, bucket: t.string, objectKey: t.string,
 });
+/** A file of an image's key; `mode` only for an executable or a link (records made before modes were kept have none). */
+const RecordedFile = t.intersection([
+  t.type({ path: t.string, blob: t.string }),
+  t.partial({ mode: t.union([t.literal('executable'), t.literal('symlink')]) }),
+]);
 const RecordImage: t.Type<RecordImageCommand> = t.type({
   _tag: t.literal('RecordImage'), runId: t.string, key: t.string, imageUri: t.string, workflow: t.string, job: t.string, container: t.string,
-  dockerfilePath: t.string, commit: t.string, builtAt: Millis, files: nullable(t.readonlyArray(t.type({ path: t.string, blob: t.string }))),
+  dockerfilePath: t.string, commit: t.string, builtAt: Millis, files: nullable(t.readonlyArray(RecordedFile)),
 });
 const DeregisterTaskDefinitions: t.Type<DeregisterCommand> = t.intersection([
   t.type({ _tag: t.literal('DeregisterTaskDefinitions'), runId: t.string, taskDefinitionArns: t.readonlyArray(t.string) }),

@@ -4,6 +4,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import { contextFiles, dockerignoreFilter, imageKey } from '../../src/images/index.js';
 import type { RepoFile } from '../../src/repo/snapshot.js';
+import { snapshotFromFiles, type FileInput } from '../../src/repo/from-files.js';
 
 const paths = ['a.md', 'keep.md', 'sub/a.md', 'build', 'build/x', 'src/build/y', 'tmp/a', 'src/tmp/a', 'x.log', 'a/b/c.log', 'main.py', 'docs/guide/intro.txt'];
 
@@ -86,6 +87,37 @@ k('a missing Dockerfile or a path outside the repository is an error', () => {
   assert.equal(imageKey(snap, '../x/Dockerfile', 'b'), E.left({ _tag: 'InvalidDockerfilePath', dockerfilePath: '../x/Dockerfile', reason: 'must name a file inside the repository' }));
   assert.ok(E.isRight(imageKey(snap, 'x/Dockerfile', 'b')));
   assert.equal(imageKey(snap, './/x//Dockerfile', 'b'), imageKey(snap, 'x/Dockerfile', 'b'));
+});
+
+/** A context with a script and a file holding a link's target text, each mode as given. */
+const scriptContext = (modes: { script?: FileInput['mode']; link?: FileInput['mode'] } = {}) =>
+  snapshotFromFiles({ commit: 'c', files: [
+    { path: 'app/Dockerfile', content: 'FROM alpine\nCOPY run.sh /run.sh\n' },
+    { path: 'app/run.sh', content: '#!/bin/sh\necho hi\n', ...(modes.script ? { mode: modes.script } : {}) },
+    { path: 'app/current', content: 'run.sh', ...(modes.link ? { mode: modes.link } : {}) },
+  ] }).snapshot;
+const keyOf = (snap: ReturnType<typeof scriptContext>): string => {
+  const r = imageKey(snap, 'app/Dockerfile', 'docker-24');
+  if (E.isLeft(r)) throw new Error(r.left._tag);
+  return r.right.key;
+};
+
+k('regular files keep the key they had before modes entered it (no rebuild on upgrade)', () => {
+  // Computed by the recipe that hashed paths and blob ids only.
+  assert.is(keyOf(scriptContext()), 'c487486a5b75b4a0e43f0f60a09f6aaa3eaa2b678826d5bc42013cc6b4b8c296');
+  assert.is(keyOf(scriptContext({ script: 'file', link: 'file' })), keyOf(scriptContext()));
+});
+
+k('chmod +x alone, or a file turned into a link with the same target text, changes the key (COPY keeps both)', () => {
+  const plain = keyOf(scriptContext());
+  const executable = keyOf(scriptContext({ script: 'executable' }));
+  const linked = keyOf(scriptContext({ link: 'symlink' }));
+  assert.not.equal(executable, plain);
+  assert.not.equal(linked, plain);
+  assert.not.equal(linked, executable);
+  // The files of the key carry the mode, so a plan can say what changed.
+  const r = imageKey(scriptContext({ script: 'executable', link: 'symlink' }), 'app/Dockerfile', 'docker-24');
+  assert.equal(E.isRight(r) && r.right.files.map((f) => [f.path, f.mode]), [['app/Dockerfile', undefined], ['app/current', 'symlink'], ['app/run.sh', 'executable']]);
 });
 
 k.run();

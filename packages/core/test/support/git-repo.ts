@@ -48,7 +48,11 @@ export const makeRepo = (): TestRepo => {
         .filter((r) => r !== '')
         .map((r) => {
           const tab = r.indexOf('\t');
-          return { path: r.slice(tab + 1), blob: r.slice(0, tab).split(' ')[2]! };
+          const [mode, , blob] = r.slice(0, tab).split(' ');
+          // As the local adapter lists them: a mode only for an executable or a link.
+          const path = r.slice(tab + 1);
+          return mode === '100755' ? { path, blob: blob!, mode: 'executable' as const }
+            : mode === '120000' ? { path, blob: blob!, mode: 'symlink' as const } : { path, blob: blob! };
         })
         .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
       const blobs = new Map(files.map((f) => [f.path, f.blob]));
