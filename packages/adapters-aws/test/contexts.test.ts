@@ -4,7 +4,7 @@
 // there is not written again; a failure mid-upload leaves no object; hostile names and sizes are
 // refused with the reason.
 import { GetObjectCommand, HeadObjectCommand, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type RepoSnapshot } from '@hyperp/core';
+import { type RepoFile, type RepoSnapshot } from '@hyperp/core';
 import { imageKey, type ImageKey } from '@hyperp/core/internal';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -20,6 +20,7 @@ import { installationClient } from '../src/github/app-client.js';
 import { gitBlobId, writeContextArchive } from '../src/contexts/archive.js';
 import { contextEntries, type ContextEntry } from '../src/contexts/entries.js';
 import { buildContexts, contextObjectKey } from '../src/contexts/upload.js';
+import { remoteRepo } from '../src/github/repo-reader.js';
 import type { BuildImage } from '@hyperp/core';
 import type { RunMeta } from '../src/run/meta.js';
 import { awsError } from './support/aws-faults.js';
@@ -61,11 +62,12 @@ const git = (...args: string[]): Buffer =>
     env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e', GIT_AUTHOR_DATE: '2026-12-01T08:00:00Z', GIT_COMMITTER_DATE: '2026-12-01T08:00:00Z' },
   });
 
-/** Core's reading of the commit, as the planner's: listing with blob ids, contents on demand. */
+/** Core's reading of the commit, as a local git listing gives it: blob ids and modes, contents on demand. */
 const snapshotOf = (sha: string): RepoSnapshot => {
-  const files = git('ls-tree', '-r', '-z', sha).toString('utf8').split('\u0000').filter((l) => l !== '').map((line) => {
+  const files = git('ls-tree', '-r', '-z', sha).toString('utf8').split('\u0000').filter((l) => l !== '').map((line): RepoFile => {
     const [meta, path] = line.split('\t') as [string, string];
-    return { path, blob: meta.split(' ')[2]! };
+    const [mode, , blob] = meta.split(' ') as [string, string, string];
+    return mode === '100755' ? { path, blob, mode: 'executable' } : mode === '120000' ? { path, blob, mode: 'symlink' } : { path, blob };
   });
   return { commit: sha, dirty: false, files, read: (p) => (files.some((f) => f.path === p) ? git('show', `${sha}:${p}`).toString('utf8') : undefined) };
 };
@@ -189,6 +191,16 @@ C('the archive holds exactly the files of the image key, named inside the contex
   assert.equal([...new Set(entries.map((e) => e.mtime))], [Date.UTC(1980, 0, 1)]);
 });
 
+C('the GitHub reader lists each file with its Trees API mode, so the planner keys the image as a local git listing does', async () => {
+  const remote = await remoteRepo(installationClient({ appId: gh.appId, privateKey: gh.privateKey, baseUrl: gh.baseUrl }, meta.installationId), { owner: 'acme', repo: 'calculator', commit });
+  const modes = (fs: readonly RepoFile[]) => fs.filter((f) => f.mode !== undefined).map((f) => [f.path, f.mode]);
+  assert.equal(modes(remote.files), [['app/escape', 'symlink'], ['app/main-link.py', 'symlink'], ['app/run.sh', 'executable']]);
+  assert.equal(remote.files, snapshotOf(commit).files);
+  const planned = await remote.snapshotReading((snap) => imageKey(snap, 'app/Dockerfile', BUILDER, { exclude: ['app/task.json'] }));
+  assert.is(planned._tag === 'Right' && planned.right.key, key.key);
+  assert.equal(gh.violations, []);
+});
+
 C('the archive is the same bytes every time: packing it again gives the object that is there', async () => {
   const stored = await objectBytes(key.key);
   const chosen = contextEntries('app', key.files, key.files.map((f) => {
@@ -246,7 +258,7 @@ const tree = (path: string, mode = '100644', size = 10, sha = 'a'.repeat(40)) =>
 const files = (...paths: string[]) => paths.map((path) => ({ path, blob: 'a'.repeat(40) }));
 
 C('hostile names, modes and sizes are refused before anything is read, with the reason', () => {
-  const refused = (context: string, f: ReturnType<typeof files>, t: ReturnType<typeof tree>[], limits?: { fileBytes: number; files: number; totalBytes: number }) => {
+  const refused = (context: string, f: readonly RepoFile[], t: ReturnType<typeof tree>[], limits?: { fileBytes: number; files: number; totalBytes: number }) => {
     const r = contextEntries(context, f, t, limits);
     return r._tag === 'Refused' ? r.reason : 'accepted';
   };
@@ -259,6 +271,9 @@ C('hostile names, modes and sizes are refused before anything is read, with the 
   assert.is(refused('app', files('app/sub'), [tree('app/sub', '160000')]), 'build context app: app/sub has git mode 160000, neither a file nor a symbolic link');
   assert.is(refused('app', files('app/x'), [tree('app/x', '100644', 10, 'b'.repeat(40))]), `build context app: app/x is not at blob ${'a'.repeat(12)} in the commit's tree`);
   assert.is(refused('app', files('app/x'), []), `build context app: app/x is not at blob ${'a'.repeat(12)} in the commit's tree`);
+  // The key hashed a mode (none: a regular file): a tree that says otherwise is not packed under that key.
+  assert.is(refused('app', files('app/run.sh'), [tree('app/run.sh', '100755')]), 'build context app: app/run.sh is an executable in the commit\'s tree, but its image key was made for a regular file');
+  assert.is(refused('app', [{ path: 'app/l', blob: 'a'.repeat(40), mode: 'symlink' }], [tree('app/l')]), 'build context app: app/l is a regular file in the commit\'s tree, but its image key was made for a symbolic link');
   // Sizes: a file above GitHub's blob limit, too many files, too many bytes in all.
   assert.is(refused('app', files('app/big.bin'), [tree('app/big.bin', '100644', 120 * 1024 * 1024)]), 'build context app: app/big.bin is 120 MiB; a file may be at most 100 MiB');
   const small = { fileBytes: 100, files: 2, totalBytes: 150 };

@@ -1,6 +1,7 @@
 /**
  * What goes into an image's build context: exactly the files that made its key (the planner's
- * record, `store/images.ts` `planned`), each with its git mode from the commit's tree, named
+ * record, `store/images.ts` `planned`), each with its git mode from the commit's tree (which must
+ * be the mode the key hashed), named
  * relative to the context as `docker build` sends them. Repository contents are hostile: a name
  * that could land outside the context when unpacked, an entry that is not a file or a link, and
  * a context too large to fetch through the GitHub API are refused here, before any byte is read.
@@ -38,6 +39,8 @@ export interface ContextEntry {
 const kindOf = (mode: string | undefined): EntryKind | undefined =>
   mode === '100644' ? 'file' : mode === '100755' ? 'executable' : mode === '120000' ? 'symlink' : undefined;
 
+const describeKind = (k: EntryKind): string => (k === 'file' ? 'a regular file' : k === 'executable' ? 'an executable' : 'a symbolic link');
+
 /**
  * A name that unpacks inside the context: relative, no `.` or `..` segment, no empty segment, no
  * NUL. A `\` is an ordinary character on Linux, where kaniko unpacks, so it is kept.
@@ -71,6 +74,8 @@ export const contextEntries = (
     if (!t || t.sha !== f.blob) return refuse(`${f.path} is not at blob ${f.blob.slice(0, 12)} in the commit's tree`);
     const kind = kindOf(t.mode);
     if (!kind) return refuse(`${f.path} has git mode ${t.mode ?? 'unknown'}, neither a file nor a symbolic link`);
+    // The key hashed the file's mode (none for a regular file): the archive must hold that mode.
+    if (kind !== (f.mode ?? 'file')) return refuse(`${f.path} is ${describeKind(kind)} in the commit's tree, but its image key was made for ${describeKind(f.mode ?? 'file')}`);
     const size = t.size ?? 0;
     if (size > limits.fileBytes) return refuse(`${f.path} is ${mib(size)}; a file may be at most ${mib(limits.fileBytes)}`);
     total += size;

@@ -76,7 +76,13 @@ const treeOf = (gh: GitHub, ref: RepoRef, sha: string, recursive: boolean) =>
  * 100,000 entries or 7 MB (REST docs "Get a tree", read 2026-11); then each directory is listed
  * on its own, which is slower but complete.
  */
-export const listFiles = async (gh: GitHub, ref: RepoRef): Promise<RepoFile[]> => (await listBlobs(gh, ref)).map((e) => ({ path: e.path, blob: e.sha }));
+export const listFiles = async (gh: GitHub, ref: RepoRef): Promise<RepoFile[]> => (await listBlobs(gh, ref)).map(repoFileOf);
+
+/** A tree entry as core lists it: its mode kept for an executable (100755) or a link (120000), which COPY keeps. */
+export const repoFileOf = (e: TreeEntry): RepoFile =>
+  e.mode === '100755' ? { path: e.path, blob: e.sha, mode: 'executable' }
+  : e.mode === '120000' ? { path: e.path, blob: e.sha, mode: 'symlink' }
+  : { path: e.path, blob: e.sha };
 
 /** The blob entries of the commit's tree (files and symbolic links), sorted by path, with their modes and sizes. */
 export const listBlobs = async (gh: GitHub, ref: RepoRef): Promise<TreeEntry[]> => {
@@ -150,7 +156,7 @@ const FETCH_PARALLEL = 8;
 
 export const remoteRepo = async (gh: GitHub, ref: RepoRef): Promise<RemoteRepo> => {
   const blobs = await listBlobs(gh, ref);
-  const files: RepoFile[] = blobs.map((e) => ({ path: e.path, blob: e.sha }));
+  const files: RepoFile[] = blobs.map(repoFileOf);
   const blobOf = new Map(files.map((f) => [f.path, f.blob]));
   // Validation refuses a file too large by this size, without fetching it.
   const sizes = new Map(blobs.flatMap((e) => (typeof e.size === 'number' ? [[e.path, e.size] as const] : [])));
