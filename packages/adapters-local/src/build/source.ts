@@ -5,8 +5,9 @@
  * those the key hashed).
  *
  * Either way a file is what git holds: a symbolic link is its target text (it lands in the image
- * as a link, as Docker copies it), never the file it points to, and the executable bit is kept —
- * from the working tree's mode, or from the `100755` git records for a commit.
+ * as a link, as Docker copies it), never the file it points to, and the mode is git's — 0o755 when
+ * the owner may run the working tree's file or git records `100755` for a commit, else 0o644 —
+ * the mode the image key hashed.
  */
 import { execFileSync } from 'node:child_process';
 import * as E from 'fp-ts/lib/Either.js';
@@ -38,7 +39,9 @@ const fromWorkingTree = (repoDir: string, path: string): ContextEntry => {
   if (e === undefined) throw new Error(`${path} is no longer in the working tree (it changed since the run was planned)`);
   if (e._tag === 'Link') return { bytes: Buffer.from(e.target, 'utf8'), mode: 0o777, link: e.target };
   if (e._tag === 'Other') throw new Error(`${path} is ${e.what} in the working tree, not a file git could hold`);
-  return { bytes: e.bytes, mode: e.mode & 0o777 };
+  // Git's two modes, as a commit and the AWS context give them and the image key hashes them: a
+  // file's other bits (0o744, 0o600) would make another image under the same key.
+  return { bytes: e.bytes, mode: (e.mode & 0o100) !== 0 ? 0o755 : 0o644 };
 };
 
 const fromCommit = (repoDir: string, blob: string, gitMode: string | undefined): ContextEntry => {

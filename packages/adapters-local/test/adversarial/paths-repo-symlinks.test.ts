@@ -126,6 +126,20 @@ test('a committed tree builds links as links and keeps the executable bit git re
   assert.not.ok(contents(images).includes(SECRET));
 });
 
+test('a working tree builds each file with git\'s mode, the one its image key hashed: 0o744 as 0o755, 0o600 as 0o644', async () => {
+  const dir = repoWith({ 'img/Dockerfile': 'FROM python:3\nCOPY . /app/\n', 'img/run.sh': '#!/bin/sh\necho hi\n', 'img/data.txt': 'd' }, {});
+  chmodSync(join(dir, 'img/run.sh'), 0o744);
+  chmodSync(join(dir, 'img/data.txt'), 0o600);
+  const snapshot = await snapshotWorkingTree(dir);
+  assert.equal(snapshot.files.filter((f) => f.path.startsWith('img/')).map((f) => [f.path, f.mode]), [
+    ['img/Dockerfile', undefined], ['img/data.txt', undefined], ['img/run.sh', 'executable'],
+  ]);
+  const { r, rootfs } = await buildFrom(dir, true);
+  assert.is(r._tag, 'Built', JSON.stringify(r));
+  assert.is(statSync(join(rootfs, 'app/run.sh')).mode & 0o777, 0o755);
+  assert.is(statSync(join(rootfs, 'app/data.txt')).mode & 0o777, 0o644);
+});
+
 test('a failed build names the file it could not write and leaves no temporary image folder behind', async () => {
   // `COPY b /x` makes /x a file; `COPY a /x/y` then needs /x to be a folder: Docker fails too.
   const dir = repoWith({ 'img/Dockerfile': 'FROM python:3\nCOPY b /x\nCOPY a /x/y\n', 'img/a': 'A', 'img/b': 'B' }, {});
