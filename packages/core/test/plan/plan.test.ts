@@ -6,6 +6,8 @@ import type { Plan } from '../../src/plan/types.js';
 import type { JobSpec, WorkflowSpec } from '../../src/workflow/spec.js';
 import type { ContainerDefinition } from '../../src/taskdef/model.js';
 import type { RepoSnapshot } from '../../src/repo/snapshot.js';
+import { chmodSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { makeRepo, type TestRepo } from '../support/git-repo.js';
 
 const BUILDER = 'test-builder/1';
@@ -127,6 +129,23 @@ s('a removed file: build', () => {
 s('a revert to a commit whose image exists: reuse', () => {
   repo.git('revert', '--no-edit', 'HEAD');
   assert.equal(only(plan(repo.snapshot(), store)).action, 'reuse');
+});
+
+s('made executable, or turned into a link whose target is its old text: build, saying the mode changed', () => {
+  const was = only(first).key.slice(0, 12);
+  chmodSync(join(repo.dir, 'calc/main.py'), 0o755);
+  repo.commit({});
+  const exec = only(plan(repo.snapshot(), store));
+  assert.equal([exec.action, exec.changedFiles, exec.reason], ['build', ['calc/main.py'], `build: calc/main.py (mode regular → executable) changed since image ${was}…`]);
+  chmodSync(join(repo.dir, 'calc/main.py'), 0o644);
+  rmSync(join(repo.dir, 'calc/keep.md'));
+  symlinkSync('kept\n', join(repo.dir, 'calc/keep.md')); // the same blob as the file it replaces
+  repo.commit({});
+  const link = only(plan(repo.snapshot(), store));
+  assert.equal([link.action, link.changedFiles, link.reason], ['build', ['calc/keep.md'], `build: calc/keep.md (mode regular → symlink) changed since image ${was}…`]);
+  rmSync(join(repo.dir, 'calc/keep.md'));
+  repo.commit({ 'calc/keep.md': 'kept\n' });
+  assert.is(only(plan(repo.snapshot(), store)).action, 'reuse');
 });
 
 s('a file in a sibling directory sharing the prefix (calc-extra/): reuse', () => {
