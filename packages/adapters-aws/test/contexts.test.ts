@@ -5,7 +5,7 @@
 // refused with the reason.
 import { GetObjectCommand, HeadObjectCommand, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type RepoFile, type RepoSnapshot } from '@hyperp/core';
-import { imageKey, type ImageKey } from '@hyperp/core/internal';
+import { imageKey, repoFileOf, type ImageKey } from '@hyperp/core/internal';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -67,7 +67,7 @@ const snapshotOf = (sha: string): RepoSnapshot => {
   const files = git('ls-tree', '-r', '-z', sha).toString('utf8').split('\u0000').filter((l) => l !== '').map((line): RepoFile => {
     const [meta, path] = line.split('\t') as [string, string];
     const [mode, , blob] = meta.split(' ') as [string, string, string];
-    return mode === '100755' ? { path, blob, mode: 'executable' } : mode === '120000' ? { path, blob, mode: 'symlink' } : { path, blob };
+    return repoFileOf(path, blob, mode);
   });
   return { commit: sha, dirty: false, files, read: (p) => (files.some((f) => f.path === p) ? git('show', `${sha}:${p}`).toString('utf8') : undefined) };
 };

@@ -9,7 +9,7 @@
  * never a missing file (that would plan a run on a half-read repository).
  */
 import { type RepoFile, type RepoSnapshot } from '@hyperp/core';
-import { inputBounds } from '@hyperp/core/internal';
+import { inputBounds, repoFileOf } from '@hyperp/core/internal';
 import type { GitHub } from './app-client.js';
 
 /**
@@ -71,18 +71,15 @@ const treeOf = (gh: GitHub, ref: RepoRef, sha: string, recursive: boolean) =>
     }) as Promise<{ data: { tree: TreeEntry[]; truncated: boolean } }>,
   );
 
+/** A tree entry as core lists it, with the mode `COPY` keeps (executable, link). */
+const fileOfEntry = (e: TreeEntry): RepoFile => repoFileOf(e.path, e.sha, e.mode);
+
 /**
  * Every file (blob) of the commit, sorted by path. GitHub truncates recursive listings above
  * 100,000 entries or 7 MB (REST docs "Get a tree", read 2026-11); then each directory is listed
  * on its own, which is slower but complete.
  */
-export const listFiles = async (gh: GitHub, ref: RepoRef): Promise<RepoFile[]> => (await listBlobs(gh, ref)).map(repoFileOf);
-
-/** A tree entry as core lists it: its mode kept for an executable (100755) or a link (120000), which COPY keeps. */
-export const repoFileOf = (e: TreeEntry): RepoFile =>
-  e.mode === '100755' ? { path: e.path, blob: e.sha, mode: 'executable' }
-  : e.mode === '120000' ? { path: e.path, blob: e.sha, mode: 'symlink' }
-  : { path: e.path, blob: e.sha };
+export const listFiles = async (gh: GitHub, ref: RepoRef): Promise<RepoFile[]> => (await listBlobs(gh, ref)).map(fileOfEntry);
 
 /** The blob entries of the commit's tree (files and symbolic links), sorted by path, with their modes and sizes. */
 export const listBlobs = async (gh: GitHub, ref: RepoRef): Promise<TreeEntry[]> => {
@@ -156,7 +153,7 @@ const FETCH_PARALLEL = 8;
 
 export const remoteRepo = async (gh: GitHub, ref: RepoRef): Promise<RemoteRepo> => {
   const blobs = await listBlobs(gh, ref);
-  const files: RepoFile[] = blobs.map(repoFileOf);
+  const files: RepoFile[] = blobs.map(fileOfEntry);
   const blobOf = new Map(files.map((f) => [f.path, f.blob]));
   // Validation refuses a file too large by this size, without fetching it.
   const sizes = new Map(blobs.flatMap((e) => (typeof e.size === 'number' ? [[e.path, e.size] as const] : [])));

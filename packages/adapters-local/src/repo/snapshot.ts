@@ -7,6 +7,7 @@
 import { lstatSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RepoFile, RepoSnapshot } from '@hyperp/core';
+import { repoFileOf } from '@hyperp/core/internal';
 import { GitError, NotAGitRepository, git, gitSync, gitText, records } from './git.js';
 import { readAsGit } from '../fs/contained.js';
 
@@ -32,17 +33,13 @@ const pathspec = (loc: Location): string[] => (loc.prefix === '' ? [] : ['--', l
 const relative = (loc: Location, full: string): string => full.slice(loc.prefix.length);
 const byPath = (a: RepoFile, b: RepoFile): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
-/** A listed file, with its mode when git records it as an executable (100755) or a link (120000). */
-const fileOf = (path: string, blob: string, gitMode: string | undefined): RepoFile =>
-  gitMode === '100755' ? { path, blob, mode: 'executable' } : gitMode === '120000' ? { path, blob, mode: 'symlink' } : { path, blob };
-
 /** Blob entries of a commit's tree below the prefix (submodules and trees left out). */
 const treeFiles = async (loc: Location, commit: string): Promise<RepoFile[]> =>
   records(await git(loc.top, [...literal, 'ls-tree', '-r', '-z', commit, ...pathspec(loc)]))
     .flatMap((rec) => {
       const tab = rec.indexOf('\t');
       const [mode, type, blob] = rec.slice(0, tab).split(' ');
-      return type === 'blob' ? [fileOf(relative(loc, rec.slice(tab + 1)), blob!, mode)] : [];
+      return type === 'blob' ? [repoFileOf(relative(loc, rec.slice(tab + 1)), blob!, mode)] : [];
     })
     .sort(byPath);
 
@@ -136,7 +133,7 @@ export const snapshotWorkingTree = async (dir: string): Promise<RepoSnapshot> =>
   for (const p of untracked) if (!p.endsWith('/')) toHash.add(p);
   const hashed = await hashWorkingFiles(loc, [...toHash]);
   const entries = new Map([...index, ...hashed]);
-  const files = [...entries].map(([full, e]) => fileOf(relative(loc, full), e.blob, e.mode)).sort(byPath);
+  const files = [...entries].map(([full, e]) => repoFileOf(relative(loc, full), e.blob, e.mode)).sort(byPath);
 
   const base = head === '' ? [] : await treeFiles(loc, head);
   const dirty = base.length !== files.length ||

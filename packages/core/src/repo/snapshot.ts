@@ -17,6 +17,13 @@ export interface RepoFile {
 }
 
 /**
+ * A listed file from what git records for it (`git ls-tree`, the Trees API): the mode kept for
+ * an executable (100755) or a link (120000), left out for anything else.
+ */
+export const repoFileOf = (path: string, blob: string, gitMode: string | undefined): RepoFile =>
+  gitMode === '100755' ? { path, blob, mode: 'executable' } : gitMode === '120000' ? { path, blob, mode: 'symlink' } : { path, blob };
+
+/**
  * A repository at one commit as core reads it: the file listing with git blob ids, and a way to
  * read a file. Make one with `snapshotFromFiles` or from `git ls-tree`.
  */

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { RepoSnapshot } from '../../src/repo/snapshot.js';
+import { repoFileOf, type RepoSnapshot } from '../../src/repo/snapshot.js';
 
 export interface TestRepo {
   readonly dir: string;
@@ -49,10 +49,7 @@ export const makeRepo = (): TestRepo => {
         .map((r) => {
           const tab = r.indexOf('\t');
           const [mode, , blob] = r.slice(0, tab).split(' ');
-          // As the local adapter lists them: a mode only for an executable or a link.
-          const path = r.slice(tab + 1);
-          return mode === '100755' ? { path, blob: blob!, mode: 'executable' as const }
-            : mode === '120000' ? { path, blob: blob!, mode: 'symlink' as const } : { path, blob: blob! };
+          return repoFileOf(r.slice(tab + 1), blob!, mode); // as the local adapter lists them
         })
         .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
       const blobs = new Map(files.map((f) => [f.path, f.blob]));
