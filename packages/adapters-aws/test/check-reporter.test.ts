@@ -14,6 +14,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig } from '../src/config.js';
 import { grantsChecks, installationClient } from '../src/github/app-client.js';
+import { GitHubError } from '../src/github/repo-reader.js';
 import { interpreter } from '../src/interpret/interpreter.js';
 import { checkReporter } from '../src/report/check-reporter.js';
 import { reportPendingChecks } from '../src/report/check-sweep.js';
@@ -172,16 +173,18 @@ r('an installation without checks: write gets commit statuses and no check run; 
   }
 });
 
-r('without checks: write, the pull request comment is still sent once as the run ends; a refused one is sent again by the sweep', async () => {
+r('without checks: write, the pull request comment is still sent once as the run ends; a rate-limited one is sent again by the sweep, a forbidden one is not', async () => {
   const store = dynamoStore(local.doc, await local.createTable());
   const github = (id: number) => installationClient({ appId: gh.appId, privateKey: gh.privateKey, baseUrl: gh.baseUrl }, id);
   const asked: string[] = [];
   let refuse = true;
+  let permanent = false;
   const reporter = checkReporter({
     github, usesChecks: (id) => grantsChecks(github(id)), records: store.checks, detailsUrl: () => null, now: () => T0, log: () => undefined,
     pullRequests: async (p) => {
       asked.push(`${p.repo}@${p.commit.slice(0, 7)}`);
-      if (refuse) throw Object.assign(new Error('You have exceeded a secondary rate limit'), { status: 403 });
+      if (permanent) throw new GitHubError('GitHub API: pull requests at the commit failed (HTTP 403): Resource not accessible by integration', 403);
+      if (refuse) throw new GitHubError('GitHub API: pull requests at the commit failed (HTTP 403): You have exceeded a secondary rate limit', 403);
       return 1;
     },
   });
@@ -203,6 +206,12 @@ r('without checks: write, the pull request comment is still sent once as the run
     await reporter.report(metaOf('pr-1'), failed('pr-1'));
     assert.is(asked.length, 2);
     assert.equal([...gh.checkRuns.values()].filter((c) => c.external_id === 'pr-1'), []);
+    // A refusal no repeat changes (the installation may not read pull requests) is not kept pending.
+    permanent = true;
+    await reporter.report(metaOf('pr-2'), failed('pr-2'));
+    assert.is(asked.length, 3);
+    assert.not.ok((await store.checks.pending(10)).includes('pr-2'));
+    assert.equal((await store.checks.get('pr-2'))?.final, true);
   } finally {
     gh.permissions['checks'] = 'write';
   }

@@ -88,6 +88,21 @@ export const checkReporter = (d: CheckReporterDeps) => {
     return Object.fromEntries(Object.entries(tails).map(([job, lines]) => [job, maskPieces(lines, patterns).map((l) => l.replace(/\n$/, ''))]));
   };
 
+  /**
+   * The pull request comment as the run ends. A refusal no repeat can change (the installation
+   * may not read or write pull requests: a 403 or 404 that is not a rate limit) is logged once
+   * and not kept pending: the sweep would otherwise send it every minute for ever, and such runs,
+   * the oldest, would fill its page. "Not now" failures are thrown, so the run stays pending.
+   */
+  const comment = async (meta: RunMeta): Promise<void> => {
+    try {
+      await d.pullRequests?.({ repo: meta.repo, installationId: meta.installationId, commit: meta.commit });
+    } catch (e) {
+      if (classifyAwsError(e).failure !== 'permanent') throw e;
+      d.log('the pull request comment was refused; it is not sent again', { runId: meta.runId, error: (e as Error).message });
+    }
+  };
+
   const send = async (meta: RunMeta, run: RunState): Promise<void> => {
     const runId = meta.runId;
     const checks = await d.usesChecks(meta.installationId);
@@ -99,7 +114,7 @@ export const checkReporter = (d: CheckReporterDeps) => {
     if (record?.final) return;
     if (!checks) {
       await d.records.put({ runId, checkRunId: null, sent: null, final: false });
-      await d.pullRequests!({ repo: meta.repo, installationId: meta.installationId, commit: meta.commit });
+      await comment(meta);
       record = { runId, checkRunId: null, sent: null, final: true };
       remember(record);
       await d.records.put(record);
@@ -136,7 +151,7 @@ export const checkReporter = (d: CheckReporterDeps) => {
     if (report.status === 'completed' && d.pullRequests) {
       // The check run is final; the comment fails alone (the record stays pending, and the next
       // report repeats the check's update, which changes nothing, and the comment).
-      await d.pullRequests({ repo: meta.repo, installationId: meta.installationId, commit: meta.commit }).catch(async (e: unknown) => {
+      await comment(meta).catch(async (e: unknown) => {
         await d.records.put({ runId, checkRunId: id, sent: record!.sent, final: false });
         throw e;
       });
