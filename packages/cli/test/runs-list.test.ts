@@ -98,6 +98,11 @@ test('runs list reads each run\'s summary, not its log, while the summary is of 
     const saved = JSON.parse(readFileSync(file, 'utf8')) as { summary: Record<string, unknown> };
     writeFileSync(file, JSON.stringify({ ...saved, summary: { ...saved.summary, costUsd: 1.5 } }));
     assert.equal(await statusOf(dir), [['r1', 'BUILDING', 1.5]]);
+    // It is a file on disk (a repository folder may come with one): printed, nothing in it reaches the terminal raw.
+    writeFileSync(file, JSON.stringify({ ...saved, summary: { ...saved.summary, status: 'BUILDING\u001b]0;owned\u0007\u001b[2J' } }));
+    const printed = await hyperp(['runs', 'list', '--repo', dir]);
+    assert.not.ok(/[\u0000-\u001f\u007f]/.test(printed.stdout.replace(/\n/g, '')), JSON.stringify(printed.stdout));
+    writeFileSync(file, JSON.stringify({ ...saved, summary: { ...saved.summary, costUsd: 1.5 } }));
     // Once the log has grown (a cancel appended by a process that wrote no summary), the summary is
     // out of date: the log is folded again, and what it says is shown, and kept for the next list.
     await appendLog(eventsFile(layout, 'r1'), [{ _tag: 'CancelRequested', at: T0 + 10, reason: 'enough', by: 'cli' }]);

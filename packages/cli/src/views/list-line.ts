@@ -30,10 +30,11 @@ const marks = (r: ListRow): string => {
   const n = r.damagedLines?.length ?? 0;
   if (r.problem !== undefined) return `  ! ${terminalSafe(r.problem)}`;
   return [
-    n > 0 ? `  ! log damaged: ${n} line${n === 1 ? '' : 's'} skipped (hyperp runs show ${r.runId})` : '',
+    n > 0 ? `  ! log damaged: ${n} line${n === 1 ? '' : 's'} skipped (hyperp runs show ${terminalSafe(r.runId)})` : '',
     r.resumeWith !== undefined ? `  ! stopped: ${terminalSafe(notDriven(r.resumeWith))}` : '',
   ].join('');
 };
 
+/** Every field is shown terminal-safe: a summary on disk or an API's answer may hold anything. */
 export const listLine = (r: ListRow): string =>
-  `${r.runId}  ${r.status.padEnd(9)}  ${terminalSafe(r.workflow)}  ${terminalSafe(r.commit.slice(0, 12))}  $${r.costUsd.toFixed(4)}${marks(r)}\n`;
+  `${terminalSafe(r.runId)}  ${terminalSafe(r.status).padEnd(9)}  ${terminalSafe(r.workflow)}  ${terminalSafe(r.commit.slice(0, 12))}  $${r.costUsd.toFixed(4)}${marks(r)}\n`;
