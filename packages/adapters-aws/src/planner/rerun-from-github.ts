@@ -6,13 +6,14 @@
  */
 import type { GitHubRerunRequest } from '../github/check-run-events.js';
 import { startRerun, type RerunDeps, type RerunOutcome } from '../run/rerun-request.js';
+import { storedRunOf } from '../run/stored-run.js';
 
 export type GitHubRerunOutcome = RerunOutcome | { readonly _tag: 'Duplicate'; readonly deliveryId: string };
 
 export const rerunFromGitHub = (d: RerunDeps & { readonly log: (m: string, x?: Record<string, unknown>) => void }) =>
   async (r: GitHubRerunRequest): Promise<GitHubRerunOutcome> => {
     const saved = await d.store.states.load(r.runId);
-    const meta = (saved?.state as { meta?: { repo: string; installationId: number } } | undefined)?.meta;
+    const meta = saved ? storedRunOf(saved).state.meta : undefined;
     if (!meta || meta.repo !== r.repo || meta.installationId !== r.installationId) {
       d.log('re-run from GitHub refused: the run is not the repository\'s the event names', { runId: r.runId, repo: r.repo, installationId: r.installationId });
       return { _tag: 'Refused', status: 404, reason: `no run ${r.runId} in ${r.repo}` };
